@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { StrataError } from '../errors';
+
+/**
+ * A Drizzle project folder as Strata manages it: drizzle-kit's `migrations/` (journal,
+ * SQL, snapshots) plus Strata's `rollback/NNNN_tag.sql`. Reading it never touches a
+ * database, so status pages stay cheap; statements are split only when a run needs them.
+ */
+export interface ChangeSet {
+  /** Position in the journal (drizzle's `idx`). */
+  version: number;
+  /** drizzle-kit's tag: the file name without `.sql`, e.g. `0003_dataservice_phase1`. */
+  tag: string;
+  /** drizzle's `when` (ms); drizzle-orm's migrator stores it as created_at. */
+  when: number;
+  forward: SqlFile;
+  rollback: SqlFile | null;
+}
+
+export interface SqlFile {
+  /** Path relative to the project folder, for messages. */
+  file: string;
+  text: string;
+  /** sha256 of the file's text: the same hash drizzle-orm's migrator records. */
+  checksum: string;
+  /** The first line says `-- strata:no-transaction`. */
+  noTransaction: boolean;
+}
+
+export interface Project {
+  dir: string;
+  changeSets: ChangeSet[];
+}
+
+const journalSchema = z.object({
+  dialect: z.string().optional(),
+  entries: z.array(
+    z.object({
+      idx: z.number().int().nonnegative(),
+      when: z.number().int().nonnegative(),
+      tag: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'tag must be a plain file name'),
+      breakpoints: z.boolean().optional(),
+    }),
+  ),
+});
+
+export const NO_TRANSACTION_DIRECTIVE = '-- strata:no-transaction';
+
+/** Reads and validates a project folder; every problem names the file it is in. */
+export function readProject(dir: string): Project {
+  const absolute = path.resolve(dir);
+  const journalFile = path.join(absolute, 'migrations', 'meta', '_journal.json');
+  if (!fs.existsSync(absolute)) {
+    throw new StrataError('MALFORMED_PROJECT', `Project folder not found: ${absolute}`);
+  }
+  if (!fs.existsSync(journalFile)) {
+    throw new StrataError('MALFORMED_PROJECT', `No drizzle journal at ${journalFile} (is --dir a Drizzle project folder?)`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(journalFile, 'utf8'));
+  } catch (error) {
+    throw new StrataError('MALFORMED_PROJECT', `${journalFile} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = journalSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StrataError('MALFORMED_PROJECT', `${journalFile}: ${issue?.path.join('.') || 'root'}: ${issue?.message}`);
+  }
+  const entries = parsed.data.entries;
+  assertUnique(entries.map((e) => e.tag), 'tag', journalFile);
+  assertUnique(entries.map((e) => e.idx), 'idx', journalFile);
+  assertUnique(entries.map((e) => e.when), 'when', journalFile);
+
+  const changeSets = entries.map((entry) => {
+    const forwardPath = path.join('migrations', `${entry.tag}.sql`);
+    const rollbackPath = path.join('rollback', `${entry.tag}.sql`);
+    const forward = readSqlFile(absolute, forwardPath);
+    if (!forward) {
+      throw new StrataError('MALFORMED_PROJECT', `Journal entry ${entry.tag} has no SQL file: ${path.join(absolute, forwardPath)}`);
+    }
+    return { version: entry.idx, tag: entry.tag, when: entry.when, forward, rollback: readSqlFile(absolute, rollbackPath) };
+  });
+  return { dir: absolute, changeSets };
+}
+
+function readSqlFile(dir: string, relative: string): SqlFile | null {
+  const full = path.join(dir, relative);
+  if (!fs.existsSync(full)) return null;
+  const text = fs.readFileSync(full, 'utf8');
+  return {
+    file: relative,
+    text,
+    checksum: sha256(text),
+    noTransaction: text.trimStart().split('\n', 1)[0]?.trim() === NO_TRANSACTION_DIRECTIVE,
+  };
+}
+
+function assertUnique(values: Array<string | number>, field: string, file: string): void {
+  const seen = new Set<string | number>();
+  for (const value of values) {
+    if (seen.has(value)) throw new StrataError('MALFORMED_PROJECT', `${file}: duplicate ${field} ${value}`);
+    seen.add(value);
+  }
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The change set with this tag (or version number), or a NOT_FOUND error. */
+export function findChangeSet(project: Project, tagOrVersion: string): ChangeSet {
+  const found = project.changeSets.find(
+    (c) => c.tag === tagOrVersion || String(c.version) === tagOrVersion || c.tag.startsWith(`${tagOrVersion}_`),
+  );
+  if (!found) throw new StrataError('NOT_FOUND', `No change set "${tagOrVersion}" in ${project.dir}`);
+  return found;
+}

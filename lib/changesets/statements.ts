@@ -1,0 +1,98 @@
+import { loadModule, parseSync } from 'libpg-query';
+import { StrataError } from '../errors';
+import type { SqlFile } from './project';
+
+/** One SQL statement of a change set, with where it sits in its file. */
+export interface Statement {
+  index: number;
+  sql: string;
+  /** 1-based line in the file where the statement starts. */
+  line: number;
+  /** Relations the statement names (schema.table), from the parse tree. */
+  tables: string[];
+}
+
+const BREAKPOINT = '--> statement-breakpoint';
+
+let loaded: Promise<void> | null = null;
+/** libpg-query is WASM: load it once, lazily, so reading a project stays free. */
+export function loadParser(): Promise<void> {
+  loaded ??= loadModule();
+  return loaded;
+}
+
+/**
+ * Splits a change set file into statements with PostgreSQL's own parser (libpg-query),
+ * inside drizzle's breakpoint chunks. A file that does not parse is refused before
+ * anything runs, naming the file, statement and line.
+ */
+export async function splitStatements(file: SqlFile): Promise<Statement[]> {
+  await loadParser();
+  const statements: Statement[] = [];
+  let offset = 0;
+  for (const chunk of file.text.split(BREAKPOINT)) {
+    const chunkStart = offset;
+    offset += chunk.length + BREAKPOINT.length;
+    if (chunk.trim() === '') continue;
+    let parsed: ReturnType<typeof parseSync>;
+    try {
+      parsed = parseSync(chunk);
+    } catch (error) {
+      const e = error as { message?: string; sqlDetails?: { cursorPosition?: number } };
+      const at = e.sqlDetails?.cursorPosition;
+      const line = lineAt(file.text, chunkStart + (at ?? firstNonBlank(chunk)));
+      throw new StrataError('MALFORMED_PROJECT', `${file.file}:${line}: SQL does not parse: ${e.message ?? String(error)}`, {
+        file: file.file,
+        line,
+        statementIndex: statements.length,
+      });
+    }
+    for (const raw of parsed.stmts ?? []) {
+      const start = raw.stmt_location ?? 0;
+      const text = raw.stmt_len ? chunk.slice(start, start + raw.stmt_len) : chunk.slice(start);
+      const sql = text.trim();
+      if (!sql) continue;
+      const leading = text.length - text.trimStart().length;
+      statements.push({
+        index: statements.length,
+        sql,
+        line: lineAt(file.text, chunkStart + start + leading),
+        tables: relationsIn(raw.stmt),
+      });
+    }
+  }
+  return statements;
+}
+
+function firstNonBlank(text: string): number {
+  const match = /\S/.exec(text);
+  return match ? match.index : 0;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * Every relation a parse tree names, schema-qualified where the SQL qualified it.
+ * RangeVar nodes appear wrapped (`{RangeVar: …}`) or bare (`relation`, `pktable`).
+ */
+function relationsIn(tree: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const rv = node as { schemaname?: unknown; relname?: unknown; relpersistence?: unknown };
+    if (typeof rv.relname === 'string' && typeof rv.relpersistence === 'string') {
+      found.add(typeof rv.schemaname === 'string' ? `${rv.schemaname}.${rv.relname}` : rv.relname);
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(tree);
+  return [...found].sort();
+}

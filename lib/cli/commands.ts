@@ -1,0 +1,208 @@
+import { readProject, type Project } from '../changesets/project';
+import { loadConfig, type StrataConfig } from '../config/environments';
+import { ensureEmbeddedRunning } from '../embedded/ensure-running';
+import { StrataError } from '../errors';
+import { environmentHealth } from '../health/environment-health';
+import { applyChangeSets, type RunResult } from '../migrate/apply';
+import { baselineChangeSets, resolveChangeSet, type Resolution } from '../migrate/bookkeeping-ops';
+import { readTarget } from '../migrate/read-status';
+import { rollbackChangeSets } from '../migrate/rollback';
+import type { RunContext } from '../migrate/run-context';
+import { engineLogger } from '../observability/logger';
+import { table, when } from './format';
+import { resolveActor, resolveTarget, type Target } from './targets';
+
+/** Parsed flags shared by every command (see HELP in main.ts). */
+export interface CliOptions {
+  env?: string;
+  databaseUrl?: string;
+  dir?: string;
+  json: boolean;
+  actor?: string;
+  to?: string;
+  steps?: string;
+  all: boolean;
+  as?: string;
+  reason?: string;
+  acceptChecksum: boolean;
+  includeOutOfOrder: boolean;
+  lockTimeout?: string;
+  statementTimeout?: string;
+}
+
+export interface CommandOutput {
+  /** Exit code: 0 done, 1 failed. (2 and 3 come from errors.) */
+  code: number;
+  text: string;
+  json: unknown;
+}
+
+type Command = (options: CliOptions, positional: string[]) => Promise<CommandOutput>;
+
+/** Runs `body` with the target reachable: starts the embedded demo when it is needed and not running. */
+async function withTarget<T>(options: CliOptions, body: (target: Target, project: Project, config: StrataConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const project = readProject(options.dir ?? config.projectDir);
+  const target = resolveTarget(config, options);
+  const embedded = target.embedded ? await ensureEmbeddedRunning(config, engineLogger()) : null;
+  try {
+    return await body(target, project, config);
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+function context(options: CliOptions, target: Target): RunContext {
+  return {
+    url: target.url,
+    environment: target.name,
+    actor: resolveActor(options.actor),
+    logger: engineLogger(),
+    lockTimeoutMs: milliseconds(options.lockTimeout, '--lock-timeout'),
+    statementTimeoutMs: milliseconds(options.statementTimeout, '--statement-timeout'),
+  };
+}
+
+/** "5s", "500ms", "2min" or a bare number of milliseconds. */
+export function milliseconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)(ms|s|min)?$/.exec(value.trim());
+  if (!match) throw new StrataError('BAD_USAGE', `${flag} takes a duration like 500ms, 5s or 2min (got "${value}")`);
+  const n = Number(match[1]);
+  return match[2] === 's' ? n * 1000 : match[2] === 'min' ? n * 60_000 : n;
+}
+
+const status: Command = async (options) => {
+  if (!options.env && !options.databaseUrl) return statusOfAll(options);
+  return withTarget(options, async (target, project) => {
+    const { status } = await readTarget(target.url, project);
+    const rows = status.changeSets.map((c) => [
+      String(c.changeSet.version).padStart(4, '0'),
+      c.changeSet.tag,
+      c.state,
+      c.state === 'applied' ? when(c.last?.finishedAt) : '',
+      c.state === 'applied' ? (c.last?.actor ?? (c.appliedByDrizzleOnly ? 'drizzle-orm' : '')) : '',
+    ]);
+    const notes = status.changeSets.filter((c) => c.reason).map((c) => `! ${c.reason}`);
+    const header = `${target.name ?? 'database'}: schema version ${status.schemaVersion ?? '(none)'}; ` +
+      `${status.counts.applied} applied, ${status.counts.pending} pending, ${status.counts.failed} failed, ` +
+      `${status.counts.out_of_order} out of order, ${status.counts.checksum_mismatch} edited after apply`;
+    return {
+      code: 0,
+      text: [header, '', table(['ver', 'tag', 'state', 'applied at', 'by'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n'),
+      json: {
+        target: target.name,
+        schemaVersion: status.schemaVersion,
+        lastMigrationAt: status.lastMigrationAt,
+        counts: status.counts,
+        changeSets: status.changeSets.map((c) => ({
+          version: c.changeSet.version,
+          tag: c.changeSet.tag,
+          state: c.state,
+          checksum: c.changeSet.forward.checksum,
+          appliedAt: c.state === 'applied' ? c.last?.finishedAt ?? null : null,
+          appliedBy: c.state === 'applied' ? c.last?.actor ?? null : null,
+          hasRollback: c.changeSet.rollback !== null,
+          reason: c.reason,
+        })),
+      },
+    };
+  });
+};
+
+async function statusOfAll(options: CliOptions): Promise<CommandOutput> {
+  const config = loadConfig();
+  const project = readProject(options.dir ?? config.projectDir);
+  const embedded = await ensureEmbeddedRunning(config, engineLogger());
+  try {
+    const health = await Promise.all(config.environments.map((env) => environmentHealth(env, project)));
+    const rows = health.map((h) => [h.name, h.protection, h.reachable ? 'yes' : 'NO', h.schemaVersion ?? '(none)', when(h.lastMigrationAt), h.pending, h.failed]);
+    return {
+      code: health.every((h) => h.reachable) ? 0 : 1,
+      text: table(['environment', 'protection', 'reachable', 'schema version', 'last migration', 'pending', 'failed'], rows),
+      json: health,
+    };
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+const history: Command = async (options) =>
+  withTarget(options, async (target, project) => {
+    const { history } = await readTarget(target.url, project);
+    const newest = [...history].reverse();
+    const rows = newest.map((h) => [
+      when(h.startedAt),
+      h.tag,
+      h.operation,
+      h.status,
+      h.actor,
+      `${h.durationMs}ms`,
+      h.statements,
+      h.rowsAffected,
+      h.errorMessage ?? h.reason ?? '',
+    ]);
+    return {
+      code: 0,
+      text: newest.length ? table(['started', 'tag', 'operation', 'status', 'actor', 'duration', 'stmts', 'rows', 'note'], rows) : 'No history yet.',
+      json: newest,
+    };
+  });
+
+function runOutput(result: RunResult, verb: string): CommandOutput {
+  const lines = result.records.map(
+    (r) => `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
+  );
+  if (!result.records.length) lines.push(`Nothing to ${verb}.`);
+  if (result.failed?.error) {
+    const e = result.failed.error;
+    lines.push(
+      '',
+      `${e.file}:${e.line}: statement ${e.statementIndex + 1} failed: ${e.message}`,
+      ...(e.detail ? [`  detail: ${e.detail}`] : []),
+      ...(e.hint ? [`  hint: ${e.hint}`] : []),
+      `  ${e.statement.split('\n').join('\n  ')}`,
+      e.noTransaction
+        ? 'It ran without a transaction: statements before it stay applied. Nothing after it ran.'
+        : 'Its transaction was rolled back; nothing after it ran.',
+    );
+  }
+  if (result.skippedOutOfOrder.length) {
+    lines.push('', `Out of order, not applied (use --include-out-of-order): ${result.skippedOutOfOrder.join(', ')}`);
+  }
+  return { code: result.failed ? 1 : 0, text: lines.join('\n'), json: result };
+}
+
+const apply: Command = async (options) =>
+  withTarget(options, async (target, project) =>
+    runOutput(await applyChangeSets(context(options, target), project, { to: options.to, includeOutOfOrder: options.includeOutOfOrder }), 'apply'),
+  );
+
+const rollback: Command = async (options) =>
+  withTarget(options, async (target, project) => {
+    const steps = options.steps !== undefined ? Number(options.steps) : undefined;
+    if (options.steps !== undefined && !Number.isInteger(steps)) throw new StrataError('BAD_USAGE', `--steps takes a whole number (got "${options.steps}")`);
+    return runOutput(await rollbackChangeSets(context(options, target), project, { steps, to: options.to, all: options.all }), 'roll back');
+  });
+
+const baseline: Command = async (options) =>
+  withTarget(options, async (target, project) => {
+    const tags = await baselineChangeSets(context(options, target), project, { to: options.to, reason: options.reason });
+    return { code: 0, text: tags.length ? `Marked as applied without running: ${tags.join(', ')}` : 'Nothing to baseline.', json: { baselined: tags } };
+  });
+
+const resolutions = ['retry', 'applied', 'rolled-back'] as const;
+const resolve: Command = async (options, positional) => {
+  const tag = positional[0];
+  if (!tag) throw new StrataError('BAD_USAGE', 'resolve needs the change set: strata resolve TAG --as retry|applied|rolled-back --reason "…"');
+  let resolution: Resolution;
+  if (options.acceptChecksum) resolution = 'accept-checksum';
+  else if (resolutions.includes(options.as as (typeof resolutions)[number])) resolution = options.as as Resolution;
+  else throw new StrataError('BAD_USAGE', `resolve needs --as ${resolutions.join('|')} (or --accept-checksum)`);
+  return withTarget(options, async (target, project) => {
+    const state = await resolveChangeSet(context(options, target), project, tag, resolution, options.reason ?? '');
+    return { code: 0, text: `${tag} resolved (${resolution}); it is now ${state}.`, json: { tag, resolution, state } };
+  });
+};
+
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve };

@@ -1,0 +1,165 @@
+import { parseArgs } from 'node:util';
+import { isStrataError, type StrataErrorCode } from '../errors';
+import { COMMANDS, type CliOptions } from './commands';
+
+const TARGET_HELP = `  --env NAME            a configured environment (local, staging, production in the demo)
+  --database-url URL    any PostgreSQL database instead (no protection level)
+  --dir PATH            the Drizzle project folder (default: drizzle/demo, or STRATA_PROJECT_DIR)
+  --json                machine-readable output on stdout (logs go to stderr)`;
+
+const HELP: Record<string, string> = {
+  '': `strata — PostgreSQL schema operations
+
+Usage: npm run strata -- <command> [options]
+
+Commands:
+  status     where every change set stands (all environments when no target is given)
+  history    every apply, rollback and failure recorded on a target
+  apply      apply pending change sets            [--to TAG] [--include-out-of-order]
+  rollback   roll back applied change sets        [--steps N | --to TAG | --all]
+  resolve    settle a failed or edited change set TAG --as retry|applied|rolled-back --reason "…"
+  baseline   mark change sets applied without running them [--to TAG]
+
+Options for every command:
+${TARGET_HELP}
+  --actor NAME          who is acting (default: STRATA_ACTOR, else cli:<os user>)
+  --help                help for a command
+
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 target locked by another runner.`,
+  status: `strata status [--env NAME | --database-url URL] [--dir PATH] [--json]
+
+Without a target: one line per configured environment (reachable, schema version,
+last migration, pending, failed). With a target: every change set's state — applied,
+pending, out_of_order, failed or checksum_mismatch — and what resolves blocked ones.
+
+${TARGET_HELP}`,
+  history: `strata history (--env NAME | --database-url URL) [--dir PATH] [--json]
+
+Lists strata.change_log on the target, newest first.
+
+${TARGET_HELP}`,
+  apply: `strata apply (--env NAME | --database-url URL) [--to TAG] [--include-out-of-order] [--dir PATH] [--json]
+
+Applies pending change sets in journal order, each in its own transaction, under the
+target's advisory lock. Stops at the first failure. Change sets that sit before
+already-applied ones are reported, and applied only with --include-out-of-order.
+
+  --to TAG                 stop after this change set (tag or version number)
+  --include-out-of-order   also apply change sets merged late
+  --lock-timeout DUR       lock_timeout per change set (default 5s)
+  --statement-timeout DUR  statement_timeout per statement (default 10min)
+${TARGET_HELP}`,
+  rollback: `strata rollback (--env NAME | --database-url URL) [--steps N | --to TAG | --all] [--dir PATH] [--json]
+
+Rolls back the most recently applied change sets with their rollback/NNNN_tag.sql files
+(default: the last one). Refuses before starting if any of them has no rollback file.
+
+  --steps N      roll back the last N
+  --to TAG       roll back everything applied after TAG (TAG stays applied)
+  --all          roll back everything
+${TARGET_HELP}`,
+  resolve: `strata resolve TAG (--env NAME | --database-url URL) (--as retry|applied|rolled-back | --accept-checksum) --reason "…"
+
+Settles a blocked change set, recorded in the history with your reason:
+  --as retry          it failed; make it pending so the next apply runs it again
+  --as rolled-back    it failed part-way and you undid its effects by hand
+  --as applied        it failed part-way and you completed it by hand
+  --accept-checksum   its file was edited after it was applied and the edit is harmless
+${TARGET_HELP}`,
+  baseline: `strata baseline (--env NAME | --database-url URL) [--to TAG] [--reason "…"] [--dir PATH]
+
+Marks pending change sets (up to TAG) as applied without running them, for adopting a
+database that already has the schema (like alembic stamp). Recorded as 'baseline'.
+
+${TARGET_HELP}`,
+};
+
+const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
+  BAD_USAGE: 2,
+  UNKNOWN_ENVIRONMENT: 2,
+  BAD_DATABASE_URL: 2,
+  NOT_FOUND: 2,
+  LOCKED: 3,
+};
+
+/** Runs the CLI with `argv` and returns the exit code; all output goes through `out`/`err`. */
+export async function runCli(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        env: { type: 'string' },
+        'database-url': { type: 'string' },
+        dir: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        actor: { type: 'string' },
+        to: { type: 'string' },
+        steps: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        as: { type: 'string' },
+        reason: { type: 'string' },
+        'accept-checksum': { type: 'boolean', default: false },
+        'include-out-of-order': { type: 'boolean', default: false },
+        'lock-timeout': { type: 'string' },
+        'statement-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    err(`${(error as Error).message}\nRun with --help for usage.\n`);
+    return 2;
+  }
+  const [name, ...positional] = parsed.positionals;
+  const v = parsed.values;
+  if (!name || name === 'help') {
+    out(`${HELP['']}\n`);
+    return name || v.help ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  if (v.help) {
+    out(`${HELP[name] ?? HELP['']}\n`);
+    return 0;
+  }
+  const options: CliOptions = {
+    env: v.env,
+    databaseUrl: v['database-url'],
+    dir: v.dir,
+    json: v.json ?? false,
+    actor: v.actor,
+    to: v.to,
+    steps: v.steps,
+    all: v.all ?? false,
+    as: v.as,
+    reason: v.reason,
+    acceptChecksum: v['accept-checksum'] ?? false,
+    includeOutOfOrder: v['include-out-of-order'] ?? false,
+    lockTimeout: v['lock-timeout'],
+    statementTimeout: v['statement-timeout'],
+  };
+  try {
+    const result = await command(options, positional);
+    out(options.json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.text}\n`);
+    return result.code;
+  } catch (error) {
+    if (isStrataError(error)) {
+      if (options.json) out(`${JSON.stringify({ error: { code: error.code, message: error.message, ...error.details } }, null, 2)}\n`);
+      err(`error [${error.code}]: ${error.message}\n`);
+      return EXIT_CODES[error.code] ?? 1;
+    }
+    err(`error: ${(error as Error)?.message ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (npm run strata), not when imported by tests.
+if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,40 @@
+import os from 'node:os';
+import { findEnvironment, type Protection, type StrataConfig } from '../config/environments';
+import { parseDatabaseUrl } from '../db/connection-url';
+import { StrataError } from '../errors';
+
+/** A database the CLI acts on: a configured environment, or a bare URL (no protection level). */
+export interface Target {
+  name: string | null;
+  url: string;
+  protection: Protection | null;
+  embedded: boolean;
+}
+
+export function resolveTarget(config: StrataConfig, options: { env?: string; databaseUrl?: string }): Target {
+  if (options.env && options.databaseUrl) throw new StrataError('BAD_USAGE', 'Give --env or --database-url, not both');
+  if (options.databaseUrl) {
+    parseDatabaseUrl(options.databaseUrl);
+    return { name: null, url: options.databaseUrl, protection: null, embedded: false };
+  }
+  if (!options.env) throw new StrataError('BAD_USAGE', 'Which database? Give --env NAME or --database-url URL');
+  const env = findEnvironment(config, options.env);
+  return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded' };
+}
+
+/** The CLI's actor: --actor, else STRATA_ACTOR, else the OS user, marked as coming from the CLI. */
+export function resolveActor(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const actor = (flag ?? env.STRATA_ACTOR ?? `cli:${safeUser()}`).trim();
+  if (!/^[\w.@:+-]{1,60}$/.test(actor)) {
+    throw new StrataError('BAD_USAGE', 'Actor names are 1–60 letters, digits or . @ : + - _');
+  }
+  return actor;
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

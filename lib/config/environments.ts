@@ -1,0 +1,93 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { StrataError } from '../errors';
+import { parseDatabaseUrl } from '../db/connection-url';
+import { embeddedSettings, embeddedUrl, type EmbeddedSettings } from './embedded-settings';
+import { DEMO_ENVIRONMENTS } from './demo-environments';
+
+/**
+ * How much care an environment needs: `open` allows seed/reset, `guarded` asks for
+ * confirmation on one-click actions, `protected` needs two-person approval.
+ */
+export const protectionLevels = ['open', 'guarded', 'protected'] as const;
+export type Protection = (typeof protectionLevels)[number];
+
+/** A named target database. The URL is a secret: it never leaves the server. */
+export interface Environment {
+  name: string;
+  url: string;
+  protection: Protection;
+}
+
+export interface StrataConfig {
+  /** `embedded`: Strata starts its own PostgreSQL under .strata/; `external`: URLs from the environment. */
+  mode: 'embedded' | 'external';
+  environments: Environment[];
+  consoleDatabaseUrl: string;
+  /** The Drizzle project folder Strata manages. */
+  projectDir: string;
+  embedded: EmbeddedSettings;
+}
+
+const envName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'environment names are lower-case letters, digits, - and _');
+
+/**
+ * Reads the configuration from environment variables (documented in .env.example).
+ * With no STRATA_ENVIRONMENTS the embedded demo is used, so a fresh clone needs nothing.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): StrataConfig {
+  const root = env.STRATA_ROOT ?? process.cwd();
+  const projectDir = path.resolve(root, env.STRATA_PROJECT_DIR ?? 'drizzle/demo');
+  const embedded = embeddedSettings(env, root);
+  const list = env.STRATA_ENVIRONMENTS?.trim();
+  if (!list) {
+    return {
+      mode: 'embedded',
+      projectDir,
+      embedded,
+      consoleDatabaseUrl: embeddedUrl(embedded, 'strata_console'),
+      environments: DEMO_ENVIRONMENTS.map((demo) => ({
+        name: demo.name,
+        protection: demo.protection,
+        url: embeddedUrl(embedded, demo.database),
+      })),
+    };
+  }
+  const names = list.split(',').map((n) => n.trim()).filter(Boolean);
+  const environments = names.map((name) => externalEnvironment(name, env));
+  const consoleDatabaseUrl = env.STRATA_CONSOLE_DATABASE_URL;
+  if (!consoleDatabaseUrl) {
+    throw new StrataError('BAD_USAGE', 'STRATA_ENVIRONMENTS is set, so STRATA_CONSOLE_DATABASE_URL must be set too');
+  }
+  parseDatabaseUrl(consoleDatabaseUrl);
+  return { mode: 'external', projectDir, embedded, environments, consoleDatabaseUrl };
+}
+
+function externalEnvironment(name: string, env: NodeJS.ProcessEnv): Environment {
+  const checked = envName.safeParse(name);
+  if (!checked.success) {
+    throw new StrataError('BAD_USAGE', `STRATA_ENVIRONMENTS: "${name}": ${checked.error.issues[0]?.message}`);
+  }
+  const key = `STRATA_ENV_${name.toUpperCase().replace(/-/g, '_')}`;
+  const url = env[`${key}_URL`];
+  if (!url) throw new StrataError('BAD_USAGE', `Environment "${name}" needs ${key}_URL`);
+  parseDatabaseUrl(url);
+  // Unspecified protection is the safest level: a forgotten variable must not open production.
+  const protection = (env[`${key}_PROTECTION`] ?? 'protected').trim();
+  if (!protectionLevels.includes(protection as Protection)) {
+    throw new StrataError('BAD_USAGE', `${key}_PROTECTION must be one of ${protectionLevels.join(', ')} (got "${protection}")`);
+  }
+  return { name, url, protection: protection as Protection };
+}
+
+/** The environment called `name`, or an error listing the known ones. */
+export function findEnvironment(config: StrataConfig, name: string): Environment {
+  const found = config.environments.find((e) => e.name === name);
+  if (!found) {
+    const known = config.environments.map((e) => e.name).join(', ');
+    throw new StrataError('UNKNOWN_ENVIRONMENT', `Unknown environment "${name}" (known: ${known})`);
+  }
+  return found;
+}

@@ -1,0 +1,42 @@
+import { readProject } from '../changesets/project';
+import { connect } from '../db/client';
+import { databaseNameOf, withDatabase } from '../db/connection-url';
+import { quoteIdent } from '../db/identifiers';
+import { DEMO_ENVIRONMENTS } from '../config/demo-environments';
+import type { StrataConfig } from '../config/environments';
+import { applyChangeSets } from '../migrate/apply';
+import type { Logger } from '../observability/logger';
+
+export const DEMO_ACTOR = 'strata-demo-bootstrap';
+
+/**
+ * Creates the console database and the demo environments' databases that do not exist
+ * yet, and migrates each new one to its first-start position. Existing databases are
+ * left exactly as they are, so a second start reuses the same data.
+ */
+export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (line: string) => void = () => {}): Promise<string[]> {
+  const admin = connect(withDatabase(config.consoleDatabaseUrl, 'postgres'), { max: 1, applicationName: 'strata:bootstrap' });
+  const created: string[] = [];
+  try {
+    const wanted = [databaseNameOf(config.consoleDatabaseUrl), ...config.environments.map((e) => databaseNameOf(e.url))];
+    const existing = new Set((await admin`select datname from pg_database`).map((r) => String(r.datname)));
+    for (const name of wanted) {
+      if (existing.has(name)) continue;
+      await admin.unsafe(`create database ${quoteIdent(name)}`);
+      created.push(name);
+    }
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const project = readProject(config.projectDir);
+  for (const env of config.environments) {
+    if (!created.includes(databaseNameOf(env.url))) continue;
+    const demo = DEMO_ENVIRONMENTS.find((d) => d.name === env.name);
+    const upTo = project.changeSets[project.changeSets.length - 1 - (demo?.pendingOnFirstStart ?? 0)];
+    if (!upTo) continue;
+    say(`Migrating ${env.name} to ${upTo.tag}`);
+    const result = await applyChangeSets({ url: env.url, environment: env.name, actor: DEMO_ACTOR, logger }, project, { to: upTo.tag });
+    if (result.failed) throw new Error(`Demo bootstrap: ${result.failed.tag} failed on ${env.name}: ${result.failed.error?.message}`);
+  }
+  return created;
+}

@@ -1,0 +1,36 @@
+/**
+ * Typed engine errors. Every failure the engine reports carries a stable `code` so that
+ * doors (CLI exit codes, server actions, HTTP status) decide from data, never from text.
+ */
+export type StrataErrorCode =
+  | 'BAD_USAGE' // the caller asked for something malformed (CLI flags, ids)
+  | 'UNKNOWN_ENVIRONMENT'
+  | 'BAD_DATABASE_URL'
+  | 'CONNECTION_FAILED'
+  | 'MALFORMED_PROJECT' // journal, missing file, unparsable SQL
+  | 'LOCKED' // another runner holds the target's lock
+  | 'CHECKSUM_MISMATCH' // an applied change set's file changed
+  | 'BLOCKED_BY_FAILURE' // a failed change set must be resolved first
+  | 'NO_ROLLBACK' // a change set has no rollback file
+  | 'NOT_FOUND' // a tag that is not in the project
+  | 'INVALID_STATE' // e.g. resolving a change set that is not failed
+  | 'STATEMENT_FAILED' // PostgreSQL rejected a statement of a change set
+  | 'EMBEDDED_POSTGRES';
+
+/** An error with a code and optional structured details (never secrets). */
+export class StrataError extends Error {
+  readonly code: StrataErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: StrataErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'StrataError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True when `error` is a StrataError, optionally of one code. */
+export function isStrataError(error: unknown, code?: StrataErrorCode): error is StrataError {
+  return error instanceof StrataError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,83 @@
+import { readProject, type Project } from '../changesets/project';
+import type { Environment, Protection, StrataConfig } from '../config/environments';
+import { describePgError } from '../db/client';
+import { redactUrl } from '../db/connection-url';
+import { readTargetStatus } from '../migrate/read-status';
+
+/**
+ * What the home page cards and GET /api/health show for one environment (004 SC-005,
+ * NFR-012). It carries no connection string: this object is sent to browsers.
+ */
+export interface EnvironmentHealth {
+  name: string;
+  protection: Protection;
+  reachable: boolean;
+  /** Tag of the last applied change set, or null when none is applied. */
+  schemaVersion: string | null;
+  /** Position of that change set in the journal (0-based), for "N of M" displays. */
+  schemaVersionIndex: number | null;
+  totalChangeSets: number;
+  lastMigrationAt: string | null;
+  pending: number;
+  failed: number;
+  outOfOrder: number;
+  checksumMismatch: number;
+  error: string | null;
+  checkedAt: string;
+}
+
+export async function environmentHealth(env: Environment, project: Project): Promise<EnvironmentHealth> {
+  const base = {
+    name: env.name,
+    protection: env.protection,
+    totalChangeSets: project.changeSets.length,
+    checkedAt: new Date().toISOString(),
+  };
+  try {
+    const status = await readTargetStatus(env.url, project);
+    const index = status.schemaVersion ? project.changeSets.findIndex((c) => c.tag === status.schemaVersion) : -1;
+    return {
+      ...base,
+      reachable: true,
+      schemaVersion: status.schemaVersion,
+      schemaVersionIndex: index >= 0 ? index : null,
+      lastMigrationAt: status.lastMigrationAt?.toISOString() ?? null,
+      pending: status.counts.pending,
+      failed: status.counts.failed,
+      outOfOrder: status.counts.out_of_order,
+      checksumMismatch: status.counts.checksum_mismatch,
+      error: null,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      reachable: false,
+      schemaVersion: null,
+      schemaVersionIndex: null,
+      lastMigrationAt: null,
+      pending: 0,
+      failed: 0,
+      outOfOrder: 0,
+      checksumMismatch: 0,
+      // Driver messages can quote the URL; strip anything URL-shaped before it leaves.
+      error: scrub(describePgError(error), env.url),
+    };
+  }
+}
+
+/** Health of every configured environment, checked in parallel. */
+export async function allEnvironmentHealth(config: StrataConfig): Promise<EnvironmentHealth[]> {
+  const project = readProject(config.projectDir);
+  return Promise.all(config.environments.map((env) => environmentHealth(env, project)));
+}
+
+function scrub(message: string, url: string): string {
+  let out = message.split(url).join(redactUrl(url));
+  try {
+    const password = new URL(url).password;
+    if (password) out = out.split(decodeURIComponent(password)).join('***').split(password).join('***');
+  } catch {
+    // not a URL: nothing more to hide
+  }
+  return out.replace(/postgres(ql)?:\/\/[^\s'"]+/g, (m) => redactUrl(m));
+}

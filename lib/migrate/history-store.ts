@@ -1,0 +1,169 @@
+import type postgres from 'postgres';
+
+/**
+ * strata.change_log lives in the target database so the truth travels with the data,
+ * and drizzle.__drizzle_migrations is kept in step so drizzle-orm's migrate() and Strata
+ * can take turns on the same database.
+ */
+type Queryable = postgres.Sql<Record<string, never>> | postgres.ReservedSql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
+
+export type Operation = 'apply' | 'rollback' | 'baseline' | 'resolve' | 'adopt';
+export type Direction = 'up' | 'down';
+export type EntryStatus = 'applied' | 'rolled_back' | 'failed';
+
+/** One row of strata.change_log. */
+export interface HistoryEntry {
+  id: number;
+  version: number;
+  tag: string;
+  operation: Operation;
+  direction: Direction;
+  status: EntryStatus;
+  checksum: string;
+  actor: string;
+  environment: string | null;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  statements: number;
+  rowsAffected: number;
+  tablesTouched: string[];
+  noTransaction: boolean;
+  errorMessage: string | null;
+  errorStatementIndex: number | null;
+  errorStatement: string | null;
+  errorPosition: number | null;
+  errorHint: string | null;
+  errorDetail: string | null;
+  errorCode: string | null;
+  reason: string | null;
+}
+
+export type NewHistoryEntry = Omit<HistoryEntry, 'id'>;
+
+export interface DrizzleRow {
+  id: number;
+  hash: string;
+  createdAt: number;
+}
+
+/** Creates the bookkeeping tables. Call only while holding the target lock (DDL races). */
+export async function ensureBookkeeping(sql: Queryable): Promise<void> {
+  const [present] = await sql`
+    select to_regclass('strata.change_log') is not null and to_regclass('drizzle.__drizzle_migrations') is not null as ok`;
+  if (present?.ok) return;
+  await sql.unsafe(`
+    CREATE SCHEMA IF NOT EXISTS strata;
+    CREATE TABLE IF NOT EXISTS strata.change_log (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      version integer NOT NULL,
+      tag text NOT NULL,
+      operation text NOT NULL CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt')),
+      direction text NOT NULL CHECK (direction IN ('up', 'down')),
+      status text NOT NULL CHECK (status IN ('applied', 'rolled_back', 'failed')),
+      checksum text NOT NULL,
+      actor text NOT NULL,
+      environment text,
+      started_at timestamptz NOT NULL,
+      finished_at timestamptz NOT NULL,
+      duration_ms integer NOT NULL,
+      statements integer NOT NULL DEFAULT 0,
+      rows_affected bigint NOT NULL DEFAULT 0,
+      tables_touched text[] NOT NULL DEFAULT '{}',
+      no_transaction boolean NOT NULL DEFAULT false,
+      error_message text,
+      error_statement_index integer,
+      error_statement text,
+      error_position integer,
+      error_hint text,
+      error_detail text,
+      error_code text,
+      reason text
+    );
+    CREATE INDEX IF NOT EXISTS change_log_tag_idx ON strata.change_log (tag, id);
+    -- History is append-only: a correction is a new row, never an edit.
+    CREATE OR REPLACE FUNCTION strata.change_log_is_append_only() RETURNS trigger
+      LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'strata.change_log is append-only'; END $$;
+    DROP TRIGGER IF EXISTS change_log_append_only ON strata.change_log;
+    CREATE TRIGGER change_log_append_only BEFORE UPDATE OR DELETE ON strata.change_log
+      FOR EACH ROW EXECUTE FUNCTION strata.change_log_is_append_only();
+    CREATE SCHEMA IF NOT EXISTS drizzle;
+    CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (
+      id SERIAL PRIMARY KEY,
+      hash text NOT NULL,
+      created_at bigint
+    );
+  `);
+}
+
+/** The whole history, oldest first; empty when Strata never ran here. */
+export async function loadHistory(sql: Queryable): Promise<HistoryEntry[]> {
+  const [exists] = await sql`select to_regclass('strata.change_log') is not null as ok`;
+  if (!exists?.ok) return [];
+  const rows = await sql`select * from strata.change_log order by id`;
+  return rows.map(toEntry);
+}
+
+/** drizzle-orm's own record of applied migrations; empty when it never ran here. */
+export async function loadDrizzleRows(sql: Queryable): Promise<DrizzleRow[]> {
+  const [exists] = await sql`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`;
+  if (!exists?.ok) return [];
+  const rows = await sql`select id, hash, created_at from drizzle.__drizzle_migrations order by id`;
+  return rows.map((r) => ({ id: Number(r.id), hash: String(r.hash), createdAt: Number(r.created_at) }));
+}
+
+export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promise<void> {
+  await sql`
+    insert into strata.change_log (
+      version, tag, operation, direction, status, checksum, actor, environment, started_at, finished_at,
+      duration_ms, statements, rows_affected, tables_touched, no_transaction, error_message,
+      error_statement_index, error_statement, error_position, error_hint, error_detail, error_code, reason
+    ) values (
+      ${entry.version}, ${entry.tag}, ${entry.operation}, ${entry.direction}, ${entry.status}, ${entry.checksum},
+      ${entry.actor}, ${entry.environment}, ${entry.startedAt}, ${entry.finishedAt}, ${Math.round(entry.durationMs)},
+      ${entry.statements}, ${entry.rowsAffected}, ${sql.array(entry.tablesTouched)}, ${entry.noTransaction},
+      ${entry.errorMessage}, ${entry.errorStatementIndex}, ${entry.errorStatement}, ${entry.errorPosition},
+      ${entry.errorHint}, ${entry.errorDetail}, ${entry.errorCode}, ${entry.reason}
+    )`;
+}
+
+/** Records a change set as applied in drizzle's table (idempotent per `when`). */
+export async function markDrizzleApplied(sql: Queryable, hash: string, when: number): Promise<void> {
+  await sql`delete from drizzle.__drizzle_migrations where created_at = ${when}`;
+  await sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${hash}, ${when})`;
+}
+
+/** Removes a rolled-back change set from drizzle's table, so its migrate() would reapply it. */
+export async function markDrizzleRolledBack(sql: Queryable, when: number): Promise<void> {
+  await sql`delete from drizzle.__drizzle_migrations where created_at = ${when}`;
+}
+
+function toEntry(r: postgres.Row): HistoryEntry {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(r.id),
+    version: Number(r.version),
+    tag: r.tag,
+    operation: r.operation,
+    direction: r.direction,
+    status: r.status,
+    checksum: r.checksum,
+    actor: r.actor,
+    environment: r.environment,
+    startedAt: new Date(r.started_at),
+    finishedAt: new Date(r.finished_at),
+    durationMs: Number(r.duration_ms),
+    statements: Number(r.statements),
+    rowsAffected: Number(r.rows_affected),
+    tablesTouched: r.tables_touched ?? [],
+    noTransaction: Boolean(r.no_transaction),
+    errorMessage: r.error_message,
+    errorStatementIndex: num(r.error_statement_index),
+    errorStatement: r.error_statement,
+    errorPosition: num(r.error_position),
+    errorHint: r.error_hint,
+    errorDetail: r.error_detail,
+    errorCode: r.error_code,
+    reason: r.reason,
+  };
+}

@@ -1,0 +1,23 @@
+import type { Project } from '../changesets/project';
+import { assertReachable, connect } from '../db/client';
+import { loadDrizzleRows, loadHistory, type HistoryEntry } from './history-store';
+import { computeTargetStatus, type TargetStatus } from './target-state';
+
+/**
+ * Reads a target's history and status without taking the lock or writing anything:
+ * safe for health checks, metrics scrapes and pages that poll.
+ */
+export async function readTarget(url: string, project: Project): Promise<{ status: TargetStatus; history: HistoryEntry[] }> {
+  const sql = connect(url, { max: 1, applicationName: 'strata:read' });
+  try {
+    await assertReachable(sql, url);
+    const [history, drizzleRows] = await Promise.all([loadHistory(sql), loadDrizzleRows(sql)]);
+    return { status: computeTargetStatus(project, history, drizzleRows), history };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+export async function readTargetStatus(url: string, project: Project): Promise<TargetStatus> {
+  return (await readTarget(url, project)).status;
+}

@@ -1,0 +1,23 @@
+import type { Logger } from '../observability/logger';
+
+/** Who runs what, where, and with which limits; shared by every engine operation. */
+export interface RunContext {
+  url: string;
+  /** Environment name, or null when targeting a bare --database-url. */
+  environment: string | null;
+  actor: string;
+  logger: Logger;
+  /** `lock_timeout` for every change set, so a blocked ALTER fails instead of queueing traffic. */
+  lockTimeoutMs?: number;
+  /** `statement_timeout` for every statement (NFR-002: a 10-minute window). */
+  statementTimeoutMs?: number;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { type: 'changeset-start'; tag: string; direction: 'up' | 'down'; statements: number; position: number; total: number }
+  | { type: 'statement-done'; tag: string; index: number; total: number; rows: number; durationMs: number }
+  | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10 * 60_000;

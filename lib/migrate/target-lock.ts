@@ -1,0 +1,70 @@
+import type postgres from 'postgres';
+import { connect, assertReachable, type Sql } from '../db/client';
+import { StrataError } from '../errors';
+
+/** The advisory lock key pair every Strata runner takes on a target ("ST", "RA"). */
+const LOCK_CLASS = 0x5354;
+const LOCK_OBJECT = 0x5241;
+const APP_PREFIX = 'strata:';
+
+export type LockedConnection = postgres.ReservedSql<Record<string, never>>;
+
+/**
+ * Runs `work` holding the target's session-level advisory lock on one dedicated
+ * connection. A second runner fails at once with "locked by ACTOR since TIME" instead of
+ * queueing behind a migration. If this process dies, PostgreSQL ends the session and
+ * frees the lock; `client_connection_check_interval` makes it notice a dead client even
+ * mid-statement (PostgreSQL 14+).
+ */
+export async function withTargetLock<T>(url: string, actor: string, work: (conn: LockedConnection) => Promise<T>): Promise<T> {
+  const sql: Sql = connect(url, { max: 1, applicationName: `${APP_PREFIX}${actor}`.slice(0, 63) });
+  try {
+    await assertReachable(sql, url);
+    const conn = await sql.reserve();
+    try {
+      const [row] = await conn`select pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) as ok, current_setting('server_version_num')::int as version`;
+      if (!row?.ok) throw await lockedError(conn);
+      try {
+        if (Number(row.version) >= 140000) await conn`select set_config('client_connection_check_interval', '1000', false)`;
+        return await work(conn);
+      } finally {
+        await conn`select pg_advisory_unlock(${LOCK_CLASS}, ${LOCK_OBJECT})`.catch(() => undefined);
+      }
+    } finally {
+      conn.release();
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** Who holds the lock, read from pg_stat_activity (the holder's application_name). */
+export interface LockHolder {
+  actor: string;
+  since: Date;
+  pid: number;
+}
+
+export async function findLockHolder(sql: Sql | LockedConnection): Promise<LockHolder | null> {
+  const [holder] = await sql`
+    select a.application_name, a.backend_start, a.pid
+    from pg_locks l join pg_stat_activity a on a.pid = l.pid
+    where l.locktype = 'advisory' and l.granted and l.classid = ${LOCK_CLASS} and l.objid = ${LOCK_OBJECT}
+      and l.database = (select oid from pg_database where datname = current_database())
+    limit 1`;
+  if (!holder) return null;
+  const name = String(holder.application_name ?? '');
+  return {
+    actor: name.startsWith(APP_PREFIX) ? name.slice(APP_PREFIX.length) : name || 'an unknown client',
+    since: new Date(holder.backend_start),
+    pid: Number(holder.pid),
+  };
+}
+
+async function lockedError(conn: LockedConnection): Promise<StrataError> {
+  const holder = await findLockHolder(conn);
+  const who = holder ? `${holder.actor} since ${holder.since.toISOString()} (backend pid ${holder.pid})` : 'another runner';
+  return new StrataError('LOCKED', `Target is locked by ${who}; try again when it finishes`, {
+    holder: holder ? { actor: holder.actor, since: holder.since.toISOString() } : null,
+  });
+}

@@ -1,0 +1,81 @@
+import type { Project } from '../changesets/project';
+import { StrataError } from '../errors';
+import {
+  ensureBookkeeping,
+  insertEntry,
+  loadDrizzleRows,
+  loadHistory,
+  markDrizzleApplied,
+} from './history-store';
+import type { RunContext } from './run-context';
+import { computeTargetStatus, type TargetStatus } from './target-state';
+import type { LockedConnection } from './target-lock';
+
+/**
+ * The first step of every mutating operation, under the lock: make sure the bookkeeping
+ * tables exist, then reconcile Strata's history with drizzle's table — change sets that
+ * drizzle-orm's migrate() applied are adopted into strata.change_log, and change sets
+ * Strata applied get their drizzle row back if someone removed it.
+ */
+export async function openTargetSession(conn: LockedConnection, project: Project, ctx: RunContext): Promise<TargetStatus> {
+  await ensureBookkeeping(conn);
+  const [history, drizzleRows] = await Promise.all([loadHistory(conn), loadDrizzleRows(conn)]);
+  const status = computeTargetStatus(project, history, drizzleRows);
+  const drizzleWhens = new Set(drizzleRows.map((r) => r.createdAt));
+  let changed = false;
+  for (const c of status.changeSets) {
+    if (c.appliedByDrizzleOnly) {
+      const now = new Date();
+      await insertEntry(conn, {
+        version: c.changeSet.version,
+        tag: c.changeSet.tag,
+        operation: 'adopt',
+        direction: 'up',
+        status: 'applied',
+        checksum: c.appliedChecksum ?? c.changeSet.forward.checksum,
+        actor: ctx.actor,
+        environment: ctx.environment,
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
+        statements: 0,
+        rowsAffected: 0,
+        tablesTouched: [],
+        noTransaction: false,
+        errorMessage: null,
+        errorStatementIndex: null,
+        errorStatement: null,
+        errorPosition: null,
+        errorHint: null,
+        errorDetail: null,
+        errorCode: null,
+        reason: 'found applied in drizzle.__drizzle_migrations (drizzle-orm migrate())',
+      });
+      changed = true;
+    } else if (c.last?.status === 'applied' && !drizzleWhens.has(c.changeSet.when)) {
+      await markDrizzleApplied(conn, c.last.checksum, c.changeSet.when);
+      changed = true;
+    }
+  }
+  if (!changed) return status;
+  return computeTargetStatus(project, await loadHistory(conn), await loadDrizzleRows(conn));
+}
+
+/**
+ * Refuses to go on while any change set is failed or edited after it was applied: the
+ * state of the target is then not what the files say, and guessing would be unsafe.
+ */
+export function assertNoBlockers(status: TargetStatus): void {
+  const mismatch = status.changeSets.filter((c) => c.state === 'checksum_mismatch');
+  if (mismatch.length) {
+    throw new StrataError('CHECKSUM_MISMATCH', mismatch.map((c) => c.reason).join('\n'), {
+      files: mismatch.map((c) => c.changeSet.forward.file),
+    });
+  }
+  const failed = status.changeSets.filter((c) => c.state === 'failed');
+  if (failed.length) {
+    throw new StrataError('BLOCKED_BY_FAILURE', failed.map((c) => c.reason).join('\n'), {
+      tags: failed.map((c) => c.changeSet.tag),
+    });
+  }
+}

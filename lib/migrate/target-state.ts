@@ -1,0 +1,99 @@
+import type { ChangeSet, Project } from '../changesets/project';
+import type { DrizzleRow, HistoryEntry } from './history-store';
+
+/**
+ * Where each change set of a project stands on one target, decided change set by change
+ * set (by tag and checksum) — never by "newer than the last applied timestamp", which is
+ * how drizzle-orm's migrator silently skips a teammate's late-merged change set.
+ */
+export type ChangeSetState = 'applied' | 'pending' | 'out_of_order' | 'failed' | 'checksum_mismatch';
+
+export interface ChangeSetStatus {
+  changeSet: ChangeSet;
+  state: ChangeSetState;
+  /** The latest Strata history row for this change set, if any. */
+  last: HistoryEntry | null;
+  /** Applied according to drizzle's table only (drizzle-orm's migrate() ran it). */
+  appliedByDrizzleOnly: boolean;
+  /** Checksum recorded when it was applied (for mismatch reports). */
+  appliedChecksum: string | null;
+  /** Human explanation of blocking states and what resolves them. */
+  reason: string | null;
+}
+
+export interface TargetStatus {
+  changeSets: ChangeSetStatus[];
+  /** Tag of the applied change set furthest along the journal: the schema version. */
+  schemaVersion: string | null;
+  lastMigrationAt: Date | null;
+  counts: Record<ChangeSetState, number>;
+  /** Tags in history that the project no longer has. */
+  unknownTags: string[];
+}
+
+export function computeTargetStatus(project: Project, history: HistoryEntry[], drizzleRows: DrizzleRow[]): TargetStatus {
+  const lastByTag = new Map<string, HistoryEntry>();
+  for (const entry of history) lastByTag.set(entry.tag, entry);
+  const drizzleByWhen = new Map(drizzleRows.map((r) => [r.createdAt, r]));
+
+  const interim = project.changeSets.map((changeSet) => {
+    const last = lastByTag.get(changeSet.tag) ?? null;
+    const drizzleRow = drizzleByWhen.get(changeSet.when);
+    const strataApplied = last?.status === 'applied';
+    const appliedByDrizzleOnly = !strataApplied && last?.status !== 'failed' && drizzleRow !== undefined;
+    const applied = strataApplied || appliedByDrizzleOnly;
+    const appliedChecksum = strataApplied ? last!.checksum : appliedByDrizzleOnly ? drizzleRow!.hash : null;
+    return { changeSet, last, applied, appliedByDrizzleOnly, appliedChecksum };
+  });
+
+  const lastAppliedIndex = interim.reduce((acc, c, i) => (c.applied ? i : acc), -1);
+  const changeSets: ChangeSetStatus[] = interim.map((c, i) => {
+    const file = c.changeSet.forward.file;
+    if (c.last?.status === 'failed') {
+      const where = c.last.errorStatementIndex !== null ? ` at statement ${c.last.errorStatementIndex + 1}` : '';
+      const undone = c.last.noTransaction
+        ? 'it ran without a transaction, so part of it may be in place'
+        : 'its transaction was rolled back, so nothing of it is in place';
+      return {
+        ...c,
+        state: 'failed',
+        reason: `${c.changeSet.tag} failed${where} (${c.last.direction}): ${c.last.errorMessage}; ${undone}. ` +
+          `Resolve with: strata resolve ${c.changeSet.tag} --as retry|applied|rolled-back --reason "…"`,
+      };
+    }
+    if (c.applied && c.appliedChecksum !== c.changeSet.forward.checksum) {
+      return {
+        ...c,
+        state: 'checksum_mismatch',
+        reason: `${file} changed after it was applied (checksum ${short(c.appliedChecksum)} → ${short(c.changeSet.forward.checksum)}). ` +
+          `Restore the file, or accept the edit with: strata resolve ${c.changeSet.tag} --accept-checksum --reason "…"`,
+      };
+    }
+    if (c.applied) return { ...c, state: 'applied', reason: null };
+    if (i < lastAppliedIndex) {
+      return {
+        ...c,
+        state: 'out_of_order',
+        reason: `${c.changeSet.tag} sits before change sets already applied (merged late?); apply it explicitly with --include-out-of-order`,
+      };
+    }
+    return { ...c, state: 'pending', reason: null };
+  });
+
+  const counts: Record<ChangeSetState, number> = { applied: 0, pending: 0, out_of_order: 0, failed: 0, checksum_mismatch: 0 };
+  for (const c of changeSets) counts[c.state]++;
+  const lastApplied = lastAppliedIndex >= 0 ? project.changeSets[lastAppliedIndex]! : null;
+  const finished = history.filter((h) => h.status !== 'failed').map((h) => h.finishedAt.getTime());
+  const known = new Set(project.changeSets.map((c) => c.tag));
+  return {
+    changeSets,
+    schemaVersion: lastApplied?.tag ?? null,
+    lastMigrationAt: finished.length ? new Date(Math.max(...finished)) : null,
+    counts,
+    unknownTags: [...new Set(history.map((h) => h.tag).filter((t) => !known.has(t)))],
+  };
+}
+
+function short(checksum: string | null): string {
+  return checksum ? checksum.slice(0, 12) : 'none';
+}

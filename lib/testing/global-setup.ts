@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { embeddedSettings, embeddedUrl } from '../config/embedded-settings';
+import { startCluster } from '../embedded/cluster';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Superuser URL of the test cluster's `postgres` database; tests create their own databases. */
+    pgAdminUrl: string;
+  }
+}
+
+/**
+ * Starts one real PostgreSQL (embedded) for the whole vitest run, in a fresh data
+ * directory, on its own port so it never meets a running `npm start`.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const root = process.cwd();
+  const env = { STRATA_HOME: '.strata/test', STRATA_EMBEDDED_PORT: process.env.STRATA_TEST_PG_PORT ?? '54339' };
+  const settings = embeddedSettings(env, root);
+  fs.rmSync(path.join(settings.home), { recursive: true, force: true });
+  const cluster = await startCluster(settings);
+  project.provide('pgAdminUrl', embeddedUrl(settings, 'postgres'));
+  return async () => {
+    await cluster.stop();
+  };
+}
