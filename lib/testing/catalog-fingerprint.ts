@@ -14,14 +14,14 @@ export async function catalogFingerprint(sql: Sql): Promise<string[]> {
     )
     select 'schema ' || nspname as item from ns
     union all
-    select 'relation ' || ns.nspname || '.' || c.relname || ' kind=' || c.relkind || ' partitioned_by=' ||
+    select 'relation ' || ns.nspname || '.' || c.relname || ' kind=' || c.relkind::text || ' partitioned_by=' ||
            coalesce(pg_get_partkeydef(c.oid), '') || ' bound=' || coalesce(pg_get_expr(c.relpartbound, c.oid), '')
     from pg_class c join ns on ns.oid = c.relnamespace where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
     union all
     select 'column ' || ns.nspname || '.' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) ||
            case when a.attnotnull then ' not null' else '' end ||
            coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') ||
-           case when a.attidentity <> '' then ' identity ' || a.attidentity else '' end ||
+           case when a.attidentity <> '' then ' identity ' || a.attidentity::text else '' end ||
            case when a.attgenerated <> '' then ' generated' else '' end
     from pg_attribute a join pg_class c on c.oid = a.attrelid join ns on ns.oid = c.relnamespace
     left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
@@ -33,7 +33,7 @@ export async function catalogFingerprint(sql: Sql): Promise<string[]> {
     select 'index ' || ns.nspname || '.' || pg_get_indexdef(i.indexrelid)
     from pg_index i join pg_class c on c.oid = i.indexrelid join ns on ns.oid = c.relnamespace
     union all
-    select 'type ' || ns.nspname || '.' || t.typname || ' ' || t.typtype ||
+    select 'type ' || ns.nspname || '.' || t.typname || ' ' || t.typtype::text ||
            coalesce(' ' || (select string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_enum e where e.enumtypid = t.oid), '')
     from pg_type t join ns on ns.oid = t.typnamespace
     where t.typtype in ('e', 'd', 'c') and (t.typrelid = 0 or (select relkind from pg_class where oid = t.typrelid) = 'c')
