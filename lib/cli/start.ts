@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { loadConfig } from '../config/environments';
+import { ensureEmbeddedRunning } from '../embedded/ensure-running';
+import { isStrataError } from '../errors';
+import { engineLogger } from '../observability/logger';
+
+/**
+ * `npm start`: the embedded PostgreSQL (unless real servers are configured), the demo
+ * environments on first start, a production build when the sources changed, then
+ * `next start`. Ctrl-C stops the console and then PostgreSQL, cleanly.
+ */
+const say = (line: string) => process.stdout.write(`[strata] ${line}\n`);
+const root = process.cwd();
+const port = process.env.PORT ?? '3000';
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const config = loadConfig();
+  if (config.mode === 'embedded') say(`Embedded PostgreSQL in ${path.relative(root, config.embedded.dataDir)} on localhost:${config.embedded.port}`);
+  else say(`Using ${config.environments.length} configured environments; nothing embedded is started`);
+  const embedded = await ensureEmbeddedRunning(config, engineLogger(), say);
+
+  let stopping = false;
+  let server: ChildProcess | null = null;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('Stopping…');
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((r) => server!.once('exit', r));
+    }
+    await embedded?.stop();
+    if (embedded?.startedHere) say('PostgreSQL stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  if (process.env.STRATA_SKIP_BUILD !== '1' && buildIsStale()) {
+    say('Building the console (first start, or sources changed)…');
+    const build = spawnSync(nextBin(), ['build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    if (build.status !== 0) return stop(1);
+  }
+  const child = spawn(nextBin(), ['start', '-p', port, '-H', process.env.HOST ?? 'localhost'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  server = child;
+  child.on('exit', (code) => {
+    if (!stopping) void stop(code ?? 1);
+  });
+  say(`Console starting at http://localhost:${port} (set up in ${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+}
+
+function nextBin(): string {
+  return path.join(root, 'node_modules', '.bin', 'next');
+}
+
+/** A build is stale when any source the console is built from is newer than it. */
+function buildIsStale(): boolean {
+  const marker = path.join(root, '.next', 'BUILD_ID');
+  if (!fs.existsSync(marker)) return true;
+  const builtAt = fs.statSync(marker).mtimeMs;
+  const newest = (dir: string): number => {
+    if (!fs.existsSync(dir)) return 0;
+    let max = 0;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) max = Math.max(max, newest(full));
+      else if (/\.(tsx?|css|js|mjs|json)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) max = Math.max(max, fs.statSync(full).mtimeMs);
+    }
+    return max;
+  };
+  const sources = ['app', 'components', 'lib', 'public'].map((d) => newest(path.join(root, d)));
+  const configs = ['next.config.js', 'package.json', 'postcss.config.mjs', 'tsconfig.json'].map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0));
+  return Math.max(...sources, ...configs) > builtAt;
+}
+
+main().catch((error) => {
+  process.stderr.write(`[strata] ${isStrataError(error) ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});
