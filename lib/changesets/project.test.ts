@@ -92,6 +92,19 @@ describe('splitStatements', () => {
     expect(statements[2]!.tables).toEqual(['s.t']);
   });
 
+  it('keeps statements whole after multi-byte characters (the parser counts bytes)', async () => {
+    const text = "-- Ünïcödé — comment\ncreate table a (note text default 'café');\ncreate table b (id int);\n--> statement-breakpoint\n-- ✓ done\ncreate tabel c (id int);";
+    const file = { file: 'migrations/u.sql', text, checksum: '', noTransaction: false };
+    await expect(splitStatements(file)).rejects.toThrow(/u\.sql:6: SQL does not parse/);
+    const ok = await splitStatements({ ...file, text: text.replace('tabel', 'table') });
+    expect(ok.map((s) => s.sql)).toEqual([
+      "create table a (note text default 'café')",
+      'create table b (id int)',
+      'create table c (id int)',
+    ]);
+    expect(ok.map((s) => s.line)).toEqual([2, 3, 6]);
+  });
+
   it('reports the file and line of SQL that does not parse', async () => {
     const file = { file: 'migrations/0001_bad.sql', text: 'create table a (id int);\n--> statement-breakpoint\n\ncreate tabel b (id int);', checksum: '', noTransaction: false };
     await expect(splitStatements(file)).rejects.toThrow(/migrations\/0001_bad\.sql:4: SQL does not parse: syntax error at or near "tabel"/);

@@ -40,16 +40,21 @@ export async function splitStatements(file: SqlFile): Promise<Statement[]> {
     } catch (error) {
       const e = error as { message?: string; sqlDetails?: { cursorPosition?: number } };
       const at = e.sqlDetails?.cursorPosition;
-      const line = lineAt(file.text, chunkStart + (at ?? firstNonBlank(chunk)));
+      const atChar = at === undefined ? firstNonBlank(chunk) : Buffer.from(chunk, 'utf8').subarray(0, at).toString('utf8').length;
+      const line = lineAt(file.text, chunkStart + atChar);
       throw new StrataError('MALFORMED_PROJECT', `${file.file}:${line}: SQL does not parse: ${e.message ?? String(error)}`, {
         file: file.file,
         line,
         statementIndex: statements.length,
       });
     }
+    // The parser reports byte offsets into the UTF-8 text, not JavaScript string indexes.
+    const bytes = Buffer.from(chunk, 'utf8');
     for (const raw of parsed.stmts ?? []) {
-      const start = raw.stmt_location ?? 0;
-      const text = raw.stmt_len ? chunk.slice(start, start + raw.stmt_len) : chunk.slice(start);
+      const startByte = raw.stmt_location ?? 0;
+      const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.length;
+      const start = bytes.subarray(0, startByte).toString('utf8').length;
+      const text = bytes.subarray(startByte, endByte).toString('utf8');
       const sql = text.trim();
       if (!sql) continue;
       const leading = text.length - text.trimStart().length;

@@ -83,7 +83,11 @@ const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
 };
 
 /** Runs the CLI with `argv` and returns the exit code; all output goes through `out`/`err`. */
-export async function runCli(argv: string[], out = (s: string) => process.stdout.write(s), err = (s: string) => process.stderr.write(s)): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (s: string) => unknown = (s) => process.stdout.write(s),
+  err: (s: string) => unknown = (s) => process.stderr.write(s),
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
