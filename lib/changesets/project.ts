@@ -50,37 +50,43 @@ const journalSchema = z.object({
 export const NO_TRANSACTION_DIRECTIVE = '-- strata:no-transaction';
 
 /** Reads and validates a project folder; every problem names the file it is in. */
+/** A path for messages: relative to the working directory when inside it, so errors do not expose the server's layout. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
+}
+
 export function readProject(dir: string): Project {
   const absolute = path.resolve(dir);
   const journalFile = path.join(absolute, 'migrations', 'meta', '_journal.json');
   if (!fs.existsSync(absolute)) {
-    throw new StrataError('MALFORMED_PROJECT', `Project folder not found: ${absolute}`);
+    throw new StrataError('MALFORMED_PROJECT', `Project folder not found: ${shown(absolute)}`);
   }
   if (!fs.existsSync(journalFile)) {
-    throw new StrataError('MALFORMED_PROJECT', `No drizzle journal at ${journalFile} (is --dir a Drizzle project folder?)`);
+    throw new StrataError('MALFORMED_PROJECT', `No drizzle journal at ${shown(journalFile)} (is --dir a Drizzle project folder?)`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(journalFile, 'utf8'));
   } catch (error) {
-    throw new StrataError('MALFORMED_PROJECT', `${journalFile} is not valid JSON: ${(error as Error).message}`);
+    throw new StrataError('MALFORMED_PROJECT', `${shown(journalFile)} is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = journalSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StrataError('MALFORMED_PROJECT', `${journalFile}: ${issue?.path.join('.') || 'root'}: ${issue?.message}`);
+    throw new StrataError('MALFORMED_PROJECT', `${shown(journalFile)}: ${issue?.path.join('.') || 'root'}: ${issue?.message}`);
   }
   const entries = parsed.data.entries;
-  assertUnique(entries.map((e) => e.tag), 'tag', journalFile);
-  assertUnique(entries.map((e) => e.idx), 'idx', journalFile);
-  assertUnique(entries.map((e) => e.when), 'when', journalFile);
+  assertUnique(entries.map((e) => e.tag), 'tag', shown(journalFile));
+  assertUnique(entries.map((e) => e.idx), 'idx', shown(journalFile));
+  assertUnique(entries.map((e) => e.when), 'when', shown(journalFile));
 
   const changeSets = entries.map((entry) => {
     const forwardPath = path.join('migrations', `${entry.tag}.sql`);
     const rollbackPath = path.join('rollback', `${entry.tag}.sql`);
     const forward = readSqlFile(absolute, forwardPath);
     if (!forward) {
-      throw new StrataError('MALFORMED_PROJECT', `Journal entry ${entry.tag} has no SQL file: ${path.join(absolute, forwardPath)}`);
+      throw new StrataError('MALFORMED_PROJECT', `Journal entry ${entry.tag} has no SQL file: ${shown(path.join(absolute, forwardPath))}`);
     }
     return { version: entry.idx, tag: entry.tag, when: entry.when, forward, rollback: readSqlFile(absolute, rollbackPath) };
   });
@@ -116,6 +122,6 @@ export function findChangeSet(project: Project, tagOrVersion: string): ChangeSet
   const found = project.changeSets.find(
     (c) => c.tag === tagOrVersion || String(c.version) === tagOrVersion || c.tag.startsWith(`${tagOrVersion}_`),
   );
-  if (!found) throw new StrataError('NOT_FOUND', `No change set "${tagOrVersion}" in ${project.dir}`);
+  if (!found) throw new StrataError('NOT_FOUND', `No change set "${tagOrVersion}" in ${shown(project.dir)}`);
   return found;
 }

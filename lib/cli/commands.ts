@@ -116,10 +116,20 @@ async function statusOfAll(options: CliOptions): Promise<CommandOutput> {
   const embedded = await ensureEmbeddedRunning(config, engineLogger());
   try {
     const health = await Promise.all(config.environments.map((env) => environmentHealth(env, project)));
-    const rows = health.map((h) => [h.name, h.protection, h.reachable ? 'yes' : 'NO', h.schemaVersion ?? '(none)', when(h.lastMigrationAt), h.pending, h.failed]);
+    const rows = health.map((h) => [
+      h.name,
+      h.protection,
+      h.reachable ? 'yes' : `NO (${h.error})`,
+      h.schemaVersion ?? '(none)',
+      when(h.lastMigrationAt),
+      h.pending,
+      h.failed,
+      h.outOfOrder,
+      h.checksumMismatch,
+    ]);
     return {
       code: health.every((h) => h.reachable) ? 0 : 1,
-      text: table(['environment', 'protection', 'reachable', 'schema version', 'last migration', 'pending', 'failed'], rows),
+      text: table(['environment', 'protection', 'reachable', 'schema version', 'last migration', 'pending', 'failed', 'out of order', 'edited'], rows),
       json: health,
     };
   } finally {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { findEnvironment, type Protection, type StrataConfig } from '../config/environments';
 import { parseDatabaseUrl } from '../db/connection-url';
+import type { EnvVars } from '../config/embedded-settings';
 import { StrataError } from '../errors';
 
 /** A database the CLI acts on: a configured environment, or a bare URL (no protection level). */
@@ -23,7 +24,7 @@ export function resolveTarget(config: StrataConfig, options: { env?: string; dat
 }
 
 /** The CLI's actor: --actor, else STRATA_ACTOR, else the OS user, marked as coming from the CLI. */
-export function resolveActor(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveActor(flag: string | undefined, env: EnvVars = process.env): string {
   const actor = (flag ?? env.STRATA_ACTOR ?? `cli:${safeUser()}`).trim();
   if (!/^[\w.@:+-]{1,60}$/.test(actor)) {
     throw new StrataError('BAD_USAGE', 'Actor names are 1–60 letters, digits or . @ : + - _');

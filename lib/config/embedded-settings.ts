@@ -11,7 +11,10 @@ export interface EmbeddedSettings {
   credentialsFile: string;
 }
 
-export function embeddedSettings(env: NodeJS.ProcessEnv, root: string): EmbeddedSettings {
+/** Environment variables as plain data (process.env or a test's own object). */
+export type EnvVars = Record<string, string | undefined>;
+
+export function embeddedSettings(env: EnvVars, root: string): EmbeddedSettings {
   const home = path.resolve(root, env.STRATA_HOME ?? '.strata');
   return {
     home,

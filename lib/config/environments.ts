@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { StrataError } from '../errors';
 import { parseDatabaseUrl } from '../db/connection-url';
-import { embeddedSettings, embeddedUrl, type EmbeddedSettings } from './embedded-settings';
+import { embeddedSettings, embeddedUrl, type EmbeddedSettings, type EnvVars } from './embedded-settings';
 import { DEMO_ENVIRONMENTS } from './demo-environments';
 
 /**
@@ -37,7 +37,7 @@ const envName = z
  * Reads the configuration from environment variables (documented in .env.example).
  * With no STRATA_ENVIRONMENTS the embedded demo is used, so a fresh clone needs nothing.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): StrataConfig {
+export function loadConfig(env: EnvVars = process.env): StrataConfig {
   const root = env.STRATA_ROOT ?? process.cwd();
   const projectDir = path.resolve(root, env.STRATA_PROJECT_DIR ?? 'drizzle/demo');
   const embedded = embeddedSettings(env, root);
@@ -65,7 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StrataConfig {
   return { mode: 'external', projectDir, embedded, environments, consoleDatabaseUrl };
 }
 
-function externalEnvironment(name: string, env: NodeJS.ProcessEnv): Environment {
+function externalEnvironment(name: string, env: EnvVars): Environment {
   const checked = envName.safeParse(name);
   if (!checked.success) {
     throw new StrataError('BAD_USAGE', `STRATA_ENVIRONMENTS: "${name}": ${checked.error.issues[0]?.message}`);

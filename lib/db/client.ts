@@ -38,7 +38,10 @@ export async function assertReachable(sql: Sql, url: string): Promise<void> {
   try {
     await sql`select 1`;
   } catch (error) {
-    throw new StrataError('CONNECTION_FAILED', `Cannot connect to ${redactUrl(url)}: ${describePgError(error)}`);
+    // `reason` is the driver's own words without the target, for pages that must not show it.
+    throw new StrataError('CONNECTION_FAILED', `Cannot connect to ${redactUrl(url)}: ${describePgError(error)}`, {
+      reason: describePgError(error),
+    });
   }
 }
 

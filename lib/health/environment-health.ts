@@ -2,6 +2,7 @@ import { readProject, type Project } from '../changesets/project';
 import type { Environment, Protection, StrataConfig } from '../config/environments';
 import { describePgError } from '../db/client';
 import { redactUrl } from '../db/connection-url';
+import { isStrataError } from '../errors';
 import { readTargetStatus } from '../migrate/read-status';
 
 /**
@@ -17,6 +18,7 @@ export interface EnvironmentHealth {
   /** Position of that change set in the journal (0-based), for "N of M" displays. */
   schemaVersionIndex: number | null;
   totalChangeSets: number;
+  applied: number;
   lastMigrationAt: string | null;
   pending: number;
   failed: number;
@@ -42,6 +44,7 @@ export async function environmentHealth(env: Environment, project: Project): Pro
       schemaVersion: status.schemaVersion,
       schemaVersionIndex: index >= 0 ? index : null,
       lastMigrationAt: status.lastMigrationAt?.toISOString() ?? null,
+      applied: status.counts.applied,
       pending: status.counts.pending,
       failed: status.counts.failed,
       outOfOrder: status.counts.out_of_order,
@@ -55,12 +58,13 @@ export async function environmentHealth(env: Environment, project: Project): Pro
       schemaVersion: null,
       schemaVersionIndex: null,
       lastMigrationAt: null,
+      applied: 0,
       pending: 0,
       failed: 0,
       outOfOrder: 0,
       checksumMismatch: 0,
-      // Driver messages can quote the URL; strip anything URL-shaped before it leaves.
-      error: scrub(describePgError(error), env.url),
+      // This object goes to browsers: the driver's reason only, never the target's URL.
+      error: scrub(unreachableReason(error), env.url),
     };
   }
 }
@@ -71,6 +75,12 @@ export async function allEnvironmentHealth(config: StrataConfig): Promise<Enviro
   return Promise.all(config.environments.map((env) => environmentHealth(env, project)));
 }
 
+function unreachableReason(error: unknown): string {
+  if (isStrataError(error, 'CONNECTION_FAILED') && typeof error.details.reason === 'string') return `Cannot connect: ${error.details.reason}`;
+  return describePgError(error);
+}
+
+/** Belt and braces: hide the URL, its password and anything URL-shaped in a message. */
 function scrub(message: string, url: string): string {
   let out = message.split(url).join(redactUrl(url));
   try {

@@ -46,14 +46,15 @@ describe('environment health', () => {
       schemaVersion: '0001_b',
       schemaVersionIndex: 1,
       totalChangeSets: 3,
+      applied: 2,
       pending: 1,
       failed: 0,
       error: null,
     });
     expect(Date.now() - Date.parse(staging!.lastMigrationAt!)).toBeLessThan(60 * 60_000);
     expect(broken).toMatchObject({ name: 'broken', reachable: false, schemaVersion: null });
-    expect(broken!.error).toMatch(/Cannot connect/);
-    expect(JSON.stringify([staging, broken])).not.toMatch(/topsecret|postgres:\/\/strata:[^*]/);
+    expect(broken!.error).toMatch(/^Cannot connect: .*ECONNREFUSED/);
+    expect(JSON.stringify([staging, broken])).not.toMatch(/topsecret|postgres:\/\//);
   });
 });
 

@@ -22,7 +22,9 @@ export async function renderMetrics(config: StrataConfig): Promise<{ contentType
   });
   const up = new Gauge({ name: 'strata_environment_up', help: '1 when the environment answered', labelNames: ['env'], registers });
   const version = new Gauge({ name: 'strata_schema_version', help: 'Journal position of the last applied change set (-1: none)', labelNames: ['env', 'tag'], registers });
-  const pending = new Gauge({ name: 'strata_changesets_pending', help: 'Change sets not yet applied', labelNames: ['env'], registers });
+  const pending = new Gauge({ name: 'strata_changesets_pending', help: 'Change sets waiting to be applied, in journal order', labelNames: ['env'], registers });
+  const outOfOrder = new Gauge({ name: 'strata_changesets_out_of_order', help: 'Change sets merged before already-applied ones, not applied', labelNames: ['env'], registers });
+  const edited = new Gauge({ name: 'strata_changesets_checksum_mismatch', help: 'Applied change sets whose file changed since', labelNames: ['env'], registers });
   const failed = new Gauge({ name: 'strata_changesets_failed', help: 'Change sets failed and not resolved', labelNames: ['env'], registers });
   const lastAt = new Gauge({ name: 'strata_last_migration_timestamp_seconds', help: 'When the last apply or rollback finished', labelNames: ['env'], registers });
 
@@ -41,7 +43,9 @@ export async function renderMetrics(config: StrataConfig): Promise<{ contentType
         }
         const index = status.schemaVersion ? project.changeSets.findIndex((c) => c.tag === status.schemaVersion) : -1;
         version.set({ env: env.name, tag: status.schemaVersion ?? '' }, index);
-        pending.set({ env: env.name }, status.counts.pending + status.counts.out_of_order);
+        pending.set({ env: env.name }, status.counts.pending);
+        outOfOrder.set({ env: env.name }, status.counts.out_of_order);
+        edited.set({ env: env.name }, status.counts.checksum_mismatch);
         failed.set({ env: env.name }, status.counts.failed);
         if (status.lastMigrationAt) lastAt.set({ env: env.name }, status.lastMigrationAt.getTime() / 1000);
       } catch {

@@ -1,0 +1,76 @@
+import { loadConfig } from '@/lib/config/environments';
+import { allEnvironmentHealth } from '@/lib/health/environment-health';
+import { EnvironmentPipeline } from '@/components/environments/environment-pipeline';
+import { ProtectionLegend } from '@/components/environments/protection-legend';
+import { formatAbsolute } from '@/components/environments/environment-display';
+import { Badge } from '@/components/ui/badge';
+
+// Health is read from live databases on every request; `next build` must never connect.
+export const dynamic = 'force-dynamic';
+
+export default async function HomePage() {
+  const config = loadConfig();
+  const environments = await allEnvironmentHealth(config);
+  const now = new Date();
+  const total = environments[0]?.totalChangeSets ?? 0;
+  const unreachable = environments.filter((e) => !e.reachable).length;
+
+  return (
+    <>
+      <header className="border-b border-zinc-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-end justify-between gap-4 px-4 py-6 sm:px-6 lg:px-8">
+          <div>
+            <h1 className="flex items-center gap-2.5 text-3xl font-bold tracking-tight text-zinc-900">
+              <StrataMark />
+              Strata
+            </h1>
+            <p className="mt-1 text-sm text-zinc-600">
+              Versioned PostgreSQL schema changes — applied, dry-run and rolled back with care, environment by environment.
+            </p>
+          </div>
+          {config.mode === 'embedded' && (
+            <Badge tone="neutral" title="Strata runs its own PostgreSQL under .strata/ with three demo environments">
+              Embedded demo
+            </Badge>
+          )}
+        </div>
+      </header>
+
+      <main id="main" className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
+        <div className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1">
+          <h2 className="text-lg font-semibold text-zinc-900">Environments</h2>
+          <p className="text-sm text-zinc-600">
+            {environments.length} in pipeline order · journal of {total} change sets · checked{' '}
+            <time dateTime={now.toISOString()}>{formatAbsolute(now.toISOString())}</time>
+          </p>
+        </div>
+
+        {unreachable > 0 && (
+          <p role="status" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">
+            {unreachable === 1 ? '1 environment is' : `${unreachable} environments are`} unreachable.
+          </p>
+        )}
+
+        <EnvironmentPipeline environments={environments} now={now} />
+
+        <section aria-labelledby="protection-heading" className="border-t border-zinc-200 pt-6">
+          <h2 id="protection-heading" className="mb-3 text-sm font-semibold text-zinc-900">
+            Protection levels
+          </h2>
+          <ProtectionLegend />
+        </section>
+      </main>
+    </>
+  );
+}
+
+/** Three stacked layers: the strata of a schema's history. */
+function StrataMark() {
+  return (
+    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-7 text-zinc-900" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round">
+      <path d="M12 3 3 7.5l9 4.5 9-4.5L12 3Z" fill="currentColor" />
+      <path d="m3 12 9 4.5 9-4.5" />
+      <path d="m3 16.5 9 4.5 9-4.5" />
+    </svg>
+  );
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end journeys against a production build (`next build` first) served by the real
+ * launcher: an embedded PostgreSQL under .strata/e2e with the three demo environments,
+ * fresh on every run. Debian's Chromium is used when present (CI installs it); otherwise
+ * Playwright's own download (`npx playwright install chromium`) on a developer's machine.
+ */
+const PORT = 3100;
+const baseURL = `http://localhost:${PORT}`;
+const systemChromium = '/usr/bin/chromium';
+
+const launchOptions = fs.existsSync(systemChromium)
+  ? {
+      executablePath: systemChromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    }
+  : {};
+
+export default defineConfig({
+  testDir: 'e2e',
+  workers: 1,
+  retries: 0,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? 'list' : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions,
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
+  webServer: {
+    command: 'rm -rf .strata/e2e && npx tsx lib/cli/start.ts',
+    // Not /api/health: it answers 503 while an environment is unreachable, by design.
+    url: baseURL,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      STRATA_HOME: '.strata/e2e',
+      STRATA_EMBEDDED_PORT: '54349',
+      PORT: String(PORT),
+      STRATA_SKIP_BUILD: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+});
