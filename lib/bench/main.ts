@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { startBenchCluster } from './bench-cluster';
 import { benchApply } from './apply-bench';
 import { benchStart } from './start-bench';
+import { benchIntrospect } from './introspect-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -27,6 +28,25 @@ async function main(): Promise<void> {
       console.log(`drizzle-orm migrate()        ${ms(r.drizzleMs)}`);
       console.log(`Strata overhead / change set ${ms(r.overheadPerChangeSetMs)}  (target ≤ 15 ms)`);
       console.log(`drizzle overhead / change set ${ms(r.drizzleOverheadPerChangeSetMs)}`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('introspect')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const rows = await benchIntrospect(cluster, root);
+      results.introspect = rows;
+      console.log('\n## Introspection of synthetic schemas — median of 5 (drizzle-kit pull: 1 run)');
+      console.log('tables  strata      raw psql    ratio   drizzle-kit pull  pull÷strata  pg_dump -s');
+      for (const r of rows) {
+        const ratio = r.rawPsqlMs ? (r.strataMs / r.rawPsqlMs).toFixed(2) + '×' : 'n/a';
+        const pull = r.drizzlePullMs ? (r.drizzlePullMs / r.strataMs).toFixed(1) + '×' : 'n/a';
+        console.log(
+          `${String(r.tables).padEnd(6)}  ${ms(r.strataMs).padEnd(10)}  ${ms(r.rawPsqlMs).padEnd(10)}  ${ratio.padEnd(6)}  ${ms(r.drizzlePullMs).padEnd(16)}  ${pull.padEnd(11)}  ${r.pgDumpMs !== null ? ms(r.pgDumpMs) : `n/a (${r.pgDumpNote})`}`,
+        );
+      }
+      console.log('targets at 2,000 tables: strata ≤ 1.5× raw psql; drizzle-kit pull ≥ 10× strata');
     } finally {
       await cluster.stop();
     }

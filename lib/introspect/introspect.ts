@@ -1,0 +1,111 @@
+import { assertReachable, connect, type Sql } from '../db/client';
+import { assembleModel, type CatalogRows } from './assemble-model';
+import {
+  queryColumns,
+  queryComments,
+  queryConstraints,
+  queryEnums,
+  queryExtensions,
+  queryIndexes,
+  queryNonDefaultOpclasses,
+  queryPolicies,
+  queryRelations,
+  queryViewDefinitions,
+  type CatalogQueryInput,
+} from './catalog-queries';
+import {
+  oidArrayLiteral,
+  queryServerInfo,
+  querySchemas,
+  querySetLocalSearchPath,
+  toCatalogScope,
+  toServerInfo,
+  type CatalogSql,
+} from './catalog-scope';
+import type { SchemaModel } from './schema-model';
+
+/** What to read besides the user schemas. */
+export interface IntrospectOptions {
+  /** Also read the tables and views of the `strata` and `drizzle` schemas (listed either way). */
+  includeBookkeeping?: boolean;
+}
+
+/**
+ * Reads a live database into a SchemaModel, fast enough for GitLab-sized schemas (about
+ * half a second for 1,048 tables and 4,743 indexes): two round trips on one connection —
+ * server version, search_path and schemas first (some catalog columns depend on the
+ * version), then ten catalog queries, one per object class, pipelined — and
+ * assembly in JS with Maps. Names inside types and expressions come schema-qualified
+ * (except pg_catalog's), whatever the session's search_path. Works on PostgreSQL 13+.
+ *
+ * Given a pool, it reads inside one READ ONLY REPEATABLE READ transaction, so every query
+ * sees the same catalog snapshot; if concurrent DDL still trips a catalog function
+ * ("cache lookup failed", XX000) it tries once more. Given an open transaction (a dry run
+ * looking at its own uncommitted changes), it reads inside that transaction instead.
+ */
+export async function introspect(sql: CatalogSql, options: IntrospectOptions = {}): Promise<SchemaModel> {
+  const includeBookkeeping = options.includeBookkeeping ?? false;
+  if (!hasBegin(sql)) return readModel(sql, includeBookkeeping);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sql.begin('isolation level repeatable read read only', (tx) => readModel(tx, includeBookkeeping));
+    } catch (error) {
+      if (attempt >= 2 || !isConcurrentDdlError(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Introspects the database at `url` on a connection of its own, which is always closed
+ * afterwards; an unreachable target becomes one CONNECTION_FAILED error.
+ */
+export async function introspectUrl(url: string, options: IntrospectOptions = {}): Promise<SchemaModel> {
+  const sql = connect(url, { max: 1, applicationName: 'strata-introspect' });
+  try {
+    await assertReachable(sql, url);
+    return await introspect(sql, options);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function readModel(sql: CatalogSql, includeBookkeeping: boolean): Promise<SchemaModel> {
+  const introspectedAt = new Date();
+  // Every element is a lazy postgres.js query, sent in array order on the one connection:
+  // the search_path is pinned before the first catalog query and restored after the last,
+  // with no extra round trip.
+  const [serverRows, , schemaRows] = await Promise.all([
+    queryServerInfo(sql),
+    querySetLocalSearchPath(sql, 'pg_catalog'),
+    querySchemas(sql),
+  ]);
+  const server = toServerInfo(serverRows);
+  const scope = toCatalogScope(schemaRows, includeBookkeeping);
+  const input: CatalogQueryInput = { namespaces: oidArrayLiteral(scope.namespaceOids), serverVersionNum: server.serverVersionNum };
+  const [relations, columns, constraints, indexes, opclasses, enums, viewDefinitions, extensions, policies, comments] =
+    await Promise.all([
+      queryRelations(sql, input),
+      queryColumns(sql, input),
+      queryConstraints(sql, input),
+      queryIndexes(sql, input),
+      queryNonDefaultOpclasses(sql),
+      queryEnums(sql, input),
+      queryViewDefinitions(sql, input),
+      queryExtensions(sql),
+      queryPolicies(sql, input),
+      queryComments(sql),
+      // Restores the caller's search_path when it lent us its own transaction.
+      querySetLocalSearchPath(sql, server.searchPath),
+    ]);
+  const rows: CatalogRows = { relations, columns, constraints, indexes, opclasses, enums, viewDefinitions, extensions, policies, comments };
+  return assembleModel(server, scope, rows, introspectedAt);
+}
+
+function hasBegin(sql: CatalogSql): sql is Sql {
+  return typeof (sql as { begin?: unknown }).begin === 'function';
+}
+
+function isConcurrentDdlError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  return e?.code === 'XX000' && /cache lookup failed|could not open relation/i.test(e.message ?? '');
+}
