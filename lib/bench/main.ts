@@ -4,6 +4,7 @@ import { startBenchCluster } from './bench-cluster';
 import { benchApply } from './apply-bench';
 import { benchStart } from './start-bench';
 import { benchIntrospect } from './introspect-bench';
+import { benchErdBrowser } from './erd-browser-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -47,6 +48,20 @@ async function main(): Promise<void> {
         );
       }
       console.log('targets at 2,000 tables: strata ≤ 1.5× raw psql; drizzle-kit pull ≥ 10× strata');
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('erd')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const rows = await benchErdBrowser(cluster, root);
+      results.erd = rows;
+      console.log('\n## ERD in Chromium (median of 3 loads; panning: one 2 s drag)');
+      for (const r of rows) {
+        console.log(`${String(r.tables).padEnd(5)} tables: interactive in ${ms(r.interactiveMs)}; pan frame median ${ms(r.panMedianFrameMs)}, p95 ${ms(r.panP95FrameMs)}`);
+      }
+      console.log('targets: 300 tables < 2 s, 2,000 tables < 6 s, pan median ≤ 33 ms');
     } finally {
       await cluster.stop();
     }

@@ -29,7 +29,7 @@ describe('strata CLI', () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Exit codes: 0 done, 1 failed, 2 bad usage, 3 target locked/);
-    for (const command of ['status', 'history', 'apply', 'rollback', 'resolve', 'baseline']) {
+    for (const command of ['status', 'history', 'apply', 'rollback', 'resolve', 'baseline', 'introspect', 'erd', 'docs']) {
       const help = await cli(command, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`strata ${command}`);
@@ -86,6 +86,23 @@ describe('strata CLI', () => {
     const noReason = await cli('resolve', '0000_a', '--as', 'retry', '--database-url', db.url, '--dir', dir);
     expect(noReason.code).toBe(2);
     expect(noReason.stderr).toMatch(/needs --reason/);
+  });
+
+  it('introspect and erd read any database; a bad --format is a usage error', async () => {
+    await cli('apply', '--database-url', db.url, '--dir', dir);
+    const model = JSON.parse((await cli('introspect', '--database-url', db.url, '--json')).stdout);
+    expect(model.tables.map((t: { id: string }) => t.id)).toEqual(['public.a', 'public.b']);
+    const text = await cli('introspect', '--database-url', db.url);
+    expect(text.stdout).toMatch(/public\s+2\s+0\s+2/);
+    const mermaid = await cli('erd', '--database-url', db.url, '--format', 'mermaid');
+    expect(mermaid.code).toBe(0);
+    expect(mermaid.stdout).toMatch(/^erDiagram/);
+    expect((await cli('erd', '--database-url', db.url, '--format', 'dbml')).stdout).toContain('Table "public"."a"');
+    expect((await cli('erd', '--database-url', db.url, '--format', 'markdown')).stdout).toContain('`public.b`');
+    const bad = await cli('erd', '--database-url', db.url, '--format', 'png');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format must be one of mermaid, dbml, markdown/);
+    expect((await cli('docs', '--database-url', db.url)).stderr).toMatch(/docs needs --out DIR/);
   });
 
   it('parses durations', () => {

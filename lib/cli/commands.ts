@@ -10,11 +10,15 @@ import { rollbackChangeSets } from '../migrate/rollback';
 import type { RunContext } from '../migrate/run-context';
 import { engineLogger } from '../observability/logger';
 import { table, when } from './format';
+import { SCHEMA_COMMANDS } from './schema-commands';
+import { withTarget } from './with-target';
 import { resolveActor, resolveTarget, type Target } from './targets';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
   env?: string;
+  format?: string;
+  out?: string;
   databaseUrl?: string;
   dir?: string;
   json: boolean;
@@ -37,20 +41,7 @@ export interface CommandOutput {
   json: unknown;
 }
 
-type Command = (options: CliOptions, positional: string[]) => Promise<CommandOutput>;
-
-/** Runs `body` with the target reachable: starts the embedded demo when it is needed and not running. */
-async function withTarget<T>(options: CliOptions, body: (target: Target, project: Project, config: StrataConfig) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const project = readProject(options.dir ?? config.projectDir);
-  const target = resolveTarget(config, options);
-  const embedded = target.embedded ? await ensureEmbeddedRunning(config, engineLogger()) : null;
-  try {
-    return await body(target, project, config);
-  } finally {
-    await embedded?.stop();
-  }
-}
+export type Command = (options: CliOptions, positional: string[]) => Promise<CommandOutput>;
 
 function context(options: CliOptions, target: Target): RunContext {
   return {
@@ -215,4 +206,4 @@ const resolve: Command = async (options, positional) => {
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS };

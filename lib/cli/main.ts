@@ -19,6 +19,9 @@ Commands:
   rollback   roll back applied change sets        [--steps N | --to TAG | --all]
   resolve    settle a failed or edited change set TAG --as retry|applied|rolled-back --reason "…"
   baseline   mark change sets applied without running them [--to TAG]
+  introspect the live schema as a SchemaModel (--json)
+  erd        the schema as Mermaid, DBML or a Markdown entity dictionary [--format F] [--out FILE]
+  docs       write entity dictionary, Mermaid ERD and change log      --out DIR
 
 Options for every command:
 ${TARGET_HELP}
@@ -74,6 +77,28 @@ database that already has the schema (like alembic stamp). Recorded as 'baseline
 ${TARGET_HELP}`,
 };
 
+HELP.introspect = `strata introspect (--env NAME | --database-url URL) [--json]
+
+Reads the live catalog into Strata's SchemaModel: schemas, tables (partitioned too),
+columns, keys, foreign keys, indexes, checks, enums, views, extensions, comments, row
+estimates and sizes, row-level security. Prints a summary, or the whole model with --json.
+
+${TARGET_HELP}`;
+HELP.erd = `strata erd (--env NAME | --database-url URL) [--format mermaid|dbml|markdown] [--out FILE]
+
+The whole live schema as a Mermaid erDiagram (default), DBML, or a Markdown entity
+dictionary, on stdout or into --out FILE.
+
+${TARGET_HELP}`;
+HELP.docs = `strata docs --out DIR [--dir PATH] [--env NAME | --database-url URL]
+
+Writes entity-dictionary.md, erd.md (Mermaid) and changelog.md for the project.
+Without a target, the schema comes from a shadow database with every change set applied,
+so the output depends on the files alone and can be committed and checked in CI. With a
+target, it documents that database as it is, with its history and live figures.
+
+${TARGET_HELP}`;
+
 const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   BAD_USAGE: 2,
   UNKNOWN_ENVIRONMENT: 2,
@@ -95,6 +120,8 @@ export async function runCli(
       allowPositionals: true,
       options: {
         env: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
         'database-url': { type: 'string' },
         dir: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -132,6 +159,8 @@ export async function runCli(
   }
   const options: CliOptions = {
     env: v.env,
+    format: v.format,
+    out: v.out,
     databaseUrl: v['database-url'],
     dir: v.dir,
     json: v.json ?? false,

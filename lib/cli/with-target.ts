@@ -1,0 +1,25 @@
+import { readProject, type Project } from '../changesets/project';
+import { loadConfig, type StrataConfig } from '../config/environments';
+import { ensureEmbeddedRunning } from '../embedded/ensure-running';
+import { engineLogger } from '../observability/logger';
+import type { CliOptions } from './commands';
+import { resolveTarget, type Target } from './targets';
+
+/** Runs `body` with the target reachable: starts the embedded demo when it is needed and not running. */
+export async function withReachableTarget<T>(options: CliOptions, body: (target: Target, config: StrataConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const target = resolveTarget(config, options);
+  const embedded = target.embedded ? await ensureEmbeddedRunning(config, engineLogger()) : null;
+  try {
+    return await body(target, config);
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+/** Like withReachableTarget, with the Drizzle project (--dir) read and validated first. */
+export async function withTarget<T>(options: CliOptions, body: (target: Target, project: Project, config: StrataConfig) => Promise<T>): Promise<T> {
+  const project = readProject(options.dir ?? loadConfig().projectDir);
+  return withReachableTarget(options, (target, config) => body(target, project, config));
+}
+
