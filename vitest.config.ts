@@ -1,9 +1,12 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The same `@/` alias as tsconfig.json, for component tests that import lib/ the way the app does.
+  resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
-    // Only engine tests: Playwright specs in e2e/ have their own runner (STACK.md).
-    include: ['lib/**/*.test.ts'],
+    // Engine and pure component tests only: Playwright specs in e2e/ have their own runner (STACK.md).
+    include: ['lib/**/*.test.ts', 'components/**/*.test.ts'],
     globalSetup: ['lib/testing/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { Card } from '@/components/ui/card';
 import type { Counter, EnvironmentView, Tone } from './environment-display';
 import { JournalProgress } from './journal-progress';
@@ -73,6 +74,12 @@ function Details({ view }: { view: EnvironmentView }) {
           <CounterItem key={counter.label} counter={counter} />
         ))}
       </dl>
+      <Link
+        href={`/environments/${encodeURIComponent(view.name)}/erd`}
+        className="self-start text-sm font-medium text-blue-700 hover:underline"
+      >
+        ERD →<span className="sr-only"> (schema diagram of {view.name})</span>
+      </Link>
     </div>
   );
 }

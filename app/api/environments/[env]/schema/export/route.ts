@@ -1,0 +1,38 @@
+import { readSchema } from '@/app/environments/[env]/read-schema';
+import { toDbml } from '@/lib/erd/export-dbml';
+import { toMarkdownDictionary } from '@/lib/erd/export-markdown';
+import { toMermaid } from '@/lib/erd/export-mermaid';
+import type { SchemaModel } from '@/lib/introspect/schema-model';
+
+export const dynamic = 'force-dynamic';
+
+const FORMATS: Record<string, { render: (model: SchemaModel) => string; suffix: string; type: string }> = {
+  mermaid: { render: toMermaid, suffix: 'erd.mmd', type: 'text/vnd.mermaid; charset=utf-8' },
+  dbml: { render: toDbml, suffix: 'schema.dbml', type: 'text/plain; charset=utf-8' },
+  markdown: { render: toMarkdownDictionary, suffix: 'data-dictionary.md', type: 'text/markdown; charset=utf-8' },
+};
+
+/** GET ?format=mermaid|dbml|markdown: the whole schema of one environment as a text download. */
+export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  const { env } = await params;
+  const format = new URL(request.url).searchParams.get('format') ?? '';
+  const chosen = Object.hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
+  const noStore = { 'Cache-Control': 'no-store' };
+  if (!chosen) {
+    return Response.json(
+      { error: 'bad_format', message: `Unknown export format “${format}”; use one of ${Object.keys(FORMATS).join(', ')}.` },
+      { status: 400, headers: noStore },
+    );
+  }
+  try {
+    const read = await readSchema(env);
+    if (!read.ok) return Response.json({ error: read.error, message: read.message }, { status: read.status, headers: noStore });
+    const filename = `${read.environment.name}-${chosen.suffix}`;
+    return new Response(chosen.render(read.model), {
+      headers: { ...noStore, 'Content-Type': chosen.type, 'Content-Disposition': `attachment; filename="${filename}"` },
+    });
+  } catch (error) {
+    console.error(`GET /api/environments/${env}/schema/export failed:`, error);
+    return Response.json({ error: 'internal', message: 'The export could not be produced; see the server log.' }, { status: 500, headers: noStore });
+  }
+}

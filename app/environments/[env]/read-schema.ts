@@ -1,0 +1,84 @@
+import 'server-only';
+import { findEnvironment, loadConfig, type Environment } from '@/lib/config/environments';
+import { describePgError } from '@/lib/db/client';
+import { redactUrl } from '@/lib/db/connection-url';
+import { isStrataError } from '@/lib/errors';
+import { introspectUrl } from '@/lib/introspect/introspect';
+import type { SchemaModel } from '@/lib/introspect/schema-model';
+
+/**
+ * The one server-side door from an environment name to its SchemaModel, shared by the
+ * schema API, the exports and the table page. It turns every failure into a short message
+ * meant for people — never a stack trace, never the environment's URL (a secret).
+ */
+export type SchemaRead =
+  | { ok: true; environment: Pick<Environment, 'name' | 'protection'>; model: SchemaModel }
+  | { ok: false; status: 404 | 503 | 500; error: 'unknown_environment' | 'unreachable' | 'introspection_failed'; message: string };
+
+// Several tabs polling one environment share one introspection while it runs.
+const inFlight = new Map<string, Promise<SchemaModel>>();
+
+export async function readSchema(name: string): Promise<SchemaRead> {
+  let environment: Environment;
+  try {
+    environment = findEnvironment(loadConfig(), name);
+  } catch (error) {
+    if (isStrataError(error, 'UNKNOWN_ENVIRONMENT')) {
+      return { ok: false, status: 404, error: 'unknown_environment', message: error.message };
+    }
+    throw error;
+  }
+  const safe = { name: environment.name, protection: environment.protection };
+  try {
+    let pending = inFlight.get(environment.name);
+    if (!pending) {
+      pending = introspectUrl(environment.url).finally(() => inFlight.delete(environment.name));
+      inFlight.set(environment.name, pending);
+    }
+    return { ok: true, environment: safe, model: await pending };
+  } catch (error) {
+    const reason = scrub(reasonOf(error), environment.url);
+    if (isUnreachable(error)) {
+      console.error(`schema of ${environment.name}: unreachable: ${reason}`);
+      return {
+        ok: false,
+        status: 503,
+        error: 'unreachable',
+        message: `Strata cannot reach “${environment.name}” right now (${reason}). It will try again shortly.`,
+      };
+    }
+    console.error(`schema of ${environment.name}: introspection failed: ${reason}`);
+    return {
+      ok: false,
+      status: 500,
+      error: 'introspection_failed',
+      message: `Strata reached “${environment.name}” but could not read its schema (${reason}).`,
+    };
+  }
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', '57P01', '57P03', '3D000', '28P01', '28000']);
+
+function isUnreachable(error: unknown): boolean {
+  if (isStrataError(error, 'CONNECTION_FAILED')) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CONNECTION_CODES.has(code);
+}
+
+function reasonOf(error: unknown): string {
+  if (isStrataError(error, 'CONNECTION_FAILED') && typeof error.details.reason === 'string') return error.details.reason;
+  if (isStrataError(error)) return error.message;
+  return describePgError(error);
+}
+
+/** Hides the URL, its password and anything URL-shaped. */
+function scrub(message: string, url: string): string {
+  let out = message.split(url).join('[connection string hidden]');
+  try {
+    const password = new URL(url).password;
+    if (password) out = out.split(decodeURIComponent(password)).join('***').split(password).join('***');
+  } catch {
+    // not a URL: nothing more to hide
+  }
+  return out.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, (m) => redactUrl(m)).slice(0, 300);
+}

@@ -1,0 +1,103 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { readSchema } from '@/app/environments/[env]/read-schema';
+import { ProtectionBadge } from '@/components/environments/protection-badge';
+import { PROTECTION_INFO } from '@/components/environments/environment-display';
+import { tableHref } from '@/components/erd/format';
+import { schemaColor } from '@/components/erd/schema-colors';
+import { TableDetails } from '@/components/erd/table-details';
+
+export const dynamic = 'force-dynamic';
+
+type Params = { params: Promise<{ env: string; table: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { env, table } = await params;
+  return { title: `${decodeURIComponent(table)} · ${decodeURIComponent(env)}` };
+}
+
+/** One table of one environment, everything introspection knows, rendered on the server. */
+export default async function TablePage({ params }: Params) {
+  const { env: rawEnv, table: rawTable } = await params;
+  const env = decodeURIComponent(rawEnv);
+  const tableId = decodeURIComponent(rawTable);
+  const read = await readSchema(env);
+  if (!read.ok && read.status === 404) notFound();
+  if (!read.ok) {
+    return (
+      <Shell env={env} title={tableId}>
+        <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-6">
+          <h2 className="text-lg font-semibold text-red-900">Cannot read {env} right now</h2>
+          <p className="mt-2 text-sm text-red-900">{read.message}</p>
+        </div>
+      </Shell>
+    );
+  }
+  const table = read.model.tables.find((t) => t.id === tableId);
+  if (!table) notFound();
+  const color = schemaColor(table.schema);
+  return (
+    <Shell env={env} title={table.name} schema={table.schema} schemaColor={color.ink} protection={read.environment.protection}>
+      <p className="mb-6 text-sm text-zinc-600">
+        Read live from <span className="font-medium text-zinc-900">{env}</span> at{' '}
+        <time dateTime={read.model.introspectedAt}>{new Date(read.model.introspectedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' })}</time> (PostgreSQL{' '}
+        {read.model.serverVersion}).
+      </p>
+      <TableDetails
+        model={read.model}
+        table={table}
+        variant="page"
+        tableRef={(id) => (
+          <Link href={tableHref(env, id)} className="font-mono text-[13px] text-blue-700 hover:underline">
+            {id}
+          </Link>
+        )}
+      />
+    </Shell>
+  );
+}
+
+function Shell({
+  env,
+  title,
+  schema,
+  schemaColor: ink,
+  protection,
+  children,
+}: {
+  env: string;
+  title: string;
+  schema?: string;
+  schemaColor?: string;
+  protection?: keyof typeof PROTECTION_INFO;
+  children: React.ReactNode;
+}) {
+  return (
+    <>
+      <header className="border-b border-zinc-200 bg-white">
+        <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6 lg:px-8">
+          <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
+            <Link href="/" className="font-medium text-zinc-700 hover:underline">
+              Strata
+            </Link>{' '}
+            / <span className="font-semibold text-zinc-900">{env}</span> /{' '}
+            <Link href={`/environments/${encodeURIComponent(env)}/erd`} className="font-medium text-blue-700 hover:underline">
+              Schema diagram
+            </Link>
+          </nav>
+          <div className="mt-2 flex flex-wrap items-center gap-3">
+            <h1 className="font-mono text-3xl font-bold tracking-tight text-zinc-900">
+              {schema && <span style={{ color: ink }}>{schema}.</span>}
+              {title}
+            </h1>
+            {protection && <ProtectionBadge protection={PROTECTION_INFO[protection]} />}
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6 lg:px-8">
+        {children}
+      </main>
+    </>
+  );
+}

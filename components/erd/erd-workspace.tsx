@@ -1,0 +1,238 @@
+'use client';
+
+import { useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { schemaToGraph } from '@/lib/erd/graph';
+import { bySchema, filterGraph, neighbourhood } from '@/lib/erd/neighbourhood';
+import type { SchemaModel } from '@/lib/introspect/schema-model';
+import { ErdCanvas, type Highlight } from './erd-canvas';
+import { ChangesBar, LayoutProgress, LiveStatus } from './erd-status';
+import { ErdToolbar, FocusControl, ToggleButton, ToolButton, type FocusState } from './erd-toolbar';
+import { ExportMenu } from './export-menu';
+import { exportViewImage } from './export-image';
+import { nodeRows, nodeSize, rowCentre } from './node-geometry';
+import type { Positions } from './positions-store';
+import { SchemaFilter, type SchemaOption } from './schema-filter';
+import { SearchBox, type SearchHit } from './search-box';
+import { TablePanel } from './table-panel';
+import { useElkLayout } from './use-elk-layout';
+import { useSeenChanges } from './use-seen-changes';
+
+const NO_POSITIONS: Positions = {};
+
+/**
+ * The diagram and everything around it: filters, focus, search, the side panel, live
+ * change marks. State lives here; the pieces render it.
+ */
+export function ErdWorkspace({ env, model, updatedAt, problem }: { env: string; model: SchemaModel; updatedAt: number; problem: string | null }) {
+  const flow = useReactFlow();
+  const container = useRef<HTMLDivElement>(null);
+  const [includeBookkeeping, setIncludeBookkeeping] = useState(false);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const [keysOnly, setKeysOnly] = useState(false);
+  const [focus, setFocus] = useState<FocusState | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [highlight, setHighlight] = useState<Highlight | null>(null);
+  const pendingCenter = useRef<Highlight | null>(null);
+
+  // Keyed on tables and schemas only (structural sharing keeps them identical between polls
+  // that change nothing); the model's other fields, such as introspectedAt, change every poll.
+  const { tables, schemas: schemaInfo } = model;
+  const graph = useMemo(
+    () => schemaToGraph({ ...model, tables, schemas: schemaInfo }, { includeBookkeeping }),
+    [tables, schemaInfo, includeBookkeeping], // not `model`: see above
+  );
+  const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
+  const graphIds = useMemo(() => new Set(nodeById.keys()), [nodeById]);
+  const seen = useSeenChanges(env, model);
+
+  const schemas = useMemo<SchemaOption[]>(() => {
+    const counts = new Map<string, number>();
+    for (const n of graph.nodes) counts.set(n.schema, (counts.get(n.schema) ?? 0) + 1);
+    return [...counts.entries()].map(([name, count]) => ({ name, tables: count }));
+  }, [graph]);
+  const shownGraph = useMemo(
+    () => (hidden.size === 0 ? graph : bySchema(graph, schemas.filter((s) => !hidden.has(s.name)).map((s) => s.name))),
+    [graph, hidden, schemas],
+  );
+  const focusGraph = useMemo(() => (focus ? filterGraph(graph, neighbourhood(graph, focus.tableId, focus.hops)) : null), [graph, focus]);
+  const displayGraph = focusGraph ?? shownGraph;
+  const displayed = useMemo(() => new Set(displayGraph.nodes.map((n) => n.id)), [displayGraph]);
+
+  const main = useElkLayout({ graph, keysOnly, env });
+  const focused = useElkLayout({ graph: focusGraph, keysOnly, env: null });
+  const layout = focus ? focused : main;
+
+  useEffect(() => {
+    if (focus && !nodeById.has(focus.tableId)) setFocus(null);
+  }, [focus, nodeById]);
+
+  const center = useCallback(
+    (target: Highlight, positions: typeof layout.positions) => {
+      const node = nodeById.get(target.tableId);
+      const p = positions?.[target.tableId];
+      if (!node || !p) return false;
+      const rows = nodeRows(node, keysOnly);
+      const size = nodeSize(node, keysOnly);
+      const y = target.column ? rowCentre(rows, target.column) : Math.min(size.height / 2, 240);
+      const zoom = Math.min(Math.max(flow.getZoom(), 0.9), 1.25);
+      void flow.setCenter(p.x + size.width / 2, p.y + y, { zoom, duration: 400 });
+      return true;
+    },
+    [flow, nodeById, keysOnly],
+  );
+
+  // Fit the view when what is shown changes (first layout, focus, schema filter, mode),
+  // unless a jump is waiting: then centre on its table instead.
+  const hasPositions = layout.positions !== null;
+  const viewKey = focus ? `focus:${focus.tableId}:${focus.hops}` : `all:${[...hidden].sort().join(',')}:${includeBookkeeping}`;
+  useEffect(() => {
+    if (!hasPositions) return;
+    const target = pendingCenter.current;
+    if (target) {
+      pendingCenter.current = null;
+      requestAnimationFrame(() => center(target, layout.positions));
+      return;
+    }
+    void flow.fitView({ padding: 0.12, maxZoom: 1, duration: 250 });
+    // Only these: a drag (new positions) or a new callback must not re-fit the view.
+  }, [viewKey, hasPositions, keysOnly]);
+
+  /** Makes a table visible (leaving focus or unhiding its schema if needed) and centres on it. */
+  const jumpTo = useCallback(
+    (target: Highlight) => {
+      const node = nodeById.get(target.tableId);
+      if (!node) return;
+      let viewChanges = false;
+      if (focus && !displayed.has(node.id)) {
+        setFocus(null);
+        viewChanges = true;
+      }
+      if (hidden.has(node.schema)) {
+        setHidden((h) => new Set([...h].filter((s) => s !== node.schema)));
+        viewChanges = true;
+      }
+      if (viewChanges || !center(target, layout.positions)) pendingCenter.current = target;
+    },
+    [nodeById, focus, displayed, hidden, center, layout.positions],
+  );
+
+  const onPick = useCallback(
+    (hit: SearchHit) => {
+      setHighlight({ tableId: hit.tableId, column: hit.column });
+      jumpTo({ tableId: hit.tableId, column: hit.column });
+    },
+    [jumpTo],
+  );
+
+  const openTable = useCallback(
+    (id: string) => {
+      setSelectedId(id);
+      if (nodeById.has(id)) jumpTo({ tableId: id, column: null });
+    },
+    [jumpTo, nodeById],
+  );
+
+  const onFocus = useCallback(
+    (hops: 1 | 2 | 3 | null) => {
+      if (hops === null) return setFocus(null);
+      const anchor = focus?.tableId ?? selectedId ?? highlight?.tableId;
+      if (anchor && nodeById.has(anchor)) setFocus({ tableId: anchor, hops });
+    },
+    [focus, selectedId, highlight, nodeById],
+  );
+
+  /** Node heights change, so the layout does: stay on the table the user is looking at. */
+  const toggleKeysOnly = useCallback(
+    (on: boolean) => {
+      const anchor = selectedId ?? highlight?.tableId ?? null;
+      if (anchor) pendingCenter.current = { tableId: anchor, column: highlight?.tableId === anchor ? highlight.column : null };
+      setKeysOnly(on);
+    },
+    [selectedId, highlight],
+  );
+
+  const closePanel = useCallback(() => setSelectedId(null), []);
+  const onPaneClick = useCallback(() => setHighlight(null), []);
+  const onImage = useCallback(async (format: 'png' | 'svg') => {
+    if (container.current) await exportViewImage(container.current, env, format);
+  }, [env]);
+
+  const selectedNode = selectedId ? nodeById.get(selectedId) : undefined;
+  const empty = graph.nodes.length === 0;
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col">
+      <ErdToolbar end={<><LiveStatus updatedAt={updatedAt} problem={problem} /><ExportMenu env={env} onImage={onImage} /></>}>
+        <SearchBox graph={graph} onPick={onPick} onClear={() => setHighlight(null)} />
+        <SchemaFilter
+          schemas={schemas}
+          hidden={hidden}
+          onToggle={(s) => setHidden((h) => (h.has(s) ? new Set([...h].filter((x) => x !== s)) : new Set([...h, s])))}
+          onOnly={(s) => setHidden(s === null ? new Set() : new Set(schemas.map((x) => x.name).filter((x) => x !== s)))}
+          includeBookkeeping={includeBookkeeping}
+          onBookkeeping={setIncludeBookkeeping}
+        />
+        <FocusControl focus={focus} selectedLabel={(selectedNode ?? (highlight ? nodeById.get(highlight.tableId) : undefined))?.name ?? null} onFocus={onFocus} />
+        {focus && (
+          <span className="text-sm text-zinc-600" data-testid="focus-summary">
+            on <span className="font-mono text-zinc-900">{focus.tableId}</span> · {displayGraph.nodes.length} tables
+          </span>
+        )}
+        <ToggleButton pressed={keysOnly} onChange={toggleKeysOnly} title="Show only primary, foreign and unique key columns">
+          Keys only
+        </ToggleButton>
+        <ToolButton onClick={() => layout.relayout()} disabled={layout.running !== null} title="Forget dragged positions and lay everything out again">
+          Re-layout
+        </ToolButton>
+      </ErdToolbar>
+      {seen.changes && <ChangesBar changes={seen.changes} shown={graphIds} seenAt={seen.seenAt} onJump={openTable} onMarkSeen={seen.markSeen} />}
+      <div ref={container} className="relative min-h-0 flex-1 bg-zinc-50" data-testid="erd-canvas">
+        {empty ? (
+          <EmptyState env={env} bookkeepingTables={model.tables.length} onBookkeeping={() => setIncludeBookkeeping(true)} />
+        ) : (
+          <>
+            {/* Stays mounted while a layout runs (no positions yet): the viewport is kept. */}
+            <ErdCanvas
+              graph={displayGraph}
+              positions={layout.positions ?? NO_POSITIONS}
+              routes={layout.routes}
+              keysOnly={keysOnly}
+              marks={seen.marks}
+              highlight={highlight}
+              selectedId={selectedId}
+              onSelect={setSelectedId}
+              onMove={layout.move}
+              onPaneClick={onPaneClick}
+            />
+            {layout.running && <LayoutProgress tables={layout.running.tables} overlay={!layout.positions} />}
+            {layout.error && (
+              <p role="alert" className="absolute top-3 left-1/2 z-10 -translate-x-1/2 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                The automatic layout failed ({layout.error}). <button type="button" className="font-medium underline" onClick={() => layout.relayout()}>Try again</button>
+              </p>
+            )}
+          </>
+        )}
+        {selectedId && <TablePanel env={env} model={model} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => setFocus({ tableId: id, hops: focus?.hops ?? 1 })} />}
+      </div>
+    </div>
+  );
+}
+
+function EmptyState({ env, bookkeepingTables, onBookkeeping }: { env: string; bookkeepingTables: number; onBookkeeping: () => void }) {
+  return (
+    <div className="flex h-full items-center justify-center p-8">
+      <div data-testid="erd-empty" className="max-w-md rounded-xl border border-dashed border-zinc-300 bg-white p-8 text-center">
+        <h2 className="text-xl font-semibold text-zinc-900">No tables yet in {env}</h2>
+        <p className="mt-2 text-sm text-zinc-600">
+          Apply a change set (or create a table) and it appears here within seconds — this page checks the database every 10 seconds.
+        </p>
+        {bookkeepingTables > 0 && (
+          <button type="button" onClick={onBookkeeping} className="mt-4 text-sm font-medium text-blue-700 hover:underline">
+            Show Strata’s own bookkeeping tables ({bookkeepingTables})
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

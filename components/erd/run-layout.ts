@@ -1,0 +1,34 @@
+import type { ElkNode } from 'elkjs/lib/elk-api';
+
+export interface LayoutRun {
+  result: Promise<ElkNode>;
+  /** Stops the worker: ELK cannot be interrupted any other way. */
+  cancel: () => void;
+}
+
+let nextId = 1;
+
+/** Lays out one ELK graph in a fresh Web Worker, ended as soon as it answers (or is cancelled). */
+export function runLayout(graph: ElkNode): LayoutRun {
+  const worker = new Worker(new URL('./layout.worker.ts', import.meta.url));
+  const id = nextId++;
+  let settle: ((error: Error | null, result?: ElkNode) => void) | null = null;
+  const result = new Promise<ElkNode>((resolve, reject) => {
+    settle = (error, value) => {
+      settle = null;
+      worker.terminate();
+      if (error) reject(error);
+      else resolve(value!);
+    };
+  });
+  worker.onmessage = (event: MessageEvent<{ id: number; result?: ElkNode; error?: string }>) => {
+    if (event.data.id !== id) return;
+    settle?.(event.data.error ? new Error(event.data.error) : null, event.data.result);
+  };
+  worker.onerror = (event) => settle?.(new Error(event.message || 'The layout worker failed'));
+  worker.postMessage({ id, graph });
+  return {
+    result,
+    cancel: () => settle?.(new Error('cancelled')),
+  };
+}

@@ -1,0 +1,55 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { SchemaModel } from '@/lib/introspect/schema-model';
+
+/** Query keys for schema reads, one per environment (a factory, so invalidation cannot typo). */
+export const schemaKeys = {
+  all: ['schema'] as const,
+  environment: (env: string) => ['schema', env] as const,
+};
+
+/** A failed schema read, with the HTTP status and the server's message meant for people. */
+export class SchemaFetchError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SchemaFetchError';
+  }
+}
+
+export async function fetchSchema(env: string, signal?: AbortSignal): Promise<SchemaModel> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/environments/${encodeURIComponent(env)}/schema`, { cache: 'no-store', signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new SchemaFetchError(0, 'network', 'The Strata console did not answer. Is it still running?');
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
+    throw new SchemaFetchError(response.status, body?.error ?? 'http', body?.message ?? `The schema could not be loaded (HTTP ${response.status}).`);
+  }
+  return (await response.json()) as SchemaModel;
+}
+
+export const POLL_INTERVAL_MS = 10_000;
+
+/**
+ * The live schema of one environment: refetched every 10 s and when the window regains focus.
+ * Structural sharing keeps unchanged tables the same objects between polls, so nothing
+ * downstream recomputes when nothing changed.
+ */
+export function useSchemaQuery(env: string) {
+  return useQuery<SchemaModel, SchemaFetchError>({
+    queryKey: schemaKeys.environment(env),
+    queryFn: ({ signal }) => fetchSchema(env, signal),
+    refetchInterval: (query) => (query.state.error?.status === 404 ? false : POLL_INTERVAL_MS),
+    refetchOnWindowFocus: true,
+    retry: (failures, error) => error.status !== 404 && failures < 1,
+    staleTime: 2_000,
+  });
+}

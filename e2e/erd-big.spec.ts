@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { embeddedSql } from './support/embedded-sql';
+import { syntheticDropStatements, syntheticSchemaSql } from './support/synthetic-schema';
+
+/**
+ * 2,000 tables (GitLab-sized): created for real in `staging` under schema `synthetic`,
+ * dropped afterwards. The page must lay them out in a worker while showing progress, stay
+ * responsive, draw only what is on screen, and still find a table by search.
+ */
+test('a 2,000-table schema is laid out, stays responsive and searchable', async ({ page }) => {
+  test.setTimeout(240_000);
+  const sql = embeddedSql('strata_staging');
+  const drop = async () => {
+    for (const statement of syntheticDropStatements(2000)) await sql.unsafe(statement);
+  };
+  try {
+    await drop();
+    await sql.unsafe(syntheticSchemaSql(2000));
+    const wide = Array.from({ length: 299 }, (_, i) => `c${String(i + 1).padStart(3, '0')} text`).join(', ');
+    await sql.unsafe(`create table synthetic.wide_table (id bigint primary key, ${wide})`);
+
+    await page.goto('/environments/staging/erd');
+    await expect(page.getByTestId('layout-progress')).toContainText(/Laying out 2,0\d\d tables…/, { timeout: 60_000 });
+    // The page answers while ELK works in its worker.
+    await page.getByRole('combobox', { name: 'Search tables and columns' }).fill('t1999');
+    await expect(page.getByRole('option').first()).toContainText('synthetic.t1999_');
+    await page.getByRole('combobox', { name: 'Search tables and columns' }).fill('');
+    await expect(page.getByTestId('layout-progress')).toHaveCount(0, { timeout: 120_000 });
+    await expect(page.locator('.react-flow__node-table').first()).toBeVisible();
+    await page.waitForTimeout(500);
+
+    fs.mkdirSync('test-results/screenshots', { recursive: true });
+    await page.screenshot({ path: 'test-results/screenshots/erd-2000.png' });
+
+    // Zoomed in on one table, only what is on screen is in the DOM.
+    const search = page.getByRole('combobox', { name: 'Search tables and columns' });
+    await search.fill('t1234');
+    await expect(page.getByRole('option').first()).toContainText('synthetic.t1234_');
+    await search.press('Enter');
+    const node = page.locator('[data-testid^="erd-node-synthetic.t1234_"]');
+    await expect(node).toBeInViewport();
+    await expect(node).toHaveAttribute('data-highlighted', 'true');
+    expect(await page.locator('.react-flow__node-table').count()).toBeLessThan(100);
+    await node.click();
+    await expect(page.getByRole('complementary')).toContainText('t1234_');
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: 'test-results/screenshots/erd-2000-zoomed.png' });
+    await page.keyboard.press('Escape');
+
+    // 300 columns: the node shows the first rows and "+N more", the panel all of them.
+    await search.fill('wide_table');
+    await expect(page.getByRole('option').first()).toContainText('synthetic.wide_table');
+    await search.press('Enter');
+    const wideNode = page.getByTestId('erd-node-synthetic.wide_table');
+    await expect(wideNode).toBeInViewport();
+    await expect(wideNode).toContainText('+271 more columns');
+    await wideNode.locator('header').click();
+    await expect(page.getByRole('complementary').getByTestId('panel-column')).toHaveCount(300);
+    await expect(page.getByRole('complementary').locator('[data-column="c299"]')).toBeAttached();
+    await page.screenshot({ path: 'test-results/screenshots/erd-300-columns.png' });
+  } finally {
+    await drop();
+    await sql.end();
+  }
+});
