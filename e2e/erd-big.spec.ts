@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
-import { syntheticDropStatements, syntheticSchemaSql } from './support/synthetic-schema';
+import { syntheticDropStatements, syntheticSchemaSql } from '../lib/synthetic/schema-sql';
 
 /**
  * 2,000 tables (GitLab-sized): created for real in `staging` under schema `synthetic`,
@@ -16,7 +16,7 @@ test('a 2,000-table schema is laid out, stays responsive and searchable', async 
   };
   try {
     await drop();
-    await sql.unsafe(syntheticSchemaSql(2000));
+    await sql.unsafe(syntheticSchemaSql({ tables: 2000 }));
     const wide = Array.from({ length: 299 }, (_, i) => `c${String(i + 1).padStart(3, '0')} text`).join(', ');
     await sql.unsafe(`create table synthetic.wide_table (id bigint primary key, ${wide})`);
 

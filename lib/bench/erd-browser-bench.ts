@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { chromium } from '@playwright/test';
 import { median, type startBenchCluster } from './bench-cluster';
 import { ensureBuilt } from './start-bench';
-import { syntheticSchemaSql } from './synthetic-schema-sql';
+import { syntheticSchemaSql } from '../synthetic/schema-sql';
 
 export interface ErdBrowserRow {
   tables: number;

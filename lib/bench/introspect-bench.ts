@@ -7,7 +7,7 @@ import { introspectUrl } from '../introspect/introspect';
 import { findPsql } from './apply-bench';
 import { median, type startBenchCluster } from './bench-cluster';
 import { RAW_CATALOG_QUERIES } from './raw-catalog-queries';
-import { syntheticSchemaSql } from './synthetic-schema-sql';
+import { syntheticSchemaSql } from '../synthetic/schema-sql';
 
 export interface IntrospectBenchRow {
   tables: number;

@@ -8,6 +8,7 @@ import type {
   Table,
   View,
 } from '../introspect/schema-model';
+import { mulberry32 } from '../synthetic/prng';
 
 /** Shape of a generated model. */
 export interface SyntheticModelOptions {
@@ -271,14 +272,3 @@ function index(
   };
 }
 
-/** Small, fast, seedable PRNG (public-domain mulberry32): deterministic across platforms. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

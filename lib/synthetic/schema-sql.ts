@@ -1,4 +1,5 @@
 import { quoteIdent } from '../db/identifiers';
+import { mulberry32 } from './prng';
 
 /**
  * DDL for a synthetic schema of N tables — the shape of a large application: mixed column
@@ -8,7 +9,7 @@ import { quoteIdent } from '../db/identifiers';
  */
 export function syntheticSchemaSql(options: { tables: number; schema?: string; seed?: number }): string {
   const schema = options.schema ?? 'synthetic';
-  const random = prng(options.seed ?? 42);
+  const random = mulberry32(options.seed ?? 42);
   const s = quoteIdent(schema);
   const out: string[] = [`create schema if not exists ${s};`];
   const enums = ['status', 'tier', 'region'].map((e) => `${e}_kind`);
@@ -17,7 +18,7 @@ export function syntheticSchemaSql(options: { tables: number; schema?: string; s
     `create type ${s}.${quoteIdent(enums[1]!)} as enum ('free', 'pro', 'enterprise');`,
     `create type ${s}.${quoteIdent(enums[2]!)} as enum ('eu', 'us', 'apac');`,
   );
-  const name = (i: number) => `t${String(i).padStart(4, '0')}_${WORDS[i % WORDS.length]}`;
+  const name = syntheticTableName;
   for (let i = 0; i < options.tables; i++) {
     const table = `${s}.${quoteIdent(name(i))}`;
     const columns = [
@@ -36,11 +37,16 @@ export function syntheticSchemaSql(options: { tables: number; schema?: string; s
     const fks: string[] = [];
     const fkCount = i === 0 ? 0 : 1 + Math.floor(random() * 3);
     for (let f = 0; f < fkCount; f++) {
-      // Mostly point backwards (like real schemas grow); now and then at itself.
-      const target = f === 2 && i % 10 === 0 ? i : Math.floor(random() * i);
+      // Point backwards, skewed towards early "hub" tables as real schemas grow; now and then at itself.
+      const target = f === 2 && i % 10 === 0 ? i : Math.floor(Math.pow(random(), 2) * i);
       columns.push(`ref_${f}_id bigint`);
       fks.push(`alter table ${table} add constraint ${quoteIdent(`${name(i)}_ref_${f}_fkey`)} foreign key (ref_${f}_id) references ${s}.${quoteIdent(name(target))} (id) on delete ${f === 0 ? 'cascade' : 'set null'};`);
       fks.push(`create index ${quoteIdent(`${name(i)}_ref_${f}_idx`)} on ${table} (ref_${f}_id);`);
+    }
+    if (i % 40 === 8) {
+      // A two-column foreign key onto the previous table's unique (tenant_id, name).
+      columns.push('peer_name text');
+      fks.push(`alter table ${table} add constraint ${quoteIdent(`${name(i)}_peer_fkey`)} foreign key (tenant_id, peer_name) references ${s}.${quoteIdent(name(i - 1))} (tenant_id, name);`);
     }
     out.push(`create table ${table} (\n  ${columns.join(',\n  ')},\n  unique (tenant_id, name)\n);`);
     out.push(`create index ${quoteIdent(`${name(i)}_tenant_created_idx`)} on ${table} (tenant_id, created_at desc);`);
@@ -52,20 +58,26 @@ export function syntheticSchemaSql(options: { tables: number; schema?: string; s
   return out.join('\n');
 }
 
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+/** The name of synthetic table `i`: `t0042_orders` — sortable, searchable, stable. */
+export function syntheticTableName(i: number): string {
+  return `t${String(i).padStart(4, '0')}_${WORDS[i % WORDS.length]}`;
 }
 
-/** mulberry32: tiny, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/**
+ * Statements that drop a synthetic schema in small transactions: one DROP SCHEMA … CASCADE
+ * over 2,000 tables needs more locks than a default server has (out of shared memory).
+ */
+export function syntheticDropStatements(tables: number, schema = 'synthetic', batch = 100): string[] {
+  const s = quoteIdent(schema);
+  const names = Array.from({ length: tables }, (_, i) => `${s}.${quoteIdent(syntheticTableName(i))}`).reverse();
+  const statements: string[] = [];
+  for (let i = 0; i < names.length; i += batch) statements.push(`drop table if exists ${names.slice(i, i + batch).join(', ')} cascade`);
+  statements.push(`drop schema if exists ${s} cascade`);
+  return statements;
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 const WORDS = ['accounts', 'orders', 'invoices', 'projects', 'issues', 'events', 'members', 'files', 'notes', 'tags', 'builds', 'deploys'];
