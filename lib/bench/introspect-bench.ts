@@ -9,11 +9,15 @@ import { median, type startBenchCluster } from './bench-cluster';
 import { RAW_CATALOG_QUERIES } from './raw-catalog-queries';
 import { syntheticSchemaSql } from '../synthetic/schema-sql';
 
+export const PULL_TIMEOUT_MS = 300_000;
+
 export interface IntrospectBenchRow {
   tables: number;
   strataMs: number;
   rawPsqlMs: number | null;
   drizzlePullMs: number | null;
+  /** drizzle-kit pull did not finish within PULL_TIMEOUT_MS. */
+  drizzlePullTimedOut: boolean;
   pgDumpMs: number | null;
   pgDumpNote: string | null;
 }
@@ -28,6 +32,7 @@ export async function benchIntrospect(
   root: string,
   sizes = [100, 500, 2000],
   runs = 5,
+  onRow: (row: IntrospectBenchRow) => void = () => {},
 ): Promise<IntrospectBenchRow[]> {
   const psql = findPsql();
   const scratch = path.join(root, '.strata', 'bench', 'scratch');
@@ -65,8 +70,11 @@ export async function benchIntrospect(
       cwd: root,
       encoding: 'utf8',
       input: '',
+      // drizzle-kit pull grows much faster than linearly; past this it is reported as "did not finish".
+      timeout: PULL_TIMEOUT_MS,
     });
     const drizzlePullMs = pull.status === 0 ? performance.now() - t : null;
+    const drizzlePullTimedOut = pull.error !== undefined || pull.signal !== null;
     const pulledTables = drizzlePullMs === null ? 0 : (fs.readFileSync(path.join(root, out, 'schema.ts'), 'utf8').match(/pgTable\(/g) ?? []).length;
     if (drizzlePullMs !== null && pulledTables !== tables) throw new Error(`drizzle-kit pull produced ${pulledTables} tables, expected ${tables}`);
 
@@ -80,7 +88,9 @@ export async function benchIntrospect(
       else pgDumpNote = dump.stderr.split('\n')[0] ?? 'pg_dump failed';
     } else pgDumpNote = 'no pg_dump on this machine';
 
-    rows.push({ tables, strataMs: median(strata), rawPsqlMs: raw.length ? median(raw) : null, drizzlePullMs, pgDumpMs, pgDumpNote });
+    const row = { tables, strataMs: median(strata), rawPsqlMs: raw.length ? median(raw) : null, drizzlePullMs, drizzlePullTimedOut, pgDumpMs, pgDumpNote };
+    rows.push(row);
+    onRow(row);
   }
   return rows;
 }
