@@ -6,6 +6,13 @@ import type { Positions, Routes, XY } from './positions-store';
 export const LAYERED_LIMIT = 300;
 
 /**
+ * From this many tables a schema's layered layout trades a little crossing minimisation for
+ * speed: one sweep instead of several, no greedy switch (measured: 300 tables 956 → 336 ms).
+ */
+const QUICK_LAYERED_FROM = 100;
+const QUICK_LAYERED = { 'elk.layered.thoroughness': '1', 'elk.layered.crossingMinimization.greedySwitch.type': 'OFF' };
+
+/**
  * ELK's input as lib/erd builds it, with the overall arrangement adjusted to screens:
  *
  * - each schema is laid out on its own (layered, left to right, within the group) and the
@@ -29,7 +36,7 @@ export function elkInput(graph: ErdGraph, keysOnly: boolean): ElkNode {
   for (const group of root.children ?? []) {
     const size = group.children?.length ?? 0;
     group.layoutOptions = {
-      ...(size > LAYERED_LIMIT ? { 'elk.algorithm': 'rectpacking', 'elk.spacing.nodeNode': '40' } : layered),
+      ...(size > LAYERED_LIMIT ? { 'elk.algorithm': 'rectpacking', 'elk.spacing.nodeNode': '40' } : size > QUICK_LAYERED_FROM ? { ...layered, ...QUICK_LAYERED } : layered),
       'elk.aspectRatio': '1.6',
       ...group.layoutOptions,
     };

@@ -73,18 +73,18 @@ export async function benchErdBrowser(cluster: Awaited<ReturnType<typeof startBe
 
 /** Drags the canvas for ~2 s and records requestAnimationFrame intervals. */
 async function panFrames(page: import('@playwright/test').Page): Promise<number[]> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __recording: boolean };
-    w.__frames = [];
-    w.__recording = true;
+  // A string, not a function: tsx's transform would inject helpers the page does not have.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
     let last = performance.now();
-    const tick = (now: number) => {
-      w.__frames.push(now - last);
+    const tick = (now) => {
+      window.__frames.push(now - last);
       last = now;
-      if (w.__recording) requestAnimationFrame(tick);
+      if (window.__recording) requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
-  });
+  })()`);
   const pane = page.locator('.react-flow__pane');
   const box = (await pane.boundingBox())!;
   const cx = box.x + box.width / 2;
@@ -96,11 +96,10 @@ async function panFrames(page: import('@playwright/test').Page): Promise<number[
     await page.mouse.move(cx + Math.cos(angle) * 300, cy + Math.sin(angle) * 200, { steps: 1 });
   }
   await page.mouse.up();
-  const frames = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __recording: boolean };
-    w.__recording = false;
-    return w.__frames.slice(1);
-  });
+  const frames = (await page.evaluate(`(() => {
+    window.__recording = false;
+    return window.__frames.slice(1);
+  })()`)) as number[];
   return frames;
 }
 
