@@ -196,6 +196,8 @@ test('schema API: JSON without secrets, 404 for an unknown environment; exports;
   await expect(page.getByRole('heading', { level: 1 })).toContainText('dataservice.ds_uploads');
   await expect(page.locator('td', { hasText: 'owner_id' }).first()).toBeVisible();
   await expect(page.getByRole('link', { name: 'dataservice.ds_users' }).first()).toHaveAttribute('href', '/environments/local/tables/dataservice.ds_users');
+  fs.mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-results/screenshots/table-page.png', fullPage: true });
 
   expect((await page.goto('/environments/nowhere/erd'))?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found in Strata' })).toBeVisible();
