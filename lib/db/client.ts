@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { parseDatabaseUrl, redactUrl } from './connection-url';
-import { StrataError } from '../errors';
+import { StrataError, isStrataError } from '../errors';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 
@@ -53,6 +53,16 @@ export function describePgError(error: unknown): string {
     return e.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
   }
   return String(error);
+}
+
+/**
+ * Why an operation on a target failed, in words that name no target: for a connection
+ * failure the driver's reason alone (the error's message quotes the redacted URL).
+ */
+export function failureReason(error: unknown): string {
+  if (isStrataError(error, 'CONNECTION_FAILED') && typeof error.details.reason === 'string') return error.details.reason;
+  if (isStrataError(error)) return error.message;
+  return describePgError(error);
 }
 
 /** Fields PostgreSQL attaches to a statement error that help a person fix it. */

@@ -1,7 +1,7 @@
 import { readProject, type Project } from '../changesets/project';
 import type { Environment, Protection, StrataConfig } from '../config/environments';
-import { describePgError } from '../db/client';
-import { redactUrl } from '../db/connection-url';
+import { failureReason } from '../db/client';
+import { hideSecrets } from '../db/connection-url';
 import { isStrataError } from '../errors';
 import { readTargetStatus } from '../migrate/read-status';
 
@@ -64,7 +64,7 @@ export async function environmentHealth(env: Environment, project: Project): Pro
       outOfOrder: 0,
       checksumMismatch: 0,
       // This object goes to browsers: the driver's reason only, never the target's URL.
-      error: scrub(unreachableReason(error), env.url),
+      error: hideSecrets(isStrataError(error, 'CONNECTION_FAILED') ? `Cannot connect: ${failureReason(error)}` : failureReason(error), env.url),
     };
   }
 }
@@ -73,21 +73,4 @@ export async function environmentHealth(env: Environment, project: Project): Pro
 export async function allEnvironmentHealth(config: StrataConfig): Promise<EnvironmentHealth[]> {
   const project = readProject(config.projectDir);
   return Promise.all(config.environments.map((env) => environmentHealth(env, project)));
-}
-
-function unreachableReason(error: unknown): string {
-  if (isStrataError(error, 'CONNECTION_FAILED') && typeof error.details.reason === 'string') return `Cannot connect: ${error.details.reason}`;
-  return describePgError(error);
-}
-
-/** Belt and braces: hide the URL, its password and anything URL-shaped in a message. */
-function scrub(message: string, url: string): string {
-  let out = message.split(url).join(redactUrl(url));
-  try {
-    const password = new URL(url).password;
-    if (password) out = out.split(decodeURIComponent(password)).join('***').split(password).join('***');
-  } catch {
-    // not a URL: nothing more to hide
-  }
-  return out.replace(/postgres(ql)?:\/\/[^\s'"]+/g, (m) => redactUrl(m));
 }

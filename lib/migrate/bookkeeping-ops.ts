@@ -1,6 +1,6 @@
 import { findChangeSet, type Project } from '../changesets/project';
 import { StrataError } from '../errors';
-import { insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry } from './history-store';
+import { bookkeepingEntry, insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry } from './history-store';
 import type { RunContext } from './run-context';
 import { withTargetLock } from './target-lock';
 import { assertNoBlockers, openTargetSession } from './target-session';
@@ -20,7 +20,7 @@ export async function baselineChangeSets(ctx: RunContext, project: Project, opti
     await conn.unsafe('begin');
     try {
       for (const c of plan) {
-        await insertEntry(conn, bookkeepingEntry(ctx, c, 'baseline', 'applied', c.changeSet.forward.checksum, options.reason ?? 'baseline: schema already present'));
+        await insertEntry(conn, entryFor(ctx, c, 'baseline', 'applied', c.changeSet.forward.checksum, options.reason ?? 'baseline: schema already present'));
         await markDrizzleApplied(conn, c.changeSet.forward.checksum, c.changeSet.when);
       }
       await conn.unsafe('commit');
@@ -56,7 +56,7 @@ export async function resolveChangeSet(ctx: RunContext, project: Project, tag: s
     const appliedAfter = resolution === 'applied' || resolution === 'accept-checksum';
     await conn.unsafe('begin');
     try {
-      await insertEntry(conn, bookkeepingEntry(ctx, current, 'resolve', appliedAfter ? 'applied' : 'rolled_back', changeSet.forward.checksum, `${resolution}: ${reason.trim()}`));
+      await insertEntry(conn, entryFor(ctx, current, 'resolve', appliedAfter ? 'applied' : 'rolled_back', changeSet.forward.checksum, `${resolution}: ${reason.trim()}`));
       if (appliedAfter) await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet.when);
       else await markDrizzleRolledBack(conn, changeSet.when);
       await conn.unsafe('commit');
@@ -69,7 +69,7 @@ export async function resolveChangeSet(ctx: RunContext, project: Project, tag: s
   });
 }
 
-function bookkeepingEntry(
+function entryFor(
   ctx: RunContext,
   c: ChangeSetStatus,
   operation: 'baseline' | 'resolve',
@@ -77,30 +77,5 @@ function bookkeepingEntry(
   checksum: string,
   reason: string,
 ): NewHistoryEntry {
-  const now = new Date();
-  return {
-    version: c.changeSet.version,
-    tag: c.changeSet.tag,
-    operation,
-    direction: status === 'applied' ? 'up' : 'down',
-    status,
-    checksum,
-    actor: ctx.actor,
-    environment: ctx.environment,
-    startedAt: now,
-    finishedAt: now,
-    durationMs: 0,
-    statements: 0,
-    rowsAffected: 0,
-    tablesTouched: [],
-    noTransaction: false,
-    errorMessage: null,
-    errorStatementIndex: null,
-    errorStatement: null,
-    errorPosition: null,
-    errorHint: null,
-    errorDetail: null,
-    errorCode: null,
-    reason,
-  };
+  return bookkeepingEntry({ version: c.changeSet.version, tag: c.changeSet.tag, operation, status, checksum, actor: ctx.actor, environment: ctx.environment, reason });
 }

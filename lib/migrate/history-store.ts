@@ -41,6 +41,41 @@ export interface HistoryEntry {
 
 export type NewHistoryEntry = Omit<HistoryEntry, 'id'>;
 
+/**
+ * A history row for bookkeeping that runs no SQL of the change set — baseline, resolve,
+ * adoption of what drizzle-orm applied — so it has no duration, statements or error.
+ */
+export function bookkeepingEntry(fields: {
+  version: number;
+  tag: string;
+  operation: 'baseline' | 'resolve' | 'adopt';
+  status: 'applied' | 'rolled_back';
+  checksum: string;
+  actor: string;
+  environment: string | null;
+  reason: string;
+}): NewHistoryEntry {
+  const now = new Date();
+  return {
+    ...fields,
+    direction: fields.status === 'applied' ? 'up' : 'down',
+    startedAt: now,
+    finishedAt: now,
+    durationMs: 0,
+    statements: 0,
+    rowsAffected: 0,
+    tablesTouched: [],
+    noTransaction: false,
+    errorMessage: null,
+    errorStatementIndex: null,
+    errorStatement: null,
+    errorPosition: null,
+    errorHint: null,
+    errorDetail: null,
+    errorCode: null,
+  };
+}
+
 export interface DrizzleRow {
   id: number;
   hash: string;

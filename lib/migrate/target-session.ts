@@ -1,6 +1,7 @@
 import type { Project } from '../changesets/project';
 import { StrataError } from '../errors';
 import {
+  bookkeepingEntry,
   ensureBookkeeping,
   insertEntry,
   loadDrizzleRows,
@@ -25,32 +26,19 @@ export async function openTargetSession(conn: LockedConnection, project: Project
   let changed = false;
   for (const c of status.changeSets) {
     if (c.appliedByDrizzleOnly) {
-      const now = new Date();
-      await insertEntry(conn, {
-        version: c.changeSet.version,
-        tag: c.changeSet.tag,
-        operation: 'adopt',
-        direction: 'up',
-        status: 'applied',
-        checksum: c.appliedChecksum ?? c.changeSet.forward.checksum,
-        actor: ctx.actor,
-        environment: ctx.environment,
-        startedAt: now,
-        finishedAt: now,
-        durationMs: 0,
-        statements: 0,
-        rowsAffected: 0,
-        tablesTouched: [],
-        noTransaction: false,
-        errorMessage: null,
-        errorStatementIndex: null,
-        errorStatement: null,
-        errorPosition: null,
-        errorHint: null,
-        errorDetail: null,
-        errorCode: null,
-        reason: 'found applied in drizzle.__drizzle_migrations (drizzle-orm migrate())',
-      });
+      await insertEntry(
+        conn,
+        bookkeepingEntry({
+          version: c.changeSet.version,
+          tag: c.changeSet.tag,
+          operation: 'adopt',
+          status: 'applied',
+          checksum: c.appliedChecksum ?? c.changeSet.forward.checksum,
+          actor: ctx.actor,
+          environment: ctx.environment,
+          reason: 'found applied in drizzle.__drizzle_migrations (drizzle-orm migrate())',
+        }),
+      );
       changed = true;
     } else if (c.last?.status === 'applied' && !drizzleWhens.has(c.changeSet.when)) {
       await markDrizzleApplied(conn, c.last.checksum, c.changeSet.when);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { findEnvironment, loadConfig, type Environment } from '@/lib/config/environments';
-import { describePgError } from '@/lib/db/client';
-import { redactUrl } from '@/lib/db/connection-url';
+import { failureReason } from '@/lib/db/client';
+import { hideSecrets } from '@/lib/db/connection-url';
 import { isStrataError } from '@/lib/errors';
 import { introspectUrl } from '@/lib/introspect/introspect';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
@@ -37,7 +37,7 @@ export async function readSchema(name: string): Promise<SchemaRead> {
     }
     return { ok: true, environment: safe, model: await pending };
   } catch (error) {
-    const reason = scrub(reasonOf(error), environment.url);
+    const reason = hideSecrets(failureReason(error), environment.url).slice(0, 300);
     if (isUnreachable(error)) {
       console.error(`schema of ${environment.name}: unreachable: ${reason}`);
       return {
@@ -65,20 +65,3 @@ function isUnreachable(error: unknown): boolean {
   return typeof code === 'string' && CONNECTION_CODES.has(code);
 }
 
-function reasonOf(error: unknown): string {
-  if (isStrataError(error, 'CONNECTION_FAILED') && typeof error.details.reason === 'string') return error.details.reason;
-  if (isStrataError(error)) return error.message;
-  return describePgError(error);
-}
-
-/** Hides the URL, its password and anything URL-shaped. */
-function scrub(message: string, url: string): string {
-  let out = message.split(url).join('[connection string hidden]');
-  try {
-    const password = new URL(url).password;
-    if (password) out = out.split(decodeURIComponent(password)).join('***').split(password).join('***');
-  } catch {
-    // not a URL: nothing more to hide
-  }
-  return out.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, (m) => redactUrl(m)).slice(0, 300);
-}
