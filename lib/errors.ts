@@ -15,6 +15,8 @@ export type StrataErrorCode =
   | 'NOT_FOUND' // a tag that is not in the project
   | 'INVALID_STATE' // e.g. resolving a change set that is not failed
   | 'STATEMENT_FAILED' // PostgreSQL rejected a statement of a change set
+  | 'CONFIRMATION_REQUIRED' // a protected environment's name was not typed to confirm
+  | 'PROTECTED' // the console does not change protected environments directly
   | 'EMBEDDED_POSTGRES';
 
 /** An error with a code and optional structured details (never secrets). */

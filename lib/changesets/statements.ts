@@ -1,6 +1,7 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { StrataError } from '../errors';
 import type { SqlFile } from './project';
+import { destroyedRelations, outsideTransaction, type OutsideTransaction } from './statement-effects';
 
 /** One SQL statement of a change set, with where it sits in its file. */
 export interface Statement {
@@ -10,6 +11,10 @@ export interface Statement {
   line: number;
   /** Relations the statement names (schema.table), from the parse tree. */
   tables: string[];
+  /** Relations whose rows it can destroy (drops, dropped or retyped columns, truncates, deletes). */
+  destroys: string[];
+  /** Set when PostgreSQL refuses the statement inside a transaction block (CONCURRENTLY, VACUUM…). */
+  outsideTransaction: OutsideTransaction | null;
 }
 
 const BREAKPOINT = '--> statement-breakpoint';
@@ -63,6 +68,8 @@ export async function splitStatements(file: SqlFile): Promise<Statement[]> {
         sql,
         line: lineAt(file.text, chunkStart + start + leading),
         tables: relationsIn(raw.stmt),
+        destroys: destroyedRelations(raw.stmt),
+        outsideTransaction: outsideTransaction(raw.stmt, sql),
       });
     }
   }

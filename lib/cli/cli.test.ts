@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
 import { writeFixtureProject } from '../testing/fixture-project';
 import { runCli } from './main';
-import { milliseconds } from './commands';
+import { milliseconds } from './cli-context';
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -28,8 +28,8 @@ describe('strata CLI', () => {
   it('prints help with exit 0, and for every command', async () => {
     const top = await cli('--help');
     expect(top.code).toBe(0);
-    expect(top.stdout).toMatch(/Exit codes: 0 done, 1 failed, 2 bad usage, 3 target locked/);
-    for (const command of ['status', 'history', 'apply', 'rollback', 'resolve', 'baseline', 'introspect', 'erd', 'docs']) {
+    expect(top.stdout).toMatch(/Exit codes: 0 done, 1 failed \(or drift found\), 2 bad usage or unconfirmed, 3 target locked/);
+    for (const command of ['status', 'history', 'apply', 'rollback', 'resolve', 'baseline', 'introspect', 'erd', 'docs', 'plan', 'drift', 'backup']) {
       const help = await cli(command, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`strata ${command}`);

@@ -7,12 +7,13 @@ import { applyChangeSets, type RunResult } from '../migrate/apply';
 import { baselineChangeSets, resolveChangeSet, type Resolution } from '../migrate/bookkeeping-ops';
 import { readTarget } from '../migrate/read-status';
 import { rollbackChangeSets } from '../migrate/rollback';
-import type { RunContext } from '../migrate/run-context';
 import { engineLogger } from '../observability/logger';
 import { table, when } from './format';
 import { SCHEMA_COMMANDS } from './schema-commands';
 import { withTarget } from './with-target';
-import { resolveActor, resolveTarget, type Target } from './targets';
+import { assertConfirmed } from '../migrate/confirm-target';
+import { cliContext } from './cli-context';
+import { CHANGE_COMMANDS } from './change-commands';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
@@ -32,6 +33,18 @@ export interface CliOptions {
   includeOutOfOrder: boolean;
   lockTimeout?: string;
   statementTimeout?: string;
+  /** A protected environment's name, typed back to confirm a change to it. */
+  confirm?: string;
+  /** plan: dry-run a rollback of N change sets (or `all`) instead of an apply. */
+  rollback?: string;
+  /** plan: dry-run a rollback back to this change set. */
+  rollbackTo?: string;
+  /** plan: dry-run on a shadow database (the default for protected environments). */
+  shadow: boolean;
+  /** rollback: skip copying destroyed tables into a backup schema. */
+  noBackup: boolean;
+  /** backup restore: the backup schema. */
+  schema?: string;
 }
 
 export interface CommandOutput {
@@ -42,26 +55,6 @@ export interface CommandOutput {
 }
 
 export type Command = (options: CliOptions, positional: string[]) => Promise<CommandOutput>;
-
-function context(options: CliOptions, target: Target): RunContext {
-  return {
-    url: target.url,
-    environment: target.name,
-    actor: resolveActor(options.actor),
-    logger: engineLogger(),
-    lockTimeoutMs: milliseconds(options.lockTimeout, '--lock-timeout'),
-    statementTimeoutMs: milliseconds(options.statementTimeout, '--statement-timeout'),
-  };
-}
-
-/** "5s", "500ms", "2min" or a bare number of milliseconds. */
-export function milliseconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const match = /^(\d+)(ms|s|min)?$/.exec(value.trim());
-  if (!match) throw new StrataError('BAD_USAGE', `${flag} takes a duration like 500ms, 5s or 2min (got "${value}")`);
-  const n = Number(match[1]);
-  return match[2] === 's' ? n * 1000 : match[2] === 'min' ? n * 60_000 : n;
-}
 
 const status: Command = async (options) => {
   if (!options.env && !options.databaseUrl) return statusOfAll(options);
@@ -155,6 +148,12 @@ function runOutput(result: RunResult, verb: string): CommandOutput {
     (r) => `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
   );
   if (!result.records.length) lines.push(`Nothing to ${verb}.`);
+  if (result.backup) {
+    lines.unshift(
+      `Backed up ${result.backup.tables.map((t) => `${t.source} (${t.rows} rows)`).join(', ')} into schema ${result.backup.schema}`,
+      `  to undo: re-apply, then npm run strata -- backup restore --schema ${result.backup.schema} with the same --env or --database-url`,
+    );
+  }
   if (result.failed?.error) {
     const e = result.failed.error;
     lines.push(
@@ -175,20 +174,23 @@ function runOutput(result: RunResult, verb: string): CommandOutput {
 }
 
 const apply: Command = async (options) =>
-  withTarget(options, async (target, project) =>
-    runOutput(await applyChangeSets(context(options, target), project, { to: options.to, includeOutOfOrder: options.includeOutOfOrder }), 'apply'),
-  );
+  withTarget(options, async (target, project) => {
+    assertConfirmed(target, options.confirm);
+    return runOutput(await applyChangeSets(cliContext(options, target), project, { to: options.to, includeOutOfOrder: options.includeOutOfOrder }), 'apply');
+  });
 
 const rollback: Command = async (options) =>
   withTarget(options, async (target, project) => {
     const steps = options.steps !== undefined ? Number(options.steps) : undefined;
     if (options.steps !== undefined && !Number.isInteger(steps)) throw new StrataError('BAD_USAGE', `--steps takes a whole number (got "${options.steps}")`);
-    return runOutput(await rollbackChangeSets(context(options, target), project, { steps, to: options.to, all: options.all }), 'roll back');
+    assertConfirmed(target, options.confirm);
+    return runOutput(await rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, backup: !options.noBackup }), 'roll back');
   });
 
 const baseline: Command = async (options) =>
   withTarget(options, async (target, project) => {
-    const tags = await baselineChangeSets(context(options, target), project, { to: options.to, reason: options.reason });
+    assertConfirmed(target, options.confirm);
+    const tags = await baselineChangeSets(cliContext(options, target), project, { to: options.to, reason: options.reason });
     return { code: 0, text: tags.length ? `Marked as applied without running: ${tags.join(', ')}` : 'Nothing to baseline.', json: { baselined: tags } };
   });
 
@@ -201,9 +203,10 @@ const resolve: Command = async (options, positional) => {
   else if (resolutions.includes(options.as as (typeof resolutions)[number])) resolution = options.as as Resolution;
   else throw new StrataError('BAD_USAGE', `resolve needs --as ${resolutions.join('|')} (or --accept-checksum)`);
   return withTarget(options, async (target, project) => {
-    const state = await resolveChangeSet(context(options, target), project, tag, resolution, options.reason ?? '');
+    assertConfirmed(target, options.confirm);
+    const state = await resolveChangeSet(cliContext(options, target), project, tag, resolution, options.reason ?? '');
     return { code: 0, text: `${tag} resolved (${resolution}); it is now ${state}.`, json: { tag, resolution, state } };
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS };

@@ -22,13 +22,17 @@ Commands:
   introspect the live schema as a SchemaModel (--json)
   erd        the schema as Mermaid, DBML or a Markdown entity dictionary [--format F] [--out FILE]
   docs       write entity dictionary, Mermaid ERD and change log      --out DIR
+  plan       dry-run an apply or rollback and print its diff and risks [--rollback N] [--shadow]
+  drift      compare the live schema with what its applied change sets produce (exit 1 on drift)
+  backup     list, or restore, the tables a rollback copied first     list | restore --schema S
 
 Options for every command:
 ${TARGET_HELP}
   --actor NAME          who is acting (default: STRATA_ACTOR, else cli:<os user>)
+  --confirm NAME        a protected environment's name, to confirm a change to it
   --help                help for a command
 
-Exit codes: 0 done, 1 failed, 2 bad usage, 3 target locked by another runner.`,
+Exit codes: 0 done, 1 failed (or drift found), 2 bad usage or unconfirmed, 3 target locked.`,
   status: `strata status [--env NAME | --database-url URL] [--dir PATH] [--json]
 
 Without a target: one line per configured environment (reachable, schema version,
@@ -51,6 +55,7 @@ already-applied ones are reported, and applied only with --include-out-of-order.
   --include-out-of-order   also apply change sets merged late
   --lock-timeout DUR       lock_timeout per change set (default 5s)
   --statement-timeout DUR  statement_timeout per statement (default 10min)
+  --confirm NAME           required on a protected environment: its name
 ${TARGET_HELP}`,
   rollback: `strata rollback (--env NAME | --database-url URL) [--steps N | --to TAG | --all] [--dir PATH] [--json]
 
@@ -60,6 +65,13 @@ Rolls back the most recently applied change sets with their rollback/NNNN_tag.sq
   --steps N      roll back the last N
   --to TAG       roll back everything applied after TAG (TAG stays applied)
   --all          roll back everything
+  --no-backup    do not copy tables the rollback destroys into a backup schema first
+  --confirm NAME required on a protected environment: its name
+
+When the rollback files drop tables or columns, change column types, truncate or delete
+from tables that have rows, those tables are first copied into a new schema
+strata_backup_<time>_<version>_<id> on the same database; the history records where.
+Restore with: strata backup restore --schema NAME (after re-applying).
 ${TARGET_HELP}`,
   resolve: `strata resolve TAG (--env NAME | --database-url URL) (--as retry|applied|rolled-back | --accept-checksum) --reason "…"
 
@@ -99,12 +111,47 @@ target, it documents that database as it is, with its history and live figures.
 
 ${TARGET_HELP}`;
 
+HELP.plan = `strata plan (--env NAME | --database-url URL) [--to TAG | --rollback N|all | --rollback-to TAG] [--shadow] [--json]
+
+Dry-runs what apply (default) or rollback would do and changes nothing. Prints every
+change set's statements with duration, rows and the locks they take, the schema diff
+(tables, columns, types, defaults, nullability, keys, indexes, checks, enums, views) and
+its risks: data loss, table rewrites, ACCESS EXCLUSIVE locks, NOT NULL on tables with rows.
+
+  --shadow        replay the target's applied change sets onto a scratch database on the
+                  local server and run there (default for protected environments);
+                  otherwise the change sets run on the target in a transaction that is
+                  always rolled back
+  --rollback N    dry-run rolling back the last N change sets (or "all")
+  --rollback-to TAG  dry-run rolling back everything applied after TAG
+  --to TAG        dry-run applying up to TAG
+
+Exit codes: 0 the change would succeed, 1 a change set would fail.
+${TARGET_HELP}`;
+HELP.drift = `strata drift (--env NAME | --database-url URL) [--json]
+
+Replays the target's applied change sets onto a shadow database and compares that schema
+with the live one: an index created by hand, a column changed outside migrations. Takes
+the same lock as apply, so a migration in progress is never reported as drift.
+
+Exit codes: 0 no drift, 1 drift found, 3 a migration holds the lock.
+${TARGET_HELP}`;
+HELP.backup = `strata backup list (--env NAME | --database-url URL)
+strata backup restore --schema NAME (--env NAME | --database-url URL) [--confirm NAME]
+
+Lists the backup schemas destructive rollbacks created, or puts a backup's rows back into
+their tables (which must exist again: re-apply the change set first). Rows whose key
+already exists are left alone. One transaction: all or nothing.
+${TARGET_HELP}`;
+
 const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   BAD_USAGE: 2,
   UNKNOWN_ENVIRONMENT: 2,
   BAD_DATABASE_URL: 2,
   NOT_FOUND: 2,
   LOCKED: 3,
+  CONFIRMATION_REQUIRED: 2,
+  PROTECTED: 2,
 };
 
 /** Runs the CLI with `argv` and returns the exit code; all output goes through `out`/`err`. */
@@ -135,6 +182,12 @@ export async function runCli(
         'include-out-of-order': { type: 'boolean', default: false },
         'lock-timeout': { type: 'string' },
         'statement-timeout': { type: 'string' },
+        confirm: { type: 'string' },
+        rollback: { type: 'string' },
+        'rollback-to': { type: 'string' },
+        shadow: { type: 'boolean', default: false },
+        'no-backup': { type: 'boolean', default: false },
+        schema: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -174,6 +227,12 @@ export async function runCli(
     includeOutOfOrder: v['include-out-of-order'] ?? false,
     lockTimeout: v['lock-timeout'],
     statementTimeout: v['statement-timeout'],
+    confirm: v.confirm,
+    rollback: v.rollback,
+    rollbackTo: v['rollback-to'],
+    shadow: v.shadow ?? false,
+    noBackup: v['no-backup'] ?? false,
+    schema: v.schema,
   };
   try {
     const result = await command(options, positional);

@@ -59,7 +59,7 @@ const docs: Command = async (options) => {
   } else {
     const embedded = await ensureEmbeddedRunning(config, engineLogger());
     try {
-      files = await withShadowDatabase(config.consoleDatabaseUrl, project, engineLogger(), async (url) =>
+      files = await withShadowDatabase(config.shadowServerUrl, project, engineLogger(), async (url) =>
         renderProjectDocs(project, stableModel(await introspectUrl(url)), { title }),
       );
     } finally {

@@ -24,6 +24,11 @@ export interface StrataConfig {
   mode: 'embedded' | 'external';
   environments: Environment[];
   consoleDatabaseUrl: string;
+  /**
+   * The server on which shadow databases (shadow dry runs, drift checks, docs) are built:
+   * STRATA_SHADOW_DATABASE_URL, else the console database's server. Never a target's.
+   */
+  shadowServerUrl: string;
   /** The Drizzle project folder Strata manages. */
   projectDir: string;
   embedded: EmbeddedSettings;
@@ -48,6 +53,7 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
       projectDir,
       embedded,
       consoleDatabaseUrl: embeddedUrl(embedded, 'strata_console'),
+      shadowServerUrl: embeddedUrl(embedded, 'strata_console'),
       environments: DEMO_ENVIRONMENTS.map((demo) => ({
         name: demo.name,
         protection: demo.protection,
@@ -62,7 +68,9 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
     throw new StrataError('BAD_USAGE', 'STRATA_ENVIRONMENTS is set, so STRATA_CONSOLE_DATABASE_URL must be set too');
   }
   parseDatabaseUrl(consoleDatabaseUrl);
-  return { mode: 'external', projectDir, embedded, environments, consoleDatabaseUrl };
+  const shadowServerUrl = env.STRATA_SHADOW_DATABASE_URL || consoleDatabaseUrl;
+  parseDatabaseUrl(shadowServerUrl);
+  return { mode: 'external', projectDir, embedded, environments, consoleDatabaseUrl, shadowServerUrl };
 }
 
 function externalEnvironment(name: string, env: EnvVars): Environment {

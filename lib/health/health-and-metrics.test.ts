@@ -25,6 +25,7 @@ beforeAll(async () => {
     mode: 'external',
     projectDir: dir,
     consoleDatabaseUrl: db.url,
+    shadowServerUrl: db.url,
     embedded: embeddedSettings({}, '/tmp'),
     environments: [
       { name: 'staging', url: db.url, protection: 'guarded' },

@@ -2,7 +2,10 @@ import type postgres from 'postgres';
 import { BOOKKEEPING_SCHEMAS, type SchemaInfo } from './schema-model';
 
 /** A connection or transaction of postgres.js: the catalog readers need nothing more. */
-export type CatalogSql = postgres.Sql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
+export type CatalogSql =
+  | postgres.Sql<Record<string, never>>
+  | postgres.TransactionSql<Record<string, never>>
+  | postgres.ReservedSql<Record<string, never>>;
 
 /** What the server is; read first because some catalog columns depend on the version. */
 export interface ServerInfo {

@@ -1,16 +1,13 @@
-import { findChangeSet, type ChangeSet, type Project } from '../changesets/project';
+import type { ChangeSet, Project } from '../changesets/project';
 import { splitStatements, type Statement } from '../changesets/statements';
+import { planApply, type ApplyOptions } from './plan';
 import { runChangeSet, type RunRecord } from './run-change-set';
 import type { RunContext } from './run-context';
+import type { TableBackup } from './table-backup';
 import { withTargetLock } from './target-lock';
 import { assertNoBlockers, openTargetSession } from './target-session';
 
-export interface ApplyOptions {
-  /** Apply pending change sets up to and including this tag (or version). */
-  to?: string;
-  /** Also apply change sets that sit before already-applied ones. */
-  includeOutOfOrder?: boolean;
-}
+export type { ApplyOptions } from './plan';
 
 export interface RunResult {
   records: RunRecord[];
@@ -18,6 +15,8 @@ export interface RunResult {
   failed: RunRecord | null;
   /** Out-of-order change sets that were left alone (reported, never silently skipped). */
   skippedOutOfOrder: string[];
+  /** Where a destructive rollback copied the affected tables first. */
+  backup: TableBackup | null;
 }
 
 /**
@@ -26,25 +25,22 @@ export interface RunResult {
  * nothing; the first failure stops the run.
  */
 export async function applyChangeSets(ctx: RunContext, project: Project, options: ApplyOptions = {}): Promise<RunResult> {
-  const limit = options.to ? findChangeSet(project, options.to).version : Infinity;
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
     const status = await openTargetSession(conn, project, ctx);
     assertNoBlockers(status);
-    const wanted = new Set<string>(['pending', ...(options.includeOutOfOrder ? ['out_of_order'] : [])]);
-    const plan = status.changeSets.filter((c) => wanted.has(c.state) && c.changeSet.version <= limit).map((c) => c.changeSet);
-    const skippedOutOfOrder = status.changeSets
-      .filter((c) => c.state === 'out_of_order' && !plan.includes(c.changeSet))
-      .map((c) => c.changeSet.tag);
-    const parsed = await parseAll(plan, (c) => c.forward);
-    return runInOrder(conn, ctx, parsed, 'up', 'apply', skippedOutOfOrder);
+    const plan = planApply(project, status, options);
+    const parsed = await parseAll(plan.changeSets, (c) => c.forward);
+    return runInOrder(conn, ctx, parsed, 'up', 'apply', { skippedOutOfOrder: plan.skippedOutOfOrder });
   });
 }
 
+export interface ParsedChangeSet {
+  changeSet: ChangeSet;
+  statements: Statement[];
+}
+
 /** Splits every file of a plan first, so a parse error aborts before anything runs. */
-export async function parseAll(
-  plan: ChangeSet[],
-  pick: (c: ChangeSet) => NonNullable<ChangeSet['rollback']>,
-): Promise<Array<{ changeSet: ChangeSet; statements: Statement[] }>> {
+export async function parseAll(plan: ChangeSet[], pick: (c: ChangeSet) => NonNullable<ChangeSet['rollback']>): Promise<ParsedChangeSet[]> {
   const parsed = [];
   for (const changeSet of plan) parsed.push({ changeSet, statements: await splitStatements(pick(changeSet)) });
   return parsed;
@@ -53,18 +49,19 @@ export async function parseAll(
 export async function runInOrder(
   conn: Parameters<typeof runChangeSet>[0],
   ctx: RunContext,
-  parsed: Array<{ changeSet: ChangeSet; statements: Statement[] }>,
+  parsed: ParsedChangeSet[],
   direction: 'up' | 'down',
   operation: 'apply' | 'rollback',
-  skippedOutOfOrder: string[] = [],
+  extra: { skippedOutOfOrder?: string[]; backup?: TableBackup | null } = {},
 ): Promise<RunResult> {
   const records: RunRecord[] = [];
+  const done = (failed: RunRecord | null): RunResult => ({ records, failed, skippedOutOfOrder: extra.skippedOutOfOrder ?? [], backup: extra.backup ?? null });
   for (const [position, { changeSet, statements }] of parsed.entries()) {
     const file = direction === 'up' ? changeSet.forward : changeSet.rollback!;
     ctx.onProgress?.({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });
-    const record = await runChangeSet(conn, ctx, changeSet, file, statements, direction, operation);
+    const record = await runChangeSet(conn, ctx, changeSet, file, statements, direction, operation, extra.backup?.schema ?? null);
     records.push(record);
-    if (record.status === 'failed') return { records, failed: record, skippedOutOfOrder };
+    if (record.status === 'failed') return done(record);
   }
-  return { records, failed: null, skippedOutOfOrder };
+  return done(null);
 }

@@ -37,6 +37,8 @@ export interface HistoryEntry {
   errorDetail: string | null;
   errorCode: string | null;
   reason: string | null;
+  /** Where a destructive rollback copied the affected tables first (`strata_backup_…`). */
+  backupSchema: string | null;
 }
 
 export type NewHistoryEntry = Omit<HistoryEntry, 'id'>;
@@ -73,6 +75,7 @@ export function bookkeepingEntry(fields: {
     errorHint: null,
     errorDetail: null,
     errorCode: null,
+    backupSchema: null,
   };
 }
 
@@ -85,7 +88,8 @@ export interface DrizzleRow {
 /** Creates the bookkeeping tables. Call only while holding the target lock (DDL races). */
 export async function ensureBookkeeping(sql: Queryable): Promise<void> {
   const [present] = await sql`
-    select to_regclass('strata.change_log') is not null and to_regclass('drizzle.__drizzle_migrations') is not null as ok`;
+    select to_regclass('drizzle.__drizzle_migrations') is not null
+      and exists (select 1 from pg_attribute where attrelid = to_regclass('strata.change_log') and attname = 'backup_schema') as ok`;
   if (present?.ok) return;
   await sql.unsafe(`
     CREATE SCHEMA IF NOT EXISTS strata;
@@ -115,6 +119,8 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
       error_code text,
       reason text
     );
+    -- Added after the first release: histories created before it gain the column here.
+    ALTER TABLE strata.change_log ADD COLUMN IF NOT EXISTS backup_schema text;
     CREATE INDEX IF NOT EXISTS change_log_tag_idx ON strata.change_log (tag, id);
     -- History is append-only: a correction is a new row, never an edit.
     CREATE OR REPLACE FUNCTION strata.change_log_is_append_only() RETURNS trigger
@@ -152,13 +158,15 @@ export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promi
     insert into strata.change_log (
       version, tag, operation, direction, status, checksum, actor, environment, started_at, finished_at,
       duration_ms, statements, rows_affected, tables_touched, no_transaction, error_message,
-      error_statement_index, error_statement, error_position, error_hint, error_detail, error_code, reason
+      error_statement_index, error_statement, error_position, error_hint, error_detail, error_code, reason,
+      backup_schema
     ) values (
       ${entry.version}, ${entry.tag}, ${entry.operation}, ${entry.direction}, ${entry.status}, ${entry.checksum},
       ${entry.actor}, ${entry.environment}, ${entry.startedAt}, ${entry.finishedAt}, ${Math.round(entry.durationMs)},
       ${entry.statements}, ${entry.rowsAffected}, ${sql.array(entry.tablesTouched)}, ${entry.noTransaction},
       ${entry.errorMessage}, ${entry.errorStatementIndex}, ${entry.errorStatement}, ${entry.errorPosition},
-      ${entry.errorHint}, ${entry.errorDetail}, ${entry.errorCode}, ${entry.reason}
+      ${entry.errorHint}, ${entry.errorDetail}, ${entry.errorCode}, ${entry.reason},
+      ${entry.backupSchema}
     )`;
 }
 
@@ -200,5 +208,6 @@ function toEntry(r: postgres.Row): HistoryEntry {
     errorDetail: r.error_detail,
     errorCode: r.error_code,
     reason: r.reason,
+    backupSchema: r.backup_schema ?? null,
   };
 }

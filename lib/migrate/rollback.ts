@@ -1,53 +1,48 @@
-import { findChangeSet, type Project } from '../changesets/project';
-import { StrataError } from '../errors';
-import { parseAll, runInOrder, type RunResult } from './apply';
+import type { Project } from '../changesets/project';
+import { parseAll, runInOrder, type ParsedChangeSet, type RunResult } from './apply';
+import { checkRollbackOptions, planRollback, type RollbackOptions } from './plan';
 import type { RunContext } from './run-context';
-import { withTargetLock } from './target-lock';
+import { backupTables, resolveTables, type TableBackup } from './table-backup';
+import { withTargetLock, type LockedConnection } from './target-lock';
 import { assertNoBlockers, openTargetSession } from './target-session';
 
-export interface RollbackOptions {
-  /** Roll back the last N applied change sets (default 1). */
-  steps?: number;
-  /** Roll back every applied change set after this one (it stays applied). */
-  to?: string;
-  /** Roll back everything. */
-  all?: boolean;
+export type { RollbackOptions } from './plan';
+
+export interface RollbackRunOptions extends RollbackOptions {
+  /** Copy tables whose rows the rollback destroys into a backup schema first (default true). */
+  backup?: boolean;
 }
 
 /**
  * Rolls back applied change sets in the reverse of the order they were applied. Every
  * one of them must have a rollback file: that is checked before the first one runs, not
- * discovered half-way.
+ * discovered half-way. When the rollback files drop tables or columns (or delete rows) of
+ * tables that have rows, those tables are copied to a backup schema first, and each
+ * history row says where.
  */
-export async function rollbackChangeSets(ctx: RunContext, project: Project, options: RollbackOptions = {}): Promise<RunResult> {
-  const chosen = [options.steps !== undefined, options.to !== undefined, options.all === true].filter(Boolean).length;
-  if (chosen > 1) throw new StrataError('BAD_USAGE', 'Choose one of --steps, --to and --all');
-  const steps = options.steps ?? 1;
-  if (!Number.isInteger(steps) || steps < 1) throw new StrataError('BAD_USAGE', `--steps must be a positive whole number (got ${options.steps})`);
-  const floor = options.to !== undefined ? findChangeSet(project, options.to) : null;
-
+export async function rollbackChangeSets(ctx: RunContext, project: Project, options: RollbackRunOptions = {}): Promise<RunResult> {
+  checkRollbackOptions(options);
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
     const status = await openTargetSession(conn, project, ctx);
     assertNoBlockers(status);
-    if (floor && !status.changeSets.some((c) => c.changeSet.tag === floor.tag && c.state === 'applied')) {
-      throw new StrataError('INVALID_STATE', `--to ${floor.tag}: that change set is not applied on this target`);
-    }
-    // Most recently applied first: the reverse of the order the target actually saw.
-    const applied = status.changeSets
-      .filter((c) => c.state === 'applied')
-      .sort((a, b) => (b.last?.id ?? 0) - (a.last?.id ?? 0));
-    const plan = (options.all ? applied : floor ? applied.filter((c) => c.changeSet.version > floor.version) : applied.slice(0, steps)).map(
-      (c) => c.changeSet,
-    );
-    const missing = plan.filter((c) => !c.rollback);
-    if (missing.length) {
-      throw new StrataError(
-        'NO_ROLLBACK',
-        `Cannot roll back: no rollback file for ${missing.map((c) => `${c.tag} (expected rollback/${c.tag}.sql)`).join(', ')}. Nothing was changed.`,
-        { tags: missing.map((c) => c.tag) },
-      );
-    }
-    const parsed = await parseAll(plan, (c) => c.rollback!);
-    return runInOrder(conn, ctx, parsed, 'down', 'rollback');
+    const parsed = await parseAll(planRollback(project, status, options), (c) => c.rollback!);
+    const backup = options.backup === false ? null : await backupDestroyedTables(conn, ctx, parsed);
+    return runInOrder(conn, ctx, parsed, 'down', 'rollback', { backup });
   });
+}
+
+/** The tables (with rows) that the rollback statements can destroy. */
+export async function tablesToBackUp(conn: LockedConnection, parsed: ParsedChangeSet[]): Promise<Array<{ table: string; rows: number }>> {
+  const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => s.destroys)))];
+  if (names.length === 0) return [];
+  return (await resolveTables(conn, names)).filter((t) => t.rows > 0);
+}
+
+async function backupDestroyedTables(conn: LockedConnection, ctx: RunContext, parsed: ParsedChangeSet[]): Promise<TableBackup | null> {
+  const tables = await tablesToBackUp(conn, parsed);
+  if (tables.length === 0) return null;
+  const label = String(parsed[0]!.changeSet.version).padStart(4, '0');
+  const backup = await backupTables(conn, tables.map((t) => t.table), label, { actor: ctx.actor, changeSets: parsed.map((p) => p.changeSet.tag) });
+  ctx.logger.info({ env: ctx.environment, backup_schema: backup.schema, tables: backup.tables.map((t) => t.source), actor: ctx.actor }, 'tables backed up before rollback');
+  return backup;
 }

@@ -46,6 +46,7 @@ export async function runChangeSet(
   statements: Statement[],
   direction: 'up' | 'down',
   operation: Operation,
+  backupSchema: string | null = null,
 ): Promise<RunRecord> {
   const lockTimeout = Math.max(0, Math.trunc(ctx.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS));
   const statementTimeout = Math.max(0, Math.trunc(ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
@@ -81,6 +82,7 @@ export async function runChangeSet(
     errorDetail: failure?.detail ?? null,
     errorCode: failure?.code ?? null,
     reason: null,
+    backupSchema,
   });
 
   // One entry object per outcome, so the history row and the log line carry the same figures.

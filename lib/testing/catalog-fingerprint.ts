@@ -3,7 +3,8 @@ import type { Sql } from '../db/client';
 /**
  * A text picture of a database's catalog — schemas, relations, columns, constraints,
  * indexes, types, extensions, functions — for "is it exactly as before?" assertions.
- * Strata's and drizzle's bookkeeping schemas are left out: they are meant to change.
+ * Strata's and drizzle's bookkeeping schemas, and the backup schemas destructive rollbacks
+ * leave behind, are left out: they are meant to change.
  */
 export async function catalogFingerprint(sql: Sql): Promise<string[]> {
   const excluded = ['pg_catalog', 'information_schema', 'pg_toast', 'strata', 'drizzle'];
@@ -11,6 +12,7 @@ export async function catalogFingerprint(sql: Sql): Promise<string[]> {
     with ns as (
       select oid, nspname from pg_namespace
       where nspname <> all(${excluded}) and nspname not like 'pg_temp%' and nspname not like 'pg_toast_temp%'
+        and nspname not like 'strata\_backup\_%'
     )
     select 'schema ' || nspname as item from ns
     union all

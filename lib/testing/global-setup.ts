@@ -17,7 +17,8 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = process.cwd();
-  const env = { STRATA_HOME: '.strata/test', STRATA_EMBEDDED_PORT: process.env.STRATA_TEST_PG_PORT ?? '54339' };
+  // Overridable so that two vitest runs on one machine (say, two people's terminals) never share a cluster.
+  const env = { STRATA_HOME: process.env.STRATA_TEST_HOME ?? '.strata/test', STRATA_EMBEDDED_PORT: process.env.STRATA_TEST_PG_PORT ?? '54339' };
   const settings = embeddedSettings(env, root);
   fs.rmSync(path.join(settings.home), { recursive: true, force: true });
   const cluster = await startCluster(settings);

@@ -1,0 +1,119 @@
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { catalogFingerprint } from '../testing/catalog-fingerprint';
+import { writeFixtureProject } from '../testing/fixture-project';
+import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { runCli } from './main';
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, (s) => void (stdout += s), (s) => void (stderr += s));
+  return { code, stdout, stderr };
+}
+
+let db: ScratchDatabase;
+let dir: string;
+beforeAll(async () => {
+  db = await createScratchDatabase('plan');
+  dir = writeFixtureProject([
+    { name: 'a', up: 'create table public.a (id int primary key, name text);', down: 'drop table public.a;' },
+    { name: 'b', up: 'alter table public.a add column email text;\n--> statement-breakpoint\ncreate index a_email on public.a (email);', down: 'alter table public.a drop column email;' },
+  ]);
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+describe('strata plan, drift, backup', () => {
+  it('plan prints the dry run as JSON and changes nothing; --rollback N dry-runs a rollback', async () => {
+    expect((await cli('apply', '--database-url', db.url, '--dir', dir, '--to', '0000_a')).code).toBe(0);
+    await db.sql`insert into public.a values (1, 'ada')`;
+    const before = await catalogFingerprint(db.sql);
+    const plan = await cli('plan', '--database-url', db.url, '--dir', dir, '--json');
+    expect(plan.code).toBe(0);
+    const result = JSON.parse(plan.stdout);
+    expect(result).toMatchObject({ mode: 'transaction', direction: 'apply', failed: null });
+    expect(result.diff.changes.map((c: { action: string; kind: string; name: string }) => `${c.action} ${c.kind} ${c.name}`)).toEqual(['added column email', 'added index a_email']);
+    expect(await catalogFingerprint(db.sql)).toEqual(before);
+
+    const back = await cli('plan', '--database-url', db.url, '--dir', dir, '--rollback', '1');
+    expect(back.code).toBe(0);
+    expect(back.stdout).toMatch(/Dry run of rollback/);
+    expect(back.stdout).toMatch(/- table public\.a/);
+    expect(back.stdout).toMatch(/\[high\] Drops table public\.a/);
+    expect(back.stdout).toMatch(/A real rollback first copies into a backup schema: public\.a \(1 rows\)/);
+    expect(await catalogFingerprint(db.sql)).toEqual(before);
+  });
+
+  it('plan exits 1 when a change set would fail, and 2 on bad usage', async () => {
+    const failing = writeFixtureProject([
+      { name: 'a', up: 'create table public.a (id int primary key, name text);', down: 'drop table public.a;' },
+      { name: 'bad', up: 'alter table public.a alter column name set not null;', down: 'alter table public.a alter column name drop not null;' },
+    ]);
+    const scratch = await createScratchDatabase('planfail');
+    try {
+      await cli('apply', '--database-url', scratch.url, '--dir', failing, '--to', '0000_a');
+      await scratch.sql`insert into public.a values (1, null)`;
+      const plan = await cli('plan', '--database-url', scratch.url, '--dir', failing);
+      expect(plan.code).toBe(1);
+      expect(plan.stdout).toMatch(/statement 1 would fail: column "name" of relation "a" contains null values/);
+    } finally {
+      await scratch.drop();
+    }
+    expect((await cli('plan', '--database-url', db.url, '--dir', dir, '--rollback', 'lots')).code).toBe(2);
+    expect((await cli('plan', '--database-url', db.url, '--dir', dir, '--rollback', '1', '--rollback-to', '0000_a')).code).toBe(2);
+  });
+
+  it('drift exits 0 when clean and 1 naming a hand-made change', async () => {
+    const clean = await cli('drift', '--database-url', db.url, '--dir', dir);
+    expect(clean, clean.stderr).toMatchObject({ code: 0 });
+    expect(clean.stdout).toMatch(/matches its 1 applied change sets \(no drift\)/);
+    await db.sql`create index a_name_by_hand on public.a (name)`;
+    const drifted = await cli('drift', '--database-url', db.url, '--dir', dir);
+    expect(drifted.code).toBe(1);
+    expect(drifted.stdout).toMatch(/\+ index public\.a\.a_name_by_hand/);
+    await db.sql`drop index public.a_name_by_hand`;
+  });
+
+  it('backup: list, restore; refuses a bad schema name', async () => {
+    expect((await cli('backup', '--database-url', db.url)).code).toBe(2);
+    expect((await cli('backup', 'restore', '--database-url', db.url)).code).toBe(2);
+    const bad = await cli('backup', 'restore', '--database-url', db.url, '--schema', 'public"; drop table a; --');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/is not a Strata backup schema name/);
+    const list = await cli('backup', 'list', '--database-url', db.url);
+    expect(list).toMatchObject({ code: 0, stdout: 'No backups on this target.\n' });
+  });
+});
+
+describe('protected environments on the CLI', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('need their name typed back (--confirm) to change, and dry-run on a shadow by default', async () => {
+    const scratch = await createScratchDatabase('prod');
+    try {
+      Object.assign(process.env, {
+        STRATA_ENVIRONMENTS: 'prod',
+        STRATA_ENV_PROD_URL: scratch.url,
+        STRATA_ENV_PROD_PROTECTION: 'protected',
+        STRATA_CONSOLE_DATABASE_URL: inject('pgAdminUrl'),
+      });
+      const unconfirmed = await cli('apply', '--env', 'prod', '--dir', dir);
+      expect(unconfirmed.code).toBe(2);
+      expect(unconfirmed.stderr).toMatch(/CONFIRMATION_REQUIRED.*prod is protected: type its name to confirm \(--confirm prod\)/);
+      expect((await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'production')).code).toBe(2);
+      expect(await scratch.sql`select to_regclass('strata.change_log') as t`).toEqual([{ t: null }]);
+
+      const plan = await cli('plan', '--env', 'prod', '--dir', dir, '--json');
+      expect(plan.code).toBe(0);
+      expect(JSON.parse(plan.stdout).mode).toBe('shadow');
+
+      expect((await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod')).code).toBe(0);
+    } finally {
+      await scratch.drop();
+    }
+  });
+});

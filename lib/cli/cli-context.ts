@@ -1,0 +1,27 @@
+import { StrataError } from '../errors';
+import type { RunContext } from '../migrate/run-context';
+import { engineLogger } from '../observability/logger';
+import type { CliOptions } from './commands';
+import { resolveActor, type Target } from './targets';
+
+/** The RunContext of a CLI command: its target, actor and time limits. */
+export function cliContext(options: CliOptions, target: Target): RunContext {
+  return {
+    url: target.url,
+    environment: target.name,
+    actor: resolveActor(options.actor),
+    logger: engineLogger(),
+    lockTimeoutMs: milliseconds(options.lockTimeout, '--lock-timeout'),
+    statementTimeoutMs: milliseconds(options.statementTimeout, '--statement-timeout'),
+  };
+}
+
+/** "5s", "500ms", "2min" or a bare number of milliseconds. */
+export function milliseconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)(ms|s|min)?$/.exec(value.trim());
+  if (!match) throw new StrataError('BAD_USAGE', `${flag} takes a duration like 500ms, 5s or 2min (got "${value}")`);
+  const n = Number(match[1]);
+  return match[2] === 's' ? n * 1000 : match[2] === 'min' ? n * 60_000 : n;
+}
+

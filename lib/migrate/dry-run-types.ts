@@ -1,0 +1,84 @@
+import type { RiskFlag, SchemaDiff } from '../diff/types';
+import type { SchemaModel } from '../introspect/schema-model';
+import type { FailureInfo } from './run-change-set';
+
+/**
+ * `transaction`: run the change sets for real on the target inside one transaction that is
+ * always rolled back. `shadow`: replay the target's applied change sets onto a scratch
+ * database on the local server and run the pending ones there; the target is only read.
+ */
+export type DryRunMode = 'transaction' | 'shadow';
+
+export interface DryRunRequest {
+  direction: 'apply' | 'rollback';
+  /** apply: up to and including this tag or version; rollback: back to (keeping) this one. */
+  to?: string;
+  /** rollback: how many applied change sets to undo (default 1 unless `to` or `all`). */
+  steps?: number;
+  /** rollback: undo every applied change set. */
+  all?: boolean;
+  includeOutOfOrder?: boolean;
+  /** Default: shadow for protected environments, transaction elsewhere. */
+  mode?: DryRunMode;
+}
+
+/** A lock a statement acquired, read from pg_locks right after it ran. */
+export interface LockTaken {
+  /** e.g. AccessExclusiveLock, ShareLock, RowExclusiveLock. */
+  mode: string;
+  /** `schema.name` of the relation (table, index, sequence). */
+  relation: string;
+  /**
+   * How long the real run would hold it: from this statement until its change set commits
+   * (locks last until the end of the transaction), in milliseconds as measured.
+   */
+  heldMs: number;
+}
+
+export interface DryRunStatement {
+  index: number;
+  line: number;
+  sql: string;
+  durationMs: number;
+  rows: number;
+  locks: LockTaken[];
+  /** Why the statement ran differently from the real run, e.g. "ran without CONCURRENTLY". */
+  label: string | null;
+  /** True when the statement was not run at all in the dry run (e.g. VACUUM). */
+  skipped: boolean;
+}
+
+export interface DryRunChangeSet {
+  version: number;
+  tag: string;
+  direction: 'up' | 'down';
+  file: string;
+  /** The file opts out of a transaction (`-- strata:no-transaction`). */
+  noTransaction: boolean;
+  status: 'ok' | 'failed' | 'not_run';
+  durationMs: number;
+  rows: number;
+  statements: DryRunStatement[];
+  /** Tables whose rows the change set would destroy (drops, type changes, truncates). */
+  destroys: string[];
+  error: FailureInfo | null;
+}
+
+export interface DryRunResult {
+  environment: string | null;
+  mode: DryRunMode;
+  direction: 'apply' | 'rollback';
+  startedAt: string;
+  durationMs: number;
+  changeSets: DryRunChangeSet[];
+  /** The first change set that failed; nothing after it ran. */
+  failed: DryRunChangeSet | null;
+  /** Schema before and after (after = as far as the run got). */
+  before: SchemaModel;
+  after: SchemaModel;
+  diff: SchemaDiff;
+  /** Diff risks plus lock risks, highest severity first. */
+  risks: RiskFlag[];
+  /** Tables (with rows) a real rollback would copy into a backup schema first. */
+  backupTables: Array<{ table: string; rows: number }>;
+}

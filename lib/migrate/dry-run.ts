@@ -1,0 +1,119 @@
+import { performance } from 'node:perf_hooks';
+import type { ChangeSet, Project } from '../changesets/project';
+import type { Protection } from '../config/environments';
+import { connect } from '../db/client';
+import { diffSchemas } from '../diff/schema-diff';
+import { parseAll, type ParsedChangeSet } from './apply';
+import { executeInTransaction, type ExecutedPlan } from './dry-run-executor';
+import type { DryRunMode, DryRunRequest, DryRunResult } from './dry-run-types';
+import { bySeverity, lockRisks } from './lock-risks';
+import { appliedInOrder, planApply, planRollback } from './plan';
+import { readTargetStatus } from './read-status';
+import type { RunContext } from './run-context';
+import { withShadowDatabase } from './shadow-database';
+import { resolveTables } from './table-backup';
+import { withTargetLock } from './target-lock';
+import { readStatusOn } from './target-reads';
+import { assertNoBlockers } from './target-session';
+import type { TargetStatus } from './target-state';
+
+export type { DryRunMode, DryRunRequest, DryRunResult } from './dry-run-types';
+
+/** Protected environments are never written to, not even inside a rolled-back transaction. */
+export function defaultDryRunMode(protection: Protection): DryRunMode {
+  return protection === 'protected' ? 'shadow' : 'transaction';
+}
+
+/**
+ * Shows exactly what an apply or a rollback would do, and changes nothing: same catalog,
+ * no rows, no history rows, no locks left behind (sequences moved by the dry run are put
+ * back). The plan is the one the real run would execute (plan.ts), so what is confirmed
+ * is what runs.
+ */
+export async function dryRun(ctx: RunContext, project: Project, request: DryRunRequest, options: { shadowServerUrl: string }): Promise<DryRunResult> {
+  const mode = request.mode ?? 'transaction';
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const execute = { lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs, onProgress: ctx.onProgress };
+  let executed: ExecutedPlan;
+  let parsed: ParsedChangeSet[];
+  if (mode === 'transaction') {
+    ({ executed, parsed } = await withTargetLock(ctx.url, ctx.actor, async (conn) => {
+      const plan = await parsePlan(project, await readStatusOn(conn, project), request);
+      return { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request), execute) };
+    }));
+  } else {
+    const status = await readTargetStatus(ctx.url, project);
+    parsed = await parsePlan(project, status, request);
+    const rowCounts = await targetRowCounts(ctx.url, parsed);
+    const replay = appliedInOrder(status);
+    ctx.onProgress?.({ type: 'phase', label: `Replaying ${replay.length} applied change sets onto a shadow database` });
+    executed = await withShadowDatabase(
+      options.shadowServerUrl,
+      project,
+      ctx.logger,
+      (shadowUrl) => withTargetLock(shadowUrl, 'strata-shadow', (conn) => executeInTransaction(conn, parsed, directionOf(request), execute)),
+      { changeSets: replay },
+    );
+    // The shadow has the schema but none of the data: risks are judged on the target's rows.
+    executed = { ...executed, rowCounts };
+  }
+  ctx.onProgress?.({ type: 'phase', label: 'Comparing schemas' });
+  const diff = diffSchemas(executed.before, executed.after, { rowCounts: executed.rowCounts });
+  const failed = executed.changeSets.find((c) => c.status === 'failed') ?? null;
+  return {
+    environment: ctx.environment,
+    mode,
+    direction: request.direction,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    changeSets: executed.changeSets,
+    failed,
+    before: executed.before,
+    after: executed.after,
+    diff,
+    risks: bySeverity([...diff.risks, ...lockRisks(executed.changeSets)]),
+    backupTables: request.direction === 'rollback' ? backupCandidates(executed) : [],
+  };
+}
+
+function directionOf(request: DryRunRequest): 'up' | 'down' {
+  return request.direction === 'apply' ? 'up' : 'down';
+}
+
+/** The real run's plan (apply or rollback), every file parsed before anything runs. */
+async function parsePlan(project: Project, status: TargetStatus, request: DryRunRequest): Promise<ParsedChangeSet[]> {
+  assertNoBlockers(status);
+  if (request.direction === 'apply') {
+    const plan = planApply(project, status, { to: request.to, includeOutOfOrder: request.includeOutOfOrder });
+    return parseAll(plan.changeSets, (c: ChangeSet) => c.forward);
+  }
+  const plan = planRollback(project, status, { to: request.to, steps: request.steps, all: request.all });
+  return parseAll(plan, (c: ChangeSet) => c.rollback!);
+}
+
+/** Read-only row counts on the target, for a shadow dry run's risk flags. */
+async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<Record<string, number>> {
+  const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => [...s.tables, ...s.destroys])))];
+  if (names.length === 0) return {};
+  const sql = connect(url, { max: 1, applicationName: 'strata:dry-run-read' });
+  try {
+    const conn = await sql.reserve();
+    try {
+      await conn.unsafe('begin read only');
+      const counts = Object.fromEntries((await resolveTables(conn, names)).map((t) => [t.table, t.rows]));
+      await conn.unsafe('rollback');
+      return counts;
+    } finally {
+      conn.release();
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** What a real rollback would copy to a backup schema: destroyed tables that have rows. */
+function backupCandidates(executed: ExecutedPlan): Array<{ table: string; rows: number }> {
+  const destroyed = [...new Set(executed.changeSets.flatMap((c) => c.destroys))].sort();
+  return destroyed.map((table) => ({ table, rows: executed.rowCounts[table] ?? 0 })).filter((t) => t.rows > 0);
+}

@@ -1,0 +1,35 @@
+import type { Project } from '../changesets/project';
+import { introspect } from '../introspect/introspect';
+import type { SchemaModel } from '../introspect/schema-model';
+import { loadDrizzleRows, loadHistory } from './history-store';
+import type { LockedConnection } from './target-lock';
+import { computeTargetStatus, type TargetStatus } from './target-state';
+
+/** The target's status read on a locked connection, writing nothing (no adoption, no bookkeeping tables). */
+export async function readStatusOn(conn: LockedConnection, project: Project): Promise<TargetStatus> {
+  const [history, drizzleRows] = await Promise.all([loadHistory(conn), loadDrizzleRows(conn)]);
+  return computeTargetStatus(project, history, drizzleRows);
+}
+
+/**
+ * Introspects on a locked connection. Inside an open transaction it reads in a savepoint
+ * that is rolled back, because introspection pins `search_path` with SET LOCAL and the
+ * change sets that run next must see the session's own search_path. Outside one it opens
+ * a read-only repeatable-read transaction, so every catalog query sees one snapshot.
+ */
+export async function introspectOn(conn: LockedConnection, inTransaction: boolean): Promise<SchemaModel> {
+  if (inTransaction) {
+    await conn.unsafe('savepoint strata_introspect');
+    try {
+      return await introspect(conn);
+    } finally {
+      await conn.unsafe('rollback to savepoint strata_introspect');
+    }
+  }
+  await conn.unsafe('begin isolation level repeatable read read only');
+  try {
+    return await introspect(conn);
+  } finally {
+    await conn.unsafe('rollback');
+  }
+}
