@@ -1,5 +1,8 @@
 import { loadConfig } from '@/lib/config/environments';
+import { readProject } from '@/lib/changesets/project';
+import { readPipeline } from '@/lib/console/pipeline';
 import { allEnvironmentHealth } from '@/lib/health/environment-health';
+import { PipelineMatrix } from '@/components/pipeline/pipeline-matrix';
 import { EnvironmentPipeline } from '@/components/environments/environment-pipeline';
 import { ProtectionLegend } from '@/components/environments/protection-legend';
 import { formatAbsolute } from '@/components/environments/environment-display';
@@ -10,7 +13,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function HomePage() {
   const config = loadConfig();
-  const environments = await allEnvironmentHealth(config);
+  const [environments, overview] = await Promise.all([allEnvironmentHealth(config), readPipeline(config, readProject(config.projectDir))]);
   const now = new Date();
   const total = environments[0]?.totalChangeSets ?? 0;
   const unreachable = environments.filter((e) => !e.reachable).length;
@@ -52,6 +55,8 @@ export default async function HomePage() {
         )}
 
         <EnvironmentPipeline environments={environments} now={now} />
+
+        <PipelineMatrix overview={overview} />
 
         <section aria-labelledby="protection-heading" className="border-t border-zinc-200 pt-6">
           <h2 id="protection-heading" className="mb-3 text-sm font-semibold text-zinc-900">

@@ -74,12 +74,14 @@ function Details({ view }: { view: EnvironmentView }) {
           <CounterItem key={counter.label} counter={counter} />
         ))}
       </dl>
-      <Link
-        href={`/environments/${encodeURIComponent(view.name)}/erd`}
-        className="self-start text-sm font-medium text-blue-700 hover:underline"
-      >
-        ERD →<span className="sr-only"> (schema diagram of {view.name})</span>
-      </Link>
+      <div className="flex gap-4">
+        <Link href={`/environments/${encodeURIComponent(view.name)}`} className="text-sm font-medium text-blue-700 hover:underline">
+          History &amp; actions →<span className="sr-only"> ({view.name})</span>
+        </Link>
+        <Link href={`/environments/${encodeURIComponent(view.name)}/erd`} className="text-sm font-medium text-blue-700 hover:underline">
+          ERD →<span className="sr-only"> (schema diagram of {view.name})</span>
+        </Link>
+      </div>
     </div>
   );
 }

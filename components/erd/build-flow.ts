@@ -5,7 +5,9 @@ import { nodeRows, nodeSize, rowCentre } from './node-geometry';
 import type { Positions, Routes } from './positions-store';
 import { schemaColor } from './schema-colors';
 import type { SchemaGroupFlowNode } from './schema-group-node';
-import type { ChangeMark, NodeHandle, TableNodeData } from './table-node';
+import type { ChangeMark, ColumnDiffDetail, NodeHandle, TableNodeData } from './table-node';
+
+export type { ColumnDiffDetail } from './table-node';
 
 /**
  * Pure builders from the ERD graph to what React Flow draws. Each returns new objects only
@@ -14,6 +16,16 @@ import type { ChangeMark, NodeHandle, TableNodeData } from './table-node';
 export interface ChangeMarks {
   tables: Map<string, ChangeMark>;
   columns: Map<string, Record<string, ChangeMark>>;
+  /**
+   * Set when the marks come from a SchemaDiff (the diff ERD) rather than "since your last
+   * visit": nodes and rows then carry `data-diff`, and changed columns name what changed.
+   */
+  diff?: {
+    /** Per table: what changed on the table besides its columns, for the badge's tooltip. */
+    tableNotes: Map<string, string[]>;
+    /** Per table and marked column: the attributes that changed and a before → after tooltip. */
+    columns: Map<string, Record<string, ColumnDiffDetail>>;
+  };
 }
 
 export const NO_MARKS: ChangeMarks = { tables: new Map(), columns: new Map() };
@@ -48,6 +60,9 @@ export function buildNodeData(graph: ErdGraph, keysOnly: boolean, marks: ChangeM
       handles: nodeHandles,
       change: marks.tables.get(node.id) ?? null,
       columnChanges: marks.columns.get(node.id) ?? null,
+      diff: marks.diff
+        ? { notes: marks.diff.tableNotes.get(node.id) ?? [], columns: marks.diff.columns.get(node.id) ?? {} }
+        : null,
       highlighted: false,
       highlightColumn: null,
     });

@@ -46,6 +46,8 @@ export interface ErdCanvasProps {
   onSelect: (id: string | null) => void;
   onMove: (updates: Positions) => void;
   onPaneClick: () => void;
+  /** The overview in the corner (default true); small embedded diagrams go without it. */
+  minimap?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface ErdCanvasProps {
  * rows that take part in a relationship), one edge per foreign key. Only what is on screen
  * is rendered; positions come from the layout and go back to it after a drag.
  */
-export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight, selectedId, onSelect, onMove, onPaneClick }: ErdCanvasProps) {
+export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight, selectedId, onSelect, onMove, onPaneClick, minimap = true }: ErdCanvasProps) {
   const base = useMemo(() => buildNodeData(graph, keysOnly, marks), [graph, keysOnly, marks]);
   const data = useMemo(() => {
     if (!highlight) return base;
@@ -89,7 +91,7 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
           width: d.width,
           height: d.height,
           selected: old?.selected ?? false,
-          ariaLabel: `Table ${table.schema}.${table.name}, ${table.columns.length} columns`,
+          ariaLabel: `Table ${table.schema}.${table.name}, ${table.columns.length} columns${d.diff && d.change ? `, ${d.change}` : ''}`,
         });
       }
       return next;
@@ -165,15 +167,17 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
       ariaLabelConfig={{ 'controls.fitView.ariaLabel': 'Zoom to fit' }}
     >
       <Background variant={BackgroundVariant.Dots} gap={24} size={1} color="#d4d4d8" />
-      <MiniMap<FlowNode>
-        pannable
-        zoomable
-        ariaLabel="Overview of the whole diagram"
-        nodeColor={minimapColor}
-        nodeStrokeWidth={0}
-        maskColor="rgba(244, 244, 245, 0.7)"
-        className="!rounded-lg !border !border-zinc-200 !shadow-sm"
-      />
+      {minimap && (
+        <MiniMap<FlowNode>
+          pannable
+          zoomable
+          ariaLabel="Overview of the whole diagram"
+          nodeColor={minimapColor}
+          nodeStrokeWidth={0}
+          maskColor="rgba(244, 244, 245, 0.7)"
+          className="!rounded-lg !border !border-zinc-200 !shadow-sm"
+        />
+      )}
       <Controls showInteractive={false} fitViewOptions={{ padding: 0.1, maxZoom: 1, duration: 300 }} />
       {sparse && (
         <Panel position="bottom-center" className="rounded-md border border-zinc-200 bg-white/90 px-3 py-1 text-xs text-zinc-600 shadow-sm">

@@ -1,0 +1,182 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { readProject, type ChangeSet } from '@/lib/changesets/project';
+import { findEnvironment, loadConfig, type Environment } from '@/lib/config/environments';
+import { readColumn } from '@/lib/console/pipeline';
+import { isStrataError } from '@/lib/errors';
+import { EnvironmentHeader } from '@/components/layout/page-header';
+import { OperationButton } from '@/components/operations/operation-dialog';
+import { CELL_STATE } from '@/components/pipeline/cell-state';
+import { protectedReason } from '@/components/pipeline/protected-reason';
+import { SqlCode } from '@/components/sql/sql-code';
+import { Badge } from '@/components/ui/badge';
+
+export const dynamic = 'force-dynamic';
+
+type Params = { params: Promise<{ env: string; version: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { env, version } = await params;
+  return { title: `Change set ${decodeURIComponent(version)} · ${decodeURIComponent(env)}` };
+}
+
+/**
+ * One change set: its SQL both ways, whether its file still matches what was applied,
+ * its history on every environment, and a dry run of applying or rolling it back here.
+ */
+export default async function ChangeSetPage({ params }: Params) {
+  const { env: rawEnv, version } = await params;
+  const env = decodeURIComponent(rawEnv);
+  const config = loadConfig();
+  let environment: Environment;
+  try {
+    environment = findEnvironment(config, env);
+  } catch (error) {
+    if (isStrataError(error, 'UNKNOWN_ENVIRONMENT')) notFound();
+    throw error;
+  }
+  const project = readProject(config.projectDir);
+  const changeSet = project.changeSets.find((c) => String(c.version) === version || c.tag === version);
+  if (!changeSet) notFound();
+  const columns = await Promise.all(config.environments.map((e) => readColumn(e, project)));
+  const here = columns.find((c) => c.name === env)!;
+  const cell = here.cells[changeSet.tag];
+  const appliedHere = project.changeSets.filter((c) => here.cells[c.tag]?.state === 'applied');
+  const disabledReason = environment.protection === 'protected' ? protectedReason(env) : null;
+
+  return (
+    <>
+      <EnvironmentHeader env={env} protection={environment.protection} title={changeSet.tag} />
+      <main id="main" className="mx-auto flex max-w-7xl flex-col gap-8 px-4 py-8 sm:px-6 lg:px-8">
+        <section aria-labelledby="state-heading" className="flex flex-col gap-3">
+          <h2 id="state-heading" className="text-lg font-semibold text-zinc-900">
+            State and checksum
+          </h2>
+          <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
+            <dt className="text-zinc-600">Here ({env})</dt>
+            <dd data-testid="changeset-state" data-state={cell?.state ?? 'unknown'}>
+              {cell ? <Badge tone={CELL_STATE[cell.state].tone}>{CELL_STATE[cell.state].label}</Badge> : <span className="text-red-700">unreachable</span>}
+              {cell?.reason && <p className="mt-1 text-zinc-700">{cell.reason}</p>}
+            </dd>
+            <dt className="text-zinc-600">File checksum (sha256)</dt>
+            <dd className="font-mono text-xs break-all">{changeSet.forward.checksum}</dd>
+            <dt className="text-zinc-600">Matches what was applied</dt>
+            <dd>
+              {columns.map((c) => {
+                const s = c.cells[changeSet.tag]?.state;
+                const text = !c.reachable ? 'unreachable' : s === 'checksum_mismatch' ? 'NO — edited after apply' : s === 'applied' || s === 'out_of_order' ? 'yes' : 'not applied';
+                return (
+                  <span key={c.name} className="mr-4 inline-block">
+                    {c.name}: <strong className={s === 'checksum_mismatch' ? 'text-red-700' : ''}>{text}</strong>
+                  </span>
+                );
+              })}
+            </dd>
+          </dl>
+          <DryRunAction env={env} protection={environment.protection} changeSet={changeSet} state={cell?.state} appliedHere={appliedHere} disabledReason={disabledReason} />
+        </section>
+
+        <section aria-labelledby="sql-heading" className="grid gap-6 lg:grid-cols-2">
+          <h2 id="sql-heading" className="sr-only">
+            SQL
+          </h2>
+          <div className="flex min-w-0 flex-col gap-2">
+            <h3 className="text-sm font-semibold text-zinc-700">Forward · {changeSet.forward.file}{changeSet.forward.noTransaction ? ' · no transaction' : ''}</h3>
+            <SqlCode sql={changeSet.forward.text} label={`Forward SQL of ${changeSet.tag}`} />
+          </div>
+          <div className="flex min-w-0 flex-col gap-2">
+            <h3 className="text-sm font-semibold text-zinc-700">Rollback · {changeSet.rollback?.file ?? 'none'}</h3>
+            {changeSet.rollback ? (
+              <SqlCode sql={changeSet.rollback.text} label={`Rollback SQL of ${changeSet.tag}`} />
+            ) : (
+              <p className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950">No rollback file: this change set cannot be rolled back by Strata.</p>
+            )}
+          </div>
+        </section>
+
+        <section aria-labelledby="everywhere-heading" className="flex flex-col gap-3">
+          <h2 id="everywhere-heading" className="text-lg font-semibold text-zinc-900">
+            History on every environment
+          </h2>
+          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
+            <table className="min-w-full text-sm" data-testid="changeset-history">
+              <thead className="bg-zinc-50 text-left text-xs font-semibold text-zinc-600 uppercase">
+                <tr>
+                  {['Environment', 'Time (UTC)', 'Operation', 'Status', 'Actor', 'Duration', 'Note'].map((h) => (
+                    <th key={h} scope="col" className="px-3 py-2">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {columns.flatMap((c) =>
+                  c.history
+                    .filter((h) => h.tag === changeSet.tag)
+                    .reverse()
+                    .map((h) => (
+                      <tr key={`${c.name}-${h.id}`}>
+                        <td className="px-3 py-1.5">
+                          <Link href={`/environments/${c.name}#history`} className="text-blue-700 hover:underline">
+                            {c.name}
+                          </Link>
+                        </td>
+                        <td className="px-3 py-1.5 tabular-nums">{new Date(h.startedAt).toISOString().replace('T', ' ').slice(0, 19)}</td>
+                        <td className="px-3 py-1.5">{h.operation}</td>
+                        <td className="px-3 py-1.5">{h.status.replace('_', ' ')}</td>
+                        <td className="px-3 py-1.5">{h.actor}</td>
+                        <td className="px-3 py-1.5 tabular-nums">{h.durationMs} ms</td>
+                        <td className="px-3 py-1.5 text-zinc-700">{h.errorMessage ?? h.reason ?? (h.backupSchema ? `backup: ${h.backupSchema}` : '')}</td>
+                      </tr>
+                    )),
+                )}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      </main>
+    </>
+  );
+}
+
+function DryRunAction({
+  env,
+  protection,
+  changeSet,
+  state,
+  appliedHere,
+  disabledReason,
+}: {
+  env: string;
+  protection: Environment['protection'];
+  changeSet: ChangeSet;
+  state: string | undefined;
+  appliedHere: ChangeSet[];
+  disabledReason: string | null;
+}) {
+  if (state === 'pending' || state === 'rolled_back') {
+    return (
+      <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: changeSet.tag, expected: 1, label: `Dry-run and apply up to ${changeSet.tag}` }} disabledReason={disabledReason} />
+    );
+  }
+  if (state === 'applied' && changeSet.rollback) {
+    const index = appliedHere.findIndex((c) => c.tag === changeSet.tag);
+    const previous = appliedHere[index - 1];
+    const count = appliedHere.length - index;
+    return (
+      <OperationButton
+        env={env}
+        protection={protection}
+        tone="danger"
+        plan={
+          previous
+            ? { direction: 'rollback', to: previous.tag, expected: count, label: `Dry-run and roll back ${count === 1 ? 'this change set' : `this and the ${count - 1} after it`}` }
+            : { direction: 'rollback', steps: count, expected: count, label: `Dry-run and roll back ${count === 1 ? 'this change set' : `this and the ${count - 1} after it`}` }
+        }
+        disabledReason={disabledReason}
+      />
+    );
+  }
+  return null;
+}

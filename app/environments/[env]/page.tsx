@@ -1,0 +1,108 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
+import { readProject } from '@/lib/changesets/project';
+import { findEnvironment, loadConfig, type Environment } from '@/lib/config/environments';
+import { readColumn } from '@/lib/console/pipeline';
+import { isStrataError } from '@/lib/errors';
+import { DriftPanel } from '@/components/drift/drift-panel';
+import { HistoryTable } from '@/components/history/history-table';
+import { EnvironmentHeader } from '@/components/layout/page-header';
+import { EnvironmentActions } from '@/components/operations/environment-actions';
+import { CELL_STATE } from '@/components/pipeline/cell-state';
+import { Badge } from '@/components/ui/badge';
+
+export const dynamic = 'force-dynamic';
+
+type Params = { params: Promise<{ env: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).env) };
+}
+
+/**
+ * One environment: what needs attention (blocked and pending change sets, with what
+ * resolves them), the actions its protection level allows, drift, and its full history.
+ */
+export default async function EnvironmentPage({ params }: Params) {
+  const env = decodeURIComponent((await params).env);
+  const config = loadConfig();
+  let environment: Environment;
+  try {
+    environment = findEnvironment(config, env);
+  } catch (error) {
+    if (isStrataError(error, 'UNKNOWN_ENVIRONMENT')) notFound();
+    throw error;
+  }
+  const project = readProject(config.projectDir);
+  const column = await readColumn(environment, project);
+  const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
+  const blocked = project.changeSets.filter((c) => ['failed', 'checksum_mismatch'].includes(column.cells[c.tag]?.state ?? ''));
+  const pending = project.changeSets.filter((c) => ['pending', 'rolled_back'].includes(column.cells[c.tag]?.state ?? ''));
+  const outOfOrder = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'out_of_order');
+  const applied = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'applied');
+
+  return (
+    <>
+      <EnvironmentHeader env={env} protection={environment.protection}>
+        <p className="mt-2 text-sm text-zinc-600">
+          {column.reachable
+            ? `Schema version ${column.schemaVersion ?? '(none)'} · ${applied.length} of ${project.changeSets.length} change sets applied`
+            : `Unreachable: ${column.error}`}
+        </p>
+      </EnvironmentHeader>
+      <main id="main" className="mx-auto flex max-w-7xl flex-col gap-8 px-4 py-8 sm:px-6 lg:px-8">
+        {column.reachable && (
+          <>
+            {(blocked.length > 0 || pending.length > 0 || outOfOrder.length > 0) && (
+              <section aria-labelledby="attention-heading" className="flex flex-col gap-3" data-testid="attention">
+                <h2 id="attention-heading" className="text-lg font-semibold text-zinc-900">
+                  Needs attention
+                </h2>
+                <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white text-sm">
+                  {[...blocked, ...outOfOrder, ...pending].map((c) => {
+                    const cell = column.cells[c.tag]!;
+                    const look = CELL_STATE[cell.state];
+                    return (
+                      <li key={c.tag} className="flex flex-col gap-1 px-4 py-2" data-testid="attention-item" data-state={cell.state}>
+                        <div className="flex flex-wrap items-center gap-3">
+                          <Badge tone={look.tone}>{look.label}</Badge>
+                          <Link href={`/environments/${env}/changesets/${c.version}`} className="font-mono text-blue-700 hover:underline">
+                            {c.tag}
+                          </Link>
+                        </div>
+                        {cell.reason && <p className="text-zinc-700">{cell.reason}</p>}
+                        {cell.state === 'failed' && (
+                          <p className="text-zinc-600">
+                            Resolve with <code className="font-mono">npm run strata -- resolve {c.tag} --env {env} --as retry|applied|rolled-back --reason …</code>
+                          </p>
+                        )}
+                      </li>
+                    );
+                  })}
+                </ul>
+              </section>
+            )}
+            <EnvironmentActions
+              env={env}
+              protection={environment.protection}
+              pending={pending.map((c) => ({ version: c.version, tag: c.tag }))}
+              applied={applied.map((c) => ({ version: c.version, tag: c.tag, hasRollback: byTag.get(c.tag)?.rollback !== null }))}
+              blocked={blocked.length > 0}
+            />
+            <DriftPanel env={env} />
+          </>
+        )}
+        <section id="history" aria-labelledby="history-heading" className="flex flex-col gap-3">
+          <h2 id="history-heading" className="text-lg font-semibold text-zinc-900">
+            History
+          </h2>
+          <Suspense>
+            <HistoryTable entries={column.history} env={env} />
+          </Suspense>
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import type { DryRunChangeSet } from '@/lib/migrate/dry-run-types';
+import { SqlCode } from '@/components/sql/sql-code';
+
+/** The change set that failed: where, PostgreSQL's own words, and the statement itself. */
+export function FailureBox({ changeSet }: { changeSet: DryRunChangeSet }) {
+  const error = changeSet.error;
+  return (
+    <section
+      role="alert"
+      aria-labelledby="dry-run-failure-heading"
+      data-testid="dry-run-failure"
+      className="flex flex-col gap-3 rounded-xl border border-red-300 bg-red-50 p-5 text-red-900"
+    >
+      <h3 id="dry-run-failure-heading" className="text-base font-semibold text-red-800">
+        Change set <span className="font-mono">{changeSet.tag}</span> failed
+        {error && (
+          <span className="font-normal">
+            {' '}
+            at statement {error.statementIndex + 1}, line {error.line} of <span className="font-mono break-all">{error.file}</span>
+          </span>
+        )}
+      </h3>
+      {error ? (
+        <>
+          <p data-testid="dry-run-failure-message" className="font-mono text-sm break-words">
+            {error.code && <span className="mr-2 rounded bg-red-100 px-1.5 py-0.5 text-xs text-red-800">{error.code}</span>}
+            {error.message}
+          </p>
+          {(error.detail || error.hint) && (
+            <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+              {error.detail && (
+                <>
+                  <dt className="font-medium">Detail</dt>
+                  <dd className="break-words">{error.detail}</dd>
+                </>
+              )}
+              {error.hint && (
+                <>
+                  <dt className="font-medium">Hint</dt>
+                  <dd className="break-words">{error.hint}</dd>
+                </>
+              )}
+            </dl>
+          )}
+          <SqlCode sql={error.statement} startLine={error.line} label={`Failing statement ${error.statementIndex + 1} of ${changeSet.tag}`} />
+          <p className="text-xs text-red-800">Nothing after this statement ran.</p>
+        </>
+      ) : (
+        <p className="text-sm">PostgreSQL reported no details for this failure.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,76 @@
+import type { ProgressEvent } from '@/lib/migrate/run-context';
+
+export type FinishedStatus = 'applied' | 'rolled_back' | 'failed';
+
+export interface FinishedChangeSet {
+  tag: string;
+  direction: 'up' | 'down';
+  status: FinishedStatus;
+  durationMs: number;
+  /** Statements that finished before it ended (all of them unless it failed). */
+  statementsDone: number;
+  statements: number;
+}
+
+export interface RunningChangeSet {
+  tag: string;
+  direction: 'up' | 'down';
+  /** 1-based position among the change sets of the run. */
+  position: number;
+  statements: number;
+  statementsDone: number;
+}
+
+export interface ProgressState {
+  total: number;
+  current: RunningChangeSet | null;
+  finished: FinishedChangeSet[];
+  /** 0–100, change sets weighted equally, the running one by its share of statements done. */
+  percent: number;
+  failed: boolean;
+  /** The step in progress outside any change set ("Replaying 12 change sets on a shadow copy"), if any. */
+  phase: string | null;
+}
+
+/** Folds the engine's progress events (in order) into what the progress bar shows. */
+export function summarizeProgress(events: readonly ProgressEvent[], total: number): ProgressState {
+  let current: RunningChangeSet | null = null;
+  const finished: FinishedChangeSet[] = [];
+  let planned = total;
+  let phase: string | null = null;
+  for (const event of events) {
+    switch (event.type) {
+      case 'phase':
+        phase = event.label;
+        break;
+      case 'changeset-start':
+        phase = null;
+        planned = Math.max(planned, event.total);
+        current = { tag: event.tag, direction: event.direction, position: event.position, statements: event.statements, statementsDone: 0 };
+        break;
+      case 'statement-done':
+        if (current !== null && current.tag === event.tag) {
+          const running: RunningChangeSet = current;
+          current = { ...running, statementsDone: Math.max(running.statementsDone, event.index + 1), statements: Math.max(running.statements, event.total) };
+        }
+        break;
+      case 'changeset-done': {
+        const running: RunningChangeSet | null = current?.tag === event.tag ? current : null;
+        finished.push({
+          tag: event.tag,
+          direction: event.direction,
+          status: event.status,
+          durationMs: event.durationMs,
+          statementsDone: running ? (event.status === 'failed' ? running.statementsDone : running.statements) : 0,
+          statements: running?.statements ?? 0,
+        });
+        if (running) current = null;
+        break;
+      }
+    }
+  }
+  const done = finished.length;
+  const share = current && current.statements > 0 ? current.statementsDone / current.statements : 0;
+  const percent = planned > 0 ? Math.min(100, Math.round(((done + share) / planned) * 100)) : 0;
+  return { total: planned, current, finished, percent, failed: finished.some((f) => f.status === 'failed'), phase };
+}

@@ -1,0 +1,234 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useId, useRef, useState, useTransition, type ReactNode } from 'react';
+import type { EntryStatus, HistoryEntry } from '@/lib/migrate/history-store';
+import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { filterHistory, formatTimestamp, isoTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, STATUS_FILTERS, type StatusFilter } from './history-filter';
+
+const STATUS: Record<EntryStatus, { tone: BadgeTone; label: string }> = {
+  applied: { tone: 'green', label: 'applied' },
+  rolled_back: { tone: 'violet', label: 'rolled back' },
+  failed: { tone: 'red', label: 'failed' },
+};
+
+const FILTER_LABEL: Record<StatusFilter, string> = { all: 'All', applied: 'Applied', rolled_back: 'Rolled back', failed: 'Failed' };
+
+/**
+ * An environment's change history, newest first, filterable by status and by table. The
+ * filters live in the URL (`?status=failed&table=files`), so a filtered view can be linked
+ * to and survives a reload. Pages that are not rendered per request must wrap this in
+ * <Suspense> (it reads search params).
+ */
+export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: string }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const filter = parseHistoryFilter(searchParams);
+  const [tableInput, setTableInput] = useState(filter.table);
+  const [, startTransition] = useTransition();
+  const ids = useId();
+
+  // Back/forward changed the URL: show its table filter in the box. Our own replace() calls
+  // must not do this, or a URL update arriving mid-typing would undo the latest keystrokes.
+  const fromHistory = useRef(false);
+  useEffect(() => {
+    const onPop = () => {
+      fromHistory.current = true;
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  useEffect(() => {
+    if (!fromHistory.current) return;
+    fromHistory.current = false;
+    setTableInput(filter.table);
+  }, [filter.table, filter.status]);
+
+  const navigate = (next: { status?: StatusFilter; table?: string }) => {
+    const query = historyFilterQuery({ ...filter, ...next }, searchParams.toString());
+    startTransition(() => router.replace(`${pathname}${query}`, { scroll: false }));
+  };
+
+  const rows = filterHistory(entries, { status: filter.status, table: tableInput });
+  const filtered = filter.status !== 'all' || tableInput.trim() !== '';
+
+  return (
+    <div data-testid="history" className="flex min-w-0 flex-col gap-4">
+      <form role="search" aria-label="Filter history" onSubmit={(e) => e.preventDefault()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
+        <fieldset className="flex flex-col gap-1.5">
+          <legend className="mb-1.5 text-xs font-medium tracking-wide text-zinc-500 uppercase">Status</legend>
+          <div className="inline-flex overflow-hidden rounded-md border border-zinc-300 bg-white">
+            {STATUS_FILTERS.map((status) => {
+              const id = `${ids}-status-${status}`;
+              const checked = filter.status === status;
+              return (
+                <label
+                  key={status}
+                  htmlFor={id}
+                  className={`cursor-pointer border-l border-zinc-300 px-3 py-1.5 text-sm font-medium first:border-l-0 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-blue-600 ${
+                    checked ? 'bg-zinc-900 text-white' : 'text-zinc-700 hover:bg-zinc-50'
+                  }`}
+                >
+                  <input
+                    id={id}
+                    type="radio"
+                    name={`${ids}-status`}
+                    value={status}
+                    checked={checked}
+                    onChange={() => navigate({ status })}
+                    data-testid={`history-status-${status}`}
+                    className="sr-only"
+                  />
+                  {FILTER_LABEL[status]}
+                </label>
+              );
+            })}
+          </div>
+        </fieldset>
+        <div className="flex flex-col gap-1.5">
+          <label htmlFor={`${ids}-table`} className="text-xs font-medium tracking-wide text-zinc-500 uppercase">
+            Table
+          </label>
+          <input
+            id={`${ids}-table`}
+            type="search"
+            value={tableInput}
+            placeholder="e.g. project_files"
+            autoComplete="off"
+            spellCheck={false}
+            data-testid="history-table-filter"
+            onChange={(e) => {
+              setTableInput(e.target.value);
+              navigate({ table: e.target.value });
+            }}
+            className="h-9 w-64 rounded-md border border-zinc-300 bg-white px-3 font-mono text-sm text-zinc-900 placeholder:font-sans placeholder:text-zinc-400"
+          />
+        </div>
+        <p role="status" data-testid="history-count" className="pb-2 text-sm text-zinc-600">
+          {filtered ? `${rows.length} of ` : ''}
+          {entries.length} {entries.length === 1 ? 'entry' : 'entries'}
+        </p>
+      </form>
+
+      {rows.length === 0 ? (
+        <p data-testid="history-empty" className="rounded-xl border border-dashed border-zinc-300 p-8 text-center text-sm text-zinc-600">
+          {entries.length === 0 ? `Strata has not changed the schema of ${env} yet.` : 'No entries match these filters.'}
+        </p>
+      ) : (
+        <div tabIndex={0} role="region" aria-label={`History of ${env}`} className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm">
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-zinc-200 bg-zinc-50 text-xs font-medium tracking-wide text-zinc-500 uppercase">
+              <tr>
+                <th scope="col" className="px-4 py-2.5 font-medium">Time</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Change set</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Operation</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Status</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Actor</th>
+                <th scope="col" className="px-4 py-2.5 text-right font-medium">Duration</th>
+                <th scope="col" className="px-4 py-2.5 text-right font-medium">Statements</th>
+                <th scope="col" className="px-4 py-2.5 text-right font-medium">Rows</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Tables</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Details</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {rows.map((entry) => (
+                <HistoryRow key={entry.id} entry={entry} env={env} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function HistoryRow({ entry, env }: { entry: HistoryEntry; env: string }) {
+  const iso = isoTimestamp(entry.startedAt);
+  const status = STATUS[entry.status];
+  return (
+    <tr data-testid="history-row" data-status={entry.status} className={`align-top ${entry.status === 'failed' ? 'bg-red-50/40' : ''}`}>
+      <td className="px-4 py-3 whitespace-nowrap text-zinc-700 tabular-nums">
+        <time dateTime={iso} title={iso}>
+          {formatTimestamp(entry.startedAt)}
+        </time>
+      </td>
+      <td className="px-4 py-3">
+        <Link
+          href={`/environments/${encodeURIComponent(env)}/changesets/${entry.version}`}
+          className="font-mono font-medium whitespace-nowrap text-blue-700 hover:underline"
+        >
+          {entry.tag}
+        </Link>
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-zinc-700">
+        {entry.operation}{' '}
+        <span className="text-zinc-500">
+          <span aria-hidden="true">{entry.direction === 'up' ? '↑' : '↓'}</span> {entry.direction}
+        </span>
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap">
+        <Badge tone={status.tone}>{status.label}</Badge>
+      </td>
+      <td className="px-4 py-3 whitespace-nowrap text-zinc-700">{entry.actor}</td>
+      <td className="px-4 py-3 text-right whitespace-nowrap text-zinc-700 tabular-nums">{Math.round(entry.durationMs).toLocaleString('en-US')} ms</td>
+      <td className="px-4 py-3 text-right text-zinc-700 tabular-nums">{entry.statements.toLocaleString('en-US')}</td>
+      <td className="px-4 py-3 text-right text-zinc-700 tabular-nums">{entry.rowsAffected.toLocaleString('en-US')}</td>
+      <td className="px-4 py-3">
+        {entry.tablesTouched.length === 0 ? (
+          <span className="text-zinc-400">—</span>
+        ) : (
+          <TableList tables={entry.tablesTouched} />
+        )}
+      </td>
+      <td className="min-w-64 px-4 py-3 text-xs">
+        <Details entry={entry} env={env} />
+      </td>
+    </tr>
+  );
+}
+
+/** A few table names inline; the rest behind a disclosure, so a 30-table change set stays one row tall. */
+function TableList({ tables }: { tables: string[] }) {
+  const shown = tables.slice(0, 3);
+  const rest = tables.slice(3);
+  return (
+    <div className="font-mono text-xs text-zinc-700">
+      <span>{shown.join(', ')}</span>
+      {rest.length > 0 && (
+        <details className="inline">
+          <summary className="ml-1 inline cursor-pointer text-blue-700">+{rest.length} more</summary>
+          <span className="block max-w-72 break-words">{rest.join(', ')}</span>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function Details({ entry, env }: { entry: HistoryEntry; env: string }) {
+  const parts: ReactNode[] = [];
+  if (entry.status === 'failed' && entry.errorMessage) {
+    parts.push(
+      <div key="error" data-testid="history-error" className="text-red-800">
+        {entry.errorStatementIndex !== null && <span className="font-medium">Statement {entry.errorStatementIndex + 1}: </span>}
+        <span className="font-mono break-words">{entry.errorMessage}</span>
+        {entry.errorHint && <p className="mt-0.5 text-red-700">Hint: {entry.errorHint}</p>}
+      </div>,
+    );
+  }
+  if (entry.backupSchema) {
+    parts.push(
+      <div key="backup" data-testid="history-backup" className="flex flex-col gap-1 text-zinc-700">
+        <p>
+          Backup: <span className="font-mono font-medium text-zinc-900">{entry.backupSchema}</span>
+        </p>
+        <code className="rounded bg-zinc-100 px-1.5 py-1 font-mono break-all text-zinc-800 select-all">{restoreCommand(env, entry.backupSchema)}</code>
+      </div>,
+    );
+  }
+  if (entry.reason) parts.push(<p key="reason" className="text-zinc-600">{entry.reason}</p>);
+  if (entry.noTransaction) parts.push(<p key="notx" className="text-amber-800">Ran outside a transaction</p>);
+  return parts.length === 0 ? <span className="text-zinc-400">—</span> : <div className="flex flex-col gap-2">{parts}</div>;
+}

@@ -1,0 +1,118 @@
+'use client';
+
+import { useId, useState } from 'react';
+import type { Protection } from '@/lib/config/environments';
+import { protectedReason } from '@/components/pipeline/protected-reason';
+import { OperationButton } from './operation-dialog';
+
+interface Item {
+  version: number;
+  tag: string;
+}
+
+/**
+ * Apply and roll back on one environment. Every button opens a dry run first. Protected
+ * environments show the buttons disabled with the reason; a blocked environment (failed
+ * or edited change set) says what to resolve first.
+ */
+export function EnvironmentActions({
+  env,
+  protection,
+  pending,
+  applied,
+  blocked,
+}: {
+  env: string;
+  protection: Protection;
+  pending: Item[];
+  applied: Array<Item & { hasRollback: boolean }>;
+  blocked: boolean;
+}) {
+  const [applyTo, setApplyTo] = useState(pending.at(-1)?.tag ?? '');
+  // Rolling back "to X" keeps X: the choices are every applied change set but the newest.
+  const floors = applied.slice(0, -1);
+  const [rollbackTo, setRollbackTo] = useState(floors.at(-1)?.tag ?? '');
+  const applyId = useId();
+  const rollbackId = useId();
+  const reason =
+    protection === 'protected'
+      ? protectedReason(env)
+      : blocked
+        ? 'A failed or edited change set blocks changes here: resolve it first (see above).'
+        : null;
+  const applyCount = pending.filter((p) => p.version <= (pending.find((q) => q.tag === applyTo)?.version ?? Infinity)).length;
+  const rollbackCount = applied.filter((a) => a.version > (floors.find((f) => f.tag === rollbackTo)?.version ?? Infinity)).length;
+  const last = applied.at(-1);
+
+  return (
+    <section aria-labelledby="actions-heading" className="flex flex-col gap-4 rounded-lg border border-zinc-200 bg-white p-5" data-testid="environment-actions">
+      <h2 id="actions-heading" className="text-lg font-semibold text-zinc-900">
+        Change {env}
+      </h2>
+      <div className="grid gap-6 md:grid-cols-2">
+        <div className="flex flex-col gap-3">
+          <h3 className="text-sm font-semibold text-zinc-700">Apply</h3>
+          {pending.length === 0 ? (
+            <p className="text-sm text-zinc-600">Nothing pending: every change set is applied.</p>
+          ) : (
+            <>
+              <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `Apply ${pending.length} pending` }} disabledReason={reason} />
+              {pending.length > 1 && (
+                <div className="flex flex-wrap items-end gap-2">
+                  <label htmlFor={applyId} className="flex flex-col gap-1 text-sm text-zinc-700">
+                    Or apply up to
+                    <select id={applyId} value={applyTo} onChange={(e) => setApplyTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
+                      {pending.map((p) => (
+                        <option key={p.tag} value={p.tag}>
+                          {p.tag}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `Apply up to ${applyTo.slice(0, 4)}` }} disabledReason={reason} />
+                </div>
+              )}
+            </>
+          )}
+        </div>
+        <div className="flex flex-col gap-3">
+          <h3 className="text-sm font-semibold text-zinc-700">Roll back</h3>
+          {!last ? (
+            <p className="text-sm text-zinc-600">Nothing applied by Strata to roll back.</p>
+          ) : (
+            <>
+              <OperationButton
+                env={env}
+                protection={protection}
+                tone="danger"
+                plan={{ direction: 'rollback', steps: 1, expected: 1, label: `Roll back last change set (${last.tag})` }}
+                disabledReason={reason ?? (last.hasRollback ? null : `${last.tag} has no rollback file.`)}
+              />
+              {floors.length > 0 && (
+                <div className="flex flex-wrap items-end gap-2">
+                  <label htmlFor={rollbackId} className="flex flex-col gap-1 text-sm text-zinc-700">
+                    Or roll back to (keeping)
+                    <select id={rollbackId} value={rollbackTo} onChange={(e) => setRollbackTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
+                      {floors.map((f) => (
+                        <option key={f.tag} value={f.tag}>
+                          {f.tag}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <OperationButton
+                    env={env}
+                    protection={protection}
+                    tone="danger"
+                    plan={{ direction: 'rollback', to: rollbackTo, expected: rollbackCount, label: `Roll back to ${rollbackTo.slice(0, 4)}` }}
+                    disabledReason={reason}
+                  />
+                </div>
+              )}
+            </>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { Protection } from '@/lib/config/environments';
+import type { RunResult } from '@/lib/migrate/apply';
+import type { DryRunResult } from '@/lib/migrate/dry-run-types';
+import { DryRunView } from '@/components/dry-run/dry-run-view';
+import { RunProgress } from '@/components/dry-run/progress';
+import { TargetBanner } from './target-banner';
+import { RunOutcome } from './run-outcome';
+import { useOperationStream } from './use-operation-stream';
+
+export interface OperationPlan {
+  direction: 'apply' | 'rollback';
+  /** apply: up to this tag; rollback: back to (keeping) this tag. */
+  to?: string;
+  steps?: number;
+  /** How many change sets the plan runs, for the progress bar before the dry run reports. */
+  expected: number;
+  /** The button's text, e.g. "Apply 3 pending" or "Roll back last change set". */
+  label: string;
+}
+
+/**
+ * The only way the console changes an environment: the button opens a dialog that always
+ * dry-runs first and shows the result; confirming (the environment named in large letters,
+ * typed back when protected) runs the same plan with live progress, then shows the outcome.
+ * When `disabledReason` is set the button is disabled and the reason is shown beside it.
+ */
+export function OperationButton({
+  env,
+  protection,
+  plan,
+  disabledReason,
+  tone = 'primary',
+}: {
+  env: string;
+  protection: Protection;
+  plan: OperationPlan;
+  disabledReason?: string | null;
+  tone?: 'primary' | 'danger';
+}) {
+  const [open, setOpen] = useState(false);
+  const reasonId = useId();
+  const colours =
+    tone === 'danger'
+      ? 'bg-white text-red-700 ring-1 ring-red-300 hover:bg-red-50 disabled:text-zinc-400 disabled:ring-zinc-200'
+      : 'bg-zinc-900 text-white hover:bg-zinc-700 disabled:bg-zinc-300';
+  return (
+    <div className="flex flex-col gap-1">
+      <button
+        type="button"
+        disabled={Boolean(disabledReason)}
+        aria-describedby={disabledReason ? reasonId : undefined}
+        onClick={() => setOpen(true)}
+        data-testid={`operation-${plan.direction}`}
+        className={`rounded-md px-3 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:cursor-not-allowed ${colours}`}
+      >
+        {plan.label}
+      </button>
+      {disabledReason && (
+        <p id={reasonId} data-testid="disabled-reason" className="max-w-xs text-xs text-zinc-600">
+          {disabledReason}
+        </p>
+      )}
+      {open && <OperationDialog env={env} protection={protection} plan={plan} onClose={() => setOpen(false)} />}
+    </div>
+  );
+}
+
+function OperationDialog({ env, protection, plan, onClose }: { env: string; protection: Protection; plan: OperationPlan; onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const router = useRouter();
+  const dry = useOperationStream<DryRunResult>(env);
+  const run = useOperationStream<RunResult>(env);
+  const [typed, setTyped] = useState('');
+  const titleId = useId();
+  const request = { direction: plan.direction, to: plan.to, steps: plan.steps };
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    void dry.start({ kind: 'dry-run', ...request });
+    // The dry run starts once, when the dialog opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const close = () => {
+    if (run.state.phase === 'running') return; // a running change must be watched to the end
+    dialog.current?.close();
+    if (run.state.phase !== 'idle') router.refresh();
+    onClose();
+  };
+
+  const dryResult = dry.state.phase === 'done' ? dry.state.result : null;
+  const needsTypedName = protection === 'protected';
+  const canConfirm = dryResult !== null && !dryResult.failed && run.state.phase === 'idle' && (!needsTypedName || typed === env);
+  const verb = plan.direction === 'apply' ? 'Apply to' : 'Roll back';
+
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        close();
+      }}
+      data-testid="operation-dialog"
+      className="m-auto max-h-[92vh] w-[min(1100px,96vw)] overflow-y-auto rounded-xl bg-white p-0 shadow-2xl backdrop:bg-zinc-900/50"
+    >
+      <div className="flex flex-col gap-5 p-6">
+        <div className="flex items-start justify-between gap-4">
+          <TargetBanner id={titleId} env={env} protection={protection} verb={verb} label={plan.label} />
+          <button type="button" onClick={close} disabled={run.state.phase === 'running'} className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 disabled:opacity-40" aria-label="Close">
+            ✕
+          </button>
+        </div>
+
+        {run.state.phase === 'idle' && (
+          <>
+            {dry.state.phase === 'running' && (
+              <div className="flex flex-col gap-2" role="status">
+                <p className="text-sm text-zinc-700">Dry run in progress — nothing is changed.</p>
+                <RunProgress events={dry.state.events} total={plan.expected} />
+              </div>
+            )}
+            {dry.state.phase === 'failed' && <ErrorBox title="The dry run could not run" message={dry.state.message} />}
+            {dryResult && <DryRunView result={dryResult} />}
+            {dryResult && (
+              <form
+                className="flex flex-col gap-3 border-t border-zinc-200 pt-4"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (canConfirm) void run.start({ kind: 'run', ...request, confirm: env });
+                }}
+              >
+                {dryResult.failed && <p className="text-sm font-medium text-red-800">The dry run failed, so this cannot run. Fix the change set first.</p>}
+                {dryResult.changeSets.length === 0 && <p className="text-sm text-zinc-700">Nothing to do.</p>}
+                {needsTypedName && (
+                  <label className="flex flex-col gap-1 text-sm text-zinc-800">
+                    <span>
+                      <strong>{env}</strong> is protected. Type its name to confirm:
+                    </span>
+                    <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" className="w-64 rounded-md border border-zinc-300 px-2 py-1.5 font-mono" data-testid="confirm-name" />
+                  </label>
+                )}
+                <div className="flex flex-wrap gap-3">
+                  <button
+                    type="submit"
+                    disabled={!canConfirm || dryResult.changeSets.length === 0}
+                    data-testid="confirm-operation"
+                    className={`rounded-md px-4 py-2 text-sm font-semibold text-white shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:cursor-not-allowed disabled:bg-zinc-300 ${plan.direction === 'rollback' ? 'bg-red-700 hover:bg-red-600' : 'bg-emerald-700 hover:bg-emerald-600'}`}
+                  >
+                    {plan.direction === 'apply' ? `Apply ${dryResult.changeSets.length} change set(s) to ${env}` : `Roll back ${dryResult.changeSets.length} change set(s) on ${env}`}
+                  </button>
+                  <button type="button" onClick={close} className="rounded-md px-4 py-2 text-sm font-medium text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-50">
+                    Cancel
+                  </button>
+                </div>
+              </form>
+            )}
+          </>
+        )}
+
+        {run.state.phase !== 'idle' && (
+          <div className="flex flex-col gap-4">
+            <RunProgress events={run.state.events} total={dryResult?.changeSets.length ?? plan.expected} />
+            {run.state.phase === 'failed' && <ErrorBox title="The run was refused or failed" message={run.state.message} />}
+            {run.state.phase === 'done' && <RunOutcome env={env} result={run.state.result} />}
+            {run.state.phase !== 'running' && (
+              <div className="flex flex-wrap gap-3">
+                <Link href={`/environments/${env}/erd`} className="rounded-md bg-zinc-900 px-4 py-2 text-sm font-semibold text-white hover:bg-zinc-700">
+                  See the new schema
+                </Link>
+                <button type="button" onClick={close} className="rounded-md px-4 py-2 text-sm font-medium text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-50" data-testid="close-operation">
+                  Close
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+      </div>
+    </dialog>
+  );
+}
+
+function ErrorBox({ title, message }: { title: string; message: string }) {
+  return (
+    <div role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+      <p className="font-semibold">{title}</p>
+      <p className="mt-1">{message}</p>
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+import type { CellState } from '@/lib/console/pipeline';
+import type { BadgeTone } from '@/components/ui/badge';
+
+/** How each change set state looks wherever the console shows one. */
+export const CELL_STATE: Record<CellState, { label: string; tone: BadgeTone; symbol: string }> = {
+  applied: { label: 'applied', tone: 'green', symbol: '✓' },
+  pending: { label: 'pending', tone: 'neutral', symbol: '·' },
+  rolled_back: { label: 'rolled back', tone: 'violet', symbol: '↶' },
+  failed: { label: 'failed', tone: 'red', symbol: '✗' },
+  checksum_mismatch: { label: 'edited after apply', tone: 'red', symbol: '≠' },
+  out_of_order: { label: 'out of order', tone: 'amber', symbol: '⇅' },
+};
