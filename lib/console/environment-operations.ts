@@ -1,0 +1,102 @@
+import { readProject, type Project } from '../changesets/project';
+import { findEnvironment, loadConfig, type Environment, type StrataConfig } from '../config/environments';
+import { failureReason } from '../db/client';
+import { hideSecrets } from '../db/connection-url';
+import { isStrataError, StrataError } from '../errors';
+import { applyChangeSets, type RunResult } from '../migrate/apply';
+import { checkDrift, type DriftReport } from '../migrate/drift';
+import { defaultDryRunMode, dryRun } from '../migrate/dry-run';
+import type { DryRunResult } from '../migrate/dry-run-types';
+import { rollbackChangeSets } from '../migrate/rollback';
+import type { ProgressEvent, RunContext } from '../migrate/run-context';
+import { engineLogger } from '../observability/logger';
+import type { OperationRequest } from './operation-request';
+
+/**
+ * The console's one door to the engine for changing environments: it resolves the
+ * environment from configuration (never from the browser), applies the rules the UI
+ * shows — protected environments are not changed from the console until two-person
+ * approval exists; a real run must name its environment — and turns failures into
+ * messages without URLs or stack traces. No Next.js here, so the CLI tests can drive it.
+ */
+
+/** Who acts from the browser until sign-in exists (issue 5): recorded in every history row. */
+export const CONSOLE_ACTOR = 'console';
+
+export interface OperationTarget {
+  config: StrataConfig;
+  environment: Environment;
+  project: Project;
+}
+
+export function operationTarget(name: string): OperationTarget {
+  const config = loadConfig();
+  const environment = findEnvironment(config, name);
+  return { config, environment, project: readProject(config.projectDir) };
+}
+
+/** Checks a real run may start; throws before anything connects. */
+export function assertRunAllowed(environment: Environment, request: OperationRequest): void {
+  if (environment.protection === 'protected') {
+    throw new StrataError(
+      'PROTECTED',
+      `${environment.name} is protected: applying and rolling back there will go through a two-person approved request, which the console does not offer yet. Nothing was changed.`,
+    );
+  }
+  if (request.confirm !== environment.name) {
+    throw new StrataError('CONFIRMATION_REQUIRED', `This request does not name ${environment.name} as its target; nothing was changed. Reload the page and try again.`);
+  }
+}
+
+function context(target: OperationTarget, onProgress?: (event: ProgressEvent) => void): RunContext {
+  return { url: target.environment.url, environment: target.environment.name, actor: CONSOLE_ACTOR, logger: engineLogger(), onProgress };
+}
+
+export async function runDryRun(target: OperationTarget, request: OperationRequest, onProgress?: (event: ProgressEvent) => void): Promise<DryRunResult> {
+  const mode = request.mode ?? defaultDryRunMode(target.environment.protection);
+  if (target.environment.protection === 'protected' && mode === 'transaction') {
+    throw new StrataError('PROTECTED', `${target.environment.name} is protected: dry runs there use a shadow database and never run on it.`);
+  }
+  return dryRun(
+    context(target, onProgress),
+    target.project,
+    { direction: request.direction, to: request.to, steps: request.steps, mode },
+    { shadowServerUrl: target.config.shadowServerUrl },
+  );
+}
+
+export async function runOperation(target: OperationTarget, request: OperationRequest, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
+  assertRunAllowed(target.environment, request);
+  const ctx = context(target, onProgress);
+  return request.direction === 'apply'
+    ? applyChangeSets(ctx, target.project, { to: request.to })
+    : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined });
+}
+
+export async function runDriftCheck(target: OperationTarget): Promise<DriftReport> {
+  return checkDrift(context(target), target.project, { shadowServerUrl: target.config.shadowServerUrl });
+}
+
+/** HTTP status and a message safe to show, for any error an operation raised. */
+export function describeOperationError(error: unknown, url?: string): { status: number; code: string; message: string } {
+  if (isStrataError(error)) {
+    const status =
+      {
+        BAD_USAGE: 400,
+        NOT_FOUND: 404,
+        UNKNOWN_ENVIRONMENT: 404,
+        PROTECTED: 403,
+        CONFIRMATION_REQUIRED: 409,
+        LOCKED: 409,
+        CHECKSUM_MISMATCH: 409,
+        BLOCKED_BY_FAILURE: 409,
+        NO_ROLLBACK: 409,
+        INVALID_STATE: 409,
+        MALFORMED_PROJECT: 500,
+        CONNECTION_FAILED: 503,
+      }[error.code as string] ?? 500;
+    return { status, code: error.code, message: url ? hideSecrets(error.message, url) : error.message };
+  }
+  engineLogger().error({ error: url ? hideSecrets(failureReason(error), url) : failureReason(error) }, 'console operation failed');
+  return { status: 500, code: 'INTERNAL', message: `The operation failed unexpectedly: ${url ? hideSecrets(failureReason(error), url) : failureReason(error)}`.slice(0, 400) };
+}

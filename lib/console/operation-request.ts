@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * What the browser may ask an environment to do, validated before anything connects.
+ * `confirm` must repeat the environment's name for every real run: the request names its
+ * target twice (URL and body), so a stale tab or a switched environment cannot act on
+ * the wrong database.
+ */
+const tag = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'a change set tag or version');
+
+export const operationRequestSchema = z
+  .object({
+    kind: z.enum(['dry-run', 'run']),
+    direction: z.enum(['apply', 'rollback']),
+    to: tag.optional(),
+    steps: z.number().int().min(1).max(1000).optional(),
+    mode: z.enum(['transaction', 'shadow']).optional(),
+    confirm: z.string().max(100).optional(),
+  })
+  .strict()
+  .refine((r) => !(r.to !== undefined && r.steps !== undefined), { message: 'give `to` or `steps`, not both' })
+  .refine((r) => r.direction === 'rollback' || r.steps === undefined, { message: '`steps` is for rollbacks' });
+
+export type OperationRequest = z.infer<typeof operationRequestSchema>;
+
+/** One line of the NDJSON stream an operation answers with. */
+export type OperationEvent<Result> =
+  | { type: 'progress'; event: import('../migrate/run-context').ProgressEvent }
+  | { type: 'result'; result: Result }
+  | { type: 'error'; code: string; message: string };
