@@ -17,6 +17,7 @@ export type StrataErrorCode =
   | 'STATEMENT_FAILED' // PostgreSQL rejected a statement of a change set
   | 'CONFIRMATION_REQUIRED' // a protected environment's name was not typed to confirm
   | 'PROTECTED' // the console does not change protected environments directly
+  | 'PLAN_CHANGED' // the target moved on since the dry run the caller confirmed
   | 'EMBEDDED_POSTGRES';
 
 /** An error with a code and optional structured details (never secrets). */

@@ -123,12 +123,9 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
               <tr>
                 <th scope="col" className="px-4 py-2.5 font-medium">Time</th>
                 <th scope="col" className="px-4 py-2.5 font-medium">Change set</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">Operation</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">Status</th>
+                <th scope="col" className="px-4 py-2.5 font-medium">Operation · status</th>
                 <th scope="col" className="px-4 py-2.5 font-medium">Actor</th>
-                <th scope="col" className="px-4 py-2.5 text-right font-medium">Duration</th>
-                <th scope="col" className="px-4 py-2.5 text-right font-medium">Statements</th>
-                <th scope="col" className="px-4 py-2.5 text-right font-medium">Rows</th>
+                <th scope="col" className="px-4 py-2.5 text-right font-medium">Work</th>
                 <th scope="col" className="px-4 py-2.5 font-medium">Tables</th>
                 <th scope="col" className="px-4 py-2.5 font-medium">Details</th>
               </tr>
@@ -164,18 +161,23 @@ function HistoryRow({ entry, env }: { entry: HistoryEntry; env: string }) {
         </Link>
       </td>
       <td className="px-4 py-3 whitespace-nowrap text-zinc-700">
-        {entry.operation}{' '}
-        <span className="text-zinc-500">
-          <span aria-hidden="true">{entry.direction === 'up' ? '↑' : '↓'}</span> {entry.direction}
-        </span>
-      </td>
-      <td className="px-4 py-3 whitespace-nowrap">
-        <Badge tone={status.tone}>{status.label}</Badge>
+        <div className="flex flex-col items-start gap-1">
+          <span>
+            {entry.operation}{' '}
+            <span className="text-zinc-500">
+              <span aria-hidden="true">{entry.direction === 'up' ? '↑' : '↓'}</span> {entry.direction}
+            </span>
+          </span>
+          <Badge tone={status.tone}>{status.label}</Badge>
+        </div>
       </td>
       <td className="px-4 py-3 whitespace-nowrap text-zinc-700">{entry.actor}</td>
-      <td className="px-4 py-3 text-right whitespace-nowrap text-zinc-700 tabular-nums">{Math.round(entry.durationMs).toLocaleString('en-US')} ms</td>
-      <td className="px-4 py-3 text-right text-zinc-700 tabular-nums">{entry.statements.toLocaleString('en-US')}</td>
-      <td className="px-4 py-3 text-right text-zinc-700 tabular-nums">{entry.rowsAffected.toLocaleString('en-US')}</td>
+      <td className="px-4 py-3 text-right text-xs whitespace-nowrap text-zinc-700 tabular-nums">
+        <div>{Math.round(entry.durationMs).toLocaleString('en-US')} ms</div>
+        <div className="text-zinc-500">
+          {entry.statements.toLocaleString('en-US')} stmts · {entry.rowsAffected.toLocaleString('en-US')} rows
+        </div>
+      </td>
       <td className="px-4 py-3">
         {entry.tablesTouched.length === 0 ? (
           <span className="text-zinc-400">—</span>
@@ -183,7 +185,7 @@ function HistoryRow({ entry, env }: { entry: HistoryEntry; env: string }) {
           <TableList tables={entry.tablesTouched} />
         )}
       </td>
-      <td className="min-w-64 px-4 py-3 text-xs">
+      <td className="min-w-56 px-4 py-3 text-xs">
         <Details entry={entry} env={env} />
       </td>
     </tr>

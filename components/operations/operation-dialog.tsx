@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
@@ -73,6 +74,7 @@ export function OperationButton({
 function OperationDialog({ env, protection, plan, onClose }: { env: string; protection: Protection; plan: OperationPlan; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
+  const queryClient = useQueryClient();
   const dry = useOperationStream<DryRunResult>(env);
   const run = useOperationStream<RunResult>(env);
   const [typed, setTyped] = useState('');
@@ -89,7 +91,11 @@ function OperationDialog({ env, protection, plan, onClose }: { env: string; prot
   const close = () => {
     if (run.state.phase === 'running') return; // a running change must be watched to the end
     dialog.current?.close();
-    if (run.state.phase !== 'idle') router.refresh();
+    if (run.state.phase !== 'idle') {
+      // The schema moved: server-rendered state and every cached drift report are stale.
+      router.refresh();
+      void queryClient.invalidateQueries({ queryKey: ['drift'] });
+    }
     onClose();
   };
 
@@ -132,7 +138,7 @@ function OperationDialog({ env, protection, plan, onClose }: { env: string; prot
                 className="flex flex-col gap-3 border-t border-zinc-200 pt-4"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  if (canConfirm) void run.start({ kind: 'run', ...request, confirm: env });
+                  if (canConfirm) void run.start({ kind: 'run', ...request, confirm: env, expect: dryResult.changeSets.map((c) => c.tag) });
                 }}
               >
                 {dryResult.failed && <p className="text-sm font-medium text-red-800">The dry run failed, so this cannot run. Fix the change set first.</p>}

@@ -48,8 +48,11 @@ export function assertRunAllowed(environment: Environment, request: OperationReq
   }
 }
 
+/** A page's own drift check may hold the lock for a second: console operations queue behind it this long. */
+const CONSOLE_LOCK_WAIT_MS = 10_000;
+
 function context(target: OperationTarget, onProgress?: (event: ProgressEvent) => void): RunContext {
-  return { url: target.environment.url, environment: target.environment.name, actor: CONSOLE_ACTOR, logger: engineLogger(), onProgress };
+  return { url: target.environment.url, environment: target.environment.name, actor: CONSOLE_ACTOR, logger: engineLogger(), onProgress, lockWaitMs: CONSOLE_LOCK_WAIT_MS };
 }
 
 export async function runDryRun(target: OperationTarget, request: OperationRequest, onProgress?: (event: ProgressEvent) => void): Promise<DryRunResult> {
@@ -69,8 +72,8 @@ export async function runOperation(target: OperationTarget, request: OperationRe
   assertRunAllowed(target.environment, request);
   const ctx = context(target, onProgress);
   return request.direction === 'apply'
-    ? applyChangeSets(ctx, target.project, { to: request.to })
-    : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined });
+    ? applyChangeSets(ctx, target.project, { to: request.to, expectPlan: request.expect })
+    : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect });
 }
 
 export async function runDriftCheck(target: OperationTarget): Promise<DriftReport> {
@@ -92,6 +95,7 @@ export function describeOperationError(error: unknown, url?: string): { status: 
         BLOCKED_BY_FAILURE: 409,
         NO_ROLLBACK: 409,
         INVALID_STATE: 409,
+        PLAN_CHANGED: 409,
         MALFORMED_PROJECT: 500,
         CONNECTION_FAILED: 503,
       }[error.code as string] ?? 500;

@@ -16,8 +16,11 @@ export const operationRequestSchema = z
     steps: z.number().int().min(1).max(1000).optional(),
     mode: z.enum(['transaction', 'shadow']).optional(),
     confirm: z.string().max(100).optional(),
+    /** For a real run: the tags its dry run showed, in order; the run refuses if the plan moved. */
+    expect: z.array(tag).max(1000).optional(),
   })
   .strict()
+  .refine((r) => r.kind !== 'run' || r.expect !== undefined, { message: 'a run must carry the change sets its dry run showed (`expect`)', path: ['expect'] })
   .refine((r) => !(r.to !== undefined && r.steps !== undefined), { message: 'give `to` or `steps`, not both' })
   .refine((r) => r.direction === 'rollback' || r.steps === undefined, { message: '`steps` is for rollbacks' });
 

@@ -1,6 +1,6 @@
 import type { ChangeSet, Project } from '../changesets/project';
 import { splitStatements, type Statement } from '../changesets/statements';
-import { planApply, type ApplyOptions } from './plan';
+import { assertPlanAsReviewed, planApply, type ApplyOptions } from './plan';
 import { runChangeSet, type RunRecord } from './run-change-set';
 import type { RunContext } from './run-context';
 import type { TableBackup } from './table-backup';
@@ -29,9 +29,10 @@ export async function applyChangeSets(ctx: RunContext, project: Project, options
     const status = await openTargetSession(conn, project, ctx);
     assertNoBlockers(status);
     const plan = planApply(project, status, options);
+    assertPlanAsReviewed(plan.changeSets, options.expectPlan);
     const parsed = await parseAll(plan.changeSets, (c) => c.forward);
     return runInOrder(conn, ctx, parsed, 'up', 'apply', { skippedOutOfOrder: plan.skippedOutOfOrder });
-  });
+  }, { waitMs: ctx.lockWaitMs });
 }
 
 export interface ParsedChangeSet {

@@ -43,5 +43,5 @@ export async function checkDrift(ctx: RunContext, project: Project, options: { s
       applied: applied.map((c) => c.tag),
       diff,
     };
-  });
+  }, { waitMs: ctx.lockWaitMs });
 }

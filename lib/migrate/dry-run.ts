@@ -41,7 +41,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
     ({ executed, parsed } = await withTargetLock(ctx.url, ctx.actor, async (conn) => {
       const plan = await parsePlan(project, await readStatusOn(conn, project), request);
       return { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request), execute) };
-    }));
+    }, { waitMs: ctx.lockWaitMs }));
   } else {
     const status = await readTargetStatus(ctx.url, project);
     parsed = await parsePlan(project, status, request);

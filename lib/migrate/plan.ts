@@ -13,6 +13,8 @@ export interface ApplyOptions {
   to?: string;
   /** Also apply change sets that sit before already-applied ones. */
   includeOutOfOrder?: boolean;
+  /** The tags a dry run showed; the run refuses if the plan is no longer exactly these. */
+  expectPlan?: string[];
 }
 
 export interface RollbackOptions {
@@ -22,6 +24,8 @@ export interface RollbackOptions {
   to?: string;
   /** Roll back everything. */
   all?: boolean;
+  /** The tags a dry run showed; the run refuses if the plan is no longer exactly these. */
+  expectPlan?: string[];
 }
 
 export interface ApplyPlan {
@@ -77,4 +81,20 @@ export function appliedInOrder(status: TargetStatus): ChangeSet[] {
     .filter((c) => c.state === 'applied')
     .sort((a, b) => (a.last?.id ?? 0) - (b.last?.id ?? 0))
     .map((c) => c.changeSet);
+}
+
+/**
+ * What is confirmed is what runs: when the caller reviewed a dry run, the plan made under
+ * the lock must be exactly the change sets it showed, in the same order. Someone else's
+ * apply in between, or an edited journal, stops the run before anything changes.
+ */
+export function assertPlanAsReviewed(plan: ChangeSet[], expected: string[] | undefined): void {
+  if (expected === undefined) return;
+  const actual = plan.map((c) => c.tag);
+  if (actual.length === expected.length && actual.every((tag, i) => tag === expected[i])) return;
+  throw new StrataError(
+    'PLAN_CHANGED',
+    `The plan changed since the dry run: it would now run ${actual.length ? actual.join(', ') : 'nothing'}, but the dry run showed ${expected.length ? expected.join(', ') : 'nothing'}. Nothing was changed; run the dry run again.`,
+    { expected, actual },
+  );
 }

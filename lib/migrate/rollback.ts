@@ -1,6 +1,6 @@
 import type { Project } from '../changesets/project';
 import { parseAll, runInOrder, type ParsedChangeSet, type RunResult } from './apply';
-import { checkRollbackOptions, planRollback, type RollbackOptions } from './plan';
+import { assertPlanAsReviewed, checkRollbackOptions, planRollback, type RollbackOptions } from './plan';
 import type { RunContext } from './run-context';
 import { backupTables, resolveTables, type TableBackup } from './table-backup';
 import { withTargetLock, type LockedConnection } from './target-lock';
@@ -25,10 +25,12 @@ export async function rollbackChangeSets(ctx: RunContext, project: Project, opti
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
     const status = await openTargetSession(conn, project, ctx);
     assertNoBlockers(status);
-    const parsed = await parseAll(planRollback(project, status, options), (c) => c.rollback!);
+    const plan = planRollback(project, status, options);
+    assertPlanAsReviewed(plan, options.expectPlan);
+    const parsed = await parseAll(plan, (c) => c.rollback!);
     const backup = options.backup === false ? null : await backupDestroyedTables(conn, ctx, parsed);
     return runInOrder(conn, ctx, parsed, 'down', 'rollback', { backup });
-  });
+  }, { waitMs: ctx.lockWaitMs });
 }
 
 /** The tables (with rows) that the rollback statements can destroy. */

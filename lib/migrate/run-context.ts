@@ -12,6 +12,8 @@ export interface RunContext {
   /** `statement_timeout` for every statement (NFR-002: a 10-minute window). */
   statementTimeoutMs?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** How long to wait for another runner's lock before failing with LOCKED (default: not at all). */
+  lockWaitMs?: number;
 }
 
 export type ProgressEvent =

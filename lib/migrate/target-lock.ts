@@ -16,13 +16,18 @@ export type LockedConnection = postgres.ReservedSql<Record<string, never>>;
  * frees the lock; `client_connection_check_interval` makes it notice a dead client even
  * mid-statement (PostgreSQL 14+).
  */
-export async function withTargetLock<T>(url: string, actor: string, work: (conn: LockedConnection) => Promise<T>): Promise<T> {
+export async function withTargetLock<T>(
+  url: string,
+  actor: string,
+  work: (conn: LockedConnection) => Promise<T>,
+  options: { waitMs?: number } = {},
+): Promise<T> {
   const sql: Sql = connect(url, { max: 1, applicationName: `${APP_PREFIX}${actor}`.slice(0, 63) });
   try {
     await assertReachable(sql, url);
     const conn = await sql.reserve();
     try {
-      const [row] = await conn`select pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) as ok, current_setting('server_version_num')::int as version`;
+      const row = await tryLock(conn, options.waitMs ?? 0);
       if (!row?.ok) throw await lockedError(conn);
       try {
         if (Number(row.version) >= 140000) await conn`select set_config('client_connection_check_interval', '1000', false)`;
@@ -35,6 +40,19 @@ export async function withTargetLock<T>(url: string, actor: string, work: (conn:
     }
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Takes the lock, retrying for up to `waitMs`: the console waits out a short holder (a
+ * drift check started by the page it is on) instead of failing; the CLI does not wait.
+ */
+async function tryLock(conn: LockedConnection, waitMs: number): Promise<{ ok: boolean; version: number } | undefined> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const [row] = await conn`select pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) as ok, current_setting('server_version_num')::int as version`;
+    if (row?.ok || Date.now() >= deadline) return row as { ok: boolean; version: number } | undefined;
+    await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
 

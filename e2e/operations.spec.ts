@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { embeddedSql } from './support/embedded-sql';
+
+/**
+ * Platform engineers on staging (guarded) and production (protected): dry run first, then
+ * apply and roll back in one click with progress; history, ERD and health agree afterwards.
+ * The journey leaves staging as the first start made it (3 pending), for any later spec.
+ */
+test.describe.configure({ mode: 'serial' });
+
+/** Full pages, except while the modal dialog is open: it is sized to the viewport. */
+const shot = async (page: Page, name: string, fullPage = true) => {
+  fs.mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage });
+};
+
+async function health(request: import('@playwright/test').APIRequestContext, env: string) {
+  const body = await (await request.get('/api/health')).json();
+  return (body.environments as Array<{ name: string; schemaVersion: string; pending: number }>).find((e) => e.name === env)!;
+}
+
+test('the pipeline overview shows every change set on every environment, and drift', async ({ page }) => {
+  await page.goto('/');
+  const matrix = page.getByTestId('pipeline-matrix');
+  await expect(matrix.getByTestId('cell-local-17')).toHaveAttribute('data-state', 'applied');
+  await expect(matrix.getByTestId('cell-staging-17')).toHaveAttribute('data-state', 'pending');
+  await expect(matrix.getByTestId('cell-staging-14')).toHaveAttribute('data-state', 'applied');
+  await expect(matrix.getByTestId('cell-production-10')).toHaveAttribute('data-state', 'pending');
+  await expect(page.getByTestId('promotion-staging')).toContainText('staging is 3 change sets behind local');
+  await expect(page.getByTestId('promotion-production').getByRole('button')).toBeDisabled();
+  for (const env of ['local', 'staging', 'production']) {
+    await expect(page.getByTestId(`drift-${env}`)).toHaveAttribute('data-drift', 'clean', { timeout: 30_000 });
+  }
+  await shot(page, 'pipeline');
+});
+
+test('dry-run a pending change set on staging: the diff, the statements and the highlighted ERD', async ({ page }) => {
+  await page.goto('/environments/staging/changesets/15');
+  await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'pending');
+  await expect(page.getByRole('figure', { name: /Forward SQL of 0015_risk_v1/ })).toContainText('CREATE TABLE');
+  await shot(page, 'changeset-0015');
+
+  await page.getByTestId('operation-apply').click();
+  const dialog = page.getByTestId('operation-dialog');
+  await expect(dialog.getByTestId('target-banner')).toContainText('staging');
+  const view = dialog.getByTestId('dry-run-view');
+  await expect(view).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
+  await expect(view.locator('[data-testid="diff-change"][data-action="added"][data-kind="table"]').first()).toBeVisible();
+  await expect(view.getByTestId('diff-change').filter({ hasText: 'risk.daily_pnl' }).first()).toBeVisible();
+  await shot(page, 'dry-run-changes', false);
+
+  await view.getByTestId('tab-statements').click();
+  await expect(view.getByTestId('dry-run-statement').first()).toBeVisible();
+
+  await view.getByTestId('tab-ddl').click();
+  await expect(view.locator('[data-testid="ddl-diff-line"][data-type="added"]').first()).toContainText('CREATE TABLE');
+
+  await view.getByTestId('tab-erd').click();
+  const erd = view.getByTestId('diff-erd');
+  await expect(erd.locator('[data-testid="erd-node-risk.daily_pnl"]')).toHaveAttribute('data-diff', 'added', { timeout: 30_000 });
+  await shot(page, 'dry-run-erd', false);
+
+  // Nothing happened: still pending, no history row for it.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await page.reload();
+  await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'pending');
+  expect((await health(page.request, 'staging')).pending).toBe(3);
+});
+
+test('apply one change set to staging, then roll it back in one click; history, ERD and health agree', async ({ page, request }) => {
+  await page.goto('/environments/staging');
+  await expect(page.getByTestId('environment-name')).toHaveText('staging');
+  await page.getByLabel('Or apply up to').selectOption('0015_risk_v1');
+  await page.getByRole('button', { name: 'Apply up to 0015' }).click();
+  const dialog = page.getByTestId('operation-dialog');
+  await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 30_000 });
+  await dialog.getByTestId('confirm-operation').click();
+  await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
+  await expect(dialog.getByTestId('progress-changeset')).toHaveCount(1);
+  await dialog.getByTestId('close-operation').click();
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0015_risk_v1', pending: 2 });
+
+  // Data in a table the rollback drops: Strata must copy it before dropping it.
+  const sql = embeddedSql('strata_staging');
+  try {
+    await sql`insert into risk.daily_pnl (account_id, date) values (7, '2026-11-01')`;
+  } finally {
+    await sql.end();
+  }
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Roll back last change set (0015_risk_v1)' }).click();
+  await expect(dialog.getByTestId('target-banner')).toContainText('Roll back');
+  await expect(dialog.getByTestId('data-loss-banner')).toBeVisible({ timeout: 30_000 });
+  await expect(dialog.getByTestId('backup-tables')).toContainText('risk.daily_pnl');
+  await shot(page, 'rollback-confirm', false);
+  await dialog.getByTestId('confirm-operation').click();
+  await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
+  await expect(dialog.getByTestId('backup-note')).toContainText('risk.daily_pnl (1 rows)');
+  await shot(page, 'rollback-done', false);
+  await dialog.getByTestId('close-operation').click();
+
+  // History: newest first, the rollback with its backup; health: back to 3 pending.
+  const first = page.getByTestId('history-row').first();
+  await expect(first).toHaveAttribute('data-status', 'rolled_back');
+  await expect(first.getByTestId('history-backup')).toContainText('strata_backup_');
+  await shot(page, 'staging-after-rollback');
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 3 });
+  const schema = await (await request.get('/api/environments/staging/schema')).json();
+  expect(schema.tables.some((t: { id: string }) => t.id === 'risk.daily_pnl')).toBe(false);
+  await page.goto('/environments/staging/erd');
+  await expect(page.locator('[data-testid="erd-node-files.project_files"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('[data-testid="erd-node-risk.daily_pnl"]')).toHaveCount(0);
+});
+
+test('production: buttons disabled with the reason; the API refuses a run too', async ({ page, request }) => {
+  await page.goto('/environments/production');
+  const actions = page.getByTestId('environment-actions');
+  await expect(actions.getByTestId('operation-rollback').first()).toBeDisabled();
+  await expect(actions.getByTestId('operation-apply').first()).toBeDisabled();
+  await expect(actions.getByTestId('disabled-reason').first()).toContainText('production is protected');
+  await shot(page, 'production');
+  const refused = await request.post('/api/environments/production/operations', { data: { kind: 'run', direction: 'rollback', steps: 1, confirm: 'production', expect: ['0009_lifegraph_signals_links'] } });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).code).toBe('PROTECTED');
+  expect((await health(request, 'production')).pending).toBe(8);
+});
+
+test('operations API: bad input is refused with a clear error and changes nothing', async ({ request }) => {
+  const post = (env: string, data: unknown) => request.post(`/api/environments/${env}/operations`, { data: data as object });
+  const cases: Array<[string, unknown, number, RegExp]> = [
+    ['staging', { kind: 'run', direction: 'sideways' }, 400, /direction/],
+    ['staging', { kind: 'run', direction: 'apply', to: "0015'; drop table x; --" }, 400, /to/],
+    ['staging', { kind: 'run', direction: 'apply', extra: 1 }, 400, /Unrecognized key|extra/],
+    ['staging', { kind: 'run', direction: 'apply', confirm: 'staging' }, 400, /expect/],
+    ['staging', { kind: 'run', direction: 'apply', expect: [] }, 409, /does not name staging/],
+    ['staging', { kind: 'run', direction: 'apply', confirm: 'local', expect: [] }, 409, /does not name staging/],
+    ['nowhere', { kind: 'dry-run', direction: 'apply' }, 404, /Unknown environment "nowhere"/],
+  ];
+  for (const [env, body, status, message] of cases) {
+    const response = await post(env, body);
+    expect(response.status(), JSON.stringify(body)).toBe(status);
+    expect((await response.json()).message).toMatch(message);
+  }
+  // Checked under the target's lock, so it arrives as the stream's last line.
+  const moved = await post('staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: ['0015_risk_v1'] });
+  const last = JSON.parse((await moved.text()).trim().split('\n').at(-1)!);
+  expect(last).toMatchObject({ type: 'error', code: 'PLAN_CHANGED', message: expect.stringMatching(/plan changed since the dry run/) });
+  const notJson = await request.post('/api/environments/staging/operations', { headers: { 'Content-Type': 'application/json' }, data: '{nope' });
+  expect(notJson.status()).toBe(400);
+  expect((await health(request, 'staging')).pending).toBe(3);
+});
+
+test('two runs of one reviewed plan at once: one runs, the other is refused, nothing runs twice', async ({ request }) => {
+  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl'];
+  const run = () => request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan } });
+  const [a, b] = await Promise.all([run(), run()]);
+  const lines = [...(await a.text()).trim().split('\n'), ...(await b.text()).trim().split('\n')].map((l) => JSON.parse(l));
+  const outcomes = lines.filter((l) => l.type !== 'progress').map((l) => (l.type === 'error' ? l.code : 'ok')).sort();
+  // The second waits for the lock, then finds the plan it was confirmed for already applied.
+  expect(outcomes).toEqual(['PLAN_CHANGED', 'ok']);
+  expect(await health(request, 'staging')).toMatchObject({ pending: 0 });
+  // Put staging back as the first start left it.
+  const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: [...plan].reverse() } });
+  expect((await back.text()).trim().split('\n').map((l) => JSON.parse(l)).at(-1).type).toBe('result');
+  expect(await health(request, 'staging')).toMatchObject({ pending: 3 });
+});
