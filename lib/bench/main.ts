@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBenchCluster } from './bench-cluster';
 import { benchApply } from './apply-bench';
+import { benchDryRun } from './dry-run-bench';
 import { benchStart } from './start-bench';
 import { benchIntrospect, PULL_TIMEOUT_MS } from './introspect-bench';
 import { benchErdBrowser } from './erd-browser-bench';
@@ -13,6 +14,7 @@ import { benchErdBrowser } from './erd-browser-bench';
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
+const times = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)}×`);
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.includes(name);
 
@@ -29,6 +31,32 @@ async function main(): Promise<void> {
       console.log(`drizzle-orm migrate()        ${ms(r.drizzleMs)}`);
       console.log(`Strata overhead / change set ${ms(r.overheadPerChangeSetMs)}  (target ≤ 15 ms)`);
       console.log(`drizzle overhead / change set ${ms(r.drizzleOverheadPerChangeSetMs)}`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('dryrun')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchDryRun(cluster, path.join(root, 'drizzle/demo'));
+      results.dryrun = r;
+      const row = (label: string, value: string, note = '') => console.log(`  ${label.padEnd(36)}${value}${note ? `  (${note})` : ''}`);
+      console.log(`\n## Dry runs and drift check on the demo — median of ${r.runs}, each on a fresh database; staging = up to ${r.stagingTag}`);
+      console.log(`Staging's ${r.stagingPending} pending change sets, onto a database at ${r.stagingTag}:`);
+      row('Strata dry run, mode transaction', ms(r.transactionDryRunMs));
+      row('psql -1 -f (same SQL)', ms(r.psqlApplyPendingMs));
+      row('Strata apply (for context)', ms(r.strataApplyPendingMs));
+      row('dry run ÷ psql', times(r.transactionDryRunRatio), 'target < 2×');
+      console.log('Shadow dry runs (shadow server = the bench cluster):');
+      row(`whole demo, empty db (run ${r.wholeDemo})`, ms(r.shadowWholeDemoMs), 'target < 5 s');
+      row(`staging (replay ${r.stagingApplied}, run ${r.stagingPending})`, ms(r.shadowStagingMs));
+      row('psql -1 -f whole demo', ms(r.psqlApplyWholeDemoMs));
+      row('whole demo ÷ psql', times(r.shadowWholeDemoRatio));
+      row('staging ÷ psql whole demo', times(r.shadowStagingRatio));
+      console.log(`Drift check on a database at ${r.stagingTag} (replays ${r.stagingApplied} change sets):`);
+      row('Strata checkDrift', ms(r.driftCheckMs), r.drifted ? 'reported drift!' : '');
+      row(`psql -1 -f those ${r.stagingApplied}`, ms(r.psqlApplyStagingAppliedMs));
+      row('drift check ÷ psql', times(r.driftCheckRatio));
     } finally {
       await cluster.stop();
     }
