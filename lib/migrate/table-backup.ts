@@ -36,22 +36,24 @@ export interface TableBackup {
  * search_path; `schema.*` for a dropped schema) to existing tables, with their row counts.
  */
 export async function resolveTables(sql: Queryable, names: string[]): Promise<TableRows[]> {
-  const found = new Map<string, { schema: string; name: string }>();
-  for (const name of names) {
-    const rows = name.endsWith('.*')
-      ? await sql`
-          select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-          where n.nspname = ${name.slice(0, -2)} and c.relkind in ('r', 'p') and not c.relispartition order by 2`
-      : await sql`
-          select n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-          where c.oid = to_regclass(${quoteNameAsWritten(name)}) and c.relkind in ('r', 'p')`;
-    for (const r of rows) found.set(`${r.schema}.${r.name}`, { schema: String(r.schema), name: String(r.name) });
-  }
-  const result: TableRows[] = [];
-  for (const [table, { schema, name }] of [...found.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    result.push({ table, rows: await cappedCount(sql, schema, name) });
-  }
-  return result;
+  if (names.length === 0) return [];
+  const schemas = names.filter((n) => n.endsWith('.*')).map((n) => n.slice(0, -2));
+  const relations = names.filter((n) => !n.endsWith('.*')).map(quoteNameAsWritten);
+  // One round trip to resolve every name, one to count every table: a dry run does this per change set.
+  const found = await sql`
+    select distinct n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and (
+      c.oid in (select to_regclass(r) from unnest(${sql.array(relations)}::text[]) r)
+      or (n.nspname = any(${sql.array(schemas)}::text[]) and not c.relispartition))
+    order by 1, 2`;
+  if (found.length === 0) return [];
+  const counts = await sql.unsafe(
+    found
+      .map((r, i) => `select ${i} as i, count(*)::int as n from (select 1 from ${quoteQualified(String(r.schema), String(r.name))} limit ${ROW_COUNT_CAP}) s${i}`)
+      .join(' union all '),
+  );
+  const byIndex = new Map(counts.map((c) => [Number(c.i), Number(c.n)]));
+  return found.map((r, i) => ({ table: `${r.schema}.${r.name}`, rows: byIndex.get(i) ?? 0 }));
 }
 
 /** Row count, stopping at ROW_COUNT_CAP so a 500 GB table costs no more than a small one. */
