@@ -34,6 +34,7 @@ export function EnvironmentActions({
   const [rollbackTo, setRollbackTo] = useState(floors.at(-1)?.tag ?? '');
   const applyId = useId();
   const rollbackId = useId();
+  const reasonId = useId();
   const reason =
     protection === 'protected'
       ? protectedReason(env)
@@ -49,6 +50,11 @@ export function EnvironmentActions({
       <h2 id="actions-heading" className="text-lg font-semibold text-zinc-900">
         Change {env}
       </h2>
+      {reason && (
+        <p id={reasonId} data-testid="disabled-reason" role="note" className="rounded-md border border-violet-200 bg-violet-50 px-3 py-2 text-sm text-violet-950">
+          {reason}
+        </p>
+      )}
       <div className="grid gap-6 md:grid-cols-2">
         <div className="flex flex-col gap-3">
           <h3 className="text-sm font-semibold text-zinc-700">Apply</h3>
@@ -56,7 +62,7 @@ export function EnvironmentActions({
             <p className="text-sm text-zinc-600">Nothing pending: every change set is applied.</p>
           ) : (
             <>
-              <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `Apply ${pending.length} pending` }} disabledReason={reason} />
+              <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `Apply ${pending.length} pending` }} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
               {pending.length > 1 && (
                 <div className="flex flex-wrap items-end gap-2">
                   <label htmlFor={applyId} className="flex flex-col gap-1 text-sm text-zinc-700">
@@ -69,7 +75,7 @@ export function EnvironmentActions({
                       ))}
                     </select>
                   </label>
-                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `Apply up to ${applyTo.slice(0, 4)}` }} disabledReason={reason} />
+                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `Apply up to ${applyTo.slice(0, 4)}` }} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
                 </div>
               )}
             </>
@@ -87,6 +93,7 @@ export function EnvironmentActions({
                 tone="danger"
                 plan={{ direction: 'rollback', steps: 1, expected: 1, label: `Roll back last change set (${last.tag})` }}
                 disabledReason={reason ?? (last.hasRollback ? null : `${last.tag} has no rollback file.`)}
+                reasonShownAt={reason ? reasonId : undefined}
               />
               {floors.length > 0 && (
                 <div className="flex flex-wrap items-end gap-2">
@@ -106,6 +113,7 @@ export function EnvironmentActions({
                     tone="danger"
                     plan={{ direction: 'rollback', to: rollbackTo, expected: rollbackCount, label: `Roll back to ${rollbackTo.slice(0, 4)}` }}
                     disabledReason={reason}
+                    reasonShownAt={reason ? reasonId : undefined}
                   />
                 </div>
               )}

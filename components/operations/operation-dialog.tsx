@@ -35,16 +35,20 @@ export function OperationButton({
   protection,
   plan,
   disabledReason,
+  reasonShownAt,
   tone = 'primary',
 }: {
   env: string;
   protection: Protection;
   plan: OperationPlan;
   disabledReason?: string | null;
+  /** Id of an element already showing the reason (one notice for several buttons). */
+  reasonShownAt?: string;
   tone?: 'primary' | 'danger';
 }) {
   const [open, setOpen] = useState(false);
-  const reasonId = useId();
+  const ownReasonId = useId();
+  const reasonId = reasonShownAt ?? ownReasonId;
   const colours =
     tone === 'danger'
       ? 'bg-white text-red-700 ring-1 ring-red-300 hover:bg-red-50 disabled:text-zinc-400 disabled:ring-zinc-200'
@@ -61,7 +65,7 @@ export function OperationButton({
       >
         {plan.label}
       </button>
-      {disabledReason && (
+      {disabledReason && !reasonShownAt && (
         <p id={reasonId} data-testid="disabled-reason" className="max-w-xs text-xs text-zinc-600">
           {disabledReason}
         </p>

@@ -78,6 +78,17 @@ export default async function EnvironmentPage({ params }: Params) {
                             Resolve with <code className="font-mono">npm run strata -- resolve {c.tag} --env {env} --as retry|applied|rolled-back --reason …</code>
                           </p>
                         )}
+                        {cell.state === 'checksum_mismatch' && (
+                          <p className="text-zinc-600">
+                            Restore the file as applied, or accept the edit with{' '}
+                            <code className="font-mono">npm run strata -- resolve {c.tag} --env {env} --accept-checksum --reason …</code>
+                          </p>
+                        )}
+                        {cell.state === 'out_of_order' && (
+                          <p className="text-zinc-600">
+                            Merged after later change sets were applied; apply it with <code className="font-mono">npm run strata -- apply --env {env} --include-out-of-order</code>
+                          </p>
+                        )}
                       </li>
                     );
                   })}
