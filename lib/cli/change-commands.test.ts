@@ -2,14 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { catalogFingerprint } from '../testing/catalog-fingerprint';
 import { writeFixtureProject } from '../testing/fixture-project';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { runCli } from './main';
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, (s) => void (stdout += s), (s) => void (stderr += s));
-  return { code, stdout, stderr };
-}
+import { cli } from '../testing/cli-runner';
 
 let db: ScratchDatabase;
 let dir: string;

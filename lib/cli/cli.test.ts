@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
 import { writeFixtureProject } from '../testing/fixture-project';
-import { runCli } from './main';
+import { cli } from '../testing/cli-runner';
 import { milliseconds } from './cli-context';
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, (s) => void (stdout += s), (s) => void (stderr += s));
-  return { code, stdout, stderr };
-}
 
 let db: ScratchDatabase;
 let dir: string;

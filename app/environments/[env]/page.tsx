@@ -1,11 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
-import { readProject } from '@/lib/changesets/project';
-import { findEnvironment, loadConfig, type Environment } from '@/lib/config/environments';
 import { readColumn } from '@/lib/console/pipeline';
-import { isStrataError } from '@/lib/errors';
+import { environmentOr404 } from './environment-or-404';
 import { DriftPanel } from '@/components/drift/drift-panel';
 import { HistoryTable } from '@/components/history/history-table';
 import { EnvironmentHeader } from '@/components/layout/page-header';
@@ -27,15 +24,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
  */
 export default async function EnvironmentPage({ params }: Params) {
   const env = decodeURIComponent((await params).env);
-  const config = loadConfig();
-  let environment: Environment;
-  try {
-    environment = findEnvironment(config, env);
-  } catch (error) {
-    if (isStrataError(error, 'UNKNOWN_ENVIRONMENT')) notFound();
-    throw error;
-  }
-  const project = readProject(config.projectDir);
+  const { environment, project } = environmentOr404(env);
   const column = await readColumn(environment, project);
   const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
   const blocked = project.changeSets.filter((c) => ['failed', 'checksum_mismatch'].includes(column.cells[c.tag]?.state ?? ''));

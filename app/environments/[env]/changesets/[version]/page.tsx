@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { readProject, type ChangeSet } from '@/lib/changesets/project';
-import { findEnvironment, loadConfig, type Environment } from '@/lib/config/environments';
+import type { ChangeSet } from '@/lib/changesets/project';
+import type { Environment } from '@/lib/config/environments';
 import { readColumn } from '@/lib/console/pipeline';
-import { isStrataError } from '@/lib/errors';
+import { environmentOr404 } from '../../environment-or-404';
 import { EnvironmentHeader } from '@/components/layout/page-header';
 import { OperationButton } from '@/components/operations/operation-dialog';
 import { CELL_STATE } from '@/components/pipeline/cell-state';
@@ -28,15 +28,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function ChangeSetPage({ params }: Params) {
   const { env: rawEnv, version } = await params;
   const env = decodeURIComponent(rawEnv);
-  const config = loadConfig();
-  let environment: Environment;
-  try {
-    environment = findEnvironment(config, env);
-  } catch (error) {
-    if (isStrataError(error, 'UNKNOWN_ENVIRONMENT')) notFound();
-    throw error;
-  }
-  const project = readProject(config.projectDir);
+  const { config, environment, project } = environmentOr404(env);
   const changeSet = project.changeSets.find((c) => String(c.version) === version || c.tag === version);
   if (!changeSet) notFound();
   const columns = await Promise.all(config.environments.map((e) => readColumn(e, project)));
