@@ -98,6 +98,15 @@ export function ErdWorkspace({ env, model, updatedAt, problem }: { env: string; 
     // Only these: a drag (new positions) or a new callback must not re-fit the view.
   }, [viewKey, hasPositions, keysOnly]);
 
+  // A jump to a table the layout has not placed yet (a live change, still in the ELK worker)
+  // waits for its position, then centres.
+  useEffect(() => {
+    const target = pendingCenter.current;
+    if (!target || !layout.positions?.[target.tableId]) return;
+    pendingCenter.current = null;
+    requestAnimationFrame(() => center(target, layout.positions));
+  }, [layout.positions, center]);
+
   /** Makes a table visible (leaving focus or unhiding its schema if needed) and centres on it. */
   const jumpTo = useCallback(
     (target: Highlight) => {
