@@ -7,6 +7,8 @@ import { RISK_KIND_LABEL } from './format';
 const ACTION_TONE: Record<DiffAction, BadgeTone> = { added: 'green', removed: 'red', changed: 'amber' };
 
 const KIND_LABEL: Record<DiffObjectKind, string> = {
+  schema: 'schema',
+  extension: 'extension',
   table: 'table',
   column: 'column',
   primary_key: 'primary key',
@@ -18,7 +20,10 @@ const KIND_LABEL: Record<DiffObjectKind, string> = {
   view: 'view',
 };
 
-/** The schema diff, one block per table, one row per object added, removed or changed. */
+/**
+ * The schema diff, one block per table (schemas and extensions in one block of their own,
+ * first), one row per object added, removed or changed.
+ */
 export function DiffChanges({ changes }: { changes: DiffChange[] }) {
   if (changes.length === 0) {
     return (
@@ -30,11 +35,11 @@ export function DiffChanges({ changes }: { changes: DiffChange[] }) {
   return (
     <div className="flex flex-col gap-4">
       {groupChangesByTable(changes).map((group) => {
-        const heading = group.table ?? 'Other objects';
+        const heading = group.heading;
         return (
-          <section key={heading} aria-label={heading} data-testid="diff-table" data-table={group.table ?? ''} className="rounded-lg border border-zinc-200 bg-white">
+          <section key={`${group.table ?? ''}:${heading}`} aria-label={heading} data-testid="diff-table" data-table={group.table ?? ''} className="rounded-lg border border-zinc-200 bg-white">
             <h4 className="flex flex-wrap items-baseline gap-x-3 border-b border-zinc-100 px-4 py-2 text-sm">
-              <span className="font-mono font-semibold break-all text-zinc-900">{heading}</span>
+              <span className={`break-all text-zinc-900 ${group.table === null ? 'font-semibold' : 'font-mono font-semibold'}`}>{heading}</span>
               <span className="text-xs text-zinc-500">
                 {(['added', 'removed', 'changed'] as const)
                   .filter((a) => group.counts[a] > 0)

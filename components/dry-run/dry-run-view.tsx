@@ -78,7 +78,7 @@ export function DryRunView({ result }: { result: DryRunResult }) {
           {
             id: 'ddl',
             label: 'DDL diff',
-            render: () => (empty ? <NoChanges /> : <DdlDiff before={result.before} after={result.after} tables={tables} />),
+            render: () => (empty ? <NoChanges /> : <DdlDiff before={result.before} after={result.after} tables={tables.length ? tables : undefined} />),
           },
           {
             id: 'erd',

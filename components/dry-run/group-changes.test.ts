@@ -23,6 +23,24 @@ describe('groupChangesByTable', () => {
   it('puts changes without a table last', () => {
     const groups = groupChangesByTable([change(null, 'mood', 'added', 'enum'), change('app.a', 'x')]);
     expect(groups.map((g) => g.table)).toEqual(['app.a', null]);
+    expect(groups.map((g) => g.heading)).toEqual(['app.a', 'Other objects']);
+  });
+
+  it('puts schema and extension changes first, in one group of their own', () => {
+    const groups = groupChangesByTable([
+      change(null, 'files', 'added', 'schema'),
+      change(null, 'pg_trgm', 'removed', 'extension'),
+      change('files.a', 'x'),
+      change(null, 'mood', 'added', 'enum'),
+      change('Schemas and extensions', 'y'),
+    ]);
+    expect(groups.map((g) => [g.table, g.heading, g.changes.map((c) => c.name)])).toEqual([
+      [null, 'Schemas and extensions', ['files', 'pg_trgm']],
+      ['files.a', 'files.a', ['x']],
+      ['Schemas and extensions', 'Schemas and extensions', ['y']],
+      [null, 'Other objects', ['mood']],
+    ]);
+    expect(groups[0].counts).toEqual({ added: 1, removed: 1, changed: 0 });
   });
 
   it('returns nothing for no changes', () => {

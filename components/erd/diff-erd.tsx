@@ -143,7 +143,7 @@ function DiffErdView({ before, after, diff, height = 520 }: DiffErdProps) {
         {(touched.size === 0 || marks.counts.notDrawn > 0) && (
           <p data-testid="diff-erd-note" className="w-full text-xs text-zinc-600">
             {touched.size === 0 ? 'This change touches no table. ' : ''}
-            {marks.counts.notDrawn > 0 ? `${plural(marks.counts.notDrawn, 'change')} (views, enums) not drawn in the diagram.` : ''}
+            {marks.counts.notDrawn > 0 ? `${plural(marks.counts.notDrawn, 'change')} (views, enums, schemas, extensions) not drawn in the diagram.` : ''}
           </p>
         )}
       </div>

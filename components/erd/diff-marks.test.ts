@@ -73,6 +73,8 @@ const diff = diffOf([
   change('column', 'removed', 'app.users', 'nick', { before: 'nick text' }),
   change('enum', 'added', 'app.mood', 'app.mood'),
   change('view', 'changed', 'app.user_list', 'app.user_list', { attributes: ['definition'] }),
+  change('schema', 'added', null, 'reports'),
+  change('extension', 'removed', null, 'pg_trgm'),
 ]);
 
 describe('diffMarks', () => {
@@ -112,7 +114,7 @@ describe('diffMarks', () => {
     expect(marks.counts).toEqual({
       tables: { added: 1, changed: 2, removed: 1 },
       columns: { added: 1, changed: 1, removed: 1 },
-      notDrawn: 2,
+      notDrawn: 4, // the enum, the view, the schema and the extension
     });
     expect(marks.includeBookkeeping).toBe(false);
   });

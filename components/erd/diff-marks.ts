@@ -27,7 +27,7 @@ export interface DiffTableMark {
 export interface DiffCounts {
   tables: Record<DiffMark, number>;
   columns: Record<DiffMark, number>;
-  /** Changes the diagram cannot show: views, enums, objects of tables it does not know. */
+  /** Changes the diagram cannot show: schemas, extensions, views, enums, objects of tables it does not know. */
   notDrawn: number;
 }
 
@@ -42,6 +42,8 @@ export interface DiffMarks {
 }
 
 const KIND_LABEL: Record<DiffObjectKind, string> = {
+  schema: 'schema',
+  extension: 'extension',
   table: 'table',
   column: 'column',
   primary_key: 'primary key',
@@ -68,7 +70,8 @@ export function diffMarks(before: SchemaModel, after: SchemaModel, diff: SchemaD
   // Whole-table changes first, so column and constraint changes know their table's fate.
   const ordered = [...diff.changes].sort((a, b) => Number(b.kind === 'table') - Number(a.kind === 'table'));
   for (const change of ordered) {
-    if (change.kind === 'view' || change.kind === 'enum' || change.table === null) {
+    const tableless = change.kind === 'schema' || change.kind === 'extension' || change.kind === 'view' || change.kind === 'enum';
+    if (tableless || change.table === null) {
       notDrawn++;
       continue;
     }

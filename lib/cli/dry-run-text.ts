@@ -39,7 +39,8 @@ export function diffText(diff: SchemaDiff): string[] {
     `Schema changes: ${added} added, ${removed} removed, ${changed} changed`,
     ...diff.changes.map((c) => {
       const sign = c.action === 'added' ? '+' : c.action === 'removed' ? '-' : '~';
-      const what = c.kind === 'table' || c.kind === 'enum' || c.kind === 'view' ? c.name : `${c.table}.${c.name}`;
+      // Schemas and extensions belong to no table; tables, enums and views are named by their own id.
+      const what = c.table === null || c.kind === 'table' || c.kind === 'enum' || c.kind === 'view' ? c.name : `${c.table}.${c.name}`;
       const detail = c.action === 'changed' ? ` (${c.attributes.join(', ')}): ${c.before} → ${c.after}` : '';
       return `  ${sign} ${c.kind.replace('_', ' ')} ${what}${detail}`;
     }),

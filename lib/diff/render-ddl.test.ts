@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { col, fk, idx, modelOf, platformModel, tbl } from '../erd/test-model';
-import { displayId, displayIdent, renderSchemaDdl } from './render-ddl';
+import { displayId, displayIdent, extensionSummary, renderSchemaDdl, schemaSummary } from './render-ddl';
 
 describe('displayIdent', () => {
   it.each([
@@ -63,7 +63,9 @@ describe('renderSchemaDdl', () => {
     });
 
   it('renders enums, tables by id with their standalone indexes, then views', () => {
-    expect(renderSchemaDdl(model())).toBe(`CREATE TYPE app.mood AS ENUM ('ok', 'won''t');
+    expect(renderSchemaDdl(model())).toBe(`CREATE SCHEMA app;
+
+CREATE TYPE app.mood AS ENUM ('ok', 'won''t');
 
 CREATE TABLE app.customers (
   name text NOT NULL
@@ -99,13 +101,50 @@ CREATE INDEX totals_idx ON app.totals USING btree (total);
   });
 
   it('restricts to the given ids (tables, enums and views alike)', () => {
-    expect(renderSchemaDdl(model(), { tables: ['app.customers', 'app.mood', 'strata.change_log'] })).toBe(`CREATE TYPE app.mood AS ENUM ('ok', 'won''t');
+    expect(renderSchemaDdl(model(), { tables: ['app.customers', 'app.mood', 'strata.change_log'] })).toBe(`CREATE SCHEMA app;
+
+CREATE TYPE app.mood AS ENUM ('ok', 'won''t');
 
 CREATE TABLE app.customers (
   name text NOT NULL
 );
 `);
     expect(renderSchemaDdl(model(), { tables: [] })).toBe('');
+  });
+
+  describe('schemas and extensions', () => {
+    const withMore = () => {
+      const m = model();
+      m.schemas.push({ name: 'Archive', bookkeeping: false, comment: null, owner: 'app' }, { name: 'strata_shadow_1', bookkeeping: false, comment: null, owner: 'app' });
+      m.tables.push(tbl('Archive', 'old', [col('id', 'integer')]));
+      m.extensions = [
+        { name: 'uuid-ossp', version: '1.1', schema: 'public' },
+        { name: 'pg_trgm', version: '1.6', schema: 'public' },
+      ];
+      return m;
+    };
+
+    it('come first, each by name, user schemas only', () => {
+      expect(withMore().schemas.map((s) => s.name)).toEqual(['app', 'strata', 'strata_backup_20260101', 'Archive', 'strata_shadow_1']);
+      expect(renderSchemaDdl(withMore()).split('CREATE TYPE')[0]).toBe(`CREATE SCHEMA "Archive";
+CREATE SCHEMA app;
+
+CREATE EXTENSION pg_trgm WITH SCHEMA public VERSION '1.6';
+CREATE EXTENSION "uuid-ossp" WITH SCHEMA public VERSION '1.1';
+
+`);
+    });
+
+    it('are restricted to the schemas of the given ids, with no extensions', () => {
+      expect(renderSchemaDdl(withMore(), { tables: ['Archive.old'] })).toBe('CREATE SCHEMA "Archive";\n\nCREATE TABLE "Archive".old (\n  id integer\n);\n');
+      expect(renderSchemaDdl(withMore(), { tables: ['strata.change_log', 'nowhere.t'] })).toBe('');
+    });
+
+    it('have one-line summaries for the diff', () => {
+      expect(schemaSummary({ name: 'files', bookkeeping: false, comment: null, owner: 'app' })).toBe('SCHEMA files');
+      expect(schemaSummary({ name: 'Files', bookkeeping: false, comment: "Bob's\nfiles", owner: 'user' })).toBe(`SCHEMA "Files" (comment 'Bob''s files')`);
+      expect(extensionSummary({ name: 'pg_trgm', version: '1.6', schema: 'public' })).toBe('EXTENSION pg_trgm 1.6 (schema public)');
+    });
   });
 
   it('is stable: model order, statistics and introspection time do not show', () => {

@@ -1,4 +1,4 @@
-import type { Column, EnumType, Index, SchemaModel, Table, UniqueConstraint, View } from '../introspect/schema-model';
+import type { Column, EnumType, Extension, Index, SchemaInfo, SchemaModel, Table, UniqueConstraint, View } from '../introspect/schema-model';
 import { BOOKKEEPING_SCHEMAS } from '../introspect/schema-model';
 import { columnsInOrder, sortedBy } from '../erd/model-helpers';
 
@@ -98,6 +98,18 @@ export function viewSummary(view: View): string {
   return `${keyword} ${displayQualified(view.schema, view.name)} AS ${oneLine(view.definition)}`;
 }
 
+/** `SCHEMA files (owner app)`, with its comment when it has one: what the diff compares on a schema. */
+export function schemaSummary(schema: SchemaInfo): string {
+  // No owner: owners are not compared (see schema-diff), so showing them would suggest they were.
+  const comment = schema.comment === null ? '' : ` (comment ${literal(oneLine(schema.comment))})`;
+  return `SCHEMA ${displayIdent(schema.name)}${comment}`;
+}
+
+/** `EXTENSION pg_trgm 1.6 (schema public)`. */
+export function extensionSummary(extension: Extension): string {
+  return `EXTENSION ${displayIdent(extension.name)} ${extension.version} (schema ${displayIdent(extension.schema)})`;
+}
+
 export function enumSummary(type: EnumType): string {
   return `ENUM ${displayQualified(type.schema, type.name)} (${type.values.map(literal).join(', ')})`;
 }
@@ -115,20 +127,31 @@ export function standaloneIndexes(table: Pick<Table, 'uniqueConstraints'>, index
 export interface RenderDdlOptions {
   /**
    * Only these ids (tables, and views and enums by their own id): e.g. the `table` of every
-   * change in a diff, to show just the touched objects.
+   * change in a diff, to show just the touched objects. Schemas are then only those of
+   * these objects, and extensions are left out.
    */
   tables?: string[];
 }
 
 /**
- * The user schemas as DDL text, for a before/after text diff: enums, then tables by id (each
- * followed by its standalone indexes), then views. The same model always gives the same
- * text (sorted throughout; introspectedAt and statistics are not shown).
+ * The user schemas as DDL text, for a before/after text diff: the schemas, then the
+ * extensions (each by name), then enums, tables by id (each followed by its standalone
+ * indexes), then views. The same model always gives the same text (sorted throughout;
+ * introspectedAt and statistics are not shown).
  */
 export function renderSchemaDdl(model: SchemaModel, options: RenderDdlOptions = {}): string {
   const only = options.tables ? new Set(options.tables) : null;
   const wanted = (schema: string, id: string) => isDiffedSchema(schema) && (only === null || only.has(id));
   const blocks: string[] = [];
+  // With a restriction, the schemas of the objects shown (a schema has no id of its own to ask for).
+  const shownSchemas =
+    only === null ? null : new Set([...model.tables, ...model.views, ...model.enums].filter((o) => only.has(o.id)).map((o) => o.schema));
+  const schemas = sortedBy(model.schemas, (s) => s.name).filter((s) => isDiffedSchema(s.name) && (shownSchemas === null || shownSchemas.has(s.name)));
+  if (schemas.length > 0) blocks.push(schemas.map((s) => `CREATE SCHEMA ${displayIdent(s.name)};`).join('\n'));
+  if (only === null && model.extensions.length > 0) {
+    const line = (e: Extension) => `CREATE EXTENSION ${displayIdent(e.name)} WITH SCHEMA ${displayIdent(e.schema)} VERSION ${literal(e.version)};`;
+    blocks.push(sortedBy(model.extensions, (e) => e.name).map(line).join('\n'));
+  }
   for (const type of sortedBy(model.enums, (e) => e.id)) {
     if (!wanted(type.schema, type.id)) continue;
     blocks.push(`CREATE TYPE ${displayQualified(type.schema, type.name)} AS ENUM (${type.values.map(literal).join(', ')});`);

@@ -52,6 +52,14 @@ export function dataLoss(table: string | null, rows: number | null, message: str
   return flag('data_loss', rows === 0 ? 'low' : 'high', `${message} ${rowsText(rows)}`, table);
 }
 
+/**
+ * Dropping an extension drops what depends on it (columns of its types, indexes using its
+ * operator classes): no row count says how much, so medium, whatever the tables hold.
+ */
+export function extensionLoss(name: string): RiskFlag {
+  return flag('data_loss', 'medium', `Drops extension ${name}: objects that depend on it are dropped too`, null);
+}
+
 /** A rewrite costs time in proportion to the table; an empty table rewrites in no time. */
 export function tableRewrite(table: string, rows: number | null, message: string): RiskFlag {
   const severity = rows === 0 ? 'low' : rows !== null && rows >= LARGE_TABLE_ROWS ? 'high' : 'medium';

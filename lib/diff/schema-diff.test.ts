@@ -329,6 +329,7 @@ describe('diffSchemas', () => {
   it("leaves out Strata's, drizzle's, backup and shadow schemas", () => {
     const after = edit(baseModel(), (m) => {
       for (const schema of ['strata', 'drizzle', 'strata_backup_20260101', 'strata_shadow_1', 'strata_shadow']) {
+        m.schemas.push({ name: schema, bookkeeping: schema === 'strata' || schema === 'drizzle', comment: null, owner: 'app' });
         m.tables.push(tbl(schema, 'things', [col('id', 'integer')]));
         m.views.push({ ...m.views[0], id: `${schema}.v`, schema, name: 'v' });
         m.enums.push({ ...m.enums[0], id: `${schema}.e`, schema, name: 'e' });
@@ -336,6 +337,84 @@ describe('diffSchemas', () => {
     });
     expect(diffSchemas(baseModel(), after).changes).toEqual([]);
     expect(diffSchemas(after, baseModel()).changes).toEqual([]);
+    // Their owner or comment changing is not the user's change either.
+    const renamed = edit(after, (m) => { for (const schema of m.schemas) if (schema.name !== 'files') schema.owner = 'someone_else'; });
+    expect(diffSchemas(after, renamed).changes).toEqual([]);
+  });
+
+  describe('schemas and extensions', () => {
+    const pgTrgm = { name: 'pg_trgm', version: '1.6', schema: 'public' };
+    const withExtensions = (model: SchemaModel, extensions: SchemaModel['extensions']) => edit(model, (m) => { m.extensions = extensions; });
+
+    it('reports a schema added or removed, with no risk of its own: its tables carry theirs', () => {
+      const after = edit(baseModel(), (m) => {
+        m.schemas.push({ name: 'archive', bookkeeping: false, comment: 'Old rows', owner: 'app' });
+        m.tables.push(tbl('archive', 'old_files', [col('id', 'integer')]));
+      });
+      const added = diffSchemas(baseModel(), after);
+      expect(added.changes[0]).toEqual({
+        kind: 'schema', action: 'added', table: null, name: 'archive', attributes: [],
+        before: null, after: "SCHEMA archive (comment 'Old rows')", risks: [],
+      });
+      expect(brief(added.changes)).toEqual(['schema added  archive ', 'table added archive.old_files archive.old_files ']);
+      const removed = diffSchemas(after, baseModel());
+      expect(brief(removed.changes)).toEqual(['schema removed  archive ', 'table removed archive.old_files archive.old_files ']);
+      expect(removed.risks.map((r) => r.message)).toEqual(['Drops table archive.old_files (row count unknown)']);
+      expect(removed.summary).toEqual({ added: 0, removed: 2, changed: 0 });
+    });
+
+    it('reports a schema whose comment changed, but not its owner (a shadow replay runs as another role)', () => {
+      const after = edit(baseModel(), (m) => { m.schemas[0].comment = 'Project files'; m.schemas[0].owner = 'files_owner'; });
+      expect(diffSchemas(baseModel(), after).changes).toEqual([{
+        kind: 'schema', action: 'changed', table: null, name: 'files', attributes: ['comment'],
+        before: 'SCHEMA files', after: "SCHEMA files (comment 'Project files')", risks: [],
+      }]);
+      const ownerOnly = edit(baseModel(), (m) => { m.schemas[0].owner = 'files_owner'; });
+      expect(diffSchemas(baseModel(), ownerOnly).changes).toEqual([]);
+    });
+
+    it('reports extensions added, updated or moved, and flags a removed one as data loss', () => {
+      const before = withExtensions(baseModel(), [pgTrgm, { name: 'plpgsql', version: '1.0', schema: 'pg_catalog' }]);
+      const after = withExtensions(baseModel(), [
+        { name: 'plpgsql', version: '1.0', schema: 'pg_catalog' },
+        { name: 'btree_gist', version: '1.7', schema: 'public' },
+      ]);
+      const diff = diffSchemas(before, after);
+      expect(diff.changes).toEqual([
+        { kind: 'extension', action: 'added', table: null, name: 'btree_gist', attributes: [], before: null, after: 'EXTENSION btree_gist 1.7 (schema public)', risks: [] },
+        {
+          kind: 'extension', action: 'removed', table: null, name: 'pg_trgm', attributes: [], before: 'EXTENSION pg_trgm 1.6 (schema public)', after: null,
+          risks: [{ kind: 'data_loss', severity: 'medium', table: null, message: 'Drops extension pg_trgm: objects that depend on it are dropped too' }],
+        },
+      ]);
+      const updated = withExtensions(baseModel(), [{ ...pgTrgm, version: '1.7', schema: 'extensions' }]);
+      expect(diffSchemas(before, updated).changes.filter((c) => c.action === 'changed')).toEqual([{
+        kind: 'extension', action: 'changed', table: null, name: 'pg_trgm', attributes: ['version', 'schema'],
+        before: 'EXTENSION pg_trgm 1.6 (schema public)', after: 'EXTENSION pg_trgm 1.7 (schema extensions)', risks: [],
+      }]);
+    });
+
+    it('lists schemas, then extensions, each by name, before everything that belongs to a table', () => {
+      const before = withExtensions(baseModel(), [pgTrgm]);
+      const after = edit(baseModel(), (m, t) => {
+        m.schemas = [{ name: 'zeta', bookkeeping: false, comment: null, owner: 'app' }, { name: 'alpha', bookkeeping: false, comment: null, owner: 'app' }];
+        m.extensions = [{ name: 'pgcrypto', version: '1.3', schema: 'public' }, { name: 'btree_gist', version: '1.7', schema: 'public' }];
+        m.tables.push(tbl('alpha', 'a', [col('id', 'integer')]));
+        t(FILES).columns.push(col('extra', 'text'));
+      });
+      const diff = diffSchemas(before, after);
+      expect(diff.changes.map((c) => `${c.kind} ${c.action} ${c.name}`)).toEqual([
+        'schema added alpha',
+        'schema removed files',
+        'schema added zeta',
+        'extension added btree_gist',
+        'extension removed pg_trgm',
+        'extension added pgcrypto',
+        'table added alpha.a',
+        'column added extra',
+      ]);
+      expect(diff.risks.map((r) => `${r.kind} ${r.severity}`)).toEqual(['data_loss medium']);
+    });
   });
 
   it('sorts by table, kind, name; counts actions; lists risks highest first in change order', () => {

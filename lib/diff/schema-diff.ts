@@ -1,42 +1,62 @@
 import { compareText, tablesById } from '../erd/model-helpers';
-import type { CheckConstraint, Column, EnumType, ForeignKey, Index, QualifiedName, SchemaModel, Table, View } from '../introspect/schema-model';
+import type { CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, QualifiedName, SchemaInfo, SchemaModel, Table, View } from '../introspect/schema-model';
 import {
   columnDdl,
   displayIdent,
   enumSummary,
+  extensionSummary,
   isDiffedSchema,
   primaryKeyDdl,
+  schemaSummary,
   standaloneIndexes,
   tableSummary,
   uniqueDdl,
   viewSummary,
 } from './render-ddl';
-import { dataLoss, notNullOnRows, rowLookup, sortRisks, tableRewrite, validationScan, type RowLookup } from './risks';
+import { dataLoss, extensionLoss, notNullOnRows, rowLookup, sortRisks, tableRewrite, validationScan, type RowLookup } from './risks';
 import { classifyTypeChange } from './type-change';
 import type { DiffChange, DiffContext, DiffObjectKind, RiskFlag, SchemaDiff } from './types';
 
-const KIND_ORDER: DiffObjectKind[] = ['table', 'column', 'primary_key', 'foreign_key', 'unique', 'check', 'index', 'enum', 'view'];
+const KIND_ORDER: DiffObjectKind[] = ['schema', 'extension', 'table', 'column', 'primary_key', 'foreign_key', 'unique', 'check', 'index', 'enum', 'view'];
 
 /** The table, enum or view itself leads its group, so a materialized view comes before its indexes. */
 function kindRank(change: DiffChange): number {
   return change.name === change.table ? -1 : KIND_ORDER.indexOf(change.kind);
 }
 
+/** Schemas, then extensions, then everything that belongs to a table, view or enum. */
+function scopeRank(change: DiffChange): number {
+  return change.kind === 'schema' ? 0 : change.kind === 'extension' ? 1 : 2;
+}
+
+function compareChanges(a: DiffChange, b: DiffChange): number {
+  return (
+    scopeRank(a) - scopeRank(b) ||
+    compareText(a.table ?? '', b.table ?? '') ||
+    kindRank(a) - kindRank(b) ||
+    compareText(a.name, b.name)
+  );
+}
+
 /**
  * Compares two models object by object and flags the risks of each change, so a reviewer
  * sees "drops a column of 2 million rows" before running anything. Only user schemas are
- * compared (see isDiffedSchema). An added or removed table is one change, not one per
- * column and index: the list stays readable, and the table's risk covers its contents.
- * Renames show as a removal and an addition; guessing them is a human's call.
+ * compared (see isDiffedSchema), along with the extensions installed. An added or removed
+ * table is one change, not one per column and index: the list stays readable, and the
+ * table's risk covers its contents. Likewise a removed schema carries no risk of its own:
+ * its tables are reported, and flagged, one by one. Renames show as a removal and an
+ * addition; guessing them is a human's call.
  */
 export function diffSchemas(before: SchemaModel, after: SchemaModel, context: DiffContext = {}): SchemaDiff {
   const rows = rowLookup(before, context);
   const changes: DiffChange[] = [
+    ...diffNamespaces(before, after),
+    ...diffExtensions(before, after),
     ...diffTables(before, after, rows),
     ...diffEnums(before, after, rows),
     ...diffViews(before, after),
   ];
-  changes.sort((a, b) => compareText(a.table ?? '', b.table ?? '') || kindRank(a) - kindRank(b) || compareText(a.name, b.name));
+  changes.sort(compareChanges);
   const summary = { added: 0, removed: 0, changed: 0 };
   for (const change of changes) summary[change.action]++;
   return { changes, summary, risks: sortRisks(changes.flatMap((change) => change.risks)) };
@@ -62,7 +82,7 @@ function pairs<T>(before: readonly T[], after: readonly T[], key: (item: T) => s
 
 interface ChangeFields {
   kind: DiffObjectKind;
-  table: string;
+  table: string | null;
   name: string;
   before: string | null;
   after: string | null;
@@ -79,6 +99,53 @@ function change(fields: ChangeFields): DiffChange {
 /** Names of the attributes whose values differ. */
 function differing<T>(a: T, b: T, attributes: Record<string, (item: T) => unknown>): string[] {
   return Object.keys(attributes).filter((name) => JSON.stringify(attributes[name](a)) !== JSON.stringify(attributes[name](b)));
+}
+
+/**
+ * Schemas added, removed, or given another comment. Owners are not compared: a shadow replay
+ * runs as another role than the target's, so drift would report every schema as changed.
+ */
+function diffNamespaces(before: SchemaModel, after: SchemaModel): DiffChange[] {
+  const userSchemas = (model: SchemaModel) => model.schemas.filter((schema) => isDiffedSchema(schema.name));
+  const changes: DiffChange[] = [];
+  for (const pair of pairs(userSchemas(before), userSchemas(after), (s) => s.name)) {
+    const attributes =
+      pair.before && pair.after ? differing(pair.before, pair.after, { comment: (s: SchemaInfo) => s.comment }) : [];
+    if (pair.before && pair.after && attributes.length === 0) continue;
+    changes.push(
+      change({
+        kind: 'schema',
+        table: null,
+        name: pair.name,
+        before: pair.before ? schemaSummary(pair.before) : null,
+        after: pair.after ? schemaSummary(pair.after) : null,
+        attributes,
+      }),
+    );
+  }
+  return changes;
+}
+
+/** Extensions installed, removed, updated or moved to another schema. */
+function diffExtensions(before: SchemaModel, after: SchemaModel): DiffChange[] {
+  const changes: DiffChange[] = [];
+  for (const pair of pairs(before.extensions, after.extensions, (e) => e.name)) {
+    const attributes =
+      pair.before && pair.after ? differing(pair.before, pair.after, { version: (e: Extension) => e.version, schema: (e: Extension) => e.schema }) : [];
+    if (pair.before && pair.after && attributes.length === 0) continue;
+    changes.push(
+      change({
+        kind: 'extension',
+        table: null,
+        name: pair.name,
+        before: pair.before ? extensionSummary(pair.before) : null,
+        after: pair.after ? extensionSummary(pair.after) : null,
+        attributes,
+        risks: pair.before && !pair.after ? [extensionLoss(pair.name)] : [],
+      }),
+    );
+  }
+  return changes;
 }
 
 const userTables = (model: SchemaModel) => model.tables.filter((table) => isDiffedSchema(table.schema));

@@ -4,6 +4,8 @@
  * browser and into `strata plan --json` as is.
  */
 export type DiffObjectKind =
+  | 'schema'
+  | 'extension'
   | 'table'
   | 'column'
   | 'primary_key'
@@ -17,7 +19,10 @@ export type DiffObjectKind =
 export type DiffAction = 'added' | 'removed' | 'changed';
 
 export type RiskKind =
-  /** Drops a table or column, narrows a type, removes an enum value: rows or values may be lost. */
+  /**
+   * Drops a table or column, narrows a type, removes an enum value, drops an extension (and
+   * with it whatever uses its types or operator classes): rows or values may be lost.
+   */
   | 'data_loss'
   /** A type change that makes PostgreSQL rewrite the whole table (and its indexes). */
   | 'table_rewrite'
@@ -44,10 +49,13 @@ export interface DiffChange {
   action: DiffAction;
   /**
    * Table (or view) id the object belongs to, e.g. `files.project_files`; for tables, views
-   * and enums themselves, their own id.
+   * and enums themselves, their own id; null for schemas and extensions, which belong to none.
    */
   table: string | null;
-  /** The object's own name: the table/view/enum id, or the column, constraint or index name. */
+  /**
+   * The object's own name: the schema or extension name, the table/view/enum id, or the
+   * column, constraint or index name.
+   */
   name: string;
   /** For `changed`: which attributes differ, e.g. ['type', 'nullable'] or ['definition']. */
   attributes: string[];
@@ -58,7 +66,10 @@ export interface DiffChange {
 }
 
 export interface SchemaDiff {
-  /** Sorted: by table id, then kind order (table, column, keys, checks, indexes), then name. */
+  /**
+   * Sorted: schema changes first, then extension changes (each by name); then the rest by
+   * table id, then kind order (table, column, keys, checks, indexes), then name.
+   */
   changes: DiffChange[];
   summary: { added: number; removed: number; changed: number };
   /** Every risk of every change, highest severity first. */

@@ -11,8 +11,9 @@ import type { Column, SchemaModel, Table } from '../introspect/schema-model';
  *
  * Entries have the diff's granularity (lib/diff/schema-diff.ts): an added or removed table,
  * enum or view is one entry, not one per column and index; a changed one is listed object
- * by object. Naming differences between drizzle and PostgreSQL are normalised here, never
- * by loosening what the test compares.
+ * by object; a schema is added or removed (drizzle records neither its owner nor a comment,
+ * and no extensions at all). Naming differences between drizzle and PostgreSQL are
+ * normalised here, never by loosening what the test compares.
  */
 
 /** The parts of drizzle-kit's PostgreSQL snapshot (version 7) the oracle reads. */
@@ -87,7 +88,8 @@ export const EMPTY_SNAPSHOT: DrizzleSnapshot = { id: '', prevId: '', tables: {},
 /**
  * `added column files.project_files.size`, `changed column t.c [type,nullable]`: a
  * change's action, kind and object, and for a change the attributes that differ.
- * A table, enum or view is named once (its `table` is its own id).
+ * A table, enum or view is named once (its `table` is its own id), a schema or an
+ * extension by its name (`added schema files`: it has no table).
  */
 export function entryOf(change: { action: string; kind: string; table: string | null; name: string; attributes?: string[] }): string {
   const object = change.table === null || change.table === change.name ? change.name : `${change.table}.${change.name}`;
@@ -105,7 +107,7 @@ export function inverseEntries(entries: readonly string[]): string[] {
 interface Entry {
   action: 'added' | 'removed' | 'changed';
   kind: string;
-  table: string;
+  table: string | null;
   name: string;
   attributes?: string[];
 }
@@ -113,6 +115,10 @@ interface Entry {
 /** The changes from one snapshot to the next, as sorted entries (see entryOf). */
 export function diffSnapshots(before: DrizzleSnapshot, after: DrizzleSnapshot): string[] {
   const entries: Entry[] = [];
+  // `public` is never in a snapshot's schemas: drizzle takes it as given, and so does the diff (it is in both models).
+  for (const [name, pair] of paired(before.schemas, after.schemas)) {
+    if (!pair.before || !pair.after) entries.push(objectEntry('schema', null, name, pair, []));
+  }
   for (const [id, pair] of paired(before.tables, after.tables)) {
     if (!pair.before || !pair.after) {
       entries.push({ action: pair.before ? 'removed' : 'added', kind: 'table', table: id, name: id });
@@ -137,13 +143,6 @@ export function diffSnapshots(before: DrizzleSnapshot, after: DrizzleSnapshot): 
     entries.push(objectEntry('view', id, id, pair, attributes));
   }
   return entries.map(entryOf).sort();
-}
-
-/** Schemas created and dropped: drizzle records them, the diff has no kind for them. */
-export function diffSnapshotSchemas(before: DrizzleSnapshot, after: DrizzleSnapshot): { added: string[]; removed: string[] } {
-  const was = Object.keys(before.schemas);
-  const is = Object.keys(after.schemas);
-  return { added: is.filter((s) => !was.includes(s)).sort(), removed: was.filter((s) => !is.includes(s)).sort() };
 }
 
 function diffTableObjects(id: string, old: SnapshotTable, current: SnapshotTable): Entry[] {
@@ -217,7 +216,7 @@ function compared<T>(kind: string, table: string, name: string, pair: Pair<T>, a
   return differing.length > 0 ? [{ action: 'changed', kind, table, name, attributes: differing }] : [];
 }
 
-function objectEntry(kind: string, table: string, name: string, pair: Pair<unknown>, attributes: string[]): Entry {
+function objectEntry(kind: string, table: string | null, name: string, pair: Pair<unknown>, attributes: string[]): Entry {
   const action = !pair.before ? 'added' : !pair.after ? 'removed' : 'changed';
   return action === 'changed' ? { action, kind, table, name, attributes } : { action, kind, table, name };
 }
