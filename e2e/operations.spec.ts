@@ -54,7 +54,9 @@ test('dry-run a pending change set on staging: the diff, the statements and the 
   await expect(view.getByTestId('dry-run-statement').first()).toBeVisible();
 
   await view.getByTestId('tab-ddl').click();
-  await expect(view.locator('[data-testid="ddl-diff-line"][data-type="added"]').first()).toContainText('CREATE TABLE');
+  const added = view.locator('[data-testid="ddl-diff-line"][data-type="added"]');
+  await expect(added.filter({ hasText: 'CREATE SCHEMA risk;' })).toHaveCount(1);
+  await expect(added.filter({ hasText: 'CREATE TABLE risk.daily_pnl (' })).toHaveCount(1);
 
   await view.getByTestId('tab-erd').click();
   const erd = view.getByTestId('diff-erd');
