@@ -18,6 +18,9 @@ export type StrataErrorCode =
   | 'CONFIRMATION_REQUIRED' // a protected environment's name was not typed to confirm
   | 'PROTECTED' // the console does not change protected environments directly
   | 'PLAN_CHANGED' // the target moved on since the dry run the caller confirmed
+  | 'UNAUTHENTICATED' // no signed-in user (HTTP 401)
+  | 'FORBIDDEN' // signed in, but the role does not allow it (HTTP 403)
+  | 'THROTTLED' // too many failed sign-ins from one address
   | 'EMBEDDED_POSTGRES';
 
 /** An error with a code and optional structured details (never secrets). */

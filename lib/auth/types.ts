@@ -1,0 +1,77 @@
+/**
+ * The nouns of sign-in, roles, approvals and the audit trail. Everything here lives in the
+ * console database (schema `console`), never in a target.
+ */
+
+/** Ordered: each role can do everything the ones before it can. */
+export const ROLES = ['viewer', 'developer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is acting. The CLI acts as a named actor with the role `admin` recorded as `cli`. */
+export interface Principal {
+  username: string;
+  role: Role;
+  /** 'console' for a signed-in browser session, 'cli' for the command line. */
+  via: 'console' | 'cli';
+}
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string | null;
+  role: Role;
+  disabled: boolean;
+  /** Set for users who sign in through OpenID Connect. */
+  oidcSubject: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'executing' | 'executed' | 'failed' | 'expired';
+
+/** A request to apply or roll back on a protected environment (two-person approval). */
+export interface ChangeRequest {
+  id: number;
+  environment: string;
+  direction: 'apply' | 'rollback';
+  /** apply: up to this tag; rollback: back to (keeping) this tag. */
+  to: string | null;
+  steps: number | null;
+  /** The change sets the plan runs, in order, with the checksum each had when requested. */
+  plan: Array<{ tag: string; checksum: string }>;
+  /** The shadow dry run's result summary attached at request time (JSON). */
+  dryRun: unknown;
+  requestedBy: string;
+  requestedAt: string;
+  reason: string;
+  status: RequestStatus;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  expiresAt: string;
+  executedBy: string | null;
+  executedAt: string | null;
+  /** Summary of the run (records, failure) once executed. */
+  result: unknown;
+}
+
+export type AuditOutcome = 'ok' | 'denied' | 'failed';
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  /** e.g. sign-in, dry-run, apply, rollback, resolve, baseline, seed, reset, request, approve, reject, execute, user-add, user-disable, role-change, backup-restore */
+  action: string;
+  environment: string | null;
+  /** Change set versions, a table, a user name, a request id… */
+  target: string | null;
+  outcome: AuditOutcome;
+  durationMs: number | null;
+  /** Free-form detail (never secrets). */
+  detail: string | null;
+  /** HMAC of the previous entry's hash and this entry's fields: editing or deleting any entry breaks the chain. */
+  prevHash: string;
+  hash: string;
+}
