@@ -8,6 +8,8 @@ import { defineConfig, devices } from '@playwright/test';
  * Playwright's own download (`npx playwright install chromium`) on a developer's machine.
  */
 const PORT = 3100;
+/** The first admin's password on the e2e server (e2e/support/users.ts signs in with it). */
+export const E2E_ADMIN_PASSWORD = 'e2e-admin-password-1';
 const baseURL = `http://localhost:${PORT}`;
 const systemChromium = '/usr/bin/chromium';
 
@@ -38,9 +40,18 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions,
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
+  projects: [
+    // Creates one user per role through the CLI and signs each in once (test-results/.auth/<user>.json).
+    { name: 'setup', testMatch: /.*\.setup\.ts/, use: { ...devices['Desktop Chrome'] } },
+    {
+      name: 'chromium',
+      dependencies: ['setup'],
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, storageState: 'test-results/.auth/admin.json' },
+    },
+  ],
   webServer: {
-    command: 'rm -rf .strata/e2e && npx tsx lib/cli/start.ts',
+    // The server's output is also kept in a file, so tests can check that no secret reaches a log line.
+    command: 'rm -rf .strata/e2e && mkdir -p .strata && npx tsx lib/cli/start.ts 2>&1 | tee .strata/e2e-server.log',
     // Not /api/health: it answers 503 while an environment is unreachable, by design.
     url: baseURL,
     timeout: 180_000,
@@ -53,6 +64,7 @@ export default defineConfig({
       PORT: String(PORT),
       STRATA_SKIP_BUILD: '1',
       NEXT_TELEMETRY_DISABLED: '1',
+      STRATA_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
     },
   },
 });

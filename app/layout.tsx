@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
+import { UserBar } from '@/components/auth/user-bar';
+import { currentPrincipal } from './auth';
 import { Providers } from './providers';
 
 export const metadata: Metadata = {
@@ -14,7 +16,8 @@ export const viewport: Viewport = {
   themeColor: '#fafafa',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const principal = await currentPrincipal();
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 font-sans text-zinc-900 antialiased">
@@ -24,6 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
+        {principal && <UserBar principal={principal} />}
         <Providers>{children}</Providers>
       </body>
     </html>

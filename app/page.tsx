@@ -3,6 +3,8 @@ import { readProject } from '@/lib/changesets/project';
 import { readPipeline } from '@/lib/console/pipeline';
 import { allEnvironmentHealth } from '@/lib/health/environment-health';
 import { PipelineMatrix } from '@/components/pipeline/pipeline-matrix';
+import { capabilitiesFor } from '@/components/operations/capabilities';
+import { pagePrincipal } from '@/app/guard';
 import { EnvironmentPipeline } from '@/components/environments/environment-pipeline';
 import { ProtectionLegend } from '@/components/environments/protection-legend';
 import { formatAbsolute } from '@/components/environments/environment-display';
@@ -12,6 +14,7 @@ import { Badge } from '@/components/ui/badge';
 export const dynamic = 'force-dynamic';
 
 export default async function HomePage() {
+  const principal = await pagePrincipal();
   const config = loadConfig();
   const [environments, overview] = await Promise.all([allEnvironmentHealth(config), readPipeline(config, readProject(config.projectDir))]);
   const now = new Date();
@@ -56,7 +59,7 @@ export default async function HomePage() {
 
         <EnvironmentPipeline environments={environments} now={now} />
 
-        <PipelineMatrix overview={overview} />
+        <PipelineMatrix overview={overview} capabilities={Object.fromEntries(config.environments.map((e) => [e.name, capabilitiesFor(principal, e.protection)]))} />
 
         <section aria-labelledby="protection-heading" className="border-t border-zinc-200 pt-6">
           <h2 id="protection-heading" className="mb-3 text-sm font-semibold text-zinc-900">

@@ -28,7 +28,7 @@ test('the pipeline overview shows every change set on every environment, and dri
   await expect(matrix.getByTestId('cell-staging-14')).toHaveAttribute('data-state', 'applied');
   await expect(matrix.getByTestId('cell-production-10')).toHaveAttribute('data-state', 'pending');
   await expect(page.getByTestId('promotion-staging')).toContainText('staging is 3 change sets behind local');
-  await expect(page.getByTestId('promotion-production').getByRole('button')).toBeDisabled();
+  await expect(page.getByTestId('promotion-production').getByRole('button')).toHaveText('Request: Promote staging → production');
   for (const env of ['local', 'staging', 'production']) {
     await expect(page.getByTestId(`drift-${env}`)).toHaveAttribute('data-drift', 'clean', { timeout: 30_000 });
   }
@@ -116,16 +116,15 @@ test('apply one change set to staging, then roll it back in one click; history, 
   await expect(page.locator('[data-testid="erd-node-risk.daily_pnl"]')).toHaveCount(0);
 });
 
-test('production: buttons disabled with the reason; the API refuses a run too', async ({ page, request }) => {
+test('production: no direct apply or rollback — the buttons make requests; the API refuses a direct run', async ({ page, request }) => {
   await page.goto('/environments/production');
   const actions = page.getByTestId('environment-actions');
-  await expect(actions.getByTestId('operation-rollback').first()).toBeDisabled();
-  await expect(actions.getByTestId('operation-apply').first()).toBeDisabled();
-  await expect(actions.getByTestId('disabled-reason').first()).toContainText('production is protected');
+  await expect(actions.getByTestId('operation-rollback').first()).toHaveText(/^Request: Roll back last change set/);
+  await expect(actions.getByTestId('operation-apply').first()).toHaveText('Request: Apply 8 pending');
   await shot(page, 'production');
   const refused = await request.post('/api/environments/production/operations', { data: { kind: 'run', direction: 'rollback', steps: 1, confirm: 'production', expect: ['0009_lifegraph_signals_links'] } });
   expect(refused.status()).toBe(403);
-  expect((await refused.json()).code).toBe('PROTECTED');
+  expect((await refused.json()).message).toMatch(/protected/);
   expect((await health(request, 'production')).pending).toBe(8);
 });
 

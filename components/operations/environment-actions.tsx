@@ -2,8 +2,8 @@
 
 import { useId, useState } from 'react';
 import type { Protection } from '@/lib/config/environments';
-import { protectedReason } from '@/components/pipeline/protected-reason';
-import { OperationButton } from './operation-dialog';
+import { operationKind, type Capabilities } from './capabilities';
+import { OperationButton, type OperationKind } from './operation-dialog';
 
 interface Item {
   version: number;
@@ -11,9 +11,11 @@ interface Item {
 }
 
 /**
- * Apply and roll back on one environment. Every button opens a dry run first. Protected
- * environments show the buttons disabled with the reason; a blocked environment (failed
- * or edited change set) says what to resolve first.
+ * Apply and roll back on one environment. Every button opens a dry run first. What the
+ * buttons do follows the person's capabilities: run (operator on open and guarded
+ * environments), request two-person approval (operator on protected ones), or dry-run
+ * only (developer). A blocked environment (failed or edited change set) says what to
+ * resolve first.
  */
 export function EnvironmentActions({
   env,
@@ -21,9 +23,11 @@ export function EnvironmentActions({
   pending,
   applied,
   blocked,
+  capabilities,
 }: {
   env: string;
   protection: Protection;
+  capabilities: Capabilities;
   pending: Item[];
   applied: Array<Item & { hasRollback: boolean }>;
   blocked: boolean;
@@ -35,16 +39,20 @@ export function EnvironmentActions({
   const applyId = useId();
   const rollbackId = useId();
   const reasonId = useId();
-  const reason =
-    protection === 'protected'
-      ? protectedReason(env)
-      : blocked
-        ? 'A failed or edited change set blocks changes here: resolve it first (see above).'
-        : null;
+  const kind: OperationKind | null = operationKind(capabilities);
+  const reason = blocked ? 'A failed or edited change set blocks changes here: resolve it first (see above).' : null;
+  const verb = kind === 'request' ? 'Request: ' : kind === 'dry-run' ? 'Dry-run: ' : '';
   const applyCount = pending.filter((p) => p.version <= (pending.find((q) => q.tag === applyTo)?.version ?? Infinity)).length;
   const rollbackCount = applied.filter((a) => a.version > (floors.find((f) => f.tag === rollbackTo)?.version ?? Infinity)).length;
   const last = applied.at(-1);
 
+  if (kind === null) {
+    return (
+      <p data-testid="environment-actions-none" className="rounded-lg border border-zinc-200 bg-white p-5 text-sm text-zinc-700">
+        Your role ({capabilities.role}) can look at {env}; dry runs need a developer, changes an operator.
+      </p>
+    );
+  }
   return (
     <section aria-labelledby="actions-heading" className="flex flex-col gap-4 rounded-lg border border-zinc-200 bg-white p-5" data-testid="environment-actions">
       <h2 id="actions-heading" className="text-lg font-semibold text-zinc-900">
@@ -62,7 +70,7 @@ export function EnvironmentActions({
             <p className="text-sm text-zinc-600">Nothing pending: every change set is applied.</p>
           ) : (
             <>
-              <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `Apply ${pending.length} pending` }} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+              <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `${verb}Apply ${pending.length} pending` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
               {pending.length > 1 && (
                 <div className="flex flex-wrap items-end gap-2">
                   <label htmlFor={applyId} className="flex flex-col gap-1 text-sm text-zinc-700">
@@ -75,7 +83,7 @@ export function EnvironmentActions({
                       ))}
                     </select>
                   </label>
-                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `Apply up to ${applyTo.slice(0, 4)}` }} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `${verb}Apply up to ${applyTo.slice(0, 4)}` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
                 </div>
               )}
             </>
@@ -91,7 +99,8 @@ export function EnvironmentActions({
                 env={env}
                 protection={protection}
                 tone="danger"
-                plan={{ direction: 'rollback', steps: 1, expected: 1, label: `Roll back last change set (${last.tag})` }}
+                plan={{ direction: 'rollback', steps: 1, expected: 1, label: `${verb}Roll back last change set (${last.tag})` }}
+                kind={kind ?? 'dry-run'}
                 disabledReason={reason ?? (last.hasRollback ? null : `${last.tag} has no rollback file.`)}
                 reasonShownAt={reason ? reasonId : undefined}
               />
@@ -111,7 +120,8 @@ export function EnvironmentActions({
                     env={env}
                     protection={protection}
                     tone="danger"
-                    plan={{ direction: 'rollback', to: rollbackTo, expected: rollbackCount, label: `Roll back to ${rollbackTo.slice(0, 4)}` }}
+                    plan={{ direction: 'rollback', to: rollbackTo, expected: rollbackCount, label: `${verb}Roll back to ${rollbackTo.slice(0, 4)}` }}
+                    kind={kind ?? 'dry-run'}
                     disabledReason={reason}
                     reasonShownAt={reason ? reasonId : undefined}
                   />

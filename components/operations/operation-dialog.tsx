@@ -11,7 +11,10 @@ import { DryRunView } from '@/components/dry-run/dry-run-view';
 import { RunProgress } from '@/components/dry-run/progress';
 import { TargetBanner } from './target-banner';
 import { RunOutcome } from './run-outcome';
-import { useOperationStream } from './use-operation-stream';
+import { useOperationStream, type StreamState } from './use-operation-stream';
+import type { ChangeRequest } from '@/lib/auth/types';
+
+export type OperationKind = 'run' | 'dry-run' | 'request';
 
 export interface OperationPlan {
   direction: 'apply' | 'rollback';
@@ -37,6 +40,7 @@ export function OperationButton({
   disabledReason,
   reasonShownAt,
   tone = 'primary',
+  kind = 'run',
 }: {
   env: string;
   protection: Protection;
@@ -45,6 +49,8 @@ export function OperationButton({
   /** Id of an element already showing the reason (one notice for several buttons). */
   reasonShownAt?: string;
   tone?: 'primary' | 'danger';
+  /** run: confirm and run; dry-run: look only (the role may not change); request: ask for two-person approval. */
+  kind?: OperationKind;
 }) {
   const [open, setOpen] = useState(false);
   const ownReasonId = useId();
@@ -70,17 +76,19 @@ export function OperationButton({
           {disabledReason}
         </p>
       )}
-      {open && <OperationDialog env={env} protection={protection} plan={plan} onClose={() => setOpen(false)} />}
+      {open && <OperationDialog env={env} protection={protection} plan={plan} kind={kind} onClose={() => setOpen(false)} />}
     </div>
   );
 }
 
-function OperationDialog({ env, protection, plan, onClose }: { env: string; protection: Protection; plan: OperationPlan; onClose: () => void }) {
+function OperationDialog({ env, protection, plan, kind, onClose }: { env: string; protection: Protection; plan: OperationPlan; kind: OperationKind; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const queryClient = useQueryClient();
   const dry = useOperationStream<DryRunResult>(env);
   const run = useOperationStream<RunResult>(env);
+  const ask = useOperationStream<ChangeRequest>(env, `/api/environments/${encodeURIComponent(env)}/requests`);
+  const [why, setWhy] = useState('');
   const [typed, setTyped] = useState('');
   const titleId = useId();
   const request = { direction: plan.direction, to: plan.to, steps: plan.steps };
@@ -93,7 +101,7 @@ function OperationDialog({ env, protection, plan, onClose }: { env: string; prot
   }, []);
 
   const close = () => {
-    if (run.state.phase === 'running') return; // a running change must be watched to the end
+    if (run.state.phase === 'running' || ask.state.phase === 'running') return; // a running change must be watched to the end
     dialog.current?.close();
     if (run.state.phase !== 'idle') {
       // The schema moved: server-rendered state and every cached drift report are stale.
@@ -137,7 +145,15 @@ function OperationDialog({ env, protection, plan, onClose }: { env: string; prot
             )}
             {dry.state.phase === 'failed' && <ErrorBox title="The dry run could not run" message={dry.state.message} />}
             {dryResult && <DryRunView result={dryResult} />}
-            {dryResult && (
+            {dryResult && kind === 'dry-run' && (
+              <p data-testid="dry-run-only" className="border-t border-zinc-200 pt-4 text-sm text-zinc-700">
+                Your role can dry-run; applying and rolling back need an operator.
+              </p>
+            )}
+            {dryResult && kind === 'request' && (
+              <RequestForm env={env} dry={dryResult} why={why} setWhy={setWhy} state={ask.state} onSubmit={() => void ask.start({ ...request, reason: why })} onClose={close} />
+            )}
+            {dryResult && kind === 'run' && (
               <form
                 className="flex flex-col gap-3 border-t border-zinc-200 pt-4"
                 onSubmit={(e) => {
@@ -192,6 +208,75 @@ function OperationDialog({ env, protection, plan, onClose }: { env: string; prot
         )}
       </div>
     </dialog>
+  );
+}
+
+/** Protected environments: the dry run goes to a second person instead of running. */
+function RequestForm({
+  env,
+  dry,
+  why,
+  setWhy,
+  state,
+  onSubmit,
+  onClose,
+}: {
+  env: string;
+  dry: DryRunResult;
+  why: string;
+  setWhy: (v: string) => void;
+  state: StreamState<ChangeRequest>;
+  onSubmit: () => void;
+  onClose: () => void;
+}) {
+  if (state.phase === 'done') {
+    return (
+      <div data-testid="request-created" className="flex flex-col gap-3 border-t border-zinc-200 pt-4 text-sm">
+        <p className="font-semibold text-zinc-900">
+          Request #{state.result.id} on {env} is waiting for a second person&apos;s approval.
+        </p>
+        <div className="flex gap-3">
+          <Link href="/approvals" className="rounded-md bg-zinc-900 px-4 py-2 font-semibold text-white hover:bg-zinc-700">
+            Open approvals
+          </Link>
+          <button type="button" onClick={onClose} className="rounded-md px-4 py-2 font-medium text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-50">
+            Close
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <form
+      className="flex flex-col gap-3 border-t border-zinc-200 pt-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (why.trim()) onSubmit();
+      }}
+    >
+      <p className="text-sm text-zinc-700">
+        <strong>{env}</strong> is protected: this becomes a request that another admin approves; then you (or another operator) run it.
+      </p>
+      {dry.failed && <p className="text-sm font-medium text-red-800">The dry run failed, so this cannot be requested. Fix the change set first.</p>}
+      <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
+        Why (for the approver)
+        <textarea value={why} onChange={(e) => setWhy(e.target.value)} required rows={2} data-testid="request-reason" className="rounded-md border border-zinc-300 px-3 py-2 font-normal" />
+      </label>
+      {state.phase === 'failed' && <ErrorBox title="The request was refused" message={state.message} />}
+      <div className="flex gap-3">
+        <button
+          type="submit"
+          disabled={Boolean(dry.failed) || dry.changeSets.length === 0 || !why.trim() || state.phase === 'running'}
+          data-testid="submit-request"
+          className="rounded-md bg-violet-700 px-4 py-2 text-sm font-semibold text-white hover:bg-violet-600 disabled:cursor-not-allowed disabled:bg-zinc-300"
+        >
+          {state.phase === 'running' ? 'Requesting…' : `Request approval for ${dry.changeSets.length} change set(s)`}
+        </button>
+        <button type="button" onClick={onClose} className="rounded-md px-4 py-2 text-sm font-medium text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-50">
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -11,22 +11,23 @@ export type StreamState<Result> =
   | { phase: 'failed'; events: ProgressEvent[]; code: string; message: string };
 
 /**
- * POSTs an operation to /api/environments/<env>/operations and follows its NDJSON answer:
- * progress events as they arrive, then the result or a readable error (never a stack).
+ * POSTs an operation to /api/environments/<env>/operations (or `url`: change requests and
+ * their execution answer the same way) and follows its NDJSON answer: progress events as
+ * they arrive, then the result or a readable error (never a stack).
  */
-export function useOperationStream<Result>(env: string) {
+export function useOperationStream<Result>(env: string, url?: string) {
   const [state, setState] = useState<StreamState<Result>>({ phase: 'idle' });
   const abort = useRef<AbortController | null>(null);
 
   const start = useCallback(
-    async (request: OperationRequest) => {
+    async (request: OperationRequest | Record<string, unknown>) => {
       abort.current?.abort();
       const controller = new AbortController();
       abort.current = controller;
       const events: ProgressEvent[] = [];
       setState({ phase: 'running', events: [] });
       try {
-        const response = await fetch(`/api/environments/${encodeURIComponent(env)}/operations`, {
+        const response = await fetch(url ?? `/api/environments/${encodeURIComponent(env)}/operations`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(request),
@@ -62,7 +63,7 @@ export function useOperationStream<Result>(env: string) {
         setState({ phase: 'failed', events, code: 'NETWORK', message: `The connection to the server was lost (${(error as Error).message}). Check the history before retrying.` });
       }
     },
-    [env],
+    [env, url],
   );
 
   const reset = useCallback(() => {

@@ -4,13 +4,13 @@ import { Badge } from '@/components/ui/badge';
 import { OperationButton } from '@/components/operations/operation-dialog';
 import { DriftBadge } from '@/components/drift/drift-badge';
 import { CELL_STATE } from './cell-state';
-import { protectedReason } from './protected-reason';
+import { operationKind, type Capabilities } from '@/components/operations/capabilities';
 
 /**
  * Every change set against every environment, in pipeline order, with what promoting to
  * the next environment would apply. A diagram people read across: green where applied.
  */
-export function PipelineMatrix({ overview }: { overview: PipelineOverview }) {
+export function PipelineMatrix({ overview, capabilities }: { overview: PipelineOverview; capabilities: Record<string, Capabilities> }) {
   const { rows, environments, promotions } = overview;
   return (
     <section aria-labelledby="pipeline-heading" className="flex flex-col gap-4" data-testid="pipeline-matrix">
@@ -24,17 +24,21 @@ export function PipelineMatrix({ overview }: { overview: PipelineOverview }) {
         <div className="flex flex-wrap gap-4 rounded-lg border border-zinc-200 bg-white p-4">
           {promotions.map((p) => {
             const target = environments.find((e) => e.name === p.to)!;
+            const kind = operationKind(capabilities[p.to]!);
+            const verb = kind === 'request' ? 'Request: ' : kind === 'dry-run' ? 'Dry-run: ' : '';
             return (
               <div key={p.to} className="flex flex-col gap-2" data-testid={`promotion-${p.to}`}>
                 <p className="text-sm text-zinc-700">
                   <strong>{p.to}</strong> is {p.tags.length} change set{p.tags.length === 1 ? '' : 's'} behind <strong>{p.from}</strong>.
                 </p>
-                <OperationButton
-                  env={p.to}
-                  protection={target.protection}
-                  plan={{ direction: 'apply', to: p.upTo, expected: p.tags.length, label: `Promote ${p.from} → ${p.to}` }}
-                  disabledReason={target.protection === 'protected' ? protectedReason(p.to) : null}
-                />
+                {kind && (
+                  <OperationButton
+                    env={p.to}
+                    protection={target.protection}
+                    kind={kind}
+                    plan={{ direction: 'apply', to: p.upTo, expected: p.tags.length, label: `${verb}Promote ${p.from} → ${p.to}` }}
+                  />
+                )}
               </div>
             );
           })}

@@ -87,12 +87,16 @@ describe('protected environments on the CLI', () => {
 
   it('need their name typed back (--confirm) to change, and dry-run on a shadow by default', async () => {
     const scratch = await createScratchDatabase('prod');
+    const consoleDb = await createScratchDatabase('console');
     try {
       Object.assign(process.env, {
         STRATA_ENVIRONMENTS: 'prod',
         STRATA_ENV_PROD_URL: scratch.url,
         STRATA_ENV_PROD_PROTECTION: 'protected',
-        STRATA_CONSOLE_DATABASE_URL: inject('pgAdminUrl'),
+        STRATA_CONSOLE_DATABASE_URL: consoleDb.url,
+        STRATA_SHADOW_DATABASE_URL: inject('pgAdminUrl'),
+        STRATA_AUDIT_KEY: 'test-audit-key-0123456789abcdef',
+        AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
       });
       const unconfirmed = await cli('apply', '--env', 'prod', '--dir', dir);
       expect(unconfirmed.code).toBe(2);
@@ -104,9 +108,16 @@ describe('protected environments on the CLI', () => {
       expect(plan.code).toBe(0);
       expect(JSON.parse(plan.stdout).mode).toBe('shadow');
 
-      expect((await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod')).code).toBe(0);
+      expect((await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--actor', 'release-bot')).code).toBe(0);
+      // The CLI acts as a named actor and records it, in the target's history and the audit trail.
+      const audit = await consoleDb.sql`select actor, role, action, environment, outcome from console.audit_log order by id`;
+      expect(audit.map((a) => `${a.actor} ${a.role} ${a.action} ${a.environment} ${a.outcome}`)).toEqual(
+        expect.arrayContaining(['release-bot cli apply prod ok']),
+      );
+      expect(audit.some((a) => a.action === 'dry-run' && a.environment === 'prod')).toBe(true);
     } finally {
       await scratch.drop();
+      await consoleDb.drop();
     }
   });
 });

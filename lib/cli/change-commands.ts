@@ -8,6 +8,7 @@ import { assertConfirmed } from '../migrate/confirm-target';
 import { listBackups, restoreBackup } from '../migrate/table-backup';
 import { withTargetLock } from '../migrate/target-lock';
 import { cliContext } from './cli-context';
+import { auditedCli } from './cli-audit';
 import type { CliOptions, Command } from './commands';
 import { dryRunText, driftText } from './dry-run-text';
 import { table } from './format';
@@ -31,7 +32,11 @@ const plan: Command = async (options) =>
   withTarget(options, async (target, project, config) => {
     const request = planRequest(options);
     request.mode = options.shadow ? 'shadow' : defaultDryRunMode(target.protection ?? 'open');
-    const result = await dryRun(cliContext(options, target), project, request, { shadowServerUrl: shadowServerFor(target, config) });
+    const result = await auditedCli(options, target, config, 'dry-run', () => dryRun(cliContext(options, target), project, request, { shadowServerUrl: shadowServerFor(target, config) }), (r) => ({
+      outcome: r.failed ? 'failed' : 'ok',
+      target: r.changeSets.map((c) => c.tag).join(', ') || null,
+      detail: `${r.direction} in ${r.mode} mode`,
+    }));
     return { code: result.failed ? 1 : 0, text: dryRunText(result), json: result };
   });
 
@@ -57,7 +62,7 @@ const backup: Command = async (options, positional) => {
   const action = positional[0];
   if (action !== 'list' && action !== 'restore') throw new StrataError('BAD_USAGE', 'backup needs a subcommand: list, or restore --schema NAME');
   if (action === 'restore' && !options.schema) throw new StrataError('BAD_USAGE', 'backup restore needs --schema NAME (see backup list)');
-  return withReachableTarget(options, async (target) => {
+  return withReachableTarget(options, async (target, config) => {
     const ctx = cliContext(options, target);
     if (action === 'list') {
       const backups = await withTargetLock(ctx.url, ctx.actor, (conn) => listBackups(conn));
@@ -65,7 +70,11 @@ const backup: Command = async (options, positional) => {
       return { code: 0, text: rows.length ? table(['schema', 'table', 'copy', 'rows'], rows) : 'No backups on this target.', json: backups };
     }
     assertConfirmed(target, options.confirm);
-    const restored = await withTargetLock(ctx.url, ctx.actor, (conn) => restoreBackup(conn, options.schema!));
+    const restored = await auditedCli(options, target, config, 'backup-restore', () => withTargetLock(ctx.url, ctx.actor, (conn) => restoreBackup(conn, options.schema!)), (r) => ({
+      outcome: 'ok',
+      target: options.schema!,
+      detail: r.map((x) => `${x.table}: ${x.rows} rows`).join(', ') || null,
+    }));
     ctx.logger.info({ env: ctx.environment, backup_schema: options.schema, restored, actor: ctx.actor }, 'backup restored');
     return {
       code: 0,

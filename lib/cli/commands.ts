@@ -13,7 +13,9 @@ import { SCHEMA_COMMANDS } from './schema-commands';
 import { withTarget } from './with-target';
 import { assertConfirmed } from '../migrate/confirm-target';
 import { cliContext } from './cli-context';
+import { auditedCli } from './cli-audit';
 import { CHANGE_COMMANDS } from './change-commands';
+import { AUTH_COMMANDS } from './auth-commands';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
@@ -45,6 +47,14 @@ export interface CliOptions {
   noBackup: boolean;
   /** backup restore: the backup schema. */
   schema?: string;
+  /** user add: the new user's role (viewer, developer, operator, admin). */
+  role?: string;
+  /** user add: read the password from stdin instead of generating one. */
+  passwordStdin?: boolean;
+  /** user add: the user's display name. */
+  displayName?: string;
+  /** audit list: how many entries. */
+  limit?: string;
 }
 
 export interface CommandOutput {
@@ -173,24 +183,39 @@ function runOutput(result: RunResult, verb: string): CommandOutput {
   return { code: result.failed ? 1 : 0, text: lines.join('\n'), json: result };
 }
 
+/** The audit verdict of a run: failed when a change set failed, with the change sets it ran. */
+const runVerdict = (r: RunResult) => ({
+  outcome: r.failed ? ('failed' as const) : ('ok' as const),
+  target: r.records.map((x) => x.tag).join(', ') || null,
+  detail: [r.failed?.error?.message, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
+});
+
 const apply: Command = async (options) =>
-  withTarget(options, async (target, project) => {
+  withTarget(options, async (target, project, config) => {
     assertConfirmed(target, options.confirm);
-    return runOutput(await applyChangeSets(cliContext(options, target), project, { to: options.to, includeOutOfOrder: options.includeOutOfOrder }), 'apply');
+    const result = await auditedCli(options, target, config, 'apply', () =>
+      applyChangeSets(cliContext(options, target), project, { to: options.to, includeOutOfOrder: options.includeOutOfOrder }), runVerdict);
+    return runOutput(result, 'apply');
   });
 
 const rollback: Command = async (options) =>
-  withTarget(options, async (target, project) => {
+  withTarget(options, async (target, project, config) => {
     const steps = options.steps !== undefined ? Number(options.steps) : undefined;
     if (options.steps !== undefined && !Number.isInteger(steps)) throw new StrataError('BAD_USAGE', `--steps takes a whole number (got "${options.steps}")`);
     assertConfirmed(target, options.confirm);
-    return runOutput(await rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, backup: !options.noBackup }), 'roll back');
+    const result = await auditedCli(options, target, config, 'rollback', () =>
+      rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, backup: !options.noBackup }), runVerdict);
+    return runOutput(result, 'roll back');
   });
 
 const baseline: Command = async (options) =>
-  withTarget(options, async (target, project) => {
+  withTarget(options, async (target, project, config) => {
     assertConfirmed(target, options.confirm);
-    const tags = await baselineChangeSets(cliContext(options, target), project, { to: options.to, reason: options.reason });
+    const tags = await auditedCli(options, target, config, 'baseline', () => baselineChangeSets(cliContext(options, target), project, { to: options.to, reason: options.reason }), (t) => ({
+      outcome: 'ok',
+      target: t.join(', ') || null,
+      detail: options.reason ?? null,
+    }));
     return { code: 0, text: tags.length ? `Marked as applied without running: ${tags.join(', ')}` : 'Nothing to baseline.', json: { baselined: tags } };
   });
 
@@ -202,11 +227,15 @@ const resolve: Command = async (options, positional) => {
   if (options.acceptChecksum) resolution = 'accept-checksum';
   else if (resolutions.includes(options.as as (typeof resolutions)[number])) resolution = options.as as Resolution;
   else throw new StrataError('BAD_USAGE', `resolve needs --as ${resolutions.join('|')} (or --accept-checksum)`);
-  return withTarget(options, async (target, project) => {
+  return withTarget(options, async (target, project, config) => {
     assertConfirmed(target, options.confirm);
-    const state = await resolveChangeSet(cliContext(options, target), project, tag, resolution, options.reason ?? '');
+    const state = await auditedCli(options, target, config, 'resolve', () => resolveChangeSet(cliContext(options, target), project, tag, resolution, options.reason ?? ''), () => ({
+      outcome: 'ok',
+      target: tag,
+      detail: `${resolution}: ${options.reason ?? ''}`.slice(0, 500),
+    }));
     return { code: 0, text: `${tag} resolved (${resolution}); it is now ${state}.`, json: { tag, resolution, state } };
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS };

@@ -25,6 +25,8 @@ Commands:
   plan       dry-run an apply or rollback and print its diff and risks [--rollback N] [--shadow]
   drift      compare the live schema with what its applied change sets produce (exit 1 on drift)
   backup     list, or restore, the tables a rollback copied first     list | restore --schema S
+  user       console users: add NAME --role R | list | disable NAME | set-role NAME R
+  audit      the console's audit trail: verify (exit 1 when tampered with) | list [--limit N]
 
 Options for every command:
 ${TARGET_HELP}
@@ -144,6 +146,26 @@ their tables (which must exist again: re-apply the change set first). Rows whose
 already exists are left alone. One transaction: all or nothing.
 ${TARGET_HELP}`;
 
+HELP.user = `strata user add NAME --role viewer|developer|operator|admin [--display-name "…"] [--password-stdin]
+strata user list [--json]
+strata user disable NAME
+strata user set-role NAME ROLE
+
+Manages the console's users (in the console database). \`user add\` generates a password and
+prints it once, unless --password-stdin reads one (at least 12 characters) from a pipe:
+  printf %s "$PASSWORD" | npm run strata -- user add alice --role operator --password-stdin
+Roles, each allowed what the ones before it are: viewer (read), developer (dry runs; seed
+and reset on open environments), operator (apply and roll back on open and guarded ones;
+request and execute changes on protected ones), admin (approve requests, manage users).
+The last enabled admin cannot be disabled or demoted. Every change is audited with
+--actor (default STRATA_ACTOR, else cli:<os user>) and role cli.`;
+HELP.audit = `strata audit verify [--json]
+strata audit list [--limit N] [--env NAME] [--json]
+
+verify walks the audit trail's hash chain (HMAC-SHA256 with STRATA_AUDIT_KEY) and exits 1
+naming the first entry that was edited, deleted or reordered. list prints the newest
+entries (default 200, at most 1000), optionally of one environment.`;
+
 const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   BAD_USAGE: 2,
   UNKNOWN_ENVIRONMENT: 2,
@@ -188,6 +210,10 @@ export async function runCli(
         shadow: { type: 'boolean', default: false },
         'no-backup': { type: 'boolean', default: false },
         schema: { type: 'string' },
+        role: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        'display-name': { type: 'string' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -233,6 +259,10 @@ export async function runCli(
     shadow: v.shadow ?? false,
     noBackup: v['no-backup'] ?? false,
     schema: v.schema,
+    role: v.role,
+    passwordStdin: v['password-stdin'] ?? false,
+    displayName: v['display-name'],
+    limit: v.limit,
   };
   try {
     const result = await command(options, positional);

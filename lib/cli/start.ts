@@ -5,6 +5,9 @@ import { loadConfig } from '../config/environments';
 import { ensureEmbeddedRunning } from '../embedded/ensure-running';
 import { isStrataError } from '../errors';
 import { engineLogger } from '../observability/logger';
+import { withConsole } from '../auth/console-db';
+import { ensureFirstAdmin } from '../auth/users';
+import { consoleSecrets } from '../config/console-secrets';
 
 /**
  * `npm start`: the embedded PostgreSQL (unless real servers are configured), the demo
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
   if (config.mode === 'embedded') say(`Embedded PostgreSQL in ${path.relative(root, config.embedded.dataDir)} on localhost:${config.embedded.port}`);
   else say(`Using ${config.environments.length} configured environments; nothing embedded is started`);
   const embedded = await ensureEmbeddedRunning(config, engineLogger(), say);
+  await announceFirstAdmin(config);
 
   let stopping = false;
   let server: ChildProcess | null = null;
@@ -53,6 +57,18 @@ async function main(): Promise<void> {
     if (!stopping) void stop(code ?? 1);
   });
   say(`Console starting at http://localhost:${port} (set up in ${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+}
+
+/**
+ * On a console database without users, creates `admin` with STRATA_ADMIN_PASSWORD or a
+ * generated password, printed here once (it is stored only as a scrypt hash).
+ */
+async function announceFirstAdmin(config: ReturnType<typeof loadConfig>): Promise<void> {
+  consoleSecrets(config); // creates the session secret and audit key on first start, before the console reads them
+  const admin = await withConsole(config, (sql) => ensureFirstAdmin(sql, process.env.STRATA_ADMIN_PASSWORD || null));
+  if (!admin.created) return;
+  if (process.env.STRATA_ADMIN_PASSWORD) say(`Created user "${admin.username}" (role admin) with the password from STRATA_ADMIN_PASSWORD`);
+  else say(`Created user "${admin.username}" (role admin) with password ${admin.password} — shown only this once; add people with: npm run strata -- user add NAME --role ROLE`);
 }
 
 function nextBin(): string {

@@ -9,7 +9,9 @@ import { defaultDryRunMode, dryRun } from '../migrate/dry-run';
 import type { DryRunResult } from '../migrate/dry-run-types';
 import { rollbackChangeSets } from '../migrate/rollback';
 import type { ProgressEvent, RunContext } from '../migrate/run-context';
+import type { Principal } from '../auth/types';
 import { engineLogger } from '../observability/logger';
+import { audited } from './audited';
 import type { OperationRequest } from './operation-request';
 
 /**
@@ -19,9 +21,6 @@ import type { OperationRequest } from './operation-request';
  * approval exists; a real run must name its environment — and turns failures into
  * messages without URLs or stack traces. No Next.js here, so the CLI tests can drive it.
  */
-
-/** Who acts from the browser until sign-in exists (issue 5): recorded in every history row. */
-export const CONSOLE_ACTOR = 'console';
 
 export interface OperationTarget {
   config: StrataConfig;
@@ -51,33 +50,72 @@ export function assertRunAllowed(environment: Environment, request: OperationReq
 /** A page's own drift check may hold the lock for a second: console operations queue behind it this long. */
 const CONSOLE_LOCK_WAIT_MS = 10_000;
 
-function context(target: OperationTarget, onProgress?: (event: ProgressEvent) => void): RunContext {
-  return { url: target.environment.url, environment: target.environment.name, actor: CONSOLE_ACTOR, logger: engineLogger(), onProgress, lockWaitMs: CONSOLE_LOCK_WAIT_MS };
+/** The signed-in person is the actor of every history row the console writes. */
+function context(target: OperationTarget, principal: Principal, onProgress?: (event: ProgressEvent) => void): RunContext {
+  return { url: target.environment.url, environment: target.environment.name, actor: principal.username, logger: engineLogger(), onProgress, lockWaitMs: CONSOLE_LOCK_WAIT_MS };
 }
 
-export async function runDryRun(target: OperationTarget, request: OperationRequest, onProgress?: (event: ProgressEvent) => void): Promise<DryRunResult> {
+const tagsOf = (records: Array<{ tag: string }>) => records.map((r) => r.tag).join(', ') || null;
+
+export async function runDryRun(
+  target: OperationTarget,
+  request: Pick<OperationRequest, 'direction' | 'to' | 'steps' | 'mode'>,
+  principal: Principal,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<DryRunResult> {
   const mode = request.mode ?? defaultDryRunMode(target.environment.protection);
-  if (target.environment.protection === 'protected' && mode === 'transaction') {
-    throw new StrataError('PROTECTED', `${target.environment.name} is protected: dry runs there use a shadow database and never run on it.`);
-  }
-  return dryRun(
-    context(target, onProgress),
-    target.project,
-    { direction: request.direction, to: request.to, steps: request.steps, mode },
-    { shadowServerUrl: target.config.shadowServerUrl },
+  return audited(
+    target.config,
+    principal,
+    { action: 'dry-run', environment: target.environment.name },
+    async () => {
+      if (target.environment.protection === 'protected' && mode === 'transaction') {
+        throw new StrataError('PROTECTED', `${target.environment.name} is protected: dry runs there use a shadow database and never run on it.`);
+      }
+      return dryRun(
+        context(target, principal, onProgress),
+        target.project,
+        { direction: request.direction, to: request.to, steps: request.steps, mode },
+        { shadowServerUrl: target.config.shadowServerUrl },
+      );
+    },
+    (r) => ({ outcome: r.failed ? 'failed' : 'ok', target: tagsOf(r.changeSets), detail: `${r.direction} in ${r.mode} mode` }),
   );
 }
 
-export async function runOperation(target: OperationTarget, request: OperationRequest, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
+export async function runOperation(target: OperationTarget, request: OperationRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
   assertRunAllowed(target.environment, request);
-  const ctx = context(target, onProgress);
-  return request.direction === 'apply'
-    ? applyChangeSets(ctx, target.project, { to: request.to, expectPlan: request.expect })
-    : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect });
+  return runPlan(target, request, principal, onProgress);
 }
 
-export async function runDriftCheck(target: OperationTarget): Promise<DriftReport> {
-  return checkDrift(context(target), target.project, { shadowServerUrl: target.config.shadowServerUrl });
+/** Apply or roll back exactly `expect` (checked under the lock), audited. Protection is the caller's business. */
+export async function runPlan(
+  target: OperationTarget,
+  request: Pick<OperationRequest, 'direction' | 'to' | 'steps' | 'expect'>,
+  principal: Principal,
+  onProgress?: (event: ProgressEvent) => void,
+  auditDetail?: string,
+  historyReason?: string,
+): Promise<RunResult> {
+  const ctx = { ...context(target, principal, onProgress), reason: historyReason };
+  return audited(
+    target.config,
+    principal,
+    { action: request.direction, environment: target.environment.name, target: request.expect?.join(', ') ?? null },
+    () =>
+      request.direction === 'apply'
+        ? applyChangeSets(ctx, target.project, { to: request.to, expectPlan: request.expect })
+        : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect }),
+    (r) => ({
+      outcome: r.failed ? 'failed' : 'ok',
+      target: tagsOf(r.records),
+      detail: [auditDetail, r.failed ? `${r.failed.tag}: ${r.failed.error?.message}` : null, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
+    }),
+  );
+}
+
+export async function runDriftCheck(target: OperationTarget, principal: Principal): Promise<DriftReport> {
+  return checkDrift(context(target, principal), target.project, { shadowServerUrl: target.config.shadowServerUrl });
 }
 
 /** HTTP status and a message safe to show, for any error an operation raised. */
@@ -96,6 +134,9 @@ export function describeOperationError(error: unknown, url?: string): { status: 
         NO_ROLLBACK: 409,
         INVALID_STATE: 409,
         PLAN_CHANGED: 409,
+        UNAUTHENTICATED: 401,
+        FORBIDDEN: 403,
+        THROTTLED: 429,
         MALFORMED_PROJECT: 500,
         CONNECTION_FAILED: 503,
       }[error.code as string] ?? 500;

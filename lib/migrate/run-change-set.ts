@@ -81,7 +81,7 @@ export async function runChangeSet(
     errorHint: failure?.hint ?? null,
     errorDetail: failure?.detail ?? null,
     errorCode: failure?.code ?? null,
-    reason: null,
+    reason: ctx.reason ?? null,
     backupSchema,
   });
 

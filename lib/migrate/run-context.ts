@@ -14,6 +14,8 @@ export interface RunContext {
   onProgress?: (event: ProgressEvent) => void;
   /** How long to wait for another runner's lock before failing with LOCKED (default: not at all). */
   lockWaitMs?: number;
+  /** Why this run happens (e.g. the approved request it executes), kept in each history row. */
+  reason?: string;
 }
 
 export type ProgressEvent =

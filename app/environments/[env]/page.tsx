@@ -3,6 +3,8 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { readColumn } from '@/lib/console/pipeline';
 import { environmentOr404 } from './environment-or-404';
+import { pagePrincipal } from '@/app/guard';
+import { capabilitiesFor } from '@/components/operations/capabilities';
 import { DriftPanel } from '@/components/drift/drift-panel';
 import { HistoryTable } from '@/components/history/history-table';
 import { EnvironmentHeader } from '@/components/layout/page-header';
@@ -24,6 +26,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
  */
 export default async function EnvironmentPage({ params }: Params) {
   const env = decodeURIComponent((await params).env);
+  const principal = await pagePrincipal();
   const { environment, project } = environmentOr404(env);
   const column = await readColumn(environment, project);
   const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
@@ -90,6 +93,7 @@ export default async function EnvironmentPage({ params }: Params) {
               pending={pending.map((c) => ({ version: c.version, tag: c.tag }))}
               applied={applied.map((c) => ({ version: c.version, tag: c.tag, hasRollback: byTag.get(c.tag)?.rollback !== null }))}
               blocked={blocked.length > 0}
+              capabilities={capabilitiesFor(principal, environment.protection)}
             />
             <DriftPanel env={env} />
           </>

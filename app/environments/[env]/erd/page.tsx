@@ -5,6 +5,7 @@ import { loadConfig } from '@/lib/config/environments';
 import { ProtectionBadge } from '@/components/environments/protection-badge';
 import { PROTECTION_INFO } from '@/components/environments/environment-display';
 import { ErdScreen } from '@/components/erd/erd-screen';
+import { pagePrincipal } from '@/app/guard';
 
 // The environment list is read per request; nothing here may run at build time.
 export const dynamic = 'force-dynamic';
@@ -22,11 +23,12 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
  * component polling GET /api/environments/<env>/schema.
  */
 export default async function ErdPage({ params }: Params) {
+  await pagePrincipal();
   const env = decodeURIComponent((await params).env);
   const environment = loadConfig().environments.find((e) => e.name === env);
   if (!environment) notFound();
   return (
-    <div className="flex h-dvh flex-col">
+    <div className="flex h-[calc(100dvh-2.25rem)] flex-col">
       <header className="border-b border-zinc-200 bg-white">
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 sm:px-6">
           <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">

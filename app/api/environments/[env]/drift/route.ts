@@ -1,4 +1,5 @@
 import { describeOperationError, operationTarget, runDriftCheck } from '@/lib/console/environment-operations';
+import { routeAuthorize, routePrincipal } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,12 +10,16 @@ const headers = { 'Cache-Control': 'no-store' };
  * applied change sets. 409 while a migration holds the environment's lock.
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  const principal = await routePrincipal();
+  if (principal instanceof Response) return principal;
   const { env } = await params;
   let url: string | undefined;
   try {
     const target = operationTarget(env);
+    const refused = routeAuthorize(principal, 'history.read', { protection: target.environment.protection });
+    if (refused) return refused;
     url = target.environment.url;
-    return Response.json(await runDriftCheck(target), { headers });
+    return Response.json(await runDriftCheck(target, principal), { headers });
   } catch (error) {
     const { status, code, message } = describeOperationError(error, url);
     return Response.json({ code, message }, { status, headers });

@@ -1,4 +1,5 @@
 import { readSchema } from '@/app/environments/[env]/read-schema';
+import { routeAuthorize, routePrincipal } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,6 +10,10 @@ const headers = { 'Cache-Control': 'no-store' };
  * environment, 503 while it cannot be reached; the body never carries the URL.
  */
 export async function GET(_request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  const principal = await routePrincipal();
+  if (principal instanceof Response) return principal;
+  const refused = routeAuthorize(principal, 'schema.read');
+  if (refused) return refused;
   const { env } = await params;
   try {
     const read = await readSchema(env);

@@ -6,9 +6,10 @@ import type { Environment } from '@/lib/config/environments';
 import { readColumn } from '@/lib/console/pipeline';
 import { environmentOr404 } from '../../environment-or-404';
 import { EnvironmentHeader } from '@/components/layout/page-header';
-import { OperationButton } from '@/components/operations/operation-dialog';
+import { OperationButton, type OperationKind } from '@/components/operations/operation-dialog';
+import { capabilitiesFor, operationKind } from '@/components/operations/capabilities';
+import { pagePrincipal } from '@/app/guard';
 import { CELL_STATE } from '@/components/pipeline/cell-state';
-import { protectedReason } from '@/components/pipeline/protected-reason';
 import { SqlCode } from '@/components/sql/sql-code';
 import { Badge } from '@/components/ui/badge';
 
@@ -26,6 +27,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
  * its history on every environment, and a dry run of applying or rolling it back here.
  */
 export default async function ChangeSetPage({ params }: Params) {
+  const principal = await pagePrincipal();
   const { env: rawEnv, version } = await params;
   const env = decodeURIComponent(rawEnv);
   const { config, environment, project } = environmentOr404(env);
@@ -35,7 +37,7 @@ export default async function ChangeSetPage({ params }: Params) {
   const here = columns.find((c) => c.name === env)!;
   const cell = here.cells[changeSet.tag];
   const appliedHere = project.changeSets.filter((c) => here.cells[c.tag]?.state === 'applied');
-  const disabledReason = environment.protection === 'protected' ? protectedReason(env) : null;
+  const kind = operationKind(capabilitiesFor(principal, environment.protection));
 
   return (
     <>
@@ -66,7 +68,7 @@ export default async function ChangeSetPage({ params }: Params) {
               })}
             </dd>
           </dl>
-          <DryRunAction env={env} protection={environment.protection} changeSet={changeSet} state={cell?.state} appliedHere={appliedHere} disabledReason={disabledReason} />
+          {kind && <DryRunAction env={env} protection={environment.protection} changeSet={changeSet} state={cell?.state} appliedHere={appliedHere} kind={kind} />}
         </section>
 
         <section aria-labelledby="sql-heading" className="grid gap-6 lg:grid-cols-2">
@@ -138,18 +140,19 @@ function DryRunAction({
   changeSet,
   state,
   appliedHere,
-  disabledReason,
+  kind,
 }: {
   env: string;
   protection: Environment['protection'];
   changeSet: ChangeSet;
   state: string | undefined;
   appliedHere: ChangeSet[];
-  disabledReason: string | null;
+  kind: OperationKind;
 }) {
+  const verb = kind === 'request' ? 'Request' : kind === 'dry-run' ? 'Dry-run' : 'Dry-run and';
   if (state === 'pending' || state === 'rolled_back') {
     return (
-      <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: changeSet.tag, expected: 1, label: `Dry-run and apply up to ${changeSet.tag}` }} disabledReason={disabledReason} />
+      <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: changeSet.tag, expected: 1, label: `${verb} apply up to ${changeSet.tag}` }} kind={kind} />
     );
   }
   if (state === 'applied' && changeSet.rollback) {
@@ -163,10 +166,10 @@ function DryRunAction({
         tone="danger"
         plan={
           previous
-            ? { direction: 'rollback', to: previous.tag, expected: count, label: `Dry-run and roll back ${count === 1 ? 'this change set' : `this and the ${count - 1} after it`}` }
-            : { direction: 'rollback', steps: count, expected: count, label: `Dry-run and roll back ${count === 1 ? 'this change set' : `this and the ${count - 1} after it`}` }
+            ? { direction: 'rollback', to: previous.tag, expected: count, label: `${verb} roll back ${count === 1 ? 'this change set' : `this and the ${count - 1} after it`}` }
+            : { direction: 'rollback', steps: count, expected: count, label: `${verb} roll back ${count === 1 ? 'this change set' : `this and the ${count - 1} after it`}` }
         }
-        disabledReason={disabledReason}
+        kind={kind}
       />
     );
   }

@@ -7,6 +7,7 @@ import { PROTECTION_INFO } from '@/components/environments/environment-display';
 import { tableHref } from '@/components/erd/format';
 import { schemaColor } from '@/components/erd/schema-colors';
 import { TableDetails } from '@/components/erd/table-details';
+import { pagePrincipal } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,6 +20,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 /** One table of one environment, everything introspection knows, rendered on the server. */
 export default async function TablePage({ params }: Params) {
+  await pagePrincipal();
   const { env: rawEnv, table: rawTable } = await params;
   const env = decodeURIComponent(rawEnv);
   const tableId = decodeURIComponent(rawTable);

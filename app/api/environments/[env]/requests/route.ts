@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { requestChange } from '@/lib/console/change-requests';
+import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
+import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { readJson } from '@/app/read-json';
+import { refusal, streamOperation } from '@/app/stream-operation';
+
+export const dynamic = 'force-dynamic';
+
+const tag = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'a change set tag or version');
+const body = z
+  .object({
+    direction: z.enum(['apply', 'rollback']),
+    to: tag.optional(),
+    steps: z.number().int().min(1).max(1000).optional(),
+    reason: z.string().trim().min(1, 'say why').max(1000),
+  })
+  .strict();
+
+/** POST a change request on a protected environment: Strata dry-runs it on a shadow and stores it for approval. */
+export async function POST(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  const principal = await routePrincipal();
+  if (principal instanceof Response) return principal;
+  const { env } = await params;
+  const input = await readJson(request, body);
+  if (input instanceof Response) return input;
+  let target: OperationTarget;
+  try {
+    target = operationTarget(env);
+  } catch (error) {
+    return refusal(error);
+  }
+  const refused = routeAuthorize(principal, 'request.create', { protection: target.environment.protection });
+  if (refused) return refused;
+  return streamOperation(target.environment.url, (onProgress) => requestChange(target, input, principal, onProgress));
+}

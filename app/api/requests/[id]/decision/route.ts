@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { loadConfig } from '@/lib/config/environments';
+import { decideChange, findRequest } from '@/lib/console/change-requests';
+import { operationTarget } from '@/lib/console/environment-operations';
+import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { readJson } from '@/app/read-json';
+import { refusal } from '@/app/stream-operation';
+
+export const dynamic = 'force-dynamic';
+
+const body = z.object({ approve: z.boolean(), comment: z.string().trim().max(1000) }).strict();
+
+/** POST { approve, comment }: an admin other than the requester approves or rejects a request. */
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  const principal = await routePrincipal();
+  if (principal instanceof Response) return principal;
+  const id = Number((await params).id);
+  // Requests exist only on protected environments: the role is checked before the request is even looked up.
+  const early = routeAuthorize(principal, 'request.approve', { protection: 'protected' });
+  if (early) return early;
+  const decision = await readJson(request, body);
+  if (decision instanceof Response) return decision;
+  try {
+    if (!Number.isInteger(id) || id < 1) return Response.json({ code: 'NOT_FOUND', message: 'No such request' }, { status: 404 });
+    const target = operationTarget((await findRequest({ config: loadConfig() }, id)).environment);
+    const refused = routeAuthorize(principal, decision.approve ? 'request.approve' : 'request.reject', { protection: target.environment.protection });
+    if (refused) return refused;
+    return Response.json(await decideChange(target, id, decision, principal), { headers: { 'Cache-Control': 'no-store' } });
+  } catch (error) {
+    return refusal(error);
+  }
+}

@@ -1,0 +1,117 @@
+import 'server-only';
+import NextAuth, { CredentialsSignin } from 'next-auth';
+import Credentials from 'next-auth/providers/credentials';
+import type { Provider } from 'next-auth/providers';
+import { loadConfig } from '@/lib/config/environments';
+import { consoleSecrets } from '@/lib/config/console-secrets';
+import { appendAudit } from '@/lib/auth/audit';
+import { withConsole } from '@/lib/auth/console-db';
+import { getUser, getUserByOidcSubject, signIn as checkCredentials, upsertOidcUser } from '@/lib/auth/users';
+import { ROLES, type Principal, type Role } from '@/lib/auth/types';
+
+/**
+ * Sign-in for the console (next-auth v5): a Credentials provider against console.users
+ * (scrypt hashes, throttled per address), and an OpenID Connect provider when
+ * STRATA_OIDC_ISSUER, STRATA_OIDC_CLIENT_ID and STRATA_OIDC_CLIENT_SECRET are set. Sessions
+ * are signed JWT cookies that expire (STRATA_SESSION_HOURS, default 8); the user's role and
+ * status are re-read on every request, so a role change or a disabled account takes
+ * effect at once. Every sign-in, good or bad, is audited.
+ */
+
+class ThrottledSignIn extends CredentialsSignin {
+  code = 'throttled';
+}
+class InvalidSignIn extends CredentialsSignin {
+  code = 'invalid';
+}
+
+/** The caller's address as the proxy in front reports it; "local" without a proxy. */
+function clientAddress(request: Request | undefined): string {
+  const forwarded = request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+  return forwarded || request?.headers.get('x-real-ip') || 'local';
+}
+
+function oidcProvider(): Provider | null {
+  const { STRATA_OIDC_ISSUER: issuer, STRATA_OIDC_CLIENT_ID: clientId, STRATA_OIDC_CLIENT_SECRET: clientSecret } = process.env;
+  if (!issuer || !clientId || !clientSecret) return null;
+  return { id: 'oidc', name: process.env.STRATA_OIDC_NAME ?? 'Single sign-on', type: 'oidc', issuer, clientId, clientSecret };
+}
+
+function defaultOidcRole(): Role {
+  const role = process.env.STRATA_OIDC_DEFAULT_ROLE;
+  return ROLES.includes(role as Role) ? (role as Role) : 'viewer';
+}
+
+export const oidcEnabled = () => oidcProvider() !== null;
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const config = loadConfig();
+  const { authSecret, auditKey } = consoleSecrets(config);
+  const oidc = oidcProvider();
+  return {
+    secret: authSecret,
+    trustHost: true,
+    session: { strategy: 'jwt', maxAge: Number(process.env.STRATA_SESSION_HOURS ?? 8) * 3600 },
+    pages: { signIn: '/sign-in' },
+    providers: [
+      Credentials({
+        credentials: { username: { label: 'User name' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, request) {
+          const username = String(credentials?.username ?? '').trim().toLowerCase();
+          const password = String(credentials?.password ?? '');
+          const ip = clientAddress(request);
+          const result = await withConsole(config, (sql) => checkCredentials(sql, { username, password, ip }));
+          await withConsole(config, (sql) =>
+            appendAudit(sql, auditKey, {
+              actor: username || '(empty)',
+              role: result.ok ? result.user.role : '-',
+              action: 'sign-in',
+              outcome: result.ok ? 'ok' : 'denied',
+              detail: result.ok ? `from ${ip}` : `${result.reason} from ${ip}`,
+            }),
+          );
+          if (result.ok) return { id: String(result.user.id), name: result.user.username };
+          if (result.reason === 'throttled') throw new ThrottledSignIn();
+          throw new InvalidSignIn();
+        },
+      }),
+      ...(oidc ? [oidc] : []),
+    ],
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (account?.provider !== 'oidc') return true;
+        const subject = String(profile?.sub ?? '');
+        const username = String(profile?.preferred_username ?? profile?.email ?? subject).toLowerCase().replace(/[^a-z0-9._-]/g, '-').slice(0, 40);
+        const user = await withConsole(config, (sql) => upsertOidcUser(sql, { subject, username, displayName: (profile?.name as string) ?? null }, defaultOidcRole()));
+        await withConsole(config, (sql) =>
+          appendAudit(sql, auditKey, { actor: user.username, role: user.role, action: 'sign-in', outcome: user.disabled ? 'denied' : 'ok', detail: 'oidc' }),
+        );
+        return !user.disabled;
+      },
+      async jwt({ token, user, account, profile }) {
+        if (user?.name) token.username = user.name;
+        // An SSO identity is its subject, never a name that could match a local user.
+        if (account?.provider === 'oidc' && profile?.sub) {
+          const found = await withConsole(config, (sql) => getUserByOidcSubject(sql, String(profile.sub)));
+          if (found) token.username = found.username;
+        }
+        // Re-read on every request: a disabled user or a changed role takes effect at once.
+        const current = typeof token.username === 'string' ? await withConsole(config, (sql) => getUser(sql, token.username as string)) : null;
+        if (!current || current.disabled) return null;
+        token.role = current.role;
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, user: { ...session.user, name: token.username as string, role: token.role as Role } };
+      },
+    },
+  };
+});
+
+/** The signed-in person as the guard sees them, or null. */
+export async function currentPrincipal(): Promise<Principal | null> {
+  const session = await auth();
+  const user = session?.user as { name?: string; role?: Role } | undefined;
+  if (!user?.name || !user.role) return null;
+  return { username: user.name, role: user.role, via: 'console' };
+}

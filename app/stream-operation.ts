@@ -1,0 +1,43 @@
+import 'server-only';
+import { describeOperationError } from '@/lib/console/environment-operations';
+import type { OperationEvent } from '@/lib/console/operation-request';
+import type { ProgressEvent } from '@/lib/migrate/run-context';
+
+/**
+ * Answers with an NDJSON stream: progress events as the engine reports them, then one
+ * `result` or `error` line. A closed tab does not stop the work: once started, an
+ * operation finishes and is recorded.
+ */
+export function streamOperation<T>(secretUrl: string, work: (onProgress: (event: ProgressEvent) => void) => Promise<T>): Response {
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (line: OperationEvent<unknown>) => {
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+        } catch {
+          // the reader went away
+        }
+      };
+      try {
+        send({ type: 'result', result: await work((event) => send({ type: 'progress', event })) });
+      } catch (error) {
+        const { code, message } = describeOperationError(error, secretUrl);
+        send({ type: 'error', code, message });
+      } finally {
+        try {
+          controller.close();
+        } catch {
+          // already closed by the reader
+        }
+      }
+    },
+  });
+  return new Response(stream, { headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/x-ndjson; charset=utf-8' } });
+}
+
+/** A refusal before any work started, as JSON with its HTTP status. */
+export function refusal(error: unknown): Response {
+  const { status, code, message } = describeOperationError(error);
+  return Response.json({ code, message }, { status, headers: { 'Cache-Control': 'no-store' } });
+}

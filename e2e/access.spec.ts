@@ -1,0 +1,242 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
+import { embeddedSql } from './support/embedded-sql';
+import { AUTHENTICATION_DOORS, MUTATING_ENDPOINTS } from './support/mutating-endpoints';
+import { storageFor, USERS } from './support/users';
+
+/**
+ * Sign-in and roles, enforced on the server: every door that changes something is refused
+ * signed out (401) and for every role without the right (403), and nothing changes — the
+ * databases are compared, not just the status codes. The list of doors is checked against
+ * the code, so a new route or server action without an entry makes this fail.
+ */
+test.describe.configure({ mode: 'serial' });
+
+async function databaseState(): Promise<Record<string, unknown>> {
+  const state: Record<string, unknown> = {};
+  const consoleDb = embeddedSql('strata_console');
+  try {
+    state.users = await consoleDb`select username, role, disabled from console.users order by username`;
+    state.requests = await consoleDb`select id, status from console.change_requests order by id`;
+    state.audit = (await consoleDb`select count(*)::int as n from console.audit_log`)[0]!.n;
+  } finally {
+    await consoleDb.end();
+  }
+  for (const db of ['strata_staging', 'strata_production']) {
+    const sql = embeddedSql(db);
+    try {
+      state[db] = (await sql`select count(*)::int as n, max(id)::int as last from strata.change_log`)[0];
+    } finally {
+      await sql.end();
+    }
+  }
+  return state;
+}
+
+async function contextAs(browser: Browser, username: string | null): Promise<APIRequestContext> {
+  const context = await browser.newContext(username ? { storageState: storageFor(username) } : { storageState: { cookies: [], origins: [] } });
+  return context.request;
+}
+
+test('every route handler and server action that changes something is in the list of guarded doors', () => {
+  const listed = new Set([...MUTATING_ENDPOINTS.map((e) => `${e.file} ${e.method}`), ...AUTHENTICATION_DOORS.map((d) => `${d.file} *`)]);
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(tsx?)$/.test(entry.name)) {
+        const text = fs.readFileSync(full, 'utf8');
+        if (entry.name === 'route.ts') {
+          for (const m of text.matchAll(/export (?:async function|const) (POST|PUT|PATCH|DELETE)\b/g)) found.push(`${full} ${m[1]}`);
+          if (/export const \{[^}]*\b(POST)\b/.test(text)) found.push(`${full} *`);
+        }
+        if (/['"]use server['"]/.test(text)) found.push(`${full} *`);
+      }
+    }
+  };
+  walk('app');
+  walk('components');
+  const missing = found.filter((f) => !listed.has(f) && !listed.has(`${f.split(' ')[0]} *`));
+  expect(missing, 'add these to e2e/support/mutating-endpoints.ts with a request and the roles allowed').toEqual([]);
+});
+
+test('signed out: pages go to the sign-in page and every changing door answers 401, changing nothing', async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  for (const url of ['/', '/environments/staging', '/environments/staging/erd', '/approvals', '/audit']) {
+    await page.goto(url);
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
+  const before = await databaseState();
+  for (const endpoint of MUTATING_ENDPOINTS) {
+    const response = await context.request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object });
+    expect(response.status(), `${endpoint.method} ${endpoint.path}`).toBe(401);
+  }
+  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/drift']) {
+    expect((await context.request.get(url)).status(), url).toBe(401);
+  }
+  expect(await databaseState()).toEqual(before);
+  await context.close();
+});
+
+test('every role without the right gets 403 from every changing door, and nothing changes', async ({ browser }) => {
+  const before = await databaseState();
+  for (const endpoint of MUTATING_ENDPOINTS) {
+    for (const user of USERS.filter((u) => !endpoint.allowed.includes(u.role))) {
+      const request = await contextAs(browser, user.username);
+      const response = await request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object });
+      expect(response.status(), `${user.role} ${endpoint.method} ${endpoint.path}`).toBe(403);
+      expect((await response.json()).code).toBe('FORBIDDEN');
+    }
+  }
+  expect(await databaseState()).toEqual(before);
+});
+
+test('each role sees exactly the actions it has', async ({ browser }) => {
+  const expectations: Record<string, { staging: string[]; production: string[]; nav: string[] }> = {
+    vera: { staging: [], production: [], nav: ['Environments', 'Approvals'] },
+    devon: { staging: ['Dry-run: Apply 3 pending'], production: ['Dry-run: Apply 8 pending'], nav: ['Environments', 'Approvals'] },
+    olivia: { staging: ['Apply 3 pending'], production: ['Request: Apply 8 pending'], nav: ['Environments', 'Approvals', 'Audit'] },
+    admin: { staging: ['Apply 3 pending'], production: ['Request: Apply 8 pending'], nav: ['Environments', 'Approvals', 'Audit', 'Users'] },
+  };
+  for (const [username, want] of Object.entries(expectations)) {
+    const context = await browser.newContext({ storageState: storageFor(username) });
+    const page = await context.newPage();
+    for (const env of ['staging', 'production'] as const) {
+      await page.goto(`/environments/${env}`);
+      const apply = page.getByTestId('operation-apply').first();
+      if (want[env].length === 0) {
+        await expect(page.getByTestId('environment-actions-none')).toBeVisible();
+        await expect(page.getByTestId('operation-apply')).toHaveCount(0);
+      } else {
+        await expect(apply).toHaveText(want[env][0]!);
+        await expect(apply).toBeEnabled();
+      }
+    }
+    await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link')).toHaveText(want.nav);
+    fs.mkdirSync('test-results/screenshots', { recursive: true });
+    await page.screenshot({ path: `test-results/screenshots/role-${username}-production.png`, fullPage: true });
+    await context.close();
+  }
+});
+
+test('production: request, a second admin approves, the requester executes — history and audit show both', async ({ browser }) => {
+  const olivia = await browser.newContext({ storageState: storageFor('olivia') });
+  const ada = await browser.newContext({ storageState: storageFor('ada') });
+  const page = await olivia.newPage();
+  await page.goto('/environments/production');
+  await page.getByRole('button', { name: 'Request: Roll back last change set (0009_lifegraph_signals_links)' }).click();
+  const dialog = page.getByTestId('operation-dialog');
+  await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 30_000 });
+  await dialog.getByTestId('request-reason').fill('signals table is wrong; redo it');
+  await dialog.getByTestId('submit-request').click();
+  await expect(dialog.getByTestId('request-created')).toBeVisible({ timeout: 30_000 });
+  const id = Number((await dialog.getByTestId('request-created').innerText()).match(/#(\d+)/)![1]);
+
+  // Olivia cannot approve (operator), nor can the admin who requested something themselves.
+  expect((await olivia.request.post(`/api/requests/${id}/decision`, { data: { approve: true, comment: 'me' } })).status()).toBe(403);
+  const executeEarly = await olivia.request.post(`/api/requests/${id}/execute`, { data: { confirm: 'production' } });
+  expect((await executeEarly.json()).code).toBe('INVALID_STATE');
+
+  const review = await ada.newPage();
+  await review.goto('/approvals');
+  const card = review.locator(`[data-testid="request"][data-id="${id}"]`);
+  await expect(card).toHaveAttribute('data-status', 'pending');
+  await card.getByTestId('decision-comment').fill('checked the dry run');
+  await card.getByTestId('approve-request').click();
+  await expect(card).toHaveAttribute('data-status', 'approved');
+  await review.screenshot({ path: 'test-results/screenshots/approvals.png', fullPage: true });
+
+  await page.goto('/approvals');
+  const mine = page.locator(`[data-testid="request"][data-id="${id}"]`);
+  await mine.getByTestId('execute-request').click();
+  await mine.getByTestId('execute-confirm-name').fill('production');
+  await mine.getByTestId('execute-confirm').click();
+  await expect(page.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
+
+  // Once only.
+  const again = await olivia.request.post(`/api/requests/${id}/execute`, { data: { confirm: 'production' } });
+  expect((await again.json()).code).toBe('INVALID_STATE');
+
+  await page.goto('/environments/production');
+  const row = page.getByTestId('history-row').first();
+  await expect(row).toContainText('olivia');
+  await expect(row).toContainText(`request #${id} by olivia, approved by ada`);
+  await page.goto('/audit');
+  await expect(page.getByTestId('audit-chain')).toContainText('Chain intact');
+  await expect(page.locator('[data-testid="audit-row"][data-action="approve"][data-actor="ada"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="audit-row"][data-action="rollback"][data-actor="olivia"]').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/audit.png', fullPage: true });
+
+  // Put production back where the first start left it, through the same two-person path.
+  const redo = await olivia.request.post('/api/environments/production/requests', { data: { direction: 'apply', to: '0009_lifegraph_signals_links', reason: 'restore the demo' } });
+  const created = JSON.parse((await redo.text()).trim().split('\n').at(-1)!);
+  expect(created.type, JSON.stringify(created)).toBe('result');
+  // A rejected request never runs.
+  const rejected = await ada.request.post(`/api/requests/${created.result.id}/decision`, { data: { approve: false, comment: 'not today' } });
+  expect(rejected.status()).toBe(200);
+  expect((await (await olivia.request.post(`/api/requests/${created.result.id}/execute`, { data: { confirm: 'production' } })).json()).code).toBe('INVALID_STATE');
+  const redo2 = JSON.parse((await (await olivia.request.post('/api/environments/production/requests', { data: { direction: 'apply', to: '0009_lifegraph_signals_links', reason: 'restore the demo' } })).text()).trim().split('\n').at(-1)!);
+  expect((await ada.request.post(`/api/requests/${redo2.result.id}/decision`, { data: { approve: true, comment: 'ok' } })).status()).toBe(200);
+  const run = await olivia.request.post(`/api/requests/${redo2.result.id}/execute`, { data: { confirm: 'production' } });
+  expect(JSON.parse((await run.text()).trim().split('\n').at(-1)!).type).toBe('result');
+  await olivia.close();
+  await ada.close();
+});
+
+test('an admin cannot approve their own request', async ({ browser }) => {
+  const ada = await browser.newContext({ storageState: storageFor('ada') });
+  const created = JSON.parse(
+    (await (await ada.request.post('/api/environments/production/requests', { data: { direction: 'apply', to: '0010_files_project_files_base', reason: 'mine' } })).text()).trim().split('\n').at(-1)!,
+  );
+  const own = await ada.request.post(`/api/requests/${created.result.id}/decision`, { data: { approve: true, comment: 'self' } });
+  expect(own.status()).toBe(403);
+  expect((await own.json()).message).toMatch(/cannot approve your own request/i);
+  await ada.close();
+});
+
+test('repeated failed sign-ins from one address are slowed down, and audited', async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.7' } });
+  const page = await context.newPage();
+  for (let i = 0; i < 6; i++) {
+    await page.goto('/sign-in');
+    await page.getByLabel('User name').fill('vera');
+    await page.getByLabel('Password').fill(i < 5 ? 'wrong-password-here' : 'e2e-vera-password-555');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('sign-in-error')).toBeVisible();
+  }
+  await expect(page.getByTestId('sign-in-error')).toContainText('Too many failed sign-ins');
+  await context.close();
+});
+
+test('no secret reaches a page, an API response or a log line', async ({ browser }) => {
+  const credentials = JSON.parse(fs.readFileSync('.strata/e2e/credentials.json', 'utf8')) as Record<string, string>;
+  const secrets = Object.values(credentials).filter((v) => typeof v === 'string' && v.length >= 12);
+  secrets.push(...USERS.map((u) => u.password));
+  expect(secrets.length).toBeGreaterThanOrEqual(USERS.length + 2);
+  const context = await browser.newContext({ storageState: storageFor('admin') });
+  const page = await context.newPage();
+  const bodies: string[] = [];
+  page.on('response', async (response) => {
+    try {
+      bodies.push(await response.text());
+    } catch {
+      // redirects and aborted requests have no body
+    }
+  });
+  for (const url of ['/', '/environments/staging', '/environments/production', '/environments/staging/changesets/15', '/approvals', '/audit', '/users']) {
+    await page.goto(url);
+    bodies.push(await page.content());
+  }
+  for (const url of ['/api/health', '/api/metrics', '/api/environments/staging/schema', '/api/environments/staging/drift']) {
+    bodies.push(await (await context.request.get(url)).text());
+  }
+  const log = fs.readFileSync('.strata/e2e-server.log', 'utf8');
+  for (const secret of secrets) {
+    for (const body of bodies) expect(body.includes(secret), 'a secret in a response').toBe(false);
+    expect(log.includes(secret), 'a secret in the server log').toBe(false);
+  }
+  await context.close();
+});

@@ -1,0 +1,116 @@
+import type { Protection } from '../config/environments';
+import { StrataError } from '../errors';
+import { ROLES, type Principal, type Role } from './types';
+
+/**
+ * The one place that decides who may do what, where. Every door (route handler, server
+ * action, page) asks `authorize` (or `can`, to show or hide a control) and never decides
+ * on its own.
+ */
+
+export type Action =
+  | 'schema.read'
+  | 'history.read'
+  | 'audit.read'
+  | 'dry-run'
+  | 'apply'
+  | 'rollback'
+  | 'request.create'
+  | 'request.approve'
+  | 'request.reject'
+  | 'request.execute'
+  | 'seed'
+  | 'reset'
+  | 'users.manage'
+  | 'backup.restore';
+
+export interface ActionRule {
+  /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
+  minRole: Role;
+  /** The protection levels it is allowed on; absent: any. */
+  protection?: Array<Protection>;
+  /** What it does, completing "<role> may not …". */
+  description: string;
+}
+
+export const ACTION_RULES: Record<Action, ActionRule> = {
+  'schema.read': { minRole: 'viewer', description: 'read schemas' },
+  'history.read': { minRole: 'viewer', description: 'read change history' },
+  'audit.read': { minRole: 'operator', description: 'read the audit trail' },
+  'dry-run': { minRole: 'developer', description: 'run dry runs' },
+  apply: { minRole: 'operator', protection: ['open', 'guarded'], description: 'apply change sets' },
+  rollback: { minRole: 'operator', protection: ['open', 'guarded'], description: 'roll back change sets' },
+  'request.create': { minRole: 'operator', protection: ['protected'], description: 'request changes' },
+  'request.approve': { minRole: 'admin', protection: ['protected'], description: 'approve change requests' },
+  'request.reject': { minRole: 'admin', protection: ['protected'], description: 'reject change requests' },
+  'request.execute': { minRole: 'operator', protection: ['protected'], description: 'execute approved change requests' },
+  seed: { minRole: 'developer', protection: ['open'], description: 'seed databases' },
+  reset: { minRole: 'developer', protection: ['open'], description: 'reset databases' },
+  'users.manage': { minRole: 'admin', description: 'manage users' },
+  'backup.restore': { minRole: 'operator', protection: ['open', 'guarded'], description: 'restore backups' },
+};
+
+export interface GuardContext {
+  /** The protection level of the environment acted on. Omitted: only the role is checked. */
+  protection?: Protection;
+  /** The environment's name, for the refusal message. */
+  environment?: string;
+}
+
+function rank(role: Role): number {
+  return ROLES.indexOf(role);
+}
+
+/** Why `principal` may not do `action` here, or null when it may. */
+function refusal(principal: Principal | null, action: Action, context?: GuardContext): StrataError | null {
+  if (!principal) return new StrataError('UNAUTHENTICATED', 'Sign in first');
+  const rule = ACTION_RULES[action];
+  if (!rule) return new StrataError('FORBIDDEN', `Unknown action "${String(action)}"`);
+  // An unknown role (a stale session, a hand-edited row) ranks below viewer: it may nothing.
+  if (rank(principal.role) < 0 || rank(principal.role) < rank(rule.minRole)) {
+    return new StrataError('FORBIDDEN', `${principal.role} may not ${rule.description}; it needs ${rule.minRole}`, {
+      action,
+      role: principal.role,
+      minRole: rule.minRole,
+    });
+  }
+  const protection = context?.protection;
+  if (protection !== undefined && rule.protection && !rule.protection.includes(protection)) {
+    return new StrataError('FORBIDDEN', protectionMessage(action, protection, context?.environment), { action, protection });
+  }
+  return null;
+}
+
+function protectionMessage(action: Action, protection: Protection, environment: string | undefined): string {
+  const where = `${environment ?? 'this environment'} is ${protection}`;
+  switch (action) {
+    case 'apply':
+      return `${where}: apply through an approved request`;
+    case 'rollback':
+      return `${where}: roll back through an approved request`;
+    case 'backup.restore':
+      return `${where}: backups are not restored from the console there`;
+    case 'seed':
+    case 'reset':
+      return `${where}: only open environments can be ${action === 'seed' ? 'seeded' : 'reset'}`;
+    default:
+      // The request.* actions: two-person approval is for protected environments only.
+      return `${where}: change requests are only for protected environments; ${protection === 'guarded' ? 'apply after confirming' : 'apply'} directly`;
+  }
+}
+
+/** Whether `principal` may do `action` (with `context.protection`, on such an environment). */
+export function can(principal: Principal | null, action: Action, context?: GuardContext): boolean {
+  return refusal(principal, action, context) === null;
+}
+
+/**
+ * The principal when it may do `action`; otherwise UNAUTHENTICATED (no principal) or
+ * FORBIDDEN naming what is missing. Pass the environment's protection for any action on
+ * an environment: without it only the role is checked.
+ */
+export function authorize(principal: Principal | null, action: Action, context?: GuardContext): Principal {
+  const refused = refusal(principal, action, context);
+  if (refused) throw refused;
+  return principal!;
+}

@@ -1,0 +1,299 @@
+import type postgres from 'postgres';
+import type { Sql } from '../db/client';
+import { StrataError } from '../errors';
+import { CONSOLE_LOCK_CLASS, CONSOLE_LOCKS, type ConsoleQueryable } from './console-db';
+import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import { ROLES, type Role, type User } from './types';
+
+/**
+ * Console users: local accounts (scrypt password) and OpenID Connect accounts (subject).
+ * Changes that could leave the console without an administrator are serialized by an
+ * advisory lock and refused.
+ */
+
+export const USERNAME_PATTERN = /^[a-z][a-z0-9._-]{1,39}$/;
+export const MIN_PASSWORD_LENGTH = 12;
+/** Longer input is refused rather than hashed (no one types 1 KB passwords). */
+const MAX_PASSWORD_LENGTH = 1024;
+
+/** Sign-in throttling per address: after this many failures within the window… */
+export const THROTTLE_FREE_FAILURES = 5;
+export const THROTTLE_WINDOW_SECONDS = 15 * 60;
+/** …each further failure doubles the wait after the last one, from 30 s up to 15 min. */
+const THROTTLE_BASE_SECONDS = 30;
+const THROTTLE_MAX_SECONDS = 15 * 60;
+
+export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'disabled' | 'throttled'; retryAfterSeconds?: number };
+
+function toUser(r: postgres.Row): User {
+  return {
+    id: Number(r.id),
+    username: r.username,
+    displayName: r.display_name ?? null,
+    role: r.role,
+    disabled: Boolean(r.disabled),
+    oidcSubject: r.oidc_subject ?? null,
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+const USER_COLUMNS = 'id, username, display_name, role, disabled, oidc_subject, created_at, updated_at';
+
+export function assertRole(role: string): asserts role is Role {
+  if (!ROLES.includes(role as Role)) throw new StrataError('BAD_USAGE', `Unknown role "${role}": one of ${ROLES.join(', ')}`);
+}
+
+function assertUsername(username: string): void {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new StrataError('BAD_USAGE', `User names are 2–40 characters: a lower-case letter, then lower-case letters, digits, . _ or - (got "${username.slice(0, 60)}")`);
+  }
+}
+
+function assertPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new StrataError('BAD_USAGE', `Passwords need at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH) throw new StrataError('BAD_USAGE', `Passwords have at most ${MAX_PASSWORD_LENGTH} characters`);
+}
+
+function cleanDisplayName(name: string | null | undefined): string | null {
+  const trimmed = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  return trimmed ? trimmed.slice(0, 100) : null;
+}
+
+async function lockUsers(tx: ConsoleQueryable): Promise<void> {
+  await tx`select pg_advisory_xact_lock(${CONSOLE_LOCK_CLASS}, ${CONSOLE_LOCKS.users})`;
+}
+
+async function insertUser(
+  tx: ConsoleQueryable,
+  input: { username: string; role: Role; passwordHash: string | null; displayName: string | null; oidcSubject: string | null },
+): Promise<User | null> {
+  const [row] = await tx.unsafe(
+    `insert into console.users (username, role, password_hash, display_name, oidc_subject)
+     values ($1, $2, $3, $4, $5) on conflict do nothing returning ${USER_COLUMNS}`,
+    [input.username, input.role, input.passwordHash, input.displayName, input.oidcSubject],
+  );
+  return row ? toUser(row) : null;
+}
+
+export async function createUser(
+  sql: Sql,
+  input: { username: string; role: Role; password: string | null; displayName?: string | null },
+): Promise<User> {
+  assertUsername(input.username);
+  assertRole(input.role);
+  if (input.password !== null) assertPassword(input.password);
+  const passwordHash = input.password === null ? null : await hashPassword(input.password);
+  const user = await insertUser(sql, { username: input.username, role: input.role, passwordHash, displayName: cleanDisplayName(input.displayName), oidcSubject: null });
+  if (!user) throw new StrataError('INVALID_STATE', `A user named ${input.username} already exists`);
+  return user;
+}
+
+export async function listUsers(sql: Sql): Promise<User[]> {
+  const rows = await sql.unsafe(`select ${USER_COLUMNS} from console.users order by username`);
+  return rows.map(toUser);
+}
+
+export async function getUser(sql: Sql, username: string): Promise<User | null> {
+  const [row] = await sql.unsafe(`select ${USER_COLUMNS} from console.users where username = $1`, [username]);
+  return row ? toUser(row) : null;
+}
+
+/** The user who signs in through OpenID Connect with this subject, if any. */
+export async function getUserByOidcSubject(sql: Sql, subject: string): Promise<User | null> {
+  const [row] = await sql.unsafe(`select ${USER_COLUMNS} from console.users where oidc_subject = $1`, [subject]);
+  return row ? toUser(row) : null;
+}
+
+/**
+ * Changes a user under the users lock, refusing a change that would leave no enabled
+ * administrator (two admins demoting each other at once cannot both succeed).
+ */
+async function changeUser(sql: Sql, username: string, change: { role?: Role; disabled?: boolean }): Promise<User> {
+  return sql.begin(async (tx) => {
+    await lockUsers(tx);
+    const [current] = await tx.unsafe(`select ${USER_COLUMNS} from console.users where username = $1`, [username]);
+    if (!current) throw new StrataError('NOT_FOUND', `No user named ${username}`);
+    const before = toUser(current);
+    const role = change.role ?? before.role;
+    const disabled = change.disabled ?? before.disabled;
+    if (role === before.role && disabled === before.disabled) return before;
+    const losesAdmin = before.role === 'admin' && !before.disabled && (role !== 'admin' || disabled);
+    if (losesAdmin) {
+      const [{ n }] = (await tx`
+        select count(*)::int as n from console.users where role = 'admin' and not disabled and username <> ${username}`) as unknown as [{ n: number }];
+      if (n === 0) {
+        throw new StrataError('INVALID_STATE', `${username} is the last enabled admin: make another user admin first`);
+      }
+    }
+    const [row] = await tx.unsafe(
+      `update console.users set role = $2, disabled = $3, updated_at = now() where username = $1 returning ${USER_COLUMNS}`,
+      [username, role, disabled],
+    );
+    return toUser(row!);
+  }) as Promise<User>;
+}
+
+export async function setRole(sql: Sql, username: string, role: Role): Promise<User> {
+  assertRole(role);
+  return changeUser(sql, username, { role });
+}
+
+export async function disableUser(sql: Sql, username: string): Promise<User> {
+  return changeUser(sql, username, { disabled: true });
+}
+
+export async function enableUser(sql: Sql, username: string): Promise<User> {
+  return changeUser(sql, username, { disabled: false });
+}
+
+/** Sets (or, with null, removes) a user's password. */
+export async function setPassword(sql: Sql, username: string, password: string | null): Promise<User> {
+  if (password !== null) assertPassword(password);
+  const hash = password === null ? null : await hashPassword(password);
+  const [row] = await sql.unsafe(
+    `update console.users set password_hash = $2, updated_at = now() where username = $1 returning ${USER_COLUMNS}`,
+    [username, hash],
+  );
+  if (!row) throw new StrataError('NOT_FOUND', `No user named ${username}`);
+  return toUser(row);
+}
+
+// A real hash of a random password: unknown users cost one scrypt too, like known ones.
+let decoy: Promise<string> | null = null;
+function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(generatePassword());
+  return decoy;
+}
+
+/**
+ * Checks a user name and password, recording the attempt. Per address: once 5 attempts
+ * failed within 15 minutes, every attempt (even a correct one) is refused until
+ * min(2^(failures-5) × 30 s, 15 min) after the last failure. Attempts from one address are
+ * checked one at a time (an advisory lock), so parallel guesses cannot outrun the count.
+ * An unknown user costs one scrypt like a known one. Writes no audit entry: the caller does.
+ */
+export async function signIn(sql: Sql, input: { username: string; password: string; ip: string }): Promise<SignInResult> {
+  const ip = (input.ip || 'unknown').slice(0, 100);
+  const username = input.username.trim().toLowerCase().slice(0, 100);
+  const password = input.password.slice(0, MAX_PASSWORD_LENGTH + 1);
+  const stand = await decoyHash();
+  try {
+    return await attempt(sql, { ip, username, password, stand });
+  } catch (error) {
+    // Dozens of attempts queued behind each other from one address: refuse, and record it.
+    if (!(error instanceof ThrottleTimeout)) throw error;
+    await sql`insert into console.sign_in_attempts (ip, username, ok, reason) values (${ip}, ${username}, false, 'throttled')`;
+    return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
+  }
+}
+
+class ThrottleTimeout extends Error {}
+
+async function attempt(sql: Sql, input: { ip: string; username: string; password: string; stand: string }): Promise<SignInResult> {
+  const { ip, username, password, stand } = input;
+  return sql.begin(async (tx) => {
+    const record = async (ok: boolean, reason: 'invalid' | 'disabled' | 'throttled' | null) => {
+      await tx`insert into console.sign_in_attempts (ip, username, ok, reason) values (${ip}, ${username}, ${ok}, ${reason})`;
+    };
+    // One attempt per address at a time, so parallel guesses cannot outrun the count.
+    await tx`select set_config('lock_timeout', '10s', true)`;
+    try {
+      await tx`select pg_advisory_xact_lock(${CONSOLE_LOCK_CLASS}, hashtext(${`sign-in:${ip}`}))`;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55P03') throw error;
+      throw new ThrottleTimeout();
+    }
+    const wait = await throttleWait(tx, ip);
+    if (wait > 0) {
+      await record(false, 'throttled');
+      return { ok: false, reason: 'throttled', retryAfterSeconds: wait } as const;
+    }
+    const [row] = await tx.unsafe(`select ${USER_COLUMNS}, password_hash from console.users where username = $1`, [username]);
+    const hash: string | null = row?.password_hash ?? null;
+    const matches = await verifyPassword(password, hash ?? stand);
+    if (!row || !hash || !matches || password.length > MAX_PASSWORD_LENGTH) {
+      await record(false, 'invalid');
+      return { ok: false, reason: 'invalid' } as const;
+    }
+    const user = toUser(row);
+    if (user.disabled) {
+      await record(false, 'disabled');
+      return { ok: false, reason: 'disabled' } as const;
+    }
+    await record(true, null);
+    return { ok: true, user } as const;
+  }) as Promise<SignInResult>;
+}
+
+/** Seconds until `ip` may try again (0: now). Counts wrong passwords, not refused attempts. */
+async function throttleWait(tx: ConsoleQueryable, ip: string): Promise<number> {
+  const [row] = await tx`
+    select count(*)::int as failures, extract(epoch from clock_timestamp() - max(at))::float8 as since_last
+    from console.sign_in_attempts
+    where ip = ${ip} and not ok and reason = 'invalid' and at > clock_timestamp() - make_interval(secs => ${THROTTLE_WINDOW_SECONDS})`;
+  const failures = Number(row?.failures ?? 0);
+  if (failures < THROTTLE_FREE_FAILURES) return 0;
+  const lockout = Math.min(2 ** (failures - THROTTLE_FREE_FAILURES) * THROTTLE_BASE_SECONDS, THROTTLE_MAX_SECONDS);
+  const remaining = lockout - Number(row?.since_last ?? 0);
+  return remaining > 0 ? Math.ceil(remaining) : 0;
+}
+
+/**
+ * The console user of an OpenID Connect identity: found by subject (its display name kept
+ * current), else created with `defaultRole`. A subject never takes over an existing user
+ * of the same name: that is refused (INVALID_STATE) for an admin to sort out.
+ */
+export async function upsertOidcUser(
+  sql: Sql,
+  input: { subject: string; username: string; displayName: string | null },
+  defaultRole: Role,
+): Promise<User> {
+  assertRole(defaultRole);
+  const subject = input.subject.trim();
+  if (!subject) throw new StrataError('BAD_USAGE', 'An OpenID Connect identity needs a subject');
+  const displayName = cleanDisplayName(input.displayName);
+  return sql.begin(async (tx) => {
+    await lockUsers(tx);
+    const [found] = await tx.unsafe(`select ${USER_COLUMNS} from console.users where oidc_subject = $1`, [subject]);
+    if (found) {
+      if ((found.display_name ?? null) === displayName) return toUser(found);
+      const [row] = await tx.unsafe(
+        `update console.users set display_name = $2, updated_at = now() where id = $1 returning ${USER_COLUMNS}`,
+        [found.id, displayName],
+      );
+      return toUser(row!);
+    }
+    const username = input.username.trim().toLowerCase();
+    assertUsername(username);
+    const user = await insertUser(tx, { username, role: defaultRole, passwordHash: null, displayName, oidcSubject: subject });
+    if (!user) {
+      throw new StrataError('INVALID_STATE', `The user name ${username} belongs to another account: an admin must rename or remove it before this single sign-on identity can use it`);
+    }
+    return user;
+  }) as Promise<User>;
+}
+
+/**
+ * The first administrator: when there is no user at all, creates `admin` with `password`,
+ * or a generated one which is returned (only then) so the caller can show it once.
+ */
+export async function ensureFirstAdmin(sql: Sql, password: string | null): Promise<{ created: boolean; username: string; password: string | null }> {
+  if (password !== null) assertPassword(password);
+  const [{ any }] = (await sql`select exists (select 1 from console.users) as any`) as unknown as [{ any: boolean }];
+  if (any) return { created: false, username: await firstAdminName(sql), password: null };
+  const chosen = password ?? generatePassword();
+  const hash = await hashPassword(chosen);
+  return sql.begin(async (tx) => {
+    await lockUsers(tx);
+    const [{ any: raced }] = (await tx`select exists (select 1 from console.users) as any`) as unknown as [{ any: boolean }];
+    if (raced) return { created: false, username: await firstAdminName(tx), password: null };
+    await insertUser(tx, { username: 'admin', role: 'admin', passwordHash: hash, displayName: 'Administrator', oidcSubject: null });
+    return { created: true, username: 'admin', password: password === null ? chosen : null };
+  }) as Promise<{ created: boolean; username: string; password: string | null }>;
+}
+
+async function firstAdminName(sql: ConsoleQueryable): Promise<string> {
+  const [row] = await sql`select username from console.users where role = 'admin' and not disabled order by id limit 1`;
+  return row ? String(row.username) : '';
+}

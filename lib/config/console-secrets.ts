@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { StrataError } from '../errors';
+import { embeddedPassword, type EmbeddedSettings, type EnvVars } from './embedded-settings';
+import type { StrataConfig } from './environments';
+
+/**
+ * The console's two secrets: AUTH_SECRET signs next-auth's session cookies, and the audit
+ * key (STRATA_AUDIT_KEY) keys the HMAC chain of console.audit_log. Neither is ever stored
+ * in the console database, logged or shown.
+ *
+ * Environment variables win. In embedded mode the missing ones are generated once per
+ * clone and kept next to the superuser's password in .strata/credentials.json (mode 0600),
+ * so a fresh clone needs no setup and two clones never share a key. In external mode they
+ * must be given: a key that silently changed between two servers would break the chain.
+ */
+export interface ConsoleSecrets {
+  authSecret: string;
+  auditKey: string;
+}
+
+const VARIABLES = { authSecret: 'AUTH_SECRET', auditKey: 'STRATA_AUDIT_KEY' } as const;
+type SecretName = keyof typeof VARIABLES;
+
+export function consoleSecrets(config: StrataConfig, env: EnvVars = process.env): ConsoleSecrets {
+  const given = {
+    authSecret: nonEmpty(env.AUTH_SECRET),
+    auditKey: nonEmpty(env.STRATA_AUDIT_KEY),
+  };
+  if (given.authSecret && given.auditKey) return { authSecret: given.authSecret, auditKey: given.auditKey };
+  const missing = (Object.keys(VARIABLES) as SecretName[]).filter((name) => !given[name]);
+  if (config.mode !== 'embedded') {
+    const names = missing.map((name) => VARIABLES[name]).join(' and ');
+    throw new StrataError(
+      'BAD_USAGE',
+      `The console needs ${names} (external mode): set ${missing.length > 1 ? 'each' : 'it'} to a long random value, e.g. \`openssl rand -base64 32\`, the same on every console server`,
+      { variables: missing.map((name) => VARIABLES[name]) },
+    );
+  }
+  const stored = storedSecrets(config.embedded, missing);
+  return { authSecret: given.authSecret ?? stored.authSecret!, auditKey: given.auditKey ?? stored.auditKey! };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() ? value : undefined;
+}
+
+type Credentials = Record<string, unknown> & { password?: string; authSecret?: string; auditKey?: string };
+
+function readCredentials(file: string): Credentials {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Credentials) : {};
+  } catch {
+    return {};
+  }
+}
+
+function hasAll(saved: Credentials, names: SecretName[]): boolean {
+  return names.every((name) => typeof saved[name] === 'string' && (saved[name] as string).length > 0);
+}
+
+/**
+ * The embedded secrets from credentials.json, generating the missing ones under a lock
+ * file so that two processes starting at once (the console and a CLI) agree on one key.
+ */
+function storedSecrets(settings: EmbeddedSettings, names: SecretName[]): Partial<ConsoleSecrets> {
+  const file = settings.credentialsFile;
+  const first = readCredentials(file);
+  if (hasAll(first, names)) return first;
+  // Creates the file with its `password` first, so that embeddedPassword never rewrites it later.
+  embeddedPassword(settings);
+  return withLockFile(`${file}.lock`, () => {
+    const saved = readCredentials(file);
+    if (hasAll(saved, names)) return saved;
+    const next: Credentials = { ...saved };
+    for (const name of names) if (!hasAll(next, [name])) next[name] = randomBytes(32).toString('base64url');
+    const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(next), { mode: 0o600 });
+    fs.chmodSync(temporary, 0o600);
+    fs.renameSync(temporary, file);
+    return next;
+  });
+}
+
+/** Runs `work` holding an exclusive lock file (created with O_EXCL); a lock older than 10 s is stale. */
+function withLockFile<T>(lock: string, work: () => T): T {
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 5000;
+  let fd: number | null = null;
+  while (fd === null) {
+    try {
+      fd = fs.openSync(lock, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 10_000) fs.rmSync(lock, { force: true });
+      } catch {
+        // Released meanwhile: try again.
+      }
+      if (Date.now() > deadline) throw new StrataError('EMBEDDED_POSTGRES', `Cannot lock ${lock}: remove it if no Strata process is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(lock, { force: true });
+  }
+}
