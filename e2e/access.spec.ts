@@ -209,6 +209,13 @@ test('repeated failed sign-ins from one address are slowed down, and audited', a
   }
   await expect(page.getByTestId('sign-in-error')).toContainText('Too many failed sign-ins');
   await context.close();
+  const consoleDb = embeddedSql('strata_console');
+  try {
+    const rows = await consoleDb`select outcome, detail from console.audit_log where action = 'sign-in' and actor = 'vera' and detail like '%203.0.113.7%' order by id`;
+    expect(rows.map((r) => `${r.outcome} ${String(r.detail).split(' ')[0]}`)).toEqual([...Array(5).fill('denied invalid'), 'denied throttled']);
+  } finally {
+    await consoleDb.end();
+  }
 });
 
 test('no secret reaches a page, an API response or a log line', async ({ browser }) => {

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { withConsole } from '@/lib/auth/console-db';
+import { generatePassword } from '@/lib/auth/passwords';
+import { ROLES } from '@/lib/auth/types';
+import { createUser, USERNAME_PATTERN } from '@/lib/auth/users';
+import { loadConfig } from '@/lib/config/environments';
+import { audited } from '@/lib/console/audited';
+import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { readJson } from '@/app/read-json';
+import { refusal } from '@/app/stream-operation';
+
+export const dynamic = 'force-dynamic';
+
+const body = z
+  .object({
+    username: z
+      .string()
+      .trim()
+      .regex(USERNAME_PATTERN, '2–40 characters: a lower-case letter, then lower-case letters, digits, . _ or -'),
+    displayName: z.string().trim().max(100).optional(),
+    role: z.enum(ROLES),
+  })
+  .strict();
+
+/**
+ * POST { username, displayName?, role }: an admin adds a user with a generated password,
+ * answered once as { user, password }. Strata keeps only the password's hash.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const principal = await routePrincipal();
+  if (principal instanceof Response) return principal;
+  const refused = routeAuthorize(principal, 'users.manage');
+  if (refused) return refused;
+  const input = await readJson(request, body);
+  if (input instanceof Response) return input;
+  try {
+    const config = loadConfig();
+    const password = generatePassword();
+    const user = await audited(
+      config,
+      principal,
+      { action: 'user-add', target: input.username },
+      () => withConsole(config, (sql) => createUser(sql, { username: input.username, role: input.role, password, displayName: input.displayName || null })),
+      (u) => ({ outcome: 'ok', detail: `role ${u.role}` }),
+    );
+    return Response.json({ user, password }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
+  } catch (error) {
+    return refusal(error);
+  }
+}

@@ -1,0 +1,171 @@
+'use client';
+
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useId, useRef, useState, useTransition } from 'react';
+import { auditFilterQuery, isFiltered, KNOWN_ACTIONS, OUTCOMES, parseAuditFilter, type AuditFilter } from './audit-filter';
+
+const OUTCOME_LABEL: Record<string, string> = { '': 'All', ok: 'OK', denied: 'Denied', failed: 'Failed' };
+
+/**
+ * The audit trail's filters. They live in the URL, so the server reads the matching entries
+ * and a filtered view can be linked to; the actor box updates the URL a moment after typing
+ * stops (or on Enter). Pages must wrap this in <Suspense> (it reads search params).
+ */
+export function AuditFilters({ environments, actors }: { environments: string[]; actors: string[] }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const filter = parseAuditFilter(searchParams);
+  const [actorInput, setActorInput] = useState(filter.actor);
+  const [pending, startTransition] = useTransition();
+  const ids = useId();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // Back/forward changed the URL: show its actor in the box. Our own replace() calls must not
+  // do this, or a URL update arriving mid-typing would undo the latest keystrokes.
+  const fromHistory = useRef(false);
+  useEffect(() => {
+    const onPop = () => {
+      fromHistory.current = true;
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  useEffect(() => {
+    if (!fromHistory.current) return;
+    fromHistory.current = false;
+    setActorInput(filter.actor);
+  }, [filter.actor, filter.action, filter.environment, filter.outcome]);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+
+  const navigate = (next: Partial<AuditFilter>) => {
+    if (timer.current) clearTimeout(timer.current);
+    const query = auditFilterQuery({ ...filter, actor: actorInput, ...next }, searchParams.toString());
+    startTransition(() => router.replace(`${pathname}${query}`, { scroll: false }));
+  };
+
+  const actions = filter.action && !KNOWN_ACTIONS.includes(filter.action) ? [...KNOWN_ACTIONS, filter.action] : KNOWN_ACTIONS;
+  const envs = filter.environment && !environments.includes(filter.environment) ? [...environments, filter.environment] : environments;
+  const select = 'h-9 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900';
+  const label = 'text-xs font-medium tracking-wide text-zinc-500 uppercase';
+
+  return (
+    <form
+      role="search"
+      aria-label="Filter the audit trail"
+      aria-busy={pending}
+      onSubmit={(e) => {
+        e.preventDefault();
+        navigate({ actor: actorInput });
+      }}
+      className="flex flex-wrap items-end gap-x-6 gap-y-3"
+    >
+      <div className="flex flex-col gap-1.5">
+        <label htmlFor={`${ids}-actor`} className={label}>
+          Actor
+        </label>
+        <input
+          id={`${ids}-actor`}
+          type="search"
+          value={actorInput}
+          placeholder="e.g. ada"
+          autoComplete="off"
+          spellCheck={false}
+          list={`${ids}-actors`}
+          data-testid="audit-filter-actor"
+          onChange={(e) => {
+            const value = e.target.value;
+            setActorInput(value);
+            if (timer.current) clearTimeout(timer.current);
+            timer.current = setTimeout(() => navigate({ actor: value }), 400);
+          }}
+          className="h-9 w-48 rounded-md border border-zinc-300 bg-white px-3 font-mono text-sm text-zinc-900 placeholder:font-sans placeholder:text-zinc-400"
+        />
+        <datalist id={`${ids}-actors`}>
+          {actors.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <label htmlFor={`${ids}-action`} className={label}>
+          Action
+        </label>
+        <select id={`${ids}-action`} value={filter.action} onChange={(e) => navigate({ action: e.target.value })} data-testid="audit-filter-action" className={select}>
+          <option value="">All</option>
+          {actions.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="flex flex-col gap-1.5">
+        <label htmlFor={`${ids}-environment`} className={label}>
+          Environment
+        </label>
+        <select
+          id={`${ids}-environment`}
+          value={filter.environment}
+          onChange={(e) => navigate({ environment: e.target.value })}
+          data-testid="audit-filter-environment"
+          className={select}
+        >
+          <option value="">All</option>
+          {envs.map((e) => (
+            <option key={e} value={e}>
+              {e}
+            </option>
+          ))}
+        </select>
+      </div>
+      <fieldset className="flex flex-col gap-1.5">
+        <legend className={`mb-1.5 ${label}`}>Outcome</legend>
+        <div className="inline-flex overflow-hidden rounded-md border border-zinc-300 bg-white">
+          {(['', ...OUTCOMES] as const).map((outcome) => {
+            const id = `${ids}-outcome-${outcome || 'all'}`;
+            const checked = filter.outcome === outcome;
+            return (
+              <label
+                key={outcome || 'all'}
+                htmlFor={id}
+                className={`cursor-pointer border-l border-zinc-300 px-3 py-1.5 text-sm font-medium first:border-l-0 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-blue-600 ${
+                  checked ? 'bg-zinc-900 text-white' : 'text-zinc-700 hover:bg-zinc-50'
+                }`}
+              >
+                <input
+                  id={id}
+                  type="radio"
+                  name={`${ids}-outcome`}
+                  value={outcome}
+                  checked={checked}
+                  onChange={() => navigate({ outcome })}
+                  data-testid={`audit-outcome-${outcome || 'all'}`}
+                  className="sr-only"
+                />
+                {OUTCOME_LABEL[outcome]}
+              </label>
+            );
+          })}
+        </div>
+      </fieldset>
+      {(isFiltered(filter) || actorInput.trim() !== '') && (
+        <button
+          type="button"
+          onClick={() => {
+            setActorInput('');
+            navigate({ actor: '', action: '', environment: '', outcome: '' });
+          }}
+          className="h-9 rounded-md px-3 text-sm font-medium text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-50"
+        >
+          Clear filters
+        </button>
+      )}
+      <p role="status" className="pb-2 text-sm text-zinc-500">
+        {pending ? 'Loading…' : ''}
+      </p>
+    </form>
+  );
+}
