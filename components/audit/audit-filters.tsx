@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useId, useRef, useState, useTransition } from 'react';
+import { useUrlSyncedInput } from '@/components/ui/use-url-synced-input';
 import { auditFilterQuery, isFiltered, KNOWN_ACTIONS, OUTCOMES, parseAuditFilter, type AuditFilter } from './audit-filter';
 
 const OUTCOME_LABEL: Record<string, string> = { '': 'All', ok: 'OK', denied: 'Denied', failed: 'Failed' };
@@ -16,26 +17,11 @@ export function AuditFilters({ environments, actors }: { environments: string[];
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const filter = parseAuditFilter(searchParams);
-  const [actorInput, setActorInput] = useState(filter.actor);
+  const [actorInput, setActorInput] = useUrlSyncedInput(filter.actor);
   const [pending, startTransition] = useTransition();
   const ids = useId();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  // Back/forward changed the URL: show its actor in the box. Our own replace() calls must not
-  // do this, or a URL update arriving mid-typing would undo the latest keystrokes.
-  const fromHistory = useRef(false);
-  useEffect(() => {
-    const onPop = () => {
-      fromHistory.current = true;
-    };
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
-  useEffect(() => {
-    if (!fromHistory.current) return;
-    fromHistory.current = false;
-    setActorInput(filter.actor);
-  }, [filter.actor, filter.action, filter.environment, filter.outcome]);
   useEffect(() => () => {
     if (timer.current) clearTimeout(timer.current);
   }, []);

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useId, useRef, useState, useTransition, type ReactNode } from 'react';
+import { useUrlSyncedInput } from '@/components/ui/use-url-synced-input';
 import type { EntryStatus, HistoryEntry } from '@/lib/migrate/history-store';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { filterHistory, formatTimestamp, isoTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, STATUS_FILTERS, type StatusFilter } from './history-filter';
@@ -26,25 +27,9 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const filter = parseHistoryFilter(searchParams);
-  const [tableInput, setTableInput] = useState(filter.table);
+  const [tableInput, setTableInput] = useUrlSyncedInput(filter.table);
   const [, startTransition] = useTransition();
   const ids = useId();
-
-  // Back/forward changed the URL: show its table filter in the box. Our own replace() calls
-  // must not do this, or a URL update arriving mid-typing would undo the latest keystrokes.
-  const fromHistory = useRef(false);
-  useEffect(() => {
-    const onPop = () => {
-      fromHistory.current = true;
-    };
-    window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
-  }, []);
-  useEffect(() => {
-    if (!fromHistory.current) return;
-    fromHistory.current = false;
-    setTableInput(filter.table);
-  }, [filter.table, filter.status]);
 
   const navigate = (next: { status?: StatusFilter; table?: string }) => {
     const query = historyFilterQuery({ ...filter, ...next }, searchParams.toString());
