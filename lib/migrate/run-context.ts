@@ -21,6 +21,8 @@ export interface RunContext {
 export type ProgressEvent =
   /** A step before or after the change sets run (replaying a shadow, introspecting, diffing). */
   | { type: 'phase'; label: string }
+  /** A seed wrote `rows` into `table`, the `position`-th of `total` tables (0-based). */
+  | { type: 'seed-table'; table: string; rows: number; position: number; total: number }
   | { type: 'changeset-start'; tag: string; direction: 'up' | 'down'; statements: number; position: number; total: number }
   | { type: 'statement-done'; tag: string; index: number; total: number; rows: number; durationMs: number }
   | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };
