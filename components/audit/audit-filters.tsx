@@ -3,6 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import { useUrlSyncedInput } from '@/components/ui/use-url-synced-input';
+import { SegmentedControl } from '@/components/ui/segmented-control';
 import { auditFilterQuery, isFiltered, KNOWN_ACTIONS, OUTCOMES, parseAuditFilter, type AuditFilter } from './audit-filter';
 
 const OUTCOME_LABEL: Record<string, string> = { '': 'All', ok: 'OK', denied: 'Denied', failed: 'Failed' };
@@ -107,36 +108,13 @@ export function AuditFilters({ environments, actors }: { environments: string[];
           ))}
         </select>
       </div>
-      <fieldset className="flex flex-col gap-1.5">
-        <legend className={`mb-1.5 ${label}`}>Outcome</legend>
-        <div className="inline-flex overflow-hidden rounded-md border border-zinc-300 bg-white">
-          {(['', ...OUTCOMES] as const).map((outcome) => {
-            const id = `${ids}-outcome-${outcome || 'all'}`;
-            const checked = filter.outcome === outcome;
-            return (
-              <label
-                key={outcome || 'all'}
-                htmlFor={id}
-                className={`cursor-pointer border-l border-zinc-300 px-3 py-1.5 text-sm font-medium first:border-l-0 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-blue-600 ${
-                  checked ? 'bg-zinc-900 text-white' : 'text-zinc-700 hover:bg-zinc-50'
-                }`}
-              >
-                <input
-                  id={id}
-                  type="radio"
-                  name={`${ids}-outcome`}
-                  value={outcome}
-                  checked={checked}
-                  onChange={() => navigate({ outcome })}
-                  data-testid={`audit-outcome-${outcome || 'all'}`}
-                  className="sr-only"
-                />
-                {OUTCOME_LABEL[outcome]}
-              </label>
-            );
-          })}
-        </div>
-      </fieldset>
+      <SegmentedControl
+        legend="Outcome"
+        legendClassName={label}
+        options={(['', ...OUTCOMES] as const).map((outcome) => ({ value: outcome, label: OUTCOME_LABEL[outcome], testId: `audit-outcome-${outcome || 'all'}` }))}
+        value={filter.outcome}
+        onChange={(outcome) => navigate({ outcome })}
+      />
       {(isFiltered(filter) || actorInput.trim() !== '') && (
         <button
           type="button"

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useId, useRef, useState, useTransition, type ReactNode } from 'react';
 import { useUrlSyncedInput } from '@/components/ui/use-url-synced-input';
+import { SegmentedControl } from '@/components/ui/segmented-control';
 import type { EntryStatus, HistoryEntry } from '@/lib/migrate/history-store';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { filterHistory, formatTimestamp, isoTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, STATUS_FILTERS, type StatusFilter } from './history-filter';
@@ -42,36 +43,13 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
   return (
     <div data-testid="history" className="flex min-w-0 flex-col gap-4">
       <form role="search" aria-label="Filter history" onSubmit={(e) => e.preventDefault()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
-        <fieldset className="flex flex-col gap-1.5">
-          <legend className="mb-1.5 text-xs font-medium tracking-wide text-zinc-500 uppercase">Status</legend>
-          <div className="inline-flex overflow-hidden rounded-md border border-zinc-300 bg-white">
-            {STATUS_FILTERS.map((status) => {
-              const id = `${ids}-status-${status}`;
-              const checked = filter.status === status;
-              return (
-                <label
-                  key={status}
-                  htmlFor={id}
-                  className={`cursor-pointer border-l border-zinc-300 px-3 py-1.5 text-sm font-medium first:border-l-0 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-blue-600 ${
-                    checked ? 'bg-zinc-900 text-white' : 'text-zinc-700 hover:bg-zinc-50'
-                  }`}
-                >
-                  <input
-                    id={id}
-                    type="radio"
-                    name={`${ids}-status`}
-                    value={status}
-                    checked={checked}
-                    onChange={() => navigate({ status })}
-                    data-testid={`history-status-${status}`}
-                    className="sr-only"
-                  />
-                  {FILTER_LABEL[status]}
-                </label>
-              );
-            })}
-          </div>
-        </fieldset>
+        <SegmentedControl
+          legend="Status"
+          legendClassName="text-xs font-medium tracking-wide text-zinc-500 uppercase"
+          options={STATUS_FILTERS.map((status) => ({ value: status, label: FILTER_LABEL[status], testId: `history-status-${status}` }))}
+          value={filter.status}
+          onChange={(status) => navigate({ status })}
+        />
         <div className="flex flex-col gap-1.5">
           <label htmlFor={`${ids}-table`} className="text-xs font-medium tracking-wide text-zinc-500 uppercase">
             Table
