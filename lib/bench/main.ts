@@ -6,6 +6,7 @@ import { benchDryRun } from './dry-run-bench';
 import { benchStart } from './start-bench';
 import { benchIntrospect, PULL_TIMEOUT_MS } from './introspect-bench';
 import { benchErdBrowser } from './erd-browser-bench';
+import { benchSeed } from './seed-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -89,6 +90,23 @@ async function main(): Promise<void> {
         console.log(`${String(r.tables).padEnd(5)} tables: interactive in ${ms(r.interactiveMs)}; pan frame median ${ms(r.panMedianFrameMs)}, p95 ${ms(r.panP95FrameMs)}`);
       }
       console.log('targets: 300 tables < 2 s, 2,000 tables < 6 s, pan median ≤ 33 ms');
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('seed')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchSeed(cluster, path.join(root, 'drizzle/demo'));
+      results.seed = r;
+      const rate = (v: number) => `${Math.round(v).toLocaleString('en-US')} rows/s`;
+      console.log(`\n## Seed ${r.events.toLocaleString('en-US')} usage events (--scale) on a fresh demo database`);
+      console.log(`strata seed --scale (whole run)   ${ms(r.seedTotalMs)}  (target < 30 s)`);
+      console.log(`  of which COPY of the events     ${ms(r.copyMs)}  ${rate(r.copyRowsPerSecond)}`);
+      console.log(`  of which rollups recomputed     ${ms(r.rollupsMs)}`);
+      console.log(`multi-row INSERT, ${r.batchRows} rows/stmt  ${ms(r.insertMs)}  ${rate(r.insertRowsPerSecond)}`);
+      console.log(`INSERT ÷ COPY                     ${times(r.insertOverCopy)}`);
+      console.log(`INSERT ÷ whole seed run           ${times(r.insertOverSeedTotal)}`);
     } finally {
       await cluster.stop();
     }

@@ -16,6 +16,7 @@ import { cliContext } from './cli-context';
 import { auditedCli } from './cli-audit';
 import { CHANGE_COMMANDS } from './change-commands';
 import { AUTH_COMMANDS } from './auth-commands';
+import { SEED_COMMANDS } from './seed-command';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
@@ -55,6 +56,12 @@ export interface CliOptions {
   displayName?: string;
   /** audit list: how many entries. */
   limit?: string;
+  /** seed: truncate the managed tables first. */
+  reset?: boolean;
+  /** seed: also stream this many usage events with COPY (benchmarks). */
+  scale?: string;
+  /** seed --reset on a bare --database-url (no protection level to allow it). */
+  force?: boolean;
 }
 
 export interface CommandOutput {
@@ -238,4 +245,4 @@ const resolve: Command = async (options, positional) => {
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS };

@@ -27,6 +27,7 @@ Commands:
   backup     list, or restore, the tables a rollback copied first     list | restore --schema S
   user       console users: add NAME --role R | list | disable NAME | set-role NAME R
   audit      the console's audit trail: verify (exit 1 when tampered with) | list [--limit N]
+  seed       write the project's seed data (open environments) [--reset] [--scale N] [--force]
 
 Options for every command:
 ${TARGET_HELP}
@@ -166,6 +167,24 @@ verify walks the audit trail's hash chain (HMAC-SHA256 with STRATA_AUDIT_KEY) an
 naming the first entry that was edited, deleted or reordered. list prints the newest
 entries (default 200, at most 1000), optionally of one environment.`;
 
+HELP.seed = `strata seed (--env NAME | --database-url URL) [--reset] [--scale N] [--force] [--dir PATH] [--json]
+
+Writes the project's seed set (seeds/demo for drizzle/demo): realistic, referentially
+consistent rows with fixed identifiers, upserted table by table in dependency order, each
+table in its own transaction. Rerunning creates no duplicates, and a run that failed
+half-way finishes cleanly when rerun. Every change set must be applied first.
+
+  --reset     first truncate every table of the project's schemas (never strata, drizzle
+              or backups) and restart their identity sequences, then seed
+  --scale N   also stream N usage events with COPY, for benchmarks (rows of an earlier
+              run with the same N are not copied again), and recompute the rollups
+  --force     allow --reset on a bare --database-url, which has no protection level
+
+Only open environments can be seeded or reset; guarded and protected ones are refused
+(exit 2), whoever asks. Prints one line per table and a summary.
+
+${TARGET_HELP}`;
+
 const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   BAD_USAGE: 2,
   UNKNOWN_ENVIRONMENT: 2,
@@ -174,6 +193,7 @@ const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   LOCKED: 3,
   CONFIRMATION_REQUIRED: 2,
   PROTECTED: 2,
+  FORBIDDEN: 2,
 };
 
 /** Runs the CLI with `argv` and returns the exit code; all output goes through `out`/`err`. */
@@ -214,6 +234,9 @@ export async function runCli(
         'password-stdin': { type: 'boolean', default: false },
         'display-name': { type: 'string' },
         limit: { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        scale: { type: 'string' },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -263,6 +286,9 @@ export async function runCli(
     passwordStdin: v['password-stdin'] ?? false,
     displayName: v['display-name'],
     limit: v.limit,
+    reset: v.reset ?? false,
+    scale: v.scale,
+    force: v.force ?? false,
   };
   try {
     const result = await command(options, positional);

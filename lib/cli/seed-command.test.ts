@@ -1,0 +1,107 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../testing/cli-runner';
+import { createScratchDatabase } from '../testing/scratch-database';
+import { cloneDatabase, createDemoTemplate, demoProjectDir, snapshot } from '../seed/test-support';
+
+let template: Awaited<ReturnType<typeof createDemoTemplate>>;
+beforeAll(async () => {
+  template = await createDemoTemplate('seedcli_tmpl');
+});
+afterAll(async () => {
+  await template?.drop();
+});
+
+describe('strata seed on a bare --database-url', () => {
+  it('seeds, prints one line per table and a summary; --reset needs --force and changes nothing without it', async () => {
+    const db = await cloneDatabase(template.name, 'seedcli');
+    try {
+      const seeded = await cli('seed', '--database-url', db.url, '--dir', demoProjectDir);
+      expect(seeded, seeded.stderr).toMatchObject({ code: 0 });
+      expect(seeded.stdout).toMatch(/^✓ platform\.organizations\s+5 rows/m);
+      expect(seeded.stdout).toMatch(/^✓ risk\.reset_schedule\s+5 rows/m);
+      expect(seeded.stdout).toMatch(/Seeded database: 35 tables, [\d,]+ rows written in [\d.]+ s\./);
+      const before = await snapshot(db.sql);
+
+      await db.sql`insert into platform.organizations (name, slug) values ('Marker', 'marker')`;
+      const marked = await snapshot(db.sql);
+      const refused = await cli('seed', '--database-url', db.url, '--dir', demoProjectDir, '--reset');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/BAD_USAGE.*--reset .*bare --database-url has no protection level.*--force/);
+      expect(await snapshot(db.sql)).toEqual(marked);
+
+      const reset = await cli('seed', '--database-url', db.url, '--dir', demoProjectDir, '--reset', '--force', '--json');
+      expect(reset, reset.stderr).toMatchObject({ code: 0 });
+      const json = JSON.parse(reset.stdout);
+      expect(json).toMatchObject({ target: null, reset: true });
+      expect(json.truncated).toHaveLength(35);
+      const after = await snapshot(db.sql);
+      expect(after['platform.organizations']).toEqual(before['platform.organizations']);
+      expect(after['platform.usage_events']).toEqual(before['platform.usage_events']);
+
+      expect((await cli('seed', '--database-url', db.url, '--dir', demoProjectDir, '--scale', 'lots')).code).toBe(2);
+      const scaled = await cli('seed', '--database-url', db.url, '--dir', demoProjectDir, '--scale', '1_000');
+      expect(scaled, scaled.stderr).toMatchObject({ code: 0 });
+      expect(scaled.stdout).toMatch(/^✓ platform\.usage_events\s+1,000 rows\s+\d+ ms \(COPY\)$/m);
+      expect(scaled.stdout).toMatch(/\(1,000 usage events streamed with COPY\)/);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('strata seed on configured environments', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('is refused on guarded and protected environments (exit 2, audited, nothing changed) and works on an open one', async () => {
+    const dev = await cloneDatabase(template.name, 'seeddev');
+    const staging = await cloneDatabase(template.name, 'seedstg');
+    const production = await cloneDatabase(template.name, 'seedprod');
+    const consoleDb = await createScratchDatabase('seedconsole');
+    try {
+      Object.assign(process.env, {
+        STRATA_ENVIRONMENTS: 'dev,staging,production',
+        STRATA_ENV_DEV_URL: dev.url,
+        STRATA_ENV_DEV_PROTECTION: 'open',
+        STRATA_ENV_STAGING_URL: staging.url,
+        STRATA_ENV_STAGING_PROTECTION: 'guarded',
+        STRATA_ENV_PRODUCTION_URL: production.url,
+        STRATA_ENV_PRODUCTION_PROTECTION: 'protected',
+        STRATA_CONSOLE_DATABASE_URL: consoleDb.url,
+        STRATA_AUDIT_KEY: 'test-audit-key-0123456789abcdef',
+        AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
+      });
+      await staging.sql`insert into platform.organizations (name, slug) values ('Staging Co', 'staging-co')`;
+      const stagingBefore = await snapshot(staging.sql);
+      const productionBefore = await snapshot(production.sql);
+
+      for (const args of [['--env', 'staging'], ['--env', 'staging', '--reset'], ['--env', 'production'], ['--env', 'production', '--reset', '--force']]) {
+        const refused = await cli('seed', ...args, '--dir', demoProjectDir, '--actor', 'dev-bot');
+        expect(refused.code, args.join(' ')).toBe(2);
+        const env = args[1]!;
+        const protection = env === 'staging' ? 'guarded' : 'protected';
+        expect(refused.stderr).toContain(`error [FORBIDDEN]: ${env} is ${protection}: seed and reset are only allowed on open environments`);
+      }
+      expect(await snapshot(staging.sql)).toEqual(stagingBefore);
+      expect(await snapshot(production.sql)).toEqual(productionBefore);
+
+      const seeded = await cli('seed', '--env', 'dev', '--dir', demoProjectDir, '--actor', 'dev-bot');
+      expect(seeded, seeded.stderr).toMatchObject({ code: 0 });
+      expect(seeded.stdout).toMatch(/Seeded dev: 35 tables/);
+      expect((await snapshot(dev.sql))['platform.organizations']!.rows).toBe(5);
+
+      const audit = await consoleDb.sql`select actor, role, action, environment, outcome from console.audit_log order by id`;
+      expect(audit.map((a) => `${a.actor} ${a.role} ${a.action} ${a.environment} ${a.outcome}`)).toEqual([
+        'dev-bot cli seed staging denied',
+        'dev-bot cli reset staging denied',
+        'dev-bot cli seed production denied',
+        'dev-bot cli reset production denied',
+        'dev-bot cli seed dev ok',
+      ]);
+    } finally {
+      await Promise.all([dev.drop(), staging.drop(), production.drop(), consoleDb.drop()]);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { StrataError } from '../errors';
+import { seedDatabase } from '../seed/run-seed';
+import type { SeedResult } from '../seed/types';
+import { cliContext } from './cli-context';
+import { auditedCli } from './cli-audit';
+import type { CliOptions, Command, CommandOutput } from './commands';
+import type { Target } from './targets';
+import { withTarget } from './with-target';
+
+/**
+ * `seed (--env NAME | --database-url URL) [--reset] [--scale N] [--force]`: the project's
+ * seed set, on open environments only. A bare URL has no protection level: seeding it is
+ * allowed, resetting it (which empties every managed table) needs --force.
+ */
+
+/** "1000000", "1_000_000" or "1,000,000" rows. */
+export function parseScale(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const text = value.trim();
+  const n = /^\d{1,3}([_,]\d{3})*$|^\d+$/.test(text) ? Number(text.replace(/[_,]/g, '')) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0 || n > 100_000_000) {
+    throw new StrataError('BAD_USAGE', `--scale takes a number of usage events from 0 to 100,000,000 (got "${value}")`);
+  }
+  return n;
+}
+
+/** Refuses before anything connects: seed and reset are for open environments (and bare URLs). */
+export function assertSeedAllowed(target: Target, options: Pick<CliOptions, 'reset' | 'force'>): void {
+  if (target.protection === null) {
+    if (options.reset && !options.force) {
+      throw new StrataError(
+        'BAD_USAGE',
+        '--reset empties every table the project manages, and a bare --database-url has no protection level to say it may: add --force to reset it anyway',
+      );
+    }
+    return;
+  }
+  if (target.protection !== 'open') {
+    throw new StrataError('FORBIDDEN', `${target.name} is ${target.protection}: seed and reset are only allowed on open environments`, {
+      environment: target.name,
+      protection: target.protection,
+    });
+  }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function seedText(result: SeedResult, targetName: string | null): string {
+  const lines: string[] = [];
+  if (result.reset) lines.push(`Reset: truncated ${result.truncated?.length ?? 0} tables and restarted their identity sequences.`);
+  const width = Math.max(...result.tables.map((t) => t.table.length), 5);
+  for (const [i, t] of result.tables.entries()) {
+    const copied = result.tables.findIndex((x) => x.table === t.table) !== i ? ' (COPY)' : '';
+    lines.push(`✓ ${t.table.padEnd(width)}  ${count(t.rows).padStart(9)} rows${t.durationMs !== undefined ? `  ${t.durationMs} ms` : ''}${copied}`);
+  }
+  const rows = result.tables.reduce((s, t) => s + t.rows, 0);
+  const tables = new Set(result.tables.map((t) => t.table)).size;
+  lines.push(
+    '',
+    `${result.reset ? 'Reset and seeded' : 'Seeded'} ${targetName ?? 'database'}: ${tables} tables, ${count(rows)} rows written` +
+      `${result.scaledRows ? ` (${count(result.scaledRows)} usage events streamed with COPY)` : ''} in ${(result.durationMs / 1000).toFixed(1)} s.`,
+  );
+  return lines.join('\n');
+}
+
+const seed: Command = async (options): Promise<CommandOutput> => {
+  const scale = parseScale(options.scale);
+  return withTarget(options, async (target, project, config) => {
+    const result = await auditedCli(
+      options,
+      target,
+      config,
+      options.reset ? 'reset' : 'seed',
+      async () => {
+        // Inside the audited work, so a refusal on a guarded or protected environment is audited as
+        // denied (a bare URL is outside the audit trail). Either way it comes before any connection.
+        assertSeedAllowed(target, options);
+        return seedDatabase(cliContext(options, target), project, { reset: options.reset === true, scale });
+      },
+      (r) => ({
+        outcome: 'ok',
+        target: `${new Set(r.tables.map((t) => t.table)).size} tables`,
+        detail: `${r.tables.reduce((s, t) => s + t.rows, 0)} rows${r.scaledRows ? `, ${r.scaledRows} usage events by COPY` : ''}${r.reset ? `, ${r.truncated?.length ?? 0} tables truncated first` : ''}`,
+      }),
+    );
+    return { code: 0, text: seedText(result, target.name), json: { target: target.name, ...result } };
+  });
+};
+
+export const SEED_COMMANDS: Record<string, Command> = { seed };
