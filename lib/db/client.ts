@@ -9,6 +9,8 @@ export interface ConnectOptions {
   applicationName?: string;
   max?: number;
   connectTimeoutSeconds?: number;
+  /** Server-side statement_timeout for every query of the pool (read-only reports cap their cost). */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -23,7 +25,10 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     idle_timeout: 20,
     onnotice: () => {},
     prepare: false,
-    connection: { application_name: options.applicationName ?? 'strata' },
+    connection: {
+      application_name: options.applicationName ?? 'strata',
+      ...(options.statementTimeoutMs ? { statement_timeout: Math.round(options.statementTimeoutMs) } : {}),
+    },
     types: {
       bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },
     },

@@ -4,7 +4,12 @@
  */
 export type ClassificationTag = 'PII' | 'FERPA' | 'financial' | 'secret';
 
-export type RetentionBasis = 'soft-delete' | 'compliance-hold' | 'audit-trail' | 'indefinite';
+/**
+ * Why rows are kept as long as they are: until a soft delete's grace period ends, for a
+ * compliance hold (financial records), as an audit trail, for a rolling window (operational
+ * and analytics data that is only useful for so long), or indefinitely.
+ */
+export type RetentionBasis = 'soft-delete' | 'compliance-hold' | 'audit-trail' | 'rolling-window' | 'indefinite';
 
 export interface TablePolicy {
   /** `schema.table` as the live database names it. */
@@ -31,6 +36,8 @@ export interface TableRetention {
   estimatedRows: number | null;
   sizeBytes: number;
   oldestRow: string | null;
+  /** True when oldestRow is the lowest value PostgreSQL's statistics sampled, not a min() over the rows. */
+  oldestRowIsEstimate: boolean;
   /** Rows older than the retention period (null without a policy or period). */
   rowsPastRetention: number | null;
   /** Soft-deleted rows past their grace period. */
@@ -41,6 +48,8 @@ export interface TableRetention {
   purgeSql: string | null;
   /** Rows that DELETE would remove (exact, or estimated when countsAreEstimates). */
   purgeRows: number | null;
+  /** Why figures are missing, e.g. a policy naming a column this database does not have. */
+  problem?: string;
 }
 
 export interface RetentionReport {
@@ -48,5 +57,9 @@ export interface RetentionReport {
   computedAt: string;
   durationMs: number;
   coverage: { classified: number; total: number };
+  /** Policies declared for tables this database does not have (e.g. change sets not applied yet). */
+  unmatchedPolicies: string[];
+  /** Tables with more (estimated) rows than this get planner estimates instead of exact counts. */
+  exactCountLimit: number;
   tables: TableRetention[];
 }

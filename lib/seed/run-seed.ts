@@ -104,6 +104,14 @@ export async function seedDatabase(ctx: RunContext, project: Project, options: S
         );
         ctx.onProgress?.({ type: 'seed-table', table: step.table, rows, position, total: steps.length });
       }
+      // Fresh statistics for what was just written: without them reltuples stays -1 (or
+      // stale after a reset) and the Retention page's estimates and the planner are blind.
+      ctx.onProgress?.({ type: 'phase', label: 'Updating planner statistics' });
+      const written = [...new Set(tables.map((t) => t.table))].map((name) => {
+        const [schema, table] = name.split('.') as [string, string];
+        return quoteQualified(schema, table);
+      });
+      if (written.length) await sql.unsafe(`analyze ${written.join(', ')}`);
       return { reset, tables, durationMs: Math.round(performance.now() - t0), truncated, scaledRows };
     } finally {
       await sql.end({ timeout: 5 });
