@@ -23,10 +23,19 @@ async function databaseState(): Promise<Record<string, unknown>> {
   } finally {
     await consoleDb.end();
   }
-  for (const db of ['strata_staging', 'strata_production']) {
+  for (const db of ['strata_local', 'strata_staging', 'strata_production']) {
     const sql = embeddedSql(db);
     try {
-      state[db] = (await sql`select count(*)::int as n, max(id)::int as last from strata.change_log`)[0];
+      const [history] = await sql`select count(*)::int as n, max(id)::int as last from strata.change_log`;
+      // Seed and reset change data, not history: count the rows of every user table exactly.
+      const tables = await sql`
+        select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'strata', 'drizzle') and n.nspname not like 'pg_toast%'
+        order by 1`;
+      const counts = tables.length
+        ? await sql.unsafe(tables.map((t) => `select '${t.name}' as t, count(*)::int as n from ${t.name}`).join(' union all '))
+        : [];
+      state[db] = { history, data: counts.map((c) => `${c.t}=${c.n}`) };
     } finally {
       await sql.end();
     }

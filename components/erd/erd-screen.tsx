@@ -6,13 +6,14 @@ import { ReactFlowProvider } from '@xyflow/react';
 import Link from 'next/link';
 import { useSchemaQuery } from './use-schema-query';
 import { ErdWorkspace } from './erd-workspace';
+import type { ClassificationMap } from '@/lib/erd/classification-map';
 
 /**
  * The live ERD of one environment: loading, failure and the diagram itself. The schema comes
  * from the schema route through TanStack Query (polled every 10 s); everything else happens
  * in the browser.
  */
-export function ErdScreen({ env }: { env: string }) {
+export function ErdScreen({ env, classifications }: { env: string; classifications?: ClassificationMap }) {
   const query = useSchemaQuery(env);
 
   if (query.isPending) {
@@ -47,7 +48,7 @@ export function ErdScreen({ env }: { env: string }) {
   }
   return (
     <ReactFlowProvider>
-      <ErdWorkspace env={env} model={query.data} updatedAt={query.dataUpdatedAt} problem={query.isError ? (query.error?.message ?? 'The last refresh failed.') : null} />
+      <ErdWorkspace env={env} classifications={classifications} model={query.data} updatedAt={query.dataUpdatedAt} problem={query.isError ? (query.error?.message ?? 'The last refresh failed.') : null} />
     </ReactFlowProvider>
   );
 }

@@ -3,6 +3,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { schemaToGraph } from '@/lib/erd/graph';
+import { lookupFromMap, type ClassificationMap } from '@/lib/erd/classification-map';
 import { bySchema, filterGraph, neighbourhood } from '@/lib/erd/neighbourhood';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
 import { ErdCanvas, type Highlight } from './erd-canvas';
@@ -24,7 +25,19 @@ const NO_POSITIONS: Positions = {};
  * The diagram and everything around it: filters, focus, search, the side panel, live
  * change marks. State lives here; the pieces render it.
  */
-export function ErdWorkspace({ env, model, updatedAt, problem }: { env: string; model: SchemaModel; updatedAt: number; problem: string | null }) {
+export function ErdWorkspace({
+  env,
+  model,
+  updatedAt,
+  problem,
+  classifications,
+}: {
+  env: string;
+  model: SchemaModel;
+  updatedAt: number;
+  problem: string | null;
+  classifications?: ClassificationMap;
+}) {
   const flow = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
   const [includeBookkeeping, setIncludeBookkeeping] = useState(false);
@@ -38,9 +51,10 @@ export function ErdWorkspace({ env, model, updatedAt, problem }: { env: string; 
   // Keyed on tables and schemas only (structural sharing keeps them identical between polls
   // that change nothing); the model's other fields, such as introspectedAt, change every poll.
   const { tables, schemas: schemaInfo } = model;
+  const classify = useMemo(() => (classifications ? lookupFromMap(classifications) : undefined), [classifications]);
   const graph = useMemo(
-    () => schemaToGraph({ ...model, tables, schemas: schemaInfo }, { includeBookkeeping }),
-    [tables, schemaInfo, includeBookkeeping], // not `model`: see above
+    () => schemaToGraph({ ...model, tables, schemas: schemaInfo }, { includeBookkeeping, classifications: classify }),
+    [tables, schemaInfo, includeBookkeeping, classify], // not `model`: see above
   );
   const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
   const graphIds = useMemo(() => new Set(nodeById.keys()), [nodeById]);
@@ -222,7 +236,7 @@ export function ErdWorkspace({ env, model, updatedAt, problem }: { env: string; 
             )}
           </>
         )}
-        {selectedId && <TablePanel env={env} model={model} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => setFocus({ tableId: id, hops: focus?.hops ?? 1 })} />}
+        {selectedId && <TablePanel env={env} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => setFocus({ tableId: id, hops: focus?.hops ?? 1 })} />}
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { checkExpression, foldedStatistics, incomingReferences, keyColumns, partitionsByRoot, tablesById } from '@/lib/erd/model-helpers';
+import { checkExpression, foldedStatistics, incomingReferences, keyColumns, noClassifications, partitionsByRoot, tablesById, type ClassificationLookup } from '@/lib/erd/model-helpers';
 import type { Column, SchemaModel, Table } from '@/lib/introspect/schema-model';
 import { humanBytes, plural, rowEstimateText } from './format';
 
@@ -13,6 +13,8 @@ export interface TableDetailsProps {
   table: Table;
   variant: 'panel' | 'page';
   tableRef: (id: string) => ReactNode;
+  /** Classification tags from the project's policies (PII, FERPA, financial, secret). */
+  classify?: ClassificationLookup;
 }
 
 const KIND_TEXT: Record<Table['kind'], string> = {
@@ -22,7 +24,7 @@ const KIND_TEXT: Record<Table['kind'], string> = {
   foreign: 'Foreign table',
 };
 
-export function TableDetails({ model, table, variant, tableRef }: TableDetailsProps) {
+export function TableDetails({ model, table, variant, tableRef, classify = noClassifications }: TableDetailsProps) {
   const byId = tablesById(model);
   const folded = partitionsByRoot(model).get(table.id) ?? [];
   const stats = foldedStatistics(table, folded);
@@ -34,6 +36,9 @@ export function TableDetails({ model, table, variant, tableRef }: TableDetailsPr
       <Section title="Overview">
         <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1.5 text-sm">
           <Fact label="Kind">{KIND_TEXT[table.kind]}</Fact>
+          <Fact label="Classification">
+            {classify(table.id).length ? <Tags tags={classify(table.id)} /> : <span className="text-zinc-500">none declared</span>}
+          </Fact>
           <Fact label="Rows (estimate)">
             <span title="pg_class.reltuples, refreshed by ANALYZE and autovacuum — not a count">{rowEstimateText(stats.rowEstimate)}</span>
           </Fact>
@@ -54,7 +59,7 @@ export function TableDetails({ model, table, variant, tableRef }: TableDetailsPr
       </Section>
 
       <Section title={`Columns (${table.columns.length})`}>
-        {variant === 'page' ? <ColumnTable table={table} keys={keys} /> : <ColumnList table={table} keys={keys} />}
+        {variant === 'page' ? <ColumnTable table={table} keys={keys} classify={classify} /> : <ColumnList table={table} keys={keys} classify={classify} />}
       </Section>
 
       <Section title="Primary key">
@@ -193,7 +198,7 @@ export function TableDetails({ model, table, variant, tableRef }: TableDetailsPr
 
 type Keys = ReturnType<typeof keyColumns>;
 
-function ColumnList({ table, keys }: { table: Table; keys: Keys }) {
+function ColumnList({ table, keys, classify }: { table: Table; keys: Keys; classify: ClassificationLookup }) {
   return (
     <ul className="flex flex-col divide-y divide-zinc-100 rounded-md border border-zinc-200" aria-label="Columns">
       {table.columns.map((column) => (
@@ -203,6 +208,7 @@ function ColumnList({ table, keys }: { table: Table; keys: Keys }) {
             <span className="font-mono text-xs text-zinc-600">{column.type}</span>
             <span className="ml-auto flex shrink-0 gap-1">
               <KeyTags name={column.name} keys={keys} />
+              <Tags tags={classify(table.id, column.name)} />
               <span className={`text-[11px] ${column.nullable ? 'text-zinc-500' : 'font-medium text-zinc-700'}`}>{column.nullable ? 'nullable' : 'not null'}</span>
             </span>
           </div>
@@ -213,7 +219,7 @@ function ColumnList({ table, keys }: { table: Table; keys: Keys }) {
   );
 }
 
-function ColumnTable({ table, keys }: { table: Table; keys: Keys }) {
+function ColumnTable({ table, keys, classify }: { table: Table; keys: Keys; classify: ClassificationLookup }) {
   return (
     <div className="overflow-x-auto rounded-md border border-zinc-200">
       <table className="w-full text-left text-sm">
@@ -223,6 +229,7 @@ function ColumnTable({ table, keys }: { table: Table; keys: Keys }) {
             <th scope="col" className="px-3 py-2 font-medium">Name</th>
             <th scope="col" className="px-3 py-2 font-medium">Type</th>
             <th scope="col" className="px-3 py-2 font-medium">Keys</th>
+            <th scope="col" className="px-3 py-2 font-medium">Classification</th>
             <th scope="col" className="px-3 py-2 font-medium">Nullable</th>
             <th scope="col" className="px-3 py-2 font-medium">Default · identity · generated</th>
             <th scope="col" className="px-3 py-2 font-medium">Comment</th>
@@ -238,6 +245,7 @@ function ColumnTable({ table, keys }: { table: Table; keys: Keys }) {
                 {c.collation && <span className="text-zinc-500"> collate {c.collation}</span>}
               </td>
               <td className="px-3 py-1.5"><span className="flex gap-1"><KeyTags name={c.name} keys={keys} /></span></td>
+              <td className="px-3 py-1.5"><Tags tags={classify(table.id, c.name)} /></td>
               <td className="px-3 py-1.5">{c.nullable ? 'yes' : <span className="font-medium">not null</span>}</td>
               <td className="px-3 py-1.5 font-mono text-xs break-all">{defaultText(c) ?? <span className="text-zinc-400">—</span>}</td>
               <td className="px-3 py-1.5 text-zinc-700">{c.comment ?? ''}</td>
@@ -313,4 +321,17 @@ function Empty({ children }: { children: ReactNode }) {
 
 function mono(text: string) {
   return <span className="font-mono text-[13px]">{text}</span>;
+}
+
+/** Classification tags, sensitive ones in red. */
+function Tags({ tags }: { tags: string[] }) {
+  return (
+    <span className="inline-flex flex-wrap gap-1" data-testid="classification">
+      {tags.map((tag) => (
+        <span key={tag} className={`rounded px-1 text-[11px] font-semibold ring-1 ring-inset ${tag === 'secret' || tag === 'FERPA' ? 'bg-red-50 text-red-800 ring-red-600/30' : 'bg-violet-50 text-violet-800 ring-violet-600/30'}`}>
+          {tag}
+        </span>
+      ))}
+    </span>
+  );
 }

@@ -6,6 +6,7 @@ import type { SchemaModel } from '@/lib/introspect/schema-model';
 import { tableHref } from './format';
 import { schemaColor } from './schema-colors';
 import { TableDetails } from './table-details';
+import type { ClassificationLookup } from '@/lib/erd/model-helpers';
 
 /**
  * The selected table, in full: what the node cannot show (defaults, identity, comments,
@@ -19,7 +20,9 @@ export function TablePanel({
   onClose,
   onJump,
   onFocus,
+  classify,
 }: {
+  classify?: ClassificationLookup;
   env: string;
   model: SchemaModel;
   tableId: string;
@@ -85,6 +88,7 @@ export function TablePanel({
             model={model}
             table={table}
             variant="panel"
+            classify={classify}
             tableRef={(id) => (
               <button type="button" onClick={() => onJump(id)} className="font-mono text-[13px] text-blue-700 hover:underline">
                 {id}

@@ -25,6 +25,10 @@ export function EnvironmentHeader({ env, protection, title, children }: { env: s
           <Link href={`${base}/erd`} className="font-medium text-blue-700 hover:underline">
             Schema diagram
           </Link>
+          <span aria-hidden="true">·</span>
+          <Link href={`${base}/retention`} className="font-medium text-blue-700 hover:underline">
+            Retention
+          </Link>
         </nav>
         <div className="mt-2 flex flex-wrap items-center gap-3">
           <h1 className="text-4xl font-black tracking-tight text-zinc-900" data-testid="environment-name">

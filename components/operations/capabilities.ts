@@ -13,6 +13,9 @@ export interface Capabilities {
   change: boolean;
   /** Ask for an apply or rollback through two-person approval (protected environments). */
   request: boolean;
+  /** Seed, and truncate-and-reseed (open environments only). */
+  seed: boolean;
+  reset: boolean;
 }
 
 export function capabilitiesFor(principal: Principal, protection: Protection): Capabilities {
@@ -21,6 +24,8 @@ export function capabilitiesFor(principal: Principal, protection: Protection): C
     dryRun: can(principal, 'dry-run', { protection }),
     change: can(principal, 'apply', { protection }),
     request: can(principal, 'request.create', { protection }),
+    seed: can(principal, 'seed', { protection }),
+    reset: can(principal, 'reset', { protection }),
   };
 }
 

@@ -55,6 +55,21 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['operator', 'admin'],
   },
   {
+    // Staging is guarded: nobody may reset it, whatever their role.
+    file: 'app/api/environments/[env]/seed/route.ts',
+    method: 'POST',
+    path: '/api/environments/staging/seed',
+    body: { reset: true, confirm: 'staging' },
+    allowed: [],
+  },
+  {
+    file: 'app/api/environments/[env]/seed/route.ts',
+    method: 'POST',
+    path: '/api/environments/local/seed',
+    body: { reset: true, confirm: 'local' },
+    allowed: ['developer', 'operator', 'admin'],
+  },
+  {
     file: 'app/api/users/route.ts',
     method: 'POST',
     path: '/api/users',

@@ -11,6 +11,8 @@ import { rollbackChangeSets } from '../migrate/rollback';
 import type { ProgressEvent, RunContext } from '../migrate/run-context';
 import type { Principal } from '../auth/types';
 import { engineLogger } from '../observability/logger';
+import { seedDatabase } from '../seed/run-seed';
+import type { SeedResult } from '../seed/types';
 import { audited } from './audited';
 import type { OperationRequest } from './operation-request';
 
@@ -144,4 +146,15 @@ export function describeOperationError(error: unknown, url?: string): { status: 
   }
   engineLogger().error({ error: url ? hideSecrets(failureReason(error), url) : failureReason(error) }, 'console operation failed');
   return { status: 500, code: 'INTERNAL', message: `The operation failed unexpectedly: ${url ? hideSecrets(failureReason(error), url) : failureReason(error)}`.slice(0, 400) };
+}
+
+/** Seed (or reset and seed) an environment the guard allowed it on, with progress, audited. */
+export async function runSeed(target: OperationTarget, options: { reset: boolean }, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<SeedResult> {
+  return audited(
+    target.config,
+    principal,
+    { action: options.reset ? 'reset' : 'seed', environment: target.environment.name },
+    () => seedDatabase(context(target, principal, onProgress), target.project, { reset: options.reset }),
+    (r) => ({ outcome: 'ok', detail: `${r.tables.reduce((n, t) => n + t.rows, 0)} rows in ${r.tables.length} tables` }),
+  );
 }

@@ -6,6 +6,7 @@ import { environmentOr404 } from './environment-or-404';
 import { pagePrincipal } from '@/app/guard';
 import { capabilitiesFor } from '@/components/operations/capabilities';
 import { DriftPanel } from '@/components/drift/drift-panel';
+import { SeedActions } from '@/components/seed/seed-actions';
 import { HistoryTable } from '@/components/history/history-table';
 import { EnvironmentHeader } from '@/components/layout/page-header';
 import { EnvironmentActions } from '@/components/operations/environment-actions';
@@ -28,6 +29,7 @@ export default async function EnvironmentPage({ params }: Params) {
   const env = decodeURIComponent((await params).env);
   const principal = await pagePrincipal();
   const { environment, project } = environmentOr404(env);
+  const capabilities = capabilitiesFor(principal, environment.protection);
   const column = await readColumn(environment, project);
   const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
   const blocked = project.changeSets.filter((c) => ['failed', 'checksum_mismatch'].includes(column.cells[c.tag]?.state ?? ''));
@@ -93,8 +95,9 @@ export default async function EnvironmentPage({ params }: Params) {
               pending={pending.map((c) => ({ version: c.version, tag: c.tag }))}
               applied={applied.map((c) => ({ version: c.version, tag: c.tag, hasRollback: byTag.get(c.tag)?.rollback !== null }))}
               blocked={blocked.length > 0}
-              capabilities={capabilitiesFor(principal, environment.protection)}
+              capabilities={capabilities}
             />
+            <SeedActions env={env} protection={environment.protection} canSeed={capabilities.seed} canReset={capabilities.reset} />
             <DriftPanel env={env} />
           </>
         )}

@@ -5,6 +5,8 @@ import { loadConfig } from '@/lib/config/environments';
 import { ProtectionBadge } from '@/components/environments/protection-badge';
 import { PROTECTION_INFO } from '@/components/environments/environment-display';
 import { ErdScreen } from '@/components/erd/erd-screen';
+import { toClassificationMap } from '@/lib/erd/classification-map';
+import { loadPolicies } from '@/lib/retention/load-policies';
 import { pagePrincipal } from '@/app/guard';
 
 // The environment list is read per request; nothing here may run at build time.
@@ -25,7 +27,8 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function ErdPage({ params }: Params) {
   await pagePrincipal();
   const env = decodeURIComponent((await params).env);
-  const environment = loadConfig().environments.find((e) => e.name === env);
+  const config = loadConfig();
+  const environment = config.environments.find((e) => e.name === env);
   if (!environment) notFound();
   return (
     <div className="flex h-[calc(100dvh-2.25rem)] flex-col">
@@ -45,7 +48,7 @@ export default async function ErdPage({ params }: Params) {
         </div>
       </header>
       <main id="main" className="flex min-h-0 flex-1 flex-col">
-        <ErdScreen env={environment.name} />
+        <ErdScreen env={environment.name} classifications={toClassificationMap(await loadPolicies(config.projectDir))} />
       </main>
     </div>
   );
