@@ -7,6 +7,7 @@ import { benchStart } from './start-bench';
 import { benchIntrospect, PULL_TIMEOUT_MS } from './introspect-bench';
 import { benchErdBrowser } from './erd-browser-bench';
 import { benchSeed } from './seed-bench';
+import { benchRetention } from './retention-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
     const cluster = await startBenchCluster(root);
     try {
       const r = await benchSeed(cluster, path.join(root, 'drizzle/demo'));
-      results.seed = r;
+      const { seededUrl: _url, ...seedFigures } = r;
+      results.seed = seedFigures;
       const rate = (v: number) => `${Math.round(v).toLocaleString('en-US')} rows/s`;
       console.log(`\n## Seed ${r.events.toLocaleString('en-US')} usage events (--scale) on a fresh demo database`);
       console.log(`strata seed --scale (whole run)   ${ms(r.seedTotalMs)}  (target < 30 s)`);
@@ -107,6 +109,16 @@ async function main(): Promise<void> {
       console.log(`multi-row INSERT, ${r.batchRows} rows/stmt  ${ms(r.insertMs)}  ${rate(r.insertRowsPerSecond)}`);
       console.log(`INSERT ÷ COPY                     ${times(r.insertOverCopy)}`);
       console.log(`INSERT ÷ whole seed run           ${times(r.insertOverSeedTotal)}`);
+      const ret = await benchRetention(r.seededUrl);
+      results.retention = ret;
+      console.log(`\n## Retention figures for ${ret.tables} tables, ${r.events.toLocaleString('en-US')} usage events loaded (median of ${ret.runs})`);
+      console.log(`strata retention (computeRetention) ${ms(ret.strataMs)}  (target < 1 s)`);
+      console.log(`  estimated (over the exact-count limit): ${ret.estimatedTables.join(', ') || 'none'}`);
+      console.log(`strata retention, every count exact ${ms(ret.strataAllExactMs)}`);
+      if (ret.psqlExactMs !== null) {
+        console.log(`psql, exact count(*) + purge counts ${ms(ret.psqlExactMs)}`);
+        console.log(`Strata ÷ psql exact                ${times(ret.strataMs / ret.psqlExactMs)}`);
+      }
     } finally {
       await cluster.stop();
     }

@@ -17,6 +17,8 @@ type BenchCluster = Awaited<ReturnType<typeof startBenchCluster>>;
 
 export interface SeedBenchResult {
   events: number;
+  /** The seeded database (demo + `events` usage events), for the retention bench that follows. */
+  seededUrl: string;
   /** seedDatabase({ scale }) on a fresh, fully migrated database: the whole run. */
   seedTotalMs: number;
   /** …of which the COPY of the scale events. */
@@ -84,6 +86,7 @@ export async function benchSeed(cluster: BenchCluster, projectDir: string, event
   }
   return {
     events,
+    seededUrl: seedUrl,
     seedTotalMs,
     copyMs,
     rollupsMs,

@@ -17,6 +17,7 @@ import { auditedCli } from './cli-audit';
 import { CHANGE_COMMANDS } from './change-commands';
 import { AUTH_COMMANDS } from './auth-commands';
 import { SEED_COMMANDS } from './seed-command';
+import { RETENTION_COMMANDS } from './retention-command';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
@@ -245,4 +246,4 @@ const resolve: Command = async (options, positional) => {
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS, ...RETENTION_COMMANDS };

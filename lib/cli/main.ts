@@ -28,6 +28,7 @@ Commands:
   user       console users: add NAME --role R | list | disable NAME | set-role NAME R
   audit      the console's audit trail: verify (exit 1 when tampered with) | list [--limit N]
   seed       write the project's seed data (open environments) [--reset] [--scale N] [--force]
+  retention  every table's retention policy and classification against live figures
 
 Options for every command:
 ${TARGET_HELP}
@@ -182,6 +183,18 @@ half-way finishes cleanly when rerun. Every change set must be applied first.
 
 Only open environments can be seeded or reset; guarded and protected ones are refused
 (exit 2), whoever asks. Prints one line per table and a summary.
+
+${TARGET_HELP}`;
+
+HELP.retention = `strata retention (--env NAME | --database-url URL) [--dir PATH] [--json]
+
+Lists every table of the live database (Strata's and Drizzle's bookkeeping aside) with the
+retention policy and classification the project declares for it (drizzle/demo/policies.ts
+for the demo; tables without one are "unclassified"), and live figures: estimated rows,
+size, oldest row, rows past retention, soft-deleted rows past their grace period, and the
+rows the purge DELETE would remove. Counts are exact up to 100,000 rows per table and
+planner estimates above (marked ≈). Only reads: the purge DELETEs are shown (--json:
+purgeSql), never run.
 
 ${TARGET_HELP}`;
 

@@ -6,7 +6,7 @@ import { ProtectionBadge } from '@/components/environments/protection-badge';
 import { PROTECTION_INFO } from '@/components/environments/environment-display';
 import { ErdScreen } from '@/components/erd/erd-screen';
 import { toClassificationMap } from '@/lib/erd/classification-map';
-import { loadPolicies } from '@/lib/retention/load-policies';
+import { policiesFor } from '@/lib/retention/load-policies';
 import { pagePrincipal } from '@/app/guard';
 
 // The environment list is read per request; nothing here may run at build time.
@@ -48,7 +48,7 @@ export default async function ErdPage({ params }: Params) {
         </div>
       </header>
       <main id="main" className="flex min-h-0 flex-1 flex-col">
-        <ErdScreen env={environment.name} classifications={toClassificationMap(await loadPolicies(config.projectDir))} />
+        <ErdScreen env={environment.name} classifications={toClassificationMap(policiesFor(config.projectDir))} />
       </main>
     </div>
   );

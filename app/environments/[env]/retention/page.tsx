@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import { describeOperationError } from '@/lib/console/environment-operations';
 import { computeRetention } from '@/lib/retention/compute';
-import { loadPolicies } from '@/lib/retention/load-policies';
+import { policiesFor } from '@/lib/retention/load-policies';
 import type { RetentionReport, TableRetention } from '@/lib/retention/types';
+import { retentionPeriod } from '@/lib/retention/describe';
 import { EnvironmentHeader } from '@/components/layout/page-header';
 import { SqlCode } from '@/components/sql/sql-code';
 import { Badge } from '@/components/ui/badge';
@@ -31,7 +32,7 @@ export default async function RetentionPage({ params }: Params) {
   let report: RetentionReport | null = null;
   let problem: string | null = null;
   try {
-    report = await computeRetention(environment.url, await loadPolicies(config.projectDir), { environment: env });
+    report = await computeRetention(environment.url, policiesFor(config.projectDir), { environment: env });
   } catch (error) {
     problem = describeOperationError(error, environment.url).message;
   }
@@ -53,6 +54,7 @@ export default async function RetentionPage({ params }: Params) {
             {problem}
           </p>
         )}
+        {report && <RetentionSummary report={report} />}
         {report && (
           <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
             <table className="min-w-full text-sm">
@@ -90,14 +92,18 @@ function RetentionRow({ t }: { t: TableRetention }) {
       <td className="px-3 py-2" data-testid="retention-policy">
         {policy ? (
           <>
-            <span className="font-medium">{policy.retentionDays === null ? 'Indefinite' : retentionText(policy.retentionDays)}</span>
+            <span className="font-medium">{retentionPeriod(policy)}</span>
             <span className="text-zinc-600">
               {' '}
-              · {policy.basis}
-              {policy.timestampColumn ? ` · from ${policy.timestampColumn}` : ''}
-              {policy.graceDays ? ` · ${policy.graceDays} days after deletion` : ''}
+              · {policy.basis.replace('-', ' ')}
+              {policy.retentionDays !== null && policy.timestampColumn ? ` · from ${policy.timestampColumn}` : ''}
             </span>
             {policy.note && <p className="text-xs text-zinc-500">{policy.note}</p>}
+            {t.problem && (
+              <p role="alert" className="text-xs text-red-700">
+                {t.problem}
+              </p>
+            )}
           </>
         ) : (
           <Badge tone="amber">unclassified</Badge>
@@ -113,7 +119,9 @@ function RetentionRow({ t }: { t: TableRetention }) {
         </div>
       </td>
       <td className="px-3 py-2 text-right tabular-nums">{t.estimatedRows === null ? '—' : `≈ ${nf.format(t.estimatedRows)}`}</td>
-      <td className="px-3 py-2 whitespace-nowrap tabular-nums">{t.oldestRow ? t.oldestRow.replace('T', ' ').slice(0, 16) : '—'}</td>
+      <td className="px-3 py-2 whitespace-nowrap tabular-nums" title={t.oldestRowIsEstimate ? 'From PostgreSQL statistics (a sample), not a scan' : undefined}>
+        {t.oldestRow ? `${t.oldestRowIsEstimate ? '≈ ' : ''}${t.oldestRow.replace('T', ' ').slice(0, 16)}` : '—'}
+      </td>
       <td className="px-3 py-2 text-right tabular-nums" data-testid="past-retention">
         {t.rowsPastRetention === null ? '—' : `${approx}${nf.format(t.rowsPastRetention)}`}
       </td>
@@ -141,8 +149,43 @@ function RetentionRow({ t }: { t: TableRetention }) {
   );
 }
 
-function retentionText(days: number): string {
-  if (days % 365 === 0) return `${days / 365} year${days === 365 ? '' : 's'}`;
-  if (days % 30 === 0 && days >= 60) return `${days / 30} months`;
-  return `${days} days`;
+/** Coverage as a bar, the rows enforcement would purge, and policies that match no live table. */
+function RetentionSummary({ report }: { report: RetentionReport }) {
+  const { classified, total } = report.coverage;
+  const share = total ? Math.round((classified / total) * 100) : 0;
+  const purgeable = report.tables.filter((t) => (t.purgeRows ?? 0) > 0);
+  const estimated = purgeable.some((t) => t.countsAreEstimates);
+  return (
+    <section aria-label="Summary" className="grid gap-4 sm:grid-cols-2">
+      <div className="rounded-lg border border-zinc-200 bg-white p-4">
+        <h2 className="text-sm font-semibold text-zinc-900">Policy coverage</h2>
+        <div
+          role="meter"
+          aria-label="Tables with a policy"
+          aria-valuemin={0}
+          aria-valuemax={total}
+          aria-valuenow={classified}
+          className="mt-2 h-3 w-full overflow-hidden rounded-full bg-amber-100"
+        >
+          <div className="h-full rounded-full bg-emerald-500" style={{ width: `${share}%` }} />
+        </div>
+        <p className="mt-2 text-sm text-zinc-600">
+          {classified} classified · {total - classified} unclassified ({share}%)
+        </p>
+        {report.unmatchedPolicies.length > 0 && (
+          <p className="mt-2 text-xs text-amber-800">Declared for tables this database does not have: {report.unmatchedPolicies.join(', ')}</p>
+        )}
+      </div>
+      <div className="rounded-lg border border-zinc-200 bg-white p-4">
+        <h2 className="text-sm font-semibold text-zinc-900">Enforcement would purge</h2>
+        <p className="mt-2 text-2xl font-semibold tabular-nums text-zinc-900">
+          {estimated ? '≈ ' : ''}
+          {nf.format(purgeable.reduce((n, t) => n + (t.purgeRows ?? 0), 0))} rows
+        </p>
+        <p className="text-sm text-zinc-600">
+          in {purgeable.length} of {report.tables.length} tables · counts exact up to {nf.format(report.exactCountLimit)} rows per table, planner estimates above
+        </p>
+      </div>
+    </section>
+  );
 }

@@ -9,7 +9,7 @@ import { schemaColor } from '@/components/erd/schema-colors';
 import { TableDetails } from '@/components/erd/table-details';
 import { loadConfig } from '@/lib/config/environments';
 import { lookupFromMap, toClassificationMap } from '@/lib/erd/classification-map';
-import { loadPolicies } from '@/lib/retention/load-policies';
+import { policiesFor } from '@/lib/retention/load-policies';
 import { pagePrincipal } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
@@ -53,7 +53,7 @@ export default async function TablePage({ params }: Params) {
         model={read.model}
         table={table}
         variant="page"
-        classify={lookupFromMap(toClassificationMap(await loadPolicies(loadConfig().projectDir)))}
+        classify={lookupFromMap(toClassificationMap(policiesFor(loadConfig().projectDir)))}
         tableRef={(id) => (
           <Link href={tableHref(env, id)} className="font-mono text-[13px] text-blue-700 hover:underline">
             {id}
