@@ -60,11 +60,20 @@ test('the Retention page shows ds_uploads’ 90-day rule with its live figures, 
   await expect(page.getByTestId('retention-coverage')).toContainText(/\d+ of \d+ tables have a policy/);
   const uploads = page.locator('[data-testid="retention-row"][data-table="dataservice.ds_uploads"]');
   await expect(uploads.getByTestId('retention-policy')).toContainText('90 days');
-  await expect(uploads.getByTestId('past-retention')).toHaveText(/\d/);
-  await expect(uploads.getByTestId('deleted-past-grace')).toHaveText(/\d/);
+  // Live rows are kept; deleted ones for 90 days: the grace count is the live database's own.
+  await expect(uploads.getByTestId('past-retention')).toHaveText('—');
+  const sql = embeddedSql('strata_local');
+  try {
+    const [{ n }] = await sql`select count(*)::int as n from dataservice.ds_uploads where deleted_at < now() - interval '90 days'`;
+    expect(n).toBeGreaterThan(0);
+    await expect(uploads.getByTestId('deleted-past-grace')).toHaveText(String(n));
+  } finally {
+    await sql.end();
+  }
   await uploads.getByTestId('purge-preview').locator('summary').click();
   await expect(uploads.getByTestId('purge-preview')).toContainText('DELETE FROM "dataservice"."ds_uploads"');
-  await page.screenshot({ path: shot('retention-local'), fullPage: true });
+  await page.screenshot({ path: shot('retention-local') });
+  await page.screenshot({ path: shot('retention-local-full'), fullPage: true });
 });
 
 test('classification shows on the table page', async ({ page }) => {

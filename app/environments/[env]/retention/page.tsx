@@ -48,7 +48,7 @@ export default async function RetentionPage({ params }: Params) {
           </p>
         )}
       </EnvironmentHeader>
-      <main id="main" className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
+      <main id="main" className="mx-auto flex max-w-[96rem] flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
         {problem && (
           <p role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
             {problem}
@@ -89,7 +89,7 @@ function RetentionRow({ t }: { t: TableRetention }) {
       <th scope="row" className="px-3 py-2 text-left font-mono font-normal whitespace-nowrap">
         {t.table}
       </th>
-      <td className="px-3 py-2" data-testid="retention-policy">
+      <td className="min-w-72 px-3 py-2" data-testid="retention-policy">
         {policy ? (
           <>
             <span className="font-medium">{retentionPeriod(policy)}</span>
@@ -118,14 +118,14 @@ function RetentionRow({ t }: { t: TableRetention }) {
           ))}
         </div>
       </td>
-      <td className="px-3 py-2 text-right tabular-nums">{t.estimatedRows === null ? '—' : `≈ ${nf.format(t.estimatedRows)}`}</td>
+      <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{t.estimatedRows === null ? '—' : `≈ ${nf.format(t.estimatedRows)}`}</td>
       <td className="px-3 py-2 whitespace-nowrap tabular-nums" title={t.oldestRowIsEstimate ? 'From PostgreSQL statistics (a sample), not a scan' : undefined}>
         {t.oldestRow ? `${t.oldestRowIsEstimate ? '≈ ' : ''}${t.oldestRow.replace('T', ' ').slice(0, 16)}` : '—'}
       </td>
-      <td className="px-3 py-2 text-right tabular-nums" data-testid="past-retention">
+      <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" data-testid="past-retention">
         {t.rowsPastRetention === null ? '—' : `${approx}${nf.format(t.rowsPastRetention)}`}
       </td>
-      <td className="px-3 py-2 text-right tabular-nums" data-testid="deleted-past-grace">
+      <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums" data-testid="deleted-past-grace">
         {t.softDeletedPastGrace === null ? '—' : `${approx}${nf.format(t.softDeletedPastGrace)}`}
       </td>
       <td className="px-3 py-2 text-right whitespace-nowrap tabular-nums">{bytes(t.sizeBytes)}</td>
