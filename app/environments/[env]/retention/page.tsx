@@ -95,7 +95,7 @@ function RetentionRow({ t }: { t: TableRetention }) {
             <span className="font-medium">{retentionPeriod(policy)}</span>
             <span className="text-zinc-600">
               {' '}
-              · {policy.basis.replace('-', ' ')}
+              {policy.basis !== 'indefinite' && ` · ${policy.basis.replace('-', ' ')}`}
               {policy.retentionDays !== null && policy.timestampColumn ? ` · from ${policy.timestampColumn}` : ''}
             </span>
             {policy.note && <p className="text-xs text-zinc-500">{policy.note}</p>}
