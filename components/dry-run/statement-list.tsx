@@ -6,6 +6,8 @@ import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { SqlCode } from '@/components/sql/sql-code';
 import { formatCount, formatDuration, formatLock, isBlockingLock, plural } from './format';
 import { previewSql } from './sql-preview';
+import type { LintFinding } from '@/lib/lint/types';
+import { FindingList } from '@/components/lint/finding-card';
 
 const STATUS: Record<DryRunChangeSet['status'], { tone: BadgeTone; label: string }> = {
   ok: { tone: 'green', label: 'ok' },
@@ -48,12 +50,23 @@ export function StatementList({ changeSets }: { changeSets: DryRunChangeSet[] })
               )}
             </div>
           )}
+          {cs.lint.some((f) => f.statementIndex === null || !cs.statements.some((st) => st.index === f.statementIndex)) && (
+            <div className="border-b border-zinc-100 px-4 py-2">
+              <FindingList findings={cs.lint.filter((f) => f.statementIndex === null || !cs.statements.some((st) => st.index === f.statementIndex))} label={`Lint findings on ${cs.tag}`} />
+            </div>
+          )}
           {cs.statements.length === 0 ? (
             <p className="px-4 py-3 text-sm text-zinc-600">{cs.status === 'not_run' ? 'Not run: an earlier change set failed.' : 'No statements.'}</p>
           ) : (
             <ol className="divide-y divide-zinc-100">
               {cs.statements.map((st) => (
-                <StatementRow key={st.index} statement={st} tag={cs.tag} failed={cs.status === 'failed' && cs.error?.statementIndex === st.index} />
+                <StatementRow
+                  key={st.index}
+                  statement={st}
+                  tag={cs.tag}
+                  failed={cs.status === 'failed' && cs.error?.statementIndex === st.index}
+                  findings={cs.lint.filter((f) => f.statementIndex === st.index)}
+                />
               ))}
             </ol>
           )}
@@ -63,7 +76,7 @@ export function StatementList({ changeSets }: { changeSets: DryRunChangeSet[] })
   );
 }
 
-function StatementRow({ statement, tag, failed }: { statement: DryRunStatement; tag: string; failed: boolean }) {
+function StatementRow({ statement, tag, failed, findings }: { statement: DryRunStatement; tag: string; failed: boolean; findings: LintFinding[] }) {
   const [expanded, setExpanded] = useState(false);
   const preview = previewSql(statement.sql);
   const label = `Statement ${statement.index + 1} of ${tag}, line ${statement.line}`;
@@ -97,6 +110,7 @@ function StatementRow({ statement, tag, failed }: { statement: DryRunStatement; 
           {statement.label}
         </p>
       )}
+      <FindingList findings={findings} label={`Lint findings on statement ${statement.index + 1}`} />
       {statement.locks.length > 0 && (
         <ul aria-label="Locks taken" className="flex flex-wrap gap-1.5">
           {statement.locks.map((lock, i) => {

@@ -8,6 +8,7 @@ import { benchIntrospect, PULL_TIMEOUT_MS } from './introspect-bench';
 import { benchErdBrowser } from './erd-browser-bench';
 import { benchSeed } from './seed-bench';
 import { benchRetention } from './retention-bench';
+import { benchLint } from './lint-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -122,6 +123,14 @@ async function main(): Promise<void> {
     } finally {
       await cluster.stop();
     }
+  }
+  if (wanted('lint')) {
+    const r = await benchLint();
+    results.lint = r;
+    console.log(`\n## Lint ${r.changeSets.toLocaleString('en-US')} generated change sets (${r.statements.toLocaleString('en-US')} statements, forward + rollback) — median of ${r.runs}`);
+    console.log(`strata lint (lintProject)      ${ms(r.lintMs)}  (target < 2 s; ${r.findings.toLocaleString('en-US')} findings)`);
+    console.log(`parse only (libpg-query)       ${ms(r.parseOnlyMs)}`);
+    console.log(`lint ÷ parse only              ${times(r.ratio)}`);
   }
   if (wanted('start')) {
     const r = await benchStart(root);

@@ -18,6 +18,7 @@ import { CHANGE_COMMANDS } from './change-commands';
 import { AUTH_COMMANDS } from './auth-commands';
 import { SEED_COMMANDS } from './seed-command';
 import { RETENTION_COMMANDS } from './retention-command';
+import { LINT_COMMANDS } from './lint-command';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
@@ -63,6 +64,8 @@ export interface CliOptions {
   scale?: string;
   /** seed --reset on a bare --database-url (no protection level to allow it). */
   force?: boolean;
+  /** lint: list the rules instead of linting. */
+  rules?: boolean;
 }
 
 export interface CommandOutput {
@@ -246,4 +249,4 @@ const resolve: Command = async (options, positional) => {
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS, ...RETENTION_COMMANDS };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS, ...RETENTION_COMMANDS, ...LINT_COMMANDS };

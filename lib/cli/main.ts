@@ -29,6 +29,7 @@ Commands:
   audit      the console's audit trail: verify (exit 1 when tampered with) | list [--limit N]
   seed       write the project's seed data (open environments) [--reset] [--scale N] [--force]
   retention  every table's retention policy and classification against live figures
+  lint       check every change set against the migration rules (exit 1 on errors) [--rules]
 
 Options for every command:
 ${TARGET_HELP}
@@ -198,6 +199,31 @@ purgeSql), never run.
 
 ${TARGET_HELP}`;
 
+HELP.lint = `strata lint [--dir PATH] [--env NAME | --database-url URL] [--json]
+strata lint --rules
+
+Checks every change set of the project (forward and rollback SQL, parsed with PostgreSQL's
+own parser) against the migration rules, each change set judged against the schema the
+earlier ones built: locking (index builds without CONCURRENTLY, table rewrites, NOT NULL
+without default, constraints without NOT VALID, missing lock_timeout…), breaking (renames,
+drops, narrowed types, SET NOT NULL), design (serial, int keys, timestamp, varchar(n), money
+in floats), conventions (snake_case, index names, foreign keys without index, created_at /
+updated_at, soft-delete columns, plaintext secrets) and hygiene (missing or incomplete
+rollback). Prints one block per finding and a summary; --rules lists every rule.
+
+Offline by default: no database needed, PostgreSQL 18 assumed. With --env or --database-url,
+the target's server version and row counts are used (NOT NULL without a default on a table
+with rows is an error, on an empty one nothing). Only reads.
+
+Configure in strata-lint.json beside migrations/:
+  { "rules": { "<rule-id>": "off" | "warning" | "error" }, "indexPrefixes": ["ix_", "idx_"], … }
+Silence one statement with a comment directly above it (the reason is required):
+  -- strata-lint-ignore <rule-id>[, <rule-id>…]: <reason>
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found or the project cannot be read,
+2 bad usage.
+${TARGET_HELP}`;
+
 const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   BAD_USAGE: 2,
   UNKNOWN_ENVIRONMENT: 2,
@@ -250,6 +276,7 @@ export async function runCli(
         reset: { type: 'boolean', default: false },
         scale: { type: 'string' },
         force: { type: 'boolean', default: false },
+        rules: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -302,6 +329,7 @@ export async function runCli(
     reset: v.reset ?? false,
     scale: v.scale,
     force: v.force ?? false,
+    rules: v.rules ?? false,
   };
   try {
     const result = await command(options, positional);

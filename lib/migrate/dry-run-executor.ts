@@ -3,7 +3,7 @@ import type { Statement } from '../changesets/statements';
 import { pgErrorInfo } from '../db/client';
 import type { SchemaModel } from '../introspect/schema-model';
 import type { ParsedChangeSet } from './apply';
-import type { DryRunChangeSet, DryRunStatement, LockTaken } from './dry-run-types';
+import type { DryRunStatement, ExecutedChangeSet, LockTaken } from './dry-run-types';
 import type { FailureInfo } from './run-change-set';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
 import { readSequencePositions, restoreSequencePositions, type SequencePositions } from './sequence-guard';
@@ -12,7 +12,7 @@ import { introspectOn } from './target-reads';
 import type { LockedConnection } from './target-lock';
 
 export interface ExecutedPlan {
-  changeSets: DryRunChangeSet[];
+  changeSets: ExecutedChangeSet[];
   before: SchemaModel;
   after: SchemaModel;
   /** Row counts (capped) of every table the plan names, before it ran. */
@@ -65,7 +65,7 @@ export async function executeInTransaction(
     for (const r of await conn.unsafe(RELATION_NAMES)) relationNames.set(String(r.oid), String(r.name));
     let held = await heldLocks(conn);
 
-    const changeSets: DryRunChangeSet[] = [];
+    const changeSets: ExecutedChangeSet[] = [];
     for (const [position, { changeSet, statements }] of parsed.entries()) {
       const file = direction === 'up' ? changeSet.forward : changeSet.rollback!;
       progress({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });

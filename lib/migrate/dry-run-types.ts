@@ -1,3 +1,4 @@
+import type { LintFinding } from '../lint/types';
 import type { RiskFlag, SchemaDiff } from '../diff/types';
 import type { SchemaModel } from '../introspect/schema-model';
 import type { FailureInfo } from './run-change-set';
@@ -62,7 +63,12 @@ export interface DryRunChangeSet {
   /** Tables whose rows the change set would destroy (drops, type changes, truncates). */
   destroys: string[];
   error: FailureInfo | null;
+  /** Lint findings on this change set's file for this direction (forward or rollback), judged against the target. */
+  lint: LintFinding[];
 }
+
+/** A change set as the executor ran it, before lint findings are attached. */
+export type ExecutedChangeSet = Omit<DryRunChangeSet, 'lint'>;
 
 export interface DryRunResult {
   environment: string | null;

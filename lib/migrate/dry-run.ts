@@ -3,6 +3,8 @@ import type { ChangeSet, Project } from '../changesets/project';
 import type { Protection } from '../config/environments';
 import { connect } from '../db/client';
 import { diffSchemas } from '../diff/schema-diff';
+import { lintProject } from '../lint';
+import type { LintFinding } from '../lint/types';
 import { parseAll, type ParsedChangeSet } from './apply';
 import { executeInTransaction, type ExecutedPlan } from './dry-run-executor';
 import type { DryRunMode, DryRunRequest, DryRunResult } from './dry-run-types';
@@ -60,14 +62,16 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
   }
   ctx.onProgress?.({ type: 'phase', label: 'Comparing schemas' });
   const diff = diffSchemas(executed.before, executed.after, { rowCounts: executed.rowCounts });
-  const failed = executed.changeSets.find((c) => c.status === 'failed') ?? null;
+  const lint = await lintPlan(project, executed, request.direction);
+  const changeSets = executed.changeSets.map((c) => ({ ...c, lint: lint.filter((f) => f.changeSet === c.tag) }));
+  const failed = changeSets.find((c) => c.status === 'failed') ?? null;
   return {
     environment: ctx.environment,
     mode,
     direction: request.direction,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    changeSets: executed.changeSets,
+    changeSets,
     failed,
     before: executed.before,
     after: executed.after,
@@ -75,6 +79,23 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
     risks: bySeverity([...diff.risks, ...lockRisks(executed.changeSets)]),
     backupTables: request.direction === 'rollback' ? backupCandidates(executed) : [],
   };
+}
+
+/**
+ * Lint findings for the files the plan runs, judged as they would meet the target: its
+ * server version (from the schema read before the run) and its row counts of the tables
+ * the plan touches (other tables' counts are unknown, so their findings stay warnings).
+ */
+async function lintPlan(project: Project, executed: ExecutedPlan, direction: DryRunRequest['direction']): Promise<LintFinding[]> {
+  const tags = executed.changeSets.map((c) => c.tag);
+  if (tags.length === 0) return [];
+  const report = await lintProject(project, {
+    tags,
+    serverVersion: Math.floor(executed.before.serverVersionNum / 10_000),
+    tableRows: (table) => executed.rowCounts[table] ?? null,
+  });
+  const kind = direction === 'apply' ? 'forward' : 'rollback';
+  return report.changeSets.flatMap((c) => c.findings).filter((f) => f.fileKind === kind);
 }
 
 function directionOf(request: DryRunRequest): 'up' | 'down' {

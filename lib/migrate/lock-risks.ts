@@ -1,5 +1,5 @@
 import type { RiskFlag } from '../diff/types';
-import type { DryRunChangeSet } from './dry-run-types';
+import type { ExecutedChangeSet } from './dry-run-types';
 
 /** Held this long, an ACCESS EXCLUSIVE lock is an outage people notice. */
 const LONG_LOCK_MS = 1_000;
@@ -8,7 +8,7 @@ const LONG_LOCK_MS = 1_000;
  * One risk per change set and relation on which a statement took ACCESS EXCLUSIVE (every
  * read and write of it waits), with the longest time the real run would hold it.
  */
-export function lockRisks(changeSets: DryRunChangeSet[]): RiskFlag[] {
+export function lockRisks(changeSets: ExecutedChangeSet[]): RiskFlag[] {
   const risks: RiskFlag[] = [];
   for (const changeSet of changeSets) {
     const longest = new Map<string, { heldMs: number; statement: number }>();

@@ -10,7 +10,13 @@ import { OperationButton, type OperationKind } from '@/components/operations/ope
 import { capabilitiesFor, operationKind } from '@/components/operations/capabilities';
 import { pagePrincipal } from '@/app/guard';
 import { CELL_STATE } from '@/components/pipeline/cell-state';
-import { SqlCode } from '@/components/sql/sql-code';
+import { AnnotatedSql } from '@/components/lint/annotated-sql';
+import { FindingList } from '@/components/lint/finding-card';
+import { countFindings } from '@/components/lint/segments';
+import { lintProject } from '@/lib/lint';
+import { readLiveContext } from '@/lib/lint/live-context';
+import type { LintFinding } from '@/lib/lint/types';
+import type { Project } from '@/lib/changesets/project';
 import { Badge } from '@/components/ui/badge';
 
 export const dynamic = 'force-dynamic';
@@ -38,6 +44,10 @@ export default async function ChangeSetPage({ params }: Params) {
   const cell = here.cells[changeSet.tag];
   const appliedHere = project.changeSets.filter((c) => here.cells[c.tag]?.state === 'applied');
   const kind = operationKind(capabilitiesFor(principal, environment.protection));
+  const lint = await lintHere(project, changeSet.tag, environment.url);
+  const forwardFindings = lint.findings.filter((f) => f.fileKind === 'forward');
+  const rollbackFindings = lint.findings.filter((f) => f.fileKind === 'rollback');
+  const counts = countFindings(lint.findings);
 
   return (
     <>
@@ -71,18 +81,30 @@ export default async function ChangeSetPage({ params }: Params) {
           {kind && <DryRunAction env={env} protection={environment.protection} changeSet={changeSet} state={cell?.state} appliedHere={appliedHere} kind={kind} />}
         </section>
 
+        <section aria-labelledby="lint-heading" className="flex flex-col gap-2" data-testid="lint-summary" data-errors={counts.errors} data-warnings={counts.warnings}>
+          <h2 id="lint-heading" className="text-lg font-semibold text-zinc-900">
+            Lint
+          </h2>
+          <p className="text-sm text-zinc-700">
+            {counts.errors === 0 && counts.warnings === 0 ? 'No findings' : `${counts.errors} error${counts.errors === 1 ? '' : 's'}, ${counts.warnings} warning${counts.warnings === 1 ? '' : 's'}`}
+            {counts.silenced > 0 && `, ${counts.silenced} silenced with a reason`} · judged against {env}
+            {lint.context}. Each finding sits above the statement it concerns.
+          </p>
+          <FindingList findings={lint.findings.filter((f) => f.statementIndex === null)} label="Findings on the whole change set" />
+        </section>
+
         <section aria-labelledby="sql-heading" className="grid gap-6 lg:grid-cols-2">
           <h2 id="sql-heading" className="sr-only">
             SQL
           </h2>
           <div className="flex min-w-0 flex-col gap-2">
             <h3 className="text-sm font-semibold text-zinc-700">Forward · {changeSet.forward.file}{changeSet.forward.noTransaction ? ' · no transaction' : ''}</h3>
-            <SqlCode sql={changeSet.forward.text} label={`Forward SQL of ${changeSet.tag}`} />
+            <AnnotatedSql sql={changeSet.forward.text} label={`Forward SQL of ${changeSet.tag}`} findings={forwardFindings} />
           </div>
           <div className="flex min-w-0 flex-col gap-2">
             <h3 className="text-sm font-semibold text-zinc-700">Rollback · {changeSet.rollback?.file ?? 'none'}</h3>
             {changeSet.rollback ? (
-              <SqlCode sql={changeSet.rollback.text} label={`Rollback SQL of ${changeSet.tag}`} />
+              <AnnotatedSql sql={changeSet.rollback.text} label={`Rollback SQL of ${changeSet.tag}`} findings={rollbackFindings} />
             ) : (
               <p className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950">No rollback file: this change set cannot be rolled back by Strata.</p>
             )}
@@ -174,4 +196,22 @@ function DryRunAction({
     );
   }
   return null;
+}
+
+/**
+ * This change set's lint findings, judged against the environment's server version and row
+ * counts when it answers; offline (rows unknown, so missing defaults stay warnings) when not.
+ */
+async function lintHere(project: Project, tag: string, url: string): Promise<{ findings: LintFinding[]; context: string }> {
+  let live: Awaited<ReturnType<typeof readLiveContext>> | null = null;
+  try {
+    live = await readLiveContext(url);
+  } catch {
+    live = null;
+  }
+  const report = await lintProject(project, live ? { tags: [tag], serverVersion: live.serverVersion, tableRows: (t) => live.rows.get(t) ?? null } : { tags: [tag] });
+  return {
+    findings: report.changeSets.flatMap((c) => c.findings),
+    context: live ? ` (PostgreSQL ${live.serverVersion}, its live row counts)` : ' — unreachable, so without its row counts',
+  };
 }

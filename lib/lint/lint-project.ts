@@ -1,0 +1,54 @@
+import { performance } from 'node:perf_hooks';
+import { findChangeSet, type Project } from '../changesets/project';
+import type { LintConfig } from './config';
+import { lintChangeSet } from './lint-change-set';
+import { loadLintConfig } from './load-config';
+import { SchemaModel } from './schema-model';
+import type { ChangeSetLint, LintReport } from './types';
+
+/** The PostgreSQL major version assumed without a target: the one the embedded server and parser ship. */
+export const DEFAULT_SERVER_VERSION = 18;
+
+export interface LintOptions {
+  /** Defaults to the project's strata-lint.json (or the defaults without one). */
+  config?: LintConfig;
+  /** PostgreSQL major version the change sets will run on (default 18). */
+  serverVersion?: number;
+  /** Live row count of schema.table on the target; null when unknown. Without it every count is unknown. */
+  tableRows?: (table: string) => number | null;
+  /** Lint only these change sets (tags or version numbers); the context is still built from all earlier ones. */
+  tags?: string[];
+}
+
+/**
+ * Lints a Drizzle project's change sets in journal order. Each change set is judged against
+ * the schema the earlier ones built (a table created two change sets ago is an existing
+ * table, with rows in production), and its rollback against its forward SQL. Only reads
+ * files: no database is needed unless the caller supplies live figures.
+ */
+export async function lintProject(project: Project, options: LintOptions = {}): Promise<LintReport> {
+  const t0 = performance.now();
+  const config = options.config ?? loadLintConfig(project.dir);
+  const serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION;
+  const ruleOptions = { config, serverVersion, tableRows: options.tableRows ?? (() => null) };
+  const wanted = options.tags ? new Set(options.tags.map((t) => findChangeSet(project, t).tag)) : null;
+  const last = wanted ? Math.max(...project.changeSets.map((c, i) => (wanted.has(c.tag) ? i : -1))) : project.changeSets.length - 1;
+  const model = new SchemaModel();
+  const changeSets: ChangeSetLint[] = [];
+  for (const changeSet of project.changeSets.slice(0, last + 1)) {
+    const collect = wanted === null || wanted.has(changeSet.tag);
+    const findings = await lintChangeSet(changeSet, model, ruleOptions, collect);
+    if (collect) changeSets.push({ tag: changeSet.tag, version: changeSet.version, findings });
+  }
+  const all = changeSets.flatMap((c) => c.findings);
+  const live = all.filter((f) => !f.silenced);
+  return {
+    dir: project.dir,
+    changeSets,
+    errors: live.filter((f) => f.severity === 'error').length,
+    warnings: live.filter((f) => f.severity === 'warning').length,
+    silenced: all.length - live.length,
+    serverVersion,
+    durationMs: performance.now() - t0,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Migration lint: every statement of a change set, parsed with PostgreSQL's own parser
+ * (libpg-query), checked against rules. These types are the contract between the engine
+ * (lib/lint), the CLI (`strata lint`) and the console (change set page, dry-run result).
+ */
+export type LintSeverity = 'error' | 'warning';
+
+export type LintCategory = 'locking' | 'breaking' | 'design' | 'convention' | 'hygiene';
+
+/** A rule as documented: shown beside every finding, and by `strata lint --rules`. */
+export interface LintRuleInfo {
+  /** kebab-case, stable: used in config files and silencing comments. */
+  id: string;
+  category: LintCategory;
+  /** Default severity; a project's config may change it or turn the rule off. */
+  severity: LintSeverity;
+  /** One line: what is wrong. */
+  title: string;
+  /** One paragraph: why it hurts (locks, rewrites, broken deploys, lost data…). */
+  explanation: string;
+  /** What to write instead. */
+  saferAlternative: string;
+}
+
+/** Which file of a change set a finding is in. */
+export type LintFileKind = 'forward' | 'rollback';
+
+export interface LintFinding {
+  ruleId: string;
+  severity: LintSeverity;
+  category: LintCategory;
+  /** This occurrence, naming the object: `index ix_x on public.t is created without CONCURRENTLY`. */
+  message: string;
+  explanation: string;
+  saferAlternative: string;
+  /** Change set tag (e.g. `0008_lifegraph_documents_alter`). */
+  changeSet: string;
+  fileKind: LintFileKind;
+  /** Project-relative path, e.g. `migrations/0008_x.sql`. */
+  file: string;
+  /** 1-based line of the statement (or of the file's start for change-set-level findings). */
+  line: number;
+  /** Index of the statement in its file (as splitStatements numbers them); null for change-set-level findings. */
+  statementIndex: number | null;
+  /** Set when a `-- strata-lint-ignore` comment silences the finding; it is still reported, but does not fail. */
+  silenced?: { reason: string; line: number };
+}
+
+export interface ChangeSetLint {
+  tag: string;
+  version: number;
+  findings: LintFinding[];
+}
+
+export interface LintReport {
+  /** Project folder linted. */
+  dir: string;
+  changeSets: ChangeSetLint[];
+  /** Unsilenced findings by severity; `strata lint` exits 1 when errors > 0. */
+  errors: number;
+  warnings: number;
+  silenced: number;
+  /** PostgreSQL major version the context rules assumed (e.g. 18), from the target or the default. */
+  serverVersion: number;
+  durationMs: number;
+}
