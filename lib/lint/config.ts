@@ -9,9 +9,24 @@ export type RuleSetting = 'off' | LintSeverity;
  * the words `api` `key` (`api_key`, `partner_api_key`, plural allowed), so `api_key_prefix`
  * or `email_hash` do not.
  */
+/**
+ * A reviewed exception for a change set whose file cannot carry a silencing comment: editing
+ * an applied change set changes its checksum, so history is silenced from the config instead.
+ */
+export interface LintIgnore {
+  /** Change set tag, or its version number ("0004" or "4"). */
+  changeSet: string;
+  rules: string[];
+  /** Only findings on these lines of the forward file; all of the change set's findings of those rules without. */
+  lines?: number[];
+  reason: string;
+}
+
 export interface LintConfig {
   /** Per-rule severity override, or "off". */
   rules: Record<string, RuleSetting>;
+  /** Reviewed exceptions for change sets whose files must not change. */
+  ignore: LintIgnore[];
   /** Index names must start with one of these… */
   indexPrefixes: string[];
   /** …or end with one of these (PostgreSQL's own `_idx`, `_key`, `_pkey` naming). */
@@ -33,6 +48,7 @@ export interface LintConfig {
 /** What a project gets without a config file: accepts the demo's conventions (ix_, idx_, …_idx). */
 export const DEFAULT_LINT_CONFIG: LintConfig = {
   rules: {},
+  ignore: [],
   indexPrefixes: ['ix_', 'idx_', 'uq_', 'ux_'],
   indexSuffixes: ['_idx', '_key', '_pkey', '_uniq', '_index'],
   sensitiveColumnPatterns: ['password', 'passwd', 'secret', 'token', 'api_key', 'access_key', 'private_key', 'email', 'ssn'],

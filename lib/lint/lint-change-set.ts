@@ -110,6 +110,17 @@ function brokenSilences(map: SilenceMap): Located[] {
   return found;
 }
 
+/** An `ignore` entry of strata-lint.json covering this finding, as a silence. */
+function configIgnore(config: RuleOptions['config'], changeSet: ChangeSet, ruleId: string, fileKind: LintFileKind, line: number) {
+  const entry = config.ignore.find(
+    (e) =>
+      (e.changeSet === changeSet.tag || e.changeSet === String(changeSet.version) || changeSet.tag.startsWith(`${e.changeSet}_`)) &&
+      e.rules.includes(ruleId) &&
+      (!e.lines || (fileKind === 'forward' && e.lines.includes(line))),
+  );
+  return entry ? { reason: entry.reason, line: 0, source: 'config' as const } : undefined;
+}
+
 const UNSILENCEABLE = new Set(['lint-ignore-needs-reason', 'lint-ignore-unknown-rule', 'sql-syntax-error']);
 
 function finding(located: Located, changeSet: ChangeSet, silences: SilenceMap, options: RuleOptions): LintFinding {
@@ -117,7 +128,12 @@ function finding(located: Located, changeSet: ChangeSet, silences: SilenceMap, o
   const file = fileKind === 'forward' ? changeSet.forward.file : (changeSet.rollback?.file ?? '');
   const configured = options.config.rules[rule.id];
   const place = `${fileKind}:${statementIndex ?? 'file'}`;
-  const silence = UNSILENCEABLE.has(rule.id) ? undefined : silences.get(place)?.silences.find((s) => s.reason !== null && s.ruleIds.includes(rule.id));
+  const comment = UNSILENCEABLE.has(rule.id) ? undefined : silences.get(place)?.silences.find((s) => s.reason !== null && s.ruleIds.includes(rule.id));
+  const silence = comment
+    ? { reason: comment.reason!, line: comment.line, source: 'comment' as const }
+    : UNSILENCEABLE.has(rule.id)
+      ? undefined
+      : configIgnore(options.config, changeSet, rule.id, fileKind, line);
   return {
     ruleId: rule.id,
     severity: configured && configured !== 'off' ? configured : (hit.severity ?? rule.severity),
@@ -130,6 +146,6 @@ function finding(located: Located, changeSet: ChangeSet, silences: SilenceMap, o
     file,
     line,
     statementIndex,
-    ...(silence ? { silenced: { reason: silence.reason!, line: silence.line } } : {}),
+    ...(silence ? { silenced: silence } : {}),
   };
 }

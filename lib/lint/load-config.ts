@@ -14,6 +14,18 @@ const configSchema = z
   .object({
     $schema: z.string().optional(),
     rules: z.record(z.string(), z.enum(['off', 'warning', 'error'])).optional(),
+    ignore: z
+      .array(
+        z
+          .object({
+            changeSet: z.string().min(1),
+            rules: z.array(z.string().min(1)).min(1),
+            lines: z.array(z.number().int().positive()).optional(),
+            reason: z.string().trim().min(10, 'give the reviewed reason (at least 10 characters)'),
+          })
+          .strict(),
+      )
+      .optional(),
     indexPrefixes: names.optional(),
     indexSuffixes: names.optional(),
     sensitiveColumnPatterns: names.optional(),
@@ -54,6 +66,10 @@ export function loadLintConfig(projectDir: string): LintConfig {
       key: `rules.${unknown[0]}`,
     });
   }
+  for (const [i, entry] of (parsed.data.ignore ?? []).entries()) {
+    const bad = entry.rules.find((id) => !RULES_BY_ID.has(id));
+    if (bad) throw new StrataError('MALFORMED_PROJECT', `${shown}: ignore.${i}.rules: unknown rule "${bad}" (strata lint --rules lists them)`, { file: shown, key: `ignore.${i}.rules` });
+  }
   const { $schema: _schema, ...settings } = parsed.data;
-  return { ...DEFAULT_LINT_CONFIG, ...settings, rules: settings.rules ?? {} };
+  return { ...DEFAULT_LINT_CONFIG, ...settings, rules: settings.rules ?? {}, ignore: settings.ignore ?? [] };
 }

@@ -92,6 +92,24 @@ describe('strata-lint.json', () => {
     expect(malformed(project({ timestampColumns: 'created_at' }))).toMatch(/strata-lint\.json: timestampColumns: /);
   });
 
+  it('silences applied history from an ignore entry with a reason, by change set, rule and line', async () => {
+    const [tag] = readProject(project(undefined)).changeSets.map((c) => c.tag);
+    const line = findingsOf(await lint(project(undefined))).find((f) => f.ruleId === 'create-index-without-concurrently')!.line;
+    const reason = 'applied in 2024, when accounts was empty';
+    const ignored = await lint(project({ ignore: [{ changeSet: tag, rules: ['create-index-without-concurrently'], lines: [line], reason }] }));
+    expect(findingsOf(ignored).map((f) => [f.ruleId, f.silenced])).toEqual([
+      ['missing-lock-timeout', undefined],
+      ['create-index-without-concurrently', { reason, line: 0, source: 'config' }],
+    ]);
+    expect([ignored.errors, ignored.silenced]).toEqual([0, 1]);
+    // Another line, or another change set, is not covered.
+    const elsewhere = await lint(project({ ignore: [{ changeSet: tag, rules: ['create-index-without-concurrently'], lines: [line + 1], reason }] }));
+    expect(elsewhere.errors).toBe(1);
+    expect((await lint(project({ ignore: [{ changeSet: '0007', rules: ['create-index-without-concurrently'], reason }] }))).errors).toBe(1);
+    expect(malformed(project({ ignore: [{ changeSet: tag, rules: ['create-index-without-concurrently'] }] }))).toMatch(/ignore\.0\.reason/);
+    expect(malformed(project({ ignore: [{ changeSet: tag, rules: ['nope'], reason }] }))).toMatch(/ignore\.0\.rules: unknown rule "nope"/);
+  });
+
   it('reads list settings', () => {
     expect(loadLintConfig(project({ indexPrefixes: ['i_'], timestampColumns: ['inserted_at'] }))).toMatchObject({
       indexPrefixes: ['i_'],

@@ -42,8 +42,11 @@ export interface LintFinding {
   line: number;
   /** Index of the statement in its file (as splitStatements numbers them); null for change-set-level findings. */
   statementIndex: number | null;
-  /** Set when a `-- strata-lint-ignore` comment silences the finding; it is still reported, but does not fail. */
-  silenced?: { reason: string; line: number };
+  /**
+   * Set when a `-- strata-lint-ignore` comment (line = the comment's) or an `ignore` entry of
+   * strata-lint.json (line = 0) silences the finding; it is still reported, but does not fail.
+   */
+  silenced?: { reason: string; line: number; source?: 'comment' | 'config' };
 }
 
 export interface ChangeSetLint {
