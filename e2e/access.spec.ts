@@ -106,9 +106,9 @@ test('every role without the right gets 403 from every changing door, and nothin
 test('each role sees exactly the actions it has', async ({ browser }) => {
   const expectations: Record<string, { staging: string[]; production: string[]; nav: string[] }> = {
     vera: { staging: [], production: [], nav: ['Environments', 'Approvals'] },
-    devon: { staging: ['Dry-run: Apply 3 pending'], production: ['Dry-run: Apply 8 pending'], nav: ['Environments', 'Approvals'] },
-    olivia: { staging: ['Apply 3 pending'], production: ['Request: Apply 8 pending'], nav: ['Environments', 'Approvals', 'Audit'] },
-    admin: { staging: ['Apply 3 pending'], production: ['Request: Apply 8 pending'], nav: ['Environments', 'Approvals', 'Audit', 'Users'] },
+    devon: { staging: ['Dry-run: Apply 4 pending'], production: ['Dry-run: Apply 9 pending'], nav: ['Environments', 'Approvals'] },
+    olivia: { staging: ['Apply 4 pending'], production: ['Request: Apply 9 pending'], nav: ['Environments', 'Approvals', 'Audit'] },
+    admin: { staging: ['Apply 4 pending'], production: ['Request: Apply 9 pending'], nav: ['Environments', 'Approvals', 'Audit', 'Users'] },
   };
   for (const [username, want] of Object.entries(expectations)) {
     const context = await browser.newContext({ storageState: storageFor(username) });

@@ -5,7 +5,7 @@ import { embeddedSql } from './support/embedded-sql';
 /**
  * Platform engineers on staging (guarded) and production (protected): dry run first, then
  * apply and roll back in one click with progress; history, ERD and health agree afterwards.
- * The journey leaves staging as the first start made it (3 pending), for any later spec.
+ * The journey leaves staging as the first start made it (4 pending), for any later spec.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -23,11 +23,11 @@ async function health(request: import('@playwright/test').APIRequestContext, env
 test('the pipeline overview shows every change set on every environment, and drift', async ({ page }) => {
   await page.goto('/');
   const matrix = page.getByTestId('pipeline-matrix');
-  await expect(matrix.getByTestId('cell-local-17')).toHaveAttribute('data-state', 'applied');
-  await expect(matrix.getByTestId('cell-staging-17')).toHaveAttribute('data-state', 'pending');
+  await expect(matrix.getByTestId('cell-local-18')).toHaveAttribute('data-state', 'applied');
+  await expect(matrix.getByTestId('cell-staging-18')).toHaveAttribute('data-state', 'pending');
   await expect(matrix.getByTestId('cell-staging-14')).toHaveAttribute('data-state', 'applied');
   await expect(matrix.getByTestId('cell-production-10')).toHaveAttribute('data-state', 'pending');
-  await expect(page.getByTestId('promotion-staging')).toContainText('staging is 3 change sets behind local');
+  await expect(page.getByTestId('promotion-staging')).toContainText('staging is 4 change sets behind local');
   await expect(page.getByTestId('promotion-production').getByRole('button')).toHaveText('Request: Promote staging → production');
   for (const env of ['local', 'staging', 'production']) {
     await expect(page.getByTestId(`drift-${env}`)).toHaveAttribute('data-drift', 'clean', { timeout: 30_000 });
@@ -67,7 +67,7 @@ test('dry-run a pending change set on staging: the diff, the statements and the 
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await page.reload();
   await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'pending');
-  expect((await health(page.request, 'staging')).pending).toBe(3);
+  expect((await health(page.request, 'staging')).pending).toBe(4);
 });
 
 test('apply one change set to staging, then roll it back in one click; history, ERD and health agree', async ({ page, request }) => {
@@ -81,7 +81,7 @@ test('apply one change set to staging, then roll it back in one click; history, 
   await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
   await expect(dialog.getByTestId('progress-changeset')).toHaveCount(1);
   await dialog.getByTestId('close-operation').click();
-  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0015_risk_v1', pending: 2 });
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0015_risk_v1', pending: 3 });
 
   // Data in a table the rollback drops: Strata must copy it before dropping it.
   const sql = embeddedSql('strata_staging');
@@ -103,12 +103,12 @@ test('apply one change set to staging, then roll it back in one click; history, 
   await shot(page, 'rollback-done', false);
   await dialog.getByTestId('close-operation').click();
 
-  // History: newest first, the rollback with its backup; health: back to 3 pending.
+  // History: newest first, the rollback with its backup; health: back to 4 pending.
   const first = page.getByTestId('history-row').first();
   await expect(first).toHaveAttribute('data-status', 'rolled_back');
   await expect(first.getByTestId('history-backup')).toContainText('strata_backup_');
   await shot(page, 'staging-after-rollback');
-  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 3 });
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 4 });
   const schema = await (await request.get('/api/environments/staging/schema')).json();
   expect(schema.tables.some((t: { id: string }) => t.id === 'risk.daily_pnl')).toBe(false);
   await page.goto('/environments/staging/erd');
@@ -120,12 +120,12 @@ test('production: no direct apply or rollback — the buttons make requests; the
   await page.goto('/environments/production');
   const actions = page.getByTestId('environment-actions');
   await expect(actions.getByTestId('operation-rollback').first()).toHaveText(/^Request: Roll back last change set/);
-  await expect(actions.getByTestId('operation-apply').first()).toHaveText('Request: Apply 8 pending');
+  await expect(actions.getByTestId('operation-apply').first()).toHaveText('Request: Apply 9 pending');
   await shot(page, 'production');
   const refused = await request.post('/api/environments/production/operations', { data: { kind: 'run', direction: 'rollback', steps: 1, confirm: 'production', expect: ['0009_lifegraph_signals_links'] } });
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toMatch(/protected/);
-  expect((await health(request, 'production')).pending).toBe(8);
+  expect((await health(request, 'production')).pending).toBe(9);
 });
 
 test('operations API: bad input is refused with a clear error and changes nothing', async ({ request }) => {
@@ -150,11 +150,11 @@ test('operations API: bad input is refused with a clear error and changes nothin
   expect(last).toMatchObject({ type: 'error', code: 'PLAN_CHANGED', message: expect.stringMatching(/plan changed since the dry run/) });
   const notJson = await request.post('/api/environments/staging/operations', { headers: { 'Content-Type': 'application/json' }, data: '{nope' });
   expect(notJson.status()).toBe(400);
-  expect((await health(request, 'staging')).pending).toBe(3);
+  expect((await health(request, 'staging')).pending).toBe(4);
 });
 
 test('two runs of one reviewed plan at once: one runs, the other is refused, nothing runs twice', async ({ request }) => {
-  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl'];
+  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
   const run = () => request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan } });
   const [a, b] = await Promise.all([run(), run()]);
   const lines = [...(await a.text()).trim().split('\n'), ...(await b.text()).trim().split('\n')].map((l) => JSON.parse(l));
@@ -165,5 +165,5 @@ test('two runs of one reviewed plan at once: one runs, the other is refused, not
   // Put staging back as the first start left it.
   const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: [...plan].reverse() } });
   expect((await back.text()).trim().split('\n').map((l) => JSON.parse(l)).at(-1).type).toBe('result');
-  expect(await health(request, 'staging')).toMatchObject({ pending: 3 });
+  expect(await health(request, 'staging')).toMatchObject({ pending: 4 });
 });

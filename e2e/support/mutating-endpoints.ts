@@ -16,7 +16,7 @@ export interface MutatingEndpoint {
   allowed: Role[];
 }
 
-const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl'];
+const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
 
 export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
   {

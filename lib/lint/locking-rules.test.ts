@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from './lint-fixtures';
+import { EXISTING_TABLES, findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from './lint-fixtures';
 
 // Each unsafe statement must draw exactly the expected rule(s), and its safe variant none
 // of them: an extra rule firing is a false positive and fails the test.
@@ -13,6 +13,23 @@ describe('index locks', () => {
     const sameChangeSet = `CREATE TABLE public.notes (id bigint PRIMARY KEY, body text, created_at timestamptz, updated_at timestamptz);
 CREATE INDEX ix_notes_body ON public.notes (body);`;
     expect(await rules(sameChangeSet)).toEqual([]);
+  });
+
+  it('builds a partitioned table\'s index the non-blocking way: ON ONLY the parent, partitions CONCURRENTLY, attached; the rollback may drop the parent alone', async () => {
+    const setup = `${EXISTING_TABLES}
+CREATE TABLE public.events (id bigint NOT NULL, account_id bigint, at timestamptz NOT NULL, created_at timestamptz, updated_at timestamptz) PARTITION BY RANGE (at);
+CREATE TABLE public.events_2026 PARTITION OF public.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`;
+    const forward = `CREATE INDEX IF NOT EXISTS ix_events_account_id ON ONLY public.events (account_id);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_events_2026_account_id ON public.events_2026 (account_id);
+ALTER INDEX public.ix_events_account_id ATTACH PARTITION public.ix_events_2026_account_id;`;
+    const report = await lintFixture(forward, { setup, noTransaction: true, rollback: 'DROP INDEX IF EXISTS public.ix_events_account_id;' });
+    expect(findingsOf(report).map((f) => f.ruleId)).toEqual([]);
+    // Without ONLY, the partitioned parent's index is built on every partition under the lock; ONLY on a plain table still builds.
+    expect(await rules(`${WITH_TIMEOUT}CREATE INDEX ix_events_account_id ON public.events (account_id);`, { setup })).toEqual(['create-index-without-concurrently']);
+    expect(await rules(`${WITH_TIMEOUT}CREATE INDEX ix_accounts_name ON ONLY public.accounts (name);`)).toEqual(['create-index-without-concurrently']);
+    // A rollback that drops neither the parent nor the attached index leaves both behind.
+    const partial = await lintFixture(forward, { setup, noTransaction: true, rollback: '-- forgot' });
+    expect(findingsOf(partial).find((f) => f.ruleId === 'rollback-incomplete')?.message).toMatch(/ix_events_account_id.*ix_events_2026_account_id|ix_events_2026_account_id.*ix_events_account_id/);
   });
 
   it('flags CONCURRENTLY inside a transaction: Strata wraps change sets unless told not to', async () => {

@@ -17,7 +17,7 @@ export interface CreatedObject {
   table?: string;
   /** The columns it depends on (indexes, constraints): dropping one drops it. */
   columns?: string[];
-  /** The partitioned table of a partition: dropping it drops the partition. */
+  /** The partitioned table of a partition, or the partitioned index a partition's index is attached to: dropping it drops this. */
   parent?: string;
 }
 
@@ -45,6 +45,14 @@ export function createdObjects(statements: Node[]): CreatedObject[] {
     }
     const alter = nodeOf(stmt, 'AlterTableStmt');
     const altered = tableKey(alter?.relation);
+    if (alter && alter.objtype === 'OBJECT_INDEX') {
+      // ALTER INDEX parent ATTACH PARTITION child: dropping the parent index drops the child.
+      for (const cmd of nodesOf(alter.cmds, 'AlterTableCmd')) {
+        const child = nodeOf(cmd.def, 'PartitionCmd')?.name;
+        const attached = cmd.subtype === 'AT_AttachPartition' && child ? created.find((o) => o.kind === 'index' && o.key === tableKey(child)) : undefined;
+        if (attached) attached.parent = altered;
+      }
+    }
     if (alter && alter.objtype === 'OBJECT_TABLE' && !newTables.has(altered)) {
       for (const cmd of nodesOf(alter.cmds, 'AlterTableCmd')) {
         const def = nodeOf(cmd.def, 'ColumnDef');
@@ -139,7 +147,7 @@ export function notUndone(created: CreatedObject[], dropped: Set<string>): Creat
     const schema = object.kind === 'schema' || object.kind === 'extension' ? null : schemaOf(object.table ?? object.key);
     if (schema && has('schema', schema)) return true;
     if (has(object.kind, object.key) || has(object.kind, `*.${nameOf(object.key)}`)) return true;
-    if (object.parent && has('table', object.parent)) return true;
+    if (object.parent && has(object.kind === 'index' ? 'index' : 'table', object.parent)) return true;
     if (object.table && has('table', object.table)) return true;
     return Boolean(object.table && object.columns?.some((c) => has('column', `${object.table}.${c}`)));
   };

@@ -107,6 +107,11 @@ export class SchemaModel {
     return this.tables.get(table)?.origin.tag === tag;
   }
 
+  /** A partitioned table: the project created partitions of it. */
+  hasPartitions(table: string): boolean {
+    return [...this.tables.values()].some((t) => t.partitionOf === table);
+  }
+
   column(table: string, column: string): ColumnInfo | undefined {
     return this.tables.get(table)?.columns.get(column);
   }

@@ -278,6 +278,10 @@ export const usageEvents = platform.table(
     check('usage_events_latency_ms_check', sql`latency_ms >= 0`),
     index('usage_events_org_time_idx').on(t.organizationId, t.occurredAt),
     index('usage_events_model_time_idx').on(t.modelId, t.occurredAt),
+    // 0018: the two foreign keys without an index (lint: foreign-key-without-index) — deleting
+    // a user or revoking a key would otherwise scan every partition to check references.
+    index('usage_events_user_id_idx').on(t.userId),
+    index('usage_events_api_key_id_idx').on(t.apiKeyId),
   ],
 );
 

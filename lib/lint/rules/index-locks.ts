@@ -23,6 +23,9 @@ export const createIndexWithoutConcurrently: LintRule = {
     if (!index || index.concurrent) return [];
     const table = tableKey(index.relation);
     if (!existsBefore(ctx, table)) return [];
+    // ON ONLY a partitioned table builds nothing: it makes an invalid parent index that the
+    // partitions' (concurrently built) indexes are then attached to.
+    if (index.relation?.inh !== true && ctx.model.hasPartitions(table)) return [];
     const name = index.idxname ?? '(unnamed)';
     return hits([`index ${name} on ${table} is built without CONCURRENTLY: writes to ${table} wait for the whole build`]);
   },
