@@ -22,7 +22,7 @@ import { withReachableTarget, withTarget } from './with-target';
  * environment, the configured shadow server; for a bare --database-url (CI with a
  * throwaway server), that database's own server, so nothing else has to be running.
  */
-function shadowServerFor(target: Target, config: StrataConfig): string {
+export function shadowServerFor(target: Target, config: StrataConfig): string {
   if (process.env.STRATA_SHADOW_DATABASE_URL) return process.env.STRATA_SHADOW_DATABASE_URL;
   return target.name === null ? withDatabase(target.url, 'postgres') : config.shadowServerUrl;
 }

@@ -19,6 +19,7 @@ import { AUTH_COMMANDS } from './auth-commands';
 import { SEED_COMMANDS } from './seed-command';
 import { RETENTION_COMMANDS } from './retention-command';
 import { LINT_COMMANDS } from './lint-command';
+import { VERIFY_COMMANDS } from './verify-command';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
@@ -249,4 +250,4 @@ const resolve: Command = async (options, positional) => {
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS, ...RETENTION_COMMANDS, ...LINT_COMMANDS };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS, ...RETENTION_COMMANDS, ...LINT_COMMANDS, ...VERIFY_COMMANDS };

@@ -30,6 +30,7 @@ Commands:
   seed       write the project's seed data (open environments) [--reset] [--scale N] [--force]
   retention  every table's retention policy and classification against live figures
   lint       check every change set against the migration rules (exit 1 on errors) [--rules]
+  verify     round-trip every change set on a shadow database (exit 1 on a mismatch)
 
 Options for every command:
 ${TARGET_HELP}
@@ -196,6 +197,21 @@ size, oldest row, rows past retention, soft-deleted rows past their grace period
 rows the purge DELETE would remove. Counts are exact up to 100,000 rows per table and
 planner estimates above (marked ≈). Only reads: the purge DELETEs are shown (--json:
 purgeSql), never run.
+
+${TARGET_HELP}`;
+
+HELP.verify = `strata verify [--dir PATH] [--env NAME | --database-url URL] [--json]
+
+Round-trips every change set of the project on a shadow database (SC-001): applies it,
+rolls it back and compares the schema with the one before (must be identical), applies it
+again and compares with the first apply (identical), and, when its forward file says
+\`-- strata:idempotent\`, applies it once more over itself. Each change set is judged from
+where the previous one left the shadow. The shadow is made on the target's server when
+--env or --database-url is given (never in the target itself), else on the console's
+(STRATA_SHADOW_DATABASE_URL overrides), and is always dropped.
+
+Exit 1 unless every change set round-trips: a rollback that leaves an index or a column
+behind, a rollback PostgreSQL refuses, a missing rollback file, a re-apply that differs.
 
 ${TARGET_HELP}`;
 

@@ -1,0 +1,58 @@
+import { readProject } from '../changesets/project';
+import { loadConfig } from '../config/environments';
+import { ensureEmbeddedRunning } from '../embedded/ensure-running';
+import { engineLogger } from '../observability/logger';
+import { verifyProject } from '../verify/round-trip';
+import type { VerifyReport } from '../verify/types';
+import { shadowServerFor } from './change-commands';
+import type { Command, CommandOutput } from './commands';
+import { withReachableTarget } from './with-target';
+
+/**
+ * `verify [--dir PATH] [--env NAME | --database-url URL] [--json]`: round-trips every change
+ * set on a shadow database (apply, roll back, compare, apply again, compare). The shadow is
+ * made on the target's server when one is given, else on the console's (STRATA_SHADOW_DATABASE_URL
+ * overrides both); the target itself is never touched. Exit 1 unless every change set is ok.
+ */
+const verify: Command = async (options): Promise<CommandOutput> => {
+  const config = loadConfig();
+  const project = readProject(options.dir ?? config.projectDir);
+  const run = (server: string) => verifyProject(server, project, { logger: engineLogger() });
+  let report: VerifyReport;
+  if (options.env || options.databaseUrl) {
+    report = await withReachableTarget(options, (target) => run(shadowServerFor(target, config)));
+  } else {
+    const embedded = await ensureEmbeddedRunning(config, engineLogger());
+    try {
+      report = await run(process.env.STRATA_SHADOW_DATABASE_URL || config.shadowServerUrl);
+    } finally {
+      await embedded?.stop();
+    }
+  }
+  return { code: report.ok ? 0 : 1, text: verifyText(report), json: report };
+};
+
+export function verifyText(report: VerifyReport): string {
+  const lines: string[] = [];
+  for (const c of report.changeSets) {
+    const mark = c.verdict === 'ok' ? '✓' : c.verdict === 'not-run' ? '·' : '✗';
+    const idempotent = c.claimsIdempotent ? ' (idempotent: applied over itself too)' : '';
+    lines.push(`${mark} ${c.tag}${c.verdict === 'ok' ? '' : `  ${c.verdict}`}${idempotent}`);
+    for (const s of c.steps.filter((x) => !x.ok)) {
+      if (s.detail) lines.push(`    ${s.step}: ${s.detail}`);
+      for (const d of s.differences ?? []) lines.push(`    ${s.step}: ${d}`);
+    }
+  }
+  const bad = report.changeSets.filter((c) => c.verdict !== 'ok');
+  const tally = Object.entries(report.counts)
+    .filter(([verdict, n]) => n > 0 && verdict !== 'ok')
+    .map(([verdict, n]) => `${n} ${verdict}`)
+    .join(', ');
+  lines.push(
+    '',
+    `${report.changeSets.length - bad.length} of ${report.changeSets.length} change sets round-trip (apply → rollback → same schema → re-apply → same schema)${tally ? `; ${tally}` : ''}, in ${(report.durationMs / 1000).toFixed(1)} s.`,
+  );
+  return lines.join('\n');
+}
+
+export const VERIFY_COMMANDS: Record<string, Command> = { verify };

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
+import { readProject } from '../changesets/project';
+import { connect } from '../db/client';
+import { SHADOW_PREFIX } from '../migrate/shadow-database';
+import { writeFixtureProject } from '../testing/fixture-project';
+import { verifyProject } from './round-trip';
+
+const server = () => inject('pgAdminUrl');
+const verify = (changeSets: Parameters<typeof writeFixtureProject>[0]) => verifyProject(server(), readProject(writeFixtureProject(changeSets)));
+const verdicts = (report: Awaited<ReturnType<typeof verifyProject>>) => report.changeSets.map((c) => [c.tag, c.verdict]);
+
+async function shadowsLeft(): Promise<string[]> {
+  const sql = connect(server(), { max: 1 });
+  try {
+    return (await sql`select datname from pg_database where datname like ${`${SHADOW_PREFIX}%`}`).map((r) => String(r.datname));
+  } finally {
+    await sql.end();
+  }
+}
+
+const TABLE = { name: 'accounts', up: 'CREATE TABLE public.accounts (id bigint PRIMARY KEY, name text, created_at timestamptz);', down: 'DROP TABLE public.accounts;' };
+
+describe('verifyProject', () => {
+  it('passes change sets whose rollback undoes them exactly, and leaves no shadow database behind', async () => {
+    const report = await verify([TABLE, { name: 'index', up: 'CREATE INDEX ix_accounts_name ON public.accounts (name);', down: 'DROP INDEX public.ix_accounts_name;' }]);
+    expect(verdicts(report)).toEqual([
+      ['0000_accounts', 'ok'],
+      ['0001_index', 'ok'],
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.changeSets[1]!.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['apply', true],
+      ['rollback', true],
+      ['compare-before', true],
+      ['reapply', true],
+      ['compare-first', true],
+    ]);
+    expect(await shadowsLeft()).toEqual([]);
+  });
+
+  it('catches a rollback that forgets an index, naming it', async () => {
+    const report = await verify([
+      TABLE,
+      { name: 'index', up: 'CREATE INDEX ix_accounts_name ON public.accounts (name);\nALTER TABLE public.accounts ADD COLUMN note text;', down: 'ALTER TABLE public.accounts DROP COLUMN note;' },
+      { name: 'after', up: 'CREATE TABLE public.notes (id bigint PRIMARY KEY);', down: 'DROP TABLE public.notes;' },
+    ]);
+    expect(verdicts(report)).toEqual([
+      ['0000_accounts', 'ok'],
+      ['0001_index', 'rollback-mismatch'],
+      ['0002_after', 'not-run'],
+    ]);
+    const compare = report.changeSets[1]!.steps.find((s) => s.step === 'compare-before')!;
+    expect(compare.differences).toEqual(['index public.ix_accounts_name on public.accounts is still there after the rollback']);
+    // Re-applying then fails on the leftover index: reported as the step's detail.
+    expect(report.changeSets[1]!.steps.find((s) => s.step === 'reapply')).toMatchObject({ ok: false, detail: expect.stringMatching(/ix_accounts_name.*already exists/) });
+    expect(report.ok).toBe(false);
+  });
+
+  it('catches a rollback that leaves a column behind, naming it, and goes on with the next change set', async () => {
+    const report = await verify([
+      TABLE,
+      { name: 'column', up: 'ALTER TABLE public.accounts ADD COLUMN IF NOT EXISTS region text;', down: '-- forgot the column' },
+      { name: 'after', up: 'CREATE TABLE public.notes (id bigint PRIMARY KEY);', down: 'DROP TABLE public.notes;' },
+    ]);
+    expect(verdicts(report)).toEqual([
+      ['0000_accounts', 'ok'],
+      ['0001_column', 'rollback-mismatch'],
+      ['0002_after', 'ok'],
+    ]);
+    expect(report.changeSets[1]!.steps.find((s) => s.step === 'compare-before')!.differences).toEqual(['column public.accounts.region is still there after the rollback']);
+    expect(report.counts).toMatchObject({ ok: 2, 'rollback-mismatch': 1 });
+  });
+
+  it('reports a rollback PostgreSQL refuses with its message, and one without a rollback file', async () => {
+    const report = await verify([
+      TABLE,
+      { name: 'bad_down', up: 'CREATE TABLE public.b (id int);', down: 'DROP TABLE public.no_such_table;' },
+      { name: 'no_down', up: 'CREATE TABLE public.c (id int);' },
+      { name: 'later', up: 'CREATE TABLE public.d (id int);', down: 'DROP TABLE public.d;' },
+    ]);
+    expect(verdicts(report)).toEqual([
+      ['0000_accounts', 'ok'],
+      ['0001_bad_down', 'rollback-failed'],
+      ['0002_no_down', 'no-rollback'],
+      ['0003_later', 'ok'],
+    ]);
+    expect(report.changeSets[1]!.steps.find((s) => s.step === 'rollback')!.detail).toMatch(/no_such_table.*does not exist/);
+  });
+
+  it('applies a change set that claims to be idempotent over itself: IF NOT EXISTS passes, a plain CREATE does not', async () => {
+    const report = await verify([
+      { name: 'good', up: '-- strata:idempotent\nCREATE TABLE IF NOT EXISTS public.a (id int);\nCREATE INDEX IF NOT EXISTS ix_a_id ON public.a (id);', down: 'DROP TABLE public.a;' },
+      { name: 'bad', up: '-- strata:idempotent\nCREATE TABLE public.b (id int);', down: 'DROP TABLE public.b;' },
+      { name: 'unclaimed', up: 'CREATE TABLE public.c (id int);', down: 'DROP TABLE public.c;' },
+    ]);
+    expect(verdicts(report)).toEqual([
+      ['0000_good', 'ok'],
+      ['0001_bad', 'not-idempotent'],
+      ['0002_unclaimed', 'ok'],
+    ]);
+    expect(report.changeSets.map((c) => c.claimsIdempotent)).toEqual([true, true, false]);
+    expect(report.changeSets[1]!.steps.find((s) => s.step === 'idempotent')!.detail).toMatch(/"b" already exists/);
+  });
+
+  it('stops at a forward apply that fails: nothing after it can be verified', async () => {
+    const report = await verify([TABLE, { name: 'broken', up: 'ALTER TABLE public.nope ADD COLUMN x int;', down: 'SELECT 1;' }, { name: 'after', up: 'SELECT 1;', down: 'SELECT 1;' }]);
+    expect(verdicts(report)).toEqual([
+      ['0000_accounts', 'ok'],
+      ['0001_broken', 'apply-failed'],
+      ['0002_after', 'not-run'],
+    ]);
+    expect(report.changeSets[1]!.steps[0]!.detail).toMatch(/public.nope.*does not exist/);
+    expect(await shadowsLeft()).toEqual([]);
+  });
+
+  it('round-trips the whole demo project', async () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const report = await verifyProject(server(), readProject(path.join(root, 'drizzle/demo')));
+    expect(report.changeSets.filter((c) => c.verdict !== 'ok').map((c) => [c.tag, c.verdict, c.steps.flatMap((s) => s.differences ?? (s.detail ? [s.detail] : []))])).toEqual([]);
+    expect(report.changeSets).toHaveLength(19);
+  });
+});

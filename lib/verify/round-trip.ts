@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { ChangeSet, Project } from '../changesets/project';
+import { splitStatements } from '../changesets/statements';
+import { connect, describePgError } from '../db/client';
+import { introspectUrl } from '../introspect/introspect';
+import type { SchemaModel } from '../introspect/schema-model';
+import { applyChangeSets } from '../migrate/apply';
+import { resolveChangeSet } from '../migrate/bookkeeping-ops';
+import { rollbackChangeSets } from '../migrate/rollback';
+import type { RunContext } from '../migrate/run-context';
+import { withShadowDatabase } from '../migrate/shadow-database';
+import { createLogger, type Logger } from '../observability/logger';
+import { schemaDifferences } from './schema-differences';
+import type { ChangeSetVerification, VerifyProgress, VerifyReport, VerifyStep, VerifyVerdict } from './types';
+
+/** A forward file whose header says this may be run again over itself without effect. */
+export const IDEMPOTENT_DIRECTIVE = '-- strata:idempotent';
+
+export interface VerifyOptions {
+  logger?: Logger;
+  /** Verify only these change sets (tags); the earlier ones are still applied first, unverified. */
+  tags?: string[];
+  onProgress?: (event: VerifyProgress) => void;
+}
+
+const VERDICTS: VerifyVerdict[] = ['ok', 'apply-failed', 'no-rollback', 'rollback-failed', 'rollback-mismatch', 'reapply-failed', 'reapply-mismatch', 'not-idempotent', 'not-run'];
+
+/** True when one of the forward file's leading comment lines is `-- strata:idempotent`. */
+export function claimsIdempotent(changeSet: ChangeSet): boolean {
+  for (const line of changeSet.forward.text.split('\n')) {
+    const text = line.trim();
+    if (text === '') continue;
+    if (!text.startsWith('--')) return false;
+    if (text === IDEMPOTENT_DIRECTIVE) return true;
+  }
+  return false;
+}
+
+/**
+ * Round-trips every change set of a project on one shadow database on `serverUrl` (always
+ * dropped afterwards), in journal order: apply, roll back and compare with the schema
+ * before, apply again and compare with the first apply, and apply over itself when it
+ * claims to be idempotent. The shadow then holds the change set, and the next one starts
+ * from there. A rollback that fails is settled as applied (its transaction undid it) so the
+ * rest of the history is still verified; a forward apply that fails ends the run, since
+ * nothing after it can apply.
+ */
+export async function verifyProject(serverUrl: string, project: Project, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const t0 = performance.now();
+  const logger = options.logger ?? createLogger(fs.createWriteStream('/dev/null'));
+  const wanted = options.tags ? new Set(options.tags) : null;
+  const results = await withShadowDatabase(
+    serverUrl,
+    project,
+    logger,
+    async (url) => {
+      const ctx: RunContext = { url, environment: null, actor: 'strata-verify', logger };
+      const out: ChangeSetVerification[] = [];
+      let stopped = false;
+      for (const [position, changeSet] of project.changeSets.entries()) {
+        const verify = wanted === null || wanted.has(changeSet.tag);
+        let result: ChangeSetVerification;
+        if (stopped) result = notRun(changeSet);
+        else if (!verify) {
+          const applied = await applyChangeSets(ctx, project, { to: changeSet.tag });
+          stopped = applied.failed !== null;
+          continue;
+        } else {
+          result = await roundTrip(ctx, project, changeSet);
+          // After a failed forward apply or re-apply the shadow is not where the next change set expects it.
+          stopped = result.steps.some((s) => (s.step === 'apply' || s.step === 'reapply') && !s.ok);
+        }
+        out.push(result);
+        options.onProgress?.({ type: 'verify-changeset', tag: changeSet.tag, position, total: project.changeSets.length, verdict: result.verdict });
+      }
+      return out;
+    },
+    { changeSets: [] },
+  );
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, results.filter((r) => r.verdict === v).length])) as Record<VerifyVerdict, number>;
+  return { dir: project.dir, changeSets: results, ok: results.every((r) => r.verdict === 'ok'), counts, durationMs: Math.round(performance.now() - t0) };
+}
+
+function notRun(changeSet: ChangeSet): ChangeSetVerification {
+  return { tag: changeSet.tag, version: changeSet.version, verdict: 'not-run', claimsIdempotent: claimsIdempotent(changeSet), steps: [] };
+}
+
+/** Times a step; `run` returns what went wrong (null when nothing did). */
+async function step(name: VerifyStep['step'], run: () => Promise<Pick<VerifyStep, 'detail' | 'differences'> | null>): Promise<VerifyStep> {
+  const t0 = performance.now();
+  const problem = await run();
+  return { step: name, ok: problem === null, durationMs: Math.round(performance.now() - t0), ...(problem ?? {}) };
+}
+
+const failure = (message: string | undefined) => ({ detail: message ?? 'failed' });
+
+async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet): Promise<ChangeSetVerification> {
+  const steps: VerifyStep[] = [];
+  const done = (verdict: VerifyVerdict): ChangeSetVerification => ({ tag: changeSet.tag, version: changeSet.version, verdict, claimsIdempotent: claimsIdempotent(changeSet), steps });
+  const before = await introspectUrl(ctx.url);
+
+  const apply = await step('apply', async () => {
+    const run = await applyChangeSets(ctx, project, { to: changeSet.tag });
+    return run.failed ? failure(run.failed.error?.message) : null;
+  });
+  steps.push(apply);
+  if (!apply.ok) return done('apply-failed');
+  const first = await introspectUrl(ctx.url);
+  if (!changeSet.rollback) return done('no-rollback');
+
+  let verdict: VerifyVerdict | null = null;
+  const rollback = await step('rollback', async () => {
+    const run = await rollbackChangeSets(ctx, project, { steps: 1, backup: false });
+    return run.failed ? failure(run.failed.error?.message) : null;
+  });
+  steps.push(rollback);
+  if (!rollback.ok) {
+    // Its transaction undid the rollback (unless the file runs outside one): settle the failure
+    // as applied so the rest of the history can still be verified from here.
+    await resolveChangeSet(ctx, project, changeSet.tag, 'applied', 'verify: the rollback failed; its transaction left the change set applied');
+    return done('rollback-failed');
+  }
+  const compareBefore = await step('compare-before', async () => differencesOrNull(before, await introspectUrl(ctx.url), { extra: 'is still there after the rollback', missing: 'is missing after the rollback (it existed before the apply)' }));
+  steps.push(compareBefore);
+  if (!compareBefore.ok) verdict = 'rollback-mismatch';
+
+  const reapply = await step('reapply', async () => {
+    const run = await applyChangeSets(ctx, project, { to: changeSet.tag });
+    return run.failed ? failure(run.failed.error?.message) : null;
+  });
+  steps.push(reapply);
+  if (!reapply.ok) return done(verdict ?? 'reapply-failed');
+  const compareFirst = await step('compare-first', async () => differencesOrNull(first, await introspectUrl(ctx.url), { extra: 'appears only after the re-apply', missing: 'is missing after the re-apply' }));
+  steps.push(compareFirst);
+  if (!compareFirst.ok) verdict ??= 'reapply-mismatch';
+
+  if (claimsIdempotent(changeSet)) {
+    const again = await step('idempotent', async () => {
+      const problem = await runForwardAgain(ctx.url, changeSet);
+      return problem ?? differencesOrNull(first, await introspectUrl(ctx.url), { extra: 'appears after applying it over itself', missing: 'is missing after applying it over itself' });
+    });
+    steps.push(again);
+    if (!again.ok) verdict ??= 'not-idempotent';
+  }
+  return done(verdict ?? 'ok');
+}
+
+function differencesOrNull(expected: SchemaModel, actual: SchemaModel, when: { extra: string; missing: string }): { differences: string[] } | null {
+  const differences = schemaDifferences(expected, actual, when);
+  return differences.length ? { differences } : null;
+}
+
+/**
+ * Runs the forward statements once more, outside Strata's bookkeeping (the history already
+ * says applied): in one transaction, or one by one for a `-- strata:no-transaction` file.
+ * Returns PostgreSQL's message when a statement fails.
+ */
+async function runForwardAgain(url: string, changeSet: ChangeSet): Promise<{ detail: string } | null> {
+  const statements = await splitStatements(changeSet.forward);
+  const sql = connect(url, { max: 1, applicationName: 'strata:verify' });
+  try {
+    if (changeSet.forward.noTransaction) {
+      for (const s of statements) await sql.unsafe(s.sql);
+    } else {
+      await sql.begin(async (tx) => {
+        for (const s of statements) await tx.unsafe(s.sql);
+      });
+    }
+    return null;
+  } catch (error) {
+    return { detail: `running it again failed: ${describePgError(error)}` };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

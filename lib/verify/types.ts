@@ -1,0 +1,47 @@
+/**
+ * Round-trip verification (SC-001 of document 004, automated): every change set of a
+ * project, on a shadow database, applied, rolled back, compared with the schema before,
+ * applied again, compared with the first apply, and — when it says it is idempotent —
+ * applied a second time over itself. Plain JSON: it is what `strata verify --json` prints.
+ */
+export type VerifyStepName = 'apply' | 'rollback' | 'compare-before' | 'reapply' | 'compare-first' | 'idempotent';
+
+export interface VerifyStep {
+  step: VerifyStepName;
+  ok: boolean;
+  durationMs: number;
+  /** PostgreSQL's message when the step's SQL failed. */
+  detail?: string;
+  /** What differs, one object per line, e.g. "index public.ix_t_a is still there after the rollback". */
+  differences?: string[];
+}
+
+export type VerifyVerdict =
+  | 'ok'
+  | 'apply-failed'
+  | 'no-rollback'
+  | 'rollback-failed'
+  | 'rollback-mismatch'
+  | 'reapply-failed'
+  | 'reapply-mismatch'
+  | 'not-idempotent'
+  | 'not-run';
+
+export interface ChangeSetVerification {
+  tag: string;
+  version: number;
+  verdict: VerifyVerdict;
+  /** The forward file says `-- strata:idempotent`: it is applied a second time over itself. */
+  claimsIdempotent: boolean;
+  steps: VerifyStep[];
+}
+
+export interface VerifyReport {
+  dir: string;
+  changeSets: ChangeSetVerification[];
+  ok: boolean;
+  counts: Record<VerifyVerdict, number>;
+  durationMs: number;
+}
+
+export type VerifyProgress = { type: 'verify-changeset'; tag: string; position: number; total: number; verdict: VerifyVerdict };
