@@ -49,7 +49,7 @@ describe('verifyProject', () => {
     expect(verdicts(report)).toEqual([
       ['0000_accounts', 'ok'],
       ['0001_index', 'rollback-mismatch'],
-      ['0002_after', 'not-run'],
+      ['0002_after', 'ok'],
     ]);
     const compare = report.changeSets[1]!.steps.find((s) => s.step === 'compare-before')!;
     expect(compare.differences).toEqual(['index public.ix_accounts_name on public.accounts is still there after the rollback']);
@@ -71,6 +71,28 @@ describe('verifyProject', () => {
     ]);
     expect(report.changeSets[1]!.steps.find((s) => s.step === 'compare-before')!.differences).toEqual(['column public.accounts.region is still there after the rollback']);
     expect(report.counts).toMatchObject({ ok: 2, 'rollback-mismatch': 1 });
+  });
+
+  it('catches a rollback that drops a function CASCADE and with it an earlier change set\'s trigger (crates.io 2025-02-11)', async () => {
+    const fn = (body: string) => `CREATE OR REPLACE FUNCTION public.bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body}; RETURN NEW; END $$;`;
+    const report = await verify([
+      {
+        name: 'counter',
+        up: `CREATE TABLE public.t (n int);\n${fn('NEW.n := 1')}\nCREATE TRIGGER t_bump BEFORE INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.bump();`,
+        down: 'DROP TABLE public.t;\nDROP FUNCTION public.bump();',
+      },
+      { name: 'fix', up: fn('NEW.n := 2'), down: 'DROP FUNCTION public.bump() CASCADE;' },
+    ]);
+    expect(verdicts(report)).toEqual([
+      ['0000_counter', 'ok'],
+      ['0001_fix', 'rollback-mismatch'],
+    ]);
+    const steps = report.changeSets[1]!.steps;
+    expect(steps.find((s) => s.step === 'compare-before')!.differences).toEqual([
+      'function bump() is missing after the rollback (it existed before the apply)',
+      'trigger t_bump on t is missing after the rollback (it existed before the apply)',
+    ]);
+    expect(steps.find((s) => s.step === 'compare-first')!.differences).toEqual(['trigger t_bump on t is missing after the re-apply']);
   });
 
   it('reports a rollback PostgreSQL refuses with its message, and one without a rollback file', async () => {

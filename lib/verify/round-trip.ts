@@ -11,6 +11,7 @@ import { rollbackChangeSets } from '../migrate/rollback';
 import type { RunContext } from '../migrate/run-context';
 import { withShadowDatabase } from '../migrate/shadow-database';
 import { createLogger, type Logger } from '../observability/logger';
+import { routineDifferences, readRoutines } from './routines';
 import { schemaDifferences } from './schema-differences';
 import type { ChangeSetVerification, VerifyProgress, VerifyReport, VerifyStep, VerifyVerdict } from './types';
 
@@ -41,9 +42,10 @@ export function claimsIdempotent(changeSet: ChangeSet): boolean {
  * Round-trips every change set of a project on one shadow database on `serverUrl` (always
  * dropped afterwards), in journal order: apply, roll back and compare with the schema
  * before, apply again and compare with the first apply, and apply over itself when it
- * claims to be idempotent. The shadow then holds the change set, and the next one starts
- * from there. A rollback that fails is settled as applied (its transaction undid it) so the
- * rest of the history is still verified; a forward apply that fails ends the run, since
+ * claims to be idempotent (schemas, tables, columns, keys, indexes, enums, views, functions
+ * and triggers). The shadow then holds the change set, and the next one starts from there.
+ * A rollback or re-apply that fails is settled as applied so the rest of the history is
+ * still verified (like a keep-going replay); a forward apply that fails ends the run, since
  * nothing after it can apply.
  */
 export async function verifyProject(serverUrl: string, project: Project, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -68,8 +70,8 @@ export async function verifyProject(serverUrl: string, project: Project, options
           continue;
         } else {
           result = await roundTrip(ctx, project, changeSet);
-          // After a failed forward apply or re-apply the shadow is not where the next change set expects it.
-          stopped = result.steps.some((s) => (s.step === 'apply' || s.step === 'reapply') && !s.ok);
+          // After a failed forward apply the shadow lacks what every later change set builds on.
+          stopped = result.verdict === 'apply-failed';
         }
         out.push(result);
         options.onProgress?.({ type: 'verify-changeset', tag: changeSet.tag, position, total: project.changeSets.length, verdict: result.verdict });
@@ -89,7 +91,8 @@ function notRun(changeSet: ChangeSet): ChangeSetVerification {
 /** Times a step; `run` returns what went wrong (null when nothing did). */
 async function step(name: VerifyStep['step'], run: () => Promise<Pick<VerifyStep, 'detail' | 'differences'> | null>): Promise<VerifyStep> {
   const t0 = performance.now();
-  const problem = await run();
+  // A file that does not parse, or a target-state refusal, is this step's failure, not the run's.
+  const problem = await run().catch((error: unknown) => failure(error instanceof Error ? error.message : String(error)));
   return { step: name, ok: problem === null, durationMs: Math.round(performance.now() - t0), ...(problem ?? {}) };
 }
 
@@ -98,7 +101,7 @@ const failure = (message: string | undefined) => ({ detail: message ?? 'failed' 
 async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet): Promise<ChangeSetVerification> {
   const steps: VerifyStep[] = [];
   const done = (verdict: VerifyVerdict): ChangeSetVerification => ({ tag: changeSet.tag, version: changeSet.version, verdict, claimsIdempotent: claimsIdempotent(changeSet), steps });
-  const before = await introspectUrl(ctx.url);
+  const before = await snapshot(ctx.url);
 
   const apply = await step('apply', async () => {
     const run = await applyChangeSets(ctx, project, { to: changeSet.tag });
@@ -106,7 +109,7 @@ async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet
   });
   steps.push(apply);
   if (!apply.ok) return done('apply-failed');
-  const first = await introspectUrl(ctx.url);
+  const first = await snapshot(ctx.url);
   if (!changeSet.rollback) return done('no-rollback');
 
   let verdict: VerifyVerdict | null = null;
@@ -121,7 +124,7 @@ async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet
     await resolveChangeSet(ctx, project, changeSet.tag, 'applied', 'verify: the rollback failed; its transaction left the change set applied');
     return done('rollback-failed');
   }
-  const compareBefore = await step('compare-before', async () => differencesOrNull(before, await introspectUrl(ctx.url), { extra: 'is still there after the rollback', missing: 'is missing after the rollback (it existed before the apply)' }));
+  const compareBefore = await step('compare-before', async () => differencesOrNull(before, await snapshot(ctx.url), { extra: 'is still there after the rollback', missing: 'is missing after the rollback (it existed before the apply)' }));
   steps.push(compareBefore);
   if (!compareBefore.ok) verdict = 'rollback-mismatch';
 
@@ -130,15 +133,20 @@ async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet
     return run.failed ? failure(run.failed.error?.message) : null;
   });
   steps.push(reapply);
-  if (!reapply.ok) return done(verdict ?? 'reapply-failed');
-  const compareFirst = await step('compare-first', async () => differencesOrNull(first, await introspectUrl(ctx.url), { extra: 'appears only after the re-apply', missing: 'is missing after the re-apply' }));
+  if (!reapply.ok) {
+    // What the rollback left behind is what the re-apply tripped over, so the shadow is as
+    // applied as it gets: settle it and go on, so one bad rollback does not hide the rest.
+    await resolveChangeSet(ctx, project, changeSet.tag, 'applied', 'verify: the re-apply failed over what the rollback left behind');
+    return done(verdict ?? 'reapply-failed');
+  }
+  const compareFirst = await step('compare-first', async () => differencesOrNull(first, await snapshot(ctx.url), { extra: 'appears only after the re-apply', missing: 'is missing after the re-apply' }));
   steps.push(compareFirst);
   if (!compareFirst.ok) verdict ??= 'reapply-mismatch';
 
   if (claimsIdempotent(changeSet)) {
     const again = await step('idempotent', async () => {
       const problem = await runForwardAgain(ctx.url, changeSet);
-      return problem ?? differencesOrNull(first, await introspectUrl(ctx.url), { extra: 'appears after applying it over itself', missing: 'is missing after applying it over itself' });
+      return problem ?? differencesOrNull(first, await snapshot(ctx.url), { extra: 'appears after applying it over itself', missing: 'is missing after applying it over itself' });
     });
     steps.push(again);
     if (!again.ok) verdict ??= 'not-idempotent';
@@ -146,8 +154,19 @@ async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet
   return done(verdict ?? 'ok');
 }
 
-function differencesOrNull(expected: SchemaModel, actual: SchemaModel, when: { extra: string; missing: string }): { differences: string[] } | null {
-  const differences = schemaDifferences(expected, actual, when);
+/** What a step is judged on: the SchemaModel, plus functions and triggers. */
+interface Snapshot {
+  model: SchemaModel;
+  routines: Map<string, string>;
+}
+
+async function snapshot(url: string): Promise<Snapshot> {
+  const [model, routines] = await Promise.all([introspectUrl(url), readRoutines(url)]);
+  return { model, routines };
+}
+
+function differencesOrNull(expected: Snapshot, actual: Snapshot, when: { extra: string; missing: string }): { differences: string[] } | null {
+  const differences = [...schemaDifferences(expected.model, actual.model, when), ...routineDifferences(expected.routines, actual.routines, when)];
   return differences.length ? { differences } : null;
 }
 
