@@ -20,6 +20,7 @@ import { SEED_COMMANDS } from './seed-command';
 import { RETENTION_COMMANDS } from './retention-command';
 import { LINT_COMMANDS } from './lint-command';
 import { VERIFY_COMMANDS } from './verify-command';
+import { IMPORT_COMMANDS } from './import-command';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
@@ -65,6 +66,8 @@ export interface CliOptions {
   scale?: string;
   /** seed --reset on a bare --database-url (no protection level to allow it). */
   force?: boolean;
+  /** import: the source format (sql | golang-migrate | dbmate | diesel). */
+  from?: string;
   /** lint: list the rules instead of linting. */
   rules?: boolean;
 }
@@ -250,4 +253,4 @@ const resolve: Command = async (options, positional) => {
   });
 };
 
-export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS, ...RETENTION_COMMANDS, ...LINT_COMMANDS, ...VERIFY_COMMANDS };
+export const COMMANDS: Record<string, Command> = { status, history, apply, rollback, baseline, resolve, ...SCHEMA_COMMANDS, ...CHANGE_COMMANDS, ...AUTH_COMMANDS, ...SEED_COMMANDS, ...RETENTION_COMMANDS, ...LINT_COMMANDS, ...VERIFY_COMMANDS, ...IMPORT_COMMANDS };

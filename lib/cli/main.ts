@@ -31,6 +31,7 @@ Commands:
   retention  every table's retention policy and classification against live figures
   lint       check every change set against the migration rules (exit 1 on errors) [--rules]
   verify     round-trip every change set on a shadow database (exit 1 on a mismatch)
+  import     turn another tool's migration folder into a Drizzle project folder
 
 Options for every command:
 ${TARGET_HELP}
@@ -200,6 +201,26 @@ purgeSql), never run.
 
 ${TARGET_HELP}`;
 
+HELP.import = `strata import --from sql|golang-migrate|dbmate|diesel SRC --out DIR [--force] [--json]
+
+Turns another tool's migration folder into a Drizzle project folder Strata manages:
+migrations/meta/_journal.json, migrations/NNNN_<name>.sql and rollback/NNNN_<name>.sql, in
+the source tool's order and with its names; each file keeps the source's SQL under a header
+naming where it came from. Needs no database.
+
+  sql             numbered files (001_init.sql); rollbacks from 001_init.down.sql,
+                  001_init_down.sql or down/001_init.sql when present
+  golang-migrate  <version>_<title>.up.sql and .down.sql
+  dbmate          <version>_<name>.sql with -- migrate:up / -- migrate:down sections
+                  (transaction:false → -- strata:no-transaction)
+  diesel          <version>_<name>/up.sql and down.sql (metadata.toml
+                  run_in_transaction = false → -- strata:no-transaction)
+
+Reports what did not convert cleanly: files that are not migrations, migrations without a
+down, SQL PostgreSQL's parser rejects, statements that cannot run in the transaction the
+source runs them in, timestamps out of order. --out must be empty or new; --force replaces
+its migrations/ and rollback/. Then run lint and verify on DIR.`;
+
 HELP.verify = `strata verify [--dir PATH] [--env NAME | --database-url URL] [--json]
 
 Round-trips every change set of the project on a shadow database (SC-001): applies it,
@@ -292,6 +313,7 @@ export async function runCli(
         reset: { type: 'boolean', default: false },
         scale: { type: 'string' },
         force: { type: 'boolean', default: false },
+        from: { type: 'string' },
         rules: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -345,6 +367,7 @@ export async function runCli(
     reset: v.reset ?? false,
     scale: v.scale,
     force: v.force ?? false,
+    from: v.from,
     rules: v.rules ?? false,
   };
   try {

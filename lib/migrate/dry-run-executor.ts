@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { userSearchPath } from './user-search-path';
 import type { Statement } from '../changesets/statements';
 import { pgErrorInfo } from '../db/client';
 import type { SchemaModel } from '../introspect/schema-model';
@@ -57,6 +58,8 @@ export async function executeInTransaction(
   await conn.unsafe('begin');
   try {
     await conn.unsafe(`set local lock_timeout = ${lockTimeout}; set local statement_timeout = ${statementTimeout}`);
+    // Like the real run (run-change-set.ts): unqualified names never resolve to Strata's schemas.
+    await conn.unsafe(`set local search_path = ${await userSearchPath(conn)}`);
     progress({ type: 'phase', label: 'Reading the schema before the change' });
     const before = await introspectOn(conn, true);
     const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => [...s.tables, ...s.destroys])))];

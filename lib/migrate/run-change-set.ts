@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { userSearchPath } from './user-search-path';
 import type { ChangeSet, SqlFile } from '../changesets/project';
 import type { Statement } from '../changesets/statements';
 import { pgErrorInfo } from '../db/client';
@@ -95,11 +96,12 @@ export async function runChangeSet(
   };
 
   try {
+    const searchPath = await userSearchPath(conn);
     if (transactional) {
       await conn.unsafe('begin');
-      await conn.unsafe(`set local lock_timeout = ${lockTimeout}; set local statement_timeout = ${statementTimeout}`);
+      await conn.unsafe(`set local lock_timeout = ${lockTimeout}; set local statement_timeout = ${statementTimeout}; set local search_path = ${searchPath}`);
     } else {
-      await conn.unsafe(`set lock_timeout = ${lockTimeout}; set statement_timeout = ${statementTimeout}`);
+      await conn.unsafe(`set lock_timeout = ${lockTimeout}; set statement_timeout = ${statementTimeout}; set search_path = ${searchPath}`);
     }
     for (const statement of statements) {
       current = statement.index;
@@ -140,7 +142,7 @@ export async function runChangeSet(
     const record = finish(ctx, changeSet, direction, 'failed', failedEntry, tables);
     return { ...record, error: failure };
   } finally {
-    if (!transactional) await conn.unsafe('reset lock_timeout; reset statement_timeout').catch(() => undefined);
+    if (!transactional) await conn.unsafe('reset lock_timeout; reset statement_timeout; reset search_path').catch(() => undefined);
   }
   return finish(ctx, changeSet, direction, success, outcome ?? entry(success), tables);
 }

@@ -10,6 +10,7 @@ import { resolveChangeSet } from '../migrate/bookkeeping-ops';
 import { rollbackChangeSets } from '../migrate/rollback';
 import type { RunContext } from '../migrate/run-context';
 import { withShadowDatabase } from '../migrate/shadow-database';
+import { userSearchPath } from '../migrate/user-search-path';
 import { createLogger, type Logger } from '../observability/logger';
 import { routineDifferences, readRoutines } from './routines';
 import { schemaDifferences } from './schema-differences';
@@ -178,18 +179,18 @@ function differencesOrNull(expected: Snapshot, actual: Snapshot, when: { extra: 
 async function runForwardAgain(url: string, changeSet: ChangeSet): Promise<{ detail: string } | null> {
   const statements = await splitStatements(changeSet.forward);
   const sql = connect(url, { max: 1, applicationName: 'strata:verify' });
+  const conn = await sql.reserve();
   try {
-    if (changeSet.forward.noTransaction) {
-      for (const s of statements) await sql.unsafe(s.sql);
-    } else {
-      await sql.begin(async (tx) => {
-        for (const s of statements) await tx.unsafe(s.sql);
-      });
-    }
+    // The same search_path the real run gives the change set (never Strata's own schema).
+    await conn.unsafe(`set search_path = ${await userSearchPath(conn)}`);
+    if (!changeSet.forward.noTransaction) await conn.unsafe('begin');
+    for (const s of statements) await conn.unsafe(s.sql);
+    if (!changeSet.forward.noTransaction) await conn.unsafe('commit');
     return null;
   } catch (error) {
     return { detail: `running it again failed: ${describePgError(error)}` };
   } finally {
+    conn.release();
     await sql.end({ timeout: 5 });
   }
 }

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProject } from '../changesets/project';
+import { isStrataError } from '../errors';
+import { applyChangeSets } from '../migrate/apply';
+import { rollbackChangeSets } from '../migrate/rollback';
+import { testContext } from '../testing/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { importMigrations } from './import-migrations';
+
+/** A source folder built from `files` (relative path → content). */
+function source(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-import-src-'));
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+const outDir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-import-out-')), 'project');
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.catch((e: unknown) => e);
+  if (!isStrataError(error, 'BAD_USAGE')) throw new Error(`expected BAD_USAGE, got ${String(error)}`);
+  return error.message;
+}
+
+let db: ScratchDatabase;
+beforeAll(async () => {
+  db = await createScratchDatabase('import');
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+const tables = async () => (await db.sql`select tablename from pg_tables where schemaname = 'public' order by 1`).map((r) => String(r.tablename));
+
+describe('importMigrations', () => {
+  it('golang-migrate: order by version, names kept, up/down pairs; the result applies and rolls back with Strata', async () => {
+    const src = source({
+      '10_orders.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
+      '10_orders.down.sql': 'DROP TABLE orders;',
+      '2_users.up.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);',
+      '2_users.down.sql': 'DROP TABLE users;',
+      'README.md': '# notes',
+    });
+    const out = outDir();
+    const report = await importMigrations({ format: 'golang-migrate', src, out });
+    expect(report.changeSets.map((c) => [c.tag, c.source, c.hasRollback])).toEqual([
+      ['0000_users', '2_users.up.sql', true],
+      ['0001_orders', '10_orders.up.sql', true],
+    ]);
+    expect(report.skipped).toEqual(['README.md']);
+    expect(report.flagged).toEqual([]);
+    const project = readProject(out);
+    expect(project.changeSets[1]!.forward.text).toBe('-- Imported from golang-migrate: 10_orders.up.sql\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n');
+    // Unqualified names land in public, never in Strata's schema (the test role is called strata).
+    expect((await applyChangeSets(testContext(db.url), project)).failed).toBeNull();
+    expect(await tables()).toEqual(['orders', 'users']);
+    expect((await rollbackChangeSets(testContext(db.url), project, { all: true })).failed).toBeNull();
+    expect(await tables()).toEqual([]);
+  });
+
+  it('dbmate: up and down sections, transaction:false becomes -- strata:no-transaction', async () => {
+    const src = source({
+      'db/migrations/20240101120000_create_items.sql': '-- migrate:up\nCREATE TABLE items (id bigint PRIMARY KEY, name text);\n\n-- migrate:down\nDROP TABLE items;\n',
+      'db/migrations/20240102120000_index_items.sql': '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY ix_items_name ON items (name);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY ix_items_name;\n',
+    });
+    const out = outDir();
+    const report = await importMigrations({ format: 'dbmate', src: path.join(src, 'db/migrations'), out });
+    expect(report.changeSets.map((c) => [c.tag, c.noTransaction, c.when])).toEqual([
+      ['0000_create_items', false, Date.UTC(2024, 0, 1, 12)],
+      ['0001_index_items', true, Date.UTC(2024, 0, 2, 12)],
+    ]);
+    expect(report.flagged).toEqual([]);
+    const project = readProject(out);
+    expect(project.changeSets[1]!.forward.noTransaction).toBe(true);
+    expect(project.changeSets[1]!.rollback!.noTransaction).toBe(true);
+    const scratch = await createScratchDatabase('import_dbmate');
+    try {
+      expect((await applyChangeSets(testContext(scratch.url), project)).failed).toBeNull();
+      expect((await rollbackChangeSets(testContext(scratch.url), project, { all: true })).failed).toBeNull();
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('diesel: folders in version order (dashes removed, as text), metadata.toml run_in_transaction = false', async () => {
+    const src = source({
+      '00000000000000_diesel_initial_setup/up.sql': 'CREATE FUNCTION noop() RETURNS void LANGUAGE sql AS $$ SELECT $$;',
+      '00000000000000_diesel_initial_setup/down.sql': 'DROP FUNCTION noop();',
+      '2024-10-25-112826_second/up.sql': 'CREATE TABLE b (id int);',
+      '2024-10-25-112826_second/down.sql': 'DROP TABLE b;',
+      '20170708133715_first/up.sql': 'CREATE TABLE a (id int);',
+      '20170708133715_first/down.sql': 'DROP TABLE a;',
+      '2025-11-19-091444-0000_third/up.sql': 'CREATE INDEX CONCURRENTLY ix_a_id ON a (id);',
+      '2025-11-19-091444-0000_third/down.sql': 'DROP INDEX CONCURRENTLY ix_a_id;',
+      '2025-11-19-091444-0000_third/metadata.toml': 'run_in_transaction = false\n',
+      'data_fix.sql': 'UPDATE a SET id = 1;',
+    });
+    const report = await importMigrations({ format: 'diesel', src, out: outDir() });
+    expect(report.changeSets.map((c) => [c.tag, c.noTransaction])).toEqual([
+      ['0000_diesel_initial_setup', false],
+      ['0001_first', false],
+      ['0002_second', false],
+      ['0003_third', true],
+    ]);
+    expect(report.changeSets.map((c) => c.when)).toEqual([1, Date.UTC(2017, 6, 8, 13, 37, 15), Date.UTC(2024, 9, 25, 11, 28, 26), Date.UTC(2025, 10, 19, 9, 14, 44)]);
+    expect(report.skipped).toEqual(['data_fix.sql']);
+  });
+
+  it('plain numbered SQL: rollbacks only where a down file exists; what did not convert is flagged, not hidden', async () => {
+    const src = source({
+      '001_init.sql': 'CREATE TABLE t (id int);',
+      '001_init.down.sql': 'DROP TABLE t;',
+      '003_add_col.sql': 'ALTER TABLE t ADD COLUMN c int;',
+      '004_index.sql': 'CREATE INDEX CONCURRENTLY ix_t_c ON t (c);',
+      'down/004_index.sql': 'DROP INDEX ix_t_c;',
+      '005_broken.sql': 'ALTER TABLE t ADD COLUMN d int\nALTER TABLE t ADD COLUMN e int;',
+      '006_tx.sql': 'BEGIN;\nUPDATE t SET c = 1;\nCOMMIT;',
+    });
+    const report = await importMigrations({ format: 'sql', src, out: outDir() });
+    expect(report.changeSets.map((c) => [c.tag, c.hasRollback])).toEqual([
+      ['0000_init', true],
+      ['0001_add_col', false],
+      ['0002_index', true],
+      ['0003_broken', false],
+      ['0004_tx', false],
+    ]);
+    expect(report.flagged.map((f) => `${f.source}: ${f.problem}`)).toEqual([
+      '003_add_col.sql: no down migration: the change set cannot be rolled back',
+      '004_index.sql: line 2: CREATE INDEX CONCURRENTLY ix_t_c ON t (c) cannot run inside a transaction, and the source runs this file in one: it will fail',
+      expect.stringMatching(/^005_broken\.sql: does not parse: line \d+: SQL does not parse: syntax error at or near "ALTER"/),
+      '005_broken.sql: no down migration: the change set cannot be rolled back',
+      '006_tx.sql: line 2: BEGIN controls the transaction Strata runs the change set in',
+      '006_tx.sql: line 4: COMMIT controls the transaction Strata runs the change set in',
+      '006_tx.sql: no down migration: the change set cannot be rolled back',
+    ]);
+  });
+
+  it('refuses bad input with a clear error and writes nothing', async () => {
+    const src = source({ '1_a.up.sql': 'SELECT 1;' });
+    const out = outDir();
+    expect(await refusal(importMigrations({ format: 'flyway', src, out }))).toMatch(/--from must be one of sql, golang-migrate, dbmate, diesel \(got "flyway"\)/);
+    expect(await refusal(importMigrations({ format: 'diesel', src: '/tmp/no-such-strata-source', out }))).toMatch(/not a folder/);
+    expect(await refusal(importMigrations({ format: 'diesel', src, out }))).toMatch(/no diesel migrations in .* \(found only: 1_a\.up\.sql\)/);
+    expect(fs.existsSync(out)).toBe(false);
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
+    expect(await refusal(importMigrations({ format: 'golang-migrate', src, out }))).toMatch(/exists and is not empty.*--force/);
+    expect(fs.readdirSync(out)).toEqual(['keep.txt']);
+    // --force replaces migrations/ and rollback/ only.
+    await importMigrations({ format: 'golang-migrate', src, out, force: true });
+    expect(fs.readdirSync(out).sort()).toEqual(['keep.txt', 'migrations', 'rollback']);
+    expect(fs.readdirSync(path.dirname(out)).filter((f) => f.includes('strata-import'))).toEqual([]);
+  });
+
+  it('keeps journal times strictly increasing when the source\'s collide, and says so', async () => {
+    const src = source({
+      '20240101120000_a.up.sql': 'SELECT 1;',
+      '20240101120000_a.down.sql': 'SELECT 1;',
+      '20240101120000_b.up.sql': 'SELECT 2;',
+      '20240101120000_b.down.sql': 'SELECT 2;',
+    });
+    const report = await importMigrations({ format: 'golang-migrate', src, out: outDir() });
+    expect(report.changeSets.map((c) => c.when)).toEqual([Date.UTC(2024, 0, 1, 12), Date.UTC(2024, 0, 1, 12) + 1]);
+    expect(report.flagged.map((f) => f.problem)).toEqual(expect.arrayContaining([expect.stringMatching(/version 20240101120000 is also used by/), expect.stringMatching(/not after the previous migration's/)]));
+  });
+});
