@@ -52,6 +52,11 @@ test('dry-run a pending change set on staging: the diff, the statements and the 
 
   await view.getByTestId('tab-statements').click();
   await expect(view.getByTestId('dry-run-statement').first()).toBeVisible();
+  // Lint findings sit on the statements they concern: 0015's are document 001's choices, silenced with the reason.
+  const silenced = view.locator('[data-testid="lint-finding"][data-rule="timestamp-without-time-zone"]').first();
+  await expect(silenced).toHaveAttribute('data-silenced', 'true');
+  await expect(silenced).toContainText('Document 001');
+  await shot(page, 'dry-run-statements-lint', false);
 
   await view.getByTestId('tab-ddl').click();
   const added = view.locator('[data-testid="ddl-diff-line"][data-type="added"]');

@@ -11,6 +11,7 @@ import { rollbackChangeSets } from '../migrate/rollback';
 import type { RunContext } from '../migrate/run-context';
 import { withShadowDatabase } from '../migrate/shadow-database';
 import { userSearchPath } from '../migrate/user-search-path';
+import { isStrataError } from '../errors';
 import { createLogger, type Logger } from '../observability/logger';
 import { routineDifferences, readRoutines } from './routines';
 import { schemaDifferences } from './schema-differences';
@@ -122,7 +123,7 @@ async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet
   if (!rollback.ok) {
     // Its transaction undid the rollback (unless the file runs outside one): settle the failure
     // as applied so the rest of the history can still be verified from here.
-    await resolveChangeSet(ctx, project, changeSet.tag, 'applied', 'verify: the rollback failed; its transaction left the change set applied');
+    await settleAsApplied(ctx, project, changeSet, 'verify: the rollback failed; its transaction left the change set applied');
     return done('rollback-failed');
   }
   const compareBefore = await step('compare-before', async () => differencesOrNull(before, await snapshot(ctx.url), { extra: 'is still there after the rollback', missing: 'is missing after the rollback (it existed before the apply)' }));
@@ -137,7 +138,7 @@ async function roundTrip(ctx: RunContext, project: Project, changeSet: ChangeSet
   if (!reapply.ok) {
     // What the rollback left behind is what the re-apply tripped over, so the shadow is as
     // applied as it gets: settle it and go on, so one bad rollback does not hide the rest.
-    await resolveChangeSet(ctx, project, changeSet.tag, 'applied', 'verify: the re-apply failed over what the rollback left behind');
+    await settleAsApplied(ctx, project, changeSet, 'verify: the re-apply failed over what the rollback left behind');
     return done(verdict ?? 'reapply-failed');
   }
   const compareFirst = await step('compare-first', async () => differencesOrNull(first, await snapshot(ctx.url), { extra: 'appears only after the re-apply', missing: 'is missing after the re-apply' }));
@@ -164,6 +165,18 @@ interface Snapshot {
 async function snapshot(url: string): Promise<Snapshot> {
   const [model, routines] = await Promise.all([introspectUrl(url), readRoutines(url)]);
   return { model, routines };
+}
+
+/**
+ * Records a failed run as applied so the next change set can run. A file that did not even
+ * parse never started, so there is no failure to settle: the change set is still applied.
+ */
+async function settleAsApplied(ctx: RunContext, project: Project, changeSet: ChangeSet, reason: string): Promise<void> {
+  try {
+    await resolveChangeSet(ctx, project, changeSet.tag, 'applied', reason);
+  } catch (error) {
+    if (!isStrataError(error, 'INVALID_STATE')) throw error;
+  }
 }
 
 function differencesOrNull(expected: Snapshot, actual: Snapshot, when: { extra: string; missing: string }): { differences: string[] } | null {
