@@ -54,11 +54,13 @@ export async function verifyProject(serverUrl: string, project: Project, options
   const t0 = performance.now();
   const logger = options.logger ?? createLogger(fs.createWriteStream('/dev/null'));
   const wanted = options.tags ? new Set(options.tags) : null;
+  let shadowDatabase = '';
   const results = await withShadowDatabase(
     serverUrl,
     project,
     logger,
     async (url) => {
+      shadowDatabase = decodeURIComponent(new URL(url).pathname.slice(1));
       const ctx: RunContext = { url, environment: null, actor: 'strata-verify', logger };
       const out: ChangeSetVerification[] = [];
       let stopped = false;
@@ -83,7 +85,7 @@ export async function verifyProject(serverUrl: string, project: Project, options
     { changeSets: [] },
   );
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, results.filter((r) => r.verdict === v).length])) as Record<VerifyVerdict, number>;
-  return { dir: project.dir, changeSets: results, ok: results.every((r) => r.verdict === 'ok'), counts, durationMs: Math.round(performance.now() - t0) };
+  return { dir: project.dir, shadowDatabase, changeSets: results, ok: results.every((r) => r.verdict === 'ok'), counts, durationMs: Math.round(performance.now() - t0) };
 }
 
 function notRun(changeSet: ChangeSet): ChangeSetVerification {

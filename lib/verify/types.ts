@@ -38,6 +38,8 @@ export interface ChangeSetVerification {
 
 export interface VerifyReport {
   dir: string;
+  /** The shadow database it ran in (dropped before the report is returned). */
+  shadowDatabase: string;
   changeSets: ChangeSetVerification[];
   ok: boolean;
   counts: Record<VerifyVerdict, number>;
