@@ -50,11 +50,13 @@ describe('embedded PostgreSQL lifecycle', () => {
   });
 
   it('says which port is taken instead of failing silently', async () => {
-    const settings = freshSettings(54362);
-    const blocker = net.createServer().listen(54362, '127.0.0.1');
+    // A port the OS hands out: a fixed one can already be some connection's ephemeral port.
+    const blocker = net.createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const settings = freshSettings(port);
     try {
-      await expect(startCluster(settings)).rejects.toThrow(/Port 54362 is already in use.*STRATA_EMBEDDED_PORT/);
+      await expect(startCluster(settings)).rejects.toThrow(new RegExp(`Port ${port} is already in use.*STRATA_EMBEDDED_PORT`));
     } finally {
       blocker.close();
     }
