@@ -9,11 +9,17 @@ import { expect, test } from '@playwright/test';
  */
 test('the change set page shows lint findings above the statements they concern, with why and the safer alternative', async ({ page }) => {
   fs.mkdirSync('test-results/screenshots', { recursive: true });
+  // Seeding is idempotent: afterwards lifegraph.documents has rows, whatever ran before.
+  const seeded = await page.request.post('/api/environments/local/seed', { data: { reset: false, confirm: 'local' } });
+  expect(seeded.status()).toBe(200);
+  expect((await seeded.text()).trim().split('\n').map((l) => JSON.parse(l)).at(-1).type).toBe('result');
   await page.goto('/environments/local/changesets/0008_lifegraph_enhance_documents');
   const summary = page.getByTestId('lint-summary');
   await expect(summary).toContainText(/judged against local \(PostgreSQL \d+, its live row counts\)/);
   const notNull = page.locator('[data-testid="lint-finding"][data-rule="add-not-null-column-without-default"]').first();
   await expect(notNull).toContainText('NOT NULL column source is added to lifegraph.documents without a default');
+  // The table has rows on local, so the statement would fail there: an error, not a warning.
+  await expect(notNull).toHaveAttribute('data-severity', 'error');
   await expect(notNull).toHaveAttribute('data-silenced', 'false');
   await notNull.getByText('Why, and the safer alternative').click();
   await expect(notNull).toContainText('Instead:');

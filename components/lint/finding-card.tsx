@@ -1,5 +1,6 @@
 import type { LintFinding } from '@/lib/lint/types';
 import { Badge } from '@/components/ui/badge';
+import { silencedWhere } from '@/lib/lint/silencing';
 
 /**
  * One lint finding: severity, rule, what is wrong here, and — folded, so a long list stays
@@ -20,7 +21,7 @@ export function FindingCard({ finding }: { finding: LintFinding }) {
       <p className="mt-1 text-sm text-zinc-900">{finding.message}</p>
       {finding.silenced && (
         <p className="mt-1 text-zinc-700">
-          Silenced on line {finding.silenced.line}: <q>{finding.silenced.reason}</q>
+          {capitalised(silencedWhere(finding.silenced))}: <q>{finding.silenced.reason}</q>
         </p>
       )}
       <details className="mt-1">
@@ -48,3 +49,5 @@ export function FindingList({ findings, label }: { findings: readonly LintFindin
     </ul>
   );
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -2,6 +2,7 @@ import { readProject } from '../changesets/project';
 import { loadConfig } from '../config/environments';
 import { LINT_RULES, lintProject } from '../lint';
 import { readLiveContext } from '../lint/live-context';
+import { silencedWhere } from '../lint/silencing';
 import type { LintCategory, LintFinding, LintReport } from '../lint/types';
 import type { Command } from './commands';
 import { withReachableTarget } from './with-target';
@@ -41,7 +42,7 @@ export function lintText(report: LintReport, source: string): string {
 
 function findingText(f: LintFinding): string {
   const where = `${f.file}:${f.line}`;
-  if (f.silenced) return `${where}  silenced  ${f.ruleId}  ${f.message}\n    silenced at line ${f.silenced.line}: ${f.silenced.reason}\n`;
+  if (f.silenced) return `${where}  silenced  ${f.ruleId}  ${f.message}\n    ${silencedWhere(f.silenced)}: ${f.silenced.reason}\n`;
   return `${where}  ${f.severity}  ${f.ruleId}  ${f.message}\n    why: ${f.explanation}\n    instead: ${f.saferAlternative}\n`;
 }
 
@@ -58,3 +59,4 @@ export function rulesText(): string {
 }
 
 export const LINT_COMMANDS: Record<string, Command> = { lint };
+

@@ -48,3 +48,8 @@ export function headerComments(text: string): Array<{ line: number; text: string
   }
   return found;
 }
+
+/** Where a finding was silenced, for people: a comment's line, or the project's strata-lint.json. */
+export function silencedWhere(silenced: { line: number; source?: 'comment' | 'config' }): string {
+  return silenced.source === 'config' ? 'silenced in strata-lint.json' : `silenced at line ${silenced.line}`;
+}
