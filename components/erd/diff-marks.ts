@@ -1,4 +1,4 @@
-import type { DiffChange, DiffObjectKind, SchemaDiff } from '@/lib/diff/types';
+import { DIFF_KIND_LABEL, type DiffChange, type SchemaDiff } from '@/lib/diff/types';
 import { ERD_NODE_METRICS } from '@/lib/erd/elk-graph';
 import type { ErdGraph } from '@/lib/erd/graph';
 import { bookkeepingSchemas, columnsInOrder, partitionRoot, tablesById } from '@/lib/erd/model-helpers';
@@ -41,19 +41,6 @@ export interface DiffMarks {
   includeBookkeeping: boolean;
 }
 
-const KIND_LABEL: Record<DiffObjectKind, string> = {
-  schema: 'schema',
-  extension: 'extension',
-  table: 'table',
-  column: 'column',
-  primary_key: 'primary key',
-  foreign_key: 'foreign key',
-  unique: 'unique constraint',
-  check: 'check constraint',
-  index: 'index',
-  enum: 'enum',
-  view: 'view',
-};
 
 export function diffMarks(before: SchemaModel, after: SchemaModel, diff: SchemaDiff): DiffMarks {
   const model = drawnModel(before, after, diff.changes);
@@ -254,7 +241,7 @@ function withRemovedColumns(previous: Table, next: Table, removed: ReadonlySet<s
 }
 
 function note(change: DiffChange): string {
-  const what = change.kind === 'table' ? 'table' : `${KIND_LABEL[change.kind]} ${change.name}`;
+  const what = change.kind === 'table' ? 'table' : `${DIFF_KIND_LABEL[change.kind]} ${change.name}`;
   const attributes = change.action === 'changed' && change.attributes.length > 0 ? ` (${change.attributes.join(', ')})` : '';
   return `${what} ${change.action}${attributes}`;
 }

@@ -13,6 +13,7 @@ import { TargetBanner } from './target-banner';
 import { RunOutcome } from './run-outcome';
 import { useOperationStream, type StreamState } from './use-operation-stream';
 import type { ChangeRequest } from '@/lib/auth/types';
+import { ModalDialog } from '@/components/ui/modal-dialog';
 
 export type OperationKind = 'run' | 'dry-run' | 'request';
 
@@ -117,16 +118,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
   const verb = plan.direction === 'apply' ? 'Apply to' : 'Roll back';
 
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        close();
-      }}
-      data-testid="operation-dialog"
-      className="m-auto max-h-[92vh] w-[min(1100px,96vw)] overflow-y-auto rounded-xl bg-white p-0 shadow-2xl backdrop:bg-zinc-900/50"
-    >
+    <ModalDialog ref={dialog} labelledBy={titleId} onClose={close} testId="operation-dialog" width="w-[min(1100px,96vw)]">
       <div className="flex flex-col gap-5 p-6">
         <div className="flex items-start justify-between gap-4">
           <TargetBanner id={titleId} env={env} protection={protection} verb={verb} label={plan.label} />
@@ -207,7 +199,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
           </div>
         )}
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }
 

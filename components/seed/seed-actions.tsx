@@ -8,6 +8,7 @@ import type { SeedResult } from '@/lib/seed/types';
 import { TargetBanner } from '@/components/operations/target-banner';
 import { useOperationStream } from '@/components/operations/use-operation-stream';
 import { summarizeSeed } from './seed-progress';
+import { ModalDialog } from '@/components/ui/modal-dialog';
 
 /**
  * Seed and Reset on an environment that allows them (open ones). Reset truncates every
@@ -58,16 +59,7 @@ function SeedDialog({ env, protection, reset, onClose }: { env: string; protecti
     onClose();
   };
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        close();
-      }}
-      data-testid="seed-dialog"
-      className="m-auto max-h-[92vh] w-[min(720px,96vw)] overflow-y-auto rounded-xl bg-white p-0 shadow-2xl backdrop:bg-zinc-900/50"
-    >
+    <ModalDialog ref={dialog} labelledBy={titleId} onClose={close} testId="seed-dialog" width="w-[min(720px,96vw)]">
       <div className="flex flex-col gap-4 p-6">
         <TargetBanner id={titleId} env={env} protection={protection} verb={reset ? 'Reset' : 'Seed'} label={reset ? 'Truncate every table of the project, restart identities, seed again' : 'Add the demo data (existing rows with the same ids are updated)'} />
         {seed.state.phase === 'idle' && (
@@ -118,6 +110,6 @@ function SeedDialog({ env, protection, reset, onClose }: { env: string; protecti
           </div>
         )}
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

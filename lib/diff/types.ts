@@ -18,6 +18,21 @@ export type DiffObjectKind =
 
 export type DiffAction = 'added' | 'removed' | 'changed';
 
+/** Each kind of object in words, for sentences about it ("unique constraint x on t"). */
+export const DIFF_KIND_LABEL: Record<DiffObjectKind, string> = {
+  schema: 'schema',
+  extension: 'extension',
+  table: 'table',
+  column: 'column',
+  primary_key: 'primary key',
+  foreign_key: 'foreign key',
+  unique: 'unique constraint',
+  check: 'check constraint',
+  index: 'index',
+  enum: 'enum',
+  view: 'view',
+};
+
 export type RiskKind =
   /**
    * Drops a table or column, narrows a type, removes an enum value, drops an extension (and

@@ -1,20 +1,7 @@
 import { diffSchemas } from '../diff/schema-diff';
-import type { DiffChange } from '../diff/types';
+import { DIFF_KIND_LABEL, type DiffChange } from '../diff/types';
 import type { SchemaModel } from '../introspect/schema-model';
 
-const KIND: Record<DiffChange['kind'], string> = {
-  schema: 'schema',
-  extension: 'extension',
-  table: 'table',
-  column: 'column',
-  primary_key: 'primary key',
-  foreign_key: 'foreign key',
-  unique: 'unique constraint',
-  check: 'check constraint',
-  index: 'index',
-  enum: 'enum',
-  view: 'view',
-};
 
 function objectName(change: DiffChange): string {
   if (change.table === null || change.table === change.name) return change.name;
@@ -31,7 +18,7 @@ function objectName(change: DiffChange): string {
  */
 export function schemaDifferences(expected: SchemaModel, actual: SchemaModel, when: { extra: string; missing: string }): string[] {
   return diffSchemas(expected, actual).changes.map((change) => {
-    const what = `${KIND[change.kind]} ${objectName(change)}`;
+    const what = `${DIFF_KIND_LABEL[change.kind]} ${objectName(change)}`;
     if (change.action === 'added') return `${what} ${when.extra}`;
     if (change.action === 'removed') return `${what} ${when.missing}`;
     return `${what} differs (${change.attributes.join(', ')}): expected ${change.before ?? '—'}, found ${change.after ?? '—'}`;
