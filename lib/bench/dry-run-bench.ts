@@ -12,6 +12,7 @@ import type { RunContext } from '../migrate/run-context';
 import { createLogger } from '../observability/logger';
 import { findPsql } from './apply-bench';
 import { median, type startBenchCluster } from './bench-cluster';
+import { psqlScript } from './psql-script';
 
 type BenchCluster = Awaited<ReturnType<typeof startBenchCluster>>;
 
@@ -52,8 +53,8 @@ export interface DryRunBenchResult {
 }
 
 /**
- * Dry runs and drift checks against what a user would otherwise run: `psql -1 -f` of the
- * same forward SQL. Every measurement is on a fresh database of the bench cluster (set up,
+ * Dry runs and drift checks against what a user would otherwise run: `psql -f` of the
+ * same forward SQL (each change set in its own transaction, as Strata runs them; no-transaction ones bare). Every measurement is on a fresh database of the bench cluster (set up,
  * untimed, to the demo's staging point where needed); the shadow server is the bench
  * cluster itself. Reports medians; asserts nothing about time.
  */
@@ -74,7 +75,7 @@ export async function benchDryRun(cluster: BenchCluster, projectDir: string, run
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-dry-'));
   const sqlFile = (name: string, changeSets: ChangeSet[]) => {
     const file = path.join(dir, name);
-    fs.writeFileSync(file, changeSets.map((c) => c.forward.text).join(';\n'));
+    fs.writeFileSync(file, psqlScript(changeSets));
     return file;
   };
   const wholeSql = sqlFile('whole.sql', all);
@@ -95,7 +96,7 @@ export async function benchDryRun(cluster: BenchCluster, projectDir: string, run
   };
   const psqlRun = (file: string, url: string): number => {
     const t = performance.now();
-    const run = spawnSync(psql!, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', file, url], { encoding: 'utf8' });
+    const run = spawnSync(psql!, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', file, url], { encoding: 'utf8' });
     const ms = performance.now() - t;
     if (run.status !== 0) throw new Error(`psql failed: ${run.stderr}`);
     return ms;

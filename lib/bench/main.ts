@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     try {
       const r = await benchApply(cluster, path.join(root, 'drizzle/demo'));
       results.apply = r;
-      console.log(`\n## Apply the whole demo (${r.changeSets} change sets) to an empty database — median of ${r.runs}`);
+      console.log(`\n## Apply the demo's ${r.changeSets} transactional change sets to an empty database — median of ${r.runs}`);
       console.log(`Strata apply                 ${ms(r.strataMs)}`);
       console.log(`psql -1 -f (same SQL)        ${ms(r.psqlMs)}`);
       console.log(`drizzle-orm migrate()        ${ms(r.drizzleMs)}`);
@@ -47,18 +47,18 @@ async function main(): Promise<void> {
       console.log(`\n## Dry runs and drift check on the demo — median of ${r.runs}, each on a fresh database; staging = up to ${r.stagingTag}`);
       console.log(`Staging's ${r.stagingPending} pending change sets, onto a database at ${r.stagingTag}:`);
       row('Strata dry run, mode transaction', ms(r.transactionDryRunMs));
-      row('psql -1 -f (same SQL)', ms(r.psqlApplyPendingMs));
+      row('psql -f (same SQL, per change set)', ms(r.psqlApplyPendingMs));
       row('Strata apply (for context)', ms(r.strataApplyPendingMs));
       row('dry run ÷ psql', times(r.transactionDryRunRatio), 'target < 2×');
       console.log('Shadow dry runs (shadow server = the bench cluster):');
       row(`whole demo, empty db (run ${r.wholeDemo})`, ms(r.shadowWholeDemoMs), 'target < 5 s');
       row(`staging (replay ${r.stagingApplied}, run ${r.stagingPending})`, ms(r.shadowStagingMs));
-      row('psql -1 -f whole demo', ms(r.psqlApplyWholeDemoMs));
+      row('psql -f whole demo', ms(r.psqlApplyWholeDemoMs));
       row('whole demo ÷ psql', times(r.shadowWholeDemoRatio));
       row('staging ÷ psql whole demo', times(r.shadowStagingRatio));
       console.log(`Drift check on a database at ${r.stagingTag} (replays ${r.stagingApplied} change sets):`);
       row('Strata checkDrift', ms(r.driftCheckMs), r.drifted ? 'reported drift!' : '');
-      row(`psql -1 -f those ${r.stagingApplied}`, ms(r.psqlApplyStagingAppliedMs));
+      row(`psql -f those ${r.stagingApplied}`, ms(r.psqlApplyStagingAppliedMs));
       row('drift check ÷ psql', times(r.driftCheckRatio));
     } finally {
       await cluster.stop();
