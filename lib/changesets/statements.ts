@@ -1,4 +1,4 @@
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parseSync, type Node } from 'libpg-query';
 import { StrataError } from '../errors';
 import type { SqlFile } from './project';
 import { destroyedRelations, outsideTransaction, type OutsideTransaction } from './statement-effects';
@@ -15,6 +15,8 @@ export interface Statement {
   destroys: string[];
   /** Set when PostgreSQL refuses the statement inside a transaction block (CONCURRENTLY, VACUUM…). */
   outsideTransaction: OutsideTransaction | null;
+  /** The statement's parse tree, as the split parsed it (locations count from its breakpoint chunk). */
+  node: Node;
 }
 
 const BREAKPOINT = '--> statement-breakpoint';
@@ -70,6 +72,7 @@ export async function splitStatements(file: SqlFile): Promise<Statement[]> {
         tables: relationsIn(raw.stmt),
         destroys: destroyedRelations(raw.stmt),
         outsideTransaction: outsideTransaction(raw.stmt, sql),
+        node: raw.stmt as Node,
       });
     }
   }

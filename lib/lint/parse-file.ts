@@ -1,4 +1,4 @@
-import { parseSync, type Node } from 'libpg-query';
+import type { Node } from 'libpg-query';
 import type { SqlFile } from '../changesets/project';
 import { splitStatements } from '../changesets/statements';
 import { isStrataError } from '../errors';
@@ -18,8 +18,7 @@ export type ParsedFile = { ok: true; statements: LintStatement[] } | { ok: false
 
 /**
  * Splits a change set file with the engine's own splitter (so statement indexes and lines
- * match what apply and dry run report), then parses each statement again on its own to
- * keep its tree. A file that does not parse becomes a finding, not a crash: a linter
+ * match what apply and dry run report), keeping each statement's tree from that one parse. A file that does not parse becomes a finding, not a crash: a linter
  * should say what is wrong with every file it can read.
  */
 export async function parseFile(file: SqlFile): Promise<ParsedFile> {
@@ -36,7 +35,7 @@ export async function parseFile(file: SqlFile): Promise<ParsedFile> {
     index: s.index,
     sql: s.sql,
     line: s.line,
-    node: parseSync(s.sql).stmts?.[0]?.stmt ?? ({} as Node),
+    node: s.node,
     comments: leadingComments(lines, s.line),
   }));
   return { ok: true, statements };
