@@ -55,7 +55,7 @@ export function rulesText(): string {
     const width = Math.max(...rules.map((r) => r.id.length));
     const lines = rules.map((r) => `  ${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.title}\n      why: ${r.explanation}\n      instead: ${r.saferAlternative}`);
     return `${category}\n${lines.join('\n')}`;
-  }).join('\n\n') + '\n\nChange a rule\'s severity or turn it off in strata-lint.json beside migrations/ ({ "rules": { "<id>": "off" | "warning" | "error" } });\nsilence one statement with a comment above it: -- strata-lint-ignore <id>: <reason>';
+  }).join('\n\n') + '\n\nChange a rule\'s severity or turn it off in strata-lint.json beside migrations/ ({ "rules": { "<id>": "off" | "warning" | "error" } });\nsilence one statement with a comment above it: -- strata-lint-ignore <id>: <reason>;\nsilence applied history (files whose checksum must not change) there too:\n{ "ignore": [{ "changeSet": "0004", "rules": ["<id>"], "lines": [12], "reason": "…" }] }';
 }
 
 export const LINT_COMMANDS: Record<string, Command> = { lint };

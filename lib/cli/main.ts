@@ -256,6 +256,8 @@ Configure in strata-lint.json beside migrations/:
   { "rules": { "<rule-id>": "off" | "warning" | "error" }, "indexPrefixes": ["ix_", "idx_"], … }
 Silence one statement with a comment directly above it (the reason is required):
   -- strata-lint-ignore <rule-id>[, <rule-id>…]: <reason>
+Silence applied history, whose files must not change (their checksum is recorded), there:
+  { "ignore": [{ "changeSet": "0004", "rules": ["<rule-id>"], "lines": [12], "reason": "…" }] }
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found or the project cannot be read,
 2 bad usage.
