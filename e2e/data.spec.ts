@@ -79,4 +79,7 @@ test('the Retention page shows ds_uploads’ 90-day rule with its live figures, 
 test('classification shows on the table page', async ({ page }) => {
   await page.goto('/environments/local/tables/dataservice.ds_users');
   await expect(page.getByTestId('classification').first()).toContainText(/PII|FERPA/);
+  await expect(page.getByTestId('table-retention')).toHaveText('indefinite (soft delete)');
+  await page.goto('/environments/local/tables/dataservice.ds_uploads');
+  await expect(page.getByTestId('table-retention')).toHaveText('90 days after deletion · soft delete');
 });

@@ -15,6 +15,8 @@ export interface TableDetailsProps {
   tableRef: (id: string) => ReactNode;
   /** Classification tags from the project's policies (PII, FERPA, financial, secret). */
   classify?: ClassificationLookup;
+  /** The table's retention policy in words (the page links it to the Retention page); omitted in the panel. */
+  retention?: ReactNode;
 }
 
 const KIND_TEXT: Record<Table['kind'], string> = {
@@ -24,7 +26,7 @@ const KIND_TEXT: Record<Table['kind'], string> = {
   foreign: 'Foreign table',
 };
 
-export function TableDetails({ model, table, variant, tableRef, classify = noClassifications }: TableDetailsProps) {
+export function TableDetails({ model, table, variant, tableRef, classify = noClassifications, retention }: TableDetailsProps) {
   const byId = tablesById(model);
   const folded = partitionsByRoot(model).get(table.id) ?? [];
   const stats = foldedStatistics(table, folded);
@@ -39,6 +41,7 @@ export function TableDetails({ model, table, variant, tableRef, classify = noCla
           <Fact label="Classification">
             {classify(table.id).length ? <Tags tags={classify(table.id)} /> : <span className="text-zinc-500">none declared</span>}
           </Fact>
+          {retention !== undefined && <Fact label="Retention">{retention}</Fact>}
           <Fact label="Rows (estimate)">
             <span title="pg_class.reltuples, refreshed by ANALYZE and autovacuum — not a count">{rowEstimateText(stats.rowEstimate)}</span>
           </Fact>

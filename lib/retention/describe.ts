@@ -9,6 +9,13 @@ export function retentionPeriod(policy: TablePolicy): string {
   return parts.join(', or ');
 }
 
+/** What the period rests on, when it adds anything: " · soft delete · from created_at". */
+export function basisText(policy: TablePolicy): string {
+  const basis = policy.basis === 'indefinite' ? '' : ` · ${policy.basis.replace('-', ' ')}`;
+  const from = policy.retentionDays !== null && policy.timestampColumn ? ` · from ${policy.timestampColumn}` : '';
+  return `${basis}${from}`;
+}
+
 function days(n: number): string {
   if (n % 365 === 0) return `${n / 365} year${n === 365 ? '' : 's'}`;
   return `${n} days`;

@@ -3,7 +3,7 @@ import { describeOperationError } from '@/lib/console/environment-operations';
 import { computeRetention } from '@/lib/retention/compute';
 import { policiesFor } from '@/lib/retention/load-policies';
 import type { RetentionReport, TableRetention } from '@/lib/retention/types';
-import { retentionPeriod } from '@/lib/retention/describe';
+import { basisText, retentionPeriod } from '@/lib/retention/describe';
 import { EnvironmentHeader } from '@/components/layout/page-header';
 import { SqlCode } from '@/components/sql/sql-code';
 import { Badge } from '@/components/ui/badge';
@@ -93,11 +93,7 @@ function RetentionRow({ t }: { t: TableRetention }) {
         {policy ? (
           <>
             <span className="font-medium">{retentionPeriod(policy)}</span>
-            <span className="text-zinc-600">
-              {' '}
-              {policy.basis !== 'indefinite' && ` · ${policy.basis.replace('-', ' ')}`}
-              {policy.retentionDays !== null && policy.timestampColumn ? ` · from ${policy.timestampColumn}` : ''}
-            </span>
+            <span className="text-zinc-600">{basisText(policy)}</span>
             {policy.note && <p className="text-xs text-zinc-500">{policy.note}</p>}
             {t.problem && (
               <p role="alert" className="text-xs text-red-700">

@@ -10,6 +10,7 @@ import { TableDetails } from '@/components/erd/table-details';
 import { loadConfig } from '@/lib/config/environments';
 import { lookupFromMap, toClassificationMap } from '@/lib/erd/classification-map';
 import { policiesFor } from '@/lib/retention/load-policies';
+import { basisText, retentionPeriod } from '@/lib/retention/describe';
 import { pagePrincipal } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
@@ -42,6 +43,8 @@ export default async function TablePage({ params }: Params) {
   const table = read.model.tables.find((t) => t.id === tableId);
   if (!table) notFound();
   const color = schemaColor(table.schema);
+  const policies = policiesFor(loadConfig().projectDir);
+  const policy = policies.find((p) => p.table === table.id);
   return (
     <Shell env={env} title={table.name} schema={table.schema} schemaColor={color.ink} protection={read.environment.protection}>
       <p className="mb-6 text-sm text-zinc-600">
@@ -53,7 +56,12 @@ export default async function TablePage({ params }: Params) {
         model={read.model}
         table={table}
         variant="page"
-        classify={lookupFromMap(toClassificationMap(policiesFor(loadConfig().projectDir)))}
+        classify={lookupFromMap(toClassificationMap(policies))}
+        retention={
+          <Link href={`/environments/${encodeURIComponent(env)}/retention`} data-testid="table-retention" className="text-blue-700 hover:underline">
+            {policy ? `${retentionPeriod(policy)}${basisText(policy)}` : 'no policy declared (unclassified)'}
+          </Link>
+        }
         tableRef={(id) => (
           <Link href={tableHref(env, id)} className="font-mono text-[13px] text-blue-700 hover:underline">
             {id}
