@@ -8,7 +8,7 @@ import { withDatabase } from '../db/connection-url';
 import { quoteIdent, quoteQualified } from '../db/identifiers';
 import { applyChangeSets } from '../migrate/apply';
 import { testContext } from '../testing/run-context';
-import type { ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
 
 /** Test helpers for seeds: the demo applied once into a template database, then cloned per test. */
 
@@ -36,20 +36,8 @@ export async function createDemoTemplate(prefix = 'seed_tmpl'): Promise<{ name: 
 }
 
 /** A fresh copy of the template: the demo fully applied, no seed data. */
-export async function cloneDatabase(template: string, prefix = 'seed'): Promise<ScratchDatabase> {
-  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  await admin((sql) => sql.unsafe(`create database ${quoteIdent(name)} template ${quoteIdent(template)}`));
-  const url = withDatabase(inject('pgAdminUrl'), name);
-  const sql = connect(url, { max: 2 });
-  return {
-    name,
-    url,
-    sql,
-    drop: async () => {
-      await sql.end({ timeout: 5 });
-      await admin((a) => a.unsafe(`drop database if exists ${quoteIdent(name)} with (force)`));
-    },
-  };
+export function cloneDatabase(template: string, prefix = 'seed'): Promise<ScratchDatabase> {
+  return createScratchDatabase(prefix, { template });
 }
 
 export interface TableSnapshot {

@@ -12,12 +12,13 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-export async function createScratchDatabase(prefix = 't'): Promise<ScratchDatabase> {
+/** With `template`, a copy of that database (CREATE DATABASE … TEMPLATE), e.g. one with a project applied. */
+export async function createScratchDatabase(prefix = 't', options: { template?: string } = {}): Promise<ScratchDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const admin = connect(adminUrl, { max: 1 });
   try {
-    await admin.unsafe(`create database ${quoteIdent(name)}`);
+    await admin.unsafe(`create database ${quoteIdent(name)}${options.template ? ` template ${quoteIdent(options.template)}` : ''}`);
   } finally {
     await admin.end();
   }
