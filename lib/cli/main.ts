@@ -212,13 +212,15 @@ naming where it came from. Needs no database.
                   001_init_down.sql or down/001_init.sql when present
   golang-migrate  <version>_<title>.up.sql and .down.sql
   dbmate          <version>_<name>.sql with -- migrate:up / -- migrate:down sections
-                  (transaction:false → -- strata:no-transaction)
+                  (transaction:false → -- strata:no-transaction); SRC may be the folder
+                  holding db/migrations; files dbmate refuses are reported, not imported
   diesel          <version>_<name>/up.sql and down.sql (metadata.toml
                   run_in_transaction = false → -- strata:no-transaction)
 
 Reports what did not convert cleanly: files that are not migrations, migrations without a
 down, SQL PostgreSQL's parser rejects, statements that cannot run in the transaction the
-source runs them in, timestamps out of order. --out must be empty or new; --force replaces
+source runs them in, duplicate versions, timestamps out of order (line numbers are the
+source files'). --out must be empty or new; --force replaces
 its migrations/ and rollback/. Then run lint and verify on DIR.`;
 
 HELP.verify = `strata verify [--dir PATH] [--env NAME | --database-url URL] [--json]

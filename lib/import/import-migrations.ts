@@ -33,15 +33,20 @@ export async function importMigrations(options: ImportOptions): Promise<ImportRe
   const src = path.resolve(options.src);
   const out = path.resolve(options.out);
   if (!fs.existsSync(src) || !fs.statSync(src).isDirectory()) throw new StrataError('BAD_USAGE', `import: ${options.src} is not a folder`);
+  if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new StrataError('BAD_USAGE', `import: --out ${options.out} is a file, not a folder`);
   const outHasFiles = fs.existsSync(out) && fs.readdirSync(out).length > 0;
   if (outHasFiles && !options.force) throw new StrataError('BAD_USAGE', `import: ${options.out} exists and is not empty; choose another --out, or add --force to replace its migrations/ and rollback/`);
-  if (out === src || out.startsWith(`${src}${path.sep}`)) throw new StrataError('BAD_USAGE', 'import: --out must not be inside the source folder');
+  if (isInside(out, src)) throw new StrataError('BAD_USAGE', 'import: --out must not be inside the source folder');
+  // --force replaces DIR/migrations and DIR/rollback: never when that would delete the source being read.
+  if (['migrations', 'rollback'].some((sub) => isInside(src, path.join(out, sub)))) {
+    throw new StrataError('BAD_USAGE', `import: the source folder is inside ${options.out}'s migrations/ or rollback/, which the import replaces; choose another --out`);
+  }
 
   const listing = SOURCE_READERS[format](src);
   if (listing.migrations.length === 0) {
     throw new StrataError('BAD_USAGE', `import: no ${format} migrations in ${options.src}${listing.skipped.length ? ` (found only: ${listing.skipped.slice(0, 5).join(', ')})` : ''}`);
   }
-  const flagged: ImportReport['flagged'] = listing.problems.map((problem) => ({ source: problem.split(':')[0]!, problem: problem.slice(problem.indexOf(':') + 2) }));
+  const flagged: ImportReport['flagged'] = [...listing.problems];
   const width = Math.max(4, String(listing.migrations.length - 1).length);
   const whens = journalTimes(listing.migrations, flagged);
 
@@ -53,12 +58,12 @@ export async function importMigrations(options: ImportOptions): Promise<ImportRe
     for (const [idx, m] of listing.migrations.entries()) {
       const tag = `${String(idx).padStart(width, '0')}_${sanitise(m.name)}`;
       const forward = changeSetFile(format, m.upSource, m.up, m.upNoTransaction);
-      fs.writeFileSync(path.join(staging, 'migrations', `${tag}.sql`), forward);
-      flagged.push(...(await fileProblems(m.upSource, forward, m.upNoTransaction)));
+      fs.writeFileSync(path.join(staging, 'migrations', `${tag}.sql`), forward.text);
+      flagged.push(...(await fileProblems(m.upSource, forward.text, m.upNoTransaction, m.upStartLine - 1 - forward.headerLines)));
       if (m.down !== null && m.downSource) {
         const rollback = changeSetFile(format, m.downSource, m.down, m.downNoTransaction);
-        fs.writeFileSync(path.join(staging, 'rollback', `${tag}.sql`), rollback);
-        flagged.push(...(await fileProblems(m.downSource, rollback, m.downNoTransaction)));
+        fs.writeFileSync(path.join(staging, 'rollback', `${tag}.sql`), rollback.text);
+        flagged.push(...(await fileProblems(m.downSource, rollback.text, m.downNoTransaction, m.downStartLine - 1 - rollback.headerLines)));
       } else {
         flagged.push({ source: m.upSource, problem: 'no down migration: the change set cannot be rolled back' });
       }
@@ -66,12 +71,20 @@ export async function importMigrations(options: ImportOptions): Promise<ImportRe
     }
     const journal = { version: '7', dialect: 'postgresql', entries: changeSets.map((c, idx) => ({ idx, version: '7', when: c.when, tag: c.tag, breakpoints: true })) };
     fs.writeFileSync(path.join(staging, 'migrations', 'meta', '_journal.json'), `${JSON.stringify(journal, null, 2)}\n`);
-    readProject(staging); // the loader every command uses must accept what was written
+    readProject(staging); // the loader every command uses must accept what was written, before it replaces anything
     moveInto(staging, out);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
+  // And read back from where it landed: what the other commands will see with --dir DIR.
+  const landed = readProject(out).changeSets.map((c) => c.tag);
+  if (landed.join('\n') !== changeSets.map((c) => c.tag).join('\n')) throw new Error(`import: ${options.out} does not hold the change sets just written`);
   return { format, src, out, changeSets, skipped: listing.skipped, flagged };
+}
+
+/** `inner` is `outer` or somewhere below it. */
+function isInside(inner: string, outer: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}${path.sep}`);
 }
 
 function checkFormat(format: string): ImportFormat {
@@ -79,10 +92,13 @@ function checkFormat(format: string): ImportFormat {
   throw new StrataError('BAD_USAGE', `import: --from must be one of ${IMPORT_FORMATS.join(', ')}${format ? ` (got "${format}")` : ''}`);
 }
 
-/** The change set file: the source's SQL untouched, under a header saying where it came from. */
-function changeSetFile(format: ImportFormat, source: string, sql: string, noTransaction: boolean): string {
+/**
+ * The change set file: the source's SQL untouched, under a header saying where it came from
+ * (the no-transaction directive first, since the loader reads it from the first line).
+ */
+function changeSetFile(format: ImportFormat, source: string, sql: string, noTransaction: boolean): { text: string; headerLines: number } {
   const header = [...(noTransaction ? [NO_TRANSACTION_DIRECTIVE] : []), `-- Imported from ${format}: ${source}`];
-  return `${header.join('\n')}\n${sql.endsWith('\n') || sql === '' ? sql : `${sql}\n`}`;
+  return { text: `${header.join('\n')}\n${sql.endsWith('\n') || sql === '' ? sql : `${sql}\n`}`, headerLines: header.length };
 }
 
 /**
@@ -104,21 +120,28 @@ function journalTimes(migrations: SourceMigration[], flagged: ImportReport['flag
 
 const TRANSACTION_CONTROL = /^(BEGIN|COMMIT|END|ROLLBACK|START\s+TRANSACTION|ABORT)\b/i;
 
-/** What PostgreSQL's parser says about one converted file, in the transaction mode it will run in. */
-async function fileProblems(source: string, text: string, noTransaction: boolean): Promise<ImportReport['flagged']> {
+/**
+ * What PostgreSQL's parser says about one converted file, in the transaction mode it will run
+ * in. Line numbers are the source file's (`lineShift` maps the written file's lines back), since
+ * that is the file a person opens.
+ */
+async function fileProblems(source: string, text: string, noTransaction: boolean, lineShift: number): Promise<ImportReport['flagged']> {
   const file: SqlFile = { file: source, text, checksum: sha256(text), noTransaction };
   let statements;
   try {
     statements = await splitStatements(file);
   } catch (error) {
     if (!isStrataError(error, 'MALFORMED_PROJECT')) throw error;
-    return [{ source, problem: `does not parse: ${error.message.replace(`${source}:`, 'line ')}` }];
+    const line = typeof error.details.line === 'number' ? error.details.line + lineShift : null;
+    const reason = error.message.replace(/^.*?SQL does not parse: /, '');
+    return [{ source, problem: `does not parse${line === null ? '' : ` (line ${line})`}: ${reason}` }];
   }
   const problems: ImportReport['flagged'] = [];
   if (statements.length === 0) problems.push({ source, problem: 'has no statements: running it changes nothing' });
   for (const s of statements) {
-    if (!noTransaction && s.outsideTransaction) problems.push({ source, problem: `line ${s.line}: ${s.sql.split('\n')[0]!.slice(0, 80)} cannot run inside a transaction, and the source runs this file in one: it will fail` });
-    if (TRANSACTION_CONTROL.test(s.sql)) problems.push({ source, problem: `line ${s.line}: ${s.sql.split('\n')[0]!.slice(0, 40)} controls the transaction Strata runs the change set in` });
+    const at = `line ${s.line + lineShift}: ${s.sql.split('\n')[0]!.slice(0, 80)}`;
+    if (!noTransaction && s.outsideTransaction) problems.push({ source, problem: `${at} cannot run inside a transaction, and the source runs this file in one: it will fail` });
+    if (TRANSACTION_CONTROL.test(s.sql)) problems.push({ source, problem: `${at} controls the transaction Strata runs the change set in` });
   }
   return problems;
 }

@@ -13,6 +13,9 @@ export interface SourceMigration {
   downSource: string | null;
   up: string;
   down: string | null;
+  /** 1-based line of the source file where the up (down) SQL starts: 1 for whole files, after the marker for dbmate sections. */
+  upStartLine: number;
+  downStartLine: number;
   /** The source tool runs it outside a transaction (Diesel run_in_transaction = false, dbmate transaction:false). */
   upNoTransaction: boolean;
   downNoTransaction: boolean;
@@ -26,7 +29,13 @@ export interface SourceListing {
   /** Files and folders that are not migrations of this format (README.md, schema.rb…). */
   skipped: string[];
   /** Problems found while reading (a down without an up, duplicate versions…). */
-  problems: string[];
+  problems: ImportProblem[];
+}
+
+/** Something a person should look at, and the source file (relative to SRC) it is in. */
+export interface ImportProblem {
+  source: string;
+  problem: string;
 }
 
 export interface ImportedChangeSet {
@@ -44,5 +53,5 @@ export interface ImportReport {
   changeSets: ImportedChangeSet[];
   skipped: string[];
   /** Everything a person should look at: no rollback, SQL that does not parse, CONCURRENTLY in a transaction… */
-  flagged: Array<{ source: string; problem: string }>;
+  flagged: ImportProblem[];
 }
