@@ -228,10 +228,13 @@ HELP.verify = `strata verify [--dir PATH] [--env NAME | --database-url URL] [--j
 Round-trips every change set of the project on a shadow database (SC-001): applies it,
 rolls it back and compares the schema with the one before (must be identical), applies it
 again and compares with the first apply (identical), and, when its forward file says
-\`-- strata:idempotent\`, applies it once more over itself. Each change set is judged from
-where the previous one left the shadow. The shadow is made on the target's server when
---env or --database-url is given (never in the target itself), else on the console's
-(STRATA_SHADOW_DATABASE_URL overrides), and is always dropped.
+\`-- strata:idempotent\`, applies it once more over itself (lines without IF NOT EXISTS,
+IF EXISTS or OR REPLACE are listed when that fails). Each change set is judged on a shadow
+holding a plain apply of everything before it: when one leaves the shadow otherwise (a
+failed re-apply, a no-transaction rollback that stopped half-way), a fresh shadow is built
+up to it. A forward apply that fails ends the run; the rest is marked not run. The shadow is
+made on the target's server when --env or --database-url is given (never in the target
+itself), else on the console's (STRATA_SHADOW_DATABASE_URL overrides), and is always dropped.
 
 Exit 1 unless every change set round-trips: a rollback that leaves an index or a column
 behind, a rollback PostgreSQL refuses, a missing rollback file, a re-apply that differs.

@@ -34,6 +34,21 @@ describe('strata verify', () => {
     expect(json).toMatchObject({ ok: false, counts: { ok: 1, 'rollback-mismatch': 1 } });
   });
 
+  it('exits 1 for a change set without a rollback file, and marks what a failed apply left unverified', async () => {
+    const dir = writeFixtureProject([
+      table,
+      { name: 'no_down', up: 'CREATE TABLE public.c (id int);' },
+      { name: 'broken', up: 'ALTER TABLE public.nope ADD COLUMN x int;', down: 'SELECT 1;' },
+      { name: 'after', up: 'SELECT 1;', down: 'SELECT 1;' },
+    ]);
+    const run = await cli('verify', '--database-url', db.url, '--dir', dir);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^✗ 0001_no_down  no-rollback$/m);
+    expect(run.stdout).toMatch(/^✗ 0002_broken  apply-failed\n {4}apply: relation "public.nope" does not exist$/m);
+    expect(run.stdout).toMatch(/^· 0003_after  not-run\n {4}not run: 0002_broken failed to apply/m);
+    expect(run.stdout).toMatch(/1 of 4 change sets round-trip .*; 1 apply-failed, 1 no-rollback, 1 not-run/);
+  });
+
   it('a malformed project is a clear error before anything runs', async () => {
     const run = await cli('verify', '--database-url', db.url, '--dir', '/tmp/no-such-strata-project');
     expect(run.code).toBe(1);

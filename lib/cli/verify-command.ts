@@ -42,6 +42,10 @@ export function verifyText(report: VerifyReport): string {
       if (s.detail) lines.push(`    ${s.step}: ${s.detail}`);
       for (const d of s.differences ?? []) lines.push(`    ${s.step}: ${d}`);
     }
+    // The static reading explains a failed idempotency check; on a passing one it is noise.
+    if (c.verdict === 'not-idempotent') for (const u of c.guards?.unguarded ?? []) lines.push(`    unguarded: ${u}`);
+    if (c.shadowRebuilt) lines.push('    (it left the shadow unlike a plain apply: the next change set ran on a fresh shadow)');
+    if (c.notRunBecause) lines.push(`    not run: ${c.notRunBecause}`);
   }
   const bad = report.changeSets.filter((c) => c.verdict !== 'ok');
   const tally = Object.entries(report.counts)

@@ -11,12 +11,13 @@ const server = () => inject('pgAdminUrl');
 const verify = (changeSets: Parameters<typeof writeFixtureProject>[0]) => verifyProject(server(), readProject(writeFixtureProject(changeSets)));
 const verdicts = (report: Awaited<ReturnType<typeof verifyProject>>) => report.changeSets.map((c) => [c.tag, c.verdict]);
 
-/** Whether the run's own shadow database still exists (other test files build shadows of their own meanwhile). */
+/** Whether any of the run's own shadow databases still exists (other test files build shadows of their own meanwhile). */
 async function stillThere(report: Awaited<ReturnType<typeof verifyProject>>): Promise<boolean> {
-  expect(report.shadowDatabase.startsWith(SHADOW_PREFIX)).toBe(true);
+  expect(report.shadowDatabases.length).toBeGreaterThan(0);
+  for (const name of report.shadowDatabases) expect(name.startsWith(SHADOW_PREFIX)).toBe(true);
   const sql = connect(server(), { max: 1 });
   try {
-    return (await sql`select 1 from pg_database where datname = ${report.shadowDatabase}`).length > 0;
+    return (await sql`select 1 from pg_database where datname = any(${report.shadowDatabases})`).length > 0;
   } finally {
     await sql.end();
   }
@@ -42,11 +43,12 @@ describe('verifyProject', () => {
     expect(await stillThere(report)).toBe(false);
   });
 
-  it('catches a rollback that forgets an index, naming it', async () => {
+  it('catches a rollback that forgets an index, naming it, and rebuilds the shadow the failed re-apply left half-done', async () => {
     const report = await verify([
       TABLE,
       { name: 'index', up: 'CREATE INDEX ix_accounts_name ON public.accounts (name);\nALTER TABLE public.accounts ADD COLUMN note text;', down: 'ALTER TABLE public.accounts DROP COLUMN note;' },
-      { name: 'after', up: 'CREATE TABLE public.notes (id bigint PRIMARY KEY);', down: 'DROP TABLE public.notes;' },
+      // Needs 0001's column: on the shadow the failed re-apply left (index, no column) it could not apply.
+      { name: 'after', up: 'CREATE INDEX ix_accounts_note ON public.accounts (note);', down: 'DROP INDEX public.ix_accounts_note;' },
     ]);
     expect(verdicts(report)).toEqual([
       ['0000_accounts', 'ok'],
@@ -57,6 +59,9 @@ describe('verifyProject', () => {
     expect(compare.differences).toEqual(['index public.ix_accounts_name on public.accounts is still there after the rollback']);
     // Re-applying then fails on the leftover index: reported as the step's detail.
     expect(report.changeSets[1]!.steps.find((s) => s.step === 'reapply')).toMatchObject({ ok: false, detail: expect.stringMatching(/ix_accounts_name.*already exists/) });
+    expect(report.changeSets.map((c) => c.shadowRebuilt ?? false)).toEqual([false, true, false]);
+    expect(report.shadowDatabases).toHaveLength(2);
+    expect(await stillThere(report)).toBe(false);
     expect(report.ok).toBe(false);
   });
 
@@ -125,6 +130,7 @@ describe('verifyProject', () => {
       ['0002_unclaimed', 'ok'],
     ]);
     expect(report.changeSets.map((c) => c.claimsIdempotent)).toEqual([true, true, false]);
+    expect(report.changeSets.map((c) => c.guards)).toEqual([{ allGuarded: true, unguarded: [] }, { allGuarded: false, unguarded: ['line 2: CREATE TABLE without IF NOT EXISTS'] }, undefined]);
     expect(report.changeSets[1]!.steps.find((s) => s.step === 'idempotent')!.detail).toMatch(/"b" already exists/);
   });
 
@@ -136,7 +142,53 @@ describe('verifyProject', () => {
       ['0002_after', 'not-run'],
     ]);
     expect(report.changeSets[1]!.steps[0]!.detail).toMatch(/public.nope.*does not exist/);
+    expect(report.changeSets[2]!.notRunBecause).toBe('0001_broken failed to apply, and everything after it builds on it');
     expect(await stillThere(report)).toBe(false);
+  });
+
+  it('runs -- strata:no-transaction change sets (CONCURRENTLY) both ways, and rebuilds after a rollback that failed half-way outside a transaction', async () => {
+    const report = await verify([
+      TABLE,
+      {
+        name: 'concurrent',
+        up: '-- strata:no-transaction\n-- strata:idempotent\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_accounts_name ON public.accounts (name);',
+        down: '-- strata:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS public.ix_accounts_name;',
+      },
+      {
+        name: 'half_down',
+        up: '-- strata:no-transaction\nCREATE INDEX CONCURRENTLY ix_accounts_created ON public.accounts (created_at);\nCREATE INDEX CONCURRENTLY ix_accounts_id_name ON public.accounts (id, name);',
+        // The first drop runs and stays (no transaction), the second names an index that does not exist.
+        down: '-- strata:no-transaction\nDROP INDEX CONCURRENTLY public.ix_accounts_created;\nDROP INDEX CONCURRENTLY public.ix_accounts_typo;',
+      },
+      // Needs 0002's first index, which the half-run rollback took away.
+      { name: 'rename', up: 'ALTER INDEX public.ix_accounts_created RENAME TO ix_accounts_created_at;', down: 'ALTER INDEX public.ix_accounts_created_at RENAME TO ix_accounts_created;' },
+    ]);
+    expect(verdicts(report)).toEqual([
+      ['0000_accounts', 'ok'],
+      ['0001_concurrent', 'ok'],
+      ['0002_half_down', 'rollback-failed'],
+      ['0003_rename', 'ok'],
+    ]);
+    expect(report.changeSets[1]!.steps.map((s) => s.step)).toEqual(['apply', 'rollback', 'compare-before', 'reapply', 'compare-first', 'idempotent']);
+    expect(report.changeSets[2]!.steps.find((s) => s.step === 'rollback')!.detail).toMatch(/ix_accounts_typo.*does not exist/);
+    expect(report.changeSets[2]!.shadowRebuilt).toBe(true);
+    expect(await stillThere(report)).toBe(false);
+  });
+
+  it('verifies only the tags asked for (the change sets before them applied first), refuses an unknown one, and reports progress', async () => {
+    const dir = writeFixtureProject([
+      TABLE,
+      { name: 'leaky', up: 'ALTER TABLE public.accounts ADD COLUMN IF NOT EXISTS region text;', down: 'SELECT 1;' },
+      { name: 'index', up: 'CREATE INDEX ix_accounts_region ON public.accounts (region);', down: 'DROP INDEX public.ix_accounts_region;' },
+      { name: 'later', up: 'CREATE TABLE public.notes (id int);', down: 'DROP TABLE public.notes;' },
+    ]);
+    const events: unknown[] = [];
+    await expect(verifyProject(server(), readProject(dir), { tags: ['0009_nothing'] })).rejects.toThrow(/No change set "0009_nothing"/);
+    const report = await verifyProject(server(), readProject(dir), { tags: ['0002'], onProgress: (e) => events.push(e) });
+    // 0001's leaky rollback is not judged: only 0002 is, on a shadow holding 0000 and 0001.
+    expect(verdicts(report)).toEqual([['0002_index', 'ok']]);
+    expect(events).toEqual([{ type: 'verify-changeset', tag: '0002_index', position: 2, total: 4, verdict: 'ok' }]);
+    expect(report.ok).toBe(true);
   });
 
   it('round-trips the whole demo project', async () => {
