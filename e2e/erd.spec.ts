@@ -51,7 +51,8 @@ test('local ERD: search, focus, panel, export and a live change', async ({ page 
   await page.getByRole('button', { name: 'Focus: 1 hop' }).click();
   await expect(page.getByTestId('focus-summary')).toContainText('2 tables');
   await expect(tables(page)).toHaveCount(2);
-  expect((await tables(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort()).toEqual([
+  // Polled: the live re-introspection may re-render the nodes between two reads.
+  await expect.poll(async () => (await tables(page).evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort()).toEqual([
     'dataservice.ds_uploads',
     'dataservice.ds_users',
   ]);
