@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import { demoPolicies } from '../../drizzle/demo/policies';
 import { quoteIdent } from '../db/identifiers';
-import { computeRetention, purgeCondition } from '../retention/compute';
+import { computeRetention, policyConditions } from '../retention/compute';
 import { findPsql } from './apply-bench';
 import { median } from './bench-cluster';
 
@@ -54,7 +54,7 @@ export async function benchRetention(url: string, runs = 5): Promise<RetentionBe
         .map((p) => {
           const [schema, name] = p.table.split('.') as [string, string];
           const table = `${quoteIdent(schema)}.${quoteIdent(name)}`;
-          const where = purgeCondition(p);
+          const where = policyConditions(p).purge;
           const oldest = p.timestampColumn ? `, min(${quoteIdent(p.timestampColumn)})` : '';
           return `select count(*)${oldest}${where ? `, count(*) filter (where ${where})` : ''} from ${table};`;
         })

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { assertReachable, connect, type Sql } from '../db/client';
-import { quoteIdent, quoteQualified, type QuotedIdentifier } from '../db/identifiers';
+import { quoteIdent, quoteQualified } from '../db/identifiers';
 import type { RetentionReport, TablePolicy, TableRetention } from './types';
 
 export interface RetentionOptions {
@@ -100,16 +100,19 @@ async function liveTables(sql: Sql): Promise<LiveTable[]> {
   }));
 }
 
-/** `column < asOf - N days`, with the instant as a literal we made ourselves. */
-const olderThan = (column: QuotedIdentifier, days: number, asOf: string) => `${column} < timestamptz '${asOf}' - interval '${days} days'`;
-
-/** The WHERE clause enforcement would purge with (null when the policy keeps every row). */
-export function purgeCondition(policy: TablePolicy, now: string = 'now()'): string | null {
-  const base = now === 'now()' ? 'now()' : `timestamptz '${now}'`;
-  const clauses: string[] = [];
-  if (policy.retentionDays !== null && policy.timestampColumn) clauses.push(`${quoteIdent(policy.timestampColumn)} < ${base} - interval '${policy.retentionDays} days'`);
-  if (policy.softDeleteColumn && policy.graceDays != null) clauses.push(`${quoteIdent(policy.softDeleteColumn)} < ${base} - interval '${policy.graceDays} days'`);
-  return clauses.length ? clauses.join(' or ') : null;
+/**
+ * A policy's conditions, counted back from `asOf` (an instant we made ourselves, as a
+ * literal) or from now(): rows past retention, soft-deleted rows past their grace period,
+ * and either of the two — the WHERE clause enforcement would purge with. Null where the
+ * policy keeps those rows.
+ */
+export function policyConditions(policy: TablePolicy, asOf?: string): { past: string | null; grace: string | null; purge: string | null } {
+  const base = asOf === undefined ? 'now()' : `timestamptz '${asOf}'`;
+  const olderThan = (column: string, days: number) => `${quoteIdent(column)} < ${base} - interval '${days} days'`;
+  const past = policy.retentionDays !== null && policy.timestampColumn ? olderThan(policy.timestampColumn, policy.retentionDays) : null;
+  const grace = policy.softDeleteColumn && policy.graceDays != null ? olderThan(policy.softDeleteColumn, policy.graceDays) : null;
+  const either = [past, grace].filter((c): c is string => c !== null);
+  return { past, grace, purge: either.length ? either.join(' or ') : null };
 }
 
 async function tableFigures(sql: Sql, table: LiveTable, policy: TablePolicy | null, asOf: string, exactCountLimit: number): Promise<TableRetention> {
@@ -134,9 +137,7 @@ async function tableFigures(sql: Sql, table: LiveTable, policy: TablePolicy | nu
   const qualified = quoteQualified(table.schema, table.name);
   // Without statistics (never analysed) the size decides: a table under ~8 MB is cheap to count.
   const big = table.estimatedRows === null ? table.sizeBytes > 8 * 1024 * 1024 : table.estimatedRows > exactCountLimit;
-  const pastCondition = policy.retentionDays !== null && policy.timestampColumn ? olderThan(quoteIdent(policy.timestampColumn), policy.retentionDays, asOf) : null;
-  const graceCondition = policy.softDeleteColumn && policy.graceDays != null ? olderThan(quoteIdent(policy.softDeleteColumn), policy.graceDays, asOf) : null;
-  const purgeWhere = purgeCondition(policy, asOf);
+  const { past: pastCondition, grace: graceCondition, purge: purgeWhere } = policyConditions(policy, asOf);
 
   let estimated = big;
   const count = async (where: string | null): Promise<number | null> => {
@@ -164,7 +165,7 @@ async function tableFigures(sql: Sql, table: LiveTable, policy: TablePolicy | nu
     rowsPastRetention,
     softDeletedPastGrace,
     countsAreEstimates: estimated,
-    purgeSql: purgeWhere ? `DELETE FROM ${qualified}\nWHERE ${purgeCondition(policy)};` : null,
+    purgeSql: purgeWhere ? `DELETE FROM ${qualified}\nWHERE ${policyConditions(policy).purge};` : null,
     purgeRows,
   };
 }
