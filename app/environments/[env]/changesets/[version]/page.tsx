@@ -17,6 +17,7 @@ import { lintProject } from '@/lib/lint';
 import { readLiveContext } from '@/lib/lint/live-context';
 import type { LintFinding } from '@/lib/lint/types';
 import type { Project } from '@/lib/changesets/project';
+import { splitStatements } from '@/lib/changesets/statements';
 import { Badge } from '@/components/ui/badge';
 
 export const dynamic = 'force-dynamic';
@@ -44,7 +45,7 @@ export default async function ChangeSetPage({ params }: Params) {
   const cell = here.cells[changeSet.tag];
   const appliedHere = project.changeSets.filter((c) => here.cells[c.tag]?.state === 'applied');
   const kind = operationKind(capabilitiesFor(principal, environment.protection));
-  const lint = await lintHere(project, changeSet.tag, environment.url);
+  const lint = await lintHere(project, changeSet, environment.url);
   const forwardFindings = lint.findings.filter((f) => f.fileKind === 'forward');
   const rollbackFindings = lint.findings.filter((f) => f.fileKind === 'rollback');
   const counts = countFindings(lint.findings);
@@ -202,10 +203,14 @@ function DryRunAction({
  * This change set's lint findings, judged against the environment's server version and row
  * counts when it answers; offline (rows unknown, so missing defaults stay warnings) when not.
  */
-async function lintHere(project: Project, tag: string, url: string): Promise<{ findings: LintFinding[]; context: string }> {
+async function lintHere(project: Project, changeSet: ChangeSet, url: string): Promise<{ findings: LintFinding[]; context: string }> {
+  const tag = changeSet.tag;
   let live: Awaited<ReturnType<typeof readLiveContext>> | null = null;
   try {
-    live = await readLiveContext(url);
+    // Count only the tables this change set names: a page view must not count every table of a big schema.
+    // (A file that does not parse names none; lint reports the syntax error itself.)
+    const tables = await splitStatements(changeSet.forward).then((statements) => [...new Set(statements.flatMap((s) => s.tables))], () => []);
+    live = await readLiveContext(url, { tables });
   } catch {
     live = null;
   }
