@@ -7,7 +7,9 @@ import { defineConfig, devices } from '@playwright/test';
  * fresh on every run. Debian's Chromium is used when present (CI installs it); otherwise
  * Playwright's own download (`npx playwright install chromium`) on a developer's machine.
  */
-const PORT = 3100;
+// Overridable so that two checkouts on one machine can run their suites side by side.
+const PORT = Number(process.env.STRATA_E2E_PORT ?? 3100);
+export const E2E_PG_PORT = process.env.STRATA_E2E_PG_PORT ?? '54349';
 /** The first admin's password on the e2e server (e2e/support/users.ts signs in with it). */
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password-1';
 const baseURL = `http://localhost:${PORT}`;
@@ -60,7 +62,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       STRATA_HOME: '.strata/e2e',
-      STRATA_EMBEDDED_PORT: '54349',
+      STRATA_EMBEDDED_PORT: E2E_PG_PORT,
       PORT: String(PORT),
       STRATA_SKIP_BUILD: '1',
       NEXT_TELEMETRY_DISABLED: '1',

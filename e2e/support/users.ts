@@ -17,7 +17,7 @@ export function strataCli(args: string[], input?: string): { code: number; stdou
   const run = spawnSync('npx', ['tsx', 'lib/cli/main.ts', ...args], {
     input,
     encoding: 'utf8',
-    env: { ...process.env, STRATA_HOME: '.strata/e2e', STRATA_EMBEDDED_PORT: '54349', STRATA_ACTOR: 'e2e-setup' },
+    env: { ...process.env, STRATA_HOME: '.strata/e2e', STRATA_EMBEDDED_PORT: process.env.STRATA_E2E_PG_PORT ?? '54349', STRATA_ACTOR: 'e2e-setup' },
   });
   return { code: run.status ?? 1, stdout: run.stdout, stderr: run.stderr };
 }

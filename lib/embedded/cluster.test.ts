@@ -17,6 +17,15 @@ function freshSettings(port: number) {
   return embeddedSettings({ STRATA_HOME: home, STRATA_EMBEDDED_PORT: String(port) }, root);
 }
 
+/** A port the OS just handed out and released: fixed ports can be some connection's ephemeral port. */
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 async function canQuery(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
@@ -30,7 +39,7 @@ async function canQuery(url: string): Promise<boolean> {
 
 describe('embedded PostgreSQL lifecycle', () => {
   it('initialises, stops, and starts again on the same data', async () => {
-    const settings = freshSettings(54361);
+    const settings = freshSettings(await freePort());
     const first = await startCluster(settings);
     expect(first.created).toBe(true);
     const url = embeddedUrl(settings, 'postgres');
@@ -63,10 +72,11 @@ describe('embedded PostgreSQL lifecycle', () => {
   });
 
   it('recovers after the owning Node process was SIGKILLed (orphaned server, postmaster.pid left behind)', async () => {
-    const settings = freshSettings(54363);
+    const port = await freePort();
+    const settings = freshSettings(port);
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/testing/cluster-child.ts')], {
       cwd: root,
-      env: { ...process.env, STRATA_HOME: settings.home, STRATA_EMBEDDED_PORT: '54363' },
+      env: { ...process.env, STRATA_HOME: settings.home, STRATA_EMBEDDED_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {
@@ -85,7 +95,7 @@ describe('embedded PostgreSQL lifecycle', () => {
   });
 
   it('starts despite a stale postmaster.pid naming a dead process', async () => {
-    const settings = freshSettings(54364);
+    const settings = freshSettings(await freePort());
     await (await startCluster(settings)).stop();
     fs.writeFileSync(path.join(settings.dataDir, 'postmaster.pid'), '999999\n/tmp\n');
     const cluster = await startCluster(settings);
