@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import type { StrataConfig } from '../config/environments';
 import { connect, type Sql } from '../db/client';
+import { parseDatabaseUrl } from '../db/connection-url';
+import { quoteIdent } from '../db/identifiers';
 
 /**
  * The console database (schema `console`): users, sign-in attempts, change requests and
@@ -28,13 +31,16 @@ function registry(): PoolRegistry {
   return g[registryKey]!;
 }
 
-/** One cached pool per console database URL (max 4 connections). */
+/**
+ * One cached pool per console database URL. Ten connections: sign-in holds one only for
+ * milliseconds (never while hashing), so pages are not starved by a burst of sign-ins.
+ */
 export function consoleSql(config: StrataConfig): Sql {
   const { pools } = registry();
   const url = config.consoleDatabaseUrl;
   let sql = pools.get(url);
   if (!sql) {
-    sql = connect(url, { max: 4, applicationName: 'strata:console' });
+    sql = connect(url, { max: 10, applicationName: 'strata:console' });
     pools.set(url, sql);
   }
   return sql;
@@ -51,7 +57,7 @@ export async function closeConsole(config: StrataConfig): Promise<void> {
   await sql?.end({ timeout: 5 });
 }
 
-/** Runs `work` on the console database, its schema created first (once per process and database). */
+/** Runs `work` on the console database, its schema created or upgraded first (once per process and database). */
 export async function withConsole<T>(config: StrataConfig, work: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = consoleSql(config);
   const { ensured, ensuring } = registry();
@@ -59,7 +65,7 @@ export async function withConsole<T>(config: StrataConfig, work: (sql: Sql) => P
   if (!ensured.has(url)) {
     let pending = ensuring.get(url);
     if (!pending) {
-      pending = ensureConsoleSchema(sql).then(
+      pending = ensureFor(config, sql).then(
         () => {
           ensured.add(url);
           ensuring.delete(url);
@@ -76,27 +82,110 @@ export async function withConsole<T>(config: StrataConfig, work: (sql: Sql) => P
   return work(sql);
 }
 
-/** Creates the console schema when it is missing; one cheap query when it is present. Idempotent. */
-export async function ensureConsoleSchema(sql: Sql): Promise<void> {
-  if (await schemaPresent(sql)) return;
-  await sql.begin(async (tx) => {
+/**
+ * The schema is created (or upgraded) by the owner role when one is configured
+ * (STRATA_CONSOLE_OWNER_URL; the embedded demo's superuser), which then grants the
+ * console's own role what it needs and no more: it can append to the audit trail and read
+ * it, never change or remove a row. Without an owner the console's role creates the schema
+ * itself and owns the audit table, which `auditProtection` reports.
+ */
+async function ensureFor(config: StrataConfig, sql: Sql): Promise<void> {
+  if (await schemaCurrent(sql)) return;
+  const ownerUrl = config.consoleOwnerUrl;
+  if (!ownerUrl || ownerUrl === config.consoleDatabaseUrl) return ensureConsoleSchema(sql);
+  const owner = connect(ownerUrl, { max: 1, applicationName: 'strata:console-owner' });
+  try {
+    await ensureConsoleSchema(owner, userOf(config.consoleDatabaseUrl));
+  } finally {
+    await owner.end({ timeout: 5 });
+  }
+}
+
+function userOf(url: string): string {
+  return decodeURIComponent(parseDatabaseUrl(url).username);
+}
+
+/**
+ * Creates or upgrades the console schema when its DDL changed; one cheap query when it is
+ * current. Idempotent. `grantTo`: the console's own role, given table rights but only
+ * SELECT and INSERT on the audit trail.
+ */
+export async function ensureConsoleSchema(owner: Sql, grantTo: string | null = null): Promise<void> {
+  if ((await schemaCurrent(owner)) && !grantTo) return;
+  await owner.begin(async (tx) => {
     // Two servers starting at once: the second waits, then finds everything in place.
     await tx`select pg_advisory_xact_lock(${CONSOLE_LOCK_CLASS}, ${CONSOLE_LOCKS.schema})`;
     await tx.unsafe(CONSOLE_DDL);
+    if (grantTo) await tx.unsafe(grants(grantTo));
+    await tx`insert into console.schema_meta (id, ddl_sha) values (1, ${CONSOLE_DDL_SHA}) on conflict (id) do update set ddl_sha = excluded.ddl_sha`;
   });
 }
 
-async function schemaPresent(sql: Sql): Promise<boolean> {
-  const [row] = await sql`
-    select to_regclass('console.users') is not null
-      and to_regclass('console.sign_in_attempts') is not null
-      and to_regclass('console.change_requests') is not null
-      and exists (select 1 from pg_trigger where tgrelid = to_regclass('console.audit_log') and tgname = 'audit_log_append_only') as ok`;
-  return Boolean(row?.ok);
+function grants(role: string): string {
+  const r = quoteIdent(role);
+  return `
+    REVOKE ALL ON SCHEMA console FROM ${r};
+    GRANT USAGE ON SCHEMA console TO ${r};
+    GRANT SELECT ON console.schema_meta TO ${r};
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ${CONSOLE_TABLES.map((t) => `console.${t}`).join(', ')} TO ${r};
+    REVOKE ALL ON console.audit_log FROM ${r};
+    GRANT SELECT, INSERT ON console.audit_log TO ${r};
+    GRANT USAGE ON ALL SEQUENCES IN SCHEMA console TO ${r};`;
 }
+
+async function schemaCurrent(sql: Sql): Promise<boolean> {
+  try {
+    const [row] = await sql`select to_regclass('console.schema_meta') is not null as present`;
+    if (!row?.present) return false;
+    // A dropped or disabled append-only trigger counts as out of date: it is put back.
+    const [meta] = await sql`
+      select ddl_sha, exists (select 1 from pg_trigger where tgrelid = to_regclass('console.audit_log')
+                              and tgname = 'audit_log_append_only' and tgenabled <> 'D') as guarded
+      from console.schema_meta where id = 1`;
+    return meta?.ddl_sha === CONSOLE_DDL_SHA && Boolean(meta?.guarded);
+  } catch {
+    return false;
+  }
+}
+
+/** How well the audit trail is protected from the console's own database role. */
+export interface AuditProtection {
+  /** True when the console's role can only read and append audit entries. */
+  appendOnly: boolean;
+  /** What the role could do to existing entries, in words; empty when appendOnly. */
+  risks: string[];
+}
+
+/** Asks PostgreSQL what the connected role may do to console.audit_log. */
+export async function auditProtection(sql: Sql): Promise<AuditProtection> {
+  const [row] = await sql`
+    select r.rolsuper as superuser,
+           pg_has_role(current_user, c.relowner, 'USAGE') as owner,
+           has_table_privilege(current_user, 'console.audit_log', 'UPDATE') as can_update,
+           has_table_privilege(current_user, 'console.audit_log', 'DELETE') as can_delete,
+           has_table_privilege(current_user, 'console.audit_log', 'TRUNCATE') as can_truncate,
+           has_table_privilege(current_user, 'console.audit_log', 'TRIGGER') as can_trigger
+    from pg_class c, pg_roles r
+    where c.oid = 'console.audit_log'::regclass and r.rolname = current_user`;
+  const risks: string[] = [];
+  if (row?.superuser) risks.push('the console connects as a superuser, which can disable the append-only trigger');
+  else if (row?.owner) risks.push('the console\'s role owns console.audit_log, so it can disable the append-only trigger');
+  const verbs = ['update', 'delete', 'truncate', 'trigger'].filter((v) => row?.[`can_${v}`]);
+  if (!row?.superuser && verbs.length) risks.push(`the console's role holds ${verbs.map((v) => v.toUpperCase()).join(', ')} on console.audit_log`);
+  return { appendOnly: risks.length === 0, risks };
+}
+
+/** Every console table the console's role reads and writes (the audit trail is granted apart). */
+const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas'];
 
 const CONSOLE_DDL = `
   CREATE SCHEMA IF NOT EXISTS console;
+
+  -- Which version of this DDL the schema was last brought to (its sha256).
+  CREATE TABLE IF NOT EXISTS console.schema_meta (
+    id integer PRIMARY KEY CHECK (id = 1),
+    ddl_sha text NOT NULL
+  );
 
   CREATE TABLE IF NOT EXISTS console.users (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -110,6 +199,14 @@ const CONSOLE_DDL = `
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
   );
+  -- Who made the account and who gave it its current role, and when: an approval counts
+  -- only from someone the requester did not make or promote, before the request.
+  ALTER TABLE console.users ADD COLUMN IF NOT EXISTS created_by text;
+  ALTER TABLE console.users ADD COLUMN IF NOT EXISTS role_changed_by text;
+  ALTER TABLE console.users ADD COLUMN IF NOT EXISTS role_changed_at timestamptz;
+  UPDATE console.users SET role_changed_at = created_at WHERE role_changed_at IS NULL;
+  ALTER TABLE console.users ALTER COLUMN role_changed_at SET DEFAULT now();
+  ALTER TABLE console.users ALTER COLUMN role_changed_at SET NOT NULL;
 
   CREATE TABLE IF NOT EXISTS console.sign_in_attempts (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -121,6 +218,7 @@ const CONSOLE_DDL = `
     at timestamptz NOT NULL DEFAULT clock_timestamp()
   );
   CREATE INDEX IF NOT EXISTS sign_in_attempts_ip_at ON console.sign_in_attempts (ip, at);
+  CREATE INDEX IF NOT EXISTS sign_in_attempts_username_at ON console.sign_in_attempts (username, at);
 
   CREATE TABLE IF NOT EXISTS console.change_requests (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -143,8 +241,22 @@ const CONSOLE_DDL = `
     executed_at timestamptz,
     result jsonb
   );
+  -- The session executing a request (its application_name on the target), so that a
+  -- restart can tell a running execution from one whose process is gone.
+  ALTER TABLE console.change_requests ADD COLUMN IF NOT EXISTS executor text;
   CREATE INDEX IF NOT EXISTS change_requests_environment ON console.change_requests (environment, id);
   CREATE INDEX IF NOT EXISTS change_requests_open ON console.change_requests (expires_at) WHERE status IN ('pending', 'approved');
+
+  -- The schema a list of applied change sets (tag and checksum, in order) produces, built
+  -- once on a shadow database and kept: a drift check is then one introspection and a diff.
+  CREATE TABLE IF NOT EXISTS console.expected_schemas (
+    key text PRIMARY KEY,
+    applied jsonb NOT NULL,
+    server_version integer NOT NULL,
+    model jsonb NOT NULL,
+    computed_at timestamptz NOT NULL DEFAULT now(),
+    computed_ms integer NOT NULL
+  );
 
   -- id is assigned by the appender (previous id + 1, under an advisory lock), so a gap means a deleted entry.
   CREATE TABLE IF NOT EXISTS console.audit_log (
@@ -161,12 +273,20 @@ const CONSOLE_DDL = `
     prev_hash text NOT NULL,
     hash text NOT NULL
   );
+  -- An intent ('started') is written before every change; its outcome row names it.
+  ALTER TABLE console.audit_log ADD COLUMN IF NOT EXISTS intent_id bigint;
+  ALTER TABLE console.audit_log DROP CONSTRAINT IF EXISTS audit_log_outcome_check;
+  ALTER TABLE console.audit_log ADD CONSTRAINT audit_log_outcome_check CHECK (outcome IN ('started', 'ok', 'denied', 'failed'));
   CREATE INDEX IF NOT EXISTS audit_log_actor ON console.audit_log (actor, id);
   CREATE INDEX IF NOT EXISTS audit_log_environment ON console.audit_log (environment, id);
-  -- The audit trail is append-only: no UPDATE, DELETE or TRUNCATE (the hash chain catches the rest).
+  CREATE INDEX IF NOT EXISTS audit_log_intent ON console.audit_log (intent_id) WHERE intent_id IS NOT NULL;
+  -- The audit trail is append-only: no UPDATE, DELETE or TRUNCATE (the hash chain and the
+  -- head kept outside the database catch the rest).
   CREATE OR REPLACE FUNCTION console.audit_log_is_append_only() RETURNS trigger
     LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'console.audit_log is append-only'; END $$;
   DROP TRIGGER IF EXISTS audit_log_append_only ON console.audit_log;
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON console.audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION console.audit_log_is_append_only();
 `;
+
+const CONSOLE_DDL_SHA = createHash('sha256').update(CONSOLE_DDL).digest('hex');

@@ -28,8 +28,8 @@ describe('consoleSecrets', () => {
     expect(consoleSecrets(external, { AUTH_SECRET: 'auth-secret-value', STRATA_AUDIT_KEY: 'audit-key-value' })).toEqual({ authSecret: 'auth-secret-value', auditKey: 'audit-key-value' });
     const config = embeddedConfig();
     expect(consoleSecrets(config, { AUTH_SECRET: 'a', STRATA_AUDIT_KEY: 'b' })).toEqual({ authSecret: 'a', auditKey: 'b' });
-    // Nothing generated or stored when both are given.
-    expect(Object.keys(JSON.parse(fs.readFileSync(config.embedded.credentialsFile, 'utf8')))).toEqual(['password']);
+    // Nothing generated or stored when both are given (the console role's password is the configuration's own).
+    expect(Object.keys(JSON.parse(fs.readFileSync(config.embedded.credentialsFile, 'utf8')))).toEqual(['password', 'consolePassword']);
   });
 
   it('external mode: refuses without them, naming the missing variables', () => {
@@ -47,7 +47,8 @@ describe('consoleSecrets', () => {
     expect(first.authSecret).not.toBe(first.auditKey);
     expect(consoleSecrets(config, {})).toEqual(first);
     const saved = JSON.parse(fs.readFileSync(config.embedded.credentialsFile, 'utf8'));
-    expect(saved).toEqual({ password, authSecret: first.authSecret, auditKey: first.auditKey });
+    expect(saved).toEqual({ password, consolePassword: saved.consolePassword, authSecret: first.authSecret, auditKey: first.auditKey });
+    expect(saved.consolePassword).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(fs.statSync(config.embedded.credentialsFile).mode & 0o777).toBe(0o600);
     expect(embeddedPassword(config.embedded)).toBe(password);
     // One from the environment, the other stored.

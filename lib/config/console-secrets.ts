@@ -42,11 +42,21 @@ export function consoleSecrets(config: StrataConfig, env: EnvVars = process.env)
   return { authSecret: given.authSecret ?? stored.authSecret!, auditKey: given.auditKey ?? stored.auditKey! };
 }
 
+/**
+ * The password of the embedded demo's console role (\`strata_console\`), which may append to
+ * the audit trail but never change it: generated once per clone into credentials.json.
+ */
+export function embeddedConsolePassword(settings: EmbeddedSettings): string {
+  return storedSecrets(settings, ['consolePassword']).consolePassword!;
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() ? value : undefined;
 }
 
-type Credentials = Record<string, unknown> & { password?: string; authSecret?: string; auditKey?: string };
+type Credentials = Record<string, unknown> & { password?: string; authSecret?: string; auditKey?: string; consolePassword?: string };
+/** Everything generated into credentials.json besides the superuser's `password`. */
+type StoredName = SecretName | 'consolePassword';
 
 function readCredentials(file: string): Credentials {
   try {
@@ -57,7 +67,7 @@ function readCredentials(file: string): Credentials {
   }
 }
 
-function hasAll(saved: Credentials, names: SecretName[]): boolean {
+function hasAll(saved: Credentials, names: StoredName[]): boolean {
   return names.every((name) => typeof saved[name] === 'string' && (saved[name] as string).length > 0);
 }
 
@@ -65,22 +75,22 @@ function hasAll(saved: Credentials, names: SecretName[]): boolean {
  * The embedded secrets from credentials.json, generating the missing ones under a lock
  * file so that two processes starting at once (the console and a CLI) agree on one key.
  */
-function storedSecrets(settings: EmbeddedSettings, names: SecretName[]): Partial<ConsoleSecrets> {
+function storedSecrets(settings: EmbeddedSettings, names: StoredName[]): Partial<Record<StoredName, string>> {
   const file = settings.credentialsFile;
   const first = readCredentials(file);
-  if (hasAll(first, names)) return first;
+  if (hasAll(first, names)) return first as Partial<Record<StoredName, string>>;
   // Creates the file with its `password` first, so that embeddedPassword never rewrites it later.
   embeddedPassword(settings);
   return withLockFile(`${file}.lock`, () => {
     const saved = readCredentials(file);
-    if (hasAll(saved, names)) return saved;
+    if (hasAll(saved, names)) return saved as Partial<Record<StoredName, string>>;
     const next: Credentials = { ...saved };
     for (const name of names) if (!hasAll(next, [name])) next[name] = randomBytes(32).toString('base64url');
     const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(next), { mode: 0o600 });
     fs.chmodSync(temporary, 0o600);
     fs.renameSync(temporary, file);
-    return next;
+    return next as Partial<Record<StoredName, string>>;
   });
 }
 

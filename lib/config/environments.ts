@@ -4,6 +4,16 @@ import { StrataError } from '../errors';
 import { parseDatabaseUrl } from '../db/connection-url';
 import { embeddedSettings, embeddedUrl, type EmbeddedSettings, type EnvVars } from './embedded-settings';
 import { DEMO_ENVIRONMENTS } from './demo-environments';
+import { embeddedConsolePassword } from './console-secrets';
+
+/** The embedded demo's console database, and the role the console uses on it (not a superuser). */
+export const EMBEDDED_CONSOLE_DATABASE = 'strata_console';
+export const EMBEDDED_CONSOLE_ROLE = 'strata_console';
+
+function embeddedConsoleUrl(embedded: EmbeddedSettings): string {
+  const password = encodeURIComponent(embeddedConsolePassword(embedded));
+  return `postgres://${EMBEDDED_CONSOLE_ROLE}:${password}@localhost:${embedded.port}/${EMBEDDED_CONSOLE_DATABASE}`;
+}
 
 /**
  * How much care an environment needs: `open` allows seed/reset, `guarded` asks for
@@ -24,6 +34,12 @@ export interface StrataConfig {
   mode: 'embedded' | 'external';
   environments: Environment[];
   consoleDatabaseUrl: string;
+  /**
+   * The role that owns the console schema and creates or upgrades it, granting the
+   * console's role (consoleDatabaseUrl) only SELECT and INSERT on the audit trail:
+   * STRATA_CONSOLE_OWNER_URL, or the embedded superuser. Null: the console's role owns it.
+   */
+  consoleOwnerUrl: string | null;
   /**
    * The server on which shadow databases (shadow dry runs, drift checks, docs) are built:
    * STRATA_SHADOW_DATABASE_URL, else the console database's server. Never a target's.
@@ -52,8 +68,9 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
       mode: 'embedded',
       projectDir,
       embedded,
-      consoleDatabaseUrl: embeddedUrl(embedded, 'strata_console'),
-      shadowServerUrl: embeddedUrl(embedded, 'strata_console'),
+      consoleDatabaseUrl: embeddedConsoleUrl(embedded),
+      consoleOwnerUrl: embeddedUrl(embedded, EMBEDDED_CONSOLE_DATABASE),
+      shadowServerUrl: embeddedUrl(embedded, EMBEDDED_CONSOLE_DATABASE),
       environments: DEMO_ENVIRONMENTS.map((demo) => ({
         name: demo.name,
         protection: demo.protection,
@@ -70,7 +87,9 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
   parseDatabaseUrl(consoleDatabaseUrl);
   const shadowServerUrl = env.STRATA_SHADOW_DATABASE_URL || consoleDatabaseUrl;
   parseDatabaseUrl(shadowServerUrl);
-  return { mode: 'external', projectDir, embedded, environments, consoleDatabaseUrl, shadowServerUrl };
+  const consoleOwnerUrl = env.STRATA_CONSOLE_OWNER_URL?.trim() || null;
+  if (consoleOwnerUrl) parseDatabaseUrl(consoleOwnerUrl);
+  return { mode: 'external', projectDir, embedded, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl };
 }
 
 function externalEnvironment(name: string, env: EnvVars): Environment {

@@ -3,7 +3,8 @@ import { connect } from '../db/client';
 import { databaseNameOf, withDatabase } from '../db/connection-url';
 import { quoteIdent } from '../db/identifiers';
 import { DEMO_ENVIRONMENTS } from '../config/demo-environments';
-import type { StrataConfig } from '../config/environments';
+import { EMBEDDED_CONSOLE_ROLE, type StrataConfig } from '../config/environments';
+import { embeddedConsolePassword } from '../config/console-secrets';
 import { applyChangeSets } from '../migrate/apply';
 import type { Logger } from '../observability/logger';
 
@@ -15,7 +16,7 @@ export const DEMO_ACTOR = 'strata-demo-bootstrap';
  * left exactly as they are, so a second start reuses the same data.
  */
 export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (line: string) => void = () => {}): Promise<string[]> {
-  const admin = connect(withDatabase(config.consoleDatabaseUrl, 'postgres'), { max: 1, applicationName: 'strata:bootstrap' });
+  const admin = connect(withDatabase(config.consoleOwnerUrl ?? config.consoleDatabaseUrl, 'postgres'), { max: 1, applicationName: 'strata:bootstrap' });
   const created: string[] = [];
   try {
     const wanted = [databaseNameOf(config.consoleDatabaseUrl), ...config.environments.map((e) => databaseNameOf(e.url))];
@@ -25,6 +26,7 @@ export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (
       await admin.unsafe(`create database ${quoteIdent(name)}`);
       created.push(name);
     }
+    await ensureConsoleRole(admin, embeddedConsolePassword(config.embedded));
   } finally {
     await admin.end({ timeout: 5 });
   }
@@ -39,4 +41,17 @@ export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (
     if (result.failed) throw new Error(`Demo bootstrap: ${result.failed.tag} failed on ${env.name}: ${result.failed.error?.message}`);
   }
   return created;
+}
+
+/**
+ * The role the console works through on the embedded demo: it can log in and use what the
+ * console schema's owner (the superuser) grants it, and nothing more — in particular it
+ * cannot change or remove audit entries. Its password comes from credentials.json.
+ */
+async function ensureConsoleRole(admin: ReturnType<typeof connect>, password: string): Promise<void> {
+  const [row] = await admin`select exists (select 1 from pg_roles where rolname = ${EMBEDDED_CONSOLE_ROLE}) as present`;
+  const verb = row?.present ? 'alter' : 'create';
+  // Passwords cannot be bound parameters in role DDL; this one is generated base64url.
+  if (!/^[A-Za-z0-9_-]+$/.test(password)) throw new Error('The console role password in credentials.json is not base64url');
+  await admin.unsafe(`${verb} role ${quoteIdent(EMBEDDED_CONSOLE_ROLE)} login nosuperuser nocreatedb nocreaterole password '${password}'`);
 }

@@ -16,7 +16,7 @@ export async function ensureEmbeddedRunning(
   say: (line: string) => void = () => {},
 ): Promise<{ stop: () => Promise<void>; startedHere: boolean } | null> {
   if (config.mode !== 'embedded') return null;
-  if (await isServing(withDatabase(config.consoleDatabaseUrl, 'postgres'))) {
+  if (await isServing(withDatabase(config.consoleOwnerUrl ?? config.consoleDatabaseUrl, 'postgres'))) {
     await bootstrapDemo(config, logger, say);
     return { stop: async () => {}, startedHere: false };
   }

@@ -25,6 +25,7 @@ beforeAll(async () => {
     mode: 'external',
     projectDir: dir,
     consoleDatabaseUrl: db.url,
+    consoleOwnerUrl: null,
     shadowServerUrl: db.url,
     embedded: embeddedSettings({}, '/tmp'),
     environments: [
