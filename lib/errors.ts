@@ -21,6 +21,8 @@ export type StrataErrorCode =
   | 'UNAUTHENTICATED' // no signed-in user (HTTP 401)
   | 'FORBIDDEN' // signed in, but the role does not allow it (HTTP 403)
   | 'THROTTLED' // too many failed sign-ins from one address
+  | 'CROSS_SITE' // a changing request from another site (HTTP 403)
+  | 'AUDIT_UNAVAILABLE' // the audit trail could not record the intent, so nothing was done
   | 'EMBEDDED_POSTGRES';
 
 /** An error with a code and optional structured details (never secrets). */

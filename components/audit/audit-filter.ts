@@ -12,7 +12,7 @@ export interface AuditFilter {
   outcome: '' | AuditOutcome;
 }
 
-export const OUTCOMES: readonly AuditOutcome[] = ['ok', 'denied', 'failed'];
+export const OUTCOMES: readonly AuditOutcome[] = ['started', 'ok', 'denied', 'failed'];
 
 /** The actions Strata records, for the action filter (anything else in the URL is kept too). */
 export const KNOWN_ACTIONS: readonly string[] = [

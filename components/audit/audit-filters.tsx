@@ -6,7 +6,7 @@ import { useUrlSyncedInput } from '@/components/ui/use-url-synced-input';
 import { SegmentedControl } from '@/components/ui/segmented-control';
 import { auditFilterQuery, isFiltered, KNOWN_ACTIONS, OUTCOMES, parseAuditFilter, type AuditFilter } from './audit-filter';
 
-const OUTCOME_LABEL: Record<string, string> = { '': 'All', ok: 'OK', denied: 'Denied', failed: 'Failed' };
+const OUTCOME_LABEL: Record<string, string> = { '': 'All', started: 'Intents', ok: 'OK', denied: 'Denied', failed: 'Failed' };
 
 /**
  * The audit trail's filters. They live in the URL, so the server reads the matching entries

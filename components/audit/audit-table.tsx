@@ -4,6 +4,7 @@ import { formatTimestamp, isoTimestamp } from '@/components/history/history-filt
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 
 const OUTCOME: Record<AuditOutcome, { tone: BadgeTone; label: string }> = {
+  started: { tone: 'neutral', label: 'intent' },
   ok: { tone: 'green', label: 'ok' },
   denied: { tone: 'amber', label: 'denied' },
   failed: { tone: 'red', label: 'failed' },
@@ -50,8 +51,14 @@ export function AuditTable({ entries }: { entries: AuditEntry[] }) {
                 <td className="px-4 py-2.5 font-mono whitespace-nowrap text-zinc-900">{entry.action}</td>
                 <td className="px-4 py-2.5 whitespace-nowrap text-zinc-700">{entry.environment ?? <span className="text-zinc-400">—</span>}</td>
                 <td className="max-w-64 px-4 py-2.5 font-mono text-xs break-words text-zinc-700">{entry.target ?? <span className="font-sans text-zinc-400">—</span>}</td>
-                <td className="px-4 py-2.5">
+                <td className="px-4 py-2.5 whitespace-nowrap">
                   <Badge tone={outcome.tone}>{outcome.label}</Badge>
+                  {entry.intentId !== null && <span className="ml-1.5 text-xs text-zinc-500">of #{entry.intentId}</span>}
+                  {entry.open && (
+                    <span data-testid="audit-open-intent" className="mt-1 block text-xs text-amber-800" title="No outcome names this intent: the work is still running, or its process stopped before recording one.">
+                      no outcome yet
+                    </span>
+                  )}
                 </td>
                 <td className="px-4 py-2.5 text-right text-xs whitespace-nowrap text-zinc-700 tabular-nums">
                   {entry.durationMs === null ? <span className="text-zinc-400">—</span> : formatDuration(entry.durationMs)}

@@ -150,7 +150,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
                 className="flex flex-col gap-3 border-t border-zinc-200 pt-4"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  if (canConfirm) void run.start({ kind: 'run', ...request, confirm: env, expect: dryResult.changeSets.map((c) => c.tag) });
+                  if (canConfirm) void run.start({ kind: 'run', ...request, confirm: env, expect: dryResult.changeSets.map((c) => ({ tag: c.tag, checksum: c.checksum })) });
                 }}
               >
                 {dryResult.failed && <p className="text-sm font-medium text-red-800">The dry run failed, so this cannot run. Fix the change set first.</p>}

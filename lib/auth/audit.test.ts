@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../db/client';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
@@ -41,14 +44,14 @@ describe('audit trail', () => {
   it('chains entries from 64 zeros and verifies them', async () => {
     const scratch = await fresh();
     try {
-      expect(await verifyAudit(scratch.sql, KEY)).toEqual({ ok: true, entries: 0 });
+      expect(await verifyAudit(scratch.sql, KEY)).toEqual({ ok: true, entries: 0, head: { state: 'unchecked' } });
       await appendFive(scratch.sql);
       const entries = await listAudit(scratch.sql);
       expect(entries.map((e) => e.id)).toEqual([5, 4, 3, 2, 1]);
       expect(entries[4]).toMatchObject({ id: 1, actor: 'user1', role: 'operator', action: 'apply', environment: 'staging', target: '0001_x', outcome: 'ok', durationMs: 10, detail: null, prevHash: GENESIS_HASH });
       expect(entries[3]!.prevHash).toBe(entries[4]!.hash);
       expect(entries[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
-      expect(await verifyAudit(scratch.sql, KEY)).toEqual({ ok: true, entries: 5 });
+      expect(await verifyAudit(scratch.sql, KEY)).toEqual({ ok: true, entries: 5, head: { state: 'unchecked' } });
       // Another key cannot vouch for the chain.
       expect(await verifyAudit(scratch.sql, 'another key')).toMatchObject({ ok: false, firstBroken: { id: 1, reason: 'hash does not match its contents' } });
     } finally {
@@ -68,7 +71,7 @@ describe('audit trail', () => {
     try {
       await appendFive(scratch.sql);
       await tamper(scratch.sql, () => scratch.sql`update console.audit_log set outcome = 'failed' where id = 3`);
-      expect(await verifyAudit(scratch.sql, KEY)).toEqual({ ok: false, entries: 3, firstBroken: { id: 3, reason: 'hash does not match its contents' } });
+      expect(await verifyAudit(scratch.sql, KEY)).toMatchObject({ ok: false, entries: 3, firstBroken: { id: 3, reason: 'hash does not match its contents' } });
     } finally {
       await scratch.drop();
     }
@@ -125,7 +128,7 @@ describe('audit trail', () => {
       expect(appended.map((e) => e.id).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       const rows = await scratch.sql`select id, prev_hash, hash from console.audit_log order by id`;
       rows.forEach((row, i) => expect(row.prev_hash).toBe(i === 0 ? GENESIS_HASH : rows[i - 1]!.hash));
-      expect(await verifyAudit(scratch.sql, KEY)).toEqual({ ok: true, entries: 10 });
+      expect(await verifyAudit(scratch.sql, KEY)).toMatchObject({ ok: true, entries: 10 });
     } finally {
       await wide.end();
       await scratch.drop();
@@ -158,6 +161,77 @@ describe('audit trail', () => {
       expect((await listAudit(scratch.sql, { limit: 2 })).map((e) => e.id)).toEqual([4, 3]);
       expect((await listAudit(scratch.sql, { limit: 2, beforeId: 3 })).map((e) => e.id)).toEqual([2, 1]);
     } finally {
+      await scratch.drop();
+    }
+  });
+});
+
+describe('the head kept outside the database', () => {
+  const headFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-audit-head-')), 'audit-head.json');
+
+  it('follows every append, and verify matches it', async () => {
+    const scratch = await fresh();
+    const file = headFile();
+    try {
+      expect((await verifyAudit(scratch.sql, KEY, file)).head).toMatchObject({ state: 'missing' });
+      for (let i = 1; i <= 3; i++) await appendAudit(scratch.sql, KEY, { actor: `u${i}`, role: 'admin', action: 'test', outcome: 'ok' }, file);
+      const [last] = await listAudit(scratch.sql, { limit: 1 });
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')).chains;
+      expect(Object.values(stored)).toEqual([expect.objectContaining({ id: 3, hash: last!.hash })]);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(await verifyAudit(scratch.sql, KEY, file)).toMatchObject({ ok: true, entries: 3, head: { state: 'matches', id: 3 } });
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('reports the newest entries cut off by someone who can disable the trigger', async () => {
+    const scratch = await fresh();
+    const file = headFile();
+    try {
+      for (let i = 1; i <= 5; i++) await appendAudit(scratch.sql, KEY, { actor: `u${i}`, role: 'admin', action: 'test', outcome: 'ok' }, file);
+      await tamper(scratch.sql, () => scratch.sql`delete from console.audit_log where id >= 4`);
+      // Without the head the shorter chain is valid: that is exactly the gap the head closes.
+      expect(await verifyAudit(scratch.sql, KEY)).toMatchObject({ ok: true, entries: 3 });
+      const verdict = await verifyAudit(scratch.sql, KEY, file);
+      expect(verdict).toMatchObject({ ok: false, entries: 3, firstBroken: { id: 4, reason: expect.stringMatching(/newest entries were cut.*#5.*ends at #3/) }, head: { state: 'cut' } });
+      // Emptying the table entirely, then starting afresh, is noticed too: the new chain is another chain.
+      await tamper(scratch.sql, () => scratch.sql`delete from console.audit_log`);
+      await appendAudit(scratch.sql, KEY, { actor: 'fresh', role: 'admin', action: 'test', outcome: 'ok' }, file);
+      expect(await verifyAudit(scratch.sql, KEY, file)).toMatchObject({ ok: false, head: { state: 'cut', recorded: { id: 5 } } });
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('a head behind the chain (a crash between commit and file, another host) is not a cut; a head that disagrees is', async () => {
+    const scratch = await fresh();
+    const file = headFile();
+    try {
+      await appendAudit(scratch.sql, KEY, { actor: 'a', role: 'admin', action: 'test', outcome: 'ok' }, file);
+      await appendAudit(scratch.sql, KEY, { actor: 'b', role: 'admin', action: 'test', outcome: 'ok' });
+      expect(await verifyAudit(scratch.sql, KEY, file)).toMatchObject({ ok: true, head: { state: 'behind', id: 1, newer: 1 } });
+      // Replace entry 2 with a re-hashed forgery: the chain holds (the forger has the key), the head does not agree.
+      await appendAudit(scratch.sql, KEY, { actor: 'c', role: 'admin', action: 'test', outcome: 'ok' }, file);
+      const [{ hash }] = (await scratch.sql`select hash from console.audit_log where id = 3`) as unknown as [{ hash: string }];
+      await tamper(scratch.sql, () => scratch.sql`delete from console.audit_log where id = 3`);
+      await appendAudit(scratch.sql, KEY, { actor: 'forger', role: 'admin', action: 'test', outcome: 'ok' });
+      expect((await scratch.sql`select hash from console.audit_log where id = 3`)[0]!.hash).not.toBe(hash);
+      expect(await verifyAudit(scratch.sql, KEY, file)).toMatchObject({ ok: false, head: { state: 'cut' } });
+    } finally {
+      await scratch.drop();
+    }
+  });
+
+  it('only moves forward under concurrent appenders', async () => {
+    const scratch = await fresh();
+    const file = headFile();
+    const wide = connect(scratch.url, { max: 6 });
+    try {
+      await Promise.all(Array.from({ length: 12 }, (_, i) => appendAudit(wide, KEY, { actor: `p${i}`, role: 'admin', action: 'test', outcome: 'ok' }, file)));
+      expect(await verifyAudit(scratch.sql, KEY, file)).toMatchObject({ ok: true, entries: 12, head: { state: 'matches', id: 12 } });
+    } finally {
+      await wide.end();
       await scratch.drop();
     }
   });

@@ -2,12 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../db/client';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
 import { ensureConsoleSchema } from './console-db';
-import { claimRequest, createRequest, decideRequest, finishRequest, getRequest, listRequests } from './requests';
+import { approvalRefusal, claimRequest, createRequest, decideRequest, finishRequest, getRequest, listRequests } from './requests';
+import { createUser, setRole } from './users';
 
 let db: ScratchDatabase;
 beforeAll(async () => {
   db = await createScratchDatabase('requests');
   await ensureConsoleSchema(db.sql);
+  // Admins who existed, with their role, before any request below was filed.
+  for (const username of ['adam', 'eve']) await createUser(db.sql, { username, role: 'admin', password: null, createdBy: 'first start' });
 });
 afterAll(async () => {
   await db.drop();
@@ -143,5 +146,44 @@ describe('change requests', () => {
     expect((await listRequests(db.sql, { environment: 'listing', status: 'approved' })).map((r) => r.id)).toEqual([b.id]);
     expect((await listRequests(db.sql, { environment: 'listing', status: 'pending' }))[0]).toMatchObject({ id: a.id, direction: 'rollback', steps: 2, to: null });
     expect((await listRequests(db.sql)).length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('an approval counts only from a different person', () => {
+  it('not an account the requester created, nor one the requester promoted', async () => {
+    await createUser(db.sql, { username: 'minted', role: 'admin', password: null, createdBy: 'olga' });
+    await createUser(db.sql, { username: 'lifted', role: 'viewer', password: null, createdBy: 'first start' });
+    await setRole(db.sql, 'lifted', 'admin', 'olga');
+    const r = await request();
+    await expect(decideRequest(db.sql, r.id, { by: 'minted', approve: true, comment: '' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: /created by olga, who filed request/ });
+    // Even backdated into the past, a promotion by the requester disqualifies.
+    await db.sql`update console.users set role_changed_at = now() - interval '1 day', created_at = now() - interval '2 days' where username in ('minted', 'lifted')`;
+    await expect(decideRequest(db.sql, r.id, { by: 'lifted', approve: true, comment: '' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: /olga, who filed request #\d+, gave your account its role/ });
+    expect((await getRequest(db.sql, r.id))!.status).toBe('pending');
+    // A rejection needs no second person's independence: it stops nothing but the request.
+    expect((await decideRequest(db.sql, r.id, { by: 'minted', approve: false, comment: 'not like this' })).status).toBe('rejected');
+  });
+
+  it('not an account created or promoted after the request was filed, by anyone', async () => {
+    const r = await request();
+    await createUser(db.sql, { username: 'latecomer', role: 'admin', password: null, createdBy: 'adam' });
+    await createUser(db.sql, { username: 'riser', role: 'operator', password: null, createdBy: 'first start' });
+    await db.sql`update console.users set created_at = now() - interval '2 days', role_changed_at = now() - interval '2 days' where username = 'riser'`;
+    await setRole(db.sql, 'riser', 'admin', 'adam');
+    await expect(decideRequest(db.sql, r.id, { by: 'latecomer', approve: true, comment: '' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: /created after request #\d+ was filed/ });
+    await expect(decideRequest(db.sql, r.id, { by: 'riser', approve: true, comment: '' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: /became admin after request #\d+ was filed/ });
+    await expect(decideRequest(db.sql, r.id, { by: 'ghost', approve: true, comment: '' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: /no longer exists/ });
+    // An admin from before, made by someone else, counts.
+    expect((await decideRequest(db.sql, r.id, { by: 'adam', approve: true, comment: 'looked at it' })).status).toBe('approved');
+  });
+
+  it('approvalRefusal names the rule for the approvals page, and null for an eligible admin', () => {
+    const filed = { id: 7, requestedBy: 'olga', requestedAt: '2026-12-01T10:00:00.000Z' };
+    const admin = { id: 1, username: 'adam', displayName: null, role: 'admin' as const, disabled: false, oidcSubject: null, createdAt: '2026-11-01T00:00:00.000Z', updatedAt: '2026-11-01T00:00:00.000Z', createdBy: 'first start', roleChangedBy: 'first start', roleChangedAt: '2026-11-01T00:00:00.000Z' };
+    expect(approvalRefusal(filed, admin)).toBeNull();
+    expect(approvalRefusal(filed, { ...admin, username: 'OLGA' })).toMatch(/your own request/);
+    expect(approvalRefusal(filed, { ...admin, role: 'operator' })).toMatch(/Only admins/);
+    expect(approvalRefusal(filed, { ...admin, disabled: true })).toMatch(/disabled/);
+    expect(approvalRefusal(filed, { ...admin, roleChangedAt: '2026-12-01T10:00:01.000Z' })).toMatch(/became admin after/);
   });
 });

@@ -1,7 +1,10 @@
 import type postgres from 'postgres';
 import type { Sql } from '../db/client';
 import { StrataError } from '../errors';
-import type { ChangeRequest, RequestStatus } from './types';
+import { planDifference, type PlanItem } from '../migrate/plan';
+import { CONSOLE_LOCK_CLASS, CONSOLE_LOCKS } from './console-db';
+import type { ChangeRequest, RequestStatus, User } from './types';
+import { getUser } from './users';
 
 /**
  * Two-person approval (NFR-015): a change to a protected environment is requested with
@@ -11,7 +14,6 @@ import type { ChangeRequest, RequestStatus } from './types';
  * business; that the requester never decides their own request is enforced here.
  */
 
-export type PlanItem = { tag: string; checksum: string };
 
 const STATUSES: RequestStatus[] = ['pending', 'approved', 'rejected', 'executing', 'executed', 'failed', 'expired'];
 const MAX_TTL_HOURS = 24 * 30;
@@ -39,6 +41,7 @@ function toRequest(r: postgres.Row): ChangeRequest {
     expiresAt: iso(r.expires_at)!,
     executedBy: r.executed_by ?? null,
     executedAt: iso(r.executed_at),
+    executor: r.executor ?? null,
     result: r.result ?? null,
   };
 }
@@ -124,6 +127,11 @@ function sameActor(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
+/** Throws unless the request is approved (and unexpired, as read): a cheap check before taking a target's lock; the claim decides. */
+export function assertApproved(request: ChangeRequest): void {
+  if (request.status !== 'approved' || Date.parse(request.expiresAt) <= Date.now()) throw notRunnable(request.status === 'approved' ? { ...request, status: 'expired' } : request);
+}
+
 /** Why a request in this status cannot be decided or run. */
 function notRunnable(request: ChangeRequest): StrataError {
   const n = `Request #${request.id}`;
@@ -139,13 +147,41 @@ function notRunnable(request: ChangeRequest): StrataError {
   return new StrataError('INVALID_STATE', message, { id: request.id, status: request.status });
 }
 
-/** Approves or rejects a pending, unexpired request; never by its requester; a rejection says why. */
+/**
+ * Why `approver` may not approve `request`, or null when the approval counts. Two people
+ * must really be two: not the requester, not an account the requester created or last gave
+ * its role to, and not an account created or promoted after the request was filed (an
+ * admin who files a request and then mints a second admin to approve it gets nowhere).
+ */
+export function approvalRefusal(request: Pick<ChangeRequest, 'id' | 'requestedBy' | 'requestedAt'>, approver: User | null): string | null {
+  if (!approver) return 'Your account no longer exists';
+  if (approver.disabled) return 'Your account is disabled';
+  if (approver.role !== 'admin') return `Only admins approve requests (you are ${approver.role})`;
+  const requester = request.requestedBy;
+  if (sameActor(requester, approver.username)) return 'You cannot approve your own request';
+  if (approver.createdBy && sameActor(approver.createdBy, requester)) {
+    return `Your account was created by ${requester}, who filed request #${request.id}: an approval must come from someone the requester did not make`;
+  }
+  if (approver.roleChangedBy && sameActor(approver.roleChangedBy, requester)) {
+    return `${requester}, who filed request #${request.id}, gave your account its role: an approval must come from someone the requester did not promote`;
+  }
+  const filed = Date.parse(request.requestedAt);
+  if (Date.parse(approver.createdAt) > filed) return `Your account was created after request #${request.id} was filed (${request.requestedAt})`;
+  if (Date.parse(approver.roleChangedAt) > filed) return `Your account became ${approver.role} after request #${request.id} was filed (${request.requestedAt})`;
+  return null;
+}
+
+/**
+ * Approves or rejects a pending, unexpired request. An approval counts only under
+ * `approvalRefusal`'s rules, checked with the users lock held so that a role change cannot
+ * slip in between; a rejection needs a reason and may come from any other admin.
+ */
 export async function decideRequest(sql: Sql, id: number, input: { by: string; approve: boolean; comment: string }): Promise<ChangeRequest> {
   const request = await getRequest(sql, id);
   if (!request) throw new StrataError('NOT_FOUND', `No request #${id}`);
   if (!input.by?.trim()) throw new StrataError('BAD_USAGE', 'A decision needs a decider');
   if (sameActor(request.requestedBy, input.by)) {
-    throw new StrataError('FORBIDDEN', 'You cannot approve your own request', { id });
+    throw new StrataError('FORBIDDEN', `You cannot ${input.approve ? 'approve' : 'reject'} your own request`, { id });
   }
   const comment = (input.comment ?? '').trim();
   if (!input.approve && !comment) throw new StrataError('BAD_USAGE', 'Say why: a rejection needs a comment');
@@ -155,39 +191,33 @@ export async function decideRequest(sql: Sql, id: number, input: { by: string; a
     }
     throw notRunnable(request);
   }
-  const [row] = await sql`
-    update console.change_requests
-    set status = ${input.approve ? 'approved' : 'rejected'}, decided_by = ${input.by.trim()}, decided_at = now(), decision_comment = ${comment || null}
-    where id = ${id} and status = 'pending' and expires_at > now()
-    returning *`;
+  const row = await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${CONSOLE_LOCK_CLASS}, ${CONSOLE_LOCKS.users})`;
+    if (input.approve) {
+      const refused = approvalRefusal(request, await getUser(tx as unknown as Sql, input.by.trim().toLowerCase()));
+      if (refused) throw new StrataError('FORBIDDEN', refused, { id, rule: 'two-person' });
+    }
+    const [updated] = await tx`
+      update console.change_requests
+      set status = ${input.approve ? 'approved' : 'rejected'}, decided_by = ${input.by.trim()}, decided_at = now(), decision_comment = ${comment || null}
+      where id = ${id} and status = 'pending' and expires_at > now()
+      returning *`;
+    return updated;
+  });
   if (row) return toRequest(row);
   // Decided or expired between the read and the update.
   const now = await getRequest(sql, id);
   throw now ? notRunnable(now) : new StrataError('NOT_FOUND', `No request #${id}`);
 }
 
-/** How the current plan differs from the approved one, or null when it is the same. */
-export function planDifference(approved: PlanItem[], current: PlanItem[]): string | null {
-  const differences: string[] = [];
-  const now = new Map(current.map((p) => [p.tag, p.checksum]));
-  const then = new Map(approved.map((p) => [p.tag, p.checksum]));
-  for (const p of approved) {
-    if (!now.has(p.tag)) differences.push(`${p.tag} is no longer in the plan`);
-    else if (now.get(p.tag) !== p.checksum) differences.push(`${p.tag} changed (checksum ${p.checksum.slice(0, 12)} → ${now.get(p.tag)!.slice(0, 12)})`);
-  }
-  for (const p of current) if (!then.has(p.tag)) differences.push(`${p.tag} was added to the plan`);
-  if (differences.length === 0 && approved.map((p) => p.tag).join('\n') !== current.map((p) => p.tag).join('\n')) {
-    differences.push('the change sets would run in another order');
-  }
-  return differences.length ? differences.join('; ') : null;
-}
-
 /**
  * Takes an approved, unexpired request for execution, atomically and once: the winner
  * gets it as 'executing', everyone else INVALID_STATE. When `currentPlan` is not the
  * approved plan the request is marked 'failed' (it can never run) and PLAN_CHANGED thrown.
+ * Callers claim while holding the target's lock, with the plan made under it, so that a
+ * request is never executing unless its executor (`executor`, the session's label) holds it.
  */
-export async function claimRequest(sql: Sql, id: number, input: { by: string; currentPlan: PlanItem[] }): Promise<ChangeRequest> {
+export async function claimRequest(sql: Sql, id: number, input: { by: string; currentPlan: PlanItem[]; executor?: string }): Promise<ChangeRequest> {
   const current = normalizePlan(input.currentPlan, 'The current plan');
   const request = await getRequest(sql, id);
   if (!request) throw new StrataError('NOT_FOUND', `No request #${id}`);
@@ -197,7 +227,7 @@ export async function claimRequest(sql: Sql, id: number, input: { by: string; cu
   const message = difference ? `Request #${id} no longer matches the project or the target: ${difference}. It cannot run; make a new request.` : null;
   const [row] = await sql`
     update console.change_requests
-    set status = ${difference ? 'failed' : 'executing'}, executed_by = ${input.by}, executed_at = now(),
+    set status = ${difference ? 'failed' : 'executing'}, executed_by = ${input.by}, executed_at = now(), executor = ${input.executor ?? null},
         result = ${difference ? json(sql, { error: { code: 'PLAN_CHANGED', message }, currentPlan: current }) : null}::jsonb
     where id = ${id} and status = 'approved' and expires_at > now()
     returning *`;

@@ -25,6 +25,11 @@ export interface User {
   oidcSubject: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Who added the account (a user name, `cli:…`, `first start`, `single sign-on`), when known. */
+  createdBy: string | null;
+  /** Who gave it its current role, and when (the creation, unless the role changed since). */
+  roleChangedBy: string | null;
+  roleChangedAt: string;
 }
 
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'executing' | 'executed' | 'failed' | 'expired';
@@ -51,11 +56,14 @@ export interface ChangeRequest {
   expiresAt: string;
   executedBy: string | null;
   executedAt: string | null;
+  /** The session label of whoever claimed it (held the target's lock while executing). */
+  executor: string | null;
   /** Summary of the run (records, failure) once executed. */
   result: unknown;
 }
 
-export type AuditOutcome = 'ok' | 'denied' | 'failed';
+/** `started`: the intent, written before a change; its outcome (`ok`, `denied`, `failed`) names it. */
+export type AuditOutcome = 'started' | 'ok' | 'denied' | 'failed';
 
 export interface AuditEntry {
   id: number;
@@ -71,6 +79,10 @@ export interface AuditEntry {
   durationMs: number | null;
   /** Free-form detail (never secrets). */
   detail: string | null;
+  /** For an outcome: the id of its intent (the `started` entry written before the work). */
+  intentId: number | null;
+  /** For an intent, as listed: no outcome names it yet (still running, or its process stopped). Not hashed. */
+  open?: boolean;
   /** HMAC of the previous entry's hash and this entry's fields: editing or deleting any entry breaks the chain. */
   prevHash: string;
   hash: string;

@@ -35,10 +35,13 @@ function toUser(r: postgres.Row): User {
     oidcSubject: r.oidc_subject ?? null,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
+    createdBy: r.created_by ?? null,
+    roleChangedBy: r.role_changed_by ?? null,
+    roleChangedAt: new Date(r.role_changed_at ?? r.created_at).toISOString(),
   };
 }
 
-const USER_COLUMNS = 'id, username, display_name, role, disabled, oidc_subject, created_at, updated_at';
+const USER_COLUMNS = 'id, username, display_name, role, disabled, oidc_subject, created_at, updated_at, created_by, role_changed_by, role_changed_at';
 
 export function assertRole(role: string): asserts role is Role {
   if (!ROLES.includes(role as Role)) throw new StrataError('BAD_USAGE', `Unknown role "${role}": one of ${ROLES.join(', ')}`);
@@ -66,25 +69,26 @@ async function lockUsers(tx: ConsoleQueryable): Promise<void> {
 
 async function insertUser(
   tx: ConsoleQueryable,
-  input: { username: string; role: Role; passwordHash: string | null; displayName: string | null; oidcSubject: string | null },
+  input: { username: string; role: Role; passwordHash: string | null; displayName: string | null; oidcSubject: string | null; createdBy: string | null },
 ): Promise<User | null> {
   const [row] = await tx.unsafe(
-    `insert into console.users (username, role, password_hash, display_name, oidc_subject)
-     values ($1, $2, $3, $4, $5) on conflict do nothing returning ${USER_COLUMNS}`,
-    [input.username, input.role, input.passwordHash, input.displayName, input.oidcSubject],
+    `insert into console.users (username, role, password_hash, display_name, oidc_subject, created_by, role_changed_by, role_changed_at)
+     values ($1, $2, $3, $4, $5, $6, $6, now()) on conflict do nothing returning ${USER_COLUMNS}`,
+    [input.username, input.role, input.passwordHash, input.displayName, input.oidcSubject, input.createdBy],
   );
   return row ? toUser(row) : null;
 }
 
+/** `createdBy`: who is adding the account (recorded: an approval never counts from an account its requester made). */
 export async function createUser(
   sql: Sql,
-  input: { username: string; role: Role; password: string | null; displayName?: string | null },
+  input: { username: string; role: Role; password: string | null; displayName?: string | null; createdBy?: string | null },
 ): Promise<User> {
   assertUsername(input.username);
   assertRole(input.role);
   if (input.password !== null) assertPassword(input.password);
   const passwordHash = input.password === null ? null : await hashPassword(input.password);
-  const user = await insertUser(sql, { username: input.username, role: input.role, passwordHash, displayName: cleanDisplayName(input.displayName), oidcSubject: null });
+  const user = await insertUser(sql, { username: input.username, role: input.role, passwordHash, displayName: cleanDisplayName(input.displayName), oidcSubject: null, createdBy: input.createdBy ?? null });
   if (!user) throw new StrataError('INVALID_STATE', `A user named ${input.username} already exists`);
   return user;
 }
@@ -109,7 +113,7 @@ export async function getUserByOidcSubject(sql: Sql, subject: string): Promise<U
  * Changes a user under the users lock, refusing a change that would leave no enabled
  * administrator (two admins demoting each other at once cannot both succeed).
  */
-async function changeUser(sql: Sql, username: string, change: { role?: Role; disabled?: boolean }): Promise<User> {
+async function changeUser(sql: Sql, username: string, change: { role?: Role; disabled?: boolean }, by: string | null): Promise<User> {
   return sql.begin(async (tx) => {
     await lockUsers(tx);
     const [current] = await tx.unsafe(`select ${USER_COLUMNS} from console.users where username = $1`, [username]);
@@ -126,25 +130,30 @@ async function changeUser(sql: Sql, username: string, change: { role?: Role; dis
         throw new StrataError('INVALID_STATE', `${username} is the last enabled admin: make another user admin first`);
       }
     }
+    // Who gave the account its current role, and when, is kept for the approval rules.
     const [row] = await tx.unsafe(
-      `update console.users set role = $2, disabled = $3, updated_at = now() where username = $1 returning ${USER_COLUMNS}`,
-      [username, role, disabled],
+      `update console.users set role = $2, disabled = $3, updated_at = now(),
+         role_changed_by = case when role <> $2 then $4 else role_changed_by end,
+         role_changed_at = case when role <> $2 then now() else role_changed_at end
+       where username = $1 returning ${USER_COLUMNS}`,
+      [username, role, disabled, by],
     );
     return toUser(row!);
   }) as Promise<User>;
 }
 
-export async function setRole(sql: Sql, username: string, role: Role): Promise<User> {
+/** `by`: who changes the role (recorded with the time: see the approval rules in requests.ts). */
+export async function setRole(sql: Sql, username: string, role: Role, by: string | null = null): Promise<User> {
   assertRole(role);
-  return changeUser(sql, username, { role });
+  return changeUser(sql, username, { role }, by);
 }
 
-export async function disableUser(sql: Sql, username: string): Promise<User> {
-  return changeUser(sql, username, { disabled: true });
+export async function disableUser(sql: Sql, username: string, by: string | null = null): Promise<User> {
+  return changeUser(sql, username, { disabled: true }, by);
 }
 
-export async function enableUser(sql: Sql, username: string): Promise<User> {
-  return changeUser(sql, username, { disabled: false });
+export async function enableUser(sql: Sql, username: string, by: string | null = null): Promise<User> {
+  return changeUser(sql, username, { disabled: false }, by);
 }
 
 /** Sets (or, with null, removes) a user's password. */
@@ -266,7 +275,7 @@ export async function upsertOidcUser(
     }
     const username = input.username.trim().toLowerCase();
     assertUsername(username);
-    const user = await insertUser(tx, { username, role: defaultRole, passwordHash: null, displayName, oidcSubject: subject });
+    const user = await insertUser(tx, { username, role: defaultRole, passwordHash: null, displayName, oidcSubject: subject, createdBy: 'single sign-on' });
     if (!user) {
       throw new StrataError('INVALID_STATE', `The user name ${username} belongs to another account: an admin must rename or remove it before this single sign-on identity can use it`);
     }
@@ -288,7 +297,7 @@ export async function ensureFirstAdmin(sql: Sql, password: string | null): Promi
     await lockUsers(tx);
     const [{ any: raced }] = (await tx`select exists (select 1 from console.users) as any`) as unknown as [{ any: boolean }];
     if (raced) return { created: false, username: await firstAdminName(tx), password: null };
-    await insertUser(tx, { username: 'admin', role: 'admin', passwordHash: hash, displayName: 'Administrator', oidcSubject: null });
+    await insertUser(tx, { username: 'admin', role: 'admin', passwordHash: hash, displayName: 'Administrator', oidcSubject: null, createdBy: 'first start' });
     return { created: true, username: 'admin', password: password === null ? chosen : null };
   }) as Promise<{ created: boolean; username: string; password: string | null }>;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -25,6 +26,7 @@ beforeEach(() => {
     STRATA_CONSOLE_DATABASE_URL: db.url,
     STRATA_AUDIT_KEY: KEY,
     AUTH_SECRET: 'cli-auth-secret-3c5e7a9b1d2f4068',
+    STRATA_AUDIT_HEAD_FILE: path.join(os.tmpdir(), `strata-authcli-head-${process.pid}.json`),
   });
   delete process.env.STRATA_ACTOR;
 });
@@ -69,23 +71,30 @@ describe('strata user', () => {
     expect(last.code).toBe(1);
     expect(last.stderr).toMatch(/INVALID_STATE.*last enabled admin/);
 
-    const audit = await db.sql`select actor, role, action, target, outcome, detail from console.audit_log order by id`;
-    expect(audit.map((a) => `${a.actor} ${a.role} ${a.action} ${a.target} ${a.outcome}`)).toEqual([
-      'ops-lead cli user-add alice ok',
-      'ops-lead cli user-add bob ok',
-      'ops-lead cli role-change alice ok',
-      'ops-lead cli user-disable alice ok',
-      'ops-lead cli role-change bob failed',
+    const audit = await db.sql`select id, actor, role, action, target, outcome, detail, intent_id from console.audit_log order by id`;
+    // Every change: its intent first, then its outcome naming that intent; the CLI actor is the OS user, --actor beside it.
+    const outcomes = audit.filter((a) => a.outcome !== 'started');
+    expect(outcomes.map((a) => `${String(a.actor).replace(/^cli:\S+ /, 'cli ')} ${a.role} ${a.action} ${a.target} ${a.outcome}`)).toEqual([
+      'cli (as ops-lead) cli user-add alice ok',
+      'cli (as ops-lead) cli user-add bob ok',
+      'cli (as ops-lead) cli role-change alice ok',
+      'cli (as ops-lead) cli user-disable alice ok',
+      'cli (as ops-lead) cli role-change bob failed',
     ]);
-    expect(audit[2]!.detail).toBe('operator → developer');
+    for (const outcome of outcomes) {
+      const intent = audit.find((a) => Number(a.id) === Number(outcome.intent_id));
+      expect(intent).toMatchObject({ outcome: 'started', action: outcome.action, actor: outcome.actor });
+      expect(Number(intent!.id)).toBeLessThan(Number(outcome.id));
+    }
+    expect(outcomes[2]!.detail).toBe('operator → developer');
     const everything = JSON.stringify(audit);
     expect(everything).not.toContain(password!);
     expect(everything).not.toContain(piped);
 
     const listed = await cli('audit', 'list', '--limit', '2', '--json');
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.stdout).map((e: { id: number }) => e.id)).toEqual([5, 4]);
-    expect((await cli('audit', 'list')).stdout).toMatch(/ops-lead\s+cli\s+user-add\s+alice\s+ok/);
+    expect(JSON.parse(listed.stdout).map((e: { id: number }) => e.id)).toEqual([10, 9]);
+    expect((await cli('audit', 'list')).stdout).toMatch(/\(as ops-lead\)\s+cli\s+user-add\s+alice\s+ok/);
   });
 
   it('refuse bad usage with exit 2: an unknown role, a bad name, a short password, a missing subcommand', async () => {
@@ -145,7 +154,7 @@ describe('strata audit verify', () => {
       for (const name of ['eve', 'fay', 'gus']) expect((await cli('user', 'add', name, '--role', 'viewer')).code).toBe(0);
       const ok = await cli('audit', 'verify');
       expect(ok).toMatchObject({ code: 0 });
-      expect(ok.stdout).toMatch(/Audit trail intact: 3 entries/);
+      expect(ok.stdout).toMatch(/Audit trail intact: 6 entries/);
 
       await scratch.sql`alter table console.audit_log disable trigger audit_log_append_only`;
       await scratch.sql`update console.audit_log set detail = 'role admin' where id = 2`;
@@ -154,7 +163,7 @@ describe('strata audit verify', () => {
       expect(broken.code).toBe(1);
       expect(broken.stdout).toMatch(/entry 2: hash does not match its contents/);
       const json = JSON.parse((await cli('audit', 'verify', '--json')).stdout);
-      expect(json).toEqual({ ok: false, entries: 2, firstBroken: { id: 2, reason: 'hash does not match its contents' } });
+      expect(json).toMatchObject({ ok: false, entries: 2, firstBroken: { id: 2, reason: 'hash does not match its contents' } });
 
       // Another key cannot vouch for it either.
       process.env.STRATA_AUDIT_KEY = 'some-other-key-entirely';

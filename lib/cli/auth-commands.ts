@@ -1,17 +1,18 @@
-import { appendAudit, listAudit, verifyAudit } from '../auth/audit';
-import { closeConsole, withConsole } from '../auth/console-db';
+import { listAudit, verifyAudit, type HeadCheck } from '../auth/audit';
+import { auditProtection, closeConsole, withConsole } from '../auth/console-db';
 import { generatePassword } from '../auth/passwords';
-import { ROLES, type AuditOutcome, type Role } from '../auth/types';
+import { ROLES, type Role } from '../auth/types';
 import { assertRole, createUser, disableUser, getUser, listUsers, setRole, USERNAME_PATTERN } from '../auth/users';
 import { consoleSecrets } from '../config/console-secrets';
 import { loadConfig, type StrataConfig } from '../config/environments';
 import type { Sql } from '../db/client';
 import { ensureEmbeddedRunning } from '../embedded/ensure-running';
-import { isStrataError, StrataError } from '../errors';
+import { StrataError } from '../errors';
+import { audited } from '../console/audited';
+import { cliPrincipal } from './cli-audit';
 import { engineLogger } from '../observability/logger';
 import type { CliOptions, Command, CommandOutput } from './commands';
 import { table, when } from './format';
-import { resolveActor } from './targets';
 
 /**
  * `user` and `audit`: console users from the command line (the first admin, a forgotten
@@ -44,29 +45,9 @@ async function onConsole<T>(work: (sql: Sql, config: StrataConfig) => Promise<T>
   }
 }
 
-/** Runs a user change and appends its audit entry, whether it succeeds or fails. */
-async function auditedChange<T>(
-  sql: Sql,
-  config: StrataConfig,
-  options: CliOptions,
-  meta: { action: string; target: string },
-  work: () => Promise<T>,
-  detail: (result: T) => string | null,
-): Promise<T> {
-  const { auditKey } = consoleSecrets(config);
-  const actor = resolveActor(options.actor);
-  const started = performance.now();
-  const record = (outcome: AuditOutcome, text: string | null) =>
-    appendAudit(sql, auditKey, { actor, role: 'cli', action: meta.action, target: meta.target, outcome, durationMs: performance.now() - started, detail: text });
-  let result: T;
-  try {
-    result = await work();
-  } catch (error) {
-    await record('failed', isStrataError(error) ? `${error.code}: ${error.message}`.slice(0, 500) : 'unexpected error');
-    throw error;
-  }
-  await record('ok', detail(result));
-  return result;
+/** Runs a user change between its audit intent and outcome, as every change is recorded. */
+function auditedChange<T>(config: StrataConfig, options: CliOptions, meta: { action: string; target: string }, work: () => Promise<T>, detail: (result: T) => string | null): Promise<T> {
+  return audited(config, cliPrincipal(options), meta, work, (result) => ({ outcome: 'ok', detail: detail(result) }));
 }
 
 function needName(name: string | undefined, usage: string): string {
@@ -109,7 +90,7 @@ const user: Command = async (options, positional) => {
       return onConsole(
         async (sql, config) => {
           const before = await getUser(sql, name);
-          const changed = await auditedChange(sql, config, options, { action: 'user-disable', target: name }, () => disableUser(sql, name), () =>
+          const changed = await auditedChange(config, options, { action: 'user-disable', target: name }, () => disableUser(sql, name, cliPrincipal(options).username), () =>
             before?.disabled ? 'already disabled' : null,
           );
           return { code: 0, text: `${name} is disabled: it can no longer sign in.`, json: changed };
@@ -123,7 +104,7 @@ const user: Command = async (options, positional) => {
       return onConsole(
         async (sql, config) => {
           const before = await getUser(sql, name);
-          const changed = await auditedChange(sql, config, options, { action: 'role-change', target: name }, () => setRole(sql, name, role), (u) =>
+          const changed = await auditedChange(config, options, { action: 'role-change', target: name }, () => setRole(sql, name, role, cliPrincipal(options).username), (u) =>
             `${before?.role ?? '?'} → ${u.role}`,
           );
           return { code: 0, text: `${name} is now ${changed.role}.`, json: changed };
@@ -155,11 +136,10 @@ async function addUser(options: CliOptions, rest: string[]): Promise<CommandOutp
   return onConsole(
     async (sql, config) => {
       const created = await auditedChange(
-        sql,
         config,
         options,
         { action: 'user-add', target: name },
-        () => createUser(sql, { username: name, role, password, displayName: options.displayName ?? null }),
+        () => createUser(sql, { username: name, role, password, displayName: options.displayName ?? null, createdBy: cliPrincipal(options).username }),
         (u) => `role ${u.role}`,
       );
       const lines = [`Created user ${created.username} (${created.role}).`];
@@ -177,17 +157,33 @@ function parseLimit(value: string | undefined): number | undefined {
   return n;
 }
 
+/** What the comparison with the head kept outside the database found, in one line. */
+function headText(head: HeadCheck): string | null {
+  switch (head.state) {
+    case 'matches':
+      return `The newest entry (#${head.id}) is the one recorded outside the database in ${head.file}.`;
+    case 'behind':
+      return `${head.file} records entry #${head.id}; ${head.newer} newer ${head.newer === 1 ? 'entry was' : 'entries were'} appended since (by another console host, or a crash came between an append and the file).`;
+    case 'missing':
+      return `Warning: ${head.file} records no head for this database yet, so entries cut from the end could not be noticed.`;
+    default:
+      return null;
+  }
+}
+
 const audit: Command = async (options, positional) => {
   const action = positional[0];
   if (action === 'verify') {
     return onConsole(
       async (sql, config) => {
-        const result = await verifyAudit(sql, consoleSecrets(config).auditKey);
-        if (result.ok) return { code: 0, text: `Audit trail intact: ${result.entries} entries, every hash verified.`, json: result };
+        const result = await verifyAudit(sql, consoleSecrets(config).auditKey, config.auditHeadFile);
+        const protection = await auditProtection(sql);
+        const notes = [headText(result.head), ...protection.risks.map((r) => `Warning: ${r}; it could remove entries (the head file would still show it).`)].filter(Boolean);
+        if (result.ok) return { code: 0, text: [`Audit trail intact: ${result.entries} entries, every hash verified.`, ...notes].join('\n'), json: { ...result, protection } };
         return {
           code: 1,
-          text: `Audit trail BROKEN: entry ${result.firstBroken.id}: ${result.firstBroken.reason}.\nIt or the entries around it were edited, deleted or reordered outside Strata.`,
-          json: result,
+          text: [`Audit trail BROKEN: entry ${result.firstBroken.id}: ${result.firstBroken.reason}.`, 'Entries were edited, deleted, reordered or cut off outside Strata.', ...notes].join('\n'),
+          json: { ...result, protection },
         };
       },
       { needsKey: true },

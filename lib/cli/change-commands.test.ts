@@ -1,4 +1,11 @@
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { closeConsole, withConsole } from '../auth/console-db';
+import { createUser } from '../auth/users';
+import { readProject } from '../changesets/project';
+import { findEnvironment, loadConfig } from '../config/environments';
+import { decideChange, requestChange } from '../console/change-requests';
 import { catalogFingerprint } from '../testing/catalog-fingerprint';
 import { writeFixtureProject } from '../testing/fixture-project';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
@@ -85,7 +92,7 @@ describe('protected environments on the CLI', () => {
     process.env = { ...saved };
   });
 
-  it('need their name typed back (--confirm) to change, and dry-run on a shadow by default', async () => {
+  it('need their name typed back, run only an approved request (claimed like the console does), and refuse resolve and baseline', async () => {
     const scratch = await createScratchDatabase('prod');
     const consoleDb = await createScratchDatabase('console');
     try {
@@ -97,25 +104,57 @@ describe('protected environments on the CLI', () => {
         STRATA_SHADOW_DATABASE_URL: inject('pgAdminUrl'),
         STRATA_AUDIT_KEY: 'test-audit-key-0123456789abcdef',
         AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
+        STRATA_AUDIT_HEAD_FILE: path.join(os.tmpdir(), `strata-prod-cli-head-${process.pid}.json`),
+        STRATA_PROJECT_DIR: dir,
       });
+      const untouched = async () => expect(await scratch.sql`select to_regclass('strata.change_log') as t`).toEqual([{ t: null }]);
       const unconfirmed = await cli('apply', '--env', 'prod', '--dir', dir);
       expect(unconfirmed.code).toBe(2);
       expect(unconfirmed.stderr).toMatch(/CONFIRMATION_REQUIRED.*prod is protected: type its name to confirm \(--confirm prod\)/);
       expect((await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'production')).code).toBe(2);
-      expect(await scratch.sql`select to_regclass('strata.change_log') as t`).toEqual([{ t: null }]);
+      // Confirmed, but nobody else approved anything: refused.
+      const alone = await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--actor', 'release-bot');
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toMatch(/PROTECTED.*runs only an approved request.*--request N/);
+      for (const args of [['resolve', '0000_a', '--as', 'retry', '--reason', 'x'], ['baseline'], ['rollback']]) {
+        const refused = await cli(...args, '--env', 'prod', '--dir', dir, '--confirm', 'prod');
+        expect(refused.code, args.join(' ')).toBe(2);
+        expect(refused.stderr).toMatch(/PROTECTED/);
+        expect(await scratch.sql`select to_regclass('strata.change_log') as t`, args[0]).toEqual([{ t: null }]);
+      }
+      await untouched();
 
       const plan = await cli('plan', '--env', 'prod', '--dir', dir, '--json');
       expect(plan.code).toBe(0);
       expect(JSON.parse(plan.stdout).mode).toBe('shadow');
 
-      expect((await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--actor', 'release-bot')).code).toBe(0);
-      // The CLI acts as a named actor and records it, in the target's history and the audit trail.
+      // The two-person path: olga requests, ada (an admin since before) approves, the CLI executes it once.
+      const config = loadConfig();
+      await withConsole(config, (sql) => createUser(sql, { username: 'ada', role: 'admin', password: null, createdBy: 'first start' }));
+      const target = { config, environment: findEnvironment(config, 'prod'), project: readProject(dir) };
+      const request = await requestChange(target, { direction: 'apply', reason: 'ship it' }, { username: 'olga', role: 'operator', via: 'console' });
+      expect((await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--request', String(request.id))).stderr).toMatch(/INVALID_STATE.*not approved yet/);
+      await untouched();
+      await decideChange(target, request.id, { approve: true, comment: 'ok' }, { username: 'ada', role: 'admin', via: 'console' });
+      expect((await cli('rollback', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--request', String(request.id))).stderr).toMatch(/is a apply: run it with strata apply/);
+      const run = await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--request', String(request.id), '--actor', 'release-bot');
+      expect(run.code, run.stderr).toBe(0);
+      const history = await scratch.sql`select tag, actor, reason from strata.change_log order by id`;
+      expect(history.map((h) => h.tag)).toEqual(['0000_a', '0001_b']);
+      expect(history[0]!.reason).toBe(`request #${request.id} by olga, approved by ada`);
+      expect(String(history[0]!.actor)).toMatch(/^cli:\S+ \(as release-bot\)$/);
+      const [stored] = await consoleDb.sql`select status, executed_by, executor from console.change_requests where id = ${request.id}`;
+      expect(stored).toMatchObject({ status: 'executed', executor: expect.stringMatching(/\[request #\d+\]$/) });
+      const again = await cli('apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--request', String(request.id));
+      expect(again.stderr).toMatch(/INVALID_STATE.*already executed/);
+
       const audit = await consoleDb.sql`select actor, role, action, environment, outcome from console.audit_log order by id`;
-      expect(audit.map((a) => `${a.actor} ${a.role} ${a.action} ${a.environment} ${a.outcome}`)).toEqual(
-        expect.arrayContaining(['release-bot cli apply prod ok']),
-      );
+      expect(audit.some((a) => a.action === 'apply' && a.environment === 'prod' && a.outcome === 'ok' && /\(as release-bot\)$/.test(a.actor))).toBe(true);
       expect(audit.some((a) => a.action === 'dry-run' && a.environment === 'prod')).toBe(true);
+      // The refusals are in the trail too.
+      expect(audit.filter((a) => a.outcome === 'denied' && a.environment === 'prod').length).toBeGreaterThanOrEqual(5);
     } finally {
+      await closeConsole(loadConfig());
       await scratch.drop();
       await consoleDb.drop();
     }

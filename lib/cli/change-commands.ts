@@ -13,6 +13,7 @@ import type { CliOptions, Command } from './commands';
 import { dryRunText, driftText } from './dry-run-text';
 import { table } from './format';
 import type { Target } from './targets';
+import { refuseOnProtected } from './request-commands';
 import { withReachableTarget, withTarget } from './with-target';
 
 /** `plan`, `drift` and `backup`: look before changing, and undo a destructive rollback (issue 4). */
@@ -70,6 +71,7 @@ const backup: Command = async (options, positional) => {
       return { code: 0, text: rows.length ? table(['schema', 'table', 'copy', 'rows'], rows) : 'No backups on this target.', json: backups };
     }
     assertConfirmed(target, options.confirm);
+    refuseOnProtected(target, 'backup restore');
     const restored = await auditedCli(options, target, config, 'backup-restore', () => withTargetLock(ctx.url, ctx.actor, (conn) => restoreBackup(conn, options.schema!)), (r) => ({
       outcome: 'ok',
       target: options.schema!,

@@ -64,7 +64,7 @@ describe('strata CLI', () => {
     expect(JSON.parse(applied.stdout).records.map((r: { tag: string }) => r.tag)).toEqual(['0000_a', '0001_b']);
     const status = JSON.parse((await cli('status', '--database-url', db.url, '--dir', dir, '--json')).stdout);
     expect(status).toMatchObject({ schemaVersion: '0001_b', counts: { applied: 2, pending: 0 } });
-    expect(status.changeSets[1]).toMatchObject({ tag: '0001_b', state: 'applied', appliedBy: 'ci-bot', hasRollback: true });
+    expect(status.changeSets[1]).toMatchObject({ tag: '0001_b', state: 'applied', appliedBy: expect.stringMatching(/^cli:\S+ \(as ci-bot\)$/), hasRollback: true });
     const text = await cli('status', '--database-url', db.url, '--dir', dir);
     expect(text.stdout).toMatch(/schema version 0001_b; 2 applied, 0 pending/);
     const rolled = await cli('rollback', '--database-url', db.url, '--dir', dir, '--steps', '2');

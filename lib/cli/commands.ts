@@ -15,6 +15,7 @@ import { assertConfirmed } from '../migrate/confirm-target';
 import { cliContext } from './cli-context';
 import { auditedCli } from './cli-audit';
 import { CHANGE_COMMANDS } from './change-commands';
+import { refuseOnProtected, reviewedPlan, runApprovedRequest } from './request-commands';
 import { AUTH_COMMANDS } from './auth-commands';
 import { SEED_COMMANDS } from './seed-command';
 import { RETENTION_COMMANDS } from './retention-command';
@@ -24,6 +25,8 @@ import { IMPORT_COMMANDS } from './import-command';
 
 /** Parsed flags shared by every command (see HELP in main.ts). */
 export interface CliOptions {
+  /** The command being run (for refusal audit entries). */
+  command?: string;
   env?: string;
   format?: string;
   out?: string;
@@ -70,6 +73,10 @@ export interface CliOptions {
   from?: string;
   /** lint: list the rules instead of linting. */
   rules?: boolean;
+  /** apply/rollback on a protected environment: the approved request to execute. */
+  request?: string;
+  /** apply/rollback: a `plan --json` output; the run refuses unless the plan is still exactly it. */
+  expectPlan?: string;
 }
 
 export interface CommandOutput {
@@ -208,8 +215,10 @@ const runVerdict = (r: RunResult) => ({
 const apply: Command = async (options) =>
   withTarget(options, async (target, project, config) => {
     assertConfirmed(target, options.confirm);
+    if (target.protection === 'protected' || options.request !== undefined) return runOutput(await runApprovedRequest(options, target, project, config, 'apply'), 'apply');
+    const expectPlan = reviewedPlan(options.expectPlan, 'apply');
     const result = await auditedCli(options, target, config, 'apply', () =>
-      applyChangeSets(cliContext(options, target), project, { to: options.to, includeOutOfOrder: options.includeOutOfOrder }), runVerdict);
+      applyChangeSets(cliContext(options, target), project, { to: options.to, includeOutOfOrder: options.includeOutOfOrder, expectPlan }), runVerdict);
     return runOutput(result, 'apply');
   });
 
@@ -218,14 +227,17 @@ const rollback: Command = async (options) =>
     const steps = options.steps !== undefined ? Number(options.steps) : undefined;
     if (options.steps !== undefined && !Number.isInteger(steps)) throw new StrataError('BAD_USAGE', `--steps takes a whole number (got "${options.steps}")`);
     assertConfirmed(target, options.confirm);
+    if (target.protection === 'protected' || options.request !== undefined) return runOutput(await runApprovedRequest(options, target, project, config, 'rollback'), 'roll back');
+    const expectPlan = reviewedPlan(options.expectPlan, 'rollback');
     const result = await auditedCli(options, target, config, 'rollback', () =>
-      rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, backup: !options.noBackup }), runVerdict);
+      rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, backup: !options.noBackup, expectPlan }), runVerdict);
     return runOutput(result, 'roll back');
   });
 
 const baseline: Command = async (options) =>
   withTarget(options, async (target, project, config) => {
     assertConfirmed(target, options.confirm);
+    refuseOnProtected(target, 'baseline');
     const tags = await auditedCli(options, target, config, 'baseline', () => baselineChangeSets(cliContext(options, target), project, { to: options.to, reason: options.reason }), (t) => ({
       outcome: 'ok',
       target: t.join(', ') || null,
@@ -244,6 +256,7 @@ const resolve: Command = async (options, positional) => {
   else throw new StrataError('BAD_USAGE', `resolve needs --as ${resolutions.join('|')} (or --accept-checksum)`);
   return withTarget(options, async (target, project, config) => {
     assertConfirmed(target, options.confirm);
+    refuseOnProtected(target, 'resolve');
     const state = await auditedCli(options, target, config, 'resolve', () => resolveChangeSet(cliContext(options, target), project, tag, resolution, options.reason ?? ''), () => ({
       outcome: 'ok',
       target: tag,

@@ -35,8 +35,9 @@ Commands:
 
 Options for every command:
 ${TARGET_HELP}
-  --actor NAME          who is acting (default: STRATA_ACTOR, else cli:<os user>)
+  --actor NAME          recorded beside the actor, who is always cli:<os user> (also STRATA_ACTOR)
   --confirm NAME        a protected environment's name, to confirm a change to it
+  --request N           on a protected environment, the approved request apply/rollback runs
   --help                help for a command
 
 Exit codes: 0 done, 1 failed (or drift found), 2 bad usage or unconfirmed, 3 target locked.`,
@@ -62,7 +63,12 @@ already-applied ones are reported, and applied only with --include-out-of-order.
   --include-out-of-order   also apply change sets merged late
   --lock-timeout DUR       lock_timeout per change set (default 5s)
   --statement-timeout DUR  statement_timeout per statement (default 10min)
+  --expect-plan FILE       the output of \`strata plan --json\` that was reviewed: refuse
+                           (exit 1, nothing changed) unless the plan made under the target's
+                           lock is exactly it — same change sets, order and file checksums
   --confirm NAME           required on a protected environment: its name
+  --request N              required on a protected environment: the approved request to run
+                           (claimed under the lock exactly as the console claims it)
 ${TARGET_HELP}`,
   rollback: `strata rollback (--env NAME | --database-url URL) [--steps N | --to TAG | --all] [--dir PATH] [--json]
 
@@ -73,7 +79,9 @@ Rolls back the most recently applied change sets with their rollback/NNNN_tag.sq
   --to TAG       roll back everything applied after TAG (TAG stays applied)
   --all          roll back everything
   --no-backup    do not copy tables the rollback destroys into a backup schema first
+  --expect-plan FILE  the reviewed \`strata plan --rollback … --json\` output (see apply)
   --confirm NAME required on a protected environment: its name
+  --request N    required on a protected environment: the approved request to run
 
 When the rollback files drop tables or columns, change column types, truncate or delete
 from tables that have rows, those tables are first copied into a new schema
@@ -322,6 +330,8 @@ export async function runCli(
         force: { type: 'boolean', default: false },
         from: { type: 'string' },
         rules: { type: 'boolean', default: false },
+        request: { type: 'string' },
+        'expect-plan': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -345,6 +355,7 @@ export async function runCli(
     return 0;
   }
   const options: CliOptions = {
+    command: name,
     env: v.env,
     format: v.format,
     out: v.out,
@@ -376,6 +387,8 @@ export async function runCli(
     force: v.force ?? false,
     from: v.from,
     rules: v.rules ?? false,
+    request: v.request,
+    expectPlan: v['expect-plan'],
   };
   try {
     const result = await command(options, positional);

@@ -23,13 +23,19 @@ export function resolveTarget(config: StrataConfig, options: { env?: string; dat
   return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded' };
 }
 
-/** The CLI's actor: --actor, else STRATA_ACTOR, else the OS user, marked as coming from the CLI. */
+/**
+ * The CLI's actor is always the operating-system user it runs as: `cli:<os user>`. A name
+ * given with --actor (or STRATA_ACTOR, e.g. a CI pipeline's) is recorded beside it, never
+ * instead of it — `cli:deploy (as olivia)` — because anyone can type any name.
+ */
 export function resolveActor(flag: string | undefined, env: EnvVars = process.env): string {
-  const actor = (flag ?? env.STRATA_ACTOR ?? `cli:${safeUser()}`).trim();
-  if (!/^[\w.@:+-]{1,60}$/.test(actor)) {
+  const os = `cli:${safeUser()}`;
+  const claimed = (flag ?? env.STRATA_ACTOR)?.trim();
+  if (claimed === undefined || claimed === '') return os;
+  if (!/^[\w.@:+-]{1,60}$/.test(claimed)) {
     throw new StrataError('BAD_USAGE', 'Actor names are 1–60 letters, digits or . @ : + - _');
   }
-  return actor;
+  return claimed === os ? os : `${os} (as ${claimed})`;
 }
 
 function safeUser(): string {

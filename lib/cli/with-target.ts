@@ -3,7 +3,10 @@ import { loadConfig, type StrataConfig } from '../config/environments';
 import { ensureEmbeddedRunning } from '../embedded/ensure-running';
 import { engineLogger } from '../observability/logger';
 import type { CliOptions } from './commands';
-import { resolveTarget, type Target } from './targets';
+import { alreadyAudited, isDenial } from '../console/audited';
+import { auditRefusal } from '../console/refusals';
+import type { StrataError } from '../errors';
+import { resolveActor, resolveTarget, type Target } from './targets';
 
 /** Runs `body` with the target reachable: starts the embedded demo when it is needed and not running. */
 export async function withReachableTarget<T>(options: CliOptions, body: (target: Target, config: StrataConfig) => Promise<T>): Promise<T> {
@@ -12,6 +15,19 @@ export async function withReachableTarget<T>(options: CliOptions, body: (target:
   const embedded = target.embedded ? await ensureEmbeddedRunning(config, engineLogger()) : null;
   try {
     return await body(target, config);
+  } catch (error) {
+    // A refusal (unconfirmed, protected, forbidden) on a configured environment is audited like the console's.
+    if (target.name !== null && isDenial(error) && !alreadyAudited(error)) {
+      await auditRefusal(config, {
+        actor: resolveActor(options.actor),
+        role: 'cli',
+        action: options.command ?? 'cli',
+        environment: target.name,
+        detail: `${(error as StrataError).code}: ${(error as StrataError).message}`,
+        source: 'cli',
+      });
+    }
+    throw error;
   } finally {
     await embedded?.stop();
   }

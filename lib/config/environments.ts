@@ -47,6 +47,12 @@ export interface StrataConfig {
   shadowServerUrl: string;
   /** The Drizzle project folder Strata manages. */
   projectDir: string;
+  /**
+   * Where the audit chain's head (newest id and hash) is also kept, outside the console
+   * database, so that cutting the newest entries is noticed: STRATA_AUDIT_HEAD_FILE, else
+   * audit-head.json under STRATA_HOME.
+   */
+  auditHeadFile: string;
   embedded: EmbeddedSettings;
 }
 
@@ -62,12 +68,14 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
   const root = env.STRATA_ROOT ?? process.cwd();
   const projectDir = path.resolve(root, env.STRATA_PROJECT_DIR ?? 'drizzle/demo');
   const embedded = embeddedSettings(env, root);
+  const auditHeadFile = path.resolve(root, env.STRATA_AUDIT_HEAD_FILE?.trim() || path.join(embedded.home, 'audit-head.json'));
   const list = env.STRATA_ENVIRONMENTS?.trim();
   if (!list) {
     return {
       mode: 'embedded',
       projectDir,
       embedded,
+      auditHeadFile,
       consoleDatabaseUrl: embeddedConsoleUrl(embedded),
       consoleOwnerUrl: embeddedUrl(embedded, EMBEDDED_CONSOLE_DATABASE),
       shadowServerUrl: embeddedUrl(embedded, EMBEDDED_CONSOLE_DATABASE),
@@ -89,7 +97,7 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
   parseDatabaseUrl(shadowServerUrl);
   const consoleOwnerUrl = env.STRATA_CONSOLE_OWNER_URL?.trim() || null;
   if (consoleOwnerUrl) parseDatabaseUrl(consoleOwnerUrl);
-  return { mode: 'external', projectDir, embedded, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl };
+  return { mode: 'external', projectDir, embedded, auditHeadFile, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl };
 }
 
 function externalEnvironment(name: string, env: EnvVars): Environment {

@@ -1,13 +1,10 @@
-import type { ChangeSet } from '../changesets/project';
-import { claimRequest, createRequest, decideRequest, finishRequest, getRequest } from '../auth/requests';
+import { assertApproved, claimRequest, createRequest, decideRequest, finishRequest, getRequest } from '../auth/requests';
 import { withConsole } from '../auth/console-db';
 import type { ChangeRequest, Principal } from '../auth/types';
 import { StrataError } from '../errors';
 import type { RunResult } from '../migrate/apply';
-import { planApply, planRollback } from '../migrate/plan';
-import { readTargetStatus } from '../migrate/read-status';
+import { planItems } from '../migrate/plan';
 import type { ProgressEvent } from '../migrate/run-context';
-import { assertNoBlockers } from '../migrate/target-session';
 import { audited } from './audited';
 import { runDryRun, runPlan, type OperationTarget } from './environment-operations';
 
@@ -15,7 +12,8 @@ import { runDryRun, runPlan, type OperationTarget } from './environment-operatio
  * Two-person approval on protected environments: an operator requests an apply or a
  * rollback (Strata attaches a shadow dry run), a different admin approves or rejects it,
  * and only an approved, unexpired request whose change sets and checksums still match is
- * executed — once. The engine checks the plan again under the target's lock.
+ * executed — once, claimed under the target's lock. The console and the CLI execute
+ * requests through the same function.
  */
 
 export interface ChangeRequestInput {
@@ -23,24 +21,6 @@ export interface ChangeRequestInput {
   to?: string;
   steps?: number;
   reason: string;
-}
-
-type PlanItem = { tag: string; checksum: string };
-
-/** The file that will run for each change set, and its checksum now. */
-function planItems(changeSets: ChangeSet[], direction: 'apply' | 'rollback'): PlanItem[] {
-  return changeSets.map((c) => ({ tag: c.tag, checksum: direction === 'apply' ? c.forward.checksum : (c.rollback?.checksum ?? 'no-rollback-file') }));
-}
-
-/** What the request would run if executed now, read from the target without the lock. */
-export async function currentPlan(target: OperationTarget, request: Pick<ChangeRequest, 'direction' | 'to' | 'steps'>): Promise<PlanItem[]> {
-  const status = await readTargetStatus(target.environment.url, target.project);
-  assertNoBlockers(status);
-  const changeSets =
-    request.direction === 'apply'
-      ? planApply(target.project, status, { to: request.to ?? undefined }).changeSets
-      : planRollback(target.project, status, request.to ? { to: request.to } : { steps: request.steps ?? 1 });
-  return planItems(changeSets, request.direction);
 }
 
 export async function requestChange(target: OperationTarget, input: ChangeRequestInput, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<ChangeRequest> {
@@ -55,7 +35,7 @@ export async function requestChange(target: OperationTarget, input: ChangeReques
   return audited(
     target.config,
     principal,
-    { action: 'request', environment: target.environment.name, target: plan.map((p) => p.tag).join(', ') },
+    { action: 'request', environment: target.environment.name, target: plan.map((p) => p.tag).join(', '), intent: input.reason.trim().slice(0, 500) },
     () =>
       withConsole(target.config, (sql) =>
         createRequest(sql, {
@@ -90,29 +70,52 @@ export async function findRequest(target: Pick<OperationTarget, 'config'>, id: n
   return request;
 }
 
-/** Claims the approved request (once), runs exactly its plan, and records the outcome on it. */
+/** How the session executing request #id names itself on the target (pg_stat_activity). */
+export function executorLabel(actor: string, id: number): string {
+  return `${actor} [request #${id}]`;
+}
+
+/**
+ * Runs an approved request exactly as approved. The target's lock is taken first; under it
+ * the plan is made and the request claimed (the claim compares that plan with the approved
+ * one, change set by change set and checksum by checksum, and fails the request for good
+ * when they differ). A target that is LOCKED leaves the request approved, untouched. The
+ * request's outcome is recorded before the run returns.
+ */
 export async function executeChange(target: OperationTarget, request: ChangeRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
-  const now = await currentPlan(target, request);
-  const claimed = await withConsole(target.config, (sql) => claimRequest(sql, request.id, { by: principal.username, currentPlan: now }));
-  let result: RunResult;
+  if (request.environment !== target.environment.name) {
+    throw new StrataError('BAD_USAGE', `Request #${request.id} is for ${request.environment}, not ${target.environment.name}`);
+  }
+  // Not approved (yet, or any more): refused before the target is even locked.
+  assertApproved(await findRequest(target, request.id));
+  const label = executorLabel(principal.username, request.id);
+  const approval = `request #${request.id} by ${request.requestedBy}, approved by ${request.decidedBy ?? '(not approved)'}`;
+  let claimed = false;
   try {
-    result = await runPlan(
-      { ...target },
-      { direction: claimed.direction, to: claimed.to ?? undefined, steps: claimed.steps ?? undefined, expect: claimed.plan.map((p) => p.tag) },
+    const result = await runPlan(
+      target,
+      { direction: request.direction, to: request.to ?? undefined, steps: request.steps ?? undefined },
       principal,
       onProgress,
-      `request #${claimed.id} by ${claimed.requestedBy}, approved by ${claimed.decidedBy}`,
-      `request #${claimed.id} by ${claimed.requestedBy}, approved by ${claimed.decidedBy}`,
+      {
+        auditDetail: approval,
+        historyReason: approval,
+        sessionLabel: label,
+        beforeRun: async (plan) => {
+          await withConsole(target.config, (sql) => claimRequest(sql, request.id, { by: principal.username, currentPlan: plan, executor: label }));
+          claimed = true;
+        },
+      },
     );
+    await withConsole(target.config, (sql) =>
+      finishRequest(sql, request.id, {
+        status: result.failed ? 'failed' : 'executed',
+        result: { records: result.records.map((r) => ({ tag: r.tag, status: r.status, durationMs: r.durationMs })), failed: result.failed?.error?.message ?? null, backup: result.backup?.schema ?? null },
+      }),
+    );
+    return result;
   } catch (error) {
-    await withConsole(target.config, (sql) => finishRequest(sql, claimed.id, { status: 'failed', result: { error: (error as Error).message } }));
+    if (claimed) await withConsole(target.config, (sql) => finishRequest(sql, request.id, { status: 'failed', result: { error: (error as Error).message } })).catch(() => undefined);
     throw error;
   }
-  await withConsole(target.config, (sql) =>
-    finishRequest(sql, claimed.id, {
-      status: result.failed ? 'failed' : 'executed',
-      result: { records: result.records.map((r) => ({ tag: r.tag, status: r.status, durationMs: r.durationMs })), failed: result.failed?.error?.message ?? null, backup: result.backup?.schema ?? null },
-    }),
-  );
-  return result;
 }

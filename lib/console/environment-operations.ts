@@ -8,6 +8,7 @@ import { checkDrift, type DriftReport } from '../migrate/drift';
 import { defaultDryRunMode, dryRun } from '../migrate/dry-run';
 import type { DryRunResult } from '../migrate/dry-run-types';
 import { rollbackChangeSets } from '../migrate/rollback';
+import type { PlanItem } from '../migrate/plan';
 import type { ProgressEvent, RunContext } from '../migrate/run-context';
 import type { Principal } from '../auth/types';
 import { engineLogger } from '../observability/logger';
@@ -90,28 +91,40 @@ export async function runOperation(target: OperationTarget, request: OperationRe
   return runPlan(target, request, principal, onProgress);
 }
 
+/** What a run on behalf of something else (an approved request) adds to a plain run. */
+export interface RunExtras {
+  /** Appended to the audit outcome's detail. */
+  auditDetail?: string;
+  /** Kept in each history row's reason. */
+  historyReason?: string;
+  /** Names the session that holds the target's lock (see RunContext.sessionLabel). */
+  sessionLabel?: string;
+  /** Under the target's lock, once the plan is settled and before anything runs. */
+  beforeRun?: (plan: PlanItem[]) => Promise<void>;
+}
+
 /** Apply or roll back exactly `expect` (checked under the lock), audited. Protection is the caller's business. */
 export async function runPlan(
   target: OperationTarget,
   request: Pick<OperationRequest, 'direction' | 'to' | 'steps' | 'expect'>,
   principal: Principal,
   onProgress?: (event: ProgressEvent) => void,
-  auditDetail?: string,
-  historyReason?: string,
+  extras: RunExtras = {},
 ): Promise<RunResult> {
-  const ctx = { ...context(target, principal, onProgress), reason: historyReason };
+  const ctx = { ...context(target, principal, onProgress), reason: extras.historyReason, sessionLabel: extras.sessionLabel };
+  const planned = request.expect?.map((p) => p.tag).join(', ') ?? null;
   return audited(
     target.config,
     principal,
-    { action: request.direction, environment: target.environment.name, target: request.expect?.join(', ') ?? null },
+    { action: request.direction, environment: target.environment.name, target: planned, intent: [extras.historyReason, planned ? `${request.direction} ${planned}` : null].filter(Boolean).join(': ') || null },
     () =>
       request.direction === 'apply'
-        ? applyChangeSets(ctx, target.project, { to: request.to, expectPlan: request.expect })
-        : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect }),
+        ? applyChangeSets(ctx, target.project, { to: request.to, expectPlan: request.expect, beforeRun: extras.beforeRun })
+        : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect, beforeRun: extras.beforeRun }),
     (r) => ({
       outcome: r.failed ? 'failed' : 'ok',
       target: tagsOf(r.records),
-      detail: [auditDetail, r.failed ? `${r.failed.tag}: ${r.failed.error?.message}` : null, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
+      detail: [extras.auditDetail, r.failed ? `${r.failed.tag}: ${r.failed.error?.message}` : null, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
     }),
   );
 }

@@ -16,8 +16,11 @@ export const operationRequestSchema = z
     steps: z.number().int().min(1).max(1000).optional(),
     mode: z.enum(['transaction', 'shadow']).optional(),
     confirm: z.string().max(100).optional(),
-    /** For a real run: the tags its dry run showed, in order; the run refuses if the plan moved. */
-    expect: z.array(tag).max(1000).optional(),
+    /**
+     * For a real run: the plan its dry run showed — each change set's tag and the checksum of
+     * the file that runs, in order; the run refuses (PLAN_CHANGED) unless that is still the plan.
+     */
+    expect: z.array(z.object({ tag, checksum: z.string().regex(/^[0-9a-f]{64}$|^no-rollback-file$/, 'a sha256 checksum') }).strict()).max(1000).optional(),
   })
   .strict()
   .refine((r) => r.kind !== 'run' || r.expect !== undefined, { message: 'a run must carry the change sets its dry run showed (`expect`)', path: ['expect'] })

@@ -1,9 +1,7 @@
-import { appendAudit } from '../auth/audit';
-import { withConsole } from '../auth/console-db';
-import { consoleSecrets } from '../config/console-secrets';
 import type { StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
 import { engineLogger } from '../observability/logger';
+import { recordAudit } from './audited';
 
 /**
  * Refusals are audited too (401, 403, a missing confirmation, a cross-site request, an
@@ -75,17 +73,15 @@ export async function auditRefusal(config: StrataConfig, refusal: Refusal): Prom
     .filter(Boolean)
     .join(' ');
   try {
-    await withConsole(config, (sql) =>
-      appendAudit(sql, consoleSecrets(config).auditKey, {
-        actor: refusal.actor,
-        role: refusal.role,
-        action: refusal.action,
-        environment: refusal.environment ?? null,
-        target: refusal.target ?? null,
-        outcome: 'denied',
-        detail,
-      }),
-    );
+    await recordAudit(config, {
+      actor: refusal.actor,
+      role: refusal.role,
+      action: refusal.action,
+      environment: refusal.environment ?? null,
+      target: refusal.target ?? null,
+      outcome: 'denied',
+      detail,
+    });
   } catch (error) {
     engineLogger().error({ action: refusal.action, actor: refusal.actor, error: failureReason(error) }, 'could not record a refusal in the audit trail');
   }

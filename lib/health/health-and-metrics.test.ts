@@ -26,6 +26,7 @@ beforeAll(async () => {
     projectDir: dir,
     consoleDatabaseUrl: db.url,
     consoleOwnerUrl: null,
+    auditHeadFile: '/tmp/strata-health-test-audit-head.json',
     shadowServerUrl: db.url,
     embedded: embeddedSettings({}, '/tmp'),
     environments: [

@@ -25,12 +25,13 @@ export interface RunResult {
  * nothing; the first failure stops the run.
  */
 export async function applyChangeSets(ctx: RunContext, project: Project, options: ApplyOptions = {}): Promise<RunResult> {
-  return withTargetLock(ctx.url, ctx.actor, async (conn) => {
+  return withTargetLock(ctx.url, ctx.sessionLabel ?? ctx.actor, async (conn) => {
     const status = await openTargetSession(conn, project, ctx);
     assertNoBlockers(status);
     const plan = planApply(project, status, options);
-    assertPlanAsReviewed(plan.changeSets, options.expectPlan);
+    const items = assertPlanAsReviewed(plan.changeSets, 'apply', options.expectPlan);
     const parsed = await parseAll(plan.changeSets, (c) => c.forward);
+    await options.beforeRun?.(items);
     return runInOrder(conn, ctx, parsed, 'up', 'apply', { skippedOutOfOrder: plan.skippedOutOfOrder });
   }, { waitMs: ctx.lockWaitMs });
 }

@@ -50,10 +50,10 @@ describe('the per-target lock', () => {
     gate.release();
     const firstResult = await first.output;
     expect([firstResult.code, second.code], JSON.stringify([firstResult, second])).toEqual([0, 3]);
-    expect(second.stderr).toMatch(/error \[LOCKED\]: Target is locked by runner-1 since/);
+    expect(second.stderr).toMatch(/error \[LOCKED\]: Target is locked by cli:\S+ \(as runner-1\) since/);
     expect(JSON.parse(second.stdout).error.code).toBe('LOCKED');
     const { history } = await readTarget(db.url, readProject(dir));
-    expect(history.map((h) => [h.tag, h.actor])).toEqual([['0000_gated', 'runner-1'], ['0001_next', 'runner-1']]);
+    expect(history.map((h) => [h.tag, h.actor.replace(/^cli:\S+ /, 'cli ')])).toEqual([['0000_gated', 'cli (as runner-1)'], ['0001_next', 'cli (as runner-1)']]);
   });
 
   it('SIGKILL mid-change-set leaves the target before the change set, and frees the lock', async () => {

@@ -80,6 +80,7 @@ export async function executeInTransaction(
         tag: changeSet.tag,
         direction,
         file: file.file,
+        checksum: file.checksum,
         noTransaction: file.noTransaction,
         status: run.error ? 'failed' : 'ok',
         durationMs: round(run.statements.reduce((sum, s) => sum + s.durationMs, 0)),
@@ -93,7 +94,7 @@ export async function executeInTransaction(
     }
     for (const { changeSet } of parsed.slice(changeSets.length)) {
       const file = direction === 'up' ? changeSet.forward : changeSet.rollback!;
-      changeSets.push({ version: changeSet.version, tag: changeSet.tag, direction, file: file.file, noTransaction: file.noTransaction, status: 'not_run', durationMs: 0, rows: 0, statements: [], destroys: [], error: null });
+      changeSets.push({ version: changeSet.version, tag: changeSet.tag, direction, file: file.file, checksum: file.checksum, noTransaction: file.noTransaction, status: 'not_run', durationMs: 0, rows: 0, statements: [], destroys: [], error: null });
     }
     progress({ type: 'phase', label: 'Reading the schema after the change' });
     const after = await introspectOn(conn, true);

@@ -54,6 +54,8 @@ export interface DryRunChangeSet {
   tag: string;
   direction: 'up' | 'down';
   file: string;
+  /** sha256 of that file as it ran: with the tag, the identity of this step of the plan. */
+  checksum: string;
   /** The file opts out of a transaction (`-- strata:no-transaction`). */
   noTransaction: boolean;
   status: 'ok' | 'failed' | 'not_run';

@@ -13,8 +13,10 @@ export interface ApplyOptions {
   to?: string;
   /** Also apply change sets that sit before already-applied ones. */
   includeOutOfOrder?: boolean;
-  /** The tags a dry run showed; the run refuses if the plan is no longer exactly these. */
-  expectPlan?: string[];
+  /** The plan a person reviewed; the run refuses unless the plan made under the lock is exactly it. */
+  expectPlan?: PlanItem[];
+  /** Called under the target's lock once the plan is settled, before anything runs (e.g. to claim a request). */
+  beforeRun?: (plan: PlanItem[]) => Promise<void>;
 }
 
 export interface RollbackOptions {
@@ -24,8 +26,10 @@ export interface RollbackOptions {
   to?: string;
   /** Roll back everything. */
   all?: boolean;
-  /** The tags a dry run showed; the run refuses if the plan is no longer exactly these. */
-  expectPlan?: string[];
+  /** The plan a person reviewed; the run refuses unless the plan made under the lock is exactly it. */
+  expectPlan?: PlanItem[];
+  /** Called under the target's lock once the plan is settled, before anything runs (e.g. to claim a request). */
+  beforeRun?: (plan: PlanItem[]) => Promise<void>;
 }
 
 export interface ApplyPlan {
@@ -84,17 +88,50 @@ export function appliedInOrder(status: TargetStatus): ChangeSet[] {
 }
 
 /**
- * What is confirmed is what runs: when the caller reviewed a dry run, the plan made under
- * the lock must be exactly the change sets it showed, in the same order. Someone else's
- * apply in between, or an edited journal, stops the run before anything changes.
+ * One change set of a plan as a person reviewed it: its tag and the checksum of the file
+ * that will run (the forward file to apply, the rollback file to roll back). A plan is its
+ * direction plus these, in order.
  */
-export function assertPlanAsReviewed(plan: ChangeSet[], expected: string[] | undefined): void {
-  if (expected === undefined) return;
-  const actual = plan.map((c) => c.tag);
-  if (actual.length === expected.length && actual.every((tag, i) => tag === expected[i])) return;
+export interface PlanItem {
+  tag: string;
+  checksum: string;
+}
+
+/** The identity of each change set a plan runs in `direction`. */
+export function planItems(changeSets: ChangeSet[], direction: 'apply' | 'rollback'): PlanItem[] {
+  return changeSets.map((c) => ({ tag: c.tag, checksum: direction === 'apply' ? c.forward.checksum : (c.rollback?.checksum ?? 'no-rollback-file') }));
+}
+
+/** How `current` differs from the `reviewed` plan, in words, or null when it is the same. */
+export function planDifference(reviewed: PlanItem[], current: PlanItem[]): string | null {
+  const differences: string[] = [];
+  const now = new Map(current.map((p) => [p.tag, p.checksum]));
+  const then = new Map(reviewed.map((p) => [p.tag, p.checksum]));
+  for (const p of reviewed) {
+    if (!now.has(p.tag)) differences.push(`${p.tag} is no longer in the plan`);
+    else if (now.get(p.tag) !== p.checksum) differences.push(`${p.tag}'s file changed (checksum ${p.checksum.slice(0, 12)} → ${now.get(p.tag)!.slice(0, 12)})`);
+  }
+  for (const p of current) if (!then.has(p.tag)) differences.push(`${p.tag} was added to the plan`);
+  if (differences.length === 0 && reviewed.map((p) => p.tag).join('\n') !== current.map((p) => p.tag).join('\n')) {
+    differences.push('the change sets would run in another order');
+  }
+  return differences.length ? differences.join('; ') : null;
+}
+
+/**
+ * What is reviewed is what runs: when the caller reviewed a plan (a dry run, an approved
+ * request, `plan --json`), the plan made under the lock must be exactly its change sets,
+ * in the same order, with the same file checksums. Someone else's apply in between, an
+ * edited file or journal, stops the run before anything changes.
+ */
+export function assertPlanAsReviewed(plan: ChangeSet[], direction: 'apply' | 'rollback', expected: PlanItem[] | undefined): PlanItem[] {
+  const actual = planItems(plan, direction);
+  if (expected === undefined) return actual;
+  const difference = planDifference(expected, actual);
+  if (difference === null) return actual;
   throw new StrataError(
     'PLAN_CHANGED',
-    `The plan changed since the dry run: it would now run ${actual.length ? actual.join(', ') : 'nothing'}, but the dry run showed ${expected.length ? expected.join(', ') : 'nothing'}. Nothing was changed; run the dry run again.`,
-    { expected, actual },
+    `The plan changed since it was reviewed: ${difference}. It would now ${direction === 'apply' ? 'apply' : 'roll back'} ${actual.length ? actual.map((p) => p.tag).join(', ') : 'nothing'}. Nothing was changed; review it again.`,
+    { expected, actual, difference },
   );
 }

@@ -22,12 +22,13 @@ export interface RollbackRunOptions extends RollbackOptions {
  */
 export async function rollbackChangeSets(ctx: RunContext, project: Project, options: RollbackRunOptions = {}): Promise<RunResult> {
   checkRollbackOptions(options);
-  return withTargetLock(ctx.url, ctx.actor, async (conn) => {
+  return withTargetLock(ctx.url, ctx.sessionLabel ?? ctx.actor, async (conn) => {
     const status = await openTargetSession(conn, project, ctx);
     assertNoBlockers(status);
     const plan = planRollback(project, status, options);
-    assertPlanAsReviewed(plan, options.expectPlan);
+    const items = assertPlanAsReviewed(plan, 'rollback', options.expectPlan);
     const parsed = await parseAll(plan, (c) => c.rollback!);
+    await options.beforeRun?.(items);
     const backup = options.backup === false ? null : await backupDestroyedTables(conn, ctx, parsed);
     return runInOrder(conn, ctx, parsed, 'down', 'rollback', { backup });
   }, { waitMs: ctx.lockWaitMs });

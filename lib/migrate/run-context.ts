@@ -16,6 +16,12 @@ export interface RunContext {
   lockWaitMs?: number;
   /** Why this run happens (e.g. the approved request it executes), kept in each history row. */
   reason?: string;
+  /**
+   * How the session holding the target's lock names itself (pg_stat_activity's
+   * application_name, after `strata:`); default: the actor. A request's execution says which
+   * request, so a restart can tell whether its executor is still at work.
+   */
+  sessionLabel?: string;
 }
 
 export type ProgressEvent =

@@ -40,7 +40,7 @@ export async function POST(request: Request): Promise<Response> {
       config,
       principal,
       { action: 'user-add', target: input.username },
-      () => withConsole(config, (sql) => createUser(sql, { username: input.username, role: input.role, password, displayName: input.displayName || null })),
+      () => withConsole(config, (sql) => createUser(sql, { username: input.username, role: input.role, password, displayName: input.displayName || null, createdBy: principal.username })),
       (u) => ({ outcome: 'ok', detail: `role ${u.role}` }),
     );
     return Response.json({ user, password }, { status: 201, headers: { 'Cache-Control': 'no-store' } });

@@ -48,14 +48,14 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
             config,
             principal,
             { action: 'role-change', target: username },
-            () => withConsole(config, async (sql) => ({ before: await found(sql), after: await setRole(sql, username, change.role) })),
+            () => withConsole(config, async (sql) => ({ before: await found(sql), after: await setRole(sql, username, change.role, principal.username) })),
             ({ before, after }) => ({ outcome: 'ok', detail: before.role === after.role ? `already ${after.role}` : `${before.role} → ${after.role}` }),
           )
         : await audited(
             config,
             principal,
             { action: 'user-disable', target: username },
-            () => withConsole(config, async (sql) => ({ before: await found(sql), after: await disableUser(sql, username) })),
+            () => withConsole(config, async (sql) => ({ before: await found(sql), after: await disableUser(sql, username, principal.username) })),
             ({ before }) => ({ outcome: 'ok', detail: before.disabled ? 'already disabled' : null }),
           );
     return Response.json(changed.after, { headers: { 'Cache-Control': 'no-store' } });
