@@ -7,7 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { DdlDiff } from './ddl-diff';
 import { DiffChanges } from './diff-changes';
 import { FailureBox } from './failure-box';
-import { dryRunModeText, formatDuration, plural } from './format';
+import { dryRunModeText, formatDuration, limitsText, plural } from './format';
 import { touchedTables } from './group-changes';
 import { DataLossBanner, RiskList } from './risk-summary';
 import { StatementList } from './statement-list';
@@ -49,7 +49,34 @@ export function DryRunView({ result }: { result: DryRunResult }) {
             </>
           )}
         </p>
+        {result.mode === 'transaction' && (
+          <p data-testid="dry-run-limits" className="text-xs text-zinc-500">
+            On the target with {limitsText(result.limits)}: a lock it cannot get quickly fails the dry run instead of queueing others behind it.
+          </p>
+        )}
       </header>
+
+      {result.modeReason && (
+        <p role="note" data-testid="dry-run-mode-reason" className="rounded-lg border border-sky-200 bg-sky-50 px-4 py-3 text-sm text-sky-950">
+          <span className="font-semibold">Ran on a shadow database instead of the target:</span> {result.modeReason}.
+        </p>
+      )}
+
+      {result.sequenceGaps.length > 0 && (
+        <div role="note" data-testid="dry-run-sequence-gaps" className="rounded-lg border border-zinc-200 bg-zinc-50 px-4 py-3 text-sm text-zinc-700">
+          <p>
+            <span className="font-semibold text-zinc-900">{plural(result.sequenceGaps.length, 'sequence')} moved on.</span> PostgreSQL never takes back sequence values,
+            and setting them back could collide with values the application took meanwhile, so the next ids skip these (as after any rolled-back transaction):
+          </p>
+          <ul className="mt-1 list-inside list-disc font-mono text-xs">
+            {result.sequenceGaps.map((g) => (
+              <li key={g.sequence}>
+                {g.sequence}: {g.before ?? 'unused'} → {g.after}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       <DataLossBanner risks={result.risks} backupTables={result.backupTables} />
 

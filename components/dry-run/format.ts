@@ -36,6 +36,11 @@ export function dryRunModeText(result: Pick<DryRunResult, 'mode' | 'environment'
   return result.mode === 'transaction' ? `in a transaction on ${target}, rolled back` : `on a shadow copy of ${target}`;
 }
 
+/** "lock_timeout 2 s, statement_timeout 60 s": the limits the change sets ran under. */
+export function limitsText(limits: DryRunResult['limits']): string {
+  return `lock_timeout ${formatDuration(limits.lockTimeoutMs)}, statement_timeout ${formatDuration(limits.statementTimeoutMs)}`;
+}
+
 export const RISK_KIND_LABEL: Record<RiskKind, string> = {
   data_loss: 'Data loss',
   table_rewrite: 'Table rewrite',

@@ -12,6 +12,7 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[] }> = {
   'history.read': { roles: from('viewer'), on: ALL },
   'audit.read': { roles: from('operator'), on: ALL },
   'dry-run': { roles: from('developer'), on: ALL },
+  'dry-run.on-target': { roles: from('operator'), on: ['guarded'] },
   seed: { roles: from('developer'), on: ['open'] },
   reset: { roles: from('developer'), on: ['open'] },
   apply: { roles: from('operator'), on: ['open', 'guarded'] },

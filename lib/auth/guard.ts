@@ -13,6 +13,7 @@ export type Action =
   | 'history.read'
   | 'audit.read'
   | 'dry-run'
+  | 'dry-run.on-target'
   | 'apply'
   | 'rollback'
   | 'request.create'
@@ -38,6 +39,8 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   'history.read': { minRole: 'viewer', description: 'read change history' },
   'audit.read': { minRole: 'operator', description: 'read the audit trail' },
   'dry-run': { minRole: 'developer', description: 'run dry runs' },
+  // A dry run in a transaction on a guarded environment takes its real locks: operators only (developers get a shadow).
+  'dry-run.on-target': { minRole: 'operator', protection: ['guarded'], description: 'run dry runs on a guarded environment itself (a shadow dry run is allowed)' },
   apply: { minRole: 'operator', protection: ['open', 'guarded'], description: 'apply change sets' },
   rollback: { minRole: 'operator', protection: ['open', 'guarded'], description: 'roll back change sets' },
   'request.create': { minRole: 'operator', protection: ['protected'], description: 'request changes' },

@@ -1,7 +1,8 @@
 import type { StrataConfig } from '../config/environments';
 import { withDatabase } from '../db/connection-url';
 import { StrataError } from '../errors';
-import { defaultDryRunMode, dryRun } from '../migrate/dry-run';
+import { dryRun } from '../migrate/dry-run';
+import { defaultDryRunMode } from '../migrate/dry-run-safety';
 import type { DryRunRequest } from '../migrate/dry-run-types';
 import { checkDrift } from '../migrate/drift';
 import { assertConfirmed } from '../migrate/confirm-target';

@@ -7,6 +7,8 @@ export function dryRunText(result: DryRunResult): string {
   const where = result.mode === 'transaction' ? 'in a rolled-back transaction on the target' : 'on a shadow database (the target was only read)';
   const lines = [
     `Dry run of ${result.direction} on ${result.environment ?? 'the database'}, ${where}: ${result.changeSets.length} change set(s) in ${result.durationMs} ms`,
+    ...(result.modeReason ? [`It ran on a shadow database instead of the target: ${result.modeReason}.`] : []),
+    ...(result.mode === 'transaction' ? [`Limits on the target: lock_timeout ${result.limits.lockTimeoutMs} ms, statement_timeout ${result.limits.statementTimeoutMs} ms.`] : []),
     '',
   ];
   for (const c of result.changeSets) {
@@ -28,7 +30,10 @@ export function dryRunText(result: DryRunResult): string {
   if (result.backupTables.length) {
     lines.push('', `A real rollback first copies into a backup schema: ${result.backupTables.map((t) => `${t.table} (${t.rows} rows)`).join(', ')}`);
   }
-  lines.push('', 'Nothing was changed.');
+  if (result.sequenceGaps.length) {
+    lines.push('', `Sequences it advanced are not set back (that could collide with values taken meanwhile): ${result.sequenceGaps.map((g) => `${g.sequence} ${g.before ?? 'unused'} → ${g.after}`).join(', ')}`);
+  }
+  lines.push('', result.sequenceGaps.length ? 'Nothing else was changed.' : 'Nothing was changed.');
   return lines.join('\n');
 }
 

@@ -5,11 +5,13 @@ import { hideSecrets } from '../db/connection-url';
 import { isStrataError, StrataError } from '../errors';
 import { applyChangeSets, type RunResult } from '../migrate/apply';
 import { checkDrift, type DriftReport } from '../migrate/drift';
-import { defaultDryRunMode, dryRun } from '../migrate/dry-run';
+import { dryRun } from '../migrate/dry-run';
+import { defaultDryRunMode } from '../migrate/dry-run-safety';
 import type { DryRunResult } from '../migrate/dry-run-types';
 import { rollbackChangeSets } from '../migrate/rollback';
 import type { PlanItem } from '../migrate/plan';
 import type { ProgressEvent, RunContext } from '../migrate/run-context';
+import { authorize } from '../auth/guard';
 import type { Principal } from '../auth/types';
 import { engineLogger } from '../observability/logger';
 import { seedDatabase } from '../seed/run-seed';
@@ -66,15 +68,17 @@ export async function runDryRun(
   principal: Principal,
   onProgress?: (event: ProgressEvent) => void,
 ): Promise<DryRunResult> {
-  const mode = request.mode ?? defaultDryRunMode(target.environment.protection);
+  const mode = request.mode ?? defaultDryRunMode(target.environment.protection, principal);
   return audited(
     target.config,
     principal,
-    { action: 'dry-run', environment: target.environment.name },
+    { action: 'dry-run', environment: target.environment.name, intent: `${request.direction} in ${mode} mode` },
     async () => {
       if (target.environment.protection === 'protected' && mode === 'transaction') {
         throw new StrataError('PROTECTED', `${target.environment.name} is protected: dry runs there use a shadow database and never run on it.`);
       }
+      // On a guarded environment a dry run on the target itself takes real locks: operators only.
+      if (mode === 'transaction' && target.environment.protection === 'guarded') authorize(principal, 'dry-run.on-target', { protection: target.environment.protection, environment: target.environment.name });
       return dryRun(
         context(target, principal, onProgress),
         target.project,

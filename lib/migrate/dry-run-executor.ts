@@ -7,7 +7,7 @@ import type { ParsedChangeSet } from './apply';
 import type { DryRunStatement, ExecutedChangeSet, LockTaken } from './dry-run-types';
 import type { FailureInfo } from './run-change-set';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
-import { readSequencePositions, restoreSequencePositions, type SequencePositions } from './sequence-guard';
+import { readSequencePositions, sequenceGaps, type SequenceGap } from './sequence-guard';
 import { resolveTables } from './table-backup';
 import { introspectOn } from './target-reads';
 import type { LockedConnection } from './target-lock';
@@ -18,6 +18,8 @@ export interface ExecutedPlan {
   after: SchemaModel;
   /** Row counts (capped) of every table the plan names, before it ran. */
   rowCounts: Record<string, number>;
+  /** Sequences the dry run advanced: never set back (see sequence-guard.ts), reported. */
+  sequenceGaps: SequenceGap[];
 }
 
 export interface ExecuteOptions {
@@ -54,7 +56,7 @@ export async function executeInTransaction(
   const statementTimeout = Math.max(0, Math.trunc(options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
   const progress = options.onProgress ?? (() => undefined);
   const sequencesBefore = await readSequencePositions(conn);
-  let sequencesDuring: SequencePositions | null = null;
+  let executed: ExecutedPlan;
   await conn.unsafe('begin');
   try {
     await conn.unsafe(`set local lock_timeout = ${lockTimeout}; set local statement_timeout = ${statementTimeout}`);
@@ -98,12 +100,12 @@ export async function executeInTransaction(
     }
     progress({ type: 'phase', label: 'Reading the schema after the change' });
     const after = await introspectOn(conn, true);
-    sequencesDuring = await readSequencePositions(conn);
-    return { changeSets, before, after, rowCounts };
+    // Read inside the transaction: what this dry run used, not what the application used meanwhile.
+    executed = { changeSets, before, after, rowCounts, sequenceGaps: sequenceGaps(sequencesBefore, await readSequencePositions(conn)) };
   } finally {
     await conn.unsafe('rollback').catch(() => undefined);
-    if (sequencesDuring) await restoreSequencePositions(conn, sequencesBefore, sequencesDuring);
   }
+  return executed;
 }
 
 async function runOneChangeSet(

@@ -2,6 +2,7 @@ import type { LintFinding } from '../lint/types';
 import type { RiskFlag, SchemaDiff } from '../diff/types';
 import type { SchemaModel } from '../introspect/schema-model';
 import type { FailureInfo } from './run-change-set';
+import type { SequenceGap } from './sequence-guard';
 
 /**
  * `transaction`: run the change sets for real on the target inside one transaction that is
@@ -75,6 +76,12 @@ export type ExecutedChangeSet = Omit<DryRunChangeSet, 'lint'>;
 export interface DryRunResult {
   environment: string | null;
   mode: DryRunMode;
+  /** Why it ran on a shadow although a transaction on the target was asked for (see dry-run-safety.ts). */
+  modeReason: string | null;
+  /** Sequences the dry run advanced on the target: never set back (that could collide with live inserts), reported. */
+  sequenceGaps: SequenceGap[];
+  /** The lock_timeout and statement_timeout the change sets ran with. */
+  limits: { lockTimeoutMs: number; statementTimeoutMs: number };
   direction: 'apply' | 'rollback';
   startedAt: string;
   durationMs: number;

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { readProject } from '../changesets/project';
-import type { Sql } from '../db/client';
+import { connect, type Sql } from '../db/client';
 import { catalogFingerprint } from '../testing/catalog-fingerprint';
 import { writeFixtureProject } from '../testing/fixture-project';
 import { testContext } from '../testing/run-context';
@@ -25,7 +25,16 @@ afterEach(async () => {
   await db.drop();
 });
 
-/** Everything a dry run must leave as it was: catalog, every row, history, sequences, locks. */
+/**
+ * Everything a dry run must leave as it was: catalog, every row, history, locks. Sequences
+ * are not set back (see sequence-guard.ts): `sequences` reads them for the checks that they
+ * only ever move forward and that every move is reported.
+ */
+async function sequences(sql: Sql): Promise<Map<string, bigint>> {
+  const rows = await sql`select schemaname || '.' || sequencename as s, coalesce(last_value, 0)::text as v from pg_sequences`;
+  return new Map(rows.map((r) => [String(r.s), BigInt(r.v)]));
+}
+
 async function trace(sql: Sql): Promise<Record<string, unknown>> {
   const tables = await sql`
     select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -36,8 +45,7 @@ async function trace(sql: Sql): Promise<Record<string, unknown>> {
     const [r] = await sql.unsafe(`select count(*)::int as n, coalesce(md5(string_agg(x::text, '|' order by x::text)), '') as h from "${t.nspname}"."${t.relname}" x`);
     rows[`${t.nspname}.${t.relname}`] = r;
   }
-  const sequences = await sql`select schemaname || '.' || sequencename as s, last_value::text from pg_sequences order by 1`;
-  return { catalog: await catalogFingerprint(sql), rows, sequences };
+  return { catalog: await catalogFingerprint(sql), rows };
 }
 
 async function locksHeldByOthers(sql: Sql): Promise<number> {
@@ -59,9 +67,10 @@ async function demoWithData(): Promise<void> {
 describe('dry run', () => {
   for (const mode of ['transaction', 'shadow'] as const) {
     for (const direction of ['apply', 'rollback'] as const) {
-      it(`${mode} ${direction}: leaves no trace (catalog, rows, history, sequences, locks)`, async () => {
+      it(`${mode} ${direction}: leaves no trace (catalog, rows, history, locks); sequences only move forward, reported`, async () => {
         await demoWithData();
         const before = await trace(db.sql);
+        const sequencesBefore = await sequences(db.sql);
         const request: DryRunRequest = direction === 'apply' ? { direction, mode } : { direction, mode, steps: 3 };
         const result = await dryRun(testContext(db.url), demo, request, { shadowServerUrl: shadowServerUrl() });
         expect(result.failed).toBeNull();
@@ -69,6 +78,18 @@ describe('dry run', () => {
         expect(result.diff.changes.length).toBeGreaterThan(0);
         expect(await trace(db.sql)).toEqual(before);
         expect(await locksHeldByOthers(db.sql)).toBe(0);
+        const sequencesAfter = await sequences(db.sql);
+        for (const [name, value] of sequencesBefore) expect(sequencesAfter.get(name)! >= value, name).toBe(true);
+        const moved = [...sequencesAfter].filter(([name, value]) => value !== sequencesBefore.get(name)).map(([name]) => name).sort();
+        expect(result.sequenceGaps.map((g) => g.sequence)).toEqual(moved);
+        if (direction === 'rollback' && mode === 'transaction') {
+          // 0010's rollback drops files.project_files, which has rows: never dry-run on the target.
+          expect(result.mode).toBe('shadow');
+          expect(result.modeReason).toMatch(/the rollback destroys rows of files\.project_files \(5 rows\)/);
+        } else {
+          expect(result.mode).toBe(mode);
+          expect(result.modeReason).toBeNull();
+        }
       });
     }
   }
@@ -134,16 +155,85 @@ describe('dry run', () => {
     expect(back.diff.changes).toContainEqual(expect.objectContaining({ kind: 'index', action: 'removed', name: 't_note' }));
   });
 
-  it('puts back sequences that a dry run advanced', async () => {
+  it('never sets a sequence back: a value taken meanwhile cannot collide; the gap is reported', async () => {
     const dir = writeFixtureProject([
       { name: 't', up: 'create table public.t (id serial primary key, note text);', down: 'drop table public.t;' },
       { name: 'fill', up: "insert into public.t (note) select 'n' from generate_series(1, 10);", down: 'delete from public.t;' },
     ]);
     const project = readProject(dir);
     await applyChangeSets(testContext(db.url), project, { to: '0000_t' });
-    await dryRun(testContext(db.url), project, { direction: 'apply' }, { shadowServerUrl: shadowServerUrl() });
-    const [{ id }] = await db.sql`insert into public.t (note) values ('real') returning id`;
-    expect(id).toBe(1);
+    // The live application takes a value while the dry run runs (right after its insert).
+    const live = connect(db.url, { max: 1 });
+    let taken: number | null = null;
+    const result = await dryRun(
+      testContext(db.url, {
+        onProgress: (event) => {
+          if (event.type === 'changeset-done') void live`insert into public.t (note) values ('live') returning id`.then(([row]) => (taken = Number(row!.id)));
+        },
+      }),
+      project,
+      { direction: 'apply' },
+      { shadowServerUrl: shadowServerUrl() },
+    );
+    await vi.waitFor(() => expect(taken).not.toBeNull());
+    await live.end();
+    expect(result.sequenceGaps).toEqual([{ sequence: 'public.t_id_seq', before: null, after: expect.stringMatching(/^1[01]$/) }]);
+    // Never moved back: the values the dry run used stay used (the old guard set it back to 1 here).
+    const [seq] = await db.sql`select last_value::int as v, is_called from public.t_id_seq`;
+    expect(seq).toMatchObject({ is_called: true, v: expect.any(Number) });
+    expect(seq!.v).toBeGreaterThanOrEqual(10);
+    // Later inserts never collide with the one taken meanwhile.
+    const [{ id }] = (await db.sql`insert into public.t (note) values ('later') returning id`) as unknown as [{ id: number }];
+    expect(id).toBeGreaterThan(taken!);
+    expect((await db.sql`select count(*)::int as n from public.t`)[0]!.n).toBe(2);
+  });
+
+  it('on the target: 2 s lock timeout and 60 s statement timeout; a lock held elsewhere fails the dry run fast instead of queueing', async () => {
+    const dir = writeFixtureProject([
+      { name: 't', up: 'create table public.t (id int primary key);', down: 'drop table public.t;' },
+      { name: 'alter', up: 'alter table public.t add column note text;', down: 'alter table public.t drop column note;' },
+    ]);
+    const project = readProject(dir);
+    await applyChangeSets(testContext(db.url), project, { to: '0000_t' });
+    const free = await dryRun(testContext(db.url), project, { direction: 'apply' }, { shadowServerUrl: shadowServerUrl() });
+    expect(free.limits).toEqual({ lockTimeoutMs: 2_000, statementTimeoutMs: 60_000 });
+    const holder = await db.sql.reserve();
+    try {
+      await holder`begin`;
+      await holder`lock table public.t in access share mode`;
+      const blocked = await dryRun(testContext(db.url), project, { direction: 'apply' }, { shadowServerUrl: shadowServerUrl() });
+      expect(blocked.failed?.error?.message).toMatch(/lock timeout/);
+      await holder`rollback`;
+    } finally {
+      holder.release();
+    }
+    // The real run keeps its own (longer) limits.
+    const shadow = await dryRun(testContext(db.url), project, { direction: 'apply', mode: 'shadow' }, { shadowServerUrl: shadowServerUrl() });
+    expect(shadow.limits).toEqual({ lockTimeoutMs: 5_000, statementTimeoutMs: 600_000 });
+  });
+
+  it('a plan that takes ACCESS EXCLUSIVE on a table with more rows than the budget runs on a shadow, changing nothing on the target', async () => {
+    const dir = writeFixtureProject([
+      { name: 't', up: 'create table public.big (id int primary key, note text);\ninsert into public.big select g, null from generate_series(1, 300) g;\ncreate table public.small (id int);', down: 'drop table public.big, public.small;' },
+      { name: 'retype', up: 'alter table public.big alter column note type varchar(20);\n--> statement-breakpoint\nalter table public.small add column x int;', down: 'alter table public.big alter column note type text;\n--> statement-breakpoint\nalter table public.small drop column x;' },
+      { name: 'index', up: 'create index small_x on public.small (x);', down: 'drop index concurrently public.small_x;' },
+    ]);
+    const project = readProject(dir);
+    await applyChangeSets(testContext(db.url), project, { to: '0000_t' });
+    const before = await trace(db.sql);
+    const over = await dryRun(testContext(db.url), project, { direction: 'apply', to: '0001_retype' }, { shadowServerUrl: shadowServerUrl(), lockBudgetRows: 100 });
+    expect(over.mode).toBe('shadow');
+    expect(over.modeReason).toMatch(/ACCESS EXCLUSIVE on public\.big \(300 rows\), more than 100 rows/);
+    expect(over.diff.changes.length).toBeGreaterThan(0);
+    expect(await trace(db.sql)).toEqual(before);
+    // Within the budget (or only small tables locked), it stays on the target.
+    const within = await dryRun(testContext(db.url), project, { direction: 'apply', to: '0001_retype' }, { shadowServerUrl: shadowServerUrl(), lockBudgetRows: 1_000 });
+    expect(within.mode).toBe('transaction');
+    // DROP INDEX (even CONCURRENTLY, which a dry run must run without) locks its table: counted too.
+    await applyChangeSets(testContext(db.url), project);
+    await db.sql`insert into public.small select g from generate_series(1, 50) g`;
+    const drop = await dryRun(testContext(db.url), project, { direction: 'rollback', steps: 1 }, { shadowServerUrl: shadowServerUrl(), lockBudgetRows: 10 });
+    expect(drop.modeReason).toMatch(/ACCESS EXCLUSIVE on public\.small \(50 rows\)/);
   });
 
   it('refuses while another runner holds the target, and on an edited applied change set', async () => {

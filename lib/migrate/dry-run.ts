@@ -1,17 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { ChangeSet, Project } from '../changesets/project';
-import type { Protection } from '../config/environments';
 import { connect } from '../db/client';
 import { diffSchemas } from '../diff/schema-diff';
 import { lintProject } from '../lint';
 import type { LintFinding } from '../lint/types';
 import { parseAll, type ParsedChangeSet } from './apply';
 import { executeInTransaction, type ExecutedPlan } from './dry-run-executor';
+import { DRY_RUN_LOCK_TIMEOUT_MS, DRY_RUN_STATEMENT_TIMEOUT_MS, lockBudgetRows, shadowReason } from './dry-run-safety';
 import type { DryRunMode, DryRunRequest, DryRunResult } from './dry-run-types';
 import { bySeverity, lockRisks } from './lock-risks';
 import { appliedInOrder, planApply, planRollback } from './plan';
 import { readTargetStatus } from './read-status';
-import type { RunContext } from './run-context';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RunContext } from './run-context';
 import { withShadowDatabase } from './shadow-database';
 import { resolveTables } from './table-backup';
 import { withTargetLock } from './target-lock';
@@ -21,45 +21,57 @@ import type { TargetStatus } from './target-state';
 
 export type { DryRunMode, DryRunRequest, DryRunResult } from './dry-run-types';
 
-/** Protected environments are never written to, not even inside a rolled-back transaction. */
-export function defaultDryRunMode(protection: Protection): DryRunMode {
-  return protection === 'protected' ? 'shadow' : 'transaction';
-}
-
 /**
  * Shows exactly what an apply or a rollback would do, and changes nothing: same catalog,
  * no rows, no history rows, no locks left behind (sequences moved by the dry run are put
  * back). The plan is the one the real run would execute (plan.ts), so what is confirmed
  * is what runs.
  */
-export async function dryRun(ctx: RunContext, project: Project, request: DryRunRequest, options: { shadowServerUrl: string }): Promise<DryRunResult> {
-  const mode = request.mode ?? 'transaction';
+export async function dryRun(ctx: RunContext, project: Project, request: DryRunRequest, options: { shadowServerUrl: string; lockBudgetRows?: number }): Promise<DryRunResult> {
+  let mode: DryRunMode = request.mode ?? 'transaction';
+  let modeReason: string | null = null;
   const startedAt = new Date();
   const t0 = performance.now();
   const execute = { lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs, onProgress: ctx.onProgress };
-  let executed: ExecutedPlan;
-  let parsed: ParsedChangeSet[];
+  let executed: ExecutedPlan | null = null;
+  let limits = { lockTimeoutMs: ctx.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, statementTimeoutMs: ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS };
+  let parsed: ParsedChangeSet[] = [];
   if (mode === 'transaction') {
-    ({ executed, parsed } = await withTargetLock(ctx.url, ctx.actor, async (conn) => {
+    // On the target itself: short timeouts, and a plan that would block others for long goes to a shadow.
+    const onTarget = { ...execute, lockTimeoutMs: ctx.lockTimeoutMs ?? DRY_RUN_LOCK_TIMEOUT_MS, statementTimeoutMs: ctx.statementTimeoutMs ?? DRY_RUN_STATEMENT_TIMEOUT_MS };
+    const budget = options.lockBudgetRows ?? lockBudgetRows();
+    const run = await withTargetLock(ctx.url, ctx.actor, async (conn) => {
       const plan = await parsePlan(project, await readStatusOn(conn, project), request);
-      return { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request), execute) };
-    }, { waitMs: ctx.lockWaitMs }));
-  } else {
+      const reason = await shadowReason(conn, plan, request.direction, budget);
+      return reason ? { reason } : { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request), onTarget) };
+    }, { waitMs: ctx.lockWaitMs });
+    if ('reason' in run) {
+      mode = 'shadow';
+      modeReason = run.reason ?? null;
+      ctx.onProgress?.({ type: 'phase', label: `Running on a shadow database: ${modeReason}` });
+    } else {
+      ({ parsed, executed } = run);
+      limits = { lockTimeoutMs: onTarget.lockTimeoutMs, statementTimeoutMs: onTarget.statementTimeoutMs };
+    }
+  }
+  if (mode === 'shadow') {
     const status = await readTargetStatus(ctx.url, project);
     parsed = await parsePlan(project, status, request);
     const rowCounts = await targetRowCounts(ctx.url, parsed);
     const replay = appliedInOrder(status);
     ctx.onProgress?.({ type: 'phase', label: `Replaying ${replay.length} applied change sets onto a shadow database` });
-    executed = await withShadowDatabase(
+    const onShadow = await withShadowDatabase(
       options.shadowServerUrl,
       project,
       ctx.logger,
       (shadowUrl) => withTargetLock(shadowUrl, 'strata-shadow', (conn) => executeInTransaction(conn, parsed, directionOf(request), execute)),
       { changeSets: replay },
     );
-    // The shadow has the schema but none of the data: risks are judged on the target's rows.
-    executed = { ...executed, rowCounts };
+    // The shadow has the schema but none of the data: risks are judged on the target's rows,
+    // and the shadow's sequences are nobody's business.
+    executed = { ...onShadow, rowCounts, sequenceGaps: [] };
   }
+  if (!executed) throw new Error('unreachable: a dry run runs in a transaction or on a shadow');
   ctx.onProgress?.({ type: 'phase', label: 'Comparing schemas' });
   const diff = diffSchemas(executed.before, executed.after, { rowCounts: executed.rowCounts });
   const lint = await lintPlan(project, executed, request.direction);
@@ -68,6 +80,9 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
   return {
     environment: ctx.environment,
     mode,
+    modeReason,
+    sequenceGaps: executed.sequenceGaps,
+    limits,
     direction: request.direction,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
