@@ -35,9 +35,3 @@ export function streamOperation<T>(secretUrl: string, work: (onProgress: (event:
   });
   return new Response(stream, { headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/x-ndjson; charset=utf-8' } });
 }
-
-/** A refusal before any work started, as JSON with its HTTP status. */
-export function refusal(error: unknown): Response {
-  const { status, code, message } = describeOperationError(error);
-  return Response.json({ code, message }, { status, headers: { 'Cache-Control': 'no-store' } });
-}

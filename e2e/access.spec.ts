@@ -19,7 +19,8 @@ async function databaseState(): Promise<Record<string, unknown>> {
   try {
     state.users = await consoleDb`select username, role, disabled from console.users order by username`;
     state.requests = await consoleDb`select id, status from console.change_requests order by id`;
-    state.audit = (await consoleDb`select count(*)::int as n from console.audit_log`)[0]!.n;
+    // Refusals are audited (denied entries): anything else in the trail would be a change.
+    state.audit = (await consoleDb`select count(*)::int as n from console.audit_log where outcome <> 'denied'`)[0]!.n;
   } finally {
     await consoleDb.end();
   }
@@ -48,25 +49,49 @@ async function contextAs(browser: Browser, username: string | null): Promise<API
   return context.request;
 }
 
+/** Source files of the project (not dependencies, builds or test output). */
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return ['node_modules', '.next', '.git', '.strata', 'test-results', 'playwright-report'].includes(entry.name) ? [] : sourceFiles(full);
+    return /\.(m?[jt]sx?)$/.test(entry.name) ? [full] : [];
+  });
+}
+
+/** The HTTP methods a route file exports, however it spells them. */
+export function exportedMethods(text: string): string[] {
+  const methods = new Set<string>();
+  const METHOD = /\b(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g;
+  // export async function POST / export function POST / export const POST = …
+  for (const m of text.matchAll(/export\s+(?:async\s+)?(?:function\s*\*?|const|let|var)\s+(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]!);
+  // export const { GET, POST } = handlers / export { POST } / export { handler as POST } / export { POST } from './x'
+  for (const m of text.matchAll(/export\s+(?:const|let|var)\s*\{([^}]*)\}\s*=/g)) for (const n of m[1]!.matchAll(METHOD)) methods.add(n[1]!);
+  for (const m of text.matchAll(/export\s*\{([^}]*)\}/g)) for (const n of m[1]!.matchAll(/(?:\bas\s+|^|,)\s*(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g)) methods.add(n[1]!);
+  if (/export\s*\*\s*from/.test(text)) methods.add('*');
+  return [...methods];
+}
+
+test('the door discovery finds every way to export a method or a server action', () => {
+  expect(exportedMethods('export async function POST(r) {}').sort()).toEqual(['POST']);
+  expect(exportedMethods('export function PUT(r) {}\nexport const DELETE = async () => {}').sort()).toEqual(['DELETE', 'PUT']);
+  expect(exportedMethods("export const { GET, POST } = handlers;").sort()).toEqual(['GET', 'POST']);
+  expect(exportedMethods("export { handler as PATCH };\nexport { POST } from './other';").sort()).toEqual(['PATCH', 'POST']);
+  expect(exportedMethods("export * from './somewhere';")).toEqual(['*']);
+});
+
 test('every route handler and server action that changes something is in the list of guarded doors', () => {
   const listed = new Set([...MUTATING_ENDPOINTS.map((e) => `${e.file} ${e.method}`), ...AUTHENTICATION_DOORS.map((d) => `${d.file} *`)]);
   const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.(tsx?)$/.test(entry.name)) {
-        const text = fs.readFileSync(full, 'utf8');
-        if (entry.name === 'route.ts') {
-          for (const m of text.matchAll(/export (?:async function|const) (POST|PUT|PATCH|DELETE)\b/g)) found.push(`${full} ${m[1]}`);
-          if (/export const \{[^}]*\b(POST)\b/.test(text)) found.push(`${full} *`);
-        }
-        if (/['"]use server['"]/.test(text)) found.push(`${full} *`);
-      }
+  for (const file of sourceFiles('.')) {
+    const relative = path.relative('.', file);
+    const text = fs.readFileSync(file, 'utf8');
+    if (/^app\/.*\/route\.[mc]?[jt]sx?$/.test(relative)) {
+      for (const method of exportedMethods(text)) if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) found.push(`${relative} ${method === '*' ? '*' : method}`);
     }
-  };
-  walk('app');
-  walk('components');
+    // A 'use server' directive anywhere — a file of actions, or one inline in a component — is a door.
+    if (/^\s*['"]use server['"]/m.test(text) && !relative.startsWith('e2e/')) found.push(`${relative} *`);
+  }
+  expect(found.length).toBeGreaterThan(5);
   const missing = found.filter((f) => !listed.has(f) && !listed.has(`${f.split(' ')[0]} *`));
   expect(missing, 'add these to e2e/support/mutating-endpoints.ts with a request and the roles allowed').toEqual([]);
 });
@@ -80,13 +105,23 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
   }
   const before = await databaseState();
   for (const endpoint of MUTATING_ENDPOINTS) {
-    const response = await context.request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object });
+    const response = await context.request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object | undefined });
     expect(response.status(), `${endpoint.method} ${endpoint.path}`).toBe(401);
   }
   for (const url of ['/api/environments/staging/schema', '/api/environments/staging/drift']) {
     expect((await context.request.get(url)).status(), url).toBe(401);
   }
   expect(await databaseState()).toEqual(before);
+  // Each refused change was recorded, with the address it came from.
+  const consoleDb = embeddedSql('strata_console');
+  try {
+    const denied = await consoleDb`select action, detail from console.audit_log where actor = '(anonymous)' and outcome = 'denied' order by id desc limit 50`;
+    for (const endpoint of MUTATING_ENDPOINTS.filter((e) => e.method !== 'GET')) {
+      expect(denied.some((d) => d.action === `${endpoint.method} ${endpoint.path}` && /UNAUTHENTICATED/.test(String(d.detail))), endpoint.path).toBe(true);
+    }
+  } finally {
+    await consoleDb.end();
+  }
   await context.close();
 });
 
@@ -95,7 +130,7 @@ test('every role without the right gets 403 from every changing door, and nothin
   for (const endpoint of MUTATING_ENDPOINTS) {
     for (const user of USERS.filter((u) => !endpoint.allowed.includes(u.role))) {
       const request = await contextAs(browser, user.username);
-      const response = await request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object });
+      const response = await request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object | undefined });
       expect(response.status(), `${user.role} ${endpoint.method} ${endpoint.path}`).toBe(403);
       expect((await response.json()).code).toBe('FORBIDDEN');
     }

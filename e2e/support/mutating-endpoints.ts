@@ -9,14 +9,15 @@ import type { Role } from '../../lib/auth/types';
 export interface MutatingEndpoint {
   /** The route file (relative to the repository) and the exported method. */
   file: string;
-  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body: unknown;
   /** Roles the guard lets through for this request. */
   allowed: Role[];
 }
 
-const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
+/** A reviewed plan as the console sends it: tags and checksums (any well-formed checksum: the guard refuses first). */
+const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'].map((tag) => ({ tag, checksum: '0'.repeat(64) }));
 
 export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
   {
@@ -30,8 +31,31 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     file: 'app/api/environments/[env]/operations/route.ts',
     method: 'POST',
     path: '/api/environments/staging/operations',
+    body: { kind: 'run', direction: 'rollback', steps: 1, confirm: 'staging', expect: [{ tag: '0014_files_workspace_scope_backfill', checksum: '0'.repeat(64) }] },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    file: 'app/api/environments/[env]/operations/route.ts',
+    method: 'POST',
+    path: '/api/environments/staging/operations',
     body: { kind: 'dry-run', direction: 'apply' },
     allowed: ['developer', 'operator', 'admin'],
+  },
+  {
+    // A dry run on the guarded environment itself takes real locks: operators only (developers get a shadow).
+    file: 'app/api/environments/[env]/operations/route.ts',
+    method: 'POST',
+    path: '/api/environments/staging/operations',
+    body: { kind: 'dry-run', direction: 'apply', mode: 'transaction' },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    // Looking: it used to hold the migration lock while it replayed; every role may look, nobody signed out.
+    file: 'app/api/environments/[env]/drift/route.ts',
+    method: 'GET',
+    path: '/api/environments/production/drift',
+    body: undefined,
+    allowed: ['viewer', 'developer', 'operator', 'admin'],
   },
   {
     file: 'app/api/environments/[env]/requests/route.ts',
@@ -45,6 +69,13 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     method: 'POST',
     path: '/api/requests/1/decision',
     body: { approve: true, comment: 'access test' },
+    allowed: ['admin'],
+  },
+  {
+    file: 'app/api/requests/[id]/decision/route.ts',
+    method: 'POST',
+    path: '/api/requests/1/decision',
+    body: { approve: false, comment: 'access test' },
     allowed: ['admin'],
   },
   {
@@ -70,6 +101,13 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['developer', 'operator', 'admin'],
   },
   {
+    file: 'app/api/environments/[env]/seed/route.ts',
+    method: 'POST',
+    path: '/api/environments/local/seed',
+    body: { reset: false, confirm: 'local' },
+    allowed: ['developer', 'operator', 'admin'],
+  },
+  {
     file: 'app/api/users/route.ts',
     method: 'POST',
     path: '/api/users',
@@ -81,6 +119,13 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     method: 'POST',
     path: '/api/users/vera',
     body: { role: 'admin' },
+    allowed: ['admin'],
+  },
+  {
+    file: 'app/api/users/[username]/route.ts',
+    method: 'POST',
+    path: '/api/users/vera',
+    body: { disabled: true },
     allowed: ['admin'],
   },
 ];

@@ -156,6 +156,8 @@ export function describeOperationError(error: unknown, url?: string): { status: 
         UNAUTHENTICATED: 401,
         FORBIDDEN: 403,
         THROTTLED: 429,
+        CROSS_SITE: 403,
+        AUDIT_UNAVAILABLE: 503,
         MALFORMED_PROJECT: 500,
         CONNECTION_FAILED: 503,
       }[error.code as string] ?? 500;

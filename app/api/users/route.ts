@@ -5,9 +5,8 @@ import { ROLES } from '@/lib/auth/types';
 import { createUser, USERNAME_PATTERN } from '@/lib/auth/users';
 import { loadConfig } from '@/lib/config/environments';
 import { audited } from '@/lib/console/audited';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
-import { refusal } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,9 +26,10 @@ const body = z
  * answered once as { user, password }. Strata keeps only the password's hash.
  */
 export async function POST(request: Request): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
-  const refused = routeAuthorize(principal, 'users.manage');
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { principal } = door;
+  const refused = await door.authorize('users.manage');
   if (refused) return refused;
   const input = await readJson(request, body);
   if (input instanceof Response) return input;
@@ -45,6 +45,6 @@ export async function POST(request: Request): Promise<Response> {
     );
     return Response.json({ user, password }, { status: 201, headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
-    return refusal(error);
+    return door.refuse(error);
   }
 }

@@ -6,9 +6,8 @@ import { loadConfig } from '@/lib/config/environments';
 import type { Sql } from '@/lib/db/client';
 import { audited } from '@/lib/console/audited';
 import { StrataError } from '@/lib/errors';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
-import { refusal } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,9 +26,10 @@ function decoded(segment: string): string {
  * account (refused when it would leave no enabled admin). Answers the user.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ username: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
-  const refused = routeAuthorize(principal, 'users.manage');
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { principal } = door;
+  const refused = await door.authorize('users.manage');
   if (refused) return refused;
   const change = await readJson(request, body);
   if (change instanceof Response) return change;
@@ -60,6 +60,6 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
           );
     return Response.json(changed.after, { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
-    return refusal(error);
+    return door.refuse(error);
   }
 }

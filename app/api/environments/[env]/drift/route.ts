@@ -1,5 +1,5 @@
 import { describeOperationError, operationTarget, runDriftCheck } from '@/lib/console/environment-operations';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,14 +9,15 @@ const headers = { 'Cache-Control': 'no-store' };
  * GET the drift report of one environment: its live schema against a shadow replay of its
  * applied change sets. 409 while a migration holds the environment's lock.
  */
-export async function GET(_request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
+export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { principal } = door;
   const { env } = await params;
   let url: string | undefined;
   try {
     const target = operationTarget(env);
-    const refused = routeAuthorize(principal, 'history.read', { protection: target.environment.protection });
+    const refused = await door.authorize('history.read', { protection: target.environment.protection, environment: target.environment.name });
     if (refused) return refused;
     url = target.environment.url;
     return Response.json(await runDriftCheck(target, principal), { headers });

@@ -1,8 +1,8 @@
 import { assertRunAllowed, operationTarget, runDryRun, runOperation, type OperationTarget } from '@/lib/console/environment-operations';
 import { operationRequestSchema } from '@/lib/console/operation-request';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
-import { refusal, streamOperation } from '@/app/stream-operation';
+import { streamOperation } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,19 +14,20 @@ export const dynamic = 'force-dynamic';
  * statement, ending in the result.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { principal } = door;
   const { env } = await params;
   const operation = await readJson(request, operationRequestSchema);
   if (operation instanceof Response) return operation;
   let target: OperationTarget;
   try {
     target = operationTarget(env);
-    const refused = routeAuthorize(principal, operation.kind === 'dry-run' ? 'dry-run' : operation.direction, { protection: target.environment.protection });
+    const refused = await door.authorize(operation.kind === 'dry-run' ? 'dry-run' : operation.direction, { protection: target.environment.protection, environment: target.environment.name });
     if (refused) return refused;
     if (operation.kind === 'run') assertRunAllowed(target.environment, operation);
   } catch (error) {
-    return refusal(error);
+    return door.refuse(error, env);
   }
   return streamOperation<unknown>(target.environment.url, (onProgress) =>
     operation.kind === 'dry-run' ? runDryRun(target, operation, principal, onProgress) : runOperation(target, operation, principal, onProgress),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { requestChange } from '@/lib/console/change-requests';
 import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
-import { refusal, streamOperation } from '@/app/stream-operation';
+import { streamOperation } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,8 +19,9 @@ const body = z
 
 /** POST a change request on a protected environment: Strata dry-runs it on a shadow and stores it for approval. */
 export async function POST(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { principal } = door;
   const { env } = await params;
   const input = await readJson(request, body);
   if (input instanceof Response) return input;
@@ -28,9 +29,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ env
   try {
     target = operationTarget(env);
   } catch (error) {
-    return refusal(error);
+    return door.refuse(error, env);
   }
-  const refused = routeAuthorize(principal, 'request.create', { protection: target.environment.protection });
+  const refused = await door.authorize('request.create', { protection: target.environment.protection, environment: target.environment.name });
   if (refused) return refused;
   return streamOperation(target.environment.url, (onProgress) => requestChange(target, input, principal, onProgress));
 }

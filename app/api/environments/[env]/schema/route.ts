@@ -1,5 +1,5 @@
 import { readSchema } from '@/app/environments/[env]/read-schema';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,10 +9,10 @@ const headers = { 'Cache-Control': 'no-store' };
  * GET the live SchemaModel of one environment (the ERD polls this). 404 for an unknown
  * environment, 503 while it cannot be reached; the body never carries the URL.
  */
-export async function GET(_request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
-  const refused = routeAuthorize(principal, 'schema.read');
+export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const refused = await door.authorize('schema.read');
   if (refused) return refused;
   const { env } = await params;
   try {

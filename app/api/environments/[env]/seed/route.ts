@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { operationTarget, runSeed, type OperationTarget } from '@/lib/console/environment-operations';
 import { StrataError } from '@/lib/errors';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
-import { refusal, streamOperation } from '@/app/stream-operation';
+import { streamOperation } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,21 +14,22 @@ const body = z.object({ reset: z.boolean(), confirm: z.string().max(100) }).stri
  * allows it — open environments only, whoever asks — streaming table-by-table progress.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { principal } = door;
   const { env } = await params;
   const input = await readJson(request, body);
   if (input instanceof Response) return input;
   let target: OperationTarget;
   try {
     target = operationTarget(env);
-    const refused = routeAuthorize(principal, input.reset ? 'reset' : 'seed', { protection: target.environment.protection });
+    const refused = await door.authorize(input.reset ? 'reset' : 'seed', { protection: target.environment.protection, environment: target.environment.name });
     if (refused) return refused;
     if (input.confirm !== target.environment.name) {
       throw new StrataError('CONFIRMATION_REQUIRED', `This request does not name ${target.environment.name} as its target; nothing was changed.`);
     }
   } catch (error) {
-    return refusal(error);
+    return door.refuse(error, env);
   }
   return streamOperation(target.environment.url, (onProgress) => runSeed(target, { reset: input.reset }, principal, onProgress));
 }

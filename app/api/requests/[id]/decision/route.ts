@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { loadConfig } from '@/lib/config/environments';
 import { decideChange, findRequest } from '@/lib/console/change-requests';
 import { operationTarget } from '@/lib/console/environment-operations';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
-import { refusal } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,21 +11,22 @@ const body = z.object({ approve: z.boolean(), comment: z.string().trim().max(100
 
 /** POST { approve, comment }: an admin other than the requester approves or rejects a request. */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { principal } = door;
   const id = Number((await params).id);
   // Requests exist only on protected environments: the role is checked before the request is even looked up.
-  const early = routeAuthorize(principal, 'request.approve', { protection: 'protected' });
+  const early = await door.authorize('request.approve', { protection: 'protected' });
   if (early) return early;
   const decision = await readJson(request, body);
   if (decision instanceof Response) return decision;
   try {
     if (!Number.isInteger(id) || id < 1) return Response.json({ code: 'NOT_FOUND', message: 'No such request' }, { status: 404 });
     const target = operationTarget((await findRequest({ config: loadConfig() }, id)).environment);
-    const refused = routeAuthorize(principal, decision.approve ? 'request.approve' : 'request.reject', { protection: target.environment.protection });
+    const refused = await door.authorize(decision.approve ? 'request.approve' : 'request.reject', { protection: target.environment.protection, environment: target.environment.name });
     if (refused) return refused;
     return Response.json(await decideChange(target, id, decision, principal), { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
-    return refusal(error);
+    return door.refuse(error);
   }
 }

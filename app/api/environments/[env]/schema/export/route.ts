@@ -1,5 +1,5 @@
 import { readSchema } from '@/app/environments/[env]/read-schema';
-import { routeAuthorize, routePrincipal } from '@/app/guard';
+import { enterDoor } from '@/app/guard';
 import { toDbml } from '@/lib/erd/export-dbml';
 import { toMarkdownDictionary } from '@/lib/erd/export-markdown';
 import { toMermaid } from '@/lib/erd/export-mermaid';
@@ -15,9 +15,9 @@ const FORMATS: Record<string, { render: (model: SchemaModel) => string; suffix: 
 
 /** GET ?format=mermaid|dbml|markdown: the whole schema of one environment as a text download. */
 export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const principal = await routePrincipal();
-  if (principal instanceof Response) return principal;
-  const refused = routeAuthorize(principal, 'schema.read');
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const refused = await door.authorize('schema.read');
   if (refused) return refused;
   const { env } = await params;
   const format = new URL(request.url).searchParams.get('format') ?? '';
