@@ -1,7 +1,10 @@
-import { assertApproved, claimRequest, createRequest, decideRequest, finishRequest, getRequest } from '../auth/requests';
+import { assertApproved, claimRequest, createRequest, decideRequest, finishRequest, getRequest, listRequests } from '../auth/requests';
 import { withConsole } from '../auth/console-db';
 import type { ChangeRequest, Principal } from '../auth/types';
+import type { StrataConfig } from '../config/environments';
+import { failureReason } from '../db/client';
 import { StrataError } from '../errors';
+import { readLockHolder, type LockHolder } from '../migrate/target-lock';
 import type { RunResult } from '../migrate/apply';
 import { planItems } from '../migrate/plan';
 import type { ProgressEvent } from '../migrate/run-context';
@@ -118,4 +121,44 @@ export async function executeChange(target: OperationTarget, request: ChangeRequ
     if (claimed) await withConsole(target.config, (sql) => finishRequest(sql, request.id, { status: 'failed', result: { error: (error as Error).message } })).catch(() => undefined);
     throw error;
   }
+}
+
+/** What the start-up check found for one request that was `executing`. */
+export interface StuckRequest {
+  id: number;
+  environment: string;
+  /** failed: its executor is gone, marked failed; running: its executor still holds the lock; unknown: the target could not be reached. */
+  outcome: 'failed' | 'running' | 'unknown';
+  detail: string;
+}
+
+/**
+ * At start: a request is `executing` only while its executor holds the target's lock (it is
+ * claimed under that lock and finished before the lock is released), and PostgreSQL frees
+ * the lock when the executor's session dies. So an executing request whose target lock is
+ * free, or held by another session, was left by a process that is gone: it is marked failed
+ * with the reason, and the environment's history says how far it got.
+ */
+export async function recoverStuckRequests(config: StrataConfig): Promise<StuckRequest[]> {
+  const executing = await withConsole(config, (sql) => listRequests(sql, { status: 'executing' }));
+  const found: StuckRequest[] = [];
+  for (const request of executing) {
+    const environment = config.environments.find((e) => e.name === request.environment);
+    let holder: LockHolder | null;
+    try {
+      holder = environment ? await readLockHolder(environment.url) : null;
+    } catch (error) {
+      found.push({ id: request.id, environment: request.environment, outcome: 'unknown', detail: `the target could not be reached: ${failureReason(error).slice(0, 200)}` });
+      continue;
+    }
+    const label = (request.executor ?? '').slice(0, 56);
+    if (holder && label && holder.actor === label) {
+      found.push({ id: request.id, environment: request.environment, outcome: 'running', detail: `still running (backend pid ${holder.pid})` });
+      continue;
+    }
+    const why = `interrupted: the process executing it (${request.executor ?? request.executedBy ?? 'unknown'}) stopped before recording an outcome; found when a console started at ${new Date().toISOString()}. The environment's history (rows with reason "request #${request.id} …") shows what ran.`;
+    await withConsole(config, (sql) => finishRequest(sql, request.id, { status: 'failed', result: { error: why } })).catch(() => undefined);
+    found.push({ id: request.id, environment: request.environment, outcome: 'failed', detail: why });
+  }
+  return found;
 }

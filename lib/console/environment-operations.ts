@@ -52,8 +52,8 @@ export function assertRunAllowed(environment: Environment, request: OperationReq
   }
 }
 
-/** A page's own drift check may hold the lock for a second: console operations queue behind it this long. */
-const CONSOLE_LOCK_WAIT_MS = 10_000;
+/** A drift check holds the lock for a moment (to open its snapshot): console operations wait out such a holder this long. */
+const CONSOLE_LOCK_WAIT_MS = 3_000;
 
 /** The signed-in person is the actor of every history row the console writes. */
 function context(target: OperationTarget, principal: Principal, onProgress?: (event: ProgressEvent) => void): RunContext {

@@ -86,3 +86,14 @@ async function lockedError(conn: LockedConnection): Promise<StrataError> {
     holder: holder ? { actor: holder.actor, since: holder.since.toISOString() } : null,
   });
 }
+
+/** Who holds the target's lock right now, read on a short-lived connection of its own (null: nobody). */
+export async function readLockHolder(url: string): Promise<LockHolder | null> {
+  const sql = connect(url, { max: 1, applicationName: 'strata:lock-check' });
+  try {
+    await assertReachable(sql, url);
+    return await findLockHolder(sql);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

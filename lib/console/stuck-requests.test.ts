@@ -1,0 +1,101 @@
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { closeConsole, withConsole } from '../auth/console-db';
+import { getRequest } from '../auth/requests';
+import { createUser } from '../auth/users';
+import { readProject } from '../changesets/project';
+import { findEnvironment, loadConfig, type StrataConfig } from '../config/environments';
+import { readTargetStatus } from '../migrate/read-status';
+import { withTargetLock } from '../migrate/target-lock';
+import { spawnCli, waitFor } from '../testing/cli-process';
+import { writeFixtureProject } from '../testing/fixture-project';
+import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { decideChange, executeChange, executorLabel, recoverStuckRequests, requestChange } from './change-requests';
+
+/**
+ * A request is executing only while its executor holds the target's lock: a process killed
+ * half-way leaves it `executing`, and the next start marks it failed, saying why.
+ */
+let prod: ScratchDatabase;
+let consoleDb: ScratchDatabase;
+let config: StrataConfig;
+let env: Record<string, string>;
+const dir = writeFixtureProject([
+  // Slow on the target only: the request's shadow dry run must not wait.
+  { name: 'slow', up: "create table public.half (id int);\n--> statement-breakpoint\nselect pg_sleep(case when current_database() like 'strata_shadow%' then 0 else 60 end);\n--> statement-breakpoint\ncreate table public.never (id int);", down: 'drop table public.never, public.half;' },
+]);
+
+beforeAll(async () => {
+  prod = await createScratchDatabase('stuckprod');
+  consoleDb = await createScratchDatabase('stuckconsole');
+  env = {
+    STRATA_ENVIRONMENTS: 'prod',
+    STRATA_ENV_PROD_URL: prod.url,
+    STRATA_ENV_PROD_PROTECTION: 'protected',
+    STRATA_CONSOLE_DATABASE_URL: consoleDb.url,
+    STRATA_SHADOW_DATABASE_URL: inject('pgAdminUrl'),
+    STRATA_AUDIT_KEY: 'stuck-requests-audit-key-0123456789',
+    AUTH_SECRET: 'stuck-requests-auth-secret-0123456789',
+    STRATA_AUDIT_HEAD_FILE: path.join(os.tmpdir(), `strata-stuck-${process.pid}.json`),
+    STRATA_PROJECT_DIR: dir,
+  };
+  Object.assign(process.env, env);
+  config = loadConfig();
+  await withConsole(config, (sql) => createUser(sql, { username: 'ada', role: 'admin', password: null, createdBy: 'first start' }));
+});
+afterAll(async () => {
+  await closeConsole(config);
+  await prod.drop();
+  await consoleDb.drop();
+});
+
+async function approvedRequest(): Promise<number> {
+  const target = { config, environment: findEnvironment(config, 'prod'), project: readProject(dir) };
+  const request = await requestChange(target, { direction: 'apply', reason: 'slow one' }, { username: 'olga', role: 'operator', via: 'console' });
+  await decideChange(target, request.id, { approve: true, comment: 'ok' }, { username: 'ada', role: 'admin', via: 'console' });
+  return request.id;
+}
+
+describe('requests left executing by a killed process', () => {
+  it('are marked failed at start with the reason; the target has nothing half-done', async () => {
+    const id = await approvedRequest();
+    const child = spawnCli(['apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--request', String(id)], env);
+    await waitFor(async () => (await prod.sql`select 1 from pg_stat_activity where query like 'select pg_sleep(case%'`).length > 0, 'the slow statement to start');
+    expect((await withConsole(config, (sql) => getRequest(sql, id)))!.status).toBe('executing');
+    // While it runs, a start-up check leaves it alone.
+    expect(await recoverStuckRequests(config)).toEqual([expect.objectContaining({ id, outcome: 'running' })]);
+    child.kill('SIGKILL');
+    expect((await child.output).signal).toBe('SIGKILL');
+    await waitFor(async () => (await prod.sql`select 1 from pg_locks where locktype = 'advisory'`).length === 0, 'PostgreSQL to end the dead session');
+    const found = await recoverStuckRequests(config);
+    expect(found).toEqual([expect.objectContaining({ id, outcome: 'failed', detail: expect.stringMatching(/interrupted: the process executing it .*\[request #\d+\].* stopped before recording an outcome/) })]);
+    const request = (await withConsole(config, (sql) => getRequest(sql, id)))!;
+    expect(request.status).toBe('failed');
+    expect((request.result as { error: string }).error).toMatch(/interrupted/);
+    expect((await readTargetStatus(prod.url, readProject(dir))).counts.applied).toBe(0);
+    expect(await recoverStuckRequests(config)).toEqual([]);
+  });
+
+  it('a target locked by another runner leaves the request approved, untouched', async () => {
+    const id = await approvedRequest();
+    const request = (await withConsole(config, (sql) => getRequest(sql, id)))!;
+    const target = { config, environment: findEnvironment(config, 'prod'), project: readProject(dir) };
+    await withTargetLock(prod.url, 'a migration elsewhere', async () => {
+      await expect(executeChange(target, request, { username: 'olga', role: 'operator', via: 'console' })).rejects.toMatchObject({ code: 'LOCKED' });
+    });
+    expect((await withConsole(config, (sql) => getRequest(sql, id)))!).toMatchObject({ status: 'approved', executedBy: null, executor: null });
+    await consoleDb.sql`update console.change_requests set status = 'rejected' where id = ${id}`;
+  });
+
+  it('a request whose executor label holds the lock is still running; another holder means it is gone', async () => {
+    const id = await approvedRequest();
+    await consoleDb.sql`update console.change_requests set status = 'executing', executed_by = 'olga', executor = ${executorLabel('olga', id)} where id = ${id}`;
+    await withTargetLock(prod.url, executorLabel('olga', id), async () => {
+      expect(await recoverStuckRequests(config)).toEqual([expect.objectContaining({ id, outcome: 'running' })]);
+    });
+    await withTargetLock(prod.url, 'someone-else', async () => {
+      expect(await recoverStuckRequests(config)).toEqual([expect.objectContaining({ id, outcome: 'failed' })]);
+    });
+  });
+});
