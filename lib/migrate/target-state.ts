@@ -121,7 +121,7 @@ function interruptedReason(changeSet: ChangeSet, started: HistoryEntry, runner: 
   const file = started.direction === 'up' ? changeSet.forward.file : (changeSet.rollback?.file ?? `rollback/${changeSet.tag}.sql`);
   const look =
     runner?.kind === 'stopped'
-      ? ' Nothing holds the target\'s lock, so it is not running: it stopped half-way.'
+      ? ' No other session holds the target\'s lock, so it is not running: it stopped half-way.'
       : runner?.kind === 'held'
         ? ` The target's lock is held by ${runner.holder.actor} since ${runner.holder.since.toISOString()} (backend pid ${runner.holder.pid}): if that is this run, wait for it to finish.`
         : '';
