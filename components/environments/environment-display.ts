@@ -51,7 +51,7 @@ export interface EnvironmentView {
 export function toEnvironmentView(health: EnvironmentHealth, now: Date): EnvironmentView {
   const total = health.totalChangeSets;
   const position = health.schemaVersionIndex !== null ? health.schemaVersionIndex + 1 : null;
-  // Applied (edited-after-apply included) is whatever is not pending, out of order or failed.
+  // Applied (edited-after-apply included) is whatever is not pending, out of order, failed or interrupted.
   const applied = health.applied;
   return {
     name: health.name,
@@ -94,6 +94,14 @@ function counters(health: EnvironmentHealth): Counter[] {
       hint: 'Change sets that failed and must be resolved before anything else applies',
     },
   ];
+  if (health.interrupted > 0) {
+    list.push({
+      label: 'Interrupted',
+      value: health.interrupted,
+      tone: 'red',
+      hint: 'Change sets run without a transaction that have no outcome: running now, or stopped half-way; resolve before anything else applies',
+    });
+  }
   if (health.outOfOrder > 0) {
     list.push({
       label: 'Out of order',

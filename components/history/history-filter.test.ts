@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '@/lib/migrate/history-store';
-import { filterHistory, formatTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand } from './history-filter';
+import { filterHistory, formatTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, unfinishedStarts } from './history-filter';
 
 function entry(id: number, status: HistoryEntry['status'], startedAt: string, tablesTouched: string[] = []): HistoryEntry {
   return {
@@ -64,6 +64,18 @@ describe('history filters', () => {
     const json = JSON.parse(JSON.stringify(entries)) as HistoryEntry[];
     expect(filterHistory(json, { status: 'all', table: '' }).map((e) => e.id)).toEqual([4, 3, 2, 1]);
     expect(formatTimestamp(json[0].startedAt)).toBe('2026-01-01 10:00:00 UTC');
+  });
+
+  it('lets `started` rows be filtered, and tells the ones no later row of their change set superseded', () => {
+    expect(parseHistoryFilter(new URLSearchParams('status=started')).status).toBe('started');
+    const withStarts = [
+      ...entries,
+      { ...entry(5, 'started', '2026-01-04T10:00:00Z'), tag: 'a' },
+      { ...entry(6, 'applied', '2026-01-04T10:00:01Z'), tag: 'a' },
+      { ...entry(7, 'started', '2026-01-05T10:00:00Z'), tag: 'b' },
+    ];
+    expect(filterHistory(withStarts, { status: 'started', table: '' }).map((e) => e.id)).toEqual([7, 5]);
+    expect([...unfinishedStarts(withStarts)]).toEqual([7]);
   });
 
   it('spells the restore command', () => {

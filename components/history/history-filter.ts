@@ -2,7 +2,7 @@ import type { EntryStatus, HistoryEntry } from '@/lib/migrate/history-store';
 
 export type StatusFilter = 'all' | EntryStatus;
 
-export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'applied', 'rolled_back', 'failed'];
+export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'applied', 'rolled_back', 'failed', 'started'];
 
 export interface HistoryFilter {
   status: StatusFilter;
@@ -41,6 +41,19 @@ export function filterHistory(entries: readonly HistoryEntry[], filter: HistoryF
     .filter((e) => filter.status === 'all' || e.status === filter.status)
     .filter((e) => needle === '' || e.tablesTouched.some((t) => t.toLowerCase().includes(needle)))
     .sort((a, b) => time(b.startedAt) - time(a.startedAt) || b.id - a.id);
+}
+
+/**
+ * The `started` rows no later row of the same change set superseded: no-transaction runs
+ * with no outcome (running now, or stopped half-way). Their ids.
+ */
+export function unfinishedStarts(entries: readonly HistoryEntry[]): Set<number> {
+  const latest = new Map<string, HistoryEntry>();
+  for (const e of entries) {
+    const seen = latest.get(e.tag);
+    if (!seen || e.id > seen.id) latest.set(e.tag, e);
+  }
+  return new Set([...latest.values()].filter((e) => e.status === 'started').map((e) => e.id));
 }
 
 /** Dates arrive as Date from the server, but as strings once they've been through JSON. */

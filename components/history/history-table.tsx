@@ -7,15 +7,16 @@ import { useUrlSyncedInput } from '@/components/ui/use-url-synced-input';
 import { SegmentedControl } from '@/components/ui/segmented-control';
 import type { EntryStatus, HistoryEntry } from '@/lib/migrate/history-store';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import { filterHistory, formatTimestamp, isoTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, STATUS_FILTERS, type StatusFilter } from './history-filter';
+import { filterHistory, formatTimestamp, isoTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, STATUS_FILTERS, unfinishedStarts, type StatusFilter } from './history-filter';
 
 const STATUS: Record<EntryStatus, { tone: BadgeTone; label: string }> = {
   applied: { tone: 'green', label: 'applied' },
   rolled_back: { tone: 'violet', label: 'rolled back' },
   failed: { tone: 'red', label: 'failed' },
+  started: { tone: 'amber', label: 'started' },
 };
 
-const FILTER_LABEL: Record<StatusFilter, string> = { all: 'All', applied: 'Applied', rolled_back: 'Rolled back', failed: 'Failed' };
+const FILTER_LABEL: Record<StatusFilter, string> = { all: 'All', applied: 'Applied', rolled_back: 'Rolled back', failed: 'Failed', started: 'Started' };
 
 /**
  * An environment's change history, newest first, filterable by status and by table. The
@@ -38,6 +39,7 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
   };
 
   const rows = filterHistory(entries, { status: filter.status, table: tableInput });
+  const unfinished = unfinishedStarts(entries);
   const filtered = filter.status !== 'all' || tableInput.trim() !== '';
 
   return (
@@ -95,7 +97,7 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
             </thead>
             <tbody className="divide-y divide-zinc-100">
               {rows.map((entry) => (
-                <HistoryRow key={entry.id} entry={entry} env={env} />
+                <HistoryRow key={entry.id} entry={entry} env={env} unfinished={unfinished.has(entry.id)} />
               ))}
             </tbody>
           </table>
@@ -105,11 +107,12 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
   );
 }
 
-function HistoryRow({ entry, env }: { entry: HistoryEntry; env: string }) {
+function HistoryRow({ entry, env, unfinished }: { entry: HistoryEntry; env: string; unfinished: boolean }) {
   const iso = isoTimestamp(entry.startedAt);
   const status = STATUS[entry.status];
+  const started = entry.status === 'started';
   return (
-    <tr data-testid="history-row" data-status={entry.status} className={`align-top ${entry.status === 'failed' ? 'bg-red-50/40' : ''}`}>
+    <tr data-testid="history-row" data-status={entry.status} className={`align-top ${entry.status === 'failed' || unfinished ? 'bg-red-50/40' : ''}`}>
       <td className="px-4 py-3 whitespace-nowrap text-zinc-700 tabular-nums">
         <time dateTime={iso} title={iso}>
           {formatTimestamp(entry.startedAt)}
@@ -136,9 +139,10 @@ function HistoryRow({ entry, env }: { entry: HistoryEntry; env: string }) {
       </td>
       <td className="px-4 py-3 whitespace-nowrap text-zinc-700">{entry.actor}</td>
       <td className="px-4 py-3 text-right text-xs whitespace-nowrap text-zinc-700 tabular-nums">
-        <div>{Math.round(entry.durationMs).toLocaleString('en-US')} ms</div>
+        {/* A started row has no outcome, so no duration or rows: only the statements its file holds. */}
+        <div>{started ? '—' : `${Math.round(entry.durationMs).toLocaleString('en-US')} ms`}</div>
         <div className="text-zinc-500">
-          {entry.statements.toLocaleString('en-US')} stmts · {entry.rowsAffected.toLocaleString('en-US')} rows
+          {started ? `${entry.statements.toLocaleString('en-US')} stmts to run` : `${entry.statements.toLocaleString('en-US')} stmts · ${entry.rowsAffected.toLocaleString('en-US')} rows`}
         </div>
       </td>
       <td className="px-4 py-3">
@@ -149,7 +153,7 @@ function HistoryRow({ entry, env }: { entry: HistoryEntry; env: string }) {
         )}
       </td>
       <td className="min-w-56 px-4 py-3 text-xs">
-        <Details entry={entry} env={env} />
+        <Details entry={entry} env={env} unfinished={unfinished} />
       </td>
     </tr>
   );
@@ -172,8 +176,19 @@ function TableList({ tables }: { tables: string[] }) {
   );
 }
 
-function Details({ entry, env }: { entry: HistoryEntry; env: string }) {
+function Details({ entry, env, unfinished }: { entry: HistoryEntry; env: string; unfinished: boolean }) {
   const parts: ReactNode[] = [];
+  if (entry.status === 'started') {
+    parts.push(
+      unfinished ? (
+        <p key="started" data-testid="history-unfinished" className="font-medium text-red-800">
+          No outcome recorded: running now, or its process stopped half-way. It blocks further work until resolved.
+        </p>
+      ) : (
+        <p key="started" className="text-zinc-600">Its outcome is a later row.</p>
+      ),
+    );
+  }
   if (entry.status === 'failed' && entry.errorMessage) {
     parts.push(
       <div key="error" data-testid="history-error" className="text-red-800">

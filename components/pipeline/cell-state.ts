@@ -7,6 +7,8 @@ export const CELL_STATE: Record<CellState, { label: string; tone: BadgeTone; sym
   pending: { label: 'pending', tone: 'neutral', symbol: '·' },
   rolled_back: { label: 'rolled back', tone: 'violet', symbol: '↶' },
   failed: { label: 'failed', tone: 'red', symbol: '✗' },
+  // A no-transaction run with no outcome: running now, or stopped half-way; blocks like a failure.
+  interrupted: { label: 'interrupted', tone: 'red', symbol: '↯' },
   checksum_mismatch: { label: 'edited after apply', tone: 'red', symbol: '≠' },
   out_of_order: { label: 'out of order', tone: 'amber', symbol: '⇅' },
 };

@@ -102,7 +102,7 @@ const status: Command = async (options) => {
     const notes = status.changeSets.filter((c) => c.reason).map((c) => `! ${c.reason}`);
     const header = `${target.name ?? 'database'}: schema version ${status.schemaVersion ?? '(none)'}; ` +
       `${status.counts.applied} applied, ${status.counts.pending} pending, ${status.counts.failed} failed, ` +
-      `${status.counts.out_of_order} out of order, ${status.counts.checksum_mismatch} edited after apply`;
+      `${status.counts.interrupted} interrupted, ${status.counts.out_of_order} out of order, ${status.counts.checksum_mismatch} edited after apply`;
     return {
       code: 0,
       text: [header, '', table(['ver', 'tag', 'state', 'applied at', 'by'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n'),
@@ -140,12 +140,13 @@ async function statusOfAll(options: CliOptions): Promise<CommandOutput> {
       when(h.lastMigrationAt),
       h.pending,
       h.failed,
+      h.interrupted,
       h.outOfOrder,
       h.checksumMismatch,
     ]);
     return {
       code: health.every((h) => h.reachable) ? 0 : 1,
-      text: table(['environment', 'protection', 'reachable', 'schema version', 'last migration', 'pending', 'failed', 'out of order', 'edited'], rows),
+      text: table(['environment', 'protection', 'reachable', 'schema version', 'last migration', 'pending', 'failed', 'interrupted', 'out of order', 'edited'], rows),
       json: health,
     };
   } finally {
@@ -163,7 +164,8 @@ const history: Command = async (options) =>
       h.operation,
       h.status,
       h.actor,
-      `${h.durationMs}ms`,
+      // A started row has no outcome yet, so no duration.
+      h.status === 'started' ? '—' : `${h.durationMs}ms`,
       h.statements,
       h.rowsAffected,
       h.errorMessage ?? h.reason ?? '',

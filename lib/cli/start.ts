@@ -8,6 +8,7 @@ import { engineLogger } from '../observability/logger';
 import { withConsole } from '../auth/console-db';
 import { ensureFirstAdmin } from '../auth/users';
 import { consoleSecrets } from '../config/console-secrets';
+import { recoverAtStart, recoveryLines } from '../recovery/at-start';
 
 /**
  * `npm start`: the embedded PostgreSQL (unless real servers are configured), the demo
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   if (config.mode === 'embedded') say(`Embedded PostgreSQL in ${path.relative(root, config.embedded.dataDir)} on localhost:${config.embedded.port}`);
   else say(`Using ${config.environments.length} configured environments; nothing embedded is started`);
   const embedded = await ensureEmbeddedRunning(config, engineLogger(), say);
+  for (const line of recoveryLines(await recoverAtStart(config, engineLogger()))) say(line);
   await announceFirstAdmin(config);
 
   let stopping = false;

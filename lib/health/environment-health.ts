@@ -22,6 +22,8 @@ export interface EnvironmentHealth {
   lastMigrationAt: string | null;
   pending: number;
   failed: number;
+  /** No-transaction runs with no outcome (running now, or stopped half-way); they block like failures. */
+  interrupted: number;
   outOfOrder: number;
   checksumMismatch: number;
   error: string | null;
@@ -47,6 +49,7 @@ export async function environmentHealth(env: Environment, project: Project): Pro
       applied: status.counts.applied,
       pending: status.counts.pending,
       failed: status.counts.failed,
+      interrupted: status.counts.interrupted,
       outOfOrder: status.counts.out_of_order,
       checksumMismatch: status.counts.checksum_mismatch,
       error: null,
@@ -61,6 +64,7 @@ export async function environmentHealth(env: Environment, project: Project): Pro
       applied: 0,
       pending: 0,
       failed: 0,
+      interrupted: 0,
       outOfOrder: 0,
       checksumMismatch: 0,
       // This object goes to browsers: the driver's reason only, never the target's URL.

@@ -36,9 +36,11 @@ export async function baselineChangeSets(ctx: RunContext, project: Project, opti
 export type Resolution = 'retry' | 'applied' | 'rolled-back' | 'accept-checksum';
 
 /**
- * Settles one blocked change set. For a failure: `retry` and `rolled-back` make it
- * pending again (the next apply re-runs it), `applied` records that a person completed
- * it by hand. For an edited file: `accept-checksum` records the new checksum.
+ * Settles one blocked change set. For a failure or an interrupted no-transaction run:
+ * `retry` and `rolled-back` make it pending again (the next apply re-runs it), `applied`
+ * records that a person completed it by hand. For an edited file: `accept-checksum` records
+ * the new checksum. It takes the target's lock, so a run that is still going cannot be
+ * resolved from under itself (LOCKED).
  */
 export async function resolveChangeSet(ctx: RunContext, project: Project, tag: string, resolution: Resolution, reason: string): Promise<ChangeSetStatus['state']> {
   if (!reason.trim()) throw new StrataError('BAD_USAGE', 'resolve needs --reason: say why, for the history');
@@ -50,8 +52,8 @@ export async function resolveChangeSet(ctx: RunContext, project: Project, tag: s
       if (current.state !== 'checksum_mismatch') {
         throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state}; --accept-checksum only settles an edited applied change set`);
       }
-    } else if (current.state !== 'failed') {
-      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state}, not failed; there is nothing to resolve`);
+    } else if (current.state !== 'failed' && current.state !== 'interrupted') {
+      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state}, not failed or interrupted; there is nothing to resolve`);
     }
     const appliedAfter = resolution === 'applied' || resolution === 'accept-checksum';
     await conn.unsafe('begin');

@@ -9,9 +9,18 @@ type Queryable = postgres.Sql<Record<string, never>> | postgres.ReservedSql<Reco
 
 export type Operation = 'apply' | 'rollback' | 'baseline' | 'resolve' | 'adopt';
 export type Direction = 'up' | 'down';
-export type EntryStatus = 'applied' | 'rolled_back' | 'failed';
+/**
+ * `started` is written (and committed) before the first statement of a no-transaction change
+ * set, whose statements commit one by one: if the process dies half-way, that row is the
+ * only trace of the partial run. The outcome row appended later supersedes it; transactional
+ * change sets need none (they commit or vanish whole).
+ */
+export type EntryStatus = 'applied' | 'rolled_back' | 'failed' | 'started';
 
-/** One row of strata.change_log. */
+/**
+ * One row of strata.change_log. A `started` row has no outcome yet: its finishedAt equals
+ * its startedAt, its durationMs is 0 and its statements is the number the file holds.
+ */
 export interface HistoryEntry {
   id: number;
   version: number;
@@ -87,9 +96,16 @@ export interface DrizzleRow {
 
 /** Creates the bookkeeping tables. Call only while holding the target lock (DDL races). */
 export async function ensureBookkeeping(sql: Queryable): Promise<void> {
+  // Fast path: everything of the latest layout is in place. Each later addition adds its own
+  // check here, so a history created by an older Strata is upgraded on its next session.
   const [present] = await sql`
     select to_regclass('drizzle.__drizzle_migrations') is not null
-      and exists (select 1 from pg_attribute where attrelid = to_regclass('strata.change_log') and attname = 'backup_schema') as ok`;
+      and exists (select 1 from pg_attribute where attrelid = to_regclass('strata.change_log') and attname = 'backup_schema')
+      and exists (
+        select 1 from pg_constraint
+        where conrelid = to_regclass('strata.change_log') and conname = 'change_log_status_check'
+          and pg_get_constraintdef(oid) like '%''started''%'
+      ) as ok`;
   if (present?.ok) return;
   await sql.unsafe(`
     CREATE SCHEMA IF NOT EXISTS strata;
@@ -99,7 +115,7 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
       tag text NOT NULL,
       operation text NOT NULL CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt')),
       direction text NOT NULL CHECK (direction IN ('up', 'down')),
-      status text NOT NULL CHECK (status IN ('applied', 'rolled_back', 'failed')),
+      status text NOT NULL CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started')),
       checksum text NOT NULL,
       actor text NOT NULL,
       environment text,
@@ -121,6 +137,10 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
     );
     -- Added after the first release: histories created before it gain the column here.
     ALTER TABLE strata.change_log ADD COLUMN IF NOT EXISTS backup_schema text;
+    -- Added later still: the 'started' status of no-transaction runs (the constraint is redefined,
+    -- which is idempotent and keeps every existing row valid).
+    ALTER TABLE strata.change_log DROP CONSTRAINT IF EXISTS change_log_status_check;
+    ALTER TABLE strata.change_log ADD CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started'));
     CREATE INDEX IF NOT EXISTS change_log_tag_idx ON strata.change_log (tag, id);
     -- History is append-only: a correction is a new row, never an edit.
     CREATE OR REPLACE FUNCTION strata.change_log_is_append_only() RETURNS trigger

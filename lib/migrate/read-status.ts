@@ -1,6 +1,7 @@
 import type { Project } from '../changesets/project';
 import { assertReachable, connect } from '../db/client';
 import { loadDrizzleRows, loadHistory, type HistoryEntry } from './history-store';
+import { lookAtRunner } from './runner-look';
 import { computeTargetStatus, type TargetStatus } from './target-state';
 
 /**
@@ -12,7 +13,9 @@ export async function readTarget(url: string, project: Project): Promise<{ statu
   try {
     await assertReachable(sql, url);
     const [history, drizzleRows] = await Promise.all([loadHistory(sql), loadDrizzleRows(sql)]);
-    return { status: computeTargetStatus(project, history, drizzleRows), history };
+    const status = computeTargetStatus(project, history, drizzleRows);
+    if (status.counts.interrupted === 0) return { status, history };
+    return { status: computeTargetStatus(project, history, drizzleRows, await lookAtRunner(sql, history)), history };
   } finally {
     await sql.end({ timeout: 5 });
   }

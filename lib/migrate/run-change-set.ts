@@ -38,6 +38,11 @@ export interface FailureInfo {
  * transaction with lock and statement timeouts (unless the file opts out with
  * `-- strata:no-transaction`), writing its history row and drizzle's row inside the same
  * transaction so that they commit or vanish together with the change itself.
+ *
+ * A no-transaction file commits statement by statement, so a process killed half-way would
+ * leave part of it in place with no trace. Its `started` row is therefore committed before
+ * the first statement; the outcome row appended after it supersedes it, and a `started` row
+ * left latest marks the change set interrupted (see target-state.ts).
  */
 export async function runChangeSet(
   conn: LockedConnection,
@@ -95,6 +100,10 @@ export async function runChangeSet(
     else await markDrizzleRolledBack(conn, changeSet.when);
   };
 
+  // Autocommitted before anything runs, so it outlives this process if the process dies
+  // mid-file; when it cannot be written, nothing has run and the error is the caller's.
+  // Its `statements` is the file's count; it has no outcome, so no duration.
+  if (!transactional) await insertEntry(conn, { ...entry('started'), finishedAt: startedAt, durationMs: 0 });
   try {
     const searchPath = await userSearchPath(conn);
     if (transactional) {

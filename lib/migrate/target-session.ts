@@ -9,8 +9,11 @@ import {
   markDrizzleApplied,
 } from './history-store';
 import type { RunContext } from './run-context';
-import { computeTargetStatus, type TargetStatus } from './target-state';
+import { computeTargetStatus, type RunnerLook, type TargetStatus } from './target-state';
 import type { LockedConnection } from './target-lock';
+
+/** What a session holding the target's lock knows: no other runner can be mid-change-set. */
+const HELD_BY_US: RunnerLook = { kind: 'stopped' };
 
 /**
  * The first step of every mutating operation, under the lock: make sure the bookkeeping
@@ -21,7 +24,8 @@ import type { LockedConnection } from './target-lock';
 export async function openTargetSession(conn: LockedConnection, project: Project, ctx: RunContext): Promise<TargetStatus> {
   await ensureBookkeeping(conn);
   const [history, drizzleRows] = await Promise.all([loadHistory(conn), loadDrizzleRows(conn)]);
-  const status = computeTargetStatus(project, history, drizzleRows);
+  // This session holds the target's lock, so a `started` run without an outcome is not running.
+  const status = computeTargetStatus(project, history, drizzleRows, HELD_BY_US);
   const drizzleWhens = new Set(drizzleRows.map((r) => r.createdAt));
   let changed = false;
   for (const c of status.changeSets) {
@@ -46,12 +50,13 @@ export async function openTargetSession(conn: LockedConnection, project: Project
     }
   }
   if (!changed) return status;
-  return computeTargetStatus(project, await loadHistory(conn), await loadDrizzleRows(conn));
+  return computeTargetStatus(project, await loadHistory(conn), await loadDrizzleRows(conn), HELD_BY_US);
 }
 
 /**
- * Refuses to go on while any change set is failed or edited after it was applied: the
- * state of the target is then not what the files say, and guessing would be unsafe.
+ * Refuses to go on while any change set is failed, interrupted (a no-transaction run with no
+ * outcome) or edited after it was applied: the state of the target is then not what the
+ * files say, and guessing would be unsafe.
  */
 export function assertNoBlockers(status: TargetStatus): void {
   const mismatch = status.changeSets.filter((c) => c.state === 'checksum_mismatch');
@@ -60,10 +65,11 @@ export function assertNoBlockers(status: TargetStatus): void {
       files: mismatch.map((c) => c.changeSet.forward.file),
     });
   }
-  const failed = status.changeSets.filter((c) => c.state === 'failed');
+  const failed = status.changeSets.filter((c) => c.state === 'failed' || c.state === 'interrupted');
   if (failed.length) {
     throw new StrataError('BLOCKED_BY_FAILURE', failed.map((c) => c.reason).join('\n'), {
       tags: failed.map((c) => c.changeSet.tag),
+      interrupted: failed.filter((c) => c.state === 'interrupted').map((c) => c.changeSet.tag),
     });
   }
 }

@@ -1,12 +1,24 @@
 import type { ChangeSet, Project } from '../changesets/project';
 import type { DrizzleRow, HistoryEntry } from './history-store';
+import type { LockHolder } from './target-lock';
 
 /**
  * Where each change set of a project stands on one target, decided change set by change
  * set (by tag and checksum) — never by "newer than the last applied timestamp", which is
  * how drizzle-orm's migrator silently skips a teammate's late-merged change set.
  */
-export type ChangeSetState = 'applied' | 'pending' | 'out_of_order' | 'failed' | 'checksum_mismatch';
+export type ChangeSetState = 'applied' | 'pending' | 'out_of_order' | 'failed' | 'interrupted' | 'checksum_mismatch';
+
+/** The states that block apply, rollback and dry runs until someone resolves them. */
+export const BLOCKING_STATES: readonly ChangeSetState[] = ['failed', 'interrupted', 'checksum_mismatch'];
+
+/**
+ * What a look at the target's lock says about a change set whose latest row is `started`:
+ * `stopped` when nobody can be running it (the lock is free, or held by the reader itself),
+ * `held` when some session holds the lock (most likely the run itself). Without a look, the
+ * reason says both are possible.
+ */
+export type RunnerLook = { kind: 'stopped' } | { kind: 'held'; holder: LockHolder };
 
 export interface ChangeSetStatus {
   changeSet: ChangeSet;
@@ -31,7 +43,7 @@ export interface TargetStatus {
   unknownTags: string[];
 }
 
-export function computeTargetStatus(project: Project, history: HistoryEntry[], drizzleRows: DrizzleRow[]): TargetStatus {
+export function computeTargetStatus(project: Project, history: HistoryEntry[], drizzleRows: DrizzleRow[], runner?: RunnerLook): TargetStatus {
   const lastByTag = new Map<string, HistoryEntry>();
   for (const entry of history) lastByTag.set(entry.tag, entry);
   const drizzleByWhen = new Map(drizzleRows.map((r) => [r.createdAt, r]));
@@ -40,7 +52,10 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
     const last = lastByTag.get(changeSet.tag) ?? null;
     const drizzleRow = drizzleByWhen.get(changeSet.when);
     const strataApplied = last?.status === 'applied';
-    const appliedByDrizzleOnly = !strataApplied && last?.status !== 'failed' && drizzleRow !== undefined;
+    // A failed or interrupted run may have left drizzle's row behind (a rollback that stopped
+    // half-way): that is not drizzle-orm applying it, and must not be adopted as applied.
+    const unsettled = last?.status === 'failed' || last?.status === 'started';
+    const appliedByDrizzleOnly = !strataApplied && !unsettled && drizzleRow !== undefined;
     const applied = strataApplied || appliedByDrizzleOnly;
     const appliedChecksum = strataApplied ? last!.checksum : appliedByDrizzleOnly ? drizzleRow!.hash : null;
     return { changeSet, last, applied, appliedByDrizzleOnly, appliedChecksum };
@@ -61,6 +76,7 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
           `Resolve with: strata resolve ${c.changeSet.tag} --as retry|applied|rolled-back --reason "…"`,
       };
     }
+    if (c.last?.status === 'started') return { ...c, state: 'interrupted', reason: interruptedReason(c.changeSet, c.last, runner) };
     if (c.applied && c.appliedChecksum !== c.changeSet.forward.checksum) {
       return {
         ...c,
@@ -80,10 +96,10 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
     return { ...c, state: 'pending', reason: null };
   });
 
-  const counts: Record<ChangeSetState, number> = { applied: 0, pending: 0, out_of_order: 0, failed: 0, checksum_mismatch: 0 };
+  const counts: Record<ChangeSetState, number> = { applied: 0, pending: 0, out_of_order: 0, failed: 0, interrupted: 0, checksum_mismatch: 0 };
   for (const c of changeSets) counts[c.state]++;
   const lastApplied = lastAppliedIndex >= 0 ? project.changeSets[lastAppliedIndex]! : null;
-  const finished = history.filter((h) => h.status !== 'failed').map((h) => h.finishedAt.getTime());
+  const finished = history.filter((h) => h.status !== 'failed' && h.status !== 'started').map((h) => h.finishedAt.getTime());
   const known = new Set(project.changeSets.map((c) => c.tag));
   return {
     changeSets,
@@ -92,6 +108,30 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
     counts,
     unknownTags: [...new Set(history.map((h) => h.tag).filter((t) => !known.has(t)))],
   };
+}
+
+/**
+ * Why a change set whose latest row is `started` blocks: its no-transaction run has no
+ * outcome. Part of it may be in place, and a half-built CONCURRENTLY index is left INVALID,
+ * so retrying is only safe once such leftovers are dropped or finished by hand.
+ */
+function interruptedReason(changeSet: ChangeSet, started: HistoryEntry, runner: RunnerLook | undefined): string {
+  const verb = started.direction === 'up' ? 'apply' : 'rollback';
+  const statements = `${started.statements} statement${started.statements === 1 ? '' : 's'}`;
+  const file = started.direction === 'up' ? changeSet.forward.file : (changeSet.rollback?.file ?? `rollback/${changeSet.tag}.sql`);
+  const look =
+    runner?.kind === 'stopped'
+      ? ' No other session holds the target\'s lock, so it is not running: it stopped half-way.'
+      : runner?.kind === 'held'
+        ? ` The target's lock is held by ${runner.holder.actor} since ${runner.holder.since.toISOString()} (backend pid ${runner.holder.pid}): if that is this run, wait for it to finish.`
+        : '';
+  return (
+    `${changeSet.tag} is interrupted: its ${verb} (${file}, without a transaction, ${statements}) was started by ${started.actor} ` +
+    `at ${started.startedAt.toISOString()} and has no outcome: it is running now, or its process stopped half-way ` +
+    `(how many of its statements ran is not recorded).${look} ` +
+    `Part of it may be in place: a half-run CREATE INDEX CONCURRENTLY leaves an INVALID index, which must be dropped or finished by hand (REINDEX) before a retry. ` +
+    `Then resolve with: strata resolve ${changeSet.tag} --as retry|applied|rolled-back --reason "…"`
+  );
 }
 
 function short(checksum: string | null): string {

@@ -26,6 +26,12 @@ export async function renderMetrics(config: StrataConfig): Promise<{ contentType
   const outOfOrder = new Gauge({ name: 'strata_changesets_out_of_order', help: 'Change sets merged before already-applied ones, not applied', labelNames: ['env'], registers });
   const edited = new Gauge({ name: 'strata_changesets_checksum_mismatch', help: 'Applied change sets whose file changed since', labelNames: ['env'], registers });
   const failed = new Gauge({ name: 'strata_changesets_failed', help: 'Change sets failed and not resolved', labelNames: ['env'], registers });
+  const interrupted = new Gauge({
+    name: 'strata_changesets_interrupted',
+    help: 'No-transaction change sets started with no outcome yet (running now, or stopped half-way) and not resolved',
+    labelNames: ['env'],
+    registers,
+  });
   const lastAt = new Gauge({ name: 'strata_last_migration_timestamp_seconds', help: 'When the last apply or rollback finished', labelNames: ['env'], registers });
 
   const project = readProject(config.projectDir);
@@ -35,6 +41,8 @@ export async function renderMetrics(config: StrataConfig): Promise<{ contentType
         const { status, history } = await readTarget(env.url, project);
         up.set({ env: env.name }, 1);
         for (const h of history) {
+          // A `started` row only announces a no-transaction run; its outcome row is the run.
+          if (h.status === 'started') continue;
           runs.inc({ env: env.name, operation: h.operation, direction: h.direction, status: h.status });
           if (h.operation === 'apply' || h.operation === 'rollback') {
             duration.observe({ env: env.name, direction: h.direction, status: h.status }, h.durationMs / 1000);
@@ -47,6 +55,7 @@ export async function renderMetrics(config: StrataConfig): Promise<{ contentType
         outOfOrder.set({ env: env.name }, status.counts.out_of_order);
         edited.set({ env: env.name }, status.counts.checksum_mismatch);
         failed.set({ env: env.name }, status.counts.failed);
+        interrupted.set({ env: env.name }, status.counts.interrupted);
         if (status.lastMigrationAt) lastAt.set({ env: env.name }, status.lastMigrationAt.getTime() / 1000);
       } catch {
         up.set({ env: env.name }, 0);

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
 import { readColumn } from '@/lib/console/pipeline';
+import { BLOCKING_STATES } from '@/lib/migrate/target-state';
 import { environmentOr404 } from './environment-or-404';
 import { pagePrincipal } from '@/app/guard';
 import { capabilitiesFor } from '@/components/operations/capabilities';
@@ -32,7 +33,7 @@ export default async function EnvironmentPage({ params }: Params) {
   const capabilities = capabilitiesFor(principal, environment.protection);
   const column = await readColumn(environment, project);
   const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
-  const blocked = project.changeSets.filter((c) => ['failed', 'checksum_mismatch'].includes(column.cells[c.tag]?.state ?? ''));
+  const blocked = project.changeSets.filter((c) => (BLOCKING_STATES as readonly string[]).includes(column.cells[c.tag]?.state ?? ''));
   const pending = project.changeSets.filter((c) => ['pending', 'rolled_back'].includes(column.cells[c.tag]?.state ?? ''));
   const outOfOrder = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'out_of_order');
   const applied = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'applied');
@@ -67,7 +68,7 @@ export default async function EnvironmentPage({ params }: Params) {
                           </Link>
                         </div>
                         {cell.reason && <p className="text-zinc-700">{cell.reason}</p>}
-                        {cell.state === 'failed' && (
+                        {(cell.state === 'failed' || cell.state === 'interrupted') && (
                           <p className="text-zinc-600">
                             Resolve with <code className="font-mono">npm run strata -- resolve {c.tag} --env {env} --as retry|applied|rolled-back --reason …</code>
                           </p>

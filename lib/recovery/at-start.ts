@@ -1,0 +1,62 @@
+import type { StrataConfig } from '../config/environments';
+import { failureReason } from '../db/client';
+import { hideSecrets } from '../db/connection-url';
+import type { Logger } from '../observability/logger';
+import { leftoverShadows } from './leftover-shadows';
+
+/**
+ * What a killed console or CLI can leave behind, settled when the console starts: each kind
+ * of leftover is one step, and each step gets its own entry in the report. A step that
+ * cannot run (its server is down) is reported, never thrown: the console must still start.
+ */
+export interface RecoveryStep {
+  /** Short name for the report and the log ("leftover shadow databases"). */
+  name: string;
+  /** The URLs it talks to, so their secrets can be kept out of its error text. */
+  urls(config: StrataConfig): string[];
+  run(config: StrataConfig, logger: Logger): Promise<RecoveryOutcome>;
+}
+
+export interface RecoveryOutcome {
+  /** One sentence per thing recovered, for the start-up output. */
+  recovered: string[];
+  /** One sentence per leftover found but left alone, and why (in use, no permission). */
+  leftAlone: string[];
+}
+
+export interface RecoveryStepReport extends RecoveryOutcome {
+  step: string;
+  /** Why the step could not run, with no connection string or password; null when it ran. */
+  error: string | null;
+}
+
+export interface RecoveryReport {
+  steps: RecoveryStepReport[];
+}
+
+/** The steps run at start, in order. */
+export const RECOVERY_STEPS: readonly RecoveryStep[] = [leftoverShadows()];
+
+export async function recoverAtStart(config: StrataConfig, logger: Logger, steps: readonly RecoveryStep[] = RECOVERY_STEPS): Promise<RecoveryReport> {
+  const report: RecoveryReport = { steps: [] };
+  for (const step of steps) {
+    try {
+      const outcome = await step.run(config, logger);
+      report.steps.push({ step: step.name, error: null, ...outcome });
+    } catch (error) {
+      const reason = step.urls(config).reduce((text, url) => hideSecrets(text, url), failureReason(error));
+      logger.warn({ step: step.name, error: reason }, 'recovery step could not run');
+      report.steps.push({ step: step.name, error: reason, recovered: [], leftAlone: [] });
+    }
+  }
+  return report;
+}
+
+/** The report as start-up lines: one per thing recovered, left alone, or step that could not run. */
+export function recoveryLines(report: RecoveryReport): string[] {
+  return report.steps.flatMap((s) => [
+    ...s.recovered,
+    ...s.leftAlone,
+    ...(s.error ? [`Could not check for ${s.step}: ${s.error}`] : []),
+  ]);
+}
