@@ -113,4 +113,13 @@ describe('drift', () => {
       await otherCheck;
     }
   });
+
+  it('answers several checks of one target at once (as several console processes would), none failing LOCKED', async () => {
+    const project = p();
+    await applyChangeSets(testContext(db.url), project);
+    const { store } = memoryExpectedSchemas();
+    await checkDrift(testContext(db.url), project, { ...options(), store });
+    const reports = await Promise.all(Array.from({ length: 6 }, (_, i) => checkDrift(testContext(db.url, { actor: `viewer${i}` }), project, { ...options(), store })));
+    expect(reports.map((r) => r.drifted)).toEqual(Array(6).fill(false));
+  });
 });

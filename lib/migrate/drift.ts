@@ -74,6 +74,7 @@ export async function readAppliedSet(url: string, project: Project): Promise<str
 /**
  * A drift check's session is named after it, so that a second check finding the lock held
  * by the first (for a moment) waits for it instead of failing; a migration it does not wait for.
+ * A holder already gone when it is looked up held the lock only for a moment too.
  */
 const DRIFT_HOLDER = 'drift check by ';
 const WAIT_FOR_ANOTHER_CHECK_MS = 5_000;
@@ -83,15 +84,16 @@ async function readAtOneMoment(ctx: RunContext, project: Project): Promise<{ sta
   try {
     return await read(0);
   } catch (error) {
-    if (!heldByAnotherCheck(error)) throw error;
+    if (!heldForAMoment(error)) throw error;
     ctx.onProgress?.({ type: 'phase', label: 'Waiting a moment for another drift check of this target' });
     return read(WAIT_FOR_ANOTHER_CHECK_MS);
   }
 }
 
-function heldByAnotherCheck(error: unknown): error is StrataError {
-  const holder = isStrataError(error, 'LOCKED') ? (error.details.holder as { actor?: string } | null) : null;
-  return Boolean(holder?.actor?.startsWith(DRIFT_HOLDER));
+function heldForAMoment(error: unknown): error is StrataError {
+  if (!isStrataError(error, 'LOCKED')) return false;
+  const holder = error.details.holder as { actor: string } | null;
+  return holder === null || holder.actor.startsWith(DRIFT_HOLDER);
 }
 
 /**
