@@ -2,11 +2,13 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { DiffChanges } from '@/components/dry-run/diff-changes';
+import { driftOriginText } from './drift-origin';
 import { useDrift } from './use-drift';
 
 /**
  * The environment page's drift section: every difference between the live schema and what
- * its applied change sets produce, or a clear "no drift".
+ * its applied change sets produce, or a clear "no drift", with when it was checked (the
+ * server keeps a report for a few seconds, so many viewers cost one check).
  */
 export function DriftPanel({ env }: { env: string }) {
   const drift = useDrift(env);
@@ -28,7 +30,7 @@ export function DriftPanel({ env }: { env: string }) {
       </div>
       {drift.isPending && (
         <div role="status" className="flex flex-col gap-2 text-sm text-zinc-600">
-          Replaying the applied change sets on a shadow database and comparing…
+          Comparing the live schema with what its applied change sets produce (the first check of an applied set replays it on a shadow database)…
           <div className="h-1.5 w-full overflow-hidden rounded-full bg-zinc-200">
             <div className="h-full w-1/3 animate-pulse rounded-full bg-blue-600" />
           </div>
@@ -50,7 +52,12 @@ export function DriftPanel({ env }: { env: string }) {
       )}
       {drift.data && !drift.data.drifted && (
         <p data-testid="drift-clean" className="text-sm text-emerald-800">
-          No drift: the live schema is exactly what its {drift.data.applied.length} applied change sets produce (checked in {drift.data.durationMs} ms).
+          No drift: the live schema is exactly what its {drift.data.applied.length} applied change sets produce.
+        </p>
+      )}
+      {drift.data && (
+        <p data-testid="drift-origin" className="text-xs text-zinc-500">
+          {driftOriginText(drift.data)}
         </p>
       )}
     </section>

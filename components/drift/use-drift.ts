@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { DriftReport } from '@/lib/migrate/drift';
 
-/** The drift report of one environment; a shadow replay, so cached for a minute. */
+/** The drift report of one environment (the server keeps one per environment for a few seconds; `checkedAt` says when it was made). */
 export function useDrift(env: string) {
   return useQuery<DriftReport, Error>({
     queryKey: ['drift', env],

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { startBenchCluster } from './bench-cluster';
 import { benchApply } from './apply-bench';
 import { benchDryRun } from './dry-run-bench';
+import { benchDrift } from './drift-bench';
 import { benchStart } from './start-bench';
 import { benchIntrospect, PULL_TIMEOUT_MS } from './introspect-bench';
 import { benchErdBrowser } from './erd-browser-bench';
@@ -60,6 +61,20 @@ async function main(): Promise<void> {
       row('Strata checkDrift', ms(r.driftCheckMs), r.drifted ? 'reported drift!' : '');
       row(`psql -f those ${r.stagingApplied}`, ms(r.psqlApplyStagingAppliedMs));
       row('drift check ÷ psql', times(r.driftCheckRatio));
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('drift')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchDrift(cluster, path.join(root, 'drizzle/demo'));
+      results.drift = r;
+      console.log(`\n## Drift check on the demo (${r.applied} change sets applied, ${r.tables} tables) — median of ${r.runs}`);
+      console.log(`(a) drift check, expected schema known   ${ms(r.driftKnownMs)}${r.drifted ? '  (reported drift!)' : ''}`);
+      console.log(`(b) one introspection (introspectUrl)    ${ms(r.introspectMs)}`);
+      console.log(`a ÷ b                                    ${times(r.ratio)}  (goal ≤ 1.3×)`);
+      console.log(`(c) first computation (empty store)      ${ms(r.firstComputationMs)}  (of which replay + its introspection ${ms(r.replayMs)})`);
     } finally {
       await cluster.stop();
     }

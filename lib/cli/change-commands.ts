@@ -1,10 +1,12 @@
+import { closeConsole } from '../auth/console-db';
 import type { StrataConfig } from '../config/environments';
+import { consoleExpectedSchemas } from '../console/expected-schemas';
 import { withDatabase } from '../db/connection-url';
 import { StrataError } from '../errors';
 import { dryRun } from '../migrate/dry-run';
 import { defaultDryRunMode } from '../migrate/dry-run-safety';
 import type { DryRunRequest } from '../migrate/dry-run-types';
-import { checkDrift } from '../migrate/drift';
+import { checkDrift, type DriftReport } from '../migrate/drift';
 import { assertConfirmed } from '../migrate/confirm-target';
 import { listBackups, restoreBackup } from '../migrate/table-backup';
 import { withTargetLock } from '../migrate/target-lock';
@@ -52,12 +54,27 @@ function planRequest(options: CliOptions): DryRunRequest {
   return { direction: 'rollback', steps };
 }
 
-/** Exit 1 when the live schema differs from what its applied change sets produce. */
+/**
+ * Exit 1 when the live schema differs from what its applied change sets produce. A
+ * configured environment shares the console's expected schemas (replayed once, then
+ * kept); a bare --database-url has no console, so its expected schema is replayed each time.
+ */
 const drift: Command = async (options) =>
   withTarget(options, async (target, project, config) => {
-    const report = await checkDrift(cliContext(options, target), project, { shadowServerUrl: shadowServerFor(target, config) });
-    return { code: report.drifted ? 1 : 0, text: driftText(report), json: report };
+    const store = target.name === null ? null : consoleExpectedSchemas(config);
+    try {
+      const report = await checkDrift(cliContext(options, target), project, { shadowServerUrl: shadowServerFor(target, config), store });
+      return { code: report.drifted ? 1 : 0, text: `${driftText(report)}\n${expectedOriginText(report)}`, json: report };
+    } finally {
+      if (store) await closeConsole(config);
+    }
   });
+
+function expectedOriginText({ expected }: DriftReport): string {
+  return expected.source === 'cached'
+    ? `Expected schema: kept since ${expected.computedAt} (its replay took ${expected.computedMs} ms).`
+    : `Expected schema: replayed on a shadow database now, in ${expected.computedMs} ms.`;
+}
 
 /** `backup list` and `backup restore --schema S`. */
 const backup: Command = async (options, positional) => {

@@ -4,7 +4,7 @@ import { failureReason } from '../db/client';
 import { hideSecrets } from '../db/connection-url';
 import { isStrataError, StrataError } from '../errors';
 import { applyChangeSets, type RunResult } from '../migrate/apply';
-import { checkDrift, type DriftReport } from '../migrate/drift';
+import type { DriftReport } from '../migrate/drift';
 import { dryRun } from '../migrate/dry-run';
 import { defaultDryRunMode } from '../migrate/dry-run-safety';
 import type { DryRunResult } from '../migrate/dry-run-types';
@@ -17,6 +17,7 @@ import { engineLogger } from '../observability/logger';
 import { seedDatabase } from '../seed/run-seed';
 import type { SeedResult } from '../seed/types';
 import { audited } from './audited';
+import { driftService } from './drift-service';
 import type { OperationRequest } from './operation-request';
 
 /**
@@ -133,8 +134,9 @@ export async function runPlan(
   );
 }
 
+/** Served from the console's drift cache: at most one check per environment per STRATA_DRIFT_CACHE_SECONDS, whoever asks. */
 export async function runDriftCheck(target: OperationTarget, principal: Principal): Promise<DriftReport> {
-  return checkDrift(context(target, principal), target.project, { shadowServerUrl: target.config.shadowServerUrl });
+  return driftService().check(target, context(target, principal));
 }
 
 /** HTTP status and a message safe to show, for any error an operation raised. */

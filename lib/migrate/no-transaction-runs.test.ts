@@ -234,6 +234,7 @@ function configFor(dir: string): StrataConfig {
     projectDir: dir,
     consoleDatabaseUrl: db.url,
     consoleOwnerUrl: null,
+    auditHeadFile: '/tmp/strata-test-audit-head.json',
     shadowServerUrl: db.url,
     embedded: embeddedSettings({}, '/tmp'),
     environments: [{ name: 'staging', url: db.url, protection: 'guarded' }],

@@ -23,6 +23,7 @@ function configWith(shadowServerUrl: string): StrataConfig {
     projectDir: '/nonexistent',
     consoleDatabaseUrl: adminUrl,
     consoleOwnerUrl: null,
+    auditHeadFile: '/tmp/strata-test-audit-head.json',
     shadowServerUrl,
     embedded: embeddedSettings({}, '/tmp'),
     environments: [],

@@ -6,8 +6,11 @@ export const dynamic = 'force-dynamic';
 const headers = { 'Cache-Control': 'no-store' };
 
 /**
- * GET the drift report of one environment: its live schema against a shadow replay of its
- * applied change sets. 409 while a migration holds the environment's lock.
+ * GET the drift report of one environment: its live schema against the schema its applied
+ * change sets produce (replayed once per applied set, then kept). Served from the console's
+ * drift cache — at most one check per environment per STRATA_DRIFT_CACHE_SECONDS, whoever
+ * asks — so polling it never keeps the environment locked; `checkedAt` says when the answer
+ * was computed. 409 while a migration holds the environment's lock.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
   const door = await enterDoor(request);
