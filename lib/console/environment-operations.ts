@@ -17,7 +17,7 @@ import { engineLogger } from '../observability/logger';
 import { seedDatabase } from '../seed/run-seed';
 import type { SeedResult } from '../seed/types';
 import { audited } from './audited';
-import { driftService } from './drift-service';
+import { driftService, invalidateDrift } from './drift-service';
 import type { OperationRequest } from './operation-request';
 
 /**
@@ -122,10 +122,12 @@ export async function runPlan(
     target.config,
     principal,
     { action: request.direction, environment: target.environment.name, target: planned, intent: [extras.historyReason, planned ? `${request.direction} ${planned}` : null].filter(Boolean).join(': ') || null },
+    // Whatever happened, a drift report from before it is stale.
     () =>
-      request.direction === 'apply'
+      (request.direction === 'apply'
         ? applyChangeSets(ctx, target.project, { to: request.to, expectPlan: request.expect, beforeRun: extras.beforeRun })
-        : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect, beforeRun: extras.beforeRun }),
+        : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect, beforeRun: extras.beforeRun })
+      ).finally(() => invalidateDrift(target.environment.name)),
     (r) => ({
       outcome: r.failed ? 'failed' : 'ok',
       target: tagsOf(r.records),
@@ -175,7 +177,7 @@ export async function runSeed(target: OperationTarget, options: { reset: boolean
     target.config,
     principal,
     { action: options.reset ? 'reset' : 'seed', environment: target.environment.name },
-    () => seedDatabase(context(target, principal, onProgress), target.project, { reset: options.reset }),
+    () => seedDatabase(context(target, principal, onProgress), target.project, { reset: options.reset }).finally(() => invalidateDrift(target.environment.name)),
     (r) => ({ outcome: 'ok', detail: `${r.tables.reduce((n, t) => n + t.rows, 0)} rows in ${r.tables.length} tables` }),
   );
 }

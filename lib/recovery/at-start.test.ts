@@ -5,7 +5,7 @@ import { connect, type Sql } from '../db/client';
 import { quoteIdent } from '../db/identifiers';
 import { shadowName } from '../migrate/shadow-database';
 import { testContext } from '../testing/run-context';
-import { recoverAtStart, recoveryLines, type RecoveryStep } from './at-start';
+import { RECOVERY_STEPS, recoverAtStart, recoveryLines, type RecoveryStep } from './at-start';
 import { leftoverShadows } from './leftover-shadows';
 
 const adminUrl = inject('pgAdminUrl');
@@ -31,6 +31,10 @@ function configWith(shadowServerUrl: string): StrataConfig {
 }
 
 describe('recoverAtStart', () => {
+  it('runs, by default, the shadow sweep and the check for requests left executing', () => {
+    expect(RECOVERY_STEPS.map((s) => s.name)).toEqual(['leftover shadow databases', 'requests left executing']);
+  });
+
   it('drops leftover shadow databases on the shadow server, an hour old by default, and says so, one line each', async () => {
     // Twenty minutes old: other test files' sweeps (one hour) leave it, so only these calls decide.
     const [clock] = await admin`select floor(extract(epoch from clock_timestamp()))::bigint as now`;
@@ -39,7 +43,7 @@ describe('recoverAtStart', () => {
     const exists = async () => (await admin`select 1 from pg_database where datname = ${leftover}`).length > 0;
     await admin.unsafe(`create database ${quoteIdent(leftover)}`);
     try {
-      const byDefault = await recoverAtStart(configWith(adminUrl), testContext(adminUrl).logger);
+      const byDefault = await recoverAtStart(configWith(adminUrl), testContext(adminUrl).logger, [leftoverShadows()]);
       expect(byDefault.steps.map((s) => [s.step, s.error])).toEqual([['leftover shadow databases', null]]);
       expect(await exists()).toBe(true);
       const ctx = testContext(adminUrl);
@@ -54,7 +58,7 @@ describe('recoverAtStart', () => {
 
   it('never throws for an unreachable server: the step reports why, without the password', async () => {
     const ctx = testContext(adminUrl);
-    const report = await recoverAtStart(configWith('postgres://strata:topsecret@localhost:1/gone'), ctx.logger);
+    const report = await recoverAtStart(configWith('postgres://strata:topsecret@localhost:1/gone'), ctx.logger, [leftoverShadows()]);
     expect(report.steps).toHaveLength(1);
     expect(report.steps[0]!.error).toMatch(/ECONNREFUSED/);
     const lines = recoveryLines(report);

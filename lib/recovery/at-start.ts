@@ -3,6 +3,7 @@ import { failureReason } from '../db/client';
 import { hideSecrets } from '../db/connection-url';
 import type { Logger } from '../observability/logger';
 import { leftoverShadows } from './leftover-shadows';
+import { stuckRequests } from './stuck-requests';
 
 /**
  * What a killed console or CLI can leave behind, settled when the console starts: each kind
@@ -35,7 +36,7 @@ export interface RecoveryReport {
 }
 
 /** The steps run at start, in order. */
-export const RECOVERY_STEPS: readonly RecoveryStep[] = [leftoverShadows()];
+export const RECOVERY_STEPS: readonly RecoveryStep[] = [leftoverShadows(), stuckRequests()];
 
 export async function recoverAtStart(config: StrataConfig, logger: Logger, steps: readonly RecoveryStep[] = RECOVERY_STEPS): Promise<RecoveryReport> {
   const report: RecoveryReport = { steps: [] };
