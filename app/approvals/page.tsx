@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import { pagePrincipal } from '@/app/guard';
 import { withConsole } from '@/lib/auth/console-db';
 import { can } from '@/lib/auth/guard';
-import { listRequests } from '@/lib/auth/requests';
-import type { ChangeRequest } from '@/lib/auth/types';
+import { approvalRefusal, listRequests } from '@/lib/auth/requests';
+import type { ChangeRequest, User } from '@/lib/auth/types';
+import { listUsers } from '@/lib/auth/users';
+import { AdminGrants } from '@/components/approvals/admin-grants';
 import { loadConfig } from '@/lib/config/environments';
 import { describeOperationError } from '@/lib/console/environment-operations';
 import { ConsoleHeader, ErrorNotice } from '@/components/approvals/console-header';
@@ -22,12 +24,14 @@ export default async function ApprovalsPage() {
   const config = loadConfig();
   const now = new Date();
   let requests: ChangeRequest[] = [];
+  let users: User[] = [];
   let failure: string | null = null;
   try {
-    requests = orderRequests(await withConsole(config, (sql) => listRequests(sql)));
+    [requests, users] = await withConsole(config, (sql) => Promise.all([listRequests(sql).then(orderRequests), listUsers(sql)]));
   } catch (error) {
     failure = describeOperationError(error, config.consoleDatabaseUrl).message;
   }
+  const me = users.find((u) => sameUser(u.username, principal.username)) ?? null;
   const pending = requests.filter((r) => r.status === 'pending').length;
   const approved = requests.filter((r) => r.status === 'approved').length;
 
@@ -38,6 +42,7 @@ export default async function ApprovalsPage() {
       configured: environment !== undefined,
       mine: sameUser(request.requestedBy, principal.username),
       canApprove: environment !== undefined && can(principal, 'request.approve', context),
+      approvalRefused: request.status === 'pending' && !sameUser(request.requestedBy, principal.username) ? approvalRefusal(request, me) : null,
       canReject: environment !== undefined && can(principal, 'request.reject', context),
       canExecute: environment !== undefined && can(principal, 'request.execute', context),
     };
@@ -74,6 +79,7 @@ export default async function ApprovalsPage() {
                 ))}
               </ol>
             )}
+            <AdminGrants users={users} requests={requests} />
           </>
         )}
       </main>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { pagePrincipal } from '@/app/guard';
 import { listAudit, verifyAudit } from '@/lib/auth/audit';
-import { withConsole } from '@/lib/auth/console-db';
+import { auditProtection, withConsole } from '@/lib/auth/console-db';
 import { can } from '@/lib/auth/guard';
 import type { AuditEntry } from '@/lib/auth/types';
 import { listUsers } from '@/lib/auth/users';
@@ -50,7 +50,8 @@ export default async function AuditPage({ searchParams }: Props) {
       Promise.all([
         (async (): Promise<ChainCheck> => {
           try {
-            return await verifyAudit(sql, consoleSecrets(config).auditKey);
+            const [verdict, protection] = await Promise.all([verifyAudit(sql, consoleSecrets(config).auditKey, config.auditHeadFile), auditProtection(sql)]);
+            return { ...verdict, protection };
           } catch (error) {
             return { error: hide(error) };
           }

@@ -18,6 +18,8 @@ export interface RequestPermissions {
   /** The signed-in person made this request. */
   mine: boolean;
   canApprove: boolean;
+  /** Why this person's approval would not count (two-person rules: made or promoted by the requester, admin since after the request…). */
+  approvalRefused: string | null;
   canReject: boolean;
   /** The role may execute approved requests on this environment. */
   canExecute: boolean;
@@ -136,7 +138,14 @@ export function RequestCard({ request, permissions, now }: { request: ChangeRequ
                 Waiting for another admin&apos;s approval.
               </p>
             ) : permissions.canApprove || permissions.canReject ? (
-              <DecisionForm id={r.id} env={r.environment} canApprove={permissions.canApprove} canReject={permissions.canReject} />
+              <>
+                {permissions.approvalRefused && (
+                  <p data-testid="approval-refused" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+                    Your approval would not count: {permissions.approvalRefused}. Another admin must approve it; you may still reject it.
+                  </p>
+                )}
+                <DecisionForm id={r.id} env={r.environment} canApprove={permissions.canApprove && !permissions.approvalRefused} canReject={permissions.canReject} />
+              </>
             ) : (
               <p data-testid="request-waiting" className="text-sm text-zinc-700">
                 Waiting for an admin&apos;s approval.
