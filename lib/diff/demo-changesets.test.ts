@@ -151,7 +151,9 @@ describe('demo change sets: the diff names exactly what each one changes', () =>
       }
       if (exception?.changesRows) {
         expect(apply.changeSets[0]!.rows).toBeGreaterThan(0);
-        expect(rollback.changeSets[0]!.rows).toBeGreaterThan(0);
+        // A rollback that deletes the backfilled rows loses data: it is dry-run on a shadow, never on the target.
+        if (rollback.mode === 'transaction') expect(rollback.changeSets[0]!.rows).toBeGreaterThan(0);
+        else expect(rollback.modeReason).toMatch(/the rollback destroys rows of/);
       }
       const expected = (exception?.entries(fromSnapshots) ?? fromSnapshots).sort();
       expect(entries(apply)).toEqual(expected);

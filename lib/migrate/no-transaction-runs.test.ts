@@ -115,14 +115,14 @@ describe('a no-transaction change set killed half-way', () => {
     const running = (await readTarget(db.url, project)).status.changeSets[1]!;
     expect(running.state).toBe('interrupted');
     expect(running.reason).toMatch(/running now, or its process stopped half-way/);
-    expect(running.reason).toMatch(/The target's lock is held by doomed since .* \(backend pid \d+\): if that is this run, wait for it to finish/);
+    expect(running.reason).toMatch(/The target's lock is held by cli:\S+ \(as doomed\) since .* \(backend pid \d+\): if that is this run, wait for it to finish/);
 
     child.kill('SIGKILL');
     expect((await child.output).signal).toBe('SIGKILL');
     await waitFor(async () => (await advisoryLocks()) === 0, 'the advisory lock to be released');
 
     const { status, history } = await readTarget(db.url, project);
-    expect(history.map((h) => [h.tag, h.status, h.actor])).toEqual([
+    expect(history.map((h) => [h.tag, h.status, h.actor.replace(/^cli:\S+ \(as (.*)\)$/, '$1')])).toEqual([
       ['0000_quick', 'applied', 'doomed'],
       ['0001_slow', 'started', 'doomed'],
     ]);
@@ -131,7 +131,7 @@ describe('a no-transaction change set killed half-way', () => {
     expect(status.schemaVersion).toBe('0000_quick');
     expect(status.lastMigrationAt).toEqual(history[0]!.finishedAt);
     const reason = status.changeSets[1]!.reason!;
-    expect(reason).toMatch(/^0001_slow is interrupted: its apply \(migrations\/0001_slow\.sql, without a transaction, 3 statements\) was started by doomed at \d{4}-/);
+    expect(reason).toMatch(/^0001_slow is interrupted: its apply \(migrations\/0001_slow\.sql, without a transaction, 3 statements\) was started by cli:\S+ \(as doomed\) at \d{4}-/);
     expect(reason).toMatch(/running now, or its process stopped half-way/);
     expect(reason).toMatch(/No other session holds the target's lock, so it is not running: it stopped half-way\./);
     expect(reason).toMatch(/CREATE INDEX CONCURRENTLY leaves an INVALID index, which must be dropped or finished by hand/);
@@ -144,10 +144,10 @@ describe('a no-transaction change set killed half-way', () => {
     expect(statusText.stdout).toMatch(/0001_slow\s+interrupted/);
     expect(statusText.stdout).toMatch(/! 0001_slow is interrupted/);
     const historyText = await cli('history', '--database-url', db.url, '--dir', dir);
-    expect(historyText.stdout).toMatch(/0001_slow\s+apply\s+started\s+doomed\s+—/);
+    expect(historyText.stdout).toMatch(/0001_slow\s+apply\s+started\s+cli:\S+ \(as doomed\)\s+—/);
     const config = configFor(dir);
     const column = await readColumn(config.environments[0]!, project);
-    expect(column.cells['0001_slow']).toMatchObject({ state: 'interrupted', actor: 'doomed' });
+    expect(column.cells['0001_slow']).toMatchObject({ state: 'interrupted', actor: expect.stringMatching(/\(as doomed\)$/) });
     const [health] = await allEnvironmentHealth(config);
     expect(health).toMatchObject({ interrupted: 1, failed: 0, pending: 0, applied: 1 });
     const metrics = (await renderMetrics(config)).body;
