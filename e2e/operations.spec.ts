@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
+import { lastLine, reviewedPlan } from './support/plan';
 
 /**
  * Platform engineers on staging (guarded) and production (protected): dry run first, then
@@ -127,7 +128,7 @@ test('production: no direct apply or rollback — the buttons make requests; the
   await expect(actions.getByTestId('operation-rollback').first()).toHaveText(/^Request: Roll back last change set/);
   await expect(actions.getByTestId('operation-apply').first()).toHaveText('Request: Apply 9 pending');
   await shot(page, 'production');
-  const refused = await request.post('/api/environments/production/operations', { data: { kind: 'run', direction: 'rollback', steps: 1, confirm: 'production', expect: ['0009_lifegraph_signals_links'] } });
+  const refused = await request.post('/api/environments/production/operations', { data: { kind: 'run', direction: 'rollback', steps: 1, confirm: 'production', expect: reviewedPlan(['0009_lifegraph_signals_links'], 'rollback') } });
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toMatch(/protected/);
   expect((await health(request, 'production')).pending).toBe(9);
@@ -150,9 +151,8 @@ test('operations API: bad input is refused with a clear error and changes nothin
     expect((await response.json()).message).toMatch(message);
   }
   // Checked under the target's lock, so it arrives as the stream's last line.
-  const moved = await post('staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: ['0015_risk_v1'] });
-  const last = JSON.parse((await moved.text()).trim().split('\n').at(-1)!);
-  expect(last).toMatchObject({ type: 'error', code: 'PLAN_CHANGED', message: expect.stringMatching(/plan changed since the dry run/) });
+  const moved = await post('staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'apply') });
+  expect(await lastLine(moved)).toMatchObject({ type: 'error', code: 'PLAN_CHANGED', message: expect.stringMatching(/plan changed since it was reviewed: 0016_risk_v2 was added/) });
   const notJson = await request.post('/api/environments/staging/operations', { headers: { 'Content-Type': 'application/json' }, data: '{nope' });
   expect(notJson.status()).toBe(400);
   expect((await health(request, 'staging')).pending).toBe(4);
@@ -160,7 +160,7 @@ test('operations API: bad input is refused with a clear error and changes nothin
 
 test('two runs of one reviewed plan at once: one runs, the other is refused, nothing runs twice', async ({ request }) => {
   const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
-  const run = () => request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan } });
+  const run = () => request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: reviewedPlan(plan, 'apply') } });
   const [a, b] = await Promise.all([run(), run()]);
   const lines = [...(await a.text()).trim().split('\n'), ...(await b.text()).trim().split('\n')].map((l) => JSON.parse(l));
   const outcomes = lines.filter((l) => l.type !== 'progress').map((l) => (l.type === 'error' ? l.code : 'ok')).sort();
@@ -168,7 +168,7 @@ test('two runs of one reviewed plan at once: one runs, the other is refused, not
   expect(outcomes).toEqual(['PLAN_CHANGED', 'ok']);
   expect(await health(request, 'staging')).toMatchObject({ pending: 0 });
   // Put staging back as the first start left it.
-  const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: [...plan].reverse() } });
+  const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan([...plan].reverse(), 'rollback') } });
   expect((await back.text()).trim().split('\n').map((l) => JSON.parse(l)).at(-1).type).toBe('result');
   expect(await health(request, 'staging')).toMatchObject({ pending: 4 });
 });
