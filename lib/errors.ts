@@ -21,6 +21,7 @@ export type StrataErrorCode =
   | 'UNAUTHENTICATED' // no signed-in user (HTTP 401)
   | 'FORBIDDEN' // signed in, but the role does not allow it (HTTP 403)
   | 'THROTTLED' // too many failed sign-ins from one address
+  | 'POOLER_DETECTED' // the target is behind a transaction pooler: its session (and lock) would not be ours
   | 'EMBEDDED_POSTGRES';
 
 /** An error with a code and optional structured details (never secrets). */

@@ -141,6 +141,7 @@ export function describeOperationError(error: unknown, url?: string): { status: 
         THROTTLED: 429,
         MALFORMED_PROJECT: 500,
         CONNECTION_FAILED: 503,
+        POOLER_DETECTED: 503,
       }[error.code as string] ?? 500;
     return { status, code: error.code, message: url ? hideSecrets(error.message, url) : error.message };
   }
