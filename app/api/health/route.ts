@@ -1,5 +1,5 @@
 import { currentPrincipal } from '@/app/auth';
-import { loadConfig } from '@/lib/config/environments';
+import { loadConfig, type StrataConfig } from '@/lib/config/environments';
 import { safeMessage, secretUrlsOf } from '@/lib/db/safe-message';
 import { isStrataError } from '@/lib/errors';
 import { allEnvironmentHealth } from '@/lib/health/environment-health';
@@ -18,7 +18,7 @@ const headers = { 'Cache-Control': 'no-store' };
 export async function GET(): Promise<Response> {
   // A console database that cannot be asked about the session makes the caller anonymous, not the check fail.
   const signedIn = (await currentPrincipal().catch(() => null)) !== null;
-  let config;
+  let config: StrataConfig | undefined;
   try {
     config = loadConfig();
     const environments = await allEnvironmentHealth(config);
