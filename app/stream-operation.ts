@@ -2,6 +2,8 @@ import 'server-only';
 import { describeOperationError } from '@/lib/console/environment-operations';
 import type { OperationEvent } from '@/lib/console/operation-request';
 import type { ProgressEvent } from '@/lib/migrate/run-context';
+import { loadConfig } from '@/lib/config/environments';
+import { secretUrlsOf, withSafeErrors } from '@/lib/db/safe-message';
 
 /**
  * Answers with an NDJSON stream: progress events as the engine reports them, then one
@@ -20,7 +22,8 @@ export function streamOperation<T>(secretUrl: string, work: (onProgress: (event:
         }
       };
       try {
-        send({ type: 'result', result: await work((event) => send({ type: 'progress', event })) });
+        // A failed statement's words can name a database or role: results reach a browser.
+        send({ type: 'result', result: withSafeErrors(await work((event) => send({ type: 'progress', event })), secretUrlsOf(loadConfig())) });
       } catch (error) {
         const { code, message } = describeOperationError(error, secretUrl);
         send({ type: 'error', code, message });

@@ -23,6 +23,7 @@ export type StrataErrorCode =
   | 'THROTTLED' // too many failed sign-ins from one address
   | 'CROSS_SITE' // a changing request from another site (HTTP 403)
   | 'AUDIT_UNAVAILABLE' // the audit trail could not record the intent, so nothing was done
+  | 'POOLER_DETECTED' // the target is behind a transaction pooler: its session (and lock) would not be ours
   | 'EMBEDDED_POSTGRES';
 
 /** An error with a code and optional structured details (never secrets). */

@@ -1,3 +1,4 @@
+import { safeMessage } from '@/lib/db/safe-message';
 import type { EnvironmentHealth } from '@/lib/health/environment-health';
 
 /**
@@ -57,7 +58,8 @@ export function toEnvironmentView(health: EnvironmentHealth, now: Date): Environ
     name: health.name,
     protection: PROTECTION_INFO[health.protection],
     reachable: health.reachable,
-    error: health.reachable ? null : hideConnectionStrings(health.error ?? 'The environment did not answer.'),
+    // Already safe when the server built it; checked again because this is what the card prints.
+    error: health.reachable ? null : safeMessage(health.error ?? 'The environment did not answer.'),
     version: {
       tag: health.reachable ? (health.schemaVersion ?? 'No change set applied') : 'Unknown',
       applied: health.reachable && health.schemaVersion !== null,
@@ -147,12 +149,4 @@ export function formatRelative(iso: string, now: Date): string {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * The engine already redacts passwords; a page shows even less: no host, port, user or
- * database name either, since the console is shared with people who need none of them.
- */
-export function hideConnectionStrings(message: string): string {
-  return message.replace(/postgres(?:ql)?:\/\/[^\s'"]+/gi, (url) => `[connection string hidden]${/[:,.;)]+$/.exec(url)?.[0] ?? ''}`);
 }

@@ -285,6 +285,7 @@ const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   CONFIRMATION_REQUIRED: 2,
   PROTECTED: 2,
   FORBIDDEN: 2,
+  POOLER_DETECTED: 2,
 };
 
 /** Runs the CLI with `argv` and returns the exit code; all output goes through `out`/`err`. */

@@ -1,7 +1,7 @@
 import { readProject, type Project } from '../changesets/project';
 import { findEnvironment, loadConfig, type Environment, type StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
-import { hideSecrets } from '../db/connection-url';
+import { safeMessage, secretUrlsOf } from '../db/safe-message';
 import { isStrataError, StrataError } from '../errors';
 import { applyChangeSets, type RunResult } from '../migrate/apply';
 import type { DriftReport } from '../migrate/drift';
@@ -141,8 +141,12 @@ export async function runDriftCheck(target: OperationTarget, principal: Principa
   return driftService().check(target, context(target, principal));
 }
 
-/** HTTP status and a message safe to show, for any error an operation raised. */
+/**
+ * HTTP status and a message safe to show, for any error an operation raised: it names no
+ * connection string, password, host, user or database of `url` or of any configured URL.
+ */
 export function describeOperationError(error: unknown, url?: string): { status: number; code: string; message: string } {
+  const hide = (message: string) => safeMessage(message, [url, ...configuredSecretUrls()]);
   if (isStrataError(error)) {
     const status =
       {
@@ -164,11 +168,21 @@ export function describeOperationError(error: unknown, url?: string): { status: 
         AUDIT_UNAVAILABLE: 503,
         MALFORMED_PROJECT: 500,
         CONNECTION_FAILED: 503,
+        POOLER_DETECTED: 503,
       }[error.code as string] ?? 500;
-    return { status, code: error.code, message: url ? hideSecrets(error.message, url) : error.message };
+    return { status, code: error.code, message: hide(error.message) };
   }
-  engineLogger().error({ error: url ? hideSecrets(failureReason(error), url) : failureReason(error) }, 'console operation failed');
-  return { status: 500, code: 'INTERNAL', message: `The operation failed unexpectedly: ${url ? hideSecrets(failureReason(error), url) : failureReason(error)}`.slice(0, 400) };
+  engineLogger().error({ error: hide(failureReason(error)) }, 'console operation failed');
+  return { status: 500, code: 'INTERNAL', message: `The operation failed unexpectedly: ${hide(failureReason(error))}`.slice(0, 400) };
+}
+
+/** The configuration's URLs, or none when the configuration itself is what failed. */
+function configuredSecretUrls(): string[] {
+  try {
+    return secretUrlsOf(loadConfig());
+  } catch {
+    return [];
+  }
 }
 
 /** Seed (or reset and seed) an environment the guard allowed it on, with progress, audited. */

@@ -1,7 +1,7 @@
 import type { Project } from '../changesets/project';
 import type { Environment, Protection, StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
-import { hideSecrets } from '../db/connection-url';
+import { safeMessage, secretUrlsOf, withSafeErrors } from '../db/safe-message';
 import type { HistoryEntry } from '../migrate/history-store';
 import { readTarget } from '../migrate/read-status';
 import type { ChangeSetState, TargetStatus } from '../migrate/target-state';
@@ -55,7 +55,8 @@ export interface PipelineOverview {
 }
 
 export async function readPipeline(config: StrataConfig, project: Project): Promise<PipelineOverview> {
-  const environments = await Promise.all(config.environments.map((env) => readColumn(env, project)));
+  const secretUrls = secretUrlsOf(config);
+  const environments = await Promise.all(config.environments.map((env) => readColumn(env, project, secretUrls)));
   return {
     rows: project.changeSets.map((c) => ({ version: c.version, tag: c.tag, checksum: c.forward.checksum, hasRollback: c.rollback !== null })),
     environments,
@@ -63,13 +64,16 @@ export async function readPipeline(config: StrataConfig, project: Project): Prom
   };
 }
 
-export async function readColumn(env: Environment, project: Project): Promise<EnvironmentColumn> {
+/** `secretUrls`: every URL whose parts the error must not show (the configuration's, see secretUrlsOf). */
+export async function readColumn(env: Environment, project: Project, secretUrls: readonly string[] = [env.url]): Promise<EnvironmentColumn> {
   const base = { name: env.name, protection: env.protection };
   try {
     const { status, history } = await readTarget(env.url, project);
-    return { ...base, reachable: true, error: null, schemaVersion: status.schemaVersion, cells: cellsOf(status), history };
+    // History rows and cell reasons quote PostgreSQL's words about failures: they reach browsers.
+    return withSafeErrors({ ...base, reachable: true, error: null, schemaVersion: status.schemaVersion, cells: cellsOf(status), history }, [env.url, ...secretUrls]);
   } catch (error) {
-    return { ...base, reachable: false, error: hideSecrets(failureReason(error), env.url).slice(0, 300), schemaVersion: null, cells: {}, history: [] };
+    const reason = safeMessage(failureReason(error), [env.url, ...secretUrls]).slice(0, 300);
+    return { ...base, reachable: false, error: reason, schemaVersion: null, cells: {}, history: [] };
   }
 }
 

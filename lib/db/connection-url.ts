@@ -47,18 +47,3 @@ export function withDatabase(raw: string, database: string): string {
   url.pathname = `/${encodeURIComponent(database)}`;
   return url.toString();
 }
-
-/**
- * A message fit for a browser: the target's URL replaced, its password masked, and any
- * other URL-shaped text redacted. Driver errors can quote all three.
- */
-export function hideSecrets(message: string, url: string): string {
-  let out = message.split(url).join('[connection string hidden]');
-  try {
-    const password = new URL(url).password;
-    if (password) out = out.split(decodeURIComponent(password)).join('***').split(password).join('***');
-  } catch {
-    // not a URL: nothing more to hide
-  }
-  return out.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, (m) => redactUrl(m));
-}

@@ -1,7 +1,7 @@
 import { readProject, type Project } from '../changesets/project';
 import type { Environment, Protection, StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
-import { hideSecrets } from '../db/connection-url';
+import { safeMessage, secretUrlsOf } from '../db/safe-message';
 import { isStrataError } from '../errors';
 import { readTargetStatus } from '../migrate/read-status';
 
@@ -30,7 +30,8 @@ export interface EnvironmentHealth {
   checkedAt: string;
 }
 
-export async function environmentHealth(env: Environment, project: Project): Promise<EnvironmentHealth> {
+/** `secretUrls`: every URL whose parts the error must not show (the configuration's, see secretUrlsOf). */
+export async function environmentHealth(env: Environment, project: Project, secretUrls: readonly string[] = [env.url]): Promise<EnvironmentHealth> {
   const base = {
     name: env.name,
     protection: env.protection,
@@ -67,8 +68,8 @@ export async function environmentHealth(env: Environment, project: Project): Pro
       interrupted: 0,
       outOfOrder: 0,
       checksumMismatch: 0,
-      // This object goes to browsers: the driver's reason only, never the target's URL.
-      error: hideSecrets(isStrataError(error, 'CONNECTION_FAILED') ? `Cannot connect: ${failureReason(error)}` : failureReason(error), env.url),
+      // This object goes to browsers: what went wrong, never where the target is or who logs in.
+      error: safeMessage(isStrataError(error, 'CONNECTION_FAILED') ? `Cannot connect: ${failureReason(error)}` : failureReason(error), [env.url, ...secretUrls]),
     };
   }
 }
@@ -76,5 +77,6 @@ export async function environmentHealth(env: Environment, project: Project): Pro
 /** Health of every configured environment, checked in parallel. */
 export async function allEnvironmentHealth(config: StrataConfig): Promise<EnvironmentHealth[]> {
   const project = readProject(config.projectDir);
-  return Promise.all(config.environments.map((env) => environmentHealth(env, project)));
+  const secretUrls = secretUrlsOf(config);
+  return Promise.all(config.environments.map((env) => environmentHealth(env, project, secretUrls)));
 }

@@ -8,6 +8,8 @@ import { testContext } from '../testing/run-context';
 import { applyChangeSets } from '../migrate/apply';
 import { renderMetrics } from '../observability/metrics';
 import { allEnvironmentHealth } from './environment-health';
+import { publicHealth } from './public-health';
+import packageJson from '../../package.json';
 
 let db: ScratchDatabase;
 let config: StrataConfig;
@@ -58,6 +60,27 @@ describe('environment health', () => {
     expect(broken).toMatchObject({ name: 'broken', reachable: false, schemaVersion: null });
     expect(broken!.error).toMatch(/^Cannot connect: .*ECONNREFUSED/);
     expect(JSON.stringify([staging, broken])).not.toMatch(/topsecret|postgres:\/\//);
+  });
+});
+
+describe('public health (GET /api/health for callers who are not signed in)', () => {
+  it('says only status, version, and per environment its name, status, schema version and pending count', async () => {
+    const body = publicHealth(await allEnvironmentHealth(config));
+    expect(body).toEqual({
+      status: 'degraded',
+      version: packageJson.version,
+      environments: [
+        { name: 'staging', status: 'ok', schemaVersion: '0001_b', pending: 1 },
+        { name: 'broken', status: 'unreachable', schemaVersion: null, pending: 0 },
+      ],
+    });
+    // No error text, protection level or timing reaches it, whatever went wrong.
+    expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|connect|protected|guarded|Z"|topsecret|localhost/);
+  });
+
+  it('is ok when every environment answers', async () => {
+    const body = publicHealth(await allEnvironmentHealth({ ...config, environments: config.environments.slice(0, 1) }));
+    expect(body.status).toBe('ok');
   });
 });
 

@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import { assertReachable, connect, type Sql } from '../db/client';
 import { assembleModel, type CatalogRows } from './assemble-model';
 import {
@@ -24,6 +25,8 @@ import {
 } from './catalog-scope';
 import type { SchemaModel } from './schema-model';
 
+type ReservedSql = postgres.ReservedSql<Record<string, never>>;
+
 /** What to read besides the user schemas. */
 export interface IntrospectOptions {
   /** Also read the tables and views of the `strata` and `drizzle` schemas (listed either way). */
@@ -38,21 +41,30 @@ export interface IntrospectOptions {
  * assembly in JS with Maps. Names inside types and expressions come schema-qualified
  * (except pg_catalog's), whatever the session's search_path. Works on PostgreSQL 13+.
  *
- * Given a pool, it reads inside one READ ONLY REPEATABLE READ transaction, so every query
- * sees the same catalog snapshot; if concurrent DDL still trips a catalog function
- * ("cache lookup failed", XX000) it tries once more. Given an open transaction (a dry run
- * looking at its own uncommitted changes), it reads inside that transaction instead.
+ * Given a pool, it reads inside a snapshot of its own (see inOwnSnapshot). Given an open
+ * transaction (a dry run looking at its own uncommitted changes), it reads inside that
+ * transaction instead, and a failure is the caller's: its transaction cannot be retried here.
  */
 export async function introspect(sql: CatalogSql, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const includeBookkeeping = options.includeBookkeeping ?? false;
   if (!hasBegin(sql)) return readModel(sql, includeBookkeeping);
-  for (let attempt = 1; ; attempt++) {
+  return retriedOnceIfDdlRaced(() => sql.begin(SNAPSHOT, (tx) => readModel(tx, includeBookkeeping)));
+}
+
+/**
+ * Introspects on a reserved connection that is in no transaction (a drift check holding
+ * the target's lock), in a snapshot of its own that is always rolled back.
+ */
+export async function introspectInOwnSnapshot(conn: ReservedSql, options: IntrospectOptions = {}): Promise<SchemaModel> {
+  const includeBookkeeping = options.includeBookkeeping ?? false;
+  return retriedOnceIfDdlRaced(async () => {
+    await conn.unsafe(`begin ${SNAPSHOT}`);
     try {
-      return await sql.begin('isolation level repeatable read read only', (tx) => readModel(tx, includeBookkeeping));
-    } catch (error) {
-      if (attempt >= 2 || !isConcurrentDdlError(error)) throw error;
+      return await readModel(conn, includeBookkeeping);
+    } finally {
+      await conn.unsafe('rollback');
     }
-  }
+  });
 }
 
 /**
@@ -66,6 +78,26 @@ export async function introspectUrl(url: string, options: IntrospectOptions = {}
     return await introspect(sql, options);
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+/** One read-only transaction: every catalog query sees the same catalog snapshot. */
+const SNAPSHOT = 'isolation level repeatable read read only';
+
+/**
+ * The snapshot keeps the catalog rows consistent, but the catalog functions the queries
+ * call (pg_get_indexdef, format_type, …) look objects up in the live catalog caches: a
+ * table dropped by DDL that committed after the snapshot was taken makes them fail with
+ * XX000 "could not open relation with OID …" or "cache lookup failed for relation …".
+ * That is a race, not a broken database: a fresh snapshot, taken after the DDL, reads
+ * cleanly, so it is tried once more. A second failure is reported as it is.
+ */
+async function retriedOnceIfDdlRaced<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isConcurrentDdlError(error)) throw error;
+    return read();
   }
 }
 
@@ -107,5 +139,5 @@ function hasBegin(sql: CatalogSql): sql is Sql {
 
 function isConcurrentDdlError(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
-  return e?.code === 'XX000' && /cache lookup failed|could not open relation/i.test(e.message ?? '');
+  return e?.code === 'XX000' && /cache lookup failed for relation|could not open relation with OID/i.test(e.message ?? '');
 }

@@ -1,5 +1,6 @@
 import type postgres from 'postgres';
 import { connect, assertReachable, type Sql } from '../db/client';
+import { startSessionCheck } from '../db/pooler';
 import { StrataError } from '../errors';
 
 /** The advisory lock key pair every Strata runner takes on a target ("ST", "RA"). */
@@ -14,7 +15,8 @@ export type LockedConnection = postgres.ReservedSql<Record<string, never>>;
  * connection. A second runner fails at once with "locked by ACTOR since TIME" instead of
  * queueing behind a migration. If this process dies, PostgreSQL ends the session and
  * frees the lock; `client_connection_check_interval` makes it notice a dead client even
- * mid-statement (PostgreSQL 14+).
+ * mid-statement (PostgreSQL 14+). A connection that does not keep its session (a
+ * transaction pooler in between) is refused before the lock is taken: POOLER_DETECTED.
  */
 export async function withTargetLock<T>(
   url: string,
@@ -23,10 +25,15 @@ export async function withTargetLock<T>(
   options: { waitMs?: number } = {},
 ): Promise<T> {
   const sql: Sql = connect(url, { max: 1, applicationName: `${APP_PREFIX}${actor}`.slice(0, 63) });
+  // Its second connection connects while this one does (see startSessionCheck).
+  const sessionCheck = startSessionCheck(url);
   try {
     await assertReachable(sql, url);
     const conn = await sql.reserve();
     try {
+      // Behind a transaction pooler the lock below would outlive this run on a pooled server connection.
+      await sessionCheck.assertKept(conn);
+      await sessionCheck.close();
       const row = await tryLock(conn, options.waitMs ?? 0);
       if (!row?.ok) throw await lockedError(conn);
       try {
@@ -39,6 +46,7 @@ export async function withTargetLock<T>(
       conn.release();
     }
   } finally {
+    await sessionCheck.close();
     await sql.end({ timeout: 5 });
   }
 }

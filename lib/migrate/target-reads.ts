@@ -1,5 +1,5 @@
 import type { Project } from '../changesets/project';
-import { introspect } from '../introspect/introspect';
+import { introspect, introspectInOwnSnapshot } from '../introspect/introspect';
 import type { SchemaModel } from '../introspect/schema-model';
 import { loadDrizzleRows, loadHistory } from './history-store';
 import type { LockedConnection } from './target-lock';
@@ -14,8 +14,8 @@ export async function readStatusOn(conn: LockedConnection, project: Project): Pr
 /**
  * Introspects on a locked connection. Inside an open transaction it reads in a savepoint
  * that is rolled back, because introspection pins `search_path` with SET LOCAL and the
- * change sets that run next must see the session's own search_path. Outside one it opens
- * a read-only repeatable-read transaction, so every catalog query sees one snapshot.
+ * change sets that run next must see the session's own search_path. Outside one it reads
+ * in a read-only snapshot of its own, retried once if concurrent DDL raced it.
  */
 export async function introspectOn(conn: LockedConnection, inTransaction: boolean): Promise<SchemaModel> {
   if (inTransaction) {
@@ -26,10 +26,5 @@ export async function introspectOn(conn: LockedConnection, inTransaction: boolea
       await conn.unsafe('rollback to savepoint strata_introspect');
     }
   }
-  await conn.unsafe('begin isolation level repeatable read read only');
-  try {
-    return await introspect(conn);
-  } finally {
-    await conn.unsafe('rollback');
-  }
+  return introspectInOwnSnapshot(conn);
 }

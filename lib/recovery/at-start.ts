@@ -1,6 +1,6 @@
 import type { StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
-import { hideSecrets } from '../db/connection-url';
+import { safeMessage } from '../db/safe-message';
 import type { Logger } from '../observability/logger';
 import { leftoverShadows } from './leftover-shadows';
 import { stuckRequests } from './stuck-requests';
@@ -45,7 +45,7 @@ export async function recoverAtStart(config: StrataConfig, logger: Logger, steps
       const outcome = await step.run(config, logger);
       report.steps.push({ step: step.name, error: null, ...outcome });
     } catch (error) {
-      const reason = step.urls(config).reduce((text, url) => hideSecrets(text, url), failureReason(error));
+      const reason = safeMessage(failureReason(error), step.urls(config));
       logger.warn({ step: step.name, error: reason }, 'recovery step could not run');
       report.steps.push({ step: step.name, error: reason, recovered: [], leftAlone: [] });
     }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { findEnvironment, loadConfig, type Environment } from '@/lib/config/environments';
 import { failureReason } from '@/lib/db/client';
-import { hideSecrets } from '@/lib/db/connection-url';
+import { safeMessage, secretUrlsOf } from '@/lib/db/safe-message';
 import { isStrataError } from '@/lib/errors';
 import { introspectUrl } from '@/lib/introspect/introspect';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
@@ -9,7 +9,8 @@ import type { SchemaModel } from '@/lib/introspect/schema-model';
 /**
  * The one server-side door from an environment name to its SchemaModel, shared by the
  * schema API, the exports and the table page. It turns every failure into a short message
- * meant for people — never a stack trace, never the environment's URL (a secret).
+ * meant for people — never a stack trace, never the environment's URL (a secret), its
+ * host, user or database name.
  */
 export type SchemaRead =
   | { ok: true; environment: Pick<Environment, 'name' | 'protection'>; model: SchemaModel }
@@ -20,8 +21,9 @@ const inFlight = new Map<string, Promise<SchemaModel>>();
 
 export async function readSchema(name: string): Promise<SchemaRead> {
   let environment: Environment;
+  const config = loadConfig();
   try {
-    environment = findEnvironment(loadConfig(), name);
+    environment = findEnvironment(config, name);
   } catch (error) {
     if (isStrataError(error, 'UNKNOWN_ENVIRONMENT')) {
       return { ok: false, status: 404, error: 'unknown_environment', message: error.message };
@@ -37,7 +39,7 @@ export async function readSchema(name: string): Promise<SchemaRead> {
     }
     return { ok: true, environment: safe, model: await pending };
   } catch (error) {
-    const reason = hideSecrets(failureReason(error), environment.url).slice(0, 300);
+    const reason = safeMessage(failureReason(error), secretUrlsOf(config)).slice(0, 300);
     if (isUnreachable(error)) {
       console.error(`schema of ${environment.name}: unreachable: ${reason}`);
       return {
