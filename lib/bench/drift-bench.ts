@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { closeConsole, ensureConsoleSchema } from '../auth/console-db';
 import { readProject } from '../changesets/project';
 import type { StrataConfig } from '../config/environments';
-import { embeddedSettings } from '../config/embedded-settings';
 import { consoleExpectedSchemas } from '../console/expected-schemas';
 import { connect } from '../db/client';
 import { introspectUrl } from '../introspect/introspect';
@@ -12,6 +11,7 @@ import { checkDrift, type DriftReport } from '../migrate/drift';
 import type { RunContext } from '../migrate/run-context';
 import { createLogger } from '../observability/logger';
 import { median, type startBenchCluster } from './bench-cluster';
+import { externalConfig } from '../testing/external-config';
 
 type BenchCluster = Awaited<ReturnType<typeof startBenchCluster>>;
 
@@ -53,15 +53,7 @@ export async function benchDrift(cluster: BenchCluster, projectDir: string, runs
   const consoleUrl = await cluster.freshDatabase('bench_drift_console');
   const owner = connect(consoleUrl, { max: 1 });
   await ensureConsoleSchema(owner);
-  const config: StrataConfig = {
-    mode: 'external',
-    projectDir,
-    consoleDatabaseUrl: consoleUrl,
-    consoleOwnerUrl: null, auditHeadFile: '/tmp/strata-test-audit-head.json',
-    shadowServerUrl: cluster.adminUrl,
-    embedded: embeddedSettings({}, '/tmp'),
-    environments: [],
-  };
+  const config: StrataConfig = externalConfig({ projectDir, consoleDatabaseUrl: consoleUrl, shadowServerUrl: cluster.adminUrl });
   const store = consoleExpectedSchemas(config);
   const check = () => checkDrift(ctx(url), project, { shadowServerUrl: cluster.adminUrl, store });
   const time = async <T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> => {

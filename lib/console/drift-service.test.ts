@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeConsole } from '../auth/console-db';
 import { readProject } from '../changesets/project';
 import type { StrataConfig } from '../config/environments';
-import { embeddedSettings } from '../config/embedded-settings';
 import { applyChangeSets } from '../migrate/apply';
 import { rollbackChangeSets } from '../migrate/rollback';
 import { writeFixtureProject } from '../testing/fixture-project';
@@ -11,6 +10,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-
 import { withTargetLock } from '../migrate/target-lock';
 import { createDriftService, driftCacheSeconds, DEFAULT_DRIFT_CACHE_SECONDS } from './drift-service';
 import type { OperationTarget } from './environment-operations';
+import { externalConfig } from '../testing/external-config';
 
 let consoleDb: ScratchDatabase;
 let db: ScratchDatabase;
@@ -23,15 +23,12 @@ beforeAll(async () => {
     { name: 'a', up: 'create table public.a (id int primary key);', down: 'drop table public.a;' },
     { name: 'b', up: 'create table public.b (id int primary key);', down: 'drop table public.b;' },
   ]);
-  const config: StrataConfig = {
-    mode: 'external',
+  const config: StrataConfig = externalConfig({
     projectDir: dir,
     consoleDatabaseUrl: consoleDb.url,
-    consoleOwnerUrl: null, auditHeadFile: '/tmp/strata-test-audit-head.json',
     shadowServerUrl: inject('pgAdminUrl'),
-    embedded: embeddedSettings({}, '/tmp'),
     environments: [{ name: 'staging', url: db.url, protection: 'guarded' }],
-  };
+  });
   target = { config, environment: config.environments[0]!, project: readProject(dir) };
   await applyChangeSets(testContext(db.url), target.project, { to: '0000_a' });
 });

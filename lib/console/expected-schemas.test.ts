@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeConsole } from '../auth/console-db';
 import { readProject } from '../changesets/project';
 import type { StrataConfig } from '../config/environments';
-import { embeddedSettings } from '../config/embedded-settings';
 import { applyChangeSets } from '../migrate/apply';
 import { checkDrift } from '../migrate/drift';
 import type { StoredExpectedSchema } from '../migrate/expected-schema';
@@ -10,21 +9,14 @@ import { writeFixtureProject } from '../testing/fixture-project';
 import { testContext } from '../testing/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
 import { consoleExpectedSchemas } from './expected-schemas';
+import { externalConfig } from '../testing/external-config';
 
 let consoleDb: ScratchDatabase;
 let target: ScratchDatabase;
 let config: StrataConfig;
 const deadUrl = 'postgres://strata:topsecret@localhost:1/gone';
 
-const configFor = (consoleDatabaseUrl: string): StrataConfig => ({
-  mode: 'external',
-  projectDir: '/nonexistent',
-  consoleDatabaseUrl,
-  consoleOwnerUrl: null, auditHeadFile: '/tmp/strata-test-audit-head.json',
-  shadowServerUrl: inject('pgAdminUrl'),
-  embedded: embeddedSettings({}, '/tmp'),
-  environments: [],
-});
+const configFor = (consoleDatabaseUrl: string): StrataConfig => externalConfig({ consoleDatabaseUrl, shadowServerUrl: inject('pgAdminUrl') });
 
 beforeAll(async () => {
   consoleDb = await createScratchDatabase('expected_console');

@@ -2,7 +2,6 @@ import net from 'node:net';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readProject, type Project } from '../changesets/project';
 import type { Environment, StrataConfig } from '../config/environments';
-import { embeddedSettings } from '../config/embedded-settings';
 import { describeOperationError } from '../console/environment-operations';
 import { readPipeline } from '../console/pipeline';
 import { allEnvironmentHealth } from '../health/environment-health';
@@ -12,6 +11,7 @@ import { writeFixtureProject } from '../testing/fixture-project';
 import { testContext } from '../testing/run-context';
 import { connect, failureReason } from './client';
 import { safeMessage, secretUrlsOf, withSafeErrors } from './safe-message';
+import { externalConfig } from '../testing/external-config';
 
 describe('safeMessage (the rules, on driver and server wording)', () => {
   const url = 'postgres://app_owner:S3cr%2Ft-pw@db-prod-7.internal.example:6543/ledger_main';
@@ -116,16 +116,7 @@ describe('real connection failures, as pages and API responses show them', () =>
     ];
     const dir = writeFixtureProject([{ name: 'a', up: 'create table public.a (id int);' }]);
     project = readProject(dir);
-    config = {
-      mode: 'external',
-      projectDir: dir,
-      consoleDatabaseUrl: inject('pgAdminUrl'),
-      consoleOwnerUrl: null,
-      auditHeadFile: '/tmp/strata-test-audit-head.json',
-      shadowServerUrl: inject('pgAdminUrl'),
-      embedded: embeddedSettings({}, '/tmp'),
-      environments,
-    };
+    config = externalConfig({ projectDir: dir, consoleDatabaseUrl: inject('pgAdminUrl'), shadowServerUrl: inject('pgAdminUrl'), environments });
   });
 
   it('health (home page cards, GET /api/health for signed-in people)', async () => {

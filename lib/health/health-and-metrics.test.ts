@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import type { StrataConfig } from '../config/environments';
-import { embeddedSettings } from '../config/embedded-settings';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
 import { writeFixtureProject } from '../testing/fixture-project';
 import { testContext } from '../testing/run-context';
@@ -10,6 +9,7 @@ import { renderMetrics } from '../observability/metrics';
 import { allEnvironmentHealth } from './environment-health';
 import { publicHealth } from './public-health';
 import packageJson from '../../package.json';
+import { externalConfig } from '../testing/external-config';
 
 let db: ScratchDatabase;
 let config: StrataConfig;
@@ -23,19 +23,15 @@ beforeAll(async () => {
     { name: 'c', up: 'create table public.c (id int);' },
   ]);
   await applyChangeSets(testContext(db.url), readProject(dir), { to: '0001_b' });
-  config = {
-    mode: 'external',
+  config = externalConfig({
     projectDir: dir,
     consoleDatabaseUrl: db.url,
-    consoleOwnerUrl: null,
-    auditHeadFile: '/tmp/strata-health-test-audit-head.json',
     shadowServerUrl: db.url,
-    embedded: embeddedSettings({}, '/tmp'),
     environments: [
       { name: 'staging', url: db.url, protection: 'guarded' },
       { name: 'broken', url: deadUrl, protection: 'protected' },
     ],
-  };
+  });
 });
 afterAll(async () => {
   await db.drop();

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import type { StrataConfig } from '../config/environments';
-import { embeddedSettings } from '../config/embedded-settings';
 import { readColumn } from '../console/pipeline';
 import { allEnvironmentHealth } from '../health/environment-health';
 import { renderMetrics } from '../observability/metrics';
@@ -19,6 +18,7 @@ import { bookkeepingEntry, ensureBookkeeping, insertEntry, loadHistory } from '.
 import { appliedInOrder } from './plan';
 import { readTarget } from './read-status';
 import { rollbackChangeSets } from './rollback';
+import { externalConfig } from '../testing/external-config';
 
 let db: ScratchDatabase;
 beforeEach(async () => {
@@ -229,14 +229,5 @@ describe('resolving an interrupted change set', () => {
 });
 
 function configFor(dir: string): StrataConfig {
-  return {
-    mode: 'external',
-    projectDir: dir,
-    consoleDatabaseUrl: db.url,
-    consoleOwnerUrl: null,
-    auditHeadFile: '/tmp/strata-test-audit-head.json',
-    shadowServerUrl: db.url,
-    embedded: embeddedSettings({}, '/tmp'),
-    environments: [{ name: 'staging', url: db.url, protection: 'guarded' }],
-  };
+  return externalConfig({ projectDir: dir, consoleDatabaseUrl: db.url, shadowServerUrl: db.url, environments: [{ name: 'staging', url: db.url, protection: 'guarded' }] });
 }

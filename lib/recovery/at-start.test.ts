@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StrataConfig } from '../config/environments';
-import { embeddedSettings } from '../config/embedded-settings';
 import { connect, type Sql } from '../db/client';
 import { quoteIdent } from '../db/identifiers';
 import { shadowName } from '../migrate/shadow-database';
 import { testContext } from '../testing/run-context';
 import { RECOVERY_STEPS, recoverAtStart, recoveryLines, type RecoveryStep } from './at-start';
 import { leftoverShadows } from './leftover-shadows';
+import { externalConfig } from '../testing/external-config';
 
 const adminUrl = inject('pgAdminUrl');
 let admin: Sql;
@@ -18,16 +18,7 @@ afterAll(async () => {
 });
 
 function configWith(shadowServerUrl: string): StrataConfig {
-  return {
-    mode: 'external',
-    projectDir: '/nonexistent',
-    consoleDatabaseUrl: adminUrl,
-    consoleOwnerUrl: null,
-    auditHeadFile: '/tmp/strata-test-audit-head.json',
-    shadowServerUrl,
-    embedded: embeddedSettings({}, '/tmp'),
-    environments: [],
-  };
+  return externalConfig({ consoleDatabaseUrl: adminUrl, shadowServerUrl });
 }
 
 describe('recoverAtStart', () => {
