@@ -165,9 +165,10 @@ export function approvalRefusal(request: Pick<ChangeRequest, 'id' | 'requestedBy
   if (approver.roleChangedBy && sameActor(approver.roleChangedBy, requester)) {
     return `${requester}, who filed request #${request.id}, gave your account its role: an approval must come from someone the requester did not promote`;
   }
+  // Not before the request counts as after it: the same instant cannot prove the order.
   const filed = Date.parse(request.requestedAt);
-  if (Date.parse(approver.createdAt) > filed) return `Your account was created after request #${request.id} was filed (${request.requestedAt})`;
-  if (Date.parse(approver.roleChangedAt) > filed) return `Your account became ${approver.role} after request #${request.id} was filed (${request.requestedAt})`;
+  if (Date.parse(approver.createdAt) >= filed) return `Your account was created after request #${request.id} was filed (${request.requestedAt})`;
+  if (Date.parse(approver.roleChangedAt) >= filed) return `Your account became ${approver.role} after request #${request.id} was filed (${request.requestedAt})`;
   return null;
 }
 

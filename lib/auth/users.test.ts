@@ -28,8 +28,8 @@ describe('users', () => {
     for (const username of ['A', 'a', 'Alice', '1abc', 'has space', 'x'.repeat(41), 'é-user']) {
       await expect(createUser(db.sql, { username, role: 'viewer', password: PASSWORD })).rejects.toMatchObject({ code: 'BAD_USAGE' });
     }
-    await expect(createUser(db.sql, { username: 'shorty', role: 'viewer', password: 'eleven char' })).rejects.toMatchObject({ code: 'BAD_USAGE', message: /at least 12/ });
-    await expect(createUser(db.sql, { username: 'roleless', role: 'root' as never, password: PASSWORD })).rejects.toMatchObject({ code: 'BAD_USAGE', message: /Unknown role/ });
+    await expect(createUser(db.sql, { username: 'shorty', role: 'viewer', password: 'eleven char' })).rejects.toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/at least 12/) });
+    await expect(createUser(db.sql, { username: 'roleless', role: 'root' as never, password: PASSWORD })).rejects.toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/Unknown role/) });
     expect(await getUser(db.sql, 'shorty')).toBeNull();
   });
 
@@ -37,7 +37,7 @@ describe('users', () => {
     const user = await createUser(db.sql, { username: 'dora.dev', role: 'developer', password: PASSWORD, displayName: '  Dora  ' });
     expect(user).toMatchObject({ username: 'dora.dev', role: 'developer', displayName: 'Dora', disabled: false, oidcSubject: null });
     expect(user.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    await expect(createUser(db.sql, { username: 'dora.dev', role: 'viewer', password: PASSWORD })).rejects.toMatchObject({ code: 'INVALID_STATE', message: /already exists/ });
+    await expect(createUser(db.sql, { username: 'dora.dev', role: 'viewer', password: PASSWORD })).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/already exists/) });
     expect((await listUsers(db.sql)).map((u) => u.username)).toContain('dora.dev');
     const [row] = await db.sql`select password_hash from console.users where username = 'dora.dev'`;
     expect(row!.password_hash).toMatch(/^scrypt\$15\$8\$1\$/);
@@ -54,7 +54,7 @@ describe('users', () => {
       expect(await ensureFirstAdmin(scratch.sql, null)).toEqual({ created: false, username: 'admin', password: null });
       expect((await signIn(scratch.sql, { username: 'admin', password: first.password!, ip: '10.0.0.1' })).ok).toBe(true);
 
-      await expect(setRole(scratch.sql, 'admin', 'operator')).rejects.toMatchObject({ code: 'INVALID_STATE', message: /last enabled admin/ });
+      await expect(setRole(scratch.sql, 'admin', 'operator')).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringMatching(/last enabled admin/) });
       await expect(disableUser(scratch.sql, 'admin')).rejects.toMatchObject({ code: 'INVALID_STATE' });
       await expect(setRole(scratch.sql, 'nobody', 'viewer')).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(disableUser(scratch.sql, 'nobody')).rejects.toMatchObject({ code: 'NOT_FOUND' });
