@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect } from '../db/client';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { ensureConsoleSchema } from './console-db';
+import { CONSOLE_LOCK_CLASS, ensureConsoleSchema } from './console-db';
 import { createSignInGates, signIn, type SignInOptions, type SignInResult } from './sign-in';
 import { createUser, disableUser } from './users';
 import { WorkGate } from './work-gate';
@@ -233,6 +233,63 @@ describe('sign-in and the console pool', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('no transaction is open while a password is hashed', async () => {
+    const observer = connect(db.url, { max: 1 });
+    class ObservingGate extends WorkGate {
+      openTransactions: number[] = [];
+      override run<T>(work: () => Promise<T>, queued?: 'bounded' | 'always'): Promise<T> {
+        return super.run(async () => {
+          const [row] = await observer`
+            select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and state like 'idle in transaction%' and pid <> pg_backend_pid()`;
+          this.openTransactions.push(Number(row!.n));
+          return work();
+        }, queued);
+      }
+    }
+    const hashing = new ObservingGate('hashing', 2, 10);
+    try {
+      await signIn(db.sql, { username: 'olga', password: 'a wrong password', ip: '192.0.2.80' }, { gates: { database: new WorkGate('db', 2, 10), hashing } });
+      await signIn(db.sql, { username: 'olga', password: PASSWORD, ip: '192.0.2.80' }, { gates: { database: new WorkGate('db', 2, 10), hashing } });
+    } finally {
+      await observer.end();
+    }
+    expect(hashing.openTransactions).toEqual([0, 0]);
+  });
+
+  it('20 parallel sign-ins hold at most 2 connections; the rest wait in-process, holding none', async () => {
+    const pool = connect(db.url, { max: 20 });
+    const holder = connect(db.url, { max: 1 });
+    const gates = createSignInGates();
+    const { options } = recordedWaits();
+    // Hold the user name's lock so that every reservation that reaches the database waits there, visibly.
+    const held = await holder.reserve();
+    await held`select pg_advisory_lock(${CONSOLE_LOCK_CLASS}, hashtext('sign-in:user:flood'))`;
+    const waitingOnTheLock = async () =>
+      Number((await held`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`)[0]!.n);
+    let signIns: Array<Promise<SignInResult>> = [];
+    try {
+      signIns = Array.from({ length: 20 }, (_, i) => signIn(pool, { username: 'flood', password: 'not the password', ip: `10.6.0.${i + 1}` }, { ...options, gates }));
+      await vi.waitFor(
+        async () => {
+          expect(gates.database.load).toEqual({ running: 2, waiting: 18 });
+          expect(await waitingOnTheLock()).toBe(2);
+        },
+        { timeout: 30_000 },
+      );
+      expect(await waitingOnTheLock()).toBe(2);
+    } finally {
+      await held`select pg_advisory_unlock(${CONSOLE_LOCK_CLASS}, hashtext('sign-in:user:flood'))`;
+      held.release();
+      await Promise.allSettled(signIns);
+      await Promise.all([pool.end(), holder.end()]);
+    }
+    // 10 checked at once, 5 slowed into slots, 5 past the 30 s horizon (the per-user rule, as above).
+    const results = await Promise.all(signIns);
+    expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(15);
+    expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toHaveLength(5);
   });
 
   it('past the hashing queue, an attempt is answered throttled at once and does not count as a failure', async () => {
