@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { databaseState } from './support/database-state';
 import { embeddedSql } from './support/embedded-sql';
@@ -111,6 +113,11 @@ test.describe('cross-site writes', () => {
     const declared = await rawRequest({ method: 'POST', path: '/api/users/vera', from: '127.0.0.14', headers, declaredLength: 65_537 });
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.text).code).toBe('PAYLOAD_TOO_LARGE');
+    // …and closes the connection rather than read what follows.
+    expect(declared.headers.connection).toBe('close');
+    // On any path: a page (where a server action would read its body) is no exception.
+    const page = await rawRequest({ method: 'POST', path: '/sign-in', from: '127.0.0.14', headers: { 'content-type': 'multipart/form-data; boundary=x' }, declaredLength: 65_537 });
+    expect(page.status).toBe(413);
     // Chunked, no Content-Length: counted as it streams (app/read-json.ts).
     const pad = 'x'.repeat(40_000);
     const chunked = await rawRequest({ method: 'POST', path: '/api/users/vera', from: '127.0.0.14', headers, body: ['{"role":"admin","pad":"', pad, pad, '"}'] });
@@ -205,11 +212,20 @@ test.describe('pages', () => {
   });
 
   test('no page can be framed by another site', async ({ page }) => {
-    await page.goto('about:blank');
-    // setContent waits for the load event, the frame's included.
-    await page.setContent(`<iframe src="${CONSOLE_ORIGIN}/sign-in" width="600" height="400"></iframe>`);
-    const frame = page.frames().find((f) => f !== page.mainFrame())!;
-    expect(await frame.locator('input[name="username"]').count()).toBe(0);
+    // Another origin on this machine (a page of its own, no policy) frames the sign-in form.
+    const site = http.createServer((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end(`<iframe src="${CONSOLE_ORIGIN}/sign-in" width="600" height="400"></iframe>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      // goto waits for the load event, the frame's included.
+      await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+      const frame = page.frames().find((f) => f !== page.mainFrame())!;
+      expect(await frame.locator('input[name="username"]').count()).toBe(0);
+    } finally {
+      site.close();
+    }
   });
 });
 
