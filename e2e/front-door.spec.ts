@@ -126,6 +126,25 @@ test.describe('cross-site writes', () => {
     // next-auth reads its own bodies: limited the same way.
     const signIn = await rawRequest({ method: 'POST', path: '/api/auth/callback/credentials', from: '127.0.0.14', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: ['username=admin&password=', pad, pad] });
     expect(signIn.status).toBe(413);
+    // The sign-in form's server action, posted as the form does without JavaScript but with no
+    // Content-Length: Next's own limit (16 kB, next.config.js) refuses it before it runs.
+    const form = await rawRequest({ path: '/sign-in', from: '127.0.0.14' });
+    const action = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(form.text)![1]!;
+    const part = (name: string, value: string) => `--XB\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const oversized = await rawRequest({
+      method: 'POST',
+      path: '/sign-in',
+      from: '127.0.0.14',
+      headers: { 'content-type': 'multipart/form-data; boundary=XB' },
+      body: [part(action, ''), part('username', 'oversized-action'), part('password', pad), '--XB--\r\n'],
+    });
+    expect(oversized.status).toBeGreaterThanOrEqual(400);
+    const consoleDb = embeddedSql('strata_console');
+    try {
+      expect((await consoleDb`select count(*)::int as n from console.sign_in_attempts where username = 'oversized-action'`)[0]!.n).toBe(0);
+    } finally {
+      await consoleDb.end();
+    }
     expect(await roleOf('vera')).toBe('viewer');
     expect(await databaseState()).toEqual(before);
   });
