@@ -314,6 +314,19 @@ describe('sign-in and the console pool', () => {
     expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toHaveLength(5);
   });
 
+  it('an attempt that waits 5 s for its address (another console checking it) is answered throttled, unrecorded', async () => {
+    const holder = connect(db.url, { max: 1 });
+    const held = await holder.reserve();
+    try {
+      await held`select pg_advisory_lock(${CONSOLE_LOCK_CLASS}, hashtext('sign-in:address:192.0.2.90'))`;
+      expect(await signIn(db.sql, { username: 'olga', password: PASSWORD, ip: '192.0.2.90' })).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: 1 });
+    } finally {
+      held.release();
+      await holder.end();
+    }
+    expect(await attempts(`ip = '192.0.2.90'`)).toHaveLength(0);
+  });
+
   it('past the hashing queue, an attempt is answered throttled at once and does not count as a failure', async () => {
     const gates = { database: new WorkGate('db', 2, 10), hashing: new WorkGate('hashing', 1, 0) };
     let release!: () => void;

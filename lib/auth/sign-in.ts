@@ -81,6 +81,8 @@ function decoyHash(): Promise<string> {
 }
 
 const THROTTLED_BUSY: SignInResult = { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
+/** PostgreSQL's lock_not_available: a reservation waited its lock_timeout for an advisory lock. */
+const LOCK_TIMEOUT = '55P03';
 
 type Reservation = { ok: false; result: SignInResult } | { ok: true; id: number; hash: string | null; waitMs: number };
 
@@ -96,8 +98,9 @@ export async function signIn(sql: Sql, input: { username: string; password: stri
   try {
     reservation = await gates.database.run(() => reserve(sql, ip, username));
   } catch (error) {
-    // A flood queued for the database: refused unrecorded (recording needs the database it is queueing for).
-    if (error instanceof GateFull) return THROTTLED_BUSY;
+    // A flood queued for the database, or (several consoles) another one holding this address
+    // or user name for seconds: refused unrecorded (recording needs the database it is queueing for).
+    if (error instanceof GateFull || (error as { code?: string }).code === LOCK_TIMEOUT) return THROTTLED_BUSY;
     throw error;
   }
   if (!reservation.ok) return reservation.result;
