@@ -55,7 +55,7 @@ export default defineConfig({
     // The server's output is also kept in a file, so tests can check that no secret reaches a log line.
     command: 'rm -rf .strata/e2e && mkdir -p .strata && npx tsx lib/cli/start.ts 2>&1 | tee .strata/e2e-server.log',
     // Not /api/health: it answers 503 while an environment is unreachable, by design.
-    url: baseURL,
+    url: `http://127.0.0.1:${PORT}`,
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: 'pipe',
@@ -64,6 +64,9 @@ export default defineConfig({
       STRATA_HOME: '.strata/e2e',
       STRATA_EMBEDDED_PORT: E2E_PG_PORT,
       PORT: String(PORT),
+      // IPv4 loopback: the browser still reaches it as localhost, and plain-HTTP tests can come
+      // from other loopback addresses (127.0.0.x) that the console tells apart (e2e/support/raw-http.ts).
+      HOST: '127.0.0.1',
       STRATA_SKIP_BUILD: '1',
       NEXT_TELEMETRY_DISABLED: '1',
       STRATA_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,

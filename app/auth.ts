@@ -4,14 +4,17 @@ import Credentials from 'next-auth/providers/credentials';
 import type { Provider } from 'next-auth/providers';
 import { loadConfig } from '@/lib/config/environments';
 import { consoleSecrets } from '@/lib/config/console-secrets';
-import { appendAudit } from '@/lib/auth/audit';
 import { withConsole } from '@/lib/auth/console-db';
-import { getUser, getUserByOidcSubject, signIn as checkCredentials, upsertOidcUser } from '@/lib/auth/users';
+import { signIn as checkCredentials } from '@/lib/auth/sign-in';
+import { getUser, getUserByOidcSubject, upsertOidcUser } from '@/lib/auth/users';
+import { recordAudit } from '@/lib/console/audited';
+import { auditRefusal } from '@/lib/console/refusals';
+import { requestClientAddress } from '@/lib/http/client-address';
 import { ROLES, type Principal, type Role } from '@/lib/auth/types';
 
 /**
  * Sign-in for the console (next-auth v5): a Credentials provider against console.users
- * (scrypt hashes, throttled per address), and an OpenID Connect provider when
+ * (scrypt hashes, throttled per address and per user name: lib/auth/sign-in.ts), and an OpenID Connect provider when
  * STRATA_OIDC_ISSUER, STRATA_OIDC_CLIENT_ID and STRATA_OIDC_CLIENT_SECRET are set. Sessions
  * are signed JWT cookies that expire (STRATA_SESSION_HOURS, default 8); the user's role and
  * status are re-read on every request, so a role change or a disabled account takes
@@ -23,12 +26,6 @@ class ThrottledSignIn extends CredentialsSignin {
 }
 class InvalidSignIn extends CredentialsSignin {
   code = 'invalid';
-}
-
-/** The caller's address as the proxy in front reports it; "local" without a proxy. */
-function clientAddress(request: Request | undefined): string {
-  const forwarded = request?.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || request?.headers.get('x-real-ip') || 'local';
 }
 
 function oidcProvider(): Provider | null {
@@ -46,7 +43,7 @@ export const oidcEnabled = () => oidcProvider() !== null;
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const config = loadConfig();
-  const { authSecret, auditKey } = consoleSecrets(config);
+  const { authSecret } = consoleSecrets(config);
   const oidc = oidcProvider();
   return {
     secret: authSecret,
@@ -59,18 +56,16 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         async authorize(credentials, request) {
           const username = String(credentials?.username ?? '').trim().toLowerCase();
           const password = String(credentials?.password ?? '');
-          const ip = clientAddress(request);
+          // The address the front door saw on the connection (never a header the client chose).
+          const ip = requestClientAddress(request?.headers);
           const result = await withConsole(config, (sql) => checkCredentials(sql, { username, password, ip }));
-          await withConsole(config, (sql) =>
-            appendAudit(sql, auditKey, {
-              actor: username || '(empty)',
-              role: result.ok ? result.user.role : '-',
-              action: 'sign-in',
-              outcome: result.ok ? 'ok' : 'denied',
-              detail: result.ok ? `from ${ip}` : `${result.reason} from ${ip}`,
-            }),
-          );
-          if (result.ok) return { id: String(result.user.id), name: result.user.username };
+          const actor = username.slice(0, 60) || '(empty)';
+          if (result.ok) {
+            await recordAudit(config, { actor, role: result.user.role, action: 'sign-in', outcome: 'ok', detail: `from ${ip}` });
+            return { id: String(result.user.id), name: result.user.username };
+          }
+          // Refused sign-ins are refusals: audited one by one up to a rate per name and address, so a flood cannot grow the trail without bound.
+          await auditRefusal(config, { actor, role: '-', action: 'sign-in', detail: result.reason, source: ip });
           if (result.reason === 'throttled') throw new ThrottledSignIn();
           throw new InvalidSignIn();
         },
@@ -83,9 +78,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
         const subject = String(profile?.sub ?? '');
         const username = String(profile?.preferred_username ?? profile?.email ?? subject).toLowerCase().replace(/[^a-z0-9._-]/g, '-').slice(0, 40);
         const user = await withConsole(config, (sql) => upsertOidcUser(sql, { subject, username, displayName: (profile?.name as string) ?? null }, defaultOidcRole()));
-        await withConsole(config, (sql) =>
-          appendAudit(sql, auditKey, { actor: user.username, role: user.role, action: 'sign-in', outcome: user.disabled ? 'denied' : 'ok', detail: 'oidc' }),
-        );
+        await recordAudit(config, { actor: user.username, role: user.role, action: 'sign-in', outcome: user.disabled ? 'denied' : 'ok', detail: 'oidc' });
         return !user.disabled;
       },
       async jwt({ token, user, account, profile }) {

@@ -6,6 +6,7 @@ import { loadConfig } from '@/lib/config/environments';
 import { alreadyAudited, isDenial } from '@/lib/console/audited';
 import { describeOperationError } from '@/lib/console/environment-operations';
 import { auditRefusal } from '@/lib/console/refusals';
+import { requestClientAddress } from '@/lib/http/client-address';
 import { currentPrincipal } from './auth';
 
 /**
@@ -19,10 +20,6 @@ import { currentPrincipal } from './auth';
 const noStore = { 'Cache-Control': 'no-store' };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The client's address as the front door determined it (never a header the client chose). */
-function sourceOf(request: Request): string {
-  return request.headers.get('x-strata-client-address') ?? 'unknown';
-}
 
 function what(request: Request): string {
   return `${request.method} ${new URL(request.url).pathname}`;
@@ -55,7 +52,7 @@ export class Door {
         action: what(this.request),
         environment: environment ?? null,
         detail: `${code}: ${message}`,
-        source: sourceOf(this.request),
+        source: requestClientAddress(this.request.headers),
       });
     }
     return Response.json({ code, message }, { status, headers: noStore });
@@ -70,7 +67,7 @@ export async function enterDoor(request: Request): Promise<Door | Response> {
   const principal = await currentPrincipal();
   if (principal) return new Door(request, principal);
   if (!SAFE_METHODS.has(request.method)) {
-    await auditRefusal(loadConfig(), { actor: '(anonymous)', role: '-', action: what(request), detail: 'UNAUTHENTICATED: not signed in', source: sourceOf(request) });
+    await auditRefusal(loadConfig(), { actor: '(anonymous)', role: '-', action: what(request), detail: 'UNAUTHENTICATED: not signed in', source: requestClientAddress(request.headers) });
   }
   return Response.json({ code: 'UNAUTHENTICATED', message: 'Sign in first.' }, { status: 401, headers: noStore });
 }

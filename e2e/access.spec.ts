@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
+import { databaseState } from './support/database-state';
 import { embeddedSql } from './support/embedded-sql';
 import { AUTHENTICATION_DOORS, MUTATING_ENDPOINTS } from './support/mutating-endpoints';
+import { browseFrom } from './support/raw-http';
 import { storageFor, USERS } from './support/users';
 
 /**
@@ -12,37 +14,6 @@ import { storageFor, USERS } from './support/users';
  * the code, so a new route or server action without an entry makes this fail.
  */
 test.describe.configure({ mode: 'serial' });
-
-async function databaseState(): Promise<Record<string, unknown>> {
-  const state: Record<string, unknown> = {};
-  const consoleDb = embeddedSql('strata_console');
-  try {
-    state.users = await consoleDb`select username, role, disabled from console.users order by username`;
-    state.requests = await consoleDb`select id, status from console.change_requests order by id`;
-    // Refusals are audited (denied entries): anything else in the trail would be a change.
-    state.audit = (await consoleDb`select count(*)::int as n from console.audit_log where outcome <> 'denied'`)[0]!.n;
-  } finally {
-    await consoleDb.end();
-  }
-  for (const db of ['strata_local', 'strata_staging', 'strata_production']) {
-    const sql = embeddedSql(db);
-    try {
-      const [history] = await sql`select count(*)::int as n, max(id)::int as last from strata.change_log`;
-      // Seed and reset change data, not history: count the rows of every user table exactly.
-      const tables = await sql`
-        select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'strata', 'drizzle') and n.nspname not like 'pg_toast%'
-        order by 1`;
-      const counts = tables.length
-        ? await sql.unsafe(tables.map((t) => `select '${t.name}' as t, count(*)::int as n from ${t.name}`).join(' union all '))
-        : [];
-      state[db] = { history, data: counts.map((c) => `${c.t}=${c.n}`) };
-    } finally {
-      await sql.end();
-    }
-  }
-  return state;
-}
 
 async function contextAs(browser: Browser, username: string | null): Promise<APIRequestContext> {
   const context = await browser.newContext(username ? { storageState: storageFor(username) } : { storageState: { cookies: [], origins: [] } });
@@ -242,7 +213,11 @@ test('an admin cannot approve their own request', async ({ browser }) => {
 });
 
 test('repeated failed sign-ins from one address are slowed down, and audited', async ({ browser }) => {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] }, extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.7' } });
+  // This browser reaches the console from 127.0.0.8 (relayed by the test): the console knows
+  // the address from the connection. The other journeys sign in from 127.0.0.1, never throttled.
+  const address = '127.0.0.8';
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  await browseFrom(context, address);
   const page = await context.newPage();
   for (let i = 0; i < 6; i++) {
     await page.goto('/sign-in');
@@ -255,7 +230,7 @@ test('repeated failed sign-ins from one address are slowed down, and audited', a
   await context.close();
   const consoleDb = embeddedSql('strata_console');
   try {
-    const rows = await consoleDb`select outcome, detail from console.audit_log where action = 'sign-in' and actor = 'vera' and detail like '%203.0.113.7%' order by id`;
+    const rows = await consoleDb`select outcome, detail from console.audit_log where action = 'sign-in' and actor = 'vera' and detail like ${`%from ${address}%`} order by id`;
     expect(rows.map((r) => `${r.outcome} ${String(r.detail).split(' ')[0]}`)).toEqual([...Array(5).fill('denied invalid'), 'denied throttled']);
   } finally {
     await consoleDb.end();

@@ -7,6 +7,8 @@ import { storageFor, strataCli, USERS } from './support/users';
  * the CLI (`user add … --password-stdin`), then everyone signs in once through the form.
  */
 setup('one signed-in browser state per person', async ({ browser }) => {
+  // Four CLI processes and five sign-ins (scrypt each) while the home page builds shadows: slow on 2 busy cores.
+  setup.setTimeout(120_000);
   fs.mkdirSync('test-results/.auth', { recursive: true });
   for (const user of USERS.filter((u) => u.username !== 'admin')) {
     const added = strataCli(['user', 'add', user.username, '--role', user.role, '--password-stdin'], `${user.password}\n`);

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 const MESSAGES: Record<string, string> = {
   invalid: 'Wrong user name or password, or the account is disabled.',
-  throttled: 'Too many failed sign-ins from this address. Wait a few minutes, then try again.',
+  throttled: 'Too many failed sign-ins. Wait a little, then try again.',
   oidc: 'Single sign-on did not complete. Try again, or sign in with a password.',
 };
 

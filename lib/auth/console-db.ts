@@ -213,12 +213,21 @@ const CONSOLE_DDL = `
     ip text NOT NULL,
     username text NOT NULL,
     ok boolean NOT NULL,
-    -- invalid, disabled or throttled when not ok.
-    reason text CHECK (reason IN ('invalid', 'disabled', 'throttled')),
+    -- invalid, disabled, throttled or pending when not ok.
+    reason text CHECK (reason IN ('invalid', 'disabled', 'throttled', 'pending')),
     at timestamptz NOT NULL DEFAULT clock_timestamp()
   );
   CREATE INDEX IF NOT EXISTS sign_in_attempts_ip_at ON console.sign_in_attempts (ip, at);
   CREATE INDEX IF NOT EXISTS sign_in_attempts_username_at ON console.sign_in_attempts (username, at);
+  -- An attempt is reserved as 'pending' (counted as a failure) before its password is
+  -- hashed outside any transaction, then settled (consoles made before 'pending' existed
+  -- get the new check). slot_at: when an attempt slowed by the per-user rule may be
+  -- checked (lib/auth/sign-in.ts).
+  ALTER TABLE console.sign_in_attempts DROP CONSTRAINT IF EXISTS sign_in_attempts_reason_check;
+  ALTER TABLE console.sign_in_attempts ADD CONSTRAINT sign_in_attempts_reason_check CHECK (reason IN ('invalid', 'disabled', 'throttled', 'pending'));
+  ALTER TABLE console.sign_in_attempts ADD COLUMN IF NOT EXISTS slot_at timestamptz;
+  -- The addresses a user signed in from (exempt from the per-user rule).
+  CREATE INDEX IF NOT EXISTS sign_in_attempts_known ON console.sign_in_attempts (username, ip, at) WHERE ok;
 
   CREATE TABLE IF NOT EXISTS console.change_requests (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import type { Sql } from '../db/client';
 import { StrataError } from '../errors';
 import { CONSOLE_LOCK_CLASS, CONSOLE_LOCKS, type ConsoleQueryable } from './console-db';
-import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import { generatePassword, hashPassword } from './passwords';
 import { ROLES, type Role, type User } from './types';
 
 /**
@@ -14,16 +14,7 @@ import { ROLES, type Role, type User } from './types';
 export const USERNAME_PATTERN = /^[a-z][a-z0-9._-]{1,39}$/;
 export const MIN_PASSWORD_LENGTH = 12;
 /** Longer input is refused rather than hashed (no one types 1 KB passwords). */
-const MAX_PASSWORD_LENGTH = 1024;
-
-/** Sign-in throttling per address: after this many failures within the window… */
-export const THROTTLE_FREE_FAILURES = 5;
-export const THROTTLE_WINDOW_SECONDS = 15 * 60;
-/** …each further failure doubles the wait after the last one, from 30 s up to 15 min. */
-const THROTTLE_BASE_SECONDS = 30;
-const THROTTLE_MAX_SECONDS = 15 * 60;
-
-export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'disabled' | 'throttled'; retryAfterSeconds?: number };
+export const MAX_PASSWORD_LENGTH = 1024;
 
 function toUser(r: postgres.Row): User {
   return {
@@ -166,86 +157,6 @@ export async function setPassword(sql: Sql, username: string, password: string |
   );
   if (!row) throw new StrataError('NOT_FOUND', `No user named ${username}`);
   return toUser(row);
-}
-
-// A real hash of a random password: unknown users cost one scrypt too, like known ones.
-let decoy: Promise<string> | null = null;
-function decoyHash(): Promise<string> {
-  decoy ??= hashPassword(generatePassword());
-  return decoy;
-}
-
-/**
- * Checks a user name and password, recording the attempt. Per address: once 5 attempts
- * failed within 15 minutes, every attempt (even a correct one) is refused until
- * min(2^(failures-5) × 30 s, 15 min) after the last failure. Attempts from one address are
- * checked one at a time (an advisory lock), so parallel guesses cannot outrun the count.
- * An unknown user costs one scrypt like a known one. Writes no audit entry: the caller does.
- */
-export async function signIn(sql: Sql, input: { username: string; password: string; ip: string }): Promise<SignInResult> {
-  const ip = (input.ip || 'unknown').slice(0, 100);
-  const username = input.username.trim().toLowerCase().slice(0, 100);
-  const password = input.password.slice(0, MAX_PASSWORD_LENGTH + 1);
-  const stand = await decoyHash();
-  try {
-    return await attempt(sql, { ip, username, password, stand });
-  } catch (error) {
-    // Dozens of attempts queued behind each other from one address: refuse, and record it.
-    if (!(error instanceof ThrottleTimeout)) throw error;
-    await sql`insert into console.sign_in_attempts (ip, username, ok, reason) values (${ip}, ${username}, false, 'throttled')`;
-    return { ok: false, reason: 'throttled', retryAfterSeconds: 1 };
-  }
-}
-
-class ThrottleTimeout extends Error {}
-
-async function attempt(sql: Sql, input: { ip: string; username: string; password: string; stand: string }): Promise<SignInResult> {
-  const { ip, username, password, stand } = input;
-  return sql.begin(async (tx) => {
-    const record = async (ok: boolean, reason: 'invalid' | 'disabled' | 'throttled' | null) => {
-      await tx`insert into console.sign_in_attempts (ip, username, ok, reason) values (${ip}, ${username}, ${ok}, ${reason})`;
-    };
-    // One attempt per address at a time, so parallel guesses cannot outrun the count.
-    await tx`select set_config('lock_timeout', '10s', true)`;
-    try {
-      await tx`select pg_advisory_xact_lock(${CONSOLE_LOCK_CLASS}, hashtext(${`sign-in:${ip}`}))`;
-    } catch (error) {
-      if ((error as { code?: string }).code !== '55P03') throw error;
-      throw new ThrottleTimeout();
-    }
-    const wait = await throttleWait(tx, ip);
-    if (wait > 0) {
-      await record(false, 'throttled');
-      return { ok: false, reason: 'throttled', retryAfterSeconds: wait } as const;
-    }
-    const [row] = await tx.unsafe(`select ${USER_COLUMNS}, password_hash from console.users where username = $1`, [username]);
-    const hash: string | null = row?.password_hash ?? null;
-    const matches = await verifyPassword(password, hash ?? stand);
-    if (!row || !hash || !matches || password.length > MAX_PASSWORD_LENGTH) {
-      await record(false, 'invalid');
-      return { ok: false, reason: 'invalid' } as const;
-    }
-    const user = toUser(row);
-    if (user.disabled) {
-      await record(false, 'disabled');
-      return { ok: false, reason: 'disabled' } as const;
-    }
-    await record(true, null);
-    return { ok: true, user } as const;
-  }) as Promise<SignInResult>;
-}
-
-/** Seconds until `ip` may try again (0: now). Counts wrong passwords, not refused attempts. */
-async function throttleWait(tx: ConsoleQueryable, ip: string): Promise<number> {
-  const [row] = await tx`
-    select count(*)::int as failures, extract(epoch from clock_timestamp() - max(at))::float8 as since_last
-    from console.sign_in_attempts
-    where ip = ${ip} and not ok and reason = 'invalid' and at > clock_timestamp() - make_interval(secs => ${THROTTLE_WINDOW_SECONDS})`;
-  const failures = Number(row?.failures ?? 0);
-  if (failures < THROTTLE_FREE_FAILURES) return 0;
-  const lockout = Math.min(2 ** (failures - THROTTLE_FREE_FAILURES) * THROTTLE_BASE_SECONDS, THROTTLE_MAX_SECONDS);
-  const remaining = lockout - Number(row?.since_last ?? 0);
-  return remaining > 0 ? Math.ceil(remaining) : 0;
 }
 
 /**

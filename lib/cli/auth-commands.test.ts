@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ensureConsoleSchema } from '../auth/console-db';
-import { signIn } from '../auth/users';
+import { signIn } from '../auth/sign-in';
 import { cli } from '../testing/cli-runner';
 import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
 import { authCliIo } from './auth-commands';

@@ -12,8 +12,9 @@ import { recoverAtStart, recoveryLines } from '../recovery/at-start';
 
 /**
  * `npm start`: the embedded PostgreSQL (unless real servers are configured), the demo
- * environments on first start, a production build when the sources changed, then
- * `next start`. Ctrl-C stops the console and then PostgreSQL, cleanly.
+ * environments on first start, a production build when the sources changed, then the
+ * console server (app/_server/console-server.ts: Next.js behind the front door). Ctrl-C
+ * stops the console and then PostgreSQL, cleanly.
  */
 const say = (line: string) => process.stdout.write(`[strata] ${line}\n`);
 const root = process.cwd();
@@ -50,9 +51,10 @@ async function main(): Promise<void> {
     const build = spawnSync(nextBin(), ['build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
     if (build.status !== 0) return stop(1);
   }
-  const child = spawn(nextBin(), ['start', '-p', port, '-H', process.env.HOST ?? 'localhost'], {
+  // The console server: Next.js behind the front door (client address, cross-site refusals, body limit, CSP).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'app', '_server', 'console-server.ts')], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, PORT: port, HOST: process.env.HOST ?? 'localhost', NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
   });
   server = child;
   child.on('exit', (code) => {
