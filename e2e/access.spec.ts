@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
 import { databaseState } from './support/database-state';
 import { embeddedSql } from './support/embedded-sql';
-import { AUTHENTICATION_DOORS, MUTATING_ENDPOINTS } from './support/mutating-endpoints';
+import { AUTHENTICATION_DOORS, CHANGING_ENDPOINTS, MUTATING_ENDPOINTS } from './support/mutating-endpoints';
 import { browseFrom } from './support/raw-http';
 import { storageFor, USERS } from './support/users';
 
@@ -87,7 +87,7 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
   const consoleDb = embeddedSql('strata_console');
   try {
     const denied = await consoleDb`select action, detail from console.audit_log where actor = '(anonymous)' and outcome = 'denied' order by id desc limit 50`;
-    for (const endpoint of MUTATING_ENDPOINTS.filter((e) => e.method !== 'GET')) {
+    for (const endpoint of CHANGING_ENDPOINTS) {
       expect(denied.some((d) => d.action === `${endpoint.method} ${endpoint.path}` && /UNAUTHENTICATED/.test(String(d.detail))), endpoint.path).toBe(true);
     }
   } finally {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { databaseState } from './support/database-state';
 import { embeddedSql } from './support/embedded-sql';
-import { MUTATING_ENDPOINTS } from './support/mutating-endpoints';
+import { CHANGING_ENDPOINTS } from './support/mutating-endpoints';
 import { CONSOLE_ORIGIN, cookieOf, passwordSignIn, rawRequest } from './support/raw-http';
 import { USERS } from './support/users';
 
@@ -64,7 +64,7 @@ test.describe('cross-site writes', () => {
   test('every changing door refuses a cross-site request with an admin cookie and a valid JSON body, and nothing changes', async () => {
     const before = await databaseState();
     const attacks: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: CONSOLE_ORIGIN, 'sec-fetch-site': 'same-site' }];
-    for (const endpoint of MUTATING_ENDPOINTS) {
+    for (const endpoint of CHANGING_ENDPOINTS) {
       for (const attack of attacks) {
         const answer = await rawRequest({
           method: endpoint.method,
@@ -95,7 +95,7 @@ test.describe('cross-site writes', () => {
 
   test('a JSON door refuses a body that is not JSON (415), even from the console itself, and nothing changes', async () => {
     const before = await databaseState();
-    for (const endpoint of MUTATING_ENDPOINTS) {
+    for (const endpoint of CHANGING_ENDPOINTS) {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
         const answer = await rawRequest({ method: endpoint.method, path: endpoint.path, from: '127.0.0.13', headers: { cookie: admin(), 'content-type': type, origin: CONSOLE_ORIGIN, 'sec-fetch-site': 'same-origin' }, body: JSON.stringify(endpoint.body) });
         expect(answer.status, `${endpoint.method} ${endpoint.path} as ${type}`).toBe(415);

@@ -130,6 +130,9 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
   },
 ];
 
+/** The doors that take a body and change something (the drift door is a GET: it only looks). */
+export const CHANGING_ENDPOINTS = MUTATING_ENDPOINTS.filter((e) => e.method !== 'GET');
+
 /** Doors that change something but are authentication itself, so no guard can stand before them. */
 export const AUTHENTICATION_DOORS = [
   { file: 'app/api/auth/[...nextauth]/route.ts', why: 'next-auth: sign-in, sign-out and session endpoints' },

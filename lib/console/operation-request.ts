@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import type { Action } from '../auth/guard';
+import type { Principal } from '../auth/types';
+import type { Protection } from '../config/environments';
+import { defaultDryRunMode } from '../migrate/dry-run-safety';
 
 /**
  * What the browser may ask an environment to do, validated before anything connects.
@@ -34,3 +38,15 @@ export type OperationEvent<Result> =
   | { type: 'progress'; event: import('../migrate/run-context').ProgressEvent }
   | { type: 'result'; result: Result }
   | { type: 'error'; code: string; message: string };
+
+/**
+ * What the guard must allow for `request` on an environment of `protection`, asked before
+ * anything connects: the run's direction, or a dry run — and, for a dry run on a guarded
+ * environment's own database (its mode asked for, or the default for this person), the
+ * operator's right to take real locks there.
+ */
+export function operationActions(request: OperationRequest, protection: Protection, principal: Principal): Action[] {
+  if (request.kind === 'run') return [request.direction];
+  const mode = request.mode ?? defaultDryRunMode(protection, principal);
+  return mode === 'transaction' && protection === 'guarded' ? ['dry-run', 'dry-run.on-target'] : ['dry-run'];
+}

@@ -1,5 +1,5 @@
 import { assertRunAllowed, operationTarget, runDryRun, runOperation, type OperationTarget } from '@/lib/console/environment-operations';
-import { operationRequestSchema } from '@/lib/console/operation-request';
+import { operationActions, operationRequestSchema } from '@/lib/console/operation-request';
 import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
 import { streamOperation } from '@/app/stream-operation';
@@ -23,8 +23,11 @@ export async function POST(request: Request, { params }: { params: Promise<{ env
   let target: OperationTarget;
   try {
     target = operationTarget(env);
-    const refused = await door.authorize(operation.kind === 'dry-run' ? 'dry-run' : operation.direction, { protection: target.environment.protection, environment: target.environment.name });
-    if (refused) return refused;
+    const where = { protection: target.environment.protection, environment: target.environment.name };
+    for (const action of operationActions(operation, target.environment.protection, principal)) {
+      const refused = await door.authorize(action, where);
+      if (refused) return refused;
+    }
     if (operation.kind === 'run') assertRunAllowed(target.environment, operation);
   } catch (error) {
     return door.refuse(error, env);
