@@ -141,7 +141,7 @@ export function RequestCard({ request, permissions, now }: { request: ChangeRequ
               <>
                 {permissions.approvalRefused && (
                   <p data-testid="approval-refused" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
-                    Your approval would not count: {permissions.approvalRefused}. Another admin must approve it; you may still reject it.
+                    Your approval would not count: {permissions.approvalRefused.charAt(0).toLowerCase() + permissions.approvalRefused.slice(1)}. Another admin must approve it; you may still reject it.
                   </p>
                 )}
                 <DecisionForm id={r.id} env={r.environment} canApprove={permissions.canApprove && !permissions.approvalRefused} canReject={permissions.canReject} />
