@@ -181,7 +181,7 @@ test('production: request, a second admin approves, the requester executes — h
   await expect(row).toContainText(`request #${id} by olivia, approved by ada`);
   await page.goto('/audit');
   await expect(page.getByTestId('audit-chain')).toContainText('Chain intact');
-  await expect(page.locator('[data-testid="audit-row"][data-action="approve"][data-actor="ada"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="audit-row"][data-action="approve"][data-actor="ada"][data-outcome="ok"]')).toHaveCount(1);
   await expect(page.locator('[data-testid="audit-row"][data-action="rollback"][data-actor="olivia"]').first()).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/audit.png', fullPage: true });
 
