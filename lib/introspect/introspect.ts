@@ -92,7 +92,7 @@ const SNAPSHOT = 'isolation level repeatable read read only';
  * That is a race, not a broken database: a fresh snapshot, taken after the DDL, reads
  * cleanly, so it is tried once more. A second failure is reported as it is.
  */
-async function retriedOnceIfDdlRaced<T>(read: () => Promise<T>): Promise<T> {
+export async function retriedOnceIfDdlRaced<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {

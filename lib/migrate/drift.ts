@@ -2,14 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { Project } from '../changesets/project';
 import { diffSchemas } from '../diff/schema-diff';
 import type { SchemaDiff } from '../diff/types';
-import { isStrataError, type StrataError } from '../errors';
-import { introspect } from '../introspect/introspect';
+import { connect, assertReachable } from '../db/client';
+import { introspect, retriedOnceIfDdlRaced } from '../introspect/introspect';
 import type { SchemaModel } from '../introspect/schema-model';
 import { appliedList, appliedSetKey, expectedSchema, type ExpectedSchemaOrigin, type ExpectedSchemaStore } from './expected-schema';
 import { appliedInOrder } from './plan';
 import { readTargetStatus } from './read-status';
 import type { RunContext } from './run-context';
-import { withTargetLock, type LockedConnection } from './target-lock';
+import { findLockHolder, lockedBy } from './target-lock';
 import { readStatusOn } from './target-reads';
 import type { TargetStatus } from './target-state';
 
@@ -37,9 +37,9 @@ export interface DriftOptions {
 
 /**
  * Compares the live schema with the one its applied change sets produce. Looking never
- * blocks changing: the target's lock (the one apply takes) is held only for the moment it
- * takes to open a snapshot, so a migration in progress is never reported as drift (the
- * check fails with LOCKED instead) and a migration is never kept waiting by a check. The
+ * blocks changing: the check takes no lock; it reads one snapshot in which the target's
+ * lock (the one apply takes) is free, so a migration in progress is never reported as
+ * drift (the check fails with LOCKED instead) and a migration never waits for a check. The
  * expected schema comes from the store, or is replayed on a shadow database after the
  * target has been read, holding no lock on it.
  */
@@ -72,45 +72,28 @@ export async function readAppliedSet(url: string, project: Project): Promise<str
 }
 
 /**
- * A drift check's session is named after it, so that a second check finding the lock held
- * by the first (for a moment) waits for it instead of failing; a migration it does not wait for.
- * A holder already gone when it is looked up held the lock only for a moment too.
+ * Status and schema from one repeatable-read snapshot, with no lock taken at all: the
+ * snapshot's first statement looks in pg_locks for the target's migration lock. Held: a
+ * migration is in progress, and the check answers LOCKED rather than report half a
+ * migration as drift. Free: the snapshot shows the target between migrations (history rows
+ * and DDL commit together), and whatever starts afterwards is not in it. A read-only
+ * transaction holds nothing in the session, so it also works through any connection pooler.
+ * Retried once on a fresh snapshot when concurrent DDL races the catalog reads.
  */
-const DRIFT_HOLDER = 'drift check by ';
-const WAIT_FOR_ANOTHER_CHECK_MS = 5_000;
-
 async function readAtOneMoment(ctx: RunContext, project: Project): Promise<{ status: TargetStatus; live: SchemaModel }> {
-  const read = (waitMs: number) => withTargetLock(ctx.url, `${DRIFT_HOLDER}${ctx.actor}`, (conn) => readSnapshot(conn, project), { waitMs });
+  const sql = connect(ctx.url, { max: 1, applicationName: `strata:drift check by ${ctx.actor}`.slice(0, 63) });
   try {
-    return await read(0);
-  } catch (error) {
-    if (!heldForAMoment(error)) throw error;
-    ctx.onProgress?.({ type: 'phase', label: 'Waiting a moment for another drift check of this target' });
-    return read(WAIT_FOR_ANOTHER_CHECK_MS);
-  }
-}
-
-function heldForAMoment(error: unknown): error is StrataError {
-  if (!isStrataError(error, 'LOCKED')) return false;
-  const holder = error.details.holder as { actor: string } | null;
-  return holder === null || holder.actor.startsWith(DRIFT_HOLDER);
-}
-
-/**
- * Status and schema from one repeatable-read snapshot, taken while the lock is held. The
- * first statement of such a transaction fixes its snapshot before it runs, so that
- * statement can release the lock: every later read still sees the target as it was under
- * the lock, with no change set half-done (history rows and DDL are both transactional).
- * The session is this check's own and holds no other advisory lock.
- */
-async function readSnapshot(conn: LockedConnection, project: Project): Promise<{ status: TargetStatus; live: SchemaModel }> {
-  await conn.unsafe('begin isolation level repeatable read read only');
-  try {
-    await conn`select pg_advisory_unlock_all()`;
-    // Independent reads of the same snapshot, sent together on the one connection.
-    const [status, live] = await Promise.all([readStatusOn(conn, project), introspect(conn)]);
-    return { status, live };
+    await assertReachable(sql, ctx.url);
+    return await retriedOnceIfDdlRaced(() =>
+      sql.begin('isolation level repeatable read read only', async (tx) => {
+        const holder = await findLockHolder(tx);
+        if (holder) throw lockedBy(holder);
+        // Independent reads of the same snapshot, sent together on the one connection.
+        const [status, live] = await Promise.all([readStatusOn(tx, project), introspect(tx)]);
+        return { status, live };
+      }),
+    );
   } finally {
-    await conn.unsafe('rollback');
+    await sql.end({ timeout: 5 });
   }
 }

@@ -71,7 +71,7 @@ export interface LockHolder {
   pid: number;
 }
 
-export async function findLockHolder(sql: Sql | LockedConnection): Promise<LockHolder | null> {
+export async function findLockHolder(sql: Sql | LockedConnection | postgres.TransactionSql<Record<string, never>>): Promise<LockHolder | null> {
   const [holder] = await sql`
     select a.application_name, a.backend_start, a.pid
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
@@ -88,7 +88,11 @@ export async function findLockHolder(sql: Sql | LockedConnection): Promise<LockH
 }
 
 async function lockedError(conn: LockedConnection): Promise<StrataError> {
-  const holder = await findLockHolder(conn);
+  return lockedBy(await findLockHolder(conn));
+}
+
+/** LOCKED, naming who holds the target's lock and since when. */
+export function lockedBy(holder: LockHolder | null): StrataError {
   const who = holder ? `${holder.actor} since ${holder.since.toISOString()} (backend pid ${holder.pid})` : 'another runner';
   return new StrataError('LOCKED', `Target is locked by ${who}; try again when it finishes`, {
     holder: holder ? { actor: holder.actor, since: holder.since.toISOString() } : null,

@@ -1,3 +1,4 @@
+import type postgres from 'postgres';
 import type { Project } from '../changesets/project';
 import { introspect, introspectInOwnSnapshot } from '../introspect/introspect';
 import type { SchemaModel } from '../introspect/schema-model';
@@ -5,8 +6,8 @@ import { loadDrizzleRows, loadHistory } from './history-store';
 import type { LockedConnection } from './target-lock';
 import { computeTargetStatus, type TargetStatus } from './target-state';
 
-/** The target's status read on a locked connection, writing nothing (no adoption, no bookkeeping tables). */
-export async function readStatusOn(conn: LockedConnection, project: Project): Promise<TargetStatus> {
+/** The target's status read on a connection (locked, or in a snapshot), writing nothing (no adoption, no bookkeeping tables). */
+export async function readStatusOn(conn: LockedConnection | postgres.TransactionSql<Record<string, never>>, project: Project): Promise<TargetStatus> {
   const [history, drizzleRows] = await Promise.all([loadHistory(conn), loadDrizzleRows(conn)]);
   return computeTargetStatus(project, history, drizzleRows);
 }
