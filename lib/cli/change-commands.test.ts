@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -62,6 +63,38 @@ describe('strata plan, drift, backup', () => {
     }
     expect((await cli('plan', '--database-url', db.url, '--dir', dir, '--rollback', 'lots')).code).toBe(2);
     expect((await cli('plan', '--database-url', db.url, '--dir', dir, '--rollback', '1', '--rollback-to', '0000_a')).code).toBe(2);
+  });
+
+  it('apply and rollback --expect-plan run exactly the reviewed plan --json, or refuse changing nothing', async () => {
+    const target = await createScratchDatabase('expect');
+    const project = writeFixtureProject([
+      { name: 'a', up: 'create table public.a (id int);', down: 'drop table public.a;' },
+      { name: 'b', up: 'create table public.b (id int);', down: 'drop table public.b;' },
+    ]);
+    const reviewed = path.join(os.tmpdir(), `strata-plan-${process.pid}.json`);
+    try {
+      const plan = await cli('plan', '--database-url', target.url, '--dir', project, '--json');
+      fs.writeFileSync(reviewed, plan.stdout);
+      // Someone edits a pending file after the review: same tags, other SQL.
+      fs.writeFileSync(path.join(project, 'migrations', '0001_b.sql'), 'create table public.b (id int); create table public.sneaky (id int);');
+      const refused = await cli('apply', '--database-url', target.url, '--dir', project, '--expect-plan', reviewed);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/PLAN_CHANGED.*0001_b's file changed/);
+      expect(await target.sql`select (select count(*)::int from strata.change_log) as history, to_regclass('public.a') as a`).toEqual([{ history: 0, a: null }]);
+      // The file as reviewed: the plan runs.
+      fs.writeFileSync(path.join(project, 'migrations', '0001_b.sql'), 'create table public.b (id int);');
+      expect((await cli('apply', '--database-url', target.url, '--dir', project, '--expect-plan', reviewed)).code).toBe(0);
+      // A plan to apply is no plan to roll back; a file that is not a plan is named as such.
+      expect((await cli('rollback', '--database-url', target.url, '--dir', project, '--expect-plan', reviewed)).stderr).toMatch(/BAD_USAGE.*a plan to apply, not to rollback/);
+      fs.writeFileSync(reviewed, '{"nope": true}');
+      expect((await cli('rollback', '--database-url', target.url, '--dir', project, '--expect-plan', reviewed)).stderr).toMatch(/BAD_USAGE.*not the output of `strata plan --json`/);
+      const back = await cli('plan', '--database-url', target.url, '--dir', project, '--rollback', '1', '--json');
+      fs.writeFileSync(reviewed, back.stdout);
+      expect((await cli('rollback', '--database-url', target.url, '--dir', project, '--expect-plan', reviewed)).code).toBe(0);
+      expect(await target.sql`select to_regclass('public.b') as b`).toEqual([{ b: null }]);
+    } finally {
+      await target.drop();
+    }
   });
 
   it('drift exits 0 when clean and 1 naming a hand-made change', async () => {
