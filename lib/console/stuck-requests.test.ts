@@ -61,13 +61,13 @@ describe('requests left executing by a killed process', () => {
   it('are marked failed at start with the reason; the target has nothing half-done', async () => {
     const id = await approvedRequest();
     const child = spawnCli(['apply', '--env', 'prod', '--dir', dir, '--confirm', 'prod', '--request', String(id)], env);
-    await waitFor(async () => (await prod.sql`select 1 from pg_stat_activity where query like 'select pg_sleep(case%'`).length > 0, 'the slow statement to start');
+    await waitFor(async () => (await prod.sql`select 1 from pg_stat_activity where datname = current_database() and query like 'select pg_sleep(case%'`).length > 0, 'the slow statement to start');
     expect((await withConsole(config, (sql) => getRequest(sql, id)))!.status).toBe('executing');
     // While it runs, a start-up check leaves it alone.
     expect(await recoverStuckRequests(config)).toEqual([expect.objectContaining({ id, outcome: 'running' })]);
     child.kill('SIGKILL');
     expect((await child.output).signal).toBe('SIGKILL');
-    await waitFor(async () => (await prod.sql`select 1 from pg_locks where locktype = 'advisory'`).length === 0, 'PostgreSQL to end the dead session');
+    await waitFor(async () => (await prod.sql`select 1 from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`).length === 0, 'PostgreSQL to end the dead session');
     const found = await recoverStuckRequests(config);
     expect(found).toEqual([expect.objectContaining({ id, outcome: 'failed', detail: expect.stringMatching(/interrupted: the process executing it .*\[request #\d+\].* stopped before recording an outcome/) })]);
     const request = (await withConsole(config, (sql) => getRequest(sql, id)))!;

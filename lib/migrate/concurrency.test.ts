@@ -44,7 +44,7 @@ describe('the per-target lock', () => {
     ]);
     const args = ['apply', '--database-url', db.url, '--dir', dir, '--json', '--lock-timeout', '60s'];
     const first = spawnCli([...args, '--actor', 'runner-1']);
-    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where query like 'lock table public.gate in access share%'`).length > 0, 'the first runner to reach the gate');
+    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where datname = current_database() and query like 'lock table public.gate in access share%'`).length > 0, 'the first runner to reach the gate');
     const second = await spawnCli([...args, '--actor', 'runner-2']).output;
     await gate`commit`;
     gate.release();
@@ -62,7 +62,7 @@ describe('the per-target lock', () => {
       { name: 'killed', up: 'create table public.half (id int);\n--> statement-breakpoint\nselect pg_sleep(60);\n--> statement-breakpoint\ncreate table public.never (id int);' },
     ]);
     const child = spawnCli(['apply', '--database-url', db.url, '--dir', dir, '--actor', 'doomed']);
-    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where query like 'select pg_sleep(60)%'`).length > 0, 'the slow statement to start');
+    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where datname = current_database() and query like 'select pg_sleep(60)%'`).length > 0, 'the slow statement to start');
     child.kill('SIGKILL');
     const { signal } = await child.output;
     expect(signal).toBe('SIGKILL');

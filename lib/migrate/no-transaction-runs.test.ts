@@ -109,7 +109,7 @@ describe('a no-transaction change set killed half-way', () => {
     const dir = slowProject();
     const project = readProject(dir);
     const child = spawnCli(['apply', '--database-url', db.url, '--dir', dir, '--actor', 'doomed']);
-    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where query like 'select pg_sleep(60)%'`).length > 0, 'the slow statement to start');
+    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where datname = current_database() and query like 'select pg_sleep(60)%'`).length > 0, 'the slow statement to start');
 
     // While it runs, its own started row is the latest: the status says so, and who holds the lock.
     const running = (await readTarget(db.url, project)).status.changeSets[1]!;
