@@ -29,10 +29,17 @@ export function ChainStatus({ check }: { check: ChainCheck }) {
       <p className="font-bold text-red-800">
         Chain broken at entry #{check.firstBroken.id}: {check.firstBroken.reason}
       </p>
-      <p className="mt-1">
-        Entries were edited, deleted, reordered or cut off outside Strata ({check.entries.toLocaleString('en-US')} entries checked up to there). Entries from #
-        {check.firstBroken.id} on cannot be trusted.
-      </p>
+      {check.head.state === 'cut' && check.firstBroken.id > check.entries ? (
+        <p className="mt-1">
+          The {check.entries.toLocaleString('en-US')} entries in the database hold together, but the head recorded outside it says the trail went further: its newest
+          entries were removed, or it was replaced. Compare with your copies of the trail before trusting it.
+        </p>
+      ) : (
+        <p className="mt-1">
+          Entries were edited, deleted, reordered or cut off outside Strata ({check.entries.toLocaleString('en-US')} entries checked up to there). Entries from #
+          {check.firstBroken.id} on cannot be trusted.
+        </p>
+      )}
       {notes}
     </div>
   );
