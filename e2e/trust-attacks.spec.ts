@@ -134,6 +134,12 @@ test('a developer dry-runs a guarded environment on a shadow; on the target itse
   const devon = await browser.newContext({ storageState: storageFor('devon') });
   const shadow = await lastLine(await devon.request.post('/api/environments/staging/operations', { data: { kind: 'dry-run', direction: 'apply' } }));
   expect(shadow).toMatchObject({ type: 'result', result: { mode: 'shadow' } });
+  // In the browser the dialog says why it ran on a shadow.
+  const page = await devon.newPage();
+  await page.goto('/environments/staging');
+  await page.getByTestId('operation-apply').first().click();
+  await expect(page.getByTestId('dry-run-mode-reason')).toContainText('as a developer you see it run on a shadow database', { timeout: 30_000 });
+  await shot(page, 'dry-run-developer-shadow');
   const onTarget = await devon.request.post('/api/environments/staging/operations', { data: { kind: 'dry-run', direction: 'apply', mode: 'transaction' } });
   expect(onTarget.status()).toBe(403);
   expect((await onTarget.json()).message).toMatch(/developer may not run dry runs on a guarded environment itself/);

@@ -38,7 +38,8 @@ export function dryRunModeText(result: Pick<DryRunResult, 'mode' | 'environment'
 
 /** "lock_timeout 2 s, statement_timeout 60 s": the limits the change sets ran under. */
 export function limitsText(limits: DryRunResult['limits']): string {
-  return `lock_timeout ${formatDuration(limits.lockTimeoutMs)}, statement_timeout ${formatDuration(limits.statementTimeoutMs)}`;
+  const setting = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : formatDuration(ms));
+  return `lock_timeout ${setting(limits.lockTimeoutMs)}, statement_timeout ${setting(limits.statementTimeoutMs)}`;
 }
 
 export const RISK_KIND_LABEL: Record<RiskKind, string> = {

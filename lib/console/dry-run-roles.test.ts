@@ -50,7 +50,7 @@ const as = (role: Principal['role']): Principal => ({ username: `the-${role}`, r
 
 describe('dry runs on a guarded environment', () => {
   it('a developer gets a shadow dry run by default, and is refused one on the target itself; an operator gets the target', async () => {
-    expect((await runDryRun(staging, { direction: 'apply' }, as('developer'))).mode).toBe('shadow');
+    expect(await runDryRun(staging, { direction: 'apply' }, as('developer'))).toMatchObject({ mode: 'shadow', modeReason: expect.stringMatching(/needs an operator; as a developer you see it run on a shadow database/) });
     await expect(runDryRun(staging, { direction: 'apply', mode: 'transaction' }, as('developer'))).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringMatching(/developer may not run dry runs on a guarded environment itself.*needs operator/),

@@ -80,12 +80,17 @@ export async function runDryRun(
       }
       // On a guarded environment a dry run on the target itself takes real locks: operators only.
       if (mode === 'transaction' && target.environment.protection === 'guarded') authorize(principal, 'dry-run.on-target', { protection: target.environment.protection, environment: target.environment.name });
-      return dryRun(
+      const result = await dryRun(
         context(target, principal, onProgress),
         target.project,
         { direction: request.direction, to: request.to, steps: request.steps, mode },
         { shadowServerUrl: target.config.shadowServerUrl },
       );
+      // Say why someone who did not choose a shadow got one.
+      const forRole = request.mode === undefined && mode === 'shadow' && target.environment.protection === 'guarded';
+      return forRole && !result.modeReason
+        ? { ...result, modeReason: `${target.environment.name} is guarded and a dry run on it takes its real locks, which needs an operator; as a ${principal.role} you see it run on a shadow database` }
+        : result;
     },
     (r) => ({ outcome: r.failed ? 'failed' : 'ok', target: tagsOf(r.changeSets), detail: `${r.direction} in ${r.mode} mode` }),
   );
