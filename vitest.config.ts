@@ -6,8 +6,8 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
     // Engine and pure component tests only: Playwright specs in e2e/ have their own runner (STACK.md).
-    include: ['lib/**/*.test.ts', 'components/**/*.test.ts'],
-    globalSetup: ['lib/testing/global-setup.ts'],
+    include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
-import { syntheticDropStatements, syntheticSchemaSql } from '../lib/synthetic/schema-sql';
+import { syntheticDropStatements, syntheticSchemaSql } from '../test/synthetic/schema-sql';
 
 /**
  * 2,000 tables (GitLab-sized): created for real in `staging` under schema `synthetic`,

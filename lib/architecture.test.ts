@@ -18,4 +18,13 @@ describe('architecture', () => {
     );
     expect(offenders).toEqual([]);
   });
+
+  it('the engine holds only the engine: production files in lib/ import no test support, bench or test runner', () => {
+    const production = sourceFiles(libDir).filter((file) => !/\.test\.tsx?$/.test(file));
+    const offenders = production.filter((file) =>
+      /from ['"](vitest|vitest\/[^'"]+|@playwright\/test|playwright-core)['"]|from ['"](\.\.\/)+(test|bench)\/|from ['"]@\/(test|bench)\//.test(fs.readFileSync(file, 'utf8')),
+    );
+    expect(production.length).toBeGreaterThan(100);
+    expect(offenders).toEqual([]);
+  });
 });

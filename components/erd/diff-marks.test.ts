@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffChange, SchemaDiff } from '@/lib/diff/types';
 import { schemaToGraph } from '@/lib/erd/graph';
-import { col, fk, idx, modelOf, tbl } from '@/lib/erd/test-model';
+import { col, fk, idx, modelOf, tbl } from '@/test/erd/test-model';
 import { buildNodeData, NO_MARKS } from './build-flow';
 import { nodeSize } from '@/lib/erd/elk-graph';
 import { diffMarks, reserveBadgeRoom, surfaceMarkedColumns, toChangeMarks, withNeighbours } from './diff-marks';

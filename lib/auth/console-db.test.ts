@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type StrataConfig } from '../config/environments';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { randomBytes } from 'node:crypto';
 import { withDatabase } from '../db/connection-url';
 import { appendAudit, verifyAudit } from './audit';

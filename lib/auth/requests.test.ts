@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../db/client';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { ensureConsoleSchema } from './console-db';
 import { approvalRefusal, claimRequest, createRequest, decideRequest, finishRequest, getRequest, listRequests } from './requests';
 import { createUser, setRole } from './users';

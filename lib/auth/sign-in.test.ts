@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect } from '../db/client';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { CONSOLE_LOCK_CLASS, ensureConsoleSchema } from './console-db';
 import { createSignInGates, signIn, type SignInOptions, type SignInResult } from './sign-in';
 import { createUser, disableUser } from './users';

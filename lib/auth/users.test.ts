@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { ensureConsoleSchema } from './console-db';
 import { signIn } from './sign-in';
 import { createUser, disableUser, ensureFirstAdmin, getUser, listUsers, setRole, upsertOidcUser } from './users';

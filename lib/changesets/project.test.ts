@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { readProject } from './project';
 import { splitStatements } from './statements';
-import { editJournal, writeFixtureProject } from '../testing/fixture-project';
+import { editJournal, writeFixtureProject } from '../../test/support/fixture-project';
 import { isStrataError } from '../errors';
 
 function expectProjectError(dir: string, pattern: RegExp) {

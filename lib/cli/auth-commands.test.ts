@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ensureConsoleSchema } from '../auth/console-db';
 import { signIn } from '../auth/sign-in';
-import { cli } from '../testing/cli-runner';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { cli } from '../../test/support/cli-runner';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { authCliIo } from './auth-commands';
 
 const KEY = 'cli-audit-key-8a1f0e6c2b9d4735';

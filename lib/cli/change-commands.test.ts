@@ -7,10 +7,10 @@ import { createUser } from '../auth/users';
 import { readProject } from '../changesets/project';
 import { findEnvironment, loadConfig } from '../config/environments';
 import { decideChange, requestChange } from '../console/change-requests';
-import { catalogFingerprint } from '../testing/catalog-fingerprint';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { cli } from '../testing/cli-runner';
+import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { cli } from '../../test/support/cli-runner';
 
 let db: ScratchDatabase;
 let dir: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { cli } from '../testing/cli-runner';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { cli } from '../../test/support/cli-runner';
 import { milliseconds } from './cli-context';
 
 let db: ScratchDatabase;

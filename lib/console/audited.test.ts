@@ -5,8 +5,8 @@ import { closeConsole } from '../auth/console-db';
 import type { Principal } from '../auth/types';
 import type { StrataConfig } from '../config/environments';
 import { StrataError } from '../errors';
-import { externalConfig } from '../testing/external-config';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { externalConfig } from '../../test/support/external-config';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { audited } from './audited';
 
 const olga: Principal = { username: 'olga', role: 'operator', via: 'console' };

@@ -4,13 +4,13 @@ import { readProject } from '../changesets/project';
 import type { StrataConfig } from '../config/environments';
 import { applyChangeSets } from '../migrate/apply';
 import { rollbackChangeSets } from '../migrate/rollback';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { withTargetLock } from '../migrate/target-lock';
 import { createDriftService, driftCacheSeconds, DEFAULT_DRIFT_CACHE_SECONDS } from './drift-service';
 import type { OperationTarget } from './environment-operations';
-import { externalConfig } from '../testing/external-config';
+import { externalConfig } from '../../test/support/external-config';
 
 let consoleDb: ScratchDatabase;
 let db: ScratchDatabase;

@@ -6,9 +6,9 @@ import type { Principal } from '../auth/types';
 import { readProject } from '../changesets/project';
 import { findEnvironment, loadConfig, type StrataConfig } from '../config/environments';
 import { applyChangeSets } from '../migrate/apply';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { runDryRun, type OperationTarget } from './environment-operations';
 
 /** On a guarded environment, a dry run on the target itself takes real locks: developers get a shadow. */

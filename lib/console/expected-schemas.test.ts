@@ -5,11 +5,11 @@ import type { StrataConfig } from '../config/environments';
 import { applyChangeSets } from '../migrate/apply';
 import { checkDrift } from '../migrate/drift';
 import type { StoredExpectedSchema } from '../migrate/expected-schema';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { consoleExpectedSchemas } from './expected-schemas';
-import { externalConfig } from '../testing/external-config';
+import { externalConfig } from '../../test/support/external-config';
 
 let consoleDb: ScratchDatabase;
 let target: ScratchDatabase;

@@ -8,9 +8,9 @@ import { readProject } from '../changesets/project';
 import { findEnvironment, loadConfig, type StrataConfig } from '../config/environments';
 import { readTargetStatus } from '../migrate/read-status';
 import { withTargetLock } from '../migrate/target-lock';
-import { spawnCli, waitFor } from '../testing/cli-process';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { spawnCli, waitFor } from '../../test/support/cli-process';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { decideChange, executeChange, executorLabel, recoverStuckRequests, requestChange } from './change-requests';
 
 /**

@@ -6,12 +6,12 @@ import { dryRun } from '../migrate/dry-run';
 import { withTargetLock } from '../migrate/target-lock';
 import { describeOperationError } from '../console/environment-operations';
 import { isStrataError } from '../errors';
-import { catalogFingerprint } from '../testing/catalog-fingerprint';
-import { cli } from '../testing/cli-runner';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { pgbouncerMissingReason, startPgbouncer, type Bouncer } from '../testing/pgbouncer';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
+import { cli } from '../../test/support/cli-runner';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { pgbouncerMissingReason, startPgbouncer, type Bouncer } from '../../test/support/pgbouncer';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { connect } from './client';
 import { startSessionCheck } from './pooler';
 

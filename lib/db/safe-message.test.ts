@@ -7,11 +7,11 @@ import { readPipeline } from '../console/pipeline';
 import { allEnvironmentHealth } from '../health/environment-health';
 import { introspectUrl } from '../introspect/introspect';
 import { applyChangeSets } from '../migrate/apply';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
 import { connect, failureReason } from './client';
 import { safeMessage, secretUrlsOf, withSafeErrors } from './safe-message';
-import { externalConfig } from '../testing/external-config';
+import { externalConfig } from '../../test/support/external-config';
 
 describe('safeMessage (the rules, on driver and server wording)', () => {
   const url = 'postgres://app_owner:S3cr%2Ft-pw@db-prod-7.internal.example:6543/ledger_main';

@@ -18,15 +18,15 @@ import {
   snapshotTableLines,
   type DrizzleSnapshot,
   type SnapshotTable,
-} from '../testing/drizzle-snapshot-diff';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+} from '../../test/support/drizzle-snapshot-diff';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 
 /*
  * "The diff names exactly what each demo change set changes." For every change set of the
  * demo project, on a database holding its predecessors, an in-transaction dry run of that
  * one change set must report exactly what drizzle-kit's snapshots say it changes (the
- * oracle in lib/testing/drizzle-snapshot-diff.ts, which shares no code with lib/diff), and a
+ * oracle in test/support/drizzle-snapshot-diff.ts, which shares no code with lib/diff), and a
  * dry run of its rollback right after applying it must report exactly the inverse. Schemas
  * are part of that comparison (drizzle's snapshots record them); extensions, which the
  * snapshots do not record, are stated per change set below.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { introspectUrl } from '../introspect/introspect';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { renderSchemaDdl } from './render-ddl';
 import { diffSchemas } from './schema-diff';
 

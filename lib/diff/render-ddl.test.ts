@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { col, fk, idx, modelOf, platformModel, tbl } from '../erd/test-model';
+import { col, fk, idx, modelOf, platformModel, tbl } from '../../test/erd/test-model';
 import { displayId, displayIdent, extensionSummary, renderSchemaDdl, schemaSummary } from './render-ddl';
 
 describe('displayIdent', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { col, fk, idx, modelOf, tbl } from '../erd/test-model';
+import { col, fk, idx, modelOf, tbl } from '../../test/erd/test-model';
 import type { SchemaModel, Table } from '../introspect/schema-model';
 import { diffSchemas } from './schema-diff';
 import type { DiffChange } from './types';

@@ -7,8 +7,8 @@ import { stableModel } from '../cli/schema-commands';
 import { introspectUrl } from '../introspect/introspect';
 import { applyChangeSets } from '../migrate/apply';
 import { readTarget } from '../migrate/read-status';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { testContext } from '../testing/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { testContext } from '../../test/support/run-context';
 import { DOC_FILES, renderProjectDocs } from './project-docs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

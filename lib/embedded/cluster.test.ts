@@ -74,7 +74,7 @@ describe('embedded PostgreSQL lifecycle', () => {
   it('recovers after the owning Node process was SIGKILLed (orphaned server, postmaster.pid left behind)', async () => {
     const port = await freePort();
     const settings = freshSettings(port);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/testing/cluster-child.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test/support/cluster-child.ts')], {
       cwd: root,
       env: { ...process.env, STRATA_HOME: settings.home, STRATA_EMBEDDED_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changedTableIds, hasNoChanges, schemaChanges } from './changes';
-import { col, modelOf, tbl } from './test-model';
+import { col, modelOf, tbl } from '../../test/erd/test-model';
 
 const before = modelOf([
   tbl('app', 'users', [col('id', 'bigint', { nullable: false }), col('email', 'text'), col('nick', 'text'), col('age', 'int')]),

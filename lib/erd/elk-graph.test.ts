@@ -13,8 +13,8 @@ import {
   toElkGraph,
 } from './elk-graph';
 import { type ErdGraph, type ErdNode, schemaToGraph } from './graph';
-import { syntheticModel } from './synthetic-model';
-import { col, modelOf, platformModel, tbl } from './test-model';
+import { syntheticModel } from '../../test/erd/synthetic-model';
+import { col, modelOf, platformModel, tbl } from '../../test/erd/test-model';
 
 const graph = schemaToGraph(platformModel());
 const node = (id: string) => graph.nodes.find((n) => n.id === id) as ErdNode;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dbmlName, dbmlString, toDbml } from './export-dbml';
-import { syntheticModel } from './synthetic-model';
-import { col, modelOf, platformModel, tbl } from './test-model';
+import { syntheticModel } from '../../test/erd/synthetic-model';
+import { col, modelOf, platformModel, tbl } from '../../test/erd/test-model';
 
 const GOLDEN = `Project "app" {
   database_type: 'PostgreSQL'

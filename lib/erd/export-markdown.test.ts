@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toMarkdownDictionary } from './export-markdown';
-import { syntheticModel } from './synthetic-model';
-import { dictionaryModel, platformModel } from './test-model';
+import { syntheticModel } from '../../test/erd/synthetic-model';
+import { dictionaryModel, platformModel } from '../../test/erd/test-model';
 
 const GOLDEN = `# Demo
 

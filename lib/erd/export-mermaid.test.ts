@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mermaidType, toMermaid } from './export-mermaid';
-import { syntheticModel } from './synthetic-model';
-import { col, fk, modelOf, platformModel, tbl } from './test-model';
+import { syntheticModel } from '../../test/erd/synthetic-model';
+import { col, fk, modelOf, platformModel, tbl } from '../../test/erd/test-model';
 
 const GOLDEN = `erDiagram
     "platform__caf_menu_items"["platform.café 'menu' items"] {

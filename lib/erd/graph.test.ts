@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handleId, parseHandleId, schemaToGraph } from './graph';
-import { syntheticModel } from './synthetic-model';
-import { col, fk, modelOf, platformModel, tbl } from './test-model';
+import { syntheticModel } from '../../test/erd/synthetic-model';
+import { col, fk, modelOf, platformModel, tbl } from '../../test/erd/test-model';
 
 describe('schemaToGraph', () => {
   it('one node per user table, ordered by schema then name, bookkeeping and partitions left out', () => {

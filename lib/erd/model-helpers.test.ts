@@ -13,7 +13,7 @@ import {
   tablesById,
   uniqueKeys,
 } from './model-helpers';
-import { col, fk, idx, modelOf, platformModel, tbl } from './test-model';
+import { col, fk, idx, modelOf, platformModel, tbl } from '../../test/erd/test-model';
 
 describe('model helpers', () => {
   it('compareText is code-unit order, independent of locale', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schemaToGraph } from './graph';
 import { bySchema, filterGraph, neighbourhood } from './neighbourhood';
-import { col, fk, modelOf, platformModel, tbl } from './test-model';
+import { col, fk, modelOf, platformModel, tbl } from '../../test/erd/test-model';
 
 const graph = schemaToGraph(platformModel());
 

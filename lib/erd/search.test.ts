@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { schemaToGraph } from './graph';
 import { searchGraph } from './search';
-import { syntheticModel } from './synthetic-model';
-import { col, modelOf, tbl } from './test-model';
+import { syntheticModel } from '../../test/erd/synthetic-model';
+import { col, modelOf, tbl } from '../../test/erd/test-model';
 
 const graph = schemaToGraph(
   modelOf([

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import type { StrataConfig } from '../config/environments';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
 import { applyChangeSets } from '../migrate/apply';
 import { renderMetrics } from '../observability/metrics';
 import { allEnvironmentHealth } from './environment-health';
 import { publicHealth } from './public-health';
 import packageJson from '../../package.json';
-import { externalConfig } from '../testing/external-config';
+import { externalConfig } from '../../test/support/external-config';
 
 let db: ScratchDatabase;
 let config: StrataConfig;

@@ -8,8 +8,8 @@ import { isStrataError } from '../errors';
 import { applyChangeSets } from '../migrate/apply';
 import { resolveChangeSet } from '../migrate/bookkeeping-ops';
 import { rollbackChangeSets } from '../migrate/rollback';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { importMigrations } from './import-migrations';
 import type { ImportReport } from './types';
 

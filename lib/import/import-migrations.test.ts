@@ -6,8 +6,8 @@ import { readProject } from '../changesets/project';
 import { isStrataError } from '../errors';
 import { applyChangeSets } from '../migrate/apply';
 import { rollbackChangeSets } from '../migrate/rollback';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { importMigrations } from './import-migrations';
 
 /** A source folder built from `files` (relative path → content). */

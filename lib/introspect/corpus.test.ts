@@ -9,8 +9,8 @@ import {
   expectedCorpusCounts,
   loadCorpusDump,
   type CorpusDump,
-} from '../testing/corpus-dumps';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+} from '../../test/support/corpus-dumps';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { introspect } from './introspect';
 import type { SchemaModel } from './schema-model';
 

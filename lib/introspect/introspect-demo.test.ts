@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { applyChangeSets } from '../migrate/apply';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { testContext } from '../testing/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { testContext } from '../../test/support/run-context';
 import { introspect, introspectUrl } from './introspect';
 import type { SchemaModel } from './schema-model';
 

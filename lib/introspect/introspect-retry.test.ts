@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../db/client';
 import { quoteIdent } from '../db/identifiers';
 import { introspectOn } from '../migrate/target-reads';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { introspectUrl } from './introspect';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { introspect, introspectUrl } from './introspect';
 import type { Column, Index, IndexKey, SchemaModel, Table } from './schema-model';
 

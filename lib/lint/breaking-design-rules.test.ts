@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from './lint-fixtures';
+import { findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from '../../test/lint/lint-fixtures';
 
 const table = (columns: string) => `CREATE TABLE public.items (${columns}, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());`;
 
@@ -21,7 +21,7 @@ describe('breaking changes', () => {
   it('flags SET NOT NULL on an existing column unless a validated CHECK proves it (PostgreSQL 12+)', async () => {
     const setNotNull = `${WITH_TIMEOUT}ALTER TABLE public.accounts ALTER COLUMN nickname SET NOT NULL;`;
     expect(await rules(setNotNull)).toEqual(['set-not-null-on-existing-column']);
-    const checked = `${(await import('./lint-fixtures')).EXISTING_TABLES}
+    const checked = `${(await import('../../test/lint/lint-fixtures')).EXISTING_TABLES}
 ALTER TABLE public.accounts ADD CONSTRAINT accounts_nickname_not_null CHECK (nickname IS NOT NULL) NOT VALID;`;
     const validate = `${WITH_TIMEOUT}ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_nickname_not_null;\n`;
     expect(await rules(`${validate}ALTER TABLE public.accounts ALTER COLUMN nickname SET NOT NULL;`, { setup: checked })).toEqual([]);

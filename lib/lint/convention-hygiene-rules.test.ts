@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { DEFAULT_LINT_CONFIG } from './config';
-import { findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from './lint-fixtures';
+import { findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from '../../test/lint/lint-fixtures';
 import { lintProject } from './lint-project';
 import { projectFromSql } from './sql-project';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXISTING_TABLES, findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from './lint-fixtures';
+import { EXISTING_TABLES, findingsOf, lintFixture, rulesForLastStatement as rules, WITH_TIMEOUT } from '../../test/lint/lint-fixtures';
 
 // Each unsafe statement must draw exactly the expected rule(s), and its safe variant none
 // of them: an extra rule firing is a false positive and fails the test.
@@ -112,7 +112,7 @@ describe('constraints', () => {
   it('flags VALIDATE in the transaction that added the constraint NOT VALID, not in a later change set', async () => {
     const add = `${WITH_TIMEOUT}ALTER TABLE public.accounts ADD CONSTRAINT accounts_score_check CHECK (score >= 0) NOT VALID;\n`;
     expect(await rules(`${add}ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_score_check;`)).toEqual(['not-valid-validated-in-same-transaction']);
-    const setup = `${(await import('./lint-fixtures')).EXISTING_TABLES}\n${add}`;
+    const setup = `${(await import('../../test/lint/lint-fixtures')).EXISTING_TABLES}\n${add}`;
     expect(await rules(`${WITH_TIMEOUT}ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_score_check;`, { setup })).toEqual([]);
   });
 

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { isStrataError } from '../errors';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { findingsOf, lintFixture, WITH_TIMEOUT } from './lint-fixtures';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { findingsOf, lintFixture, WITH_TIMEOUT } from '../../test/lint/lint-fixtures';
 import { lintProject } from './lint-project';
 import { loadLintConfig } from './load-config';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR } from '../testing/corpus-dumps';
-import { agreementTable, readSquawkCases, runSquawkCase, SQUAWK_TO_STRATA, type CaseResult } from './squawk/corpus-runner';
-import known from './squawk/known-disagreements.json';
+import { CORPUS_DIR } from '../../test/support/corpus-dumps';
+import { agreementTable, readSquawkCases, runSquawkCase, SQUAWK_TO_STRATA, type CaseResult } from '../../test/lint/squawk-corpus-runner';
+import known from '../../test/lint/squawk-known-disagreements.json';
 
 // Squawk's own test cases (sbdchd/squawk, /work/shared/corpus/squawk), read in place. Each case
 // runs through Strata's linter with squawk's pg_version; a case agrees when the Strata rule(s)

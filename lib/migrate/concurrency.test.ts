@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { spawnCli, waitFor } from '../testing/cli-process';
-import { testContext } from '../testing/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { spawnCli, waitFor } from '../../test/support/cli-process';
+import { testContext } from '../../test/support/run-context';
 import { applyChangeSets } from './apply';
 import { readTarget } from './read-status';
 import { withTargetLock } from './target-lock';

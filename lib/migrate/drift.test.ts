@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readProject } from '../changesets/project';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { memoryExpectedSchemas } from '../testing/memory-expected-schemas';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { memoryExpectedSchemas } from '../../test/support/memory-expected-schemas';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { applyChangeSets } from './apply';
 import { checkDrift } from './drift';
 import type { ProgressEvent } from './run-context';

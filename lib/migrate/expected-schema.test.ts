@@ -1,8 +1,8 @@
 import { describe, expect, inject, it } from 'vitest';
 import { readProject } from '../changesets/project';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { memoryExpectedSchemas } from '../testing/memory-expected-schemas';
-import { testContext } from '../testing/run-context';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { memoryExpectedSchemas } from '../../test/support/memory-expected-schemas';
+import { testContext } from '../../test/support/run-context';
 import { appliedSetKey, expectedSchema, expectedSchemaKey, type ExpectedSchemaStore } from './expected-schema';
 import type { ProgressEvent } from './run-context';
 

@@ -6,19 +6,19 @@ import type { StrataConfig } from '../config/environments';
 import { readColumn } from '../console/pipeline';
 import { allEnvironmentHealth } from '../health/environment-health';
 import { renderMetrics } from '../observability/metrics';
-import { catalogFingerprint } from '../testing/catalog-fingerprint';
-import { spawnCli, waitFor } from '../testing/cli-process';
-import { cli } from '../testing/cli-runner';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
+import { spawnCli, waitFor } from '../../test/support/cli-process';
+import { cli } from '../../test/support/cli-runner';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { applyChangeSets } from './apply';
 import { resolveChangeSet } from './bookkeeping-ops';
 import { bookkeepingEntry, ensureBookkeeping, insertEntry, loadHistory } from './history-store';
 import { appliedInOrder } from './plan';
 import { readTarget } from './read-status';
 import { rollbackChangeSets } from './rollback';
-import { externalConfig } from '../testing/external-config';
+import { externalConfig } from '../../test/support/external-config';
 
 let db: ScratchDatabase;
 beforeEach(async () => {

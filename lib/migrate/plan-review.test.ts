@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProject, type ChangeSet } from '../changesets/project';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import fs from 'node:fs';
 import path from 'node:path';
 import { applyChangeSets } from './apply';

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-database';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { applyChangeSets } from './apply';
 import { readTarget } from './read-status';
 import { rollbackChangeSets } from './rollback';

@@ -5,8 +5,8 @@ import { readProject } from '../changesets/project';
 import { connect, type Sql } from '../db/client';
 import { databaseNameOf, withDatabase } from '../db/connection-url';
 import { quoteIdent } from '../db/identifiers';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
 import { parseShadowName, shadowName, sweepShadowDatabases, withShadowDatabase } from './shadow-database';
 
 const adminUrl = inject('pgAdminUrl');

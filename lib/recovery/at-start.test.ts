@@ -3,10 +3,10 @@ import type { StrataConfig } from '../config/environments';
 import { connect, type Sql } from '../db/client';
 import { quoteIdent } from '../db/identifiers';
 import { shadowName } from '../migrate/shadow-database';
-import { testContext } from '../testing/run-context';
+import { testContext } from '../../test/support/run-context';
 import { RECOVERY_STEPS, recoverAtStart, recoveryLines, type RecoveryStep } from './at-start';
 import { leftoverShadows } from './leftover-shadows';
-import { externalConfig } from '../testing/external-config';
+import { externalConfig } from '../../test/support/external-config';
 
 const adminUrl = inject('pgAdminUrl');
 let admin: Sql;

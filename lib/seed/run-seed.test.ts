@@ -4,13 +4,13 @@ import { SEED_NOW } from '../../seeds/demo/clock';
 import { isStrataError } from '../errors';
 import { applyChangeSets } from '../migrate/apply';
 import type { ProgressEvent } from '../migrate/run-context';
-import { catalogFingerprint } from '../testing/catalog-fingerprint';
-import { writeFixtureProject } from '../testing/fixture-project';
-import { testContext } from '../testing/run-context';
-import { createScratchDatabase } from '../testing/scratch-database';
+import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
+import { writeFixtureProject } from '../../test/support/fixture-project';
+import { testContext } from '../../test/support/run-context';
+import { createScratchDatabase } from '../../test/support/scratch-database';
 import { readProject } from '../changesets/project';
 import { plannedSteps, seedDatabase, seedSetFor } from './run-seed';
-import { cloneDatabase, createDemoTemplate, demoProject, snapshot, type TableSnapshot } from './test-support';
+import { cloneDatabase, createDemoTemplate, demoProject, snapshot, type TableSnapshot } from '../../test/support/seed-support';
 
 let template: Awaited<ReturnType<typeof createDemoTemplate>>;
 /** The state one uninterrupted seed of a fresh demo database leaves: the reference. */

@@ -4,7 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { connect } from '../db/client';
 import { SHADOW_PREFIX } from '../migrate/shadow-database';
-import { writeFixtureProject } from '../testing/fixture-project';
+import { writeFixtureProject } from '../../test/support/fixture-project';
 import { verifyProject } from './round-trip';
 
 const server = () => inject('pgAdminUrl');

@@ -18,7 +18,7 @@ import {
 } from '../../drizzle/demo/schema/dataservice';
 import { DAY, HOUR, MINUTE, at, between, pick, seedUuid, sha256Hex, upsertRows } from '../../lib/seed/helpers';
 import type { SeedDb, SeedStep } from '../../lib/seed/types';
-import { mulberry32 } from '../../lib/synthetic/prng';
+import { mulberry32 } from '../../lib/seed/prng';
 import { SEED_ACTOR, daysAgo, utc } from './clock';
 
 const softDelete = (deletedAt: Date | null, by = 'support:j.alvarez') => ({

@@ -29,7 +29,7 @@ import {
 } from '../../drizzle/demo/schema/platform';
 import { DAY, HOUR, MINUTE, at, between, hmacSha256Hex, pick, seedUuid, sha256Hex, syncIdentity, upsertRows } from '../../lib/seed/helpers';
 import type { BulkSeed, SeedDb, SeedStep } from '../../lib/seed/types';
-import { mulberry32 } from '../../lib/synthetic/prng';
+import { mulberry32 } from '../../lib/seed/prng';
 import { SCALE_FROM, SEED_ACTOR, SEED_NOW, USAGE_DAYS, daysAgo, utc } from './clock';
 
 // ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import {
 } from '../../drizzle/demo/schema/risk';
 import { DAY, HOUR, MINUTE, at, between, pick, upsertRows, syncIdentity } from '../../lib/seed/helpers';
 import type { SeedDb, SeedStep } from '../../lib/seed/types';
-import { mulberry32 } from '../../lib/synthetic/prng';
+import { mulberry32 } from '../../lib/seed/prng';
 import { SEED_NOW, utc } from './clock';
 
 const ACCOUNTS = [

@@ -1,0 +1,163 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBenchCluster } from './bench-cluster';
+import { benchApply } from './apply-bench';
+import { benchDryRun } from './dry-run-bench';
+import { benchDrift } from './drift-bench';
+import { benchStart } from './start-bench';
+import { benchIntrospect, PULL_TIMEOUT_MS } from './introspect-bench';
+import { benchErdBrowser } from './erd-browser-bench';
+import { benchSeed } from './seed-bench';
+import { benchRetention } from './retention-bench';
+import { benchLint } from './lint-bench';
+
+/**
+ * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
+ * machine. Figures are printed (and pasted into the README with the date); nothing here
+ * asserts a time — benchmarks measure, tests check behaviour.
+ */
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ms = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)} ms`);
+const times = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)}×`);
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = {};
+  if (wanted('apply')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchApply(cluster, path.join(root, 'drizzle/demo'));
+      results.apply = r;
+      console.log(`\n## Apply the demo's ${r.changeSets} transactional change sets to an empty database — median of ${r.runs}`);
+      console.log(`Strata apply                 ${ms(r.strataMs)}`);
+      console.log(`psql -1 -f (same SQL)        ${ms(r.psqlMs)}`);
+      console.log(`drizzle-orm migrate()        ${ms(r.drizzleMs)}`);
+      console.log(`Strata overhead / change set ${ms(r.overheadPerChangeSetMs)}  (target ≤ 15 ms)`);
+      console.log(`drizzle overhead / change set ${ms(r.drizzleOverheadPerChangeSetMs)}`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('dryrun')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchDryRun(cluster, path.join(root, 'drizzle/demo'));
+      results.dryrun = r;
+      const row = (label: string, value: string, note = '') => console.log(`  ${label.padEnd(36)}${value}${note ? `  (${note})` : ''}`);
+      console.log(`\n## Dry runs and drift check on the demo — median of ${r.runs}, each on a fresh database; staging = up to ${r.stagingTag}`);
+      console.log(`Staging's ${r.stagingPending} pending change sets, onto a database at ${r.stagingTag}:`);
+      row('Strata dry run, mode transaction', ms(r.transactionDryRunMs));
+      row('psql -f (same SQL, per change set)', ms(r.psqlApplyPendingMs));
+      row('Strata apply (for context)', ms(r.strataApplyPendingMs));
+      row('dry run ÷ psql', times(r.transactionDryRunRatio), 'target < 2×');
+      console.log('Shadow dry runs (shadow server = the bench cluster):');
+      row(`whole demo, empty db (run ${r.wholeDemo})`, ms(r.shadowWholeDemoMs), 'target < 5 s');
+      row(`staging (replay ${r.stagingApplied}, run ${r.stagingPending})`, ms(r.shadowStagingMs));
+      row('psql -f whole demo', ms(r.psqlApplyWholeDemoMs));
+      row('whole demo ÷ psql', times(r.shadowWholeDemoRatio));
+      row('staging ÷ psql whole demo', times(r.shadowStagingRatio));
+      console.log(`Drift check on a database at ${r.stagingTag} (replays ${r.stagingApplied} change sets):`);
+      row('Strata checkDrift', ms(r.driftCheckMs), r.drifted ? 'reported drift!' : '');
+      row(`psql -f those ${r.stagingApplied}`, ms(r.psqlApplyStagingAppliedMs));
+      row('drift check ÷ psql', times(r.driftCheckRatio));
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('drift')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchDrift(cluster, path.join(root, 'drizzle/demo'));
+      results.drift = r;
+      console.log(`\n## Drift check on the demo (${r.applied} change sets applied, ${r.tables} tables) — median of ${r.runs}`);
+      console.log(`(a) drift check, expected schema known   ${ms(r.driftKnownMs)}${r.drifted ? '  (reported drift!)' : ''}`);
+      console.log(`(b) one introspection (introspectUrl)    ${ms(r.introspectMs)}`);
+      console.log(`a ÷ b                                    ${times(r.ratio)}  (goal ≤ 1.3×)`);
+      console.log(`(c) first computation (empty store)      ${ms(r.firstComputationMs)}  (of which replay + its introspection ${ms(r.replayMs)})`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('introspect')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      console.log('\n## Introspection of synthetic schemas — median of 5 (drizzle-kit pull: 1 run)');
+      console.log('tables  strata      raw psql    ratio   drizzle-kit pull  pull÷strata  pg_dump -s');
+      const rows = await benchIntrospect(cluster, root, undefined, undefined, (r) => {
+        const ratio = r.rawPsqlMs ? (r.strataMs / r.rawPsqlMs).toFixed(2) + '×' : 'n/a';
+        const pull = r.drizzlePullMs ? (r.drizzlePullMs / r.strataMs).toFixed(1) + '×' : r.drizzlePullTimedOut ? `> ${(PULL_TIMEOUT_MS / r.strataMs).toFixed(0)}×` : 'n/a';
+        console.log(
+          `${String(r.tables).padEnd(6)}  ${ms(r.strataMs).padEnd(10)}  ${ms(r.rawPsqlMs).padEnd(10)}  ${ratio.padEnd(6)}  ${(r.drizzlePullTimedOut ? `> ${PULL_TIMEOUT_MS / 1000} s` : ms(r.drizzlePullMs)).padEnd(16)}  ${pull.padEnd(11)}  ${r.pgDumpMs !== null ? ms(r.pgDumpMs) : `n/a (${r.pgDumpNote})`}`,
+        );
+      });
+      results.introspect = rows;
+      console.log('targets at 2,000 tables: strata ≤ 1.5× raw psql; drizzle-kit pull ≥ 10× strata');
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('erd')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const rows = await benchErdBrowser(cluster, root);
+      results.erd = rows;
+      console.log('\n## ERD in Chromium (median of 3 loads; panning: one 2 s drag)');
+      for (const r of rows) {
+        console.log(`${String(r.tables).padEnd(5)} tables: interactive in ${ms(r.interactiveMs)}; pan frame median ${ms(r.panMedianFrameMs)}, p95 ${ms(r.panP95FrameMs)}`);
+      }
+      console.log('targets: 300 tables < 2 s, 2,000 tables < 6 s, pan median ≤ 33 ms');
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('seed')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchSeed(cluster, path.join(root, 'drizzle/demo'));
+      const { seededUrl: _url, ...seedFigures } = r;
+      results.seed = seedFigures;
+      const rate = (v: number) => `${Math.round(v).toLocaleString('en-US')} rows/s`;
+      console.log(`\n## Seed ${r.events.toLocaleString('en-US')} usage events (--scale) on a fresh demo database`);
+      console.log(`strata seed --scale (whole run)   ${ms(r.seedTotalMs)}  (target < 30 s)`);
+      console.log(`  of which COPY of the events     ${ms(r.copyMs)}  ${rate(r.copyRowsPerSecond)}`);
+      console.log(`  of which rollups recomputed     ${ms(r.rollupsMs)}`);
+      console.log(`multi-row INSERT, ${r.batchRows} rows/stmt  ${ms(r.insertMs)}  ${rate(r.insertRowsPerSecond)}`);
+      console.log(`INSERT ÷ COPY                     ${times(r.insertOverCopy)}`);
+      console.log(`INSERT ÷ whole seed run           ${times(r.insertOverSeedTotal)}`);
+      const ret = await benchRetention(r.seededUrl);
+      results.retention = ret;
+      console.log(`\n## Retention figures for ${ret.tables} tables, ${r.events.toLocaleString('en-US')} usage events loaded (median of ${ret.runs})`);
+      console.log(`strata retention (computeRetention) ${ms(ret.strataMs)}  (target < 1 s)`);
+      console.log(`  estimated (over the exact-count limit): ${ret.estimatedTables.join(', ') || 'none'}`);
+      console.log(`strata retention, every count exact ${ms(ret.strataAllExactMs)}`);
+      if (ret.psqlExactMs !== null) {
+        console.log(`psql, exact count(*) + purge counts ${ms(ret.psqlExactMs)}`);
+        console.log(`Strata ÷ psql exact                ${times(ret.strataMs / ret.psqlExactMs)}`);
+      }
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('lint')) {
+    const r = await benchLint();
+    results.lint = r;
+    console.log(`\n## Lint ${r.changeSets.toLocaleString('en-US')} generated change sets (${r.statements.toLocaleString('en-US')} statements, forward + rollback) — median of ${r.runs}`);
+    console.log(`strata lint (lintProject)      ${ms(r.lintMs)}  (target < 2 s; ${r.findings.toLocaleString('en-US')} findings)`);
+    console.log(`parse only (libpg-query)       ${ms(r.parseOnlyMs)}`);
+    console.log(`lint ÷ parse only              ${times(r.ratio)}`);
+  }
+  if (wanted('start')) {
+    const r = await benchStart(root);
+    results.start = r;
+    console.log('\n## npm start → first served page (built clone)');
+    console.log(`first start (fresh .strata/)  ${ms(r.firstStartMs)}  (target < 15 s)`);
+    console.log(`second start (same data)      ${ms(r.secondStartMs)}  (target < 5 s)`);
+  }
+  console.log(`\n${JSON.stringify({ date: new Date().toISOString(), ...results })}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
