@@ -4,7 +4,7 @@ import { authorize, type Action, type GuardContext } from '@/lib/auth/guard';
 import type { Principal } from '@/lib/auth/types';
 import { loadConfig } from '@/lib/config/environments';
 import { alreadyAudited, isDenial } from '@/lib/console/audited';
-import { describeOperationError } from '@/lib/console/environment-operations';
+import { describeOperationError } from '@/lib/console/describe-error';
 import { auditRefusal } from '@/lib/console/refusals';
 import { requestClientAddress } from '@/lib/http/client-address';
 import { currentPrincipal } from './auth';

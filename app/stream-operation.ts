@@ -1,5 +1,5 @@
 import 'server-only';
-import { describeOperationError } from '@/lib/console/environment-operations';
+import { describeOperationError } from '@/lib/console/describe-error';
 import type { OperationEvent } from '@/lib/console/operation-request';
 import type { ProgressEvent } from '@/lib/migrate/run-context';
 import { loadConfig } from '@/lib/config/environments';

@@ -7,7 +7,7 @@ import type { ChangeRequest, User } from '@/lib/auth/types';
 import { listUsers } from '@/lib/auth/users';
 import { AdminGrants } from '@/components/approvals/admin-grants';
 import { loadConfig } from '@/lib/config/environments';
-import { describeOperationError } from '@/lib/console/environment-operations';
+import { describeOperationError } from '@/lib/console/describe-error';
 import { ConsoleHeader, ErrorNotice } from '@/components/approvals/console-header';
 import { RequestCard, type RequestPermissions } from '@/components/approvals/request-card';
 import { orderRequests, sameUser } from '@/components/approvals/request-display';

@@ -8,7 +8,7 @@ import type { AuditEntry } from '@/lib/auth/types';
 import { listUsers } from '@/lib/auth/users';
 import { consoleSecrets } from '@/lib/config/console-secrets';
 import { loadConfig } from '@/lib/config/environments';
-import { describeOperationError } from '@/lib/console/environment-operations';
+import { describeOperationError } from '@/lib/console/describe-error';
 import { ConsoleHeader, ErrorNotice, NotAllowed } from '@/components/approvals/console-header';
 import { auditQuery, isFiltered, parseAuditFilter, searchParamsReader } from '@/components/audit/audit-filter';
 import { AuditFilters } from '@/components/audit/audit-filters';

@@ -5,7 +5,7 @@ import { can } from '@/lib/auth/guard';
 import type { User } from '@/lib/auth/types';
 import { listUsers } from '@/lib/auth/users';
 import { loadConfig } from '@/lib/config/environments';
-import { describeOperationError } from '@/lib/console/environment-operations';
+import { describeOperationError } from '@/lib/console/describe-error';
 import { ConsoleHeader, ErrorNotice, NotAllowed } from '@/components/approvals/console-header';
 import { AddUserForm } from '@/components/users/add-user-form';
 import { UsersTable } from '@/components/users/users-table';

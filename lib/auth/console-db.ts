@@ -176,7 +176,7 @@ export async function auditProtection(sql: Sql): Promise<AuditProtection> {
 }
 
 /** Every console table the console's role reads and writes (the audit trail is granted apart). */
-const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas'];
+const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas', 'operations'];
 
 const CONSOLE_DDL = `
   CREATE SCHEMA IF NOT EXISTS console;
@@ -266,6 +266,30 @@ const CONSOLE_DDL = `
     computed_at timestamptz NOT NULL DEFAULT now(),
     computed_ms integer NOT NULL
   );
+
+  -- Every apply, rollback, dry run, seed, reset and request execution the console starts: its
+  -- input, who started it, its state, the progress the engine reported and its outcome, so a
+  -- reload, a second browser or a restart all see the same thing.
+  CREATE TABLE IF NOT EXISTS console.operations (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL CHECK (kind IN ('apply', 'rollback', 'dry-run', 'seed', 'reset', 'request-execution', 'backup-restore', 'promotion')),
+    environment text NOT NULL,
+    request jsonb NOT NULL,
+    actor text NOT NULL,
+    role text NOT NULL,
+    state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'succeeded', 'failed', 'interrupted')),
+    events jsonb NOT NULL DEFAULT '[]',
+    event_count integer NOT NULL DEFAULT 0,
+    result jsonb,
+    error jsonb,
+    -- host:pid of the process running it: a restart tells a live run from one whose process is gone.
+    executor text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz
+  );
+  CREATE INDEX IF NOT EXISTS operations_environment ON console.operations (environment, id);
+  CREATE INDEX IF NOT EXISTS operations_running ON console.operations (environment) WHERE state = 'running';
 
   -- id is assigned by the appender (previous id + 1, under an advisory lock), so a gap means a deleted entry.
   CREATE TABLE IF NOT EXISTS console.audit_log (

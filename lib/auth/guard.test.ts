@@ -7,12 +7,12 @@ import { ROLES, type Principal, type Role } from './types';
 /** The matrix, written out independently of ACTION_RULES: the roles allowed on each protection level. */
 const ALL = protectionLevels;
 const from = (minRole: Role) => ROLES.slice(ROLES.indexOf(minRole));
-const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[] }> = {
+const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; rolesOn?: Partial<Record<Protection, Role[]>> }> = {
   'schema.read': { roles: from('viewer'), on: ALL },
   'history.read': { roles: from('viewer'), on: ALL },
   'audit.read': { roles: from('operator'), on: ALL },
   'dry-run': { roles: from('developer'), on: ALL },
-  'dry-run.on-target': { roles: from('operator'), on: ['guarded'] },
+  'dry-run.on-target': { roles: from('developer'), on: ['open', 'guarded'], rolesOn: { guarded: from('operator') } },
   seed: { roles: from('developer'), on: ['open'] },
   reset: { roles: from('developer'), on: ['open'] },
   apply: { roles: from('operator'), on: ['open', 'guarded'] },
@@ -36,7 +36,7 @@ describe('guard', () => {
     ROLES.flatMap((role) => protectionLevels.map((protection) => ({ action, role, protection }))),
   );
   it.each(cases)('$role $action on $protection', ({ action, role, protection }) => {
-    const allowed = EXPECTED[action].roles.includes(role) && EXPECTED[action].on.includes(protection);
+    const allowed = (EXPECTED[action].rolesOn?.[protection] ?? EXPECTED[action].roles).includes(role) && EXPECTED[action].on.includes(protection);
     expect(can(principal(role), action, { protection })).toBe(allowed);
     if (allowed) {
       expect(authorize(principal(role), action, { protection })).toEqual(principal(role));
@@ -67,6 +67,8 @@ describe('guard', () => {
     expect(() => authorize(principal('admin'), 'rollback', { protection: 'protected', environment: 'production' })).toThrow(/production is protected: roll back through an approved request/);
     expect(() => authorize(principal('admin'), 'seed', { protection: 'guarded', environment: 'staging' })).toThrow(/staging is guarded: only open environments/);
     expect(() => authorize(principal('admin'), 'request.create', { protection: 'open', environment: 'local' })).toThrow(/only for protected environments/);
+    expect(() => authorize(principal('developer'), 'dry-run.on-target', { protection: 'guarded' })).toThrow('developer may not run dry runs on the environment itself (a shadow dry run is allowed) on a guarded environment; it needs operator');
+    expect(() => authorize(principal('admin'), 'dry-run.on-target', { protection: 'protected', environment: 'production' })).toThrow(/production is protected: dry runs there use a shadow database/);
   });
 
   it('checks only the role when no protection is given (may this role ever?)', () => {

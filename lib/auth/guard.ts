@@ -28,6 +28,8 @@ export type Action =
 export interface ActionRule {
   /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
   minRole: Role;
+  /** A higher lowest role on some protection levels. */
+  minRoleOn?: Partial<Record<Protection, Role>>;
   /** The protection levels it is allowed on; absent: any. */
   protection?: Array<Protection>;
   /** What it does, completing "<role> may not …". */
@@ -39,8 +41,14 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   'history.read': { minRole: 'viewer', description: 'read change history' },
   'audit.read': { minRole: 'operator', description: 'read the audit trail' },
   'dry-run': { minRole: 'developer', description: 'run dry runs' },
-  // A dry run in a transaction on a guarded environment takes its real locks: operators only (developers get a shadow).
-  'dry-run.on-target': { minRole: 'operator', protection: ['guarded'], description: 'run dry runs on a guarded environment itself (a shadow dry run is allowed)' },
+  // A dry run in a transaction runs on the environment itself and takes its real locks: never on a
+  // protected one, only operators on a guarded one (developers get a shadow there).
+  'dry-run.on-target': {
+    minRole: 'developer',
+    minRoleOn: { guarded: 'operator' },
+    protection: ['open', 'guarded'],
+    description: 'run dry runs on the environment itself (a shadow dry run is allowed)',
+  },
   apply: { minRole: 'operator', protection: ['open', 'guarded'], description: 'apply change sets' },
   rollback: { minRole: 'operator', protection: ['open', 'guarded'], description: 'roll back change sets' },
   'request.create': { minRole: 'operator', protection: ['protected'], description: 'request changes' },
@@ -69,15 +77,17 @@ function refusal(principal: Principal | null, action: Action, context?: GuardCon
   if (!principal) return new StrataError('UNAUTHENTICATED', 'Sign in first');
   const rule = ACTION_RULES[action];
   if (!rule) return new StrataError('FORBIDDEN', `Unknown action "${String(action)}"`);
+  const protection = context?.protection;
+  const minRole = (protection !== undefined ? rule.minRoleOn?.[protection] : undefined) ?? rule.minRole;
   // An unknown role (a stale session, a hand-edited row) ranks below viewer: it may nothing.
-  if (rank(principal.role) < 0 || rank(principal.role) < rank(rule.minRole)) {
-    return new StrataError('FORBIDDEN', `${principal.role} may not ${rule.description}; it needs ${rule.minRole}`, {
+  if (rank(principal.role) < 0 || rank(principal.role) < rank(minRole)) {
+    const where = minRole !== rule.minRole ? ` on a ${protection} environment` : '';
+    return new StrataError('FORBIDDEN', `${principal.role} may not ${rule.description}${where}; it needs ${minRole}`, {
       action,
       role: principal.role,
-      minRole: rule.minRole,
+      minRole,
     });
   }
-  const protection = context?.protection;
   if (protection !== undefined && rule.protection && !rule.protection.includes(protection)) {
     return new StrataError('FORBIDDEN', protectionMessage(action, protection, context?.environment), { action, protection });
   }
@@ -93,6 +103,8 @@ function protectionMessage(action: Action, protection: Protection, environment: 
       return `${where}: roll back through an approved request`;
     case 'backup.restore':
       return `${where}: backups are not restored from the console there`;
+    case 'dry-run.on-target':
+      return `${where}: dry runs there use a shadow database and never run on it`;
     case 'seed':
     case 'reset':
       return `${where}: only open environments can be ${action === 'seed' ? 'seeded' : 'reset'}`;

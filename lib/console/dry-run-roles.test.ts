@@ -53,7 +53,7 @@ describe('dry runs on a guarded environment', () => {
     expect(await runDryRun(staging, { direction: 'apply' }, as('developer'))).toMatchObject({ mode: 'shadow', modeReason: expect.stringMatching(/needs an operator; as a developer you see it run on a shadow database/) });
     await expect(runDryRun(staging, { direction: 'apply', mode: 'transaction' }, as('developer'))).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      message: expect.stringMatching(/developer may not run dry runs on a guarded environment itself.*needs operator/),
+      message: expect.stringMatching(/developer may not run dry runs on the environment itself.*on a guarded environment; it needs operator/),
     });
     expect((await runDryRun(staging, { direction: 'apply' }, as('operator'))).mode).toBe('transaction');
     const audit = await consoleDb.sql`select actor, outcome from console.audit_log where action = 'dry-run' and outcome <> 'started' order by id`;

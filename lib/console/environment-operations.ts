@@ -1,8 +1,6 @@
 import { readProject, type Project } from '../changesets/project';
 import { findEnvironment, loadConfig, type Environment, type StrataConfig } from '../config/environments';
-import { failureReason } from '../db/client';
-import { safeMessage, secretUrlsOf } from '../db/safe-message';
-import { isStrataError, StrataError } from '../errors';
+import { StrataError } from '../errors';
 import { applyChangeSets, type RunResult } from '../migrate/apply';
 import type { DriftReport } from '../migrate/drift';
 import { dryRun } from '../migrate/dry-run';
@@ -40,14 +38,12 @@ export function operationTarget(name: string): OperationTarget {
   return { config, environment, project: readProject(config.projectDir) };
 }
 
-/** Checks a real run may start; throws before anything connects. */
+/**
+ * Checks a real run names its environment; throws before anything connects. Whether the
+ * environment allows it at all (a protected one: only through an approved request) is the
+ * guard's rule for `apply` and `rollback`, asked by the caller.
+ */
 export function assertRunAllowed(environment: Environment, request: OperationRequest): void {
-  if (environment.protection === 'protected') {
-    throw new StrataError(
-      'PROTECTED',
-      `${environment.name} is protected: applying and rolling back there will go through a two-person approved request, which the console does not offer yet. Nothing was changed.`,
-    );
-  }
   if (request.confirm !== environment.name) {
     throw new StrataError('CONFIRMATION_REQUIRED', `This request does not name ${environment.name} as its target; nothing was changed. Reload the page and try again.`);
   }
@@ -75,11 +71,8 @@ export async function runDryRun(
     principal,
     { action: 'dry-run', environment: target.environment.name, intent: `${request.direction} in ${mode} mode` },
     async () => {
-      if (target.environment.protection === 'protected' && mode === 'transaction') {
-        throw new StrataError('PROTECTED', `${target.environment.name} is protected: dry runs there use a shadow database and never run on it.`);
-      }
-      // On a guarded environment a dry run on the target itself takes real locks: operators only.
-      if (mode === 'transaction' && target.environment.protection === 'guarded') authorize(principal, 'dry-run.on-target', { protection: target.environment.protection, environment: target.environment.name });
+      // A dry run on the environment itself takes its real locks: the guard says who may, where.
+      if (mode === 'transaction') authorize(principal, 'dry-run.on-target', { protection: target.environment.protection, environment: target.environment.name });
       const result = await dryRun(
         context(target, principal, onProgress),
         target.project,
@@ -144,50 +137,6 @@ export async function runPlan(
 /** Served from the console's drift cache: at most one check per environment per STRATA_DRIFT_CACHE_SECONDS, whoever asks. */
 export async function runDriftCheck(target: OperationTarget, principal: Principal): Promise<DriftReport> {
   return driftService().check(target, context(target, principal));
-}
-
-/**
- * HTTP status and a message safe to show, for any error an operation raised: it names no
- * connection string, password, host, user or database of `url` or of any configured URL.
- */
-export function describeOperationError(error: unknown, url?: string): { status: number; code: string; message: string } {
-  const hide = (message: string) => safeMessage(message, [url, ...configuredSecretUrls()]);
-  if (isStrataError(error)) {
-    const status =
-      {
-        BAD_USAGE: 400,
-        NOT_FOUND: 404,
-        UNKNOWN_ENVIRONMENT: 404,
-        PROTECTED: 403,
-        CONFIRMATION_REQUIRED: 409,
-        LOCKED: 409,
-        CHECKSUM_MISMATCH: 409,
-        BLOCKED_BY_FAILURE: 409,
-        NO_ROLLBACK: 409,
-        INVALID_STATE: 409,
-        PLAN_CHANGED: 409,
-        UNAUTHENTICATED: 401,
-        FORBIDDEN: 403,
-        THROTTLED: 429,
-        CROSS_SITE: 403,
-        AUDIT_UNAVAILABLE: 503,
-        MALFORMED_PROJECT: 500,
-        CONNECTION_FAILED: 503,
-        POOLER_DETECTED: 503,
-      }[error.code as string] ?? 500;
-    return { status, code: error.code, message: hide(error.message) };
-  }
-  engineLogger().error({ error: hide(failureReason(error)) }, 'console operation failed');
-  return { status: 500, code: 'INTERNAL', message: `The operation failed unexpectedly: ${hide(failureReason(error))}`.slice(0, 400) };
-}
-
-/** The configuration's URLs, or none when the configuration itself is what failed. */
-function configuredSecretUrls(): string[] {
-  try {
-    return secretUrlsOf(loadConfig());
-  } catch {
-    return [];
-  }
 }
 
 /** Seed (or reset and seed) an environment the guard allowed it on, with progress, audited. */

@@ -41,12 +41,12 @@ export type OperationEvent<Result> =
 
 /**
  * What the guard must allow for `request` on an environment of `protection`, asked before
- * anything connects: the run's direction, or a dry run — and, for a dry run on a guarded
+ * anything connects: the run's direction, or a dry run — and, for a dry run on the
  * environment's own database (its mode asked for, or the default for this person), the
- * operator's right to take real locks there.
+ * right to take real locks there.
  */
 export function operationActions(request: OperationRequest, protection: Protection, principal: Principal): Action[] {
   if (request.kind === 'run') return [request.direction];
   const mode = request.mode ?? defaultDryRunMode(protection, principal);
-  return mode === 'transaction' && protection === 'guarded' ? ['dry-run', 'dry-run.on-target'] : ['dry-run'];
+  return mode === 'transaction' ? ['dry-run', 'dry-run.on-target'] : ['dry-run'];
 }

@@ -4,7 +4,7 @@ import { readProject, type Project } from '../changesets/project';
 import { applyChangeSets } from '../migrate/apply';
 import { dryRun } from '../migrate/dry-run';
 import { withTargetLock } from '../migrate/target-lock';
-import { describeOperationError } from '../console/environment-operations';
+import { describeOperationError } from '../console/describe-error';
 import { isStrataError } from '../errors';
 import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
 import { cli } from '../../test/support/cli-runner';

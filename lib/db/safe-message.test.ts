@@ -2,7 +2,7 @@ import net from 'node:net';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { readProject, type Project } from '../changesets/project';
 import type { Environment, StrataConfig } from '../config/environments';
-import { describeOperationError } from '../console/environment-operations';
+import { describeOperationError } from '../console/describe-error';
 import { readPipeline } from '../console/pipeline';
 import { allEnvironmentHealth } from '../health/environment-health';
 import { introspectUrl } from '../introspect/introspect';

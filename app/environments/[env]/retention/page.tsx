@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { describeOperationError } from '@/lib/console/environment-operations';
+import { describeOperationError } from '@/lib/console/describe-error';
 import { computeRetention } from '@/lib/retention/compute';
 import { policiesFor } from '@/lib/retention/load-policies';
 import type { RetentionReport, TableRetention } from '@/lib/retention/types';

@@ -1,4 +1,5 @@
-import { describeOperationError, operationTarget, runDriftCheck } from '@/lib/console/environment-operations';
+import { describeOperationError } from '@/lib/console/describe-error';
+import { operationTarget, runDriftCheck } from '@/lib/console/environment-operations';
 import { enterDoor } from '@/app/guard';
 
 export const dynamic = 'force-dynamic';
