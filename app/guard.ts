@@ -1,4 +1,5 @@
 import 'server-only';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { authorize, type Action, type GuardContext } from '@/lib/auth/guard';
 import type { Principal } from '@/lib/auth/types';
@@ -10,9 +11,9 @@ import { requestClientAddress } from '@/lib/http/client-address';
 import { currentPrincipal } from './auth';
 
 /**
- * The doors' side of lib/auth/guard: route handlers and pages call these before anything
- * else. The decision itself is always lib's `authorize`; this turns it into a 401/403
- * response or a redirect to the sign-in page — and every refusal a route handler answers
+ * The doors' side of lib/auth/guard: route handlers, server actions and pages call these
+ * before anything else. The decision itself is always lib's `authorize`; this turns it into
+ * a refusal (401/403, or a redirect to the sign-in page) — and every refusal a door answers
  * (not signed in, not allowed, not confirmed) goes to the audit trail, with who asked,
  * what, and from which address.
  */
@@ -20,43 +21,78 @@ import { currentPrincipal } from './auth';
 const noStore = { 'Cache-Control': 'no-store' };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-
-function what(request: Request): string {
-  return `${request.method} ${new URL(request.url).pathname}`;
+/** A refusal as data: what a server action answers, and what a route handler sends as JSON. */
+export interface Refused {
+  ok: false;
+  status: number;
+  code: string;
+  message: string;
 }
 
-/** One request at a route handler, signed in: its principal, and refusals that are audited. */
+export function refusedResponse(refused: Refused): Response {
+  return Response.json({ code: refused.code, message: refused.message }, { status: refused.status, headers: noStore });
+}
+
+/** Who is at a door, and what they asked for (for the audit entry of a refusal). */
+interface Caller {
+  /** `POST /api/users/vera`, or `action startOperation` for a server action. */
+  what: string;
+  /** The client's address, as the front door determined it. */
+  source: string;
+}
+
+/** One signed-in caller at a door: their principal, and refusals that are audited. */
 export class Door {
   constructor(
-    readonly request: Request,
+    private readonly caller: Caller,
     readonly principal: Principal,
   ) {}
 
-  /** `authorize` as a 403 Response (audited) when it refuses; null when allowed. */
-  async authorize(action: Action, context?: GuardContext): Promise<Response | null> {
+  /** `authorize` as a refusal (audited) when it refuses; null when allowed. */
+  async check(action: Action, context?: GuardContext): Promise<Refused | null> {
     try {
       authorize(this.principal, action, context);
       return null;
     } catch (error) {
-      return this.refuse(error, context?.environment);
+      return this.refusal(error, context?.environment);
     }
   }
 
-  /** Any error as its JSON Response; refusals (FORBIDDEN, unconfirmed, protected…) are audited once. */
-  async refuse(error: unknown, environment?: string): Promise<Response> {
+  /** For route handlers: `check` as a JSON Response. */
+  async authorize(action: Action, context?: GuardContext): Promise<Response | null> {
+    const refused = await this.check(action, context);
+    return refused ? refusedResponse(refused) : null;
+  }
+
+  /** Any error as a refusal; refusals proper (FORBIDDEN, unconfirmed, protected…) are audited once. */
+  async refusal(error: unknown, environment?: string): Promise<Refused> {
     const { status, code, message } = describeOperationError(error);
     if (isDenial(error) && !alreadyAudited(error)) {
       await auditRefusal(loadConfig(), {
         actor: this.principal.username,
         role: this.principal.role,
-        action: what(this.request),
+        action: this.caller.what,
         environment: environment ?? null,
         detail: `${code}: ${message}`,
-        source: requestClientAddress(this.request.headers),
+        source: this.caller.source,
       });
     }
-    return Response.json({ code, message }, { status, headers: noStore });
+    return { ok: false, status, code, message };
   }
+
+  /** For route handlers: `refusal` as a JSON Response. */
+  async refuse(error: unknown, environment?: string): Promise<Response> {
+    return refusedResponse(await this.refusal(error, environment));
+  }
+}
+
+async function enter(caller: Caller, changing: boolean): Promise<Door | Refused> {
+  const principal = await currentPrincipal();
+  if (principal) return new Door(caller, principal);
+  if (changing) {
+    await auditRefusal(loadConfig(), { actor: '(anonymous)', role: '-', action: caller.what, detail: 'UNAUTHENTICATED: not signed in', source: caller.source });
+  }
+  return { ok: false, status: 401, code: 'UNAUTHENTICATED', message: 'Sign in first.' };
 }
 
 /**
@@ -64,12 +100,14 @@ export class Door {
  * (anything but GET/HEAD/OPTIONS) made without a session is audited as refused.
  */
 export async function enterDoor(request: Request): Promise<Door | Response> {
-  const principal = await currentPrincipal();
-  if (principal) return new Door(request, principal);
-  if (!SAFE_METHODS.has(request.method)) {
-    await auditRefusal(loadConfig(), { actor: '(anonymous)', role: '-', action: what(request), detail: 'UNAUTHENTICATED: not signed in', source: requestClientAddress(request.headers) });
-  }
-  return Response.json({ code: 'UNAUTHENTICATED', message: 'Sign in first.' }, { status: 401, headers: noStore });
+  const caller = { what: `${request.method} ${new URL(request.url).pathname}`, source: requestClientAddress(request.headers) };
+  const door = await enter(caller, !SAFE_METHODS.has(request.method));
+  return door instanceof Door ? door : refusedResponse(door);
+}
+
+/** For server actions (each one changes something): the signed-in caller's Door, or the refusal to answer. */
+export async function enterActionDoor(action: string): Promise<Door | Refused> {
+  return enter({ what: `action ${action}`, source: requestClientAddress(await headers()) }, true);
 }
 
 /** For pages: the signed-in principal; the sign-in page otherwise. */

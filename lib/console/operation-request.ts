@@ -10,7 +10,9 @@ import { defaultDryRunMode } from '../migrate/dry-run-safety';
  * target twice (URL and body), so a stale tab or a switched environment cannot act on
  * the wrong database.
  */
-const tag = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'a change set tag or version');
+/** A change set's tag or version number, as the doors accept it. */
+export const changeSetTag = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'a change set tag or version');
+const tag = changeSetTag;
 
 export const operationRequestSchema = z
   .object({

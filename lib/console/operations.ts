@@ -229,3 +229,57 @@ export async function requireOperation(config: StrataConfig, id: number, after =
   if (!found) throw new StrataError('NOT_FOUND', `No operation #${id}`);
   return found;
 }
+
+/** Whether the process named by an executor (host:pid) is alive — only answerable on its own host. */
+function executorAlive(executor: string): boolean | null {
+  const [host, pid] = executor.split(':');
+  if (host !== os.hostname()) return null;
+  const n = Number(pid);
+  if (!Number.isInteger(n) || n <= 0) return false;
+  if (n === process.pid) return true;
+  try {
+    process.kill(n, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * At start: operations still `running` whose process (on this host) is gone are marked
+ * `interrupted`, with what the environment's own history says happened after they
+ * started (the rows their actor wrote): the record then tells the truth the target holds.
+ * Operations of other hosts, or of a process still alive, are left alone.
+ */
+export async function recoverOperations(
+  config: StrataConfig,
+  readHistory: (environment: string) => Promise<Array<{ tag: string; operation: string; status: string; actor: string; startedAt: Date }>>,
+): Promise<Array<{ id: number; environment: string; outcome: 'interrupted' | 'running' | 'unknown'; history: InterruptedStep[] }>> {
+  const running = await listOperations(config, { state: 'running', limit: 200 });
+  const found: Array<{ id: number; environment: string; outcome: 'interrupted' | 'running' | 'unknown'; history: InterruptedStep[] }> = [];
+  for (const operation of running) {
+    const alive = executorAlive(operation.executor);
+    if (alive !== false) {
+      found.push({ id: operation.id, environment: operation.environment, outcome: alive ? 'running' : 'unknown', history: [] });
+      continue;
+    }
+    let history: InterruptedStep[] = [];
+    try {
+      const since = Date.parse(operation.createdAt);
+      history = (await readHistory(operation.environment))
+        .filter((h) => h.actor.startsWith(operation.actor) && h.startedAt.getTime() >= since - 1000)
+        .map((h) => ({ tag: h.tag, operation: h.operation, status: h.status, at: h.startedAt.toISOString() }));
+    } catch {
+      // An unreachable environment: the record still says it was interrupted.
+    }
+    const what = history.length
+      ? `its environment's history shows ${history.map((h) => `${h.tag} ${h.status.replace('_', ' ')}`).join(', ')}`
+      : "its environment's history shows nothing it changed";
+    const error = { code: 'INTERRUPTED', message: `Interrupted: the console running it (${operation.executor}) stopped before it ended; ${what}.`, history };
+    await withConsole(config, (sql) => sql`
+      update console.operations set state = 'interrupted', error = ${json(sql, error)}::jsonb, finished_at = now(), updated_at = now()
+      where id = ${operation.id} and state = 'running'`);
+    found.push({ id: operation.id, environment: operation.environment, outcome: 'interrupted', history });
+  }
+  return found;
+}

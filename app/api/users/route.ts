@@ -1,8 +1,7 @@
-import { z } from 'zod';
+import { userCreateSchema } from '@/lib/console/api-schemas';
 import { withConsole } from '@/lib/auth/console-db';
 import { generatePassword } from '@/lib/auth/passwords';
-import { ROLES } from '@/lib/auth/types';
-import { createUser, USERNAME_PATTERN } from '@/lib/auth/users';
+import { createUser } from '@/lib/auth/users';
 import { loadConfig } from '@/lib/config/environments';
 import { audited } from '@/lib/console/audited';
 import { enterDoor } from '@/app/guard';
@@ -10,16 +9,7 @@ import { readJson } from '@/app/read-json';
 
 export const dynamic = 'force-dynamic';
 
-const body = z
-  .object({
-    username: z
-      .string()
-      .trim()
-      .regex(USERNAME_PATTERN, '2–40 characters: a lower-case letter, then lower-case letters, digits, . _ or -'),
-    displayName: z.string().trim().max(100).optional(),
-    role: z.enum(ROLES),
-  })
-  .strict();
+const body = userCreateSchema;
 
 /**
  * POST { username, displayName?, role }: an admin adds a user with a generated password,

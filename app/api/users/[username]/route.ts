@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { userChangeSchema } from '@/lib/console/api-schemas';
 import { withConsole } from '@/lib/auth/console-db';
-import { ROLES, type User } from '@/lib/auth/types';
+import type { User } from '@/lib/auth/types';
 import { disableUser, getUser, setRole, USERNAME_PATTERN } from '@/lib/auth/users';
 import { loadConfig } from '@/lib/config/environments';
 import type { Sql } from '@/lib/db/client';
@@ -11,7 +11,7 @@ import { readJson } from '@/app/read-json';
 
 export const dynamic = 'force-dynamic';
 
-const body = z.union([z.object({ role: z.enum(ROLES) }).strict(), z.object({ disabled: z.literal(true) }).strict()]);
+const body = userChangeSchema;
 
 function decoded(segment: string): string {
   try {

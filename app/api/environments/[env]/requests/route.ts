@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { changeRequestSchema } from '@/lib/console/api-schemas';
 import { requestChange } from '@/lib/console/change-requests';
 import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
 import { enterDoor } from '@/app/guard';
@@ -7,15 +7,7 @@ import { streamOperation } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
-const tag = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9_.-]+$/, 'a change set tag or version');
-const body = z
-  .object({
-    direction: z.enum(['apply', 'rollback']),
-    to: tag.optional(),
-    steps: z.number().int().min(1).max(1000).optional(),
-    reason: z.string().trim().min(1, 'say why').max(1000),
-  })
-  .strict();
+const body = changeRequestSchema;
 
 /** POST a change request on a protected environment: Strata dry-runs it on a shadow and stores it for approval. */
 export async function POST(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { decisionSchema } from '@/lib/console/api-schemas';
 import { loadConfig } from '@/lib/config/environments';
 import { decideChange, findRequest } from '@/lib/console/change-requests';
 import { operationTarget } from '@/lib/console/environment-operations';
@@ -7,7 +7,7 @@ import { readJson } from '@/app/read-json';
 
 export const dynamic = 'force-dynamic';
 
-const body = z.object({ approve: z.boolean(), comment: z.string().trim().max(1000) }).strict();
+const body = decisionSchema;
 
 /** POST { approve, comment }: an admin other than the requester approves or rejects a request. */
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {

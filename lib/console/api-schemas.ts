@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ROLES } from '../auth/types';
+import { USERNAME_PATTERN } from '../auth/users';
+import { changeSetTag, operationRequestSchema } from './operation-request';
+
+/**
+ * The request bodies of the console's HTTP API (and of its server actions), in one place:
+ * the doors validate with them, and /api/openapi.json is generated from them.
+ */
+
+export { operationRequestSchema };
+
+/** POST /api/environments/{env}/seed: seed, or truncate and seed, an open environment. */
+export const seedRequestSchema = z
+  .object({
+    reset: z.boolean().describe('truncate every table of the project first'),
+    confirm: z.string().max(100).describe("the environment's name, typed back"),
+  })
+  .strict();
+
+/** POST /api/environments/{env}/requests: ask for an apply or rollback on a protected environment. */
+export const changeRequestSchema = z
+  .object({
+    direction: z.enum(['apply', 'rollback']),
+    to: changeSetTag.optional().describe('apply: up to this change set; rollback: back to (keeping) it'),
+    steps: z.number().int().min(1).max(1000).optional().describe('rollback: how many change sets'),
+    reason: z.string().trim().min(1, 'say why').max(1000).describe('why, for the person who approves it'),
+  })
+  .strict();
+
+/** POST /api/requests/{id}/decision. */
+export const decisionSchema = z.object({ approve: z.boolean(), comment: z.string().trim().max(1000).describe('required to reject') }).strict();
+
+/** POST /api/requests/{id}/execute. */
+export const executeRequestSchema = z.object({ confirm: z.string().max(100).describe("the environment's name, typed back") }).strict();
+
+/** POST /api/users. */
+export const userCreateSchema = z
+  .object({
+    username: z
+      .string()
+      .trim()
+      .regex(USERNAME_PATTERN, '2–40 characters: a lower-case letter, then lower-case letters, digits, . _ or -'),
+    displayName: z.string().trim().max(100).optional(),
+    role: z.enum(ROLES),
+  })
+  .strict();
+
+/** POST /api/users/{username}: change a role, or disable the account. */
+export const userChangeSchema = z.union([z.object({ role: z.enum(ROLES) }).strict(), z.object({ disabled: z.literal(true) }).strict()]);

@@ -1,0 +1,45 @@
+import type { ChangeRequest, Principal } from '../auth/types';
+import type { RunResult } from '../migrate/apply';
+import type { DryRunResult } from '../migrate/dry-run-types';
+import type { SeedResult } from '../seed/types';
+import { executeChange } from './change-requests';
+import { assertRunAllowed, runDryRun, runOperation, runSeed, type OperationTarget } from './environment-operations';
+import type { OperationRequest } from './operation-request';
+import { startOperation, type StartedOperation } from './operations';
+
+/**
+ * The one way the console (its server actions and its HTTP API alike) starts a change to an
+ * environment: each kind recorded as an operation, then run by the same service functions
+ * the CLI uses. Who may start what is checked by the door before these are called; what can
+ * be refused without connecting (an unconfirmed run) is refused here, before any record.
+ */
+
+const failedIf = (result: { failed: unknown }) => (result.failed ? 'failed' : 'succeeded');
+
+export function startEnvironmentOperation(target: OperationTarget, request: OperationRequest, principal: Principal): Promise<StartedOperation<DryRunResult | RunResult>> {
+  const where = { environment: target.environment.name, request };
+  if (request.kind === 'dry-run') {
+    return startOperation<DryRunResult | RunResult>(target.config, principal, { kind: 'dry-run', ...where }, (onProgress) => runDryRun(target, request, principal, onProgress), failedIf);
+  }
+  assertRunAllowed(target.environment, request);
+  return startOperation<DryRunResult | RunResult>(target.config, principal, { kind: request.direction, ...where }, (onProgress) => runOperation(target, request, principal, onProgress), failedIf);
+}
+
+export function startSeed(target: OperationTarget, options: { reset: boolean }, principal: Principal): Promise<StartedOperation<SeedResult>> {
+  return startOperation(
+    target.config,
+    principal,
+    { kind: options.reset ? 'reset' : 'seed', environment: target.environment.name, request: options },
+    (onProgress) => runSeed(target, options, principal, onProgress),
+  );
+}
+
+export function startRequestExecution(target: OperationTarget, changeRequest: ChangeRequest, principal: Principal): Promise<StartedOperation<RunResult>> {
+  return startOperation(
+    target.config,
+    principal,
+    { kind: 'request-execution', environment: target.environment.name, request: { requestId: changeRequest.id, direction: changeRequest.direction, plan: changeRequest.plan } },
+    (onProgress) => executeChange(target, changeRequest, principal, onProgress),
+    failedIf,
+  );
+}
