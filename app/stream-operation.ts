@@ -1,16 +1,54 @@
 import 'server-only';
-import { describeOperationError } from '@/lib/console/describe-error';
 import type { OperationEvent } from '@/lib/console/operation-request';
-import type { ProgressEvent } from '@/lib/migrate/run-context';
+import { followOperation, requireOperation, type OperationRecord } from '@/lib/console/operations';
 import { loadConfig } from '@/lib/config/environments';
+import type { Opened } from './operation-doors';
+import { refusedResponse } from './guard';
+import { describeOperationError } from '@/lib/console/describe-error';
 import { secretUrlsOf, withSafeErrors } from '@/lib/db/safe-message';
+import type { ProgressEvent } from '@/lib/migrate/run-context';
 
 /**
- * Answers with an NDJSON stream: progress events as the engine reports them, then one
- * `result` or `error` line. A closed tab does not stop the work: once started, an
- * operation finishes and is recorded.
+ * The HTTP API's answer to a started operation: an NDJSON stream that follows its record —
+ * `{type: operation, id}` first (the record is at /api/operations/{id}), then its progress
+ * events, then one `result` or `error` line. Closing the stream does not stop the work: the
+ * operation goes on and its record keeps what happens.
  */
-export function streamOperation<T>(secretUrl: string, work: (onProgress: (event: ProgressEvent) => void) => Promise<T>): Response {
+export function streamOpened(opened: Opened): Response {
+  if (!opened.ok) return refusedResponse(opened);
+  const { id } = opened.started;
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (line: OperationEvent<unknown> | { type: 'operation'; id: number }) => {
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+        } catch {
+          // the reader went away; the operation goes on
+        }
+      };
+      send({ type: 'operation', id });
+      const ended = followOperation(id, (event) => send({ type: 'progress', event })) ?? opened.started.done;
+      const record: OperationRecord = await ended.catch(() => requireOperation(loadConfig(), id));
+      if (record.error) send({ type: 'error', code: record.error.code, message: record.error.message });
+      else send({ type: 'result', result: record.result });
+      try {
+        controller.close();
+      } catch {
+        // already closed by the reader
+      }
+    },
+  });
+  return new Response(stream, {
+    headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/x-ndjson; charset=utf-8', Location: `/api/operations/${id}` },
+  });
+}
+
+/**
+ * For work that is not an operation on an environment (filing a change request, which
+ * dry-runs it on a shadow): the same NDJSON answer, straight from the work's progress.
+ */
+export function streamWork<T>(secretUrl: string, work: (onProgress: (event: ProgressEvent) => void) => Promise<T>): Response {
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
 import { databaseState } from './support/database-state';
 import { embeddedSql } from './support/embedded-sql';
-import { AUTHENTICATION_DOORS, CHANGING_ENDPOINTS, MUTATING_ENDPOINTS } from './support/mutating-endpoints';
+import { AUTHENTICATION_DOORS, CHANGING_ENDPOINTS, MUTATING_ENDPOINTS, SERVER_ACTION_DOORS } from './support/mutating-endpoints';
+import { actionsIn, callServerAction } from './support/server-actions';
 import { browseFrom } from './support/raw-http';
 import { storageFor, USERS } from './support/users';
+import { exportedMethods, isRouteFile, sourceFiles } from '../test/support/route-files';
 
 /**
  * Sign-in and roles, enforced on the server: every door that changes something is refused
@@ -20,28 +22,6 @@ async function contextAs(browser: Browser, username: string | null): Promise<API
   return context.request;
 }
 
-/** Source files of the project (not dependencies, builds or test output). */
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return ['node_modules', '.next', '.git', '.strata', 'test-results', 'playwright-report'].includes(entry.name) ? [] : sourceFiles(full);
-    return /\.(m?[jt]sx?)$/.test(entry.name) ? [full] : [];
-  });
-}
-
-/** The HTTP methods a route file exports, however it spells them. */
-export function exportedMethods(text: string): string[] {
-  const methods = new Set<string>();
-  const METHOD = /\b(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g;
-  // export async function POST / export function POST / export const POST = …
-  for (const m of text.matchAll(/export\s+(?:async\s+)?(?:function\s*\*?|const|let|var)\s+(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g)) methods.add(m[1]!);
-  // export const { GET, POST } = handlers / export { POST } / export { handler as POST } / export { POST } from './x'
-  for (const m of text.matchAll(/export\s+(?:const|let|var)\s*\{([^}]*)\}\s*=/g)) for (const n of m[1]!.matchAll(METHOD)) methods.add(n[1]!);
-  for (const m of text.matchAll(/export\s*\{([^}]*)\}/g)) for (const n of m[1]!.matchAll(/(?:\bas\s+|^|,)\s*(GET|HEAD|OPTIONS|POST|PUT|PATCH|DELETE)\b/g)) methods.add(n[1]!);
-  if (/export\s*\*\s*from/.test(text)) methods.add('*');
-  return [...methods];
-}
-
 test('the door discovery finds every way to export a method or a server action', () => {
   expect(exportedMethods('export async function POST(r) {}').sort()).toEqual(['POST']);
   expect(exportedMethods('export function PUT(r) {}\nexport const DELETE = async () => {}').sort()).toEqual(['DELETE', 'PUT']);
@@ -51,12 +31,16 @@ test('the door discovery finds every way to export a method or a server action',
 });
 
 test('every route handler and server action that changes something is in the list of guarded doors', () => {
-  const listed = new Set([...MUTATING_ENDPOINTS.map((e) => `${e.file} ${e.method}`), ...AUTHENTICATION_DOORS.map((d) => `${d.file} *`)]);
+  const listed = new Set([
+    ...MUTATING_ENDPOINTS.map((e) => `${e.file} ${e.method}`),
+    ...AUTHENTICATION_DOORS.map((d) => `${d.file} *`),
+    ...SERVER_ACTION_DOORS.map((d) => `${d.file} *`),
+  ]);
   const found: string[] = [];
   for (const file of sourceFiles('.')) {
     const relative = path.relative('.', file);
     const text = fs.readFileSync(file, 'utf8');
-    if (/^app\/.*\/route\.[mc]?[jt]sx?$/.test(relative)) {
+    if (isRouteFile(relative)) {
       for (const method of exportedMethods(text)) if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) found.push(`${relative} ${method === '*' ? '*' : method}`);
     }
     // A 'use server' directive anywhere — a file of actions, or one inline in a component — is a door.
@@ -65,6 +49,10 @@ test('every route handler and server action that changes something is in the lis
   expect(found.length).toBeGreaterThan(5);
   const missing = found.filter((f) => !listed.has(f) && !listed.has(`${f.split(' ')[0]} *`));
   expect(missing, 'add these to e2e/support/mutating-endpoints.ts with a request and the roles allowed').toEqual([]);
+  // Every action the build exports from a listed file of actions is attacked by name.
+  for (const file of new Set(SERVER_ACTION_DOORS.map((d) => d.file))) {
+    expect(actionsIn(file), file).toEqual([...new Set(SERVER_ACTION_DOORS.filter((d) => d.file === file).map((d) => d.name))].sort());
+  }
 });
 
 test('signed out: pages go to the sign-in page and every changing door answers 401, changing nothing', async ({ browser }) => {
@@ -79,8 +67,12 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
     const response = await context.request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object | undefined });
     expect(response.status(), `${endpoint.method} ${endpoint.path}`).toBe(401);
   }
-  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/drift']) {
+  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/drift', '/api/operations/1']) {
     expect((await context.request.get(url)).status(), url).toBe(401);
+  }
+  for (const action of SERVER_ACTION_DOORS) {
+    const answer = await callServerAction(context.request, action.page, action.file, action.name, action.args);
+    expect(answer.text, `${action.name} ${JSON.stringify(action.args)}`).toMatch(/"code":"UNAUTHENTICATED"/);
   }
   expect(await databaseState()).toEqual(before);
   // Each refused change was recorded, with the address it came from.
@@ -89,6 +81,9 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
     const denied = await consoleDb`select action, detail from console.audit_log where actor = '(anonymous)' and outcome = 'denied' order by id desc limit 50`;
     for (const endpoint of CHANGING_ENDPOINTS) {
       expect(denied.some((d) => d.action === `${endpoint.method} ${endpoint.path}` && /UNAUTHENTICATED/.test(String(d.detail))), endpoint.path).toBe(true);
+    }
+    for (const what of ['action start operation', 'action seed', 'action execute request']) {
+      expect(denied.some((d) => d.action === what && /UNAUTHENTICATED/.test(String(d.detail))), what).toBe(true);
     }
   } finally {
     await consoleDb.end();
@@ -104,6 +99,13 @@ test('every role without the right gets 403 from every changing door, and nothin
       const response = await request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object | undefined });
       expect(response.status(), `${user.role} ${endpoint.method} ${endpoint.path}`).toBe(403);
       expect((await response.json()).code).toBe('FORBIDDEN');
+    }
+  }
+  // The same doors reached as server actions, posted by hand with no button on the page.
+  for (const action of SERVER_ACTION_DOORS) {
+    for (const user of USERS.filter((u) => !action.allowed.includes(u.role))) {
+      const answer = await callServerAction(await contextAs(browser, user.username), action.page, action.file, action.name, action.args);
+      expect(answer.text, `${user.role} ${action.name} ${JSON.stringify(action.args)}`).toMatch(/"code":"FORBIDDEN"/);
     }
   }
   expect(await databaseState()).toEqual(before);

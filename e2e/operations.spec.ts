@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
 import { lastLine, reviewedPlan } from './support/plan';
+import { storageFor } from './support/users';
 
 /**
  * Platform engineers on staging (guarded) and production (protected): dry run first, then
@@ -163,12 +164,82 @@ test('two runs of one reviewed plan at once: one runs, the other is refused, not
   const run = () => request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: reviewedPlan(plan, 'apply') } });
   const [a, b] = await Promise.all([run(), run()]);
   const lines = [...(await a.text()).trim().split('\n'), ...(await b.text()).trim().split('\n')].map((l) => JSON.parse(l));
-  const outcomes = lines.filter((l) => l.type !== 'progress').map((l) => (l.type === 'error' ? l.code : 'ok')).sort();
+  const outcomes = lines.filter((l) => l.type === 'result' || l.type === 'error').map((l) => (l.type === 'error' ? l.code : 'ok')).sort();
+  // Both were recorded as operations (each stream names its own first), whatever their outcome.
+  const ids = lines.filter((l) => l.type === 'operation').map((l) => l.id);
+  expect(new Set(ids).size).toBe(2);
   // The second waits for the lock, then finds the plan it was confirmed for already applied.
   expect(outcomes).toEqual(['PLAN_CHANGED', 'ok']);
   expect(await health(request, 'staging')).toMatchObject({ pending: 0 });
   // Put staging back as the first start left it.
   const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan([...plan].reverse(), 'rollback') } });
   expect((await back.text()).trim().split('\n').map((l) => JSON.parse(l)).at(-1).type).toBe('result');
+  expect(await health(request, 'staging')).toMatchObject({ pending: 4 });
+});
+
+test('an apply is a record: a reload mid-way and a second browser see the same progress, then the same outcome', async ({ page, browser, request }) => {
+  // 0015 first, so that the operation below has an existing table (risk.enforcement_log) to wait on.
+  const first = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', to: '0015_risk_v1', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'apply') } });
+  expect((await lastLine(first)).type).toBe('result');
+  await page.goto('/environments/staging');
+  await page.getByRole('button', { name: 'Apply 3 pending' }).click();
+  const dialog = page.getByTestId('operation-dialog');
+  await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 30_000 });
+
+  // Someone's transaction holds the table 0016 alters (its 4th statement): the apply waits there,
+  // up to its lock_timeout (5 s) — long enough to reload and to look from a second browser.
+  const holder = embeddedSql('strata_staging');
+  const held = await holder.reserve();
+  const watching = await browser.newContext({ storageState: storageFor('olivia') });
+  const watcher = watching.newPage();
+  let id = 0;
+  try {
+    await held`begin`;
+    await held`lock table risk.enforcement_log in access exclusive mode`;
+    await dialog.getByTestId('confirm-operation').click();
+    const href = await dialog.getByTestId('operation-link').getAttribute('href');
+    id = Number(/^\/operations\/(\d+)$/.exec(href ?? '')?.[1]);
+    expect(id).toBeGreaterThan(0);
+    // The person who started it reloads; a colleague opens the operation's own page.
+    const other = await watcher;
+    await Promise.all([page.reload(), other.goto(`/operations/${id}`)]);
+    const running = page.getByTestId('running-operation');
+    await expect(running).toHaveAttribute('data-id', String(id));
+    const record = other.getByTestId('operation');
+    await expect(record).toHaveAttribute('data-state', 'running');
+    for (const view of [running, record]) {
+      await expect(view.getByTestId('run-progress')).toContainText('Change set 1 of 3 · 0016_risk_v2');
+      await expect(view.getByTestId('run-progress-statement')).toHaveText('statement 4 of 7');
+    }
+    await shot(other, 'operation-running');
+    await shot(page, 'staging-operation-running');
+  } finally {
+    await held`rollback`;
+    held.release();
+    await holder.end();
+  }
+
+  // Released: both see it finish, the same way.
+  const other = await watcher;
+  const record = other.getByTestId('operation');
+  await expect(record).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
+  await expect(record.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false');
+  await expect(record.getByTestId('progress-changeset')).toHaveCount(3);
+  await expect(record).toContainText('started by admin (admin)');
+  await shot(other, 'operation-succeeded');
+  await expect(page.getByTestId('running-operation')).toHaveCount(0, { timeout: 15_000 });
+  const row = page.getByTestId('operation-row').first();
+  await expect(row).toHaveAttribute('data-state', 'succeeded');
+  await expect(row).toContainText(`#${id} Apply`);
+  // The page read itself again when the operation ended: the history shows it.
+  await expect(page.getByTestId('history-row').first()).toContainText('0018_platform_usage_events_fk_indexes');
+  await shot(page, 'staging-operations');
+  expect(await (await request.get(`/api/operations/${id}`)).json()).toMatchObject({ id, kind: 'apply', environment: 'staging', actor: 'admin', state: 'succeeded', eventCount: expect.any(Number) });
+  await watching.close();
+
+  // Put staging back as the first start left it.
+  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
+  const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan([...plan].reverse(), 'rollback') } });
+  expect((await lastLine(back)).type).toBe('result');
   expect(await health(request, 'staging')).toMatchObject({ pending: 4 });
 });

@@ -5,7 +5,8 @@ import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import type { RunResult } from '@/lib/migrate/apply';
 import { RunProgress } from '@/components/dry-run/progress';
 import { RunOutcome } from '@/components/operations/run-outcome';
-import { useOperationStream } from '@/components/operations/use-operation-stream';
+import { executeRequestAction } from '@/app/operation-actions';
+import { useOperation } from '@/components/operations/use-operation';
 
 /**
  * Runs an approved request: the environment's name is typed back, then the run streams its
@@ -14,7 +15,7 @@ import { useOperationStream } from '@/components/operations/use-operation-stream
  */
 export function ExecutePanel({ id, env, total, available }: { id: number; env: string; total: number; available: boolean }) {
   const router = useRouter();
-  const run = useOperationStream<RunResult>(env, `/api/requests/${id}/execute`);
+  const run = useOperation<RunResult>();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
   const [, startTransition] = useTransition();
@@ -61,7 +62,7 @@ export function ExecutePanel({ id, env, total, available }: { id: number; env: s
         className="flex flex-col gap-3 rounded-lg border-2 border-zinc-900 bg-zinc-50 px-4 py-3"
         onSubmit={(e) => {
           e.preventDefault();
-          if (typed === env) void run.start({ confirm: env });
+          if (typed === env) void run.start(() => executeRequestAction(id, { confirm: env }));
         }}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {

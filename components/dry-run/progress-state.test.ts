@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '@/lib/migrate/run-context';
 import { summarizeProgress } from './progress-state';
 
+/** `position` is the engine's: 0-based. */
 const start = (tag: string, position: number, statements = 2, total = 2): ProgressEvent => ({ type: 'changeset-start', tag, direction: 'up', statements, position, total });
 const stmt = (tag: string, index: number, total = 2): ProgressEvent => ({ type: 'statement-done', tag, index, total, rows: 0, durationMs: 1 });
 const done = (tag: string, status: 'applied' | 'failed' = 'applied'): ProgressEvent => ({ type: 'changeset-done', tag, direction: 'up', status, durationMs: 5 });
@@ -12,13 +13,13 @@ describe('summarizeProgress', () => {
   });
 
   it('counts the running change set by its share of statements', () => {
-    const state = summarizeProgress([start('a', 1), stmt('a', 0)], 2);
+    const state = summarizeProgress([start('a', 0), stmt('a', 0)], 2);
     expect(state.current).toMatchObject({ tag: 'a', position: 1, statements: 2, statementsDone: 1 });
     expect(state.percent).toBe(25);
   });
 
   it('lists finished change sets and reaches 100%', () => {
-    const state = summarizeProgress([start('a', 1), stmt('a', 0), stmt('a', 1), done('a'), start('b', 2), stmt('b', 0), stmt('b', 1), done('b')], 2);
+    const state = summarizeProgress([start('a', 0), stmt('a', 0), stmt('a', 1), done('a'), start('b', 1), stmt('b', 0), stmt('b', 1), done('b')], 2);
     expect(state.current).toBeNull();
     expect(state.finished.map((f) => [f.tag, f.status, f.statementsDone])).toEqual([
       ['a', 'applied', 2],
@@ -28,13 +29,13 @@ describe('summarizeProgress', () => {
   });
 
   it('records a failure with the statements done before it', () => {
-    const state = summarizeProgress([start('a', 1, 3), stmt('a', 0, 3), done('a', 'failed')], 2);
+    const state = summarizeProgress([start('a', 0, 3), stmt('a', 0, 3), done('a', 'failed')], 2);
     expect(state.failed).toBe(true);
     expect(state.finished[0]).toMatchObject({ status: 'failed', statementsDone: 1, statements: 3 });
   });
 
   it('takes the total from the events when larger, and shows phases between change sets', () => {
-    const state = summarizeProgress([{ type: 'phase', label: 'Replaying on a shadow copy' }, start('a', 1, 1, 4)], 0);
+    const state = summarizeProgress([{ type: 'phase', label: 'Replaying on a shadow copy' }, start('a', 0, 1, 4)], 0);
     expect(state.total).toBe(4);
     expect(state.phase).toBeNull();
     expect(summarizeProgress([{ type: 'phase', label: 'Introspecting' }], 1).phase).toBe('Introspecting');

@@ -46,7 +46,7 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
       case 'changeset-start':
         phase = null;
         planned = Math.max(planned, event.total);
-        current = { tag: event.tag, direction: event.direction, position: event.position, statements: event.statements, statementsDone: 0 };
+        current = { tag: event.tag, direction: event.direction, position: event.position + 1, statements: event.statements, statementsDone: 0 };
         break;
       case 'statement-done':
         if (current !== null && current.tag === event.tag) {

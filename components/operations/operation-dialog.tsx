@@ -11,6 +11,8 @@ import { DryRunView } from '@/components/dry-run/dry-run-view';
 import { RunProgress } from '@/components/dry-run/progress';
 import { TargetBanner } from './target-banner';
 import { RunOutcome } from './run-outcome';
+import { startOperationAction } from '@/app/operation-actions';
+import { useOperation } from './use-operation';
 import { useOperationStream, type StreamState } from './use-operation-stream';
 import type { ChangeRequest } from '@/lib/auth/types';
 import { ModalDialog } from '@/components/ui/modal-dialog';
@@ -86,8 +88,8 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const queryClient = useQueryClient();
-  const dry = useOperationStream<DryRunResult>(env);
-  const run = useOperationStream<RunResult>(env);
+  const dry = useOperation<DryRunResult>();
+  const run = useOperation<RunResult>();
   const ask = useOperationStream<ChangeRequest>(env, `/api/environments/${encodeURIComponent(env)}/requests`);
   const [why, setWhy] = useState('');
   const [typed, setTyped] = useState('');
@@ -96,13 +98,14 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
 
   useEffect(() => {
     dialog.current?.showModal();
-    void dry.start({ kind: 'dry-run', ...request });
+    void dry.start(() => startOperationAction(env, { kind: 'dry-run', ...request }));
     // The dry run starts once, when the dialog opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const close = () => {
-    if (run.state.phase === 'running' || ask.state.phase === 'running') return; // a running change must be watched to the end
+    // A run goes on without its dialog (the environment page shows it to everyone); filing a request is awaited here.
+    if (ask.state.phase === 'running') return;
     dialog.current?.close();
     if (run.state.phase !== 'idle') {
       // The schema moved: server-rendered state and every cached drift report are stale.
@@ -122,7 +125,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
       <div className="flex flex-col gap-5 p-6">
         <div className="flex items-start justify-between gap-4">
           <TargetBanner id={titleId} env={env} protection={protection} verb={verb} label={plan.label} />
-          <button type="button" onClick={close} disabled={run.state.phase === 'running'} className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 disabled:opacity-40" aria-label="Close">
+          <button type="button" onClick={close} disabled={ask.state.phase === 'running'} className="rounded-md px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 disabled:opacity-40" aria-label="Close">
             ✕
           </button>
         </div>
@@ -150,7 +153,10 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
                 className="flex flex-col gap-3 border-t border-zinc-200 pt-4"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  if (canConfirm) void run.start({ kind: 'run', ...request, confirm: env, expect: dryResult.changeSets.map((c) => ({ tag: c.tag, checksum: c.checksum })) });
+                  if (canConfirm) {
+                    const reviewed = { kind: 'run' as const, ...request, confirm: env, expect: dryResult.changeSets.map((c) => ({ tag: c.tag, checksum: c.checksum })) };
+                    void run.start(() => startOperationAction(env, reviewed));
+                  }
                 }}
               >
                 {dryResult.failed && <p className="text-sm font-medium text-red-800">The dry run failed, so this cannot run. Fix the change set first.</p>}
@@ -184,6 +190,15 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
         {run.state.phase !== 'idle' && (
           <div className="flex flex-col gap-4">
             <RunProgress events={run.state.events} total={dryResult?.changeSets.length ?? plan.expected} />
+            {run.id !== null && (
+              <p className="text-xs text-zinc-600">
+                Operation{' '}
+                <Link href={`/operations/${run.id}`} data-testid="operation-link" className="font-medium text-blue-700 underline">
+                  #{run.id}
+                </Link>
+                : it goes on if you close this, and anyone can follow it there or on the environment&apos;s page.
+              </p>
+            )}
             {run.state.phase === 'failed' && <ErrorBox title="The run was refused or failed" message={run.state.message} />}
             {run.state.phase === 'done' && <RunOutcome env={env} result={run.state.result} />}
             {run.state.phase !== 'running' && (

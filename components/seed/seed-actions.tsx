@@ -6,7 +6,8 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { Protection } from '@/lib/config/environments';
 import type { SeedResult } from '@/lib/seed/types';
 import { TargetBanner } from '@/components/operations/target-banner';
-import { useOperationStream } from '@/components/operations/use-operation-stream';
+import { startSeedAction } from '@/app/operation-actions';
+import { useOperation } from '@/components/operations/use-operation';
 import { summarizeSeed } from './seed-progress';
 import { ModalDialog } from '@/components/ui/modal-dialog';
 
@@ -45,7 +46,7 @@ function SeedDialog({ env, protection, reset, onClose }: { env: string; protecti
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const queryClient = useQueryClient();
-  const seed = useOperationStream<SeedResult>(env, `/api/environments/${encodeURIComponent(env)}/seed`);
+  const seed = useOperation<SeedResult>();
   const titleId = useId();
   useEffect(() => dialog.current?.showModal(), []);
   const progress = summarizeSeed(seed.state.phase === 'idle' ? [] : seed.state.events);
@@ -67,7 +68,7 @@ function SeedDialog({ env, protection, reset, onClose }: { env: string; protecti
             <button
               type="button"
               data-testid="confirm-seed"
-              onClick={() => void seed.start({ reset, confirm: env })}
+              onClick={() => void seed.start(() => startSeedAction(env, { reset, confirm: env }))}
               className={`rounded-md px-4 py-2 text-sm font-semibold text-white ${reset ? 'bg-red-700 hover:bg-red-600' : 'bg-emerald-700 hover:bg-emerald-600'}`}
             >
               {reset ? `Reset ${env}` : `Seed ${env}`}

@@ -133,6 +133,29 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
 /** The doors that take a body and change something (the drift door is a GET: it only looks). */
 export const CHANGING_ENDPOINTS = MUTATING_ENDPOINTS.filter((e) => e.method !== 'GET');
 
+/**
+ * The server actions the pages start operations with (app/operation-actions.ts): the same
+ * doors as the route handlers above (app/operation-doors.ts), reached another way, so each
+ * is attacked too. A refusal is the action's answer ({ ok: false, code }), not a status.
+ */
+export interface ServerActionDoor {
+  file: string;
+  name: string;
+  /** The page a browser would post it from (any page serves any action). */
+  page: string;
+  args: unknown[];
+  allowed: Role[];
+}
+
+const ACTIONS = 'app/operation-actions.ts';
+export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
+  { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan }], allowed: ['operator', 'admin'] },
+  { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
+  { file: ACTIONS, name: 'startSeedAction', page: '/environments/staging', args: ['staging', { reset: true, confirm: 'staging' }], allowed: [] },
+  { file: ACTIONS, name: 'startSeedAction', page: '/environments/local', args: ['local', { reset: true, confirm: 'local' }], allowed: ['developer', 'operator', 'admin'] },
+  { file: ACTIONS, name: 'executeRequestAction', page: '/approvals', args: [1, { confirm: 'production' }], allowed: ['operator', 'admin'] },
+];
+
 /** Doors that change something but are authentication itself, so no guard can stand before them. */
 export const AUTHENTICATION_DOORS = [
   { file: 'app/api/auth/[...nextauth]/route.ts', why: 'next-auth: sign-in, sign-out and session endpoints' },

@@ -63,6 +63,12 @@ export const EXECUTOR = `${os.hostname()}:${process.pid}`;
 /** Events are written to the row at most this often (and when the work ends). */
 const FLUSH_EVERY_MS = 250;
 
+/**
+ * A change set's end is written at once: what a change set did to the target is exactly what
+ * a reader of the record (or the start-up check after a crash) must not miss.
+ */
+const flushesAtOnce = (event: ProgressEvent) => event.type === 'changeset-done';
+
 interface Live {
   emitter: EventEmitter;
   events: ProgressEvent[];
@@ -148,7 +154,10 @@ export async function startOperation<T>(
     entry.events.push(event);
     pending.push(event);
     entry.emitter.emit('event', event);
-    timer ??= setTimeout(flush, FLUSH_EVERY_MS);
+    if (flushesAtOnce(event)) {
+      if (timer) clearTimeout(timer);
+      void flush();
+    } else timer ??= setTimeout(flush, FLUSH_EVERY_MS);
   };
 
   const finish = async (state: OperationState, result: unknown, error: { code: string; message: string } | null): Promise<OperationRecord<T>> => {

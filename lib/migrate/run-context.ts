@@ -29,6 +29,7 @@ export type ProgressEvent =
   | { type: 'phase'; label: string }
   /** A seed wrote `rows` into `table`, the `position`-th of `total` tables (0-based). */
   | { type: 'seed-table'; table: string; rows: number; position: number; total: number }
+  /** A change set began: the `position`-th (0-based) of the run's `total`. */
   | { type: 'changeset-start'; tag: string; direction: 'up' | 'down'; statements: number; position: number; total: number }
   | { type: 'statement-done'; tag: string; index: number; total: number; rows: number; durationMs: number }
   | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };

@@ -23,7 +23,7 @@ function configWith(shadowServerUrl: string): StrataConfig {
 
 describe('recoverAtStart', () => {
   it('runs, by default, the shadow sweep and the check for requests left executing', () => {
-    expect(RECOVERY_STEPS.map((s) => s.name)).toEqual(['leftover shadow databases', 'requests left executing']);
+    expect(RECOVERY_STEPS.map((s) => s.name)).toEqual(['leftover shadow databases', 'requests left executing', 'operations left running']);
   });
 
   it('drops leftover shadow databases on the shadow server, an hour old by default, and says so, one line each', async () => {

@@ -3,6 +3,7 @@ import { failureReason } from '../db/client';
 import { safeMessage } from '../db/safe-message';
 import type { Logger } from '../observability/logger';
 import { leftoverShadows } from './leftover-shadows';
+import { interruptedOperations } from './interrupted-operations';
 import { stuckRequests } from './stuck-requests';
 
 /**
@@ -36,7 +37,7 @@ export interface RecoveryReport {
 }
 
 /** The steps run at start, in order. */
-export const RECOVERY_STEPS: readonly RecoveryStep[] = [leftoverShadows(), stuckRequests()];
+export const RECOVERY_STEPS: readonly RecoveryStep[] = [leftoverShadows(), stuckRequests(), interruptedOperations()];
 
 export async function recoverAtStart(config: StrataConfig, logger: Logger, steps: readonly RecoveryStep[] = RECOVERY_STEPS): Promise<RecoveryReport> {
   const report: RecoveryReport = { steps: [] };

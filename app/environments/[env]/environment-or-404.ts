@@ -1,14 +1,12 @@
 import 'server-only';
 import { notFound } from 'next/navigation';
-import { readProject, type Project } from '@/lib/changesets/project';
-import { findEnvironment, loadConfig, type Environment, type StrataConfig } from '@/lib/config/environments';
+import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
 import { isStrataError } from '@/lib/errors';
 
-/** The configured environment named in the URL, with config and project; Next's 404 page otherwise. */
-export function environmentOr404(name: string): { config: StrataConfig; environment: Environment; project: Project } {
-  const config = loadConfig();
+/** The configured environment named in the URL, with config and project (the one resolution every door uses); Next's 404 page otherwise. */
+export function environmentOr404(name: string): OperationTarget {
   try {
-    return { config, environment: findEnvironment(config, name), project: readProject(config.projectDir) };
+    return operationTarget(name);
   } catch (error) {
     if (isStrataError(error, 'UNKNOWN_ENVIRONMENT')) notFound();
     throw error;

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
+import { listOperations } from '@/lib/console/operations';
 import { readColumn } from '@/lib/console/pipeline';
+import { EnvironmentOperations } from '@/components/operations/environment-operations';
 import { BLOCKING_STATES } from '@/lib/migrate/target-state';
 import { environmentOr404 } from './environment-or-404';
 import { pagePrincipal } from '@/app/guard';
@@ -29,9 +31,9 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function EnvironmentPage({ params }: Params) {
   const env = decodeURIComponent((await params).env);
   const principal = await pagePrincipal();
-  const { environment, project } = environmentOr404(env);
+  const { config, environment, project } = environmentOr404(env);
   const capabilities = capabilitiesFor(principal, environment.protection);
-  const column = await readColumn(environment, project);
+  const [column, operations] = await Promise.all([readColumn(environment, project), listOperations(config, { environment: env, limit: 5 })]);
   const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
   const blocked = project.changeSets.filter((c) => (BLOCKING_STATES as readonly string[]).includes(column.cells[c.tag]?.state ?? ''));
   const pending = project.changeSets.filter((c) => ['pending', 'rolled_back'].includes(column.cells[c.tag]?.state ?? ''));
@@ -98,6 +100,7 @@ export default async function EnvironmentPage({ params }: Params) {
               blocked={blocked.length > 0}
               capabilities={capabilities}
             />
+            <EnvironmentOperations env={env} initial={operations} />
             <SeedActions env={env} protection={environment.protection} canSeed={capabilities.seed} canReset={capabilities.reset} />
             <DriftPanel env={env} />
           </>

@@ -1,38 +1,44 @@
-import { assertRunAllowed, operationTarget, runDryRun, runOperation, type OperationTarget } from '@/lib/console/environment-operations';
-import { operationActions, operationRequestSchema } from '@/lib/console/operation-request';
+import { operationRequestSchema } from '@/lib/console/api-schemas';
+import { operationTarget } from '@/lib/console/environment-operations';
+import { listOperations, type OperationState } from '@/lib/console/operations';
 import { enterDoor } from '@/app/guard';
+import { openEnvironmentOperation } from '@/app/operation-doors';
 import { readJson } from '@/app/read-json';
-import { streamOperation } from '@/app/stream-operation';
+import { streamOpened } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
 /**
- * POST a dry run or a real apply/rollback on one environment. Everything that can be
- * refused (no session, bad body, unknown environment, a role or protection level that does
- * not allow it, an unconfirmed target) is refused with a JSON error before anything
- * connects; then the answer streams progress, change set by change set and statement by
- * statement, ending in the result.
+ * POST a dry run or a real apply/rollback on one environment (the HTTP API; the pages use
+ * the same door through a server action). Everything that can be refused (no session, bad
+ * body, unknown environment, a role or protection level that does not allow it, an
+ * unconfirmed target) is refused with a JSON error before anything starts; then the
+ * operation is recorded (/api/operations/{id}) and the answer streams its progress.
  */
 export async function POST(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
   const door = await enterDoor(request);
   if (door instanceof Response) return door;
-  const { principal } = door;
   const { env } = await params;
-  const operation = await readJson(request, operationRequestSchema);
-  if (operation instanceof Response) return operation;
-  let target: OperationTarget;
+  const body = await readJson(request, operationRequestSchema);
+  if (body instanceof Response) return body;
+  return streamOpened(await openEnvironmentOperation(door, env, body));
+}
+
+const STATES: OperationState[] = ['running', 'succeeded', 'failed', 'interrupted'];
+
+/** GET ?state=running: the environment's operations, newest first (the latest 20 by default). */
+export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  const door = await enterDoor(request);
+  if (door instanceof Response) return door;
+  const { env } = await params;
   try {
-    target = operationTarget(env);
-    const where = { protection: target.environment.protection, environment: target.environment.name };
-    for (const action of operationActions(operation, target.environment.protection, principal)) {
-      const refused = await door.authorize(action, where);
-      if (refused) return refused;
-    }
-    if (operation.kind === 'run') assertRunAllowed(target.environment, operation);
+    const target = operationTarget(env);
+    const refused = await door.authorize('history.read', { protection: target.environment.protection, environment: target.environment.name });
+    if (refused) return refused;
+    const state = new URL(request.url).searchParams.get('state');
+    const operations = await listOperations(target.config, { environment: target.environment.name, state: STATES.includes(state as OperationState) ? (state as OperationState) : undefined });
+    return Response.json({ operations }, { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
     return door.refuse(error, env);
   }
-  return streamOperation<unknown>(target.environment.url, (onProgress) =>
-    operation.kind === 'dry-run' ? runDryRun(target, operation, principal, onProgress) : runOperation(target, operation, principal, onProgress),
-  );
 }

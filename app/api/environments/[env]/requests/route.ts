@@ -3,7 +3,7 @@ import { requestChange } from '@/lib/console/change-requests';
 import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
 import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
-import { streamOperation } from '@/app/stream-operation';
+import { streamWork } from '@/app/stream-operation';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,5 +25,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ env
   }
   const refused = await door.authorize('request.create', { protection: target.environment.protection, environment: target.environment.name });
   if (refused) return refused;
-  return streamOperation(target.environment.url, (onProgress) => requestChange(target, input, principal, onProgress));
+  return streamWork(target.environment.url, (onProgress) => requestChange(target, input, principal, onProgress));
 }

@@ -1,0 +1,34 @@
+'use server';
+
+import { enterActionDoor, Door, type Refused } from './guard';
+import { openEnvironmentOperation, openRequestExecution, openSeed, type Opened } from './operation-doors';
+
+/**
+ * The server actions the pages start operations with: each goes through the same door as
+ * the HTTP API (guard, audit, validation) and answers with the recorded operation's id,
+ * which the page then follows (/api/operations/{id}). The work goes on whether or not
+ * anyone is watching.
+ */
+export type StartAnswer = { ok: true; id: number } | Refused;
+
+function answer(opened: Opened): StartAnswer {
+  return opened.ok ? { ok: true, id: opened.started.id } : opened;
+}
+
+/** A dry run, an apply or a rollback: the same body as POST /api/environments/{env}/operations. */
+export async function startOperationAction(env: string, input: unknown): Promise<StartAnswer> {
+  const door = await enterActionDoor('start operation');
+  return door instanceof Door ? answer(await openEnvironmentOperation(door, env, input)) : door;
+}
+
+/** Seed or reset: the same body as POST /api/environments/{env}/seed. */
+export async function startSeedAction(env: string, input: unknown): Promise<StartAnswer> {
+  const door = await enterActionDoor('seed');
+  return door instanceof Door ? answer(await openSeed(door, env, input)) : door;
+}
+
+/** Execute an approved request: the same body as POST /api/requests/{id}/execute. */
+export async function executeRequestAction(id: number, input: unknown): Promise<StartAnswer> {
+  const door = await enterActionDoor('execute request');
+  return door instanceof Door ? answer(await openRequestExecution(door, id, input)) : door;
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, seedRequestSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+
+/**
+ * The console's HTTP API as an OpenAPI 3.0 document (served at /api/openapi.json). The
+ * request bodies are generated from the very zod schemas the doors validate with, so the
+ * document cannot describe a body the server would refuse; a test checks that every route
+ * file's methods are listed here and nothing else.
+ */
+
+type Method = 'get' | 'post';
+type Body = z.ZodType;
+
+interface Endpoint {
+  method: Method;
+  path: string;
+  summary: string;
+  /** Who may call it (the guard's rule, in words). */
+  who: string;
+  body?: Body;
+  query?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
+  /** What a success answers with. */
+  answers: { status: number; type: string; description: string };
+}
+
+const ndjson = (what: string) =>
+  ({
+    status: 200,
+    type: 'application/x-ndjson',
+    description: `${what}: a stream of JSON lines — first {type:"operation",id} (follow it at /api/operations/{id}), then {type:"progress",event}, ending with {type:"result",result} or {type:"error",code,message}.`,
+  }) as const;
+
+export const API_ENDPOINTS: Endpoint[] = [
+  { method: 'get', path: '/api/health', summary: 'Health of every environment (503 when one is unreachable)', who: 'anyone; signed-in callers get counts and reasons', answers: { status: 200, type: 'application/json', description: 'per-environment health' } },
+  { method: 'get', path: '/api/openapi.json', summary: 'This document', who: 'anyone', answers: { status: 200, type: 'application/json', description: 'OpenAPI 3.0' } },
+  { method: 'get', path: '/api/metrics', summary: 'Prometheus metrics, computed from each environment’s history', who: 'anyone', answers: { status: 200, type: 'text/plain', description: 'Prometheus text format' } },
+  { method: 'get', path: '/api/environments/{env}/schema', summary: 'The live schema model of an environment (what the ERD draws)', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: 'the SchemaModel' } },
+  {
+    method: 'get',
+    path: '/api/environments/{env}/schema/export',
+    summary: 'The whole schema as text',
+    who: 'any signed-in role',
+    query: [{ name: 'format', description: 'mermaid, dbml or markdown', schema: { type: 'string', enum: ['mermaid', 'dbml', 'markdown'] } }],
+    answers: { status: 200, type: 'text/plain', description: 'a download (text/vnd.mermaid, text/plain or text/markdown)' },
+  },
+  { method: 'get', path: '/api/environments/{env}/drift', summary: 'Drift: the live schema against the one its applied change sets produce', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: 'the drift report, with checkedAt' } },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/operations',
+    summary: 'Dry run, apply or roll back change sets',
+    who: 'dry run: developer+ (on the environment itself: developer+ when open, operator+ when guarded, never protected); run: operator+ on open and guarded environments',
+    body: operationRequestSchema,
+    answers: ndjson('The recorded operation'),
+  },
+  {
+    method: 'get',
+    path: '/api/environments/{env}/operations',
+    summary: 'The environment’s operations, newest first (the latest 20)',
+    who: 'any signed-in role',
+    query: [{ name: 'state', description: 'only those in this state', schema: { type: 'string', enum: ['running', 'succeeded', 'failed', 'interrupted'] } }],
+    answers: { status: 200, type: 'application/json', description: '{ operations }' },
+  },
+  { method: 'post', path: '/api/environments/{env}/seed', summary: 'Seed, or truncate and seed, an open environment', who: 'developer+, open environments only', body: seedRequestSchema, answers: ndjson('The recorded seed') },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/requests',
+    summary: 'Ask for an apply or rollback on a protected environment (dry-run on a shadow, then stored for approval)',
+    who: 'operator+',
+    body: changeRequestSchema,
+    answers: { status: 200, type: 'application/x-ndjson', description: 'progress lines, ending with {type:"result",result:{request}} or an error' },
+  },
+  { method: 'post', path: '/api/requests/{id}/decision', summary: 'Approve or reject a change request', who: 'an admin other than the requester', body: decisionSchema, answers: { status: 200, type: 'application/json', description: 'the request' } },
+  { method: 'post', path: '/api/requests/{id}/execute', summary: 'Run an approved request, once', who: 'operator+', body: executeRequestSchema, answers: ndjson('The recorded execution') },
+  {
+    method: 'get',
+    path: '/api/operations/{id}',
+    summary: 'One operation: what was asked, by whom, its state, progress and outcome',
+    who: 'any signed-in role',
+    query: [{ name: 'after', description: 'only the progress events after the first N', schema: { type: 'integer', minimum: 0 } }],
+    answers: { status: 200, type: 'application/json', description: 'the operation record' },
+  },
+  { method: 'post', path: '/api/users', summary: 'Add a user with a generated password (answered once)', who: 'admin', body: userCreateSchema, answers: { status: 201, type: 'application/json', description: '{ user, password }' } },
+  { method: 'post', path: '/api/users/{username}', summary: 'Change a user’s role, or disable the account', who: 'admin', body: userChangeSchema, answers: { status: 200, type: 'application/json', description: 'the user' } },
+];
+
+const ERROR = {
+  type: 'object',
+  properties: { code: { type: 'string', description: 'a StrataErrorCode, e.g. FORBIDDEN, BAD_USAGE, NOT_FOUND' }, message: { type: 'string' } },
+  required: ['code', 'message'],
+};
+
+const pathParameters = (path: string) =>
+  [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: name === 'id' ? 'integer' : 'string' } }));
+
+export function openApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const e of API_ENDPOINTS) {
+    paths[e.path] ??= {};
+    paths[e.path]![e.method] = {
+      summary: e.summary,
+      description: `Who: ${e.who}.`,
+      parameters: [...pathParameters(e.path), ...(e.query ?? []).map((q) => ({ ...q, in: 'query', required: false }))],
+      ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(e.body, { target: 'openapi-3.0', io: 'input' }) } } } } : {}),
+      responses: {
+        [e.answers.status]: { description: e.answers.description, content: { [e.answers.type]: {} } },
+        default: { description: 'A refusal or failure, named: 400 bad input, 401 not signed in, 403 not allowed, 404 unknown, 409 busy or changed, 503 unreachable', content: { 'application/json': { schema: ERROR } } },
+      },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Strata console API',
+      version,
+      description:
+        'Every call needs a signed-in session (the console’s cookie) except /api/health and /api/metrics. Changing calls from a browser must be same-origin. What a call changes is audited.',
+    },
+    paths,
+  };
+}

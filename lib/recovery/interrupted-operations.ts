@@ -1,0 +1,28 @@
+import { readProject } from '../changesets/project';
+import { recoverOperations } from '../console/operations';
+import { readTarget } from '../migrate/read-status';
+import type { RecoveryStep } from './at-start';
+
+/**
+ * Operations a stopped console left `running`: marked interrupted, each with what its
+ * environment's history says happened after it started, so its page tells the truth.
+ */
+export function interruptedOperations(): RecoveryStep {
+  return {
+    name: 'operations left running',
+    urls: (config) => [config.consoleDatabaseUrl, ...config.environments.map((e) => e.url)],
+    async run(config, logger) {
+      const project = readProject(config.projectDir);
+      const found = await recoverOperations(config, async (environment) => {
+        const env = config.environments.find((e) => e.name === environment);
+        return env ? (await readTarget(env.url, project)).history : [];
+      });
+      const interrupted = found.filter((f) => f.outcome === 'interrupted');
+      for (const f of interrupted) logger.warn({ operation: f.id, env: f.environment, history: f.history.length }, 'operation left running marked interrupted');
+      return {
+        recovered: interrupted.map((f) => `Marked operation #${f.id} (${f.environment}) interrupted: ${f.history.length ? f.history.map((h) => `${h.tag} ${h.status}`).join(', ') : 'its history shows nothing it changed'}`),
+        leftAlone: found.filter((f) => f.outcome !== 'interrupted').map((f) => `Left operation #${f.id} (${f.environment}) running: ${f.outcome === 'running' ? 'its process is alive' : 'it runs on another host'}`),
+      };
+    },
+  };
+}
