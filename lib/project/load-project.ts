@@ -71,7 +71,9 @@ async function evaluate(configFile: string): Promise<{ definition: ProjectDefini
   try {
     // No shared module cache: a reload after an edit evaluates the project's modules afresh
     // (jiti's transpile cache on disk keeps that cheap), and nothing lands in require.cache.
-    const jiti = createJiti(configFile, { moduleCache: false });
+    // No default-export interop: a config without `export default` must say so, not pass
+    // its named exports off as the definition.
+    const jiti = createJiti(configFile, { moduleCache: false, interopDefault: false });
     const module = (await jiti.evalModule(fs.readFileSync(configFile, 'utf8'), { filename: configFile, async: true, cache: evaluated })) as { default?: unknown } | undefined;
     exported = module?.default;
   } catch (error) {
