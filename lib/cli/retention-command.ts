@@ -12,7 +12,7 @@ import { withReachableTarget } from './with-target';
  */
 const retention: Command = async (options) =>
   withReachableTarget(options, async (target, config) => {
-    const report = await computeRetention(target.url, policiesFor(options.dir ?? config.projectDir), { environment: target.name });
+    const report = await computeRetention(target.url, await policiesFor(options.dir ?? config.projectDir), { environment: target.name });
     return { code: 0, text: retentionText(report), json: report };
   });
 

@@ -64,7 +64,7 @@ async function olderCount(table: string, column: string, days: number, asOf: str
 
 describe('computeRetention on the seeded demo', () => {
   it('lists every live table with a policy (coverage 35 of 35) and the document-000 rules', async () => {
-    const report = await computeRetention(db.url, policiesFor(demoProjectDir), { environment: 'local' });
+    const report = await computeRetention(db.url, await policiesFor(demoProjectDir), { environment: 'local' });
     expect(report.coverage).toEqual({ classified: 35, total: 35 });
     expect(report.unmatchedPolicies).toEqual([]);
     expect(report.environment).toBe('local');

@@ -1,6 +1,7 @@
 /**
- * Retention and classification policies, declared in code beside a project's schema
- * (drizzle/demo/schema/policies.ts for the demo), and the live figures computed from them.
+ * Retention and classification policies, declared in code beside a project's schema and
+ * named by its strata.config.ts (drizzle/demo/policies.ts for the demo), and the live
+ * figures computed from them.
  */
 export type ClassificationTag = 'PII' | 'FERPA' | 'financial' | 'secret';
 

@@ -47,7 +47,7 @@ describe('seedDatabase', () => {
 
       // Progress: one seed-table event per step, positions 0..total-1; one log line per table.
       const tableEvents = events.filter((e) => e.type === 'seed-table');
-      const steps = plannedSteps(seedSetFor(demoProject), 0);
+      const steps = plannedSteps(await seedSetFor(demoProject), 0);
       expect(tableEvents.map((e) => e.table)).toEqual(steps.map((s) => s.table));
       expect(tableEvents.map((e) => e.position)).toEqual(steps.map((_, i) => i));
       expect(new Set(tableEvents.map((e) => e.total))).toEqual(new Set([steps.length]));
@@ -148,7 +148,7 @@ describe('seedDatabase', () => {
       expect(await count()).toBe(base + 5000);
       const seedTables = events.filter((e) => e.type === 'seed-table');
       expect(seedTables.filter((e) => e.table === 'platform.usage_events').map((e) => e.rows)).toEqual([base, 5000]);
-      expect(seedTables[0]!.total).toBe(plannedSteps(seedSetFor(demoProject), 0).length + 1);
+      expect(seedTables[0]!.total).toBe(plannedSteps(await seedSetFor(demoProject), 0).length + 1);
       // The COPY drops the table's foreign keys and adds them back, validated, in its transaction.
       expect(await catalogFingerprint(db.sql)).toEqual(catalog);
       expect(await foreignKeys()).toEqual(keysBefore);
@@ -184,11 +184,11 @@ describe('seedDatabase', () => {
     }
   });
 
-  it('NOT_FOUND for a project without seeds, before connecting; BAD_USAGE for a bad scale', async () => {
+  it('NOT_FOUND for a project without a strata.config.ts, before connecting; BAD_USAGE for a bad scale', async () => {
     const dir = writeFixtureProject([{ name: 'a', up: 'create table public.a (id int);', down: 'drop table public.a;' }]);
     const error = await seedDatabase(testContext('postgres://nobody@127.0.0.1:1/none'), readProject(dir)).catch((e: unknown) => e);
     expect(isStrataError(error, 'NOT_FOUND')).toBe(true);
-    expect((error as Error).message).toMatch(/^no seeds for /);
+    expect((error as Error).message).toMatch(/^no seed set for \S+: it has no strata\.config\.ts \(export default defineProject\(\{ seeds \}\) there to declare one\); nothing was seeded$/);
     const bad = await seedDatabase(testContext('postgres://nobody@127.0.0.1:1/none'), demoProject, { scale: -1 }).catch((e: unknown) => e);
     expect(isStrataError(bad, 'BAD_USAGE')).toBe(true);
   });

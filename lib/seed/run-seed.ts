@@ -1,11 +1,9 @@
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { getTableColumns, sql as dsql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import { SEED_SETS } from '../../seeds';
 import type { Project } from '../changesets/project';
 import { connect, type Sql } from '../db/client';
 import { quoteIdent, quoteQualified } from '../db/identifiers';
@@ -14,6 +12,7 @@ import { loadDrizzleRows, loadHistory } from '../migrate/history-store';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RunContext } from '../migrate/run-context';
 import { computeTargetStatus } from '../migrate/target-state';
 import { withTargetLock, type LockedConnection } from '../migrate/target-lock';
+import { displayPath, loadProject, PROJECT_CONFIG_FILE } from '../project/load-project';
 import { copyField, quotedTable } from './helpers';
 import type { BulkSeed, SeedDb, SeedOptions, SeedResult, SeedSet, SeedStep } from './types';
 
@@ -24,21 +23,17 @@ const isBookkeeping = (schema: string) => BOOKKEEPING_SCHEMAS.has(schema) || sch
 /** Rows per chunk written to COPY's stream. */
 const COPY_CHUNK_ROWS = 2_000;
 
-/** A path for messages: relative to the working directory when inside it. */
-function shown(dir: string): string {
-  const relative = path.relative(process.cwd(), dir);
-  return relative && !relative.startsWith('..') ? relative : dir;
-}
-
 /**
- * The seed set of a project, recognised by its folder: `seeds/<name>` serves
- * `drizzle/<name>` (the demo: seeds/demo for drizzle/demo). NOT_FOUND otherwise.
+ * The seed set the project declares in its strata.config.ts (`defineProject({ seeds })`).
+ * NOT_FOUND when it declares none; MALFORMED_PROJECT when the config cannot be loaded.
  */
-export function seedSetFor(project: Pick<Project, 'dir'>): SeedSet {
-  const parts = path.resolve(project.dir).split(path.sep).filter(Boolean);
-  const set = SEED_SETS[parts.slice(-2).join('/')];
-  if (!set) throw new StrataError('NOT_FOUND', `no seeds for ${shown(project.dir)} (seed sets: ${Object.keys(SEED_SETS).join(', ')})`);
-  return set;
+export async function seedSetFor(project: Pick<Project, 'dir'>): Promise<SeedSet> {
+  const { configFile, definition } = await loadProject(project.dir);
+  if (definition.seeds) return definition.seeds;
+  const why = configFile
+    ? `${displayPath(configFile)} declares none (add seeds to its defineProject({ … }))`
+    : `it has no ${PROJECT_CONFIG_FILE} (export default defineProject({ seeds }) there to declare one)`;
+  throw new StrataError('NOT_FOUND', `no seed set for ${displayPath(project.dir)}: ${why}; nothing was seeded`);
 }
 
 /** The steps a run takes: bulk (COPY) steps only when a scale is asked for. */
@@ -62,7 +57,7 @@ function checkScale(scale: number | undefined): number {
  * duplicates. `scale` > 0 also streams that many usage events with COPY.
  */
 export async function seedDatabase(ctx: RunContext, project: Project, options: SeedOptions = {}): Promise<SeedResult> {
-  const set = seedSetFor(project);
+  const set = await seedSetFor(project);
   const scale = checkScale(options.scale);
   const reset = options.reset === true;
   const t0 = performance.now();

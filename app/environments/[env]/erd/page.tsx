@@ -30,6 +30,9 @@ export default async function ErdPage({ params }: Params) {
   const config = loadConfig();
   const environment = config.environments.find((e) => e.name === env);
   if (!environment) notFound();
+  // Tags are decoration here: a project config that fails to load leaves the diagram without
+  // them, and the Retention page names the file and the problem.
+  const policies = await policiesFor(config.projectDir).catch(() => []);
   return (
     <div className="flex h-[calc(100dvh-2.25rem)] flex-col">
       <header className="border-b border-zinc-200 bg-white">
@@ -48,7 +51,7 @@ export default async function ErdPage({ params }: Params) {
         </div>
       </header>
       <main id="main" className="flex min-h-0 flex-1 flex-col">
-        <ErdScreen env={environment.name} classifications={toClassificationMap(policiesFor(config.projectDir))} />
+        <ErdScreen env={environment.name} classifications={toClassificationMap(policies)} />
       </main>
     </div>
   );

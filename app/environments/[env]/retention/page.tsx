@@ -32,7 +32,7 @@ export default async function RetentionPage({ params }: Params) {
   let report: RetentionReport | null = null;
   let problem: string | null = null;
   try {
-    report = await computeRetention(environment.url, policiesFor(config.projectDir), { environment: env });
+    report = await computeRetention(environment.url, await policiesFor(config.projectDir), { environment: env });
   } catch (error) {
     problem = describeOperationError(error, environment.url).message;
   }

@@ -43,8 +43,9 @@ export default async function TablePage({ params }: Params) {
   const table = read.model.tables.find((t) => t.id === tableId);
   if (!table) notFound();
   const color = schemaColor(table.schema);
-  const policies = policiesFor(loadConfig().projectDir);
-  const policy = policies.find((p) => p.table === table.id);
+  // null when the project's config fails to load: the Retention page names the file and the problem.
+  const policies = await policiesFor(loadConfig().projectDir).catch(() => null);
+  const policy = policies?.find((p) => p.table === table.id);
   return (
     <Shell env={env} title={table.name} schema={table.schema} schemaColor={color.ink} protection={read.environment.protection}>
       <p className="mb-6 text-sm text-zinc-600">
@@ -56,10 +57,10 @@ export default async function TablePage({ params }: Params) {
         model={read.model}
         table={table}
         variant="page"
-        classify={lookupFromMap(toClassificationMap(policies))}
+        classify={lookupFromMap(toClassificationMap(policies ?? []))}
         retention={
           <Link href={`/environments/${encodeURIComponent(env)}/retention`} data-testid="table-retention" className="text-blue-700 hover:underline">
-            {policy ? `${retentionPeriod(policy)}${basisText(policy)}` : 'no policy declared (unclassified)'}
+            {policy ? `${retentionPeriod(policy)}${basisText(policy)}` : policies ? 'no policy declared (unclassified)' : 'policies could not be loaded (see Retention)'}
           </Link>
         }
         tableRef={(id) => (

@@ -1,0 +1,10 @@
+/**
+ * What the demo project brings besides its change sets: the retention and classification
+ * of every table (./policies.ts) and the seed set of its five schemas (seeds/demo/). Strata
+ * loads this file at run time (lib/project/load-project.ts), for the CLI and the console.
+ */
+import { defineProject } from '../../lib/project/define-project';
+import { demoSeeds } from '../../seeds/demo';
+import { demoPolicies } from './policies';
+
+export default defineProject({ policies: demoPolicies, seeds: demoSeeds });
