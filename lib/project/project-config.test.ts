@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { loadConfig } from '../config/environments';
-import { describeOperationError } from '../console/environment-operations';
+import { describeOperationError } from '../console/describe-error';
 import { toClassificationMap } from '../erd/classification-map';
 import { isStrataError } from '../errors';
 import { applyChangeSets } from '../migrate/apply';
