@@ -3,8 +3,8 @@ import { accessExclusiveTables } from '../lint/access-exclusive';
 import { SchemaModel } from '../lint/schema-model';
 import type { Principal } from '../auth/types';
 import type { Protection } from '../config/environments';
-import type { ParsedChangeSet } from './apply';
 import type { DryRunMode } from './dry-run-types';
+import type { ParsedChangeSet } from './run-plan';
 import { resolveTables } from './table-backup';
 import type { LockedConnection } from './target-lock';
 

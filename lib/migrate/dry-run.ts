@@ -1,17 +1,19 @@
 import { performance } from 'node:perf_hooks';
-import type { ChangeSet, Project } from '../changesets/project';
+import type { Project } from '../changesets/project';
 import { connect } from '../db/client';
 import { diffSchemas } from '../diff/schema-diff';
 import { lintProject } from '../lint';
 import type { LintFinding } from '../lint/types';
-import { parseAll, type ParsedChangeSet } from './apply';
+import { directionOf } from './change-set-file';
+import { sessionLimits } from './change-set-session';
 import { executeInTransaction, type ExecutedPlan } from './dry-run-executor';
 import { DRY_RUN_LOCK_TIMEOUT_MS, DRY_RUN_STATEMENT_TIMEOUT_MS, lockBudgetRows, shadowReason } from './dry-run-safety';
 import type { DryRunMode, DryRunRequest, DryRunResult } from './dry-run-types';
 import { bySeverity, lockRisks } from './lock-risks';
 import { appliedInOrder, planApply, planRollback } from './plan';
 import { readTargetStatus } from './read-status';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RunContext } from './run-context';
+import type { RunContext } from './run-context';
+import { parseAll, type ParsedChangeSet } from './run-plan';
 import { withShadowDatabase } from './shadow-database';
 import { resolveTables } from './table-backup';
 import { withTargetLock } from './target-lock';
@@ -34,7 +36,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
   const t0 = performance.now();
   const execute = { lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs, onProgress: ctx.onProgress };
   let executed: ExecutedPlan | null = null;
-  let limits = { lockTimeoutMs: ctx.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, statementTimeoutMs: ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS };
+  let limits = sessionLimits(execute);
   let parsed: ParsedChangeSet[] = [];
   if (mode === 'transaction') {
     // On the target itself: short timeouts, and a plan that would block others for long goes to a shadow.
@@ -43,7 +45,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
     const run = await withTargetLock(ctx.url, ctx.actor, async (conn) => {
       const plan = await parsePlan(project, await readStatusOn(conn, project), request);
       const reason = await shadowReason(conn, plan, request.direction, budget);
-      return reason ? { reason } : { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request), onTarget) };
+      return reason ? { reason } : { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request.direction), onTarget) };
     }, { waitMs: ctx.lockWaitMs });
     if ('reason' in run) {
       mode = 'shadow';
@@ -51,7 +53,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
       ctx.onProgress?.({ type: 'phase', label: `Running on a shadow database: ${modeReason}` });
     } else {
       ({ parsed, executed } = run);
-      limits = { lockTimeoutMs: onTarget.lockTimeoutMs, statementTimeoutMs: onTarget.statementTimeoutMs };
+      limits = sessionLimits(onTarget);
     }
   }
   if (mode === 'shadow') {
@@ -64,7 +66,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
       options.shadowServerUrl,
       project,
       ctx.logger,
-      (shadowUrl) => withTargetLock(shadowUrl, 'strata-shadow', (conn) => executeInTransaction(conn, parsed, directionOf(request), execute)),
+      (shadowUrl) => withTargetLock(shadowUrl, 'strata-shadow', (conn) => executeInTransaction(conn, parsed, directionOf(request.direction), execute)),
       { changeSets: replay },
     );
     // The shadow has the schema but none of the data: risks are judged on the target's rows,
@@ -113,19 +115,15 @@ async function lintPlan(project: Project, executed: ExecutedPlan, direction: Dry
   return report.changeSets.flatMap((c) => c.findings).filter((f) => f.fileKind === kind);
 }
 
-function directionOf(request: DryRunRequest): 'up' | 'down' {
-  return request.direction === 'apply' ? 'up' : 'down';
-}
-
 /** The real run's plan (apply or rollback), every file parsed before anything runs. */
 async function parsePlan(project: Project, status: TargetStatus, request: DryRunRequest): Promise<ParsedChangeSet[]> {
   assertNoBlockers(status);
   if (request.direction === 'apply') {
     const plan = planApply(project, status, { to: request.to, includeOutOfOrder: request.includeOutOfOrder });
-    return parseAll(plan.changeSets, (c: ChangeSet) => c.forward);
+    return parseAll(plan.changeSets, 'up');
   }
   const plan = planRollback(project, status, { to: request.to, steps: request.steps, all: request.all });
-  return parseAll(plan, (c: ChangeSet) => c.rollback!);
+  return parseAll(plan, 'down');
 }
 
 /** Read-only row counts on the target, for a shadow dry run's risk flags. */

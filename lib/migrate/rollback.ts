@@ -1,7 +1,7 @@
 import type { Project } from '../changesets/project';
-import { parseAll, runInOrder, type ParsedChangeSet, type RunResult } from './apply';
 import { assertPlanAsReviewed, checkRollbackOptions, planRollback, type RollbackOptions } from './plan';
 import type { RunContext } from './run-context';
+import { parseAll, runInOrder, type ParsedChangeSet, type RunResult } from './run-plan';
 import { backupTables, resolveTables, type TableBackup } from './table-backup';
 import { withTargetLock, type LockedConnection } from './target-lock';
 import { assertNoBlockers, openTargetSession } from './target-session';
@@ -27,10 +27,10 @@ export async function rollbackChangeSets(ctx: RunContext, project: Project, opti
     assertNoBlockers(status);
     const plan = planRollback(project, status, options);
     const items = assertPlanAsReviewed(plan, 'rollback', options.expectPlan);
-    const parsed = await parseAll(plan, (c) => c.rollback!);
+    const parsed = await parseAll(plan, 'down');
     await options.beforeRun?.(items);
     const backup = options.backup === false ? null : await backupDestroyedTables(conn, ctx, parsed);
-    return runInOrder(conn, ctx, parsed, 'down', 'rollback', { backup });
+    return runInOrder(conn, ctx, parsed, 'rollback', { backup });
   }, { waitMs: ctx.lockWaitMs });
 }
 
