@@ -1,3 +1,4 @@
+import { countTablesNamed, resolveTableNames, type RowCount } from '../db/row-counts';
 import type { SchemaModel } from '../introspect/schema-model';
 import { fileToRun, type Direction } from './change-set-file';
 import { executeChangeSet, openSession, roundMs, type SessionLimits } from './change-set-session';
@@ -6,7 +7,6 @@ import { startLockCapture } from './lock-capture';
 import type { ProgressEvent } from './run-context';
 import type { ParsedChangeSet } from './run-plan';
 import { readSequencePositions, sequenceGaps, type SequenceGap } from './sequence-guard';
-import { resolveTables } from './table-backup';
 import { introspectOn } from './target-reads';
 import type { LockedConnection } from './target-lock';
 
@@ -14,8 +14,8 @@ export interface ExecutedPlan {
   changeSets: ExecutedChangeSet[];
   before: SchemaModel;
   after: SchemaModel;
-  /** Row counts (capped) of every table the plan names, before it ran. */
-  rowCounts: Record<string, number>;
+  /** Row counts of every table the plan names, before it ran (lib/db/row-counts.ts), by `schema.name`. */
+  rowCounts: Record<string, RowCount>;
   /** Sequences the dry run advanced: never set back (see sequence-guard.ts), reported. */
   sequenceGaps: SequenceGap[];
 }
@@ -47,14 +47,14 @@ export async function executeInTransaction(
     progress({ type: 'phase', label: 'Reading the schema before the change' });
     const before = await introspectOn(conn, true);
     const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => [...s.tables, ...s.destroys])))];
-    const rowCounts = Object.fromEntries((await resolveTables(conn, names)).map((t) => [t.table, t.rows]));
+    const rowCounts = Object.fromEntries((await countTablesNamed(conn, names)).map((t) => [t.table, t]));
     const locks = await startLockCapture(conn);
 
     const changeSets: ExecutedChangeSet[] = [];
     for (const [position, run] of parsed.entries()) {
       const { changeSet, statements } = run;
       progress({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });
-      const destroys = (await resolveTables(conn, [...new Set(statements.flatMap((s) => s.destroys))])).map((t) => t.table);
+      const destroys = (await resolveTableNames(conn, [...new Set(statements.flatMap((s) => s.destroys))])).map((t) => `${t.schema}.${t.name}`);
       const execution = await executeChangeSet(conn, { ...run, direction }, { onProgress: options.onProgress, insideTransaction: { locks } });
       const { file, failure } = execution;
       changeSets.push({

@@ -1,6 +1,7 @@
 import type { LintFinding } from '../lint/types';
 import type { RiskFlag, SchemaDiff } from '../diff/types';
 import type { SchemaModel } from '../introspect/schema-model';
+import type { RowCount } from '../db/row-counts';
 import type { ExecutedStatement, FailureInfo } from './change-set-session';
 import type { SequenceGap } from './sequence-guard';
 
@@ -84,6 +85,6 @@ export interface DryRunResult {
   diff: SchemaDiff;
   /** Diff risks plus lock risks, highest severity first. */
   risks: RiskFlag[];
-  /** Tables (with rows) a real rollback would copy into a backup schema first. */
-  backupTables: Array<{ table: string; rows: number }>;
+  /** Tables (with rows) a real rollback would copy into a backup schema first; big ones' rows are estimates, marked so. */
+  backupTables: RowCount[];
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Project } from '../changesets/project';
 import { connect } from '../db/client';
+import { countTablesNamed, type RowCount } from '../db/row-counts';
 import { diffSchemas } from '../diff/schema-diff';
 import { lintProject } from '../lint';
 import type { LintFinding } from '../lint/types';
@@ -15,7 +16,6 @@ import { readTargetStatus } from './read-status';
 import type { RunContext } from './run-context';
 import { parseAll, type ParsedChangeSet } from './run-plan';
 import { withShadowDatabase } from './shadow-database';
-import { resolveTables } from './table-backup';
 import { withTargetLock } from './target-lock';
 import { readStatusOn } from './target-reads';
 import { assertNoBlockers } from './target-session';
@@ -75,8 +75,9 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
   }
   if (!executed) throw new Error('unreachable: a dry run runs in a transaction or on a shadow');
   ctx.onProgress?.({ type: 'phase', label: 'Comparing schemas' });
-  const diff = diffSchemas(executed.before, executed.after, { rowCounts: executed.rowCounts });
-  const lint = await lintPlan(project, executed, request.direction);
+  const rowCounts = rowsOf(executed.rowCounts);
+  const diff = diffSchemas(executed.before, executed.after, { rowCounts });
+  const lint = await lintPlan(project, executed, rowCounts, request.direction);
   const changeSets = executed.changeSets.map((c) => ({ ...c, lint: lint.filter((f) => f.changeSet === c.tag) }));
   const failed = changeSets.find((c) => c.status === 'failed') ?? null;
   return {
@@ -103,13 +104,13 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
  * server version (from the schema read before the run) and its row counts of the tables
  * the plan touches (other tables' counts are unknown, so their findings stay warnings).
  */
-async function lintPlan(project: Project, executed: ExecutedPlan, direction: DryRunRequest['direction']): Promise<LintFinding[]> {
+async function lintPlan(project: Project, executed: ExecutedPlan, rowCounts: Record<string, number>, direction: DryRunRequest['direction']): Promise<LintFinding[]> {
   const tags = executed.changeSets.map((c) => c.tag);
   if (tags.length === 0) return [];
   const report = await lintProject(project, {
     tags,
     serverVersion: Math.floor(executed.before.serverVersionNum / 10_000),
-    tableRows: (table) => executed.rowCounts[table] ?? null,
+    tableRows: (table) => rowCounts[table] ?? null,
   });
   const kind = direction === 'apply' ? 'forward' : 'rollback';
   return report.changeSets.flatMap((c) => c.findings).filter((f) => f.fileKind === kind);
@@ -127,7 +128,7 @@ async function parsePlan(project: Project, status: TargetStatus, request: DryRun
 }
 
 /** Read-only row counts on the target, for a shadow dry run's risk flags. */
-async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<Record<string, number>> {
+async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<Record<string, RowCount>> {
   const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => [...s.tables, ...s.destroys])))];
   if (names.length === 0) return {};
   const sql = connect(url, { max: 1, applicationName: 'strata:dry-run-read' });
@@ -135,7 +136,7 @@ async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<
     const conn = await sql.reserve();
     try {
       await conn.unsafe('begin read only');
-      const counts = Object.fromEntries((await resolveTables(conn, names)).map((t) => [t.table, t.rows]));
+      const counts = Object.fromEntries((await countTablesNamed(conn, names)).map((t) => [t.table, t]));
       await conn.unsafe('rollback');
       return counts;
     } finally {
@@ -147,7 +148,12 @@ async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<
 }
 
 /** What a real rollback would copy to a backup schema: destroyed tables that have rows. */
-function backupCandidates(executed: ExecutedPlan): Array<{ table: string; rows: number }> {
+function backupCandidates(executed: ExecutedPlan): RowCount[] {
   const destroyed = [...new Set(executed.changeSets.flatMap((c) => c.destroys))].sort();
-  return destroyed.map((table) => ({ table, rows: executed.rowCounts[table] ?? 0 })).filter((t) => t.rows > 0);
+  return destroyed.map((table) => executed.rowCounts[table] ?? { table, rows: 0, estimate: false }).filter((t) => t.rows > 0);
+}
+
+/** The figures alone, for the diff's risk flags and lint, which judge on numbers. */
+function rowsOf(counts: Record<string, RowCount>): Record<string, number> {
+  return Object.fromEntries(Object.values(counts).map((c) => [c.table, c.rows]));
 }
