@@ -1,3 +1,5 @@
+import { formatTypeNameOf } from '../db/type-names';
+
 /**
  * What a column type change costs, judged from the two `format_type` strings alone (no
  * database at hand: the diff runs on models). Two questions a reviewer needs answered:
@@ -22,26 +24,6 @@ interface ParsedType {
   array: boolean;
 }
 
-/** Spellings people type, mapped to what format_type prints, so hand-written input works too. */
-const ALIASES: Record<string, string> = {
-  int: 'integer',
-  int2: 'smallint',
-  int4: 'integer',
-  int8: 'bigint',
-  float4: 'real',
-  float8: 'double precision',
-  decimal: 'numeric',
-  bool: 'boolean',
-  varchar: 'character varying',
-  char: 'character',
-  bpchar: 'character',
-  varbit: 'bit varying',
-  timestamp: 'timestamp without time zone',
-  timestamptz: 'timestamp with time zone',
-  time: 'time without time zone',
-  timetz: 'time with time zone',
-};
-
 /** Integer types by width, and how many decimal digits each needs in a numeric. */
 const INTEGER_RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3 };
 const INTEGER_DIGITS: Record<string, number> = { smallint: 5, integer: 10, bigint: 19 };
@@ -64,7 +46,8 @@ function parseType(type: string): ParsedType {
   const match = /\(([^)]*)\)/.exec(text);
   const mods = match ? match[1].split(',').map((m) => Number(m.trim())) : null;
   const base = (match ? text.replace(match[0], '') : text).replace(/\s+/g, ' ').trim();
-  return { text: written, base: ALIASES[base] ?? base, mods, array };
+  // Spellings people type (int4, varchar, timestamptz) become format_type's, so hand-written input works too.
+  return { text: written, base: formatTypeNameOf(base), mods, array };
 }
 
 function same(a: ParsedType, b: ParsedType): boolean {

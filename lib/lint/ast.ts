@@ -1,4 +1,5 @@
 import type { Node, RangeVar, TypeName } from 'libpg-query';
+import { formatTypeNameOf, INTERNAL_CHAR_TYPE } from '../db/type-names';
 
 /**
  * Typed access to libpg-query parse trees. Every node is a one-key wrapper
@@ -69,7 +70,7 @@ export function formatTypeName(typeName: TypeName | undefined): string {
   const names = stringsOf(typeName.names);
   const internal = names[names.length - 1] ?? '';
   const builtIn = names.length === 1 || names[0] === 'pg_catalog';
-  const base = builtIn ? (BUILT_IN_NAMES[internal] ?? internal) : names.join('.');
+  const base = builtIn ? builtInTypeName(internal) : names.join('.');
   const mods = (typeName.typmods ?? []).map(typmodText).filter((m) => m !== '');
   const array = typeName.arrayBounds?.length ? '[]'.repeat(typeName.arrayBounds.length) : '';
   if (mods.length === 0) return `${base}${array}`;
@@ -79,25 +80,11 @@ export function formatTypeName(typeName: TypeName | undefined): string {
   return `${base}(${mods.join(',')})${array}`;
 }
 
-/** The parser's internal names (pg_catalog.int4) mapped to what format_type prints. */
-const BUILT_IN_NAMES: Record<string, string> = {
-  int2: 'smallint',
-  int4: 'integer',
-  int8: 'bigint',
-  float4: 'real',
-  float8: 'double precision',
-  bool: 'boolean',
-  varchar: 'character varying',
-  bpchar: 'character',
-  varbit: 'bit varying',
-  timestamp: 'timestamp without time zone',
-  timestamptz: 'timestamp with time zone',
-  time: 'time without time zone',
-  timetz: 'time with time zone',
-  decimal: 'numeric',
-  int: 'integer',
-  integer: 'integer',
-};
+/** format_type's name for a built-in type the parser names `internal` (pg_catalog.int4 → integer). */
+function builtInTypeName(internal: string): string {
+  // The keyword CHAR arrives as bpchar: a bare `char` here is the one-byte internal type.
+  return internal === 'char' ? INTERNAL_CHAR_TYPE : formatTypeNameOf(internal);
+}
 
 function typmodText(node: Node): string {
   const c = nodeOf(node, 'A_Const');

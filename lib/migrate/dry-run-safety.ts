@@ -3,9 +3,9 @@ import { accessExclusiveTables } from '../lint/access-exclusive';
 import { SchemaModel } from '../lint/schema-model';
 import type { Principal } from '../auth/types';
 import type { Protection } from '../config/environments';
-import type { ParsedChangeSet } from './apply';
+import { countTablesNamed, rowCountText, type RowCount } from '../db/row-counts';
 import type { DryRunMode } from './dry-run-types';
-import { resolveTables } from './table-backup';
+import type { ParsedChangeSet } from './run-plan';
 import type { LockedConnection } from './target-lock';
 
 /**
@@ -64,18 +64,20 @@ async function accessExclusiveNames(conn: LockedConnection, parsed: ParsedChange
 /**
  * Why the plan must not be dry-run inside a transaction on the target, or null when it
  * may: a rollback that destroys rows, or ACCESS EXCLUSIVE on a table with more rows than
- * the budget. Reads only (row counts capped at 100,000).
+ * the budget. Reads only (row counts: lib/db/row-counts.ts).
  */
 export async function shadowReason(conn: LockedConnection, parsed: ParsedChangeSet[], direction: 'apply' | 'rollback', budgetRows: number): Promise<string | null> {
   if (direction === 'rollback') {
-    const destroyed = (await resolveTables(conn, [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => s.destroys)))])).filter((t) => t.rows > 0);
+    const destroyed = (await countTablesNamed(conn, [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => s.destroys)))])).filter((t) => t.rows > 0);
     if (destroyed.length) {
-      return `the rollback destroys rows of ${destroyed.map((t) => `${t.table} (${t.rows.toLocaleString('en-US')}${t.rows >= 100_000 ? '+' : ''} rows)`).join(', ')}: it was dry-run on a shadow database, never on the target`;
+      return `the rollback destroys rows of ${destroyed.map(tableWithRows).join(', ')}: it was dry-run on a shadow database, never on the target`;
     }
   }
-  const locked = (await resolveTables(conn, await accessExclusiveNames(conn, parsed))).filter((t) => t.rows > budgetRows);
+  const locked = (await countTablesNamed(conn, await accessExclusiveNames(conn, parsed))).filter((t) => t.rows > budgetRows);
   if (locked.length) {
-    return `it takes ACCESS EXCLUSIVE on ${locked.map((t) => `${t.table} (${t.rows.toLocaleString('en-US')}${t.rows >= 100_000 ? '+' : ''} rows)`).join(', ')}, more than ${budgetRows.toLocaleString('en-US')} rows (STRATA_DRY_RUN_LOCK_BUDGET_ROWS): a dry run on the target would block it until the dry run ends, so it ran on a shadow database`;
+    return `it takes ACCESS EXCLUSIVE on ${locked.map(tableWithRows).join(', ')}, more than ${budgetRows.toLocaleString('en-US')} rows (STRATA_DRY_RUN_LOCK_BUDGET_ROWS): a dry run on the target would block it until the dry run ends, so it ran on a shadow database`;
   }
   return null;
 }
+
+const tableWithRows = (count: RowCount) => `${count.table} (${rowCountText(count)})`;

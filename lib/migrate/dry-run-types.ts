@@ -1,7 +1,8 @@
 import type { LintFinding } from '../lint/types';
 import type { RiskFlag, SchemaDiff } from '../diff/types';
 import type { SchemaModel } from '../introspect/schema-model';
-import type { FailureInfo } from './run-change-set';
+import type { RowCount } from '../db/row-counts';
+import type { ExecutedStatement, FailureInfo } from './change-set-session';
 import type { SequenceGap } from './sequence-guard';
 
 /**
@@ -37,18 +38,8 @@ export interface LockTaken {
   heldMs: number;
 }
 
-export interface DryRunStatement {
-  index: number;
-  line: number;
-  sql: string;
-  durationMs: number;
-  rows: number;
-  locks: LockTaken[];
-  /** Why the statement ran differently from the real run, e.g. "ran without CONCURRENTLY". */
-  label: string | null;
-  /** True when the statement was not run at all in the dry run (e.g. VACUUM). */
-  skipped: boolean;
-}
+/** A statement as the dry run ran it, with the locks it took. */
+export type DryRunStatement = ExecutedStatement;
 
 export interface DryRunChangeSet {
   version: number;
@@ -94,6 +85,6 @@ export interface DryRunResult {
   diff: SchemaDiff;
   /** Diff risks plus lock risks, highest severity first. */
   risks: RiskFlag[];
-  /** Tables (with rows) a real rollback would copy into a backup schema first. */
-  backupTables: Array<{ table: string; rows: number }>;
+  /** Tables (with rows) a real rollback would copy into a backup schema first; big ones' rows are estimates, marked so. */
+  backupTables: RowCount[];
 }

@@ -1,19 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import type { ChangeSet, Project } from '../changesets/project';
+import type { Project } from '../changesets/project';
 import { connect } from '../db/client';
+import { countTablesNamed, type RowCount } from '../db/row-counts';
 import { diffSchemas } from '../diff/schema-diff';
 import { lintProject } from '../lint';
 import type { LintFinding } from '../lint/types';
-import { parseAll, type ParsedChangeSet } from './apply';
+import { directionOf } from './change-set-file';
+import { sessionLimits } from './change-set-session';
 import { executeInTransaction, type ExecutedPlan } from './dry-run-executor';
 import { DRY_RUN_LOCK_TIMEOUT_MS, DRY_RUN_STATEMENT_TIMEOUT_MS, lockBudgetRows, shadowReason } from './dry-run-safety';
 import type { DryRunMode, DryRunRequest, DryRunResult } from './dry-run-types';
 import { bySeverity, lockRisks } from './lock-risks';
 import { appliedInOrder, planApply, planRollback } from './plan';
 import { readTargetStatus } from './read-status';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RunContext } from './run-context';
+import type { RunContext } from './run-context';
+import { parseAll, type ParsedChangeSet } from './run-plan';
 import { withShadowDatabase } from './shadow-database';
-import { resolveTables } from './table-backup';
 import { withTargetLock } from './target-lock';
 import { readStatusOn } from './target-reads';
 import { assertNoBlockers } from './target-session';
@@ -34,7 +36,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
   const t0 = performance.now();
   const execute = { lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs, onProgress: ctx.onProgress };
   let executed: ExecutedPlan | null = null;
-  let limits = { lockTimeoutMs: ctx.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, statementTimeoutMs: ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS };
+  let limits = sessionLimits(execute);
   let parsed: ParsedChangeSet[] = [];
   if (mode === 'transaction') {
     // On the target itself: short timeouts, and a plan that would block others for long goes to a shadow.
@@ -43,7 +45,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
     const run = await withTargetLock(ctx.url, ctx.actor, async (conn) => {
       const plan = await parsePlan(project, await readStatusOn(conn, project), request);
       const reason = await shadowReason(conn, plan, request.direction, budget);
-      return reason ? { reason } : { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request), onTarget) };
+      return reason ? { reason } : { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request.direction), onTarget) };
     }, { waitMs: ctx.lockWaitMs });
     if ('reason' in run) {
       mode = 'shadow';
@@ -51,7 +53,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
       ctx.onProgress?.({ type: 'phase', label: `Running on a shadow database: ${modeReason}` });
     } else {
       ({ parsed, executed } = run);
-      limits = { lockTimeoutMs: onTarget.lockTimeoutMs, statementTimeoutMs: onTarget.statementTimeoutMs };
+      limits = sessionLimits(onTarget);
     }
   }
   if (mode === 'shadow') {
@@ -64,7 +66,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
       options.shadowServerUrl,
       project,
       ctx.logger,
-      (shadowUrl) => withTargetLock(shadowUrl, 'strata-shadow', (conn) => executeInTransaction(conn, parsed, directionOf(request), execute)),
+      (shadowUrl) => withTargetLock(shadowUrl, 'strata-shadow', (conn) => executeInTransaction(conn, parsed, directionOf(request.direction), execute)),
       { changeSets: replay },
     );
     // The shadow has the schema but none of the data: risks are judged on the target's rows,
@@ -73,8 +75,9 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
   }
   if (!executed) throw new Error('unreachable: a dry run runs in a transaction or on a shadow');
   ctx.onProgress?.({ type: 'phase', label: 'Comparing schemas' });
-  const diff = diffSchemas(executed.before, executed.after, { rowCounts: executed.rowCounts });
-  const lint = await lintPlan(project, executed, request.direction);
+  const rowCounts = rowsOf(executed.rowCounts);
+  const diff = diffSchemas(executed.before, executed.after, { rowCounts });
+  const lint = await lintPlan(project, executed, rowCounts, request.direction);
   const changeSets = executed.changeSets.map((c) => ({ ...c, lint: lint.filter((f) => f.changeSet === c.tag) }));
   const failed = changeSets.find((c) => c.status === 'failed') ?? null;
   return {
@@ -101,20 +104,16 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
  * server version (from the schema read before the run) and its row counts of the tables
  * the plan touches (other tables' counts are unknown, so their findings stay warnings).
  */
-async function lintPlan(project: Project, executed: ExecutedPlan, direction: DryRunRequest['direction']): Promise<LintFinding[]> {
+async function lintPlan(project: Project, executed: ExecutedPlan, rowCounts: Record<string, number>, direction: DryRunRequest['direction']): Promise<LintFinding[]> {
   const tags = executed.changeSets.map((c) => c.tag);
   if (tags.length === 0) return [];
   const report = await lintProject(project, {
     tags,
     serverVersion: Math.floor(executed.before.serverVersionNum / 10_000),
-    tableRows: (table) => executed.rowCounts[table] ?? null,
+    tableRows: (table) => rowCounts[table] ?? null,
   });
   const kind = direction === 'apply' ? 'forward' : 'rollback';
   return report.changeSets.flatMap((c) => c.findings).filter((f) => f.fileKind === kind);
-}
-
-function directionOf(request: DryRunRequest): 'up' | 'down' {
-  return request.direction === 'apply' ? 'up' : 'down';
 }
 
 /** The real run's plan (apply or rollback), every file parsed before anything runs. */
@@ -122,14 +121,14 @@ async function parsePlan(project: Project, status: TargetStatus, request: DryRun
   assertNoBlockers(status);
   if (request.direction === 'apply') {
     const plan = planApply(project, status, { to: request.to, includeOutOfOrder: request.includeOutOfOrder });
-    return parseAll(plan.changeSets, (c: ChangeSet) => c.forward);
+    return parseAll(plan.changeSets, 'up');
   }
   const plan = planRollback(project, status, { to: request.to, steps: request.steps, all: request.all });
-  return parseAll(plan, (c: ChangeSet) => c.rollback!);
+  return parseAll(plan, 'down');
 }
 
 /** Read-only row counts on the target, for a shadow dry run's risk flags. */
-async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<Record<string, number>> {
+async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<Record<string, RowCount>> {
   const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => [...s.tables, ...s.destroys])))];
   if (names.length === 0) return {};
   const sql = connect(url, { max: 1, applicationName: 'strata:dry-run-read' });
@@ -137,7 +136,7 @@ async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<
     const conn = await sql.reserve();
     try {
       await conn.unsafe('begin read only');
-      const counts = Object.fromEntries((await resolveTables(conn, names)).map((t) => [t.table, t.rows]));
+      const counts = Object.fromEntries((await countTablesNamed(conn, names)).map((t) => [t.table, t]));
       await conn.unsafe('rollback');
       return counts;
     } finally {
@@ -149,7 +148,12 @@ async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<
 }
 
 /** What a real rollback would copy to a backup schema: destroyed tables that have rows. */
-function backupCandidates(executed: ExecutedPlan): Array<{ table: string; rows: number }> {
+function backupCandidates(executed: ExecutedPlan): RowCount[] {
   const destroyed = [...new Set(executed.changeSets.flatMap((c) => c.destroys))].sort();
-  return destroyed.map((table) => ({ table, rows: executed.rowCounts[table] ?? 0 })).filter((t) => t.rows > 0);
+  return destroyed.map((table) => executed.rowCounts[table] ?? { table, rows: 0, estimate: false }).filter((t) => t.rows > 0);
+}
+
+/** The figures alone, for the diff's risk flags and lint, which judge on numbers. */
+function rowsOf(counts: Record<string, RowCount>): Record<string, number> {
+  return Object.fromEntries(Object.values(counts).map((c) => [c.table, c.rows]));
 }

@@ -1,5 +1,6 @@
 import { findChangeSet, type ChangeSet, type Project } from '../changesets/project';
 import { StrataError } from '../errors';
+import { directionOf, fileFor } from './change-set-file';
 import type { TargetStatus } from './target-state';
 
 /**
@@ -99,7 +100,7 @@ export interface PlanItem {
 
 /** The identity of each change set a plan runs in `direction`. */
 export function planItems(changeSets: ChangeSet[], direction: 'apply' | 'rollback'): PlanItem[] {
-  return changeSets.map((c) => ({ tag: c.tag, checksum: direction === 'apply' ? c.forward.checksum : (c.rollback?.checksum ?? 'no-rollback-file') }));
+  return changeSets.map((c) => ({ tag: c.tag, checksum: fileFor(c, directionOf(direction))?.checksum ?? 'no-rollback-file' }));
 }
 
 /** How `current` differs from the `reviewed` plan, in words, or null when it is the same. */

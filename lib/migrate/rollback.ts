@@ -1,8 +1,9 @@
 import type { Project } from '../changesets/project';
-import { parseAll, runInOrder, type ParsedChangeSet, type RunResult } from './apply';
+import { countTablesNamed, type RowCount } from '../db/row-counts';
 import { assertPlanAsReviewed, checkRollbackOptions, planRollback, type RollbackOptions } from './plan';
 import type { RunContext } from './run-context';
-import { backupTables, resolveTables, type TableBackup } from './table-backup';
+import { parseAll, runInOrder, type ParsedChangeSet, type RunResult } from './run-plan';
+import { backupTables, type TableBackup } from './table-backup';
 import { withTargetLock, type LockedConnection } from './target-lock';
 import { assertNoBlockers, openTargetSession } from './target-session';
 
@@ -27,18 +28,17 @@ export async function rollbackChangeSets(ctx: RunContext, project: Project, opti
     assertNoBlockers(status);
     const plan = planRollback(project, status, options);
     const items = assertPlanAsReviewed(plan, 'rollback', options.expectPlan);
-    const parsed = await parseAll(plan, (c) => c.rollback!);
+    const parsed = await parseAll(plan, 'down');
     await options.beforeRun?.(items);
     const backup = options.backup === false ? null : await backupDestroyedTables(conn, ctx, parsed);
-    return runInOrder(conn, ctx, parsed, 'down', 'rollback', { backup });
+    return runInOrder(conn, ctx, parsed, 'rollback', { backup });
   }, { waitMs: ctx.lockWaitMs });
 }
 
 /** The tables (with rows) that the rollback statements can destroy. */
-export async function tablesToBackUp(conn: LockedConnection, parsed: ParsedChangeSet[]): Promise<Array<{ table: string; rows: number }>> {
+export async function tablesToBackUp(conn: LockedConnection, parsed: ParsedChangeSet[]): Promise<RowCount[]> {
   const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => s.destroys)))];
-  if (names.length === 0) return [];
-  return (await resolveTables(conn, names)).filter((t) => t.rows > 0);
+  return (await countTablesNamed(conn, names)).filter((t) => t.rows > 0);
 }
 
 async function backupDestroyedTables(conn: LockedConnection, ctx: RunContext, parsed: ParsedChangeSet[]): Promise<TableBackup | null> {

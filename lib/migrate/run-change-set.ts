@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { userSearchPath } from './user-search-path';
-import type { ChangeSet, SqlFile } from '../changesets/project';
-import type { Statement } from '../changesets/statements';
-import { pgErrorInfo } from '../db/client';
+import type { ChangeSet } from '../changesets/project';
+import { fileToRun } from './change-set-file';
+import { executeChangeSet, type ChangeSetToRun, type FailureInfo } from './change-set-session';
 import { insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry, type Operation } from './history-store';
+import type { RunContext } from './run-context';
 import type { LockedConnection } from './target-lock';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type RunContext } from './run-context';
 
 /** What one change set did in one direction; also the shape of its log line. */
 export interface RunRecord {
@@ -20,24 +19,12 @@ export interface RunRecord {
   error?: FailureInfo;
 }
 
-export interface FailureInfo {
-  message: string;
-  statementIndex: number;
-  statement: string;
-  line: number;
-  file: string;
-  position?: number;
-  hint?: string;
-  detail?: string;
-  code?: string;
-  noTransaction: boolean;
-}
-
 /**
- * Runs one change set's forward or rollback file on the locked connection: in its own
- * transaction with lock and statement timeouts (unless the file opts out with
- * `-- strata:no-transaction`), writing its history row and drizzle's row inside the same
- * transaction so that they commit or vanish together with the change itself.
+ * The real run of one change set's forward or rollback file on the locked connection
+ * (change-set-session.ts runs it: its own transaction with lock and statement timeouts,
+ * unless the file opts out with `-- strata:no-transaction`), with its bookkeeping: the
+ * history row and drizzle's row are written inside the same transaction, so they commit or
+ * vanish together with the change itself.
  *
  * A no-transaction file commits statement by statement, so a process killed half-way would
  * leave part of it in place with no trace. Its `started` row is therefore committed before
@@ -47,24 +34,18 @@ export interface FailureInfo {
 export async function runChangeSet(
   conn: LockedConnection,
   ctx: RunContext,
-  changeSet: ChangeSet,
-  file: SqlFile,
-  statements: Statement[],
-  direction: 'up' | 'down',
+  run: ChangeSetToRun,
   operation: Operation,
   backupSchema: string | null = null,
 ): Promise<RunRecord> {
-  const lockTimeout = Math.max(0, Math.trunc(ctx.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS));
-  const statementTimeout = Math.max(0, Math.trunc(ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS));
+  const { changeSet, direction, statements } = run;
+  const transactional = !fileToRun(changeSet, direction).noTransaction;
   const tables = [...new Set(statements.flatMap((s) => s.tables))].sort();
   const startedAt = new Date();
   const t0 = performance.now();
-  let rowsAffected = 0;
-  let current = 0;
-  const transactional = !file.noTransaction;
   const success = direction === 'up' ? 'applied' : 'rolled_back';
 
-  const entry = (status: NewHistoryEntry['status'], failure?: FailureInfo): NewHistoryEntry => ({
+  const entry = (status: NewHistoryEntry['status'], rowsAffected: number, failure?: FailureInfo): NewHistoryEntry => ({
     version: changeSet.version,
     tag: changeSet.tag,
     operation,
@@ -93,8 +74,8 @@ export async function runChangeSet(
 
   // One entry object per outcome, so the history row and the log line carry the same figures.
   let outcome: NewHistoryEntry | null = null;
-  const recordSuccess = async () => {
-    outcome = entry(success);
+  const recordSuccess = async (rowsAffected: number) => {
+    outcome = entry(success, rowsAffected);
     await insertEntry(conn, outcome);
     if (direction === 'up') await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet.when);
     else await markDrizzleRolledBack(conn, changeSet.when);
@@ -103,57 +84,17 @@ export async function runChangeSet(
   // Autocommitted before anything runs, so it outlives this process if the process dies
   // mid-file; when it cannot be written, nothing has run and the error is the caller's.
   // Its `statements` is the file's count; it has no outcome, so no duration.
-  if (!transactional) await insertEntry(conn, { ...entry('started'), finishedAt: startedAt, durationMs: 0 });
-  try {
-    const searchPath = await userSearchPath(conn);
-    if (transactional) {
-      await conn.unsafe('begin');
-      await conn.unsafe(`set local lock_timeout = ${lockTimeout}; set local statement_timeout = ${statementTimeout}; set local search_path = ${searchPath}`);
-    } else {
-      await conn.unsafe(`set lock_timeout = ${lockTimeout}; set statement_timeout = ${statementTimeout}; set search_path = ${searchPath}`);
-    }
-    for (const statement of statements) {
-      current = statement.index;
-      const s0 = performance.now();
-      const result = await conn.unsafe(statement.sql);
-      const rows = typeof result.count === 'number' ? result.count : 0;
-      rowsAffected += rows;
-      ctx.onProgress?.({ type: 'statement-done', tag: changeSet.tag, index: statement.index, total: statements.length, rows, durationMs: performance.now() - s0 });
-    }
-    if (transactional) {
-      await recordSuccess();
-      await conn.unsafe('commit');
-    } else {
-      await conn.unsafe('begin');
-      await recordSuccess();
-      await conn.unsafe('commit');
-    }
-  } catch (error) {
-    // Also ends the bookkeeping transaction of a no-transaction change set, if one is open.
-    await conn.unsafe('rollback').catch(() => undefined);
-    const info = pgErrorInfo(error);
-    const failed = statements[current];
-    const failure: FailureInfo = {
-      message: info.message,
-      statementIndex: current,
-      statement: failed?.sql ?? '',
-      line: failed?.line ?? 0,
-      file: file.file,
-      position: info.position,
-      hint: info.hint,
-      detail: info.detail,
-      code: info.code,
-      noTransaction: !transactional,
-    };
+  if (!transactional) await insertEntry(conn, { ...entry('started', 0), finishedAt: startedAt, durationMs: 0 });
+  const limits = { lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs };
+  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess });
+  if (execution.failure) {
     // The failure row is written outside the rolled-back transaction, so it survives.
-    const failedEntry = entry('failed', failure);
+    const failedEntry = entry('failed', execution.rows, execution.failure);
     await insertEntry(conn, failedEntry);
     const record = finish(ctx, changeSet, direction, 'failed', failedEntry, tables);
-    return { ...record, error: failure };
-  } finally {
-    if (!transactional) await conn.unsafe('reset lock_timeout; reset statement_timeout; reset search_path').catch(() => undefined);
+    return { ...record, error: execution.failure };
   }
-  return finish(ctx, changeSet, direction, success, outcome ?? entry(success), tables);
+  return finish(ctx, changeSet, direction, success, outcome ?? entry(success, execution.rows), tables);
 }
 
 /** Emits the one structured log line per change set and direction (004 NFR-010). */

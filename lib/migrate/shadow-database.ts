@@ -5,7 +5,7 @@ import { redactUrl, withDatabase } from '../db/connection-url';
 import { quoteIdent } from '../db/identifiers';
 import { StrataError } from '../errors';
 import type { Logger } from '../observability/logger';
-import { parseAll, runInOrder, type RunResult } from './apply';
+import { parseAll, runInOrder, type RunResult } from './run-plan';
 import type { RunContext } from './run-context';
 import { withTargetLock } from './target-lock';
 import { openTargetSession } from './target-session';
@@ -160,6 +160,6 @@ async function replay(ctx: RunContext, project: Project, options: { to?: string;
   const plan = options.changeSets ?? project.changeSets.filter((c) => c.version <= upTo);
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
     await openTargetSession(conn, project, ctx);
-    return runInOrder(conn, ctx, await parseAll(plan, (c) => c.forward), 'up', 'apply');
+    return runInOrder(conn, ctx, await parseAll(plan, 'up'), 'apply');
   });
 }

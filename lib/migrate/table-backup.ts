@@ -8,58 +8,19 @@ import type { LockedConnection } from './target-lock';
  * schema on the same database (`strata_backup_<utc>_<version>_<random>`), with a manifest
  * saying what came from where, so that a mistaken rollback can be undone with
  * `strata backup restore`. Same database, so no credentials or dump tools are involved;
- * the cost is disk space, which the history makes visible.
+ * the cost is disk space, which the history makes visible. Which tables have rows is read
+ * by lib/db/row-counts.ts, like every row count a run or a dry run shows.
  */
 
 export const BACKUP_SCHEMA_PREFIX = 'strata_backup_';
 const BACKUP_SCHEMA_PATTERN = /^strata_backup_[a-z0-9_]{1,49}$/;
 const MANIFEST = '_manifest';
-/** Counting stops here: enough to say "has rows", cheap on huge tables. */
-export const ROW_COUNT_CAP = 100_000;
 
 type Queryable = LockedConnection;
-
-export interface TableRows {
-  /** `schema.name` as stored, unquoted. */
-  table: string;
-  /** Exact up to ROW_COUNT_CAP, then capped. */
-  rows: number;
-}
 
 export interface TableBackup {
   schema: string;
   tables: Array<{ source: string; backupTable: string; rows: number }>;
-}
-
-/**
- * Resolves relation names as a statement wrote them (unqualified ones through the session's
- * search_path; `schema.*` for a dropped schema) to existing tables, with their row counts.
- */
-export async function resolveTables(sql: Queryable, names: string[]): Promise<TableRows[]> {
-  if (names.length === 0) return [];
-  const schemas = names.filter((n) => n.endsWith('.*')).map((n) => n.slice(0, -2));
-  const relations = names.filter((n) => !n.endsWith('.*')).map(quoteNameAsWritten);
-  // One round trip to resolve every name, one to count every table: a dry run does this per change set.
-  const found = await sql`
-    select distinct n.nspname as schema, c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and (
-      c.oid in (select to_regclass(r) from unnest(${sql.array(relations)}::text[]) r)
-      or (n.nspname = any(${sql.array(schemas)}::text[]) and not c.relispartition))
-    order by 1, 2`;
-  if (found.length === 0) return [];
-  const counts = await sql.unsafe(
-    found
-      .map((r, i) => `select ${i} as i, count(*)::int as n from (select 1 from ${quoteQualified(String(r.schema), String(r.name))} limit ${ROW_COUNT_CAP}) s${i}`)
-      .join(' union all '),
-  );
-  const byIndex = new Map(counts.map((c) => [Number(c.i), Number(c.n)]));
-  return found.map((r, i) => ({ table: `${r.schema}.${r.name}`, rows: byIndex.get(i) ?? 0 }));
-}
-
-/** Row count, stopping at ROW_COUNT_CAP so a 500 GB table costs no more than a small one. */
-export async function cappedCount(sql: Queryable, schema: string, name: string): Promise<number> {
-  const [row] = await sql.unsafe(`select count(*)::int as n from (select 1 from ${quoteQualified(schema, name)} limit ${ROW_COUNT_CAP}) s`);
-  return Number(row?.n ?? 0);
 }
 
 /** Copies `tables` into a new backup schema inside one transaction; returns where. */
@@ -167,10 +128,4 @@ async function primaryKeyColumns(sql: Queryable, schema: string, name: string): 
     select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
     where i.indrelid = to_regclass(${quoteQualified(schema, name)}) and i.indisprimary order by array_position(i.indkey, a.attnum)`;
   return rows.map((r) => String(r.attname));
-}
-
-/** A name as a statement wrote it (`schema.table` or `table`), quoted for to_regclass. */
-function quoteNameAsWritten(name: string): string {
-  const dot = name.indexOf('.');
-  return dot < 0 ? quoteIdent(name) : quoteQualified(name.slice(0, dot), name.slice(dot + 1));
 }

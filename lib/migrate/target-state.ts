@@ -1,4 +1,5 @@
 import type { ChangeSet, Project } from '../changesets/project';
+import { fileFor } from './change-set-file';
 import type { DrizzleRow, HistoryEntry } from './history-store';
 import type { LockHolder } from './target-lock';
 
@@ -118,7 +119,7 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
 function interruptedReason(changeSet: ChangeSet, started: HistoryEntry, runner: RunnerLook | undefined): string {
   const verb = started.direction === 'up' ? 'apply' : 'rollback';
   const statements = `${started.statements} statement${started.statements === 1 ? '' : 's'}`;
-  const file = started.direction === 'up' ? changeSet.forward.file : (changeSet.rollback?.file ?? `rollback/${changeSet.tag}.sql`);
+  const file = fileFor(changeSet, started.direction)?.file ?? `rollback/${changeSet.tag}.sql`;
   const look =
     runner?.kind === 'stopped'
       ? ' No other session holds the target\'s lock, so it is not running: it stopped half-way.'

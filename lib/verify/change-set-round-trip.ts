@@ -7,9 +7,9 @@ import { introspectUrl } from '../introspect/introspect';
 import type { SchemaModel } from '../introspect/schema-model';
 import { applyChangeSets } from '../migrate/apply';
 import { resolveChangeSet } from '../migrate/bookkeeping-ops';
+import { executeChangeSet } from '../migrate/change-set-session';
 import { rollbackChangeSets } from '../migrate/rollback';
 import type { RunContext } from '../migrate/run-context';
-import { userSearchPath } from '../migrate/user-search-path';
 import { idempotencyGuards, type IdempotencyGuards } from './idempotency-guards';
 import { readRoutines, routineDifferences } from './routines';
 import { schemaDifferences } from './schema-differences';
@@ -167,22 +167,17 @@ async function settleAsApplied(ctx: RunContext, project: Project, changeSet: Cha
 
 /**
  * Runs the forward statements once more, outside Strata's bookkeeping (the history already
- * says applied): in one transaction, or one by one for a `-- strata:no-transaction` file.
- * Returns PostgreSQL's message when a statement fails.
+ * says applied), in the session the real run gives them (change-set-session.ts): one
+ * transaction, or one by one for a `-- strata:no-transaction` file. Returns PostgreSQL's
+ * message when a statement fails.
  */
 async function runForwardAgain(url: string, changeSet: ChangeSet): Promise<{ detail: string } | null> {
   const statements = await splitStatements(changeSet.forward);
   const sql = connect(url, { max: 1, applicationName: 'strata:verify' });
   const conn = await sql.reserve();
   try {
-    // The same search_path the real run gives the change set (never Strata's own schema).
-    await conn.unsafe(`set search_path = ${await userSearchPath(conn)}`);
-    if (!changeSet.forward.noTransaction) await conn.unsafe('begin');
-    for (const s of statements) await conn.unsafe(s.sql);
-    if (!changeSet.forward.noTransaction) await conn.unsafe('commit');
-    return null;
-  } catch (error) {
-    return { detail: `running it again failed: ${describePgError(error)}` };
+    const { failure } = await executeChangeSet(conn, { changeSet, direction: 'up', statements });
+    return failure ? { detail: `running it again failed: ${describePgError(failure)}` } : null;
   } finally {
     conn.release();
     await sql.end({ timeout: 5 });
