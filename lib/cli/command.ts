@@ -71,6 +71,11 @@ export interface CommandDefinition<F extends Flags = Flags> {
   run(options: OptionValues<F>, positional: string[]): Promise<CommandOutput>;
 }
 
+/** Every flag a command takes: its own, then the global ones. */
+export function flagsOf(command: CommandDefinition): Flags {
+  return { ...command.flags, ...GLOBAL_FLAGS };
+}
+
 /** Declares a command; its flags' types flow into what `run` receives. */
 export function defineCommand<const F extends Flags>(definition: CommandDefinition<F>): CommandDefinition<F> {
   return definition;

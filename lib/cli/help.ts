@@ -1,4 +1,4 @@
-import { GLOBAL_FLAGS, type CommandDefinition, type FlagSpec, type Flags } from './command';
+import { flagsOf, GLOBAL_FLAGS, type CommandDefinition, type FlagSpec, type Flags } from './command';
 import { ACTOR_FLAGS, CONFIRM_FLAGS, PROJECT_FLAGS, REQUEST_FLAGS, TARGET_FLAGS } from './flags';
 
 /** Help texts, generated from the command definitions: nothing here names a command. */
@@ -34,11 +34,6 @@ export function commandHelp(command: CommandDefinition): string {
     flagLines(flagsOf(command)),
     ...(command.notes ? ['', command.notes] : []),
   ].join('\n');
-}
-
-/** Every flag a command takes: its own, then the global ones. */
-export function flagsOf(command: CommandDefinition): Flags {
-  return { ...command.flags, ...GLOBAL_FLAGS };
 }
 
 /** `--to TAG` (and `-h, --help`): a flag as a user types it. */

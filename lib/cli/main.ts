@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { isStrataError, type StrataErrorCode } from '../errors';
-import { GLOBAL_FLAGS, type FlagSpec, type Flags, type OptionValues } from './command';
+import { flagsOf, GLOBAL_FLAGS, type FlagSpec, type Flags, type OptionValues } from './command';
 import { COMMANDS } from './commands';
-import { commandHelp, flagsOf, overviewHelp } from './help';
+import { commandHelp, overviewHelp } from './help';
 
 /**
  * The CLI's entry point: finds the command, parses its flags (and only its flags), prints
@@ -92,6 +92,7 @@ const ALL_FLAGS: Flags = (() => {
   return all;
 })();
 
+/** The words of `argv` that are not flags or their values: the command's name first, wherever the flags stand. */
 function positionalsOf(argv: string[]): string[] {
   return parseArgs({ args: argv, options: parserOptions(ALL_FLAGS), strict: false, allowPositionals: true }).positionals;
 }
