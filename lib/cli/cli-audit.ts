@@ -1,11 +1,10 @@
 import type { Principal } from '../auth/types';
 import type { StrataConfig } from '../config/environments';
 import { audited, type AuditVerdict } from '../console/audited';
-import type { CliOptions } from './commands';
 import { resolveActor, type Target } from './targets';
 
 /** The CLI acts as a named actor (--actor, STRATA_ACTOR, or cli:<os user>) with full rights: it holds the credentials. */
-export function cliPrincipal(options: Pick<CliOptions, 'actor'>): Principal {
+export function cliPrincipal(options: { actor?: string }): Principal {
   return { username: resolveActor(options.actor), role: 'admin', via: 'cli' };
 }
 
@@ -15,7 +14,7 @@ export function cliPrincipal(options: Pick<CliOptions, 'actor'>): Principal {
  * its history row in the target still records the actor.
  */
 export function auditedCli<T>(
-  options: CliOptions,
+  options: { actor?: string },
   target: Target,
   config: StrataConfig,
   action: string,

@@ -1,11 +1,10 @@
 import { StrataError } from '../errors';
 import type { RunContext } from '../migrate/run-context';
 import { engineLogger } from '../observability/logger';
-import type { CliOptions } from './commands';
 import { resolveActor, type Target } from './targets';
 
 /** The RunContext of a CLI command: its target, actor and time limits. */
-export function cliContext(options: CliOptions, target: Target): RunContext {
+export function cliContext(options: { actor?: string; lockTimeout?: string; statementTimeout?: string }, target: Target): RunContext {
   return {
     url: target.url,
     environment: target.name,

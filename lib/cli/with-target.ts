@@ -2,14 +2,22 @@ import { readProject, type Project } from '../changesets/project';
 import { loadConfig, type StrataConfig } from '../config/environments';
 import { ensureEmbeddedRunning } from '../embedded/ensure-running';
 import { engineLogger } from '../observability/logger';
-import type { CliOptions } from './commands';
 import { alreadyAudited, isDenial } from '../console/audited';
 import { auditRefusal } from '../console/refusals';
 import type { StrataError } from '../errors';
 import { resolveActor, resolveTarget, type Target } from './targets';
 
+/** The flags that pick a target (TARGET_FLAGS), the command's name and actor for a refusal's audit entry, and the project (PROJECT_FLAGS). */
+export interface TargetOptions {
+  command: string;
+  env?: string;
+  databaseUrl?: string;
+  actor?: string;
+  dir?: string;
+}
+
 /** Runs `body` with the target reachable: starts the embedded demo when it is needed and not running. */
-export async function withReachableTarget<T>(options: CliOptions, body: (target: Target, config: StrataConfig) => Promise<T>): Promise<T> {
+export async function withReachableTarget<T>(options: TargetOptions, body: (target: Target, config: StrataConfig) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const target = resolveTarget(config, options);
   const embedded = target.embedded ? await ensureEmbeddedRunning(config, engineLogger()) : null;
@@ -21,7 +29,7 @@ export async function withReachableTarget<T>(options: CliOptions, body: (target:
       await auditRefusal(config, {
         actor: resolveActor(options.actor),
         role: 'cli',
-        action: options.command ?? 'cli',
+        action: options.command,
         environment: target.name,
         detail: `${(error as StrataError).code}: ${(error as StrataError).message}`,
         source: 'cli',
@@ -34,7 +42,7 @@ export async function withReachableTarget<T>(options: CliOptions, body: (target:
 }
 
 /** Like withReachableTarget, with the Drizzle project (--dir) read and validated first. */
-export async function withTarget<T>(options: CliOptions, body: (target: Target, project: Project, config: StrataConfig) => Promise<T>): Promise<T> {
+export async function withTarget<T>(options: TargetOptions, body: (target: Target, project: Project, config: StrataConfig) => Promise<T>): Promise<T> {
   const project = readProject(options.dir ?? loadConfig().projectDir);
   return withReachableTarget(options, (target, config) => body(target, project, config));
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { StrataError } from '../errors';
 import { withLockFile } from './lock-file';
 import { embeddedPassword, type EmbeddedSettings, type EnvVars } from './embedded-settings';
-import type { StrataConfig } from './environments';
+import type { StrataConfig } from './types';
 
 /**
  * The console's two secrets: AUTH_SECRET signs next-auth's session cookies, and the audit

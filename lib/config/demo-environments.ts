@@ -1,4 +1,4 @@
-import type { Protection } from './environments';
+import type { Protection } from './types';
 
 /**
  * The three environments of the embedded demo, and how far each is migrated on first

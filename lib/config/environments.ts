@@ -5,6 +5,12 @@ import { parseDatabaseUrl } from '../db/connection-url';
 import { embeddedSettings, embeddedUrl, type EmbeddedSettings, type EnvVars } from './embedded-settings';
 import { DEMO_ENVIRONMENTS } from './demo-environments';
 import { embeddedConsolePassword } from './console-secrets';
+import { protectionLevels, type Environment, type Protection, type StrataConfig } from './types';
+
+// The configuration's types live in types.ts, so that the modules loadConfig reads
+// (console-secrets, demo-environments) can name them without importing this module back;
+// they are re-exported here, where the rest of Strata imports them from.
+export { protectionLevels, type Environment, type Protection, type StrataConfig };
 
 /** The embedded demo's console database, and the role the console uses on it (not a superuser). */
 export const EMBEDDED_CONSOLE_DATABASE = 'strata_console';
@@ -13,47 +19,6 @@ export const EMBEDDED_CONSOLE_ROLE = 'strata_console';
 function embeddedConsoleUrl(embedded: EmbeddedSettings): string {
   const password = encodeURIComponent(embeddedConsolePassword(embedded));
   return `postgres://${EMBEDDED_CONSOLE_ROLE}:${password}@localhost:${embedded.port}/${EMBEDDED_CONSOLE_DATABASE}`;
-}
-
-/**
- * How much care an environment needs: `open` allows seed/reset, `guarded` asks for
- * confirmation on one-click actions, `protected` needs two-person approval.
- */
-export const protectionLevels = ['open', 'guarded', 'protected'] as const;
-export type Protection = (typeof protectionLevels)[number];
-
-/** A named target database. The URL is a secret: it never leaves the server. */
-export interface Environment {
-  name: string;
-  url: string;
-  protection: Protection;
-}
-
-export interface StrataConfig {
-  /** `embedded`: Strata starts its own PostgreSQL under .strata/; `external`: URLs from the environment. */
-  mode: 'embedded' | 'external';
-  environments: Environment[];
-  consoleDatabaseUrl: string;
-  /**
-   * The role that owns the console schema and creates or upgrades it, granting the
-   * console's role (consoleDatabaseUrl) only SELECT and INSERT on the audit trail:
-   * STRATA_CONSOLE_OWNER_URL, or the embedded superuser. Null: the console's role owns it.
-   */
-  consoleOwnerUrl: string | null;
-  /**
-   * The server on which shadow databases (shadow dry runs, drift checks, docs) are built:
-   * STRATA_SHADOW_DATABASE_URL, else the console database's server. Never a target's.
-   */
-  shadowServerUrl: string;
-  /** The Drizzle project folder Strata manages. */
-  projectDir: string;
-  /**
-   * Where the audit chain's head (newest id and hash) is also kept, outside the console
-   * database, so that cutting the newest entries is noticed: STRATA_AUDIT_HEAD_FILE, else
-   * audit-head.json under STRATA_HOME.
-   */
-  auditHeadFile: string;
-  embedded: EmbeddedSettings;
 }
 
 const envName = z

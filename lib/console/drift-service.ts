@@ -1,7 +1,8 @@
+import type { Project } from '../changesets/project';
+import type { Environment, StrataConfig } from '../config/environments';
 import { isStrataError, StrataError } from '../errors';
 import { checkDrift, readAppliedSet, type DriftReport } from '../migrate/drift';
 import type { RunContext } from '../migrate/run-context';
-import type { OperationTarget } from './environment-operations';
 import { consoleExpectedSchemas } from './expected-schemas';
 
 /**
@@ -13,8 +14,15 @@ import { consoleExpectedSchemas } from './expected-schemas';
  * included — is never hidden behind a cached answer; `invalidate` drops it at once after
  * the console's own runs.
  */
+/** The environment a check reads; environment-operations.ts's OperationTarget is one (declared here, so neither module imports the other back). */
+export interface DriftTarget {
+  config: StrataConfig;
+  environment: Environment;
+  project: Project;
+}
+
 export interface DriftService {
-  check(target: OperationTarget, ctx: RunContext): Promise<DriftReport>;
+  check(target: DriftTarget, ctx: RunContext): Promise<DriftReport>;
   /** Forget the environment's kept report and any check in progress (call after an apply, rollback, reset or restore). */
   invalidate(environment: string): void;
 }
@@ -41,7 +49,7 @@ export function createDriftService({ ttlMs, now = Date.now }: DriftServiceOption
   const generations = new Map<string, number>();
   const generation = (env: string) => generations.get(env) ?? 0;
 
-  function start(target: OperationTarget, ctx: RunContext, appliedSet: string): Promise<DriftReport> {
+  function start(target: DriftTarget, ctx: RunContext, appliedSet: string): Promise<DriftReport> {
     const env = target.environment.name;
     const startedIn = generation(env);
     const keep = (entry: Kept) => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
-import { stableModel } from '../cli/schema-commands';
+import { stableModel } from '../cli/commands/docs';
 import { introspectUrl } from '../introspect/introspect';
 import { applyChangeSets } from '../migrate/apply';
 import { readTarget } from '../migrate/read-status';

@@ -4,7 +4,8 @@ import { connect, type Sql } from '../db/client';
 import { quoteIdent } from '../db/identifiers';
 import { shadowName } from '../migrate/shadow-database';
 import { testContext } from '../../test/support/run-context';
-import { RECOVERY_STEPS, recoverAtStart, recoveryLines, type RecoveryStep } from './at-start';
+import { RECOVERY_STEPS, recoverAtStart, recoveryLines } from './at-start';
+import type { RecoveryStep } from './recovery-step';
 import { leftoverShadows } from './leftover-shadows';
 import { externalConfig } from '../../test/support/external-config';
 

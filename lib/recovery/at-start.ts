@@ -5,27 +5,14 @@ import type { Logger } from '../observability/logger';
 import { leftoverShadows } from './leftover-shadows';
 import { interruptedOperations } from './interrupted-operations';
 import { stuckRequests } from './stuck-requests';
+import type { RecoveryOutcome, RecoveryStep } from './recovery-step';
 
-/**
+/*
  * What a killed console or CLI can leave behind, settled when the console starts: each kind
- * of leftover is one step, and each step gets its own entry in the report. A step that
- * cannot run (its server is down) is reported, never thrown: the console must still start.
+ * of leftover is one step (recovery-step.ts), and each step gets its own entry in the report.
+ * A step that cannot run (its server is down) is reported, never thrown: the console must
+ * still start.
  */
-export interface RecoveryStep {
-  /** Short name for the report and the log ("leftover shadow databases"). */
-  name: string;
-  /** The URLs it talks to, so their secrets can be kept out of its error text. */
-  urls(config: StrataConfig): string[];
-  run(config: StrataConfig, logger: Logger): Promise<RecoveryOutcome>;
-}
-
-export interface RecoveryOutcome {
-  /** One sentence per thing recovered, for the start-up output. */
-  recovered: string[];
-  /** One sentence per leftover found but left alone, and why (in use, no permission). */
-  leftAlone: string[];
-}
-
 export interface RecoveryStepReport extends RecoveryOutcome {
   step: string;
   /** Why the step could not run, with no connection string or password; null when it ran. */

@@ -1,5 +1,5 @@
 import { sweepShadowDatabases, SHADOW_MAX_AGE_MS } from '../migrate/shadow-database';
-import type { RecoveryStep } from './at-start';
+import type { RecoveryStep } from './recovery-step';
 
 /**
  * Shadow databases (dry runs, drift checks, verify, docs) that a killed process never

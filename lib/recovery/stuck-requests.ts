@@ -1,5 +1,5 @@
 import { recoverStuckRequests } from '../console/change-requests';
-import type { RecoveryStep } from './at-start';
+import type { RecoveryStep } from './recovery-step';
 
 /**
  * Change requests left `executing` by a process that died half-way: marked failed with the

@@ -1,12 +1,13 @@
-import { readProject } from '../changesets/project';
-import { loadConfig } from '../config/environments';
-import { ensureEmbeddedRunning } from '../embedded/ensure-running';
-import { engineLogger } from '../observability/logger';
-import { verifyProject } from '../verify/round-trip';
-import type { VerifyReport } from '../verify/types';
-import { shadowServerFor } from './change-commands';
-import type { Command, CommandOutput } from './commands';
-import { withReachableTarget } from './with-target';
+import { readProject } from '../../changesets/project';
+import { loadConfig } from '../../config/environments';
+import { ensureEmbeddedRunning } from '../../embedded/ensure-running';
+import { engineLogger } from '../../observability/logger';
+import { verifyProject } from '../../verify/round-trip';
+import type { VerifyReport } from '../../verify/types';
+import { defineCommand, type CommandOutput, type OptionValues } from '../command';
+import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { shadowServerFor } from '../shadow-server';
+import { withReachableTarget } from '../with-target';
 
 /**
  * `verify [--dir PATH] [--env NAME | --database-url URL] [--json]`: round-trips every change
@@ -14,7 +15,7 @@ import { withReachableTarget } from './with-target';
  * made on the target's server when one is given, else on the console's (STRATA_SHADOW_DATABASE_URL
  * overrides both); the target itself is never touched. Exit 1 unless every change set is ok.
  */
-const verify: Command = async (options): Promise<CommandOutput> => {
+const verify = async (options: OptionValues<typeof VERIFY_FLAGS>): Promise<CommandOutput> => {
   const config = loadConfig();
   const project = readProject(options.dir ?? config.projectDir);
   const run = (server: string) => verifyProject(server, project, { logger: engineLogger() });
@@ -59,4 +60,24 @@ export function verifyText(report: VerifyReport): string {
   return lines.join('\n');
 }
 
-export const VERIFY_COMMANDS: Record<string, Command> = { verify };
+const VERIFY_FLAGS = { ...PROJECT_FLAGS, ...TARGET_FLAGS };
+
+export const verifyCommand = defineCommand({
+  name: 'verify',
+  summary: 'round-trip every change set on a shadow database (exit 1 on a mismatch)',
+  usage: ['strata verify [--dir PATH] [--env NAME | --database-url URL] [--json]'],
+  description: `Round-trips every change set of the project on a shadow database (SC-001): applies it,
+rolls it back and compares the schema with the one before (must be identical), applies it
+again and compares with the first apply (identical), and, when its forward file says
+\`-- strata:idempotent\`, applies it once more over itself (lines without IF NOT EXISTS,
+IF EXISTS or OR REPLACE are listed when that fails). Each change set is judged on a shadow
+holding a plain apply of everything before it: when one leaves the shadow otherwise (a
+failed re-apply, a no-transaction rollback that stopped half-way), a fresh shadow is built
+up to it. A forward apply that fails ends the run; the rest is marked not run. The shadow is
+made on the target's server when --env or --database-url is given (never in the target
+itself), else on the console's (STRATA_SHADOW_DATABASE_URL overrides), and is always dropped.`,
+  flags: VERIFY_FLAGS,
+  notes: `Exit 1 unless every change set round-trips: a rollback that leaves an index or a column
+behind, a rollback PostgreSQL refuses, a missing rollback file, a re-apply that differs.`,
+  run: verify,
+});

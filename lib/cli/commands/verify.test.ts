@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../../test/support/cli-runner';
-import { writeFixtureProject } from '../../test/support/fixture-project';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { cli } from '../../../test/support/cli-runner';
+import { writeFixtureProject } from '../../../test/support/fixture-project';
+import { createScratchDatabase, type ScratchDatabase } from '../../../test/support/scratch-database';
 
 let db: ScratchDatabase;
 beforeAll(async () => {

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ensureConsoleSchema } from '../auth/console-db';
-import { signIn } from '../auth/sign-in';
-import { cli } from '../../test/support/cli-runner';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
-import { authCliIo } from './auth-commands';
+import { ensureConsoleSchema } from '../../auth/console-db';
+import { signIn } from '../../auth/sign-in';
+import { cli } from '../../../test/support/cli-runner';
+import { createScratchDatabase, type ScratchDatabase } from '../../../test/support/scratch-database';
+import { authCliIo } from './user';
 
 const KEY = 'cli-audit-key-8a1f0e6c2b9d4735';
 let db: ScratchDatabase;
@@ -124,7 +124,7 @@ describe('strata user', () => {
 
 describe('strata user add as a real process', () => {
   it('reads --password-stdin from a pipe and exits promptly (the console pool is closed)', async () => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
     const t0 = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'user', 'add', 'piper', '--role', 'viewer', '--password-stdin'], {
       cwd: root,

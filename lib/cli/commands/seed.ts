@@ -1,11 +1,13 @@
-import { StrataError } from '../errors';
-import { seedDatabase } from '../seed/run-seed';
-import type { SeedResult } from '../seed/types';
-import { cliContext } from './cli-context';
-import { auditedCli } from './cli-audit';
-import type { CliOptions, Command, CommandOutput } from './commands';
-import type { Target } from './targets';
-import { withTarget } from './with-target';
+import { StrataError } from '../../errors';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from '../../migrate/run-context';
+import { seedDatabase } from '../../seed/run-seed';
+import type { SeedResult } from '../../seed/types';
+import { cliContext } from '../cli-context';
+import { auditedCli } from '../cli-audit';
+import { defineCommand, switchFlag, valueFlag, type CommandOutput, type OptionValues } from '../command';
+import { ACTOR_FLAGS, durationText, PROJECT_FLAGS, TARGET_FLAGS, timeoutFlags } from '../flags';
+import type { Target } from '../targets';
+import { withTarget } from '../with-target';
 
 /**
  * `seed (--env NAME | --database-url URL) [--reset] [--scale N] [--force]`: the project's
@@ -25,7 +27,7 @@ export function parseScale(value: string | undefined): number {
 }
 
 /** Refuses before anything connects: seed and reset are for open environments (and bare URLs). */
-export function assertSeedAllowed(target: Target, options: Pick<CliOptions, 'reset' | 'force'>): void {
+export function assertSeedAllowed(target: Target, options: { reset?: boolean; force?: boolean }): void {
   if (target.protection === null) {
     if (options.reset && !options.force) {
       throw new StrataError(
@@ -63,7 +65,7 @@ export function seedText(result: SeedResult, targetName: string | null): string 
   return lines.join('\n');
 }
 
-const seed: Command = async (options): Promise<CommandOutput> => {
+const seed = async (options: OptionValues<typeof SEED_FLAGS>): Promise<CommandOutput> => {
   const scale = parseScale(options.scale);
   return withTarget(options, async (target, project, config) => {
     const result = await auditedCli(
@@ -87,4 +89,26 @@ const seed: Command = async (options): Promise<CommandOutput> => {
   });
 };
 
-export const SEED_COMMANDS: Record<string, Command> = { seed };
+const SEED_FLAGS = {
+  reset: switchFlag("first truncate every table of the project's schemas (never strata, drizzle or backups) and restart their identity sequences, then seed"),
+  scale: valueFlag('N', 'also stream N usage events with COPY, for benchmarks (rows of an earlier run with the same N are not copied again), and recompute the rollups'),
+  force: switchFlag('allow --reset on a bare --database-url, which has no protection level'),
+  ...timeoutFlags(durationText(DEFAULT_LOCK_TIMEOUT_MS), durationText(DEFAULT_STATEMENT_TIMEOUT_MS)),
+  ...TARGET_FLAGS,
+  ...PROJECT_FLAGS,
+  ...ACTOR_FLAGS,
+};
+
+export const seedCommand = defineCommand({
+  name: 'seed',
+  summary: "write the project's seed data (open environments) [--reset] [--scale N] [--force]",
+  usage: ['strata seed (--env NAME | --database-url URL) [--reset] [--scale N] [--force] [--dir PATH] [--json]'],
+  description: `Writes the project's seed set (seeds/demo for drizzle/demo): realistic, referentially
+consistent rows with fixed identifiers, upserted table by table in dependency order, each
+table in its own transaction. Rerunning creates no duplicates, and a run that failed
+half-way finishes cleanly when rerun. Every change set must be applied first.`,
+  flags: SEED_FLAGS,
+  notes: `Only open environments can be seeded or reset; guarded and protected ones are refused
+(exit 2), whoever asks. Prints one line per table and a summary.`,
+  run: seed,
+});

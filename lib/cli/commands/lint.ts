@@ -1,18 +1,19 @@
-import { readProject } from '../changesets/project';
-import { loadConfig } from '../config/environments';
-import { LINT_RULES, lintProject } from '../lint';
-import { readLiveContext } from '../lint/live-context';
-import { silencedWhere } from '../lint/silencing';
-import type { LintCategory, LintFinding, LintReport } from '../lint/types';
-import type { Command } from './commands';
-import { withReachableTarget } from './with-target';
+import { readProject } from '../../changesets/project';
+import { loadConfig } from '../../config/environments';
+import { LINT_RULES, lintProject } from '../../lint';
+import { readLiveContext } from '../../lint/live-context';
+import { silencedWhere } from '../../lint/silencing';
+import type { LintCategory, LintFinding, LintReport } from '../../lint/types';
+import { defineCommand, switchFlag, type OptionValues } from '../command';
+import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { withReachableTarget } from '../with-target';
 
 /**
  * `lint [--dir PATH] [--json] [--env NAME | --database-url URL] [--rules]`: every change set
  * checked against the migration rules. Offline by default (files only); with a target, its
  * server version and row counts sharpen the rules that depend on them. Exit 1 on errors.
  */
-const lint: Command = async (options) => {
+const lint = async (options: OptionValues<typeof LINT_FLAGS>) => {
   if (options.rules) return { code: 0, text: rulesText(), json: LINT_RULES };
   const project = readProject(options.dir ?? loadConfig().projectDir);
   let source = 'no target: PostgreSQL 18 assumed, row counts unknown';
@@ -58,5 +59,38 @@ export function rulesText(): string {
   }).join('\n\n') + '\n\nChange a rule\'s severity or turn it off in strata-lint.json beside migrations/ ({ "rules": { "<id>": "off" | "warning" | "error" } });\nsilence one statement with a comment above it: -- strata-lint-ignore <id>: <reason>;\nsilence applied history (files whose checksum must not change) there too:\n{ "ignore": [{ "changeSet": "0004", "rules": ["<id>"], "lines": [12], "reason": "…" }] }';
 }
 
-export const LINT_COMMANDS: Record<string, Command> = { lint };
+const LINT_FLAGS = {
+  rules: switchFlag('list every rule by category, with its default severity, why and what instead'),
+  ...PROJECT_FLAGS,
+  ...TARGET_FLAGS,
+};
+
+export const lintCommand = defineCommand({
+  name: 'lint',
+  summary: 'check every change set against the migration rules (exit 1 on errors) [--rules]',
+  usage: ['strata lint [--dir PATH] [--env NAME | --database-url URL] [--json]', 'strata lint --rules'],
+  description: `Checks every change set of the project (forward and rollback SQL, parsed with PostgreSQL's
+own parser) against the migration rules, each change set judged against the schema the
+earlier ones built: locking (index builds without CONCURRENTLY, table rewrites, NOT NULL
+without default, constraints without NOT VALID, missing lock_timeout…), breaking (renames,
+drops, narrowed types, SET NOT NULL), design (serial, int keys, timestamp, varchar(n), money
+in floats), conventions (snake_case, index names, foreign keys without index, created_at /
+updated_at, soft-delete columns, plaintext secrets) and hygiene (missing or incomplete
+rollback). Prints one block per finding and a summary; --rules lists every rule.
+
+Offline by default: no database needed, PostgreSQL 18 assumed. With --env or --database-url,
+the target's server version and row counts are used (NOT NULL without a default on a table
+with rows is an error, on an empty one nothing). Only reads.`,
+  flags: LINT_FLAGS,
+  notes: `Configure in strata-lint.json beside migrations/:
+  { "rules": { "<rule-id>": "off" | "warning" | "error" }, "indexPrefixes": ["ix_", "idx_"], … }
+Silence one statement with a comment directly above it (the reason is required):
+  -- strata-lint-ignore <rule-id>[, <rule-id>…]: <reason>
+Silence applied history, whose files must not change (their checksum is recorded), there:
+  { "ignore": [{ "changeSet": "0004", "rules": ["<rule-id>"], "lines": [12], "reason": "…" }] }
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found or the project cannot be read,
+2 bad usage.`,
+  run: lint,
+});
 

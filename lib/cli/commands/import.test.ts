@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../../test/support/cli-runner';
+import { cli } from '../../../test/support/cli-runner';
 
 function golangMigrateSource(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-import-cli-'));

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../../test/support/cli-runner';
-import { createScratchDatabase } from '../../test/support/scratch-database';
-import { cloneDatabase, createDemoTemplate, demoProjectDir, snapshot } from '../../test/support/seed-support';
+import { cli } from '../../../test/support/cli-runner';
+import { createScratchDatabase } from '../../../test/support/scratch-database';
+import { cloneDatabase, createDemoTemplate, demoProjectDir, snapshot } from '../../../test/support/seed-support';
 
 let template: Awaited<ReturnType<typeof createDemoTemplate>>;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDatabase } from '../seed/run-seed';
-import { cloneDatabase, createDemoTemplate, demoProject, demoProjectDir } from '../../test/support/seed-support';
-import { cli } from '../../test/support/cli-runner';
-import { testContext } from '../../test/support/run-context';
-import type { ScratchDatabase } from '../../test/support/scratch-database';
+import { seedDatabase } from '../../seed/run-seed';
+import { cloneDatabase, createDemoTemplate, demoProject, demoProjectDir } from '../../../test/support/seed-support';
+import { cli } from '../../../test/support/cli-runner';
+import { testContext } from '../../../test/support/run-context';
+import type { ScratchDatabase } from '../../../test/support/scratch-database';
 
 let template: Awaited<ReturnType<typeof createDemoTemplate>>;
 let db: ScratchDatabase;

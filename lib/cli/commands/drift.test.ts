@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { cli } from '../../test/support/cli-runner';
-import { writeFixtureProject } from '../../test/support/fixture-project';
-import { createScratchDatabase } from '../../test/support/scratch-database';
+import { cli } from '../../../test/support/cli-runner';
+import { writeFixtureProject } from '../../../test/support/fixture-project';
+import { createScratchDatabase } from '../../../test/support/scratch-database';
 
 describe('strata drift --env', () => {
   const saved = { ...process.env };

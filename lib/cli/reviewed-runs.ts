@@ -7,7 +7,6 @@ import { StrataError } from '../errors';
 import type { RunResult } from '../migrate/apply';
 import type { PlanItem } from '../migrate/plan';
 import { cliPrincipal } from './cli-audit';
-import type { CliOptions } from './commands';
 import type { Target } from './targets';
 
 /**
@@ -18,7 +17,13 @@ import type { Target } from './targets';
  */
 
 /** Executes approved request --request N on the protected target, as the console does. */
-export async function runApprovedRequest(options: CliOptions, target: Target, project: Project, config: StrataConfig, direction: 'apply' | 'rollback'): Promise<RunResult> {
+export async function runApprovedRequest(
+  options: { actor?: string; request?: string; to?: string; steps?: string; all?: boolean; expectPlan?: string },
+  target: Target,
+  project: Project,
+  config: StrataConfig,
+  direction: 'apply' | 'rollback',
+): Promise<RunResult> {
   if (target.name === null) throw new StrataError('BAD_USAGE', '--request needs --env: requests belong to configured environments');
   if (target.protection !== 'protected') {
     throw new StrataError('BAD_USAGE', `${target.name} is ${target.protection}: requests are for protected environments; ${direction} it directly`);

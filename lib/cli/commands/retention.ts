@@ -1,16 +1,17 @@
-import { computeRetention } from '../retention/compute';
-import { policiesFor } from '../retention/load-policies';
-import { describeRetention, retentionPeriod } from '../retention/describe';
-import type { RetentionReport } from '../retention/types';
-import type { Command } from './commands';
-import { table, when } from './format';
-import { withReachableTarget } from './with-target';
+import { computeRetention } from '../../retention/compute';
+import { policiesFor } from '../../retention/load-policies';
+import { describeRetention, retentionPeriod } from '../../retention/describe';
+import type { RetentionReport } from '../../retention/types';
+import { defineCommand, type OptionValues } from '../command';
+import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { table, when } from '../format';
+import { withReachableTarget } from '../with-target';
 
 /**
  * `retention (--env NAME | --database-url URL) [--dir PATH] [--json]`: every table of the
  * live database against the project's declared retention policies. Only reads.
  */
-const retention: Command = async (options) =>
+const retention = async (options: OptionValues<typeof RETENTION_FLAGS>) =>
   withReachableTarget(options, async (target, config) => {
     const report = await computeRetention(target.url, await policiesFor(options.dir ?? config.projectDir), { environment: target.name });
     return { code: 0, text: retentionText(report), json: report };
@@ -38,4 +39,19 @@ export function retentionText(report: RetentionReport): string {
   ].join('\n');
 }
 
-export const RETENTION_COMMANDS: Record<string, Command> = { retention };
+const RETENTION_FLAGS = { ...TARGET_FLAGS, ...PROJECT_FLAGS };
+
+export const retentionCommand = defineCommand({
+  name: 'retention',
+  summary: "every table's retention policy and classification against live figures",
+  usage: ['strata retention (--env NAME | --database-url URL) [--dir PATH] [--json]'],
+  description: `Lists every table of the live database (Strata's and Drizzle's bookkeeping aside) with the
+retention policy and classification the project declares for it (drizzle/demo/policies.ts
+for the demo; tables without one are "unclassified"), and live figures: estimated rows,
+size, oldest row, rows past retention, soft-deleted rows past their grace period, and the
+rows the purge DELETE would remove. Counts are exact up to 100,000 rows per table and
+planner estimates above (marked ≈). Only reads: the purge DELETEs are shown (--json:
+purgeSql), never run.`,
+  flags: RETENTION_FLAGS,
+  run: retention,
+});

@@ -1,0 +1,35 @@
+import { readTarget } from '../../migrate/read-status';
+import { defineCommand } from '../command';
+import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { table, when } from '../format';
+import { withTarget } from '../with-target';
+
+export const historyCommand = defineCommand({
+  name: 'history',
+  summary: 'every apply, rollback and failure recorded on a target',
+  usage: ['strata history (--env NAME | --database-url URL) [--dir PATH] [--json]'],
+  description: 'Lists strata.change_log on the target, newest first.',
+  flags: { ...TARGET_FLAGS, ...PROJECT_FLAGS },
+  run: (options) =>
+    withTarget(options, async (target, project) => {
+      const { history } = await readTarget(target.url, project);
+      const newest = [...history].reverse();
+      const rows = newest.map((h) => [
+        when(h.startedAt),
+        h.tag,
+        h.operation,
+        h.status,
+        h.actor,
+        // A started row has no outcome yet, so no duration.
+        h.status === 'started' ? '—' : `${h.durationMs}ms`,
+        h.statements,
+        h.rowsAffected,
+        h.errorMessage ?? h.reason ?? '',
+      ]);
+      return {
+        code: 0,
+        text: newest.length ? table(['started', 'tag', 'operation', 'status', 'actor', 'duration', 'stmts', 'rows', 'note'], rows) : 'No history yet.',
+        json: newest,
+      };
+    }),
+});

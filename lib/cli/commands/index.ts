@@ -1,0 +1,43 @@
+import type { CommandDefinition } from '../command';
+import { applyCommand } from './apply';
+import { auditCommand } from './audit';
+import { backupCommand } from './backup';
+import { baselineCommand } from './baseline';
+import { docsCommand } from './docs';
+import { driftCommand } from './drift';
+import { erdCommand } from './erd';
+import { historyCommand } from './history';
+import { importCommand } from './import';
+import { introspectCommand } from './introspect';
+import { lintCommand } from './lint';
+import { planCommand } from './plan';
+import { resolveCommand } from './resolve';
+import { retentionCommand } from './retention';
+import { rollbackCommand } from './rollback';
+import { seedCommand } from './seed';
+import { statusCommand } from './status';
+import { userCommand } from './user';
+import { verifyCommand } from './verify';
+
+/** Every command, in the order `strata --help` lists them. */
+export const COMMANDS: readonly CommandDefinition[] = [
+  statusCommand,
+  historyCommand,
+  applyCommand,
+  rollbackCommand,
+  resolveCommand,
+  baselineCommand,
+  introspectCommand,
+  erdCommand,
+  docsCommand,
+  planCommand,
+  driftCommand,
+  backupCommand,
+  userCommand,
+  auditCommand,
+  seedCommand,
+  retentionCommand,
+  lintCommand,
+  verifyCommand,
+  importCommand,
+];

@@ -1,0 +1,48 @@
+import { StrataError } from '../../errors';
+import { assertConfirmed } from '../../migrate/confirm-target';
+import { rollbackChangeSets } from '../../migrate/rollback';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from '../../migrate/run-context';
+import { auditedCli } from '../cli-audit';
+import { cliContext } from '../cli-context';
+import { defineCommand, switchFlag, valueFlag } from '../command';
+import { ACTOR_FLAGS, CONFIRM_FLAGS, durationText, EXPECT_PLAN_FLAGS, PROJECT_FLAGS, REQUEST_FLAGS, TARGET_FLAGS, timeoutFlags } from '../flags';
+import { reviewedPlan, runApprovedRequest } from '../reviewed-runs';
+import { runOutput, runVerdict } from '../run-output';
+import { withTarget } from '../with-target';
+
+export const rollbackCommand = defineCommand({
+  name: 'rollback',
+  summary: 'roll back applied change sets        [--steps N | --to TAG | --all]',
+  usage: ['strata rollback (--env NAME | --database-url URL) [--steps N | --to TAG | --all] [--dir PATH] [--json]'],
+  description: `Rolls back the most recently applied change sets with their rollback/NNNN_tag.sql files
+(default: the last one). Refuses before starting if any of them has no rollback file.`,
+  flags: {
+    steps: valueFlag('N', 'roll back the last N'),
+    to: valueFlag('TAG', 'roll back everything applied after TAG (TAG stays applied)'),
+    all: switchFlag('roll back everything'),
+    'no-backup': switchFlag('do not copy tables the rollback destroys into a backup schema first'),
+    ...timeoutFlags(durationText(DEFAULT_LOCK_TIMEOUT_MS), durationText(DEFAULT_STATEMENT_TIMEOUT_MS)),
+    ...EXPECT_PLAN_FLAGS,
+    ...CONFIRM_FLAGS,
+    ...REQUEST_FLAGS,
+    ...TARGET_FLAGS,
+    ...PROJECT_FLAGS,
+    ...ACTOR_FLAGS,
+  },
+  notes: `When the rollback files drop tables or columns, change column types, truncate or delete
+from tables that have rows, those tables are first copied into a new schema
+strata_backup_<time>_<version>_<id> on the same database; the history records where.
+Restore with: strata backup restore --schema NAME (after re-applying).
+--expect-plan takes the reviewed \`strata plan --rollback … --json\` output.`,
+  run: (options) =>
+    withTarget(options, async (target, project, config) => {
+      const steps = options.steps !== undefined ? Number(options.steps) : undefined;
+      if (options.steps !== undefined && !Number.isInteger(steps)) throw new StrataError('BAD_USAGE', `--steps takes a whole number (got "${options.steps}")`);
+      assertConfirmed(target, options.confirm);
+      if (target.protection === 'protected' || options.request !== undefined) return runOutput(await runApprovedRequest(options, target, project, config, 'rollback'), 'roll back');
+      const expectPlan = reviewedPlan(options.expectPlan, 'rollback');
+      const result = await auditedCli(options, target, config, 'rollback', () =>
+        rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, backup: !options.noBackup, expectPlan }), runVerdict);
+      return runOutput(result, 'roll back');
+    }),
+});

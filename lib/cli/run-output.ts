@@ -1,0 +1,41 @@
+import type { AuditVerdict } from '../console/audited';
+import type { RunResult } from '../migrate/apply';
+import type { CommandOutput } from './command';
+
+/** What `apply` and `rollback` print: one line per change set run, the backup taken first, and a failure in full. */
+export function runOutput(result: RunResult, verb: string): CommandOutput {
+  const lines = result.records.map(
+    (r) => `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
+  );
+  if (!result.records.length) lines.push(`Nothing to ${verb}.`);
+  if (result.backup) {
+    lines.unshift(
+      `Backed up ${result.backup.tables.map((t) => `${t.source} (${t.rows} rows)`).join(', ')} into schema ${result.backup.schema}`,
+      `  to undo: re-apply, then npm run strata -- backup restore --schema ${result.backup.schema} with the same --env or --database-url`,
+    );
+  }
+  if (result.failed?.error) {
+    const e = result.failed.error;
+    lines.push(
+      '',
+      `${e.file}:${e.line}: statement ${e.statementIndex + 1} failed: ${e.message}`,
+      ...(e.detail ? [`  detail: ${e.detail}`] : []),
+      ...(e.hint ? [`  hint: ${e.hint}`] : []),
+      `  ${e.statement.split('\n').join('\n  ')}`,
+      e.noTransaction
+        ? 'It ran without a transaction: statements before it stay applied. Nothing after it ran.'
+        : 'Its transaction was rolled back; nothing after it ran.',
+    );
+  }
+  if (result.skippedOutOfOrder.length) {
+    lines.push('', `Out of order, not applied (use --include-out-of-order): ${result.skippedOutOfOrder.join(', ')}`);
+  }
+  return { code: result.failed ? 1 : 0, text: lines.join('\n'), json: result };
+}
+
+/** The audit verdict of a run: failed when a change set failed, with the change sets it ran. */
+export const runVerdict = (r: RunResult): AuditVerdict => ({
+  outcome: r.failed ? 'failed' : 'ok',
+  target: r.records.map((x) => x.tag).join(', ') || null,
+  detail: [r.failed?.error?.message, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
+});

@@ -1,0 +1,48 @@
+import type { EmbeddedSettings } from './embedded-settings';
+
+/*
+ * The shape of Strata's configuration (loadConfig in environments.ts reads it from
+ * environment variables). This module imports nothing of config but the embedded
+ * settings, so every config module can name these without an import cycle.
+ */
+
+/**
+ * How much care an environment needs: `open` allows seed/reset, `guarded` asks for
+ * confirmation on one-click actions, `protected` needs two-person approval.
+ */
+export const protectionLevels = ['open', 'guarded', 'protected'] as const;
+export type Protection = (typeof protectionLevels)[number];
+
+/** A named target database. The URL is a secret: it never leaves the server. */
+export interface Environment {
+  name: string;
+  url: string;
+  protection: Protection;
+}
+
+export interface StrataConfig {
+  /** `embedded`: Strata starts its own PostgreSQL under .strata/; `external`: URLs from the environment. */
+  mode: 'embedded' | 'external';
+  environments: Environment[];
+  consoleDatabaseUrl: string;
+  /**
+   * The role that owns the console schema and creates or upgrades it, granting the
+   * console's role (consoleDatabaseUrl) only SELECT and INSERT on the audit trail:
+   * STRATA_CONSOLE_OWNER_URL, or the embedded superuser. Null: the console's role owns it.
+   */
+  consoleOwnerUrl: string | null;
+  /**
+   * The server on which shadow databases (shadow dry runs, drift checks, docs) are built:
+   * STRATA_SHADOW_DATABASE_URL, else the console database's server. Never a target's.
+   */
+  shadowServerUrl: string;
+  /** The Drizzle project folder Strata manages. */
+  projectDir: string;
+  /**
+   * Where the audit chain's head (newest id and hash) is also kept, outside the console
+   * database, so that cutting the newest entries is noticed: STRATA_AUDIT_HEAD_FILE, else
+   * audit-head.json under STRATA_HOME.
+   */
+  auditHeadFile: string;
+  embedded: EmbeddedSettings;
+}
