@@ -1,7 +1,7 @@
 import { readProject } from '../changesets/project';
 import { recoverOperations } from '../console/operations';
 import { readTarget } from '../migrate/read-status';
-import type { RecoveryStep } from './at-start';
+import type { RecoveryStep } from './recovery-step';
 
 /**
  * Operations a stopped console left `running`: marked interrupted, each with what its
