@@ -2,6 +2,7 @@
 
 import { useId, useState } from 'react';
 import type { Protection } from '@/lib/config/environments';
+import type { RollbackChoices } from '@/lib/migrate/rollback-choices';
 import { operationKind, type Capabilities } from './capabilities';
 import { OperationButton, type OperationKind } from './operation-dialog';
 
@@ -15,13 +16,14 @@ interface Item {
  * buttons do follows the person's capabilities: run (operator on open and guarded
  * environments), request two-person approval (operator on protected ones), or dry-run
  * only (developer). A blocked environment (failed or edited change set) says what to
- * resolve first.
+ * resolve first. The roll back buttons name the change sets the engine's plan undoes
+ * (`rollback`, from rollbackChoices), never a guess from the journal's order.
  */
 export function EnvironmentActions({
   env,
   protection,
   pending,
-  applied,
+  rollback,
   blocked,
   capabilities,
 }: {
@@ -29,13 +31,13 @@ export function EnvironmentActions({
   protection: Protection;
   capabilities: Capabilities;
   pending: Item[];
-  applied: Array<Item & { hasRollback: boolean }>;
+  rollback: RollbackChoices;
   blocked: boolean;
 }) {
   const [applyTo, setApplyTo] = useState(pending.at(-1)?.tag ?? '');
-  // Rolling back "to X" keeps X: the choices are every applied change set but the newest.
-  const floors = applied.slice(0, -1);
-  const [rollbackTo, setRollbackTo] = useState(floors.at(-1)?.tag ?? '');
+  const { last, backTo } = rollback;
+  const [rollbackTo, setRollbackTo] = useState(backTo.at(-1)?.to ?? '');
+  const backToChosen = backTo.find((c) => c.to === rollbackTo) ?? backTo.at(-1);
   const applyId = useId();
   const rollbackId = useId();
   const reasonId = useId();
@@ -43,8 +45,6 @@ export function EnvironmentActions({
   const reason = blocked ? 'A failed or edited change set blocks changes here: resolve it first (see above).' : null;
   const verb = kind === 'request' ? 'Request: ' : kind === 'dry-run' ? 'Dry-run: ' : '';
   const applyCount = pending.filter((p) => p.version <= (pending.find((q) => q.tag === applyTo)?.version ?? Infinity)).length;
-  const rollbackCount = applied.filter((a) => a.version > (floors.find((f) => f.tag === rollbackTo)?.version ?? Infinity)).length;
-  const last = applied.at(-1);
 
   if (kind === null) {
     return (
@@ -92,39 +92,50 @@ export function EnvironmentActions({
         <div className="flex flex-col gap-3">
           <h3 className="text-sm font-semibold text-zinc-700">Roll back</h3>
           {!last ? (
-            <p className="text-sm text-zinc-600">Nothing applied by Strata to roll back.</p>
+            <p className="text-sm text-zinc-600">Nothing applied here to roll back.</p>
           ) : (
             <>
               <OperationButton
                 env={env}
                 protection={protection}
                 tone="danger"
-                plan={{ direction: 'rollback', steps: 1, expected: 1, label: `${verb}Roll back last change set (${last.tag})` }}
+                plan={{ direction: 'rollback', steps: 1, expected: last.undoes.length, label: `${verb}Roll back last change set (${last.undoes[0]})` }}
                 kind={kind ?? 'dry-run'}
-                disabledReason={reason ?? (last.hasRollback ? null : `${last.tag} has no rollback file.`)}
+                disabledReason={reason ?? last.refusal}
                 reasonShownAt={reason ? reasonId : undefined}
               />
-              {floors.length > 0 && (
-                <div className="flex flex-wrap items-end gap-2">
-                  <label htmlFor={rollbackId} className="flex flex-col gap-1 text-sm text-zinc-700">
-                    Or roll back to (keeping)
-                    <select id={rollbackId} value={rollbackTo} onChange={(e) => setRollbackTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
-                      {floors.map((f) => (
-                        <option key={f.tag} value={f.tag}>
-                          {f.tag}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <OperationButton
-                    env={env}
-                    protection={protection}
-                    tone="danger"
-                    plan={{ direction: 'rollback', to: rollbackTo, expected: rollbackCount, label: `${verb}Roll back to ${rollbackTo.slice(0, 4)}` }}
-                    kind={kind ?? 'dry-run'}
-                    disabledReason={reason}
-                    reasonShownAt={reason ? reasonId : undefined}
-                  />
+              {rollback.newestInJournal !== last.undoes[0] && (
+                <p data-testid="rollback-last-note" className="max-w-md text-xs text-zinc-600">
+                  <span className="font-mono">{last.undoes[0]}</span> was applied after <span className="font-mono">{rollback.newestInJournal}</span> (out of
+                  journal order), so it is the change set applied last.
+                </p>
+              )}
+              {backToChosen && (
+                <div className="flex flex-col gap-2">
+                  <div className="flex flex-wrap items-end gap-2">
+                    <label htmlFor={rollbackId} className="flex flex-col gap-1 text-sm text-zinc-700">
+                      Or roll back to (keeping)
+                      <select id={rollbackId} value={backToChosen.to} onChange={(e) => setRollbackTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
+                        {backTo.map((c) => (
+                          <option key={c.to} value={c.to}>
+                            {c.to}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    <OperationButton
+                      env={env}
+                      protection={protection}
+                      tone="danger"
+                      plan={{ direction: 'rollback', to: backToChosen.to, expected: backToChosen.undoes.length, label: `${verb}Roll back to ${shortTag(backToChosen.to)}, undoing ${backToChosen.undoes.map(shortTag).join(', ')}` }}
+                      kind={kind ?? 'dry-run'}
+                      disabledReason={reason ?? backToChosen.refusal}
+                      reasonShownAt={reason ? reasonId : undefined}
+                    />
+                  </div>
+                  <p data-testid="rollback-to-undoes" className="max-w-md text-xs text-zinc-600">
+                    Undoes, in this order: <span className="font-mono">{backToChosen.undoes.join(', ')}</span>
+                  </p>
                 </div>
               )}
             </>
@@ -133,4 +144,9 @@ export function EnvironmentActions({
       </div>
     </section>
   );
+}
+
+/** "0015" for "0015_risk_v1": the journal position a change set's tag starts with. */
+function shortTag(tag: string): string {
+  return /^\d+/.exec(tag)?.[0] ?? tag;
 }

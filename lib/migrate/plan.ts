@@ -61,22 +61,32 @@ export function checkRollbackOptions(options: RollbackOptions): void {
  * target actually saw). Every one must have a rollback file: checked here, before anything runs.
  */
 export function planRollback(project: Project, status: TargetStatus, options: RollbackOptions = {}): ChangeSet[] {
+  const plan = selectRollback(project, status, options);
+  const refusal = missingRollbackFiles(plan);
+  if (refusal) throw refusal;
+  return plan;
+}
+
+/** The change sets a rollback with these options undoes, in the order it undoes them; rollback files not checked. */
+export function selectRollback(project: Project, status: TargetStatus, options: RollbackOptions = {}): ChangeSet[] {
   checkRollbackOptions(options);
   const floor = options.to !== undefined ? findChangeSet(project, options.to) : null;
   if (floor && !status.changeSets.some((c) => c.changeSet.tag === floor.tag && c.state === 'applied')) {
     throw new StrataError('INVALID_STATE', `--to ${floor.tag}: that change set is not applied on this target`);
   }
   const applied = appliedInOrder(status).reverse();
-  const plan = options.all ? applied : floor ? applied.filter((c) => c.version > floor.version) : applied.slice(0, options.steps ?? 1);
+  return options.all ? applied : floor ? applied.filter((c) => c.version > floor.version) : applied.slice(0, options.steps ?? 1);
+}
+
+/** The refusal of a plan in which some change set has no rollback file, or null when every one has. */
+export function missingRollbackFiles(plan: ChangeSet[]): StrataError | null {
   const missing = plan.filter((c) => !c.rollback);
-  if (missing.length) {
-    throw new StrataError(
-      'NO_ROLLBACK',
-      `Cannot roll back: no rollback file for ${missing.map((c) => `${c.tag} (expected rollback/${c.tag}.sql)`).join(', ')}. Nothing was changed.`,
-      { tags: missing.map((c) => c.tag) },
-    );
-  }
-  return plan;
+  if (missing.length === 0) return null;
+  return new StrataError(
+    'NO_ROLLBACK',
+    `Cannot roll back: no rollback file for ${missing.map((c) => `${c.tag} (expected rollback/${c.tag}.sql)`).join(', ')}. Nothing was changed.`,
+    { tags: missing.map((c) => c.tag) },
+  );
 }
 
 /** Applied change sets in the order the target applied them (by history row). */

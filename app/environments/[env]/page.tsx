@@ -32,7 +32,6 @@ export default async function EnvironmentPage({ params }: Params) {
   const { environment, project } = environmentOr404(env);
   const capabilities = capabilitiesFor(principal, environment.protection);
   const column = await readColumn(environment, project);
-  const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
   const blocked = project.changeSets.filter((c) => (BLOCKING_STATES as readonly string[]).includes(column.cells[c.tag]?.state ?? ''));
   const pending = project.changeSets.filter((c) => ['pending', 'rolled_back'].includes(column.cells[c.tag]?.state ?? ''));
   const outOfOrder = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'out_of_order');
@@ -94,7 +93,7 @@ export default async function EnvironmentPage({ params }: Params) {
               env={env}
               protection={environment.protection}
               pending={pending.map((c) => ({ version: c.version, tag: c.tag }))}
-              applied={applied.map((c) => ({ version: c.version, tag: c.tag, hasRollback: byTag.get(c.tag)?.rollback !== null }))}
+              rollback={column.rollback!}
               blocked={blocked.length > 0}
               capabilities={capabilities}
             />
