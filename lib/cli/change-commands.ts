@@ -19,7 +19,7 @@ import type { Target } from './targets';
 import { refuseOnProtected } from './request-commands';
 import { withReachableTarget, withTarget } from './with-target';
 
-/** `plan`, `drift` and `backup`: look before changing, and undo a destructive rollback (issue 4). */
+/** `plan`, `drift` and `backup`: look before changing, and undo a destructive rollback. */
 
 /**
  * Where shadow databases are built: STRATA_SHADOW_DATABASE_URL when set; for a configured

@@ -17,7 +17,7 @@ import type { Command } from './commands';
 import { withReachableTarget } from './with-target';
 import { table } from './format';
 
-/** `introspect`, `erd` and `docs`: the schema-reading commands (issue 3, FR-008). */
+/** `introspect`, `erd` and `docs`: the schema-reading commands. */
 const introspect: Command = async (options) =>
   withReachableTarget(options, async (target) => {
     const model = await introspectUrl(target.url);

@@ -156,7 +156,7 @@ export async function runChangeSet(
   return finish(ctx, changeSet, direction, success, outcome ?? entry(success), tables);
 }
 
-/** Emits the one structured log line per change set and direction (004 NFR-010). */
+/** Emits the one structured log line per change set and direction. */
 function finish(
   ctx: RunContext,
   changeSet: ChangeSet,
