@@ -9,7 +9,7 @@ import { capabilitiesFor } from '@/components/operations/capabilities';
 import { DriftPanel } from '@/components/drift/drift-panel';
 import { SeedActions } from '@/components/seed/seed-actions';
 import { HistoryTable } from '@/components/history/history-table';
-import { EnvironmentHeader } from '@/components/layout/page-header';
+import { PageHeader } from '@/components/layout/page-header';
 import { EnvironmentActions } from '@/components/operations/environment-actions';
 import { CELL_STATE } from '@/components/pipeline/cell-state';
 import { Badge } from '@/components/ui/badge';
@@ -39,13 +39,16 @@ export default async function EnvironmentPage({ params }: Params) {
 
   return (
     <>
-      <EnvironmentHeader env={env} protection={environment.protection}>
-        <p className="mt-2 text-sm text-zinc-600">
-          {column.reachable
+      <PageHeader
+        environment={{ name: env, protection: environment.protection, page: 'overview' }}
+        title={env}
+        titleTestId="environment-name"
+        description={
+          column.reachable
             ? `Schema version ${column.schemaVersion ?? '(none)'} · ${applied.length} of ${project.changeSets.length} change sets applied`
-            : `Unreachable: ${column.error}`}
-        </p>
-      </EnvironmentHeader>
+            : `Unreachable: ${column.error}`
+        }
+      />
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-8 px-4 py-8 sm:px-6 lg:px-8">
         {column.reachable && (
           <>
