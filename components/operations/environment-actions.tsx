@@ -3,6 +3,7 @@
 import { useId, useState } from 'react';
 import type { Protection } from '@/lib/config/environments';
 import type { RollbackChoices } from '@/lib/migrate/rollback-choices';
+import { undone } from '@/lib/migrate/rollback-order';
 import { operationKind, type Capabilities } from './capabilities';
 import { OperationButton, type OperationKind } from './operation-dialog';
 
@@ -16,8 +17,9 @@ interface Item {
  * buttons do follows the person's capabilities: run (operator on open and guarded
  * environments), request two-person approval (operator on protected ones), or dry-run
  * only (developer). A blocked environment (failed or edited change set) says what to
- * resolve first. The roll back buttons name the change sets the engine's plan undoes
- * (`rollback`, from rollbackChoices), never a guess from the journal's order.
+ * resolve first. The roll back buttons name the change sets their rollback undoes: the
+ * engine's undo order (`rollback`, from rollbackChoices) through its own rule (`undone`),
+ * never a guess from the journal's order.
  */
 export function EnvironmentActions({
   env,
@@ -35,9 +37,10 @@ export function EnvironmentActions({
   blocked: boolean;
 }) {
   const [applyTo, setApplyTo] = useState(pending.at(-1)?.tag ?? '');
-  const { last, backTo } = rollback;
-  const [rollbackTo, setRollbackTo] = useState(backTo.at(-1)?.to ?? '');
-  const backToChosen = backTo.find((c) => c.to === rollbackTo) ?? backTo.at(-1);
+  const [rollbackTo, setRollbackTo] = useState(rollback.floors.at(-1)?.tag ?? '');
+  const last = undoing(rollback, { steps: 1 });
+  const floor = rollback.floors.find((f) => f.tag === rollbackTo) ?? rollback.floors.at(-1);
+  const backTo = floor ? undoing(rollback, { toVersion: floor.version }) : null;
   const applyId = useId();
   const rollbackId = useId();
   const reasonId = useId();
@@ -91,7 +94,7 @@ export function EnvironmentActions({
         </div>
         <div className="flex flex-col gap-3">
           <h3 className="text-sm font-semibold text-zinc-700">Roll back</h3>
-          {!last ? (
+          {last.tags.length === 0 ? (
             <p className="text-sm text-zinc-600">Nothing applied here to roll back.</p>
           ) : (
             <>
@@ -99,26 +102,26 @@ export function EnvironmentActions({
                 env={env}
                 protection={protection}
                 tone="danger"
-                plan={{ direction: 'rollback', steps: 1, expected: last.undoes.length, label: `${verb}Roll back last change set (${last.undoes[0]})` }}
+                plan={{ direction: 'rollback', steps: 1, expected: 1, label: `${verb}Roll back last change set (${last.tags[0]})` }}
                 kind={kind ?? 'dry-run'}
                 disabledReason={reason ?? last.refusal}
                 reasonShownAt={reason ? reasonId : undefined}
               />
-              {rollback.newestInJournal !== last.undoes[0] && (
+              {rollback.newestInJournal !== last.tags[0] && (
                 <p data-testid="rollback-last-note" className="max-w-md text-xs text-zinc-600">
-                  <span className="font-mono">{last.undoes[0]}</span> was applied after <span className="font-mono">{rollback.newestInJournal}</span> (out of
+                  <span className="font-mono">{last.tags[0]}</span> was applied after <span className="font-mono">{rollback.newestInJournal}</span> (out of
                   journal order), so it is the change set applied last.
                 </p>
               )}
-              {backToChosen && (
+              {floor && backTo && (
                 <div className="flex flex-col gap-2">
                   <div className="flex flex-wrap items-end gap-2">
                     <label htmlFor={rollbackId} className="flex flex-col gap-1 text-sm text-zinc-700">
                       Or roll back to (keeping)
-                      <select id={rollbackId} value={backToChosen.to} onChange={(e) => setRollbackTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
-                        {backTo.map((c) => (
-                          <option key={c.to} value={c.to}>
-                            {c.to}
+                      <select id={rollbackId} value={floor.tag} onChange={(e) => setRollbackTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
+                        {rollback.floors.map((f) => (
+                          <option key={f.tag} value={f.tag}>
+                            {f.tag}
                           </option>
                         ))}
                       </select>
@@ -127,14 +130,14 @@ export function EnvironmentActions({
                       env={env}
                       protection={protection}
                       tone="danger"
-                      plan={{ direction: 'rollback', to: backToChosen.to, expected: backToChosen.undoes.length, label: `${verb}Roll back to ${shortTag(backToChosen.to)}, undoing ${backToChosen.undoes.map(shortTag).join(', ')}` }}
+                      plan={{ direction: 'rollback', to: floor.tag, expected: backTo.tags.length, label: `${verb}Roll back to ${shortTag(floor.tag)}, undoing ${backTo.tags.map(shortTag).join(', ')}` }}
                       kind={kind ?? 'dry-run'}
-                      disabledReason={reason ?? backToChosen.refusal}
+                      disabledReason={reason ?? backTo.refusal}
                       reasonShownAt={reason ? reasonId : undefined}
                     />
                   </div>
                   <p data-testid="rollback-to-undoes" className="max-w-md text-xs text-zinc-600">
-                    Undoes, in this order: <span className="font-mono">{backToChosen.undoes.join(', ')}</span>
+                    Undoes, in this order: <span className="font-mono">{backTo.tags.join(', ')}</span>
                   </p>
                 </div>
               )}
@@ -144,6 +147,13 @@ export function EnvironmentActions({
       </div>
     </section>
   );
+}
+
+/** What a rollback undoes (tags, in order) and, when some of them have no rollback file, why it cannot run. */
+function undoing(rollback: RollbackChoices, selection: { steps: number } | { toVersion: number }): { tags: string[]; refusal: string | null } {
+  const changeSets = undone(rollback.undoOrder, selection);
+  const missing = changeSets.filter((c) => !c.hasRollback).map((c) => c.tag);
+  return { tags: changeSets.map((c) => c.tag), refusal: missing.length ? `No rollback file for ${missing.join(', ')}: Strata cannot undo ${missing.length === 1 ? 'it' : 'them'}.` : null };
 }
 
 /** "0015" for "0015_risk_v1": the journal position a change set's tag starts with. */

@@ -1,5 +1,6 @@
 import { findChangeSet, type ChangeSet, type Project } from '../changesets/project';
 import { StrataError } from '../errors';
+import { undone } from './rollback-order';
 import type { TargetStatus } from './target-state';
 
 /**
@@ -62,8 +63,14 @@ export function checkRollbackOptions(options: RollbackOptions): void {
  */
 export function planRollback(project: Project, status: TargetStatus, options: RollbackOptions = {}): ChangeSet[] {
   const plan = selectRollback(project, status, options);
-  const refusal = missingRollbackFiles(plan);
-  if (refusal) throw refusal;
+  const missing = plan.filter((c) => !c.rollback);
+  if (missing.length) {
+    throw new StrataError(
+      'NO_ROLLBACK',
+      `Cannot roll back: no rollback file for ${missing.map((c) => `${c.tag} (expected rollback/${c.tag}.sql)`).join(', ')}. Nothing was changed.`,
+      { tags: missing.map((c) => c.tag) },
+    );
+  }
   return plan;
 }
 
@@ -74,19 +81,7 @@ export function selectRollback(project: Project, status: TargetStatus, options: 
   if (floor && !status.changeSets.some((c) => c.changeSet.tag === floor.tag && c.state === 'applied')) {
     throw new StrataError('INVALID_STATE', `--to ${floor.tag}: that change set is not applied on this target`);
   }
-  const applied = appliedInOrder(status).reverse();
-  return options.all ? applied : floor ? applied.filter((c) => c.version > floor.version) : applied.slice(0, options.steps ?? 1);
-}
-
-/** The refusal of a plan in which some change set has no rollback file, or null when every one has. */
-export function missingRollbackFiles(plan: ChangeSet[]): StrataError | null {
-  const missing = plan.filter((c) => !c.rollback);
-  if (missing.length === 0) return null;
-  return new StrataError(
-    'NO_ROLLBACK',
-    `Cannot roll back: no rollback file for ${missing.map((c) => `${c.tag} (expected rollback/${c.tag}.sql)`).join(', ')}. Nothing was changed.`,
-    { tags: missing.map((c) => c.tag) },
-  );
+  return undone(appliedInOrder(status).reverse(), { all: options.all, toVersion: floor?.version, steps: options.steps });
 }
 
 /** Applied change sets in the order the target applied them (by history row). */
