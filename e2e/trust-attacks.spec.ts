@@ -6,7 +6,7 @@ import { lastLine, reviewedPlan } from './support/plan';
 import { storageFor, strataCli } from './support/users';
 
 /**
- * The promises of issue #12, attacked through the running console as a user or an attacker
+ * The console's safety promises, attacked through the running console as a user or an attacker
  * would: nobody changes production alone, what is reviewed is what runs, looking never blocks
  * changing, dry runs stay off the target when they would harm it, and the audit trail cannot
  * be cut silently. Each test checks the refusal AND that nothing changed.

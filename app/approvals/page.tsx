@@ -8,7 +8,8 @@ import { listUsers } from '@/lib/auth/users';
 import { AdminGrants } from '@/components/approvals/admin-grants';
 import { loadConfig } from '@/lib/config/environments';
 import { describeOperationError } from '@/lib/console/describe-error';
-import { ConsoleHeader, ErrorNotice } from '@/components/approvals/console-header';
+import { PageHeader } from '@/components/layout/page-header';
+import { ErrorNotice } from '@/components/layout/notices';
 import { RequestCard, type RequestPermissions } from '@/components/approvals/request-card';
 import { orderRequests, sameUser } from '@/components/approvals/request-display';
 
@@ -50,12 +51,17 @@ export default async function ApprovalsPage() {
 
   return (
     <>
-      <ConsoleHeader title="Approvals">
-        <p className="mt-2 max-w-3xl text-sm text-zinc-600">
-          Changes to protected environments need two people: one requests (with a shadow dry run attached), another admin approves or
+      <PageHeader
+        title="Approvals"
+        titleTestId="page-title"
+        crumb="Approvals"
+        description={
+          <p>
+            Changes to protected environments need two people: one requests (with a shadow dry run attached), another admin approves or
           rejects, then an operator executes the approved plan — once, before it expires.
-        </p>
-      </ConsoleHeader>
+          </p>
+        }
+      />
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
         {failure ? (
           <ErrorNotice title="The change requests could not be read" message={failure} testId="approvals-error" />

@@ -9,7 +9,8 @@ import { listUsers } from '@/lib/auth/users';
 import { consoleSecrets } from '@/lib/config/console-secrets';
 import { loadConfig } from '@/lib/config/environments';
 import { describeOperationError } from '@/lib/console/describe-error';
-import { ConsoleHeader, ErrorNotice, NotAllowed } from '@/components/approvals/console-header';
+import { PageHeader } from '@/components/layout/page-header';
+import { ErrorNotice, NotAllowed } from '@/components/layout/notices';
 import { auditQuery, isFiltered, parseAuditFilter, searchParamsReader } from '@/components/audit/audit-filter';
 import { AuditFilters } from '@/components/audit/audit-filters';
 import { AuditTable } from '@/components/audit/audit-table';
@@ -32,7 +33,7 @@ export default async function AuditPage({ searchParams }: Props) {
   if (!can(principal, 'audit.read')) {
     return (
       <>
-        <ConsoleHeader title="Audit trail" />
+        <PageHeader title="Audit trail" titleTestId="page-title" crumb="Audit trail" />
         <NotAllowed>Your role ({principal.role}) cannot see the audit trail: it needs operator or admin.</NotAllowed>
       </>
     );
@@ -67,11 +68,16 @@ export default async function AuditPage({ searchParams }: Props) {
 
   return (
     <>
-      <ConsoleHeader title="Audit trail">
-        <p className="mt-2 max-w-3xl text-sm text-zinc-600">
-          Every sign-in, dry run, change, request, decision and user change, append-only and chained: editing or deleting an entry breaks the chain.
-        </p>
-      </ConsoleHeader>
+      <PageHeader
+        title="Audit trail"
+        titleTestId="page-title"
+        crumb="Audit trail"
+        description={
+          <p>
+            Every sign-in, dry run, change, request, decision and user change, append-only and chained: editing or deleting an entry breaks the chain.
+          </p>
+        }
+      />
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
         <ChainStatus check={chain} />
         <Suspense>

@@ -6,7 +6,8 @@ import type { User } from '@/lib/auth/types';
 import { listUsers } from '@/lib/auth/users';
 import { loadConfig } from '@/lib/config/environments';
 import { describeOperationError } from '@/lib/console/describe-error';
-import { ConsoleHeader, ErrorNotice, NotAllowed } from '@/components/approvals/console-header';
+import { PageHeader } from '@/components/layout/page-header';
+import { ErrorNotice, NotAllowed } from '@/components/layout/notices';
 import { AddUserForm } from '@/components/users/add-user-form';
 import { UsersTable } from '@/components/users/users-table';
 
@@ -19,7 +20,7 @@ export default async function UsersPage() {
   if (!can(principal, 'users.manage')) {
     return (
       <>
-        <ConsoleHeader title="Users" />
+        <PageHeader title="Users" titleTestId="page-title" crumb="Users" />
         <NotAllowed>Your role ({principal.role}) cannot manage users: it needs admin.</NotAllowed>
       </>
     );
@@ -36,11 +37,16 @@ export default async function UsersPage() {
 
   return (
     <>
-      <ConsoleHeader title="Users">
-        <p className="mt-2 max-w-3xl text-sm text-zinc-600">
-          Roles are ordered — viewer, developer, operator, admin — each allowed what the ones before it may. Every change here is recorded in the audit trail.
-        </p>
-      </ConsoleHeader>
+      <PageHeader
+        title="Users"
+        titleTestId="page-title"
+        crumb="Users"
+        description={
+          <p>
+            Roles are ordered — viewer, developer, operator, admin — each allowed what the ones before it may. Every change here is recorded in the audit trail.
+          </p>
+        }
+      />
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
         {failure ? (
           <ErrorNotice title="The users could not be read" message={failure} testId="users-error" />

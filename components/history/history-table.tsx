@@ -23,8 +23,11 @@ const FILTER_LABEL: Record<StatusFilter, string> = { all: 'All', applied: 'Appli
  * filters live in the URL (`?status=failed&table=files`), so a filtered view can be linked
  * to and survives a reload. Pages that are not rendered per request must wrap this in
  * <Suspense> (it reads search params).
+ *
+ * With `changeSet` (a tag) it is that change set's history on the environment: its rows
+ * only, without the change set column or the filters (a handful of rows needs neither).
  */
-export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: string }) {
+export function HistoryTable({ entries: all, env, changeSet }: { entries: HistoryEntry[]; env: string; changeSet?: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -38,56 +41,59 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
     startTransition(() => router.replace(`${pathname}${query}`, { scroll: false }));
   };
 
-  const rows = filterHistory(entries, { status: filter.status, table: tableInput });
+  const entries = changeSet === undefined ? all : all.filter((e) => e.tag === changeSet);
+  const rows = filterHistory(entries, changeSet === undefined ? { status: filter.status, table: tableInput } : { status: 'all', table: '' });
   const unfinished = unfinishedStarts(entries);
   const filtered = filter.status !== 'all' || tableInput.trim() !== '';
 
   return (
     <div data-testid="history" className="flex min-w-0 flex-col gap-4">
-      <form role="search" aria-label="Filter history" onSubmit={(e) => e.preventDefault()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
-        <SegmentedControl
-          legend="Status"
-          legendClassName="text-xs font-medium tracking-wide text-zinc-500 uppercase"
-          options={STATUS_FILTERS.map((status) => ({ value: status, label: FILTER_LABEL[status], testId: `history-status-${status}` }))}
-          value={filter.status}
-          onChange={(status) => navigate({ status })}
-        />
-        <div className="flex flex-col gap-1.5">
-          <label htmlFor={`${ids}-table`} className="text-xs font-medium tracking-wide text-zinc-500 uppercase">
-            Table
-          </label>
-          <input
-            id={`${ids}-table`}
-            type="search"
-            value={tableInput}
-            placeholder="e.g. project_files"
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="history-table-filter"
-            onChange={(e) => {
-              setTableInput(e.target.value);
-              navigate({ table: e.target.value });
-            }}
-            className="h-9 w-64 rounded-md border border-zinc-300 bg-white px-3 font-mono text-sm text-zinc-900 placeholder:font-sans placeholder:text-zinc-400"
+      {changeSet === undefined && (
+        <form role="search" aria-label="Filter history" onSubmit={(e) => e.preventDefault()} className="flex flex-wrap items-end gap-x-6 gap-y-3">
+          <SegmentedControl
+            legend="Status"
+            legendClassName="text-xs font-medium tracking-wide text-zinc-500 uppercase"
+            options={STATUS_FILTERS.map((status) => ({ value: status, label: FILTER_LABEL[status], testId: `history-status-${status}` }))}
+            value={filter.status}
+            onChange={(status) => navigate({ status })}
           />
-        </div>
-        <p role="status" data-testid="history-count" className="pb-2 text-sm text-zinc-600">
-          {filtered ? `${rows.length} of ` : ''}
-          {entries.length} {entries.length === 1 ? 'entry' : 'entries'}
-        </p>
-      </form>
+          <div className="flex flex-col gap-1.5">
+            <label htmlFor={`${ids}-table`} className="text-xs font-medium tracking-wide text-zinc-500 uppercase">
+              Table
+            </label>
+            <input
+              id={`${ids}-table`}
+              type="search"
+              value={tableInput}
+              placeholder="e.g. project_files"
+              autoComplete="off"
+              spellCheck={false}
+              data-testid="history-table-filter"
+              onChange={(e) => {
+                setTableInput(e.target.value);
+                navigate({ table: e.target.value });
+              }}
+              className="h-9 w-64 rounded-md border border-zinc-300 bg-white px-3 font-mono text-sm text-zinc-900 placeholder:font-sans placeholder:text-zinc-400"
+            />
+          </div>
+          <p role="status" data-testid="history-count" className="pb-2 text-sm text-zinc-600">
+            {filtered ? `${rows.length} of ` : ''}
+            {entries.length} {entries.length === 1 ? 'entry' : 'entries'}
+          </p>
+        </form>
+      )}
 
       {rows.length === 0 ? (
-        <p data-testid="history-empty" className="rounded-xl border border-dashed border-zinc-300 p-8 text-center text-sm text-zinc-600">
-          {entries.length === 0 ? `Strata has not changed the schema of ${env} yet.` : 'No entries match these filters.'}
+        <p data-testid="history-empty" className={`rounded-xl border border-dashed border-zinc-300 text-center text-sm text-zinc-600 ${changeSet === undefined ? 'p-8' : 'p-3'}`}>
+          {entries.length > 0 ? 'No entries match these filters.' : changeSet === undefined ? `Strata has not changed the schema of ${env} yet.` : `${changeSet} has no history on ${env}.`}
         </p>
       ) : (
-        <div tabIndex={0} role="region" aria-label={`History of ${env}`} className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm">
+        <div tabIndex={0} role="region" aria-label={changeSet === undefined ? `History of ${env}` : `History of ${changeSet} on ${env}`} className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-zinc-200 bg-zinc-50 text-xs font-medium tracking-wide text-zinc-500 uppercase">
               <tr>
                 <th scope="col" className="px-4 py-2.5 font-medium">Time</th>
-                <th scope="col" className="px-4 py-2.5 font-medium">Change set</th>
+                {changeSet === undefined && <th scope="col" className="px-4 py-2.5 font-medium">Change set</th>}
                 <th scope="col" className="px-4 py-2.5 font-medium">Operation · status</th>
                 <th scope="col" className="px-4 py-2.5 font-medium">Actor</th>
                 <th scope="col" className="px-4 py-2.5 text-right font-medium">Work</th>
@@ -97,7 +103,7 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
             </thead>
             <tbody className="divide-y divide-zinc-100">
               {rows.map((entry) => (
-                <HistoryRow key={entry.id} entry={entry} env={env} unfinished={unfinished.has(entry.id)} />
+                <HistoryRow key={entry.id} entry={entry} env={env} unfinished={unfinished.has(entry.id)} changeSetColumn={changeSet === undefined} />
               ))}
             </tbody>
           </table>
@@ -107,7 +113,7 @@ export function HistoryTable({ entries, env }: { entries: HistoryEntry[]; env: s
   );
 }
 
-function HistoryRow({ entry, env, unfinished }: { entry: HistoryEntry; env: string; unfinished: boolean }) {
+function HistoryRow({ entry, env, unfinished, changeSetColumn }: { entry: HistoryEntry; env: string; unfinished: boolean; changeSetColumn: boolean }) {
   const iso = isoTimestamp(entry.startedAt);
   const status = STATUS[entry.status];
   const started = entry.status === 'started';
@@ -118,14 +124,16 @@ function HistoryRow({ entry, env, unfinished }: { entry: HistoryEntry; env: stri
           {formatTimestamp(entry.startedAt)}
         </time>
       </td>
-      <td className="px-4 py-3">
-        <Link
-          href={`/environments/${encodeURIComponent(env)}/changesets/${entry.version}`}
-          className="font-mono font-medium whitespace-nowrap text-blue-700 hover:underline"
-        >
-          {entry.tag}
-        </Link>
-      </td>
+      {changeSetColumn && (
+        <td className="px-4 py-3">
+          <Link
+            href={`/environments/${encodeURIComponent(env)}/changesets/${entry.version}`}
+            className="font-mono font-medium whitespace-nowrap text-blue-700 hover:underline"
+          >
+            {entry.tag}
+          </Link>
+        </td>
+      )}
       <td className="px-4 py-3 whitespace-nowrap text-zinc-700">
         <div className="flex flex-col items-start gap-1">
           <span>

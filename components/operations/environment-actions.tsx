@@ -2,6 +2,8 @@
 
 import { useId, useState } from 'react';
 import type { Protection } from '@/lib/config/environments';
+import type { RollbackChoices } from '@/lib/migrate/rollback-choices';
+import { undone } from '@/lib/migrate/rollback-order';
 import { operationKind, type Capabilities } from './capabilities';
 import { OperationButton, type OperationKind } from './operation-dialog';
 
@@ -15,13 +17,15 @@ interface Item {
  * buttons do follows the person's capabilities: run (operator on open and guarded
  * environments), request two-person approval (operator on protected ones), or dry-run
  * only (developer). A blocked environment (failed or edited change set) says what to
- * resolve first.
+ * resolve first. The roll back buttons name the change sets their rollback undoes: the
+ * engine's undo order (`rollback`, from rollbackChoices) through its own rule (`undone`),
+ * never a guess from the journal's order.
  */
 export function EnvironmentActions({
   env,
   protection,
   pending,
-  applied,
+  rollback,
   blocked,
   capabilities,
 }: {
@@ -29,13 +33,14 @@ export function EnvironmentActions({
   protection: Protection;
   capabilities: Capabilities;
   pending: Item[];
-  applied: Array<Item & { hasRollback: boolean }>;
+  rollback: RollbackChoices;
   blocked: boolean;
 }) {
   const [applyTo, setApplyTo] = useState(pending.at(-1)?.tag ?? '');
-  // Rolling back "to X" keeps X: the choices are every applied change set but the newest.
-  const floors = applied.slice(0, -1);
-  const [rollbackTo, setRollbackTo] = useState(floors.at(-1)?.tag ?? '');
+  const [rollbackTo, setRollbackTo] = useState(rollback.floors.at(-1)?.tag ?? '');
+  const last = undoing(rollback, { steps: 1 });
+  const floor = rollback.floors.find((f) => f.tag === rollbackTo) ?? rollback.floors.at(-1);
+  const backTo = floor ? undoing(rollback, { toVersion: floor.version }) : null;
   const applyId = useId();
   const rollbackId = useId();
   const reasonId = useId();
@@ -43,8 +48,6 @@ export function EnvironmentActions({
   const reason = blocked ? 'A failed or edited change set blocks changes here: resolve it first (see above).' : null;
   const verb = kind === 'request' ? 'Request: ' : kind === 'dry-run' ? 'Dry-run: ' : '';
   const applyCount = pending.filter((p) => p.version <= (pending.find((q) => q.tag === applyTo)?.version ?? Infinity)).length;
-  const rollbackCount = applied.filter((a) => a.version > (floors.find((f) => f.tag === rollbackTo)?.version ?? Infinity)).length;
-  const last = applied.at(-1);
 
   if (kind === null) {
     return (
@@ -91,40 +94,51 @@ export function EnvironmentActions({
         </div>
         <div className="flex flex-col gap-3">
           <h3 className="text-sm font-semibold text-zinc-700">Roll back</h3>
-          {!last ? (
-            <p className="text-sm text-zinc-600">Nothing applied by Strata to roll back.</p>
+          {last.tags.length === 0 ? (
+            <p className="text-sm text-zinc-600">Nothing applied here to roll back.</p>
           ) : (
             <>
               <OperationButton
                 env={env}
                 protection={protection}
                 tone="danger"
-                plan={{ direction: 'rollback', steps: 1, expected: 1, label: `${verb}Roll back last change set (${last.tag})` }}
+                plan={{ direction: 'rollback', steps: 1, expected: 1, label: `${verb}Roll back last change set (${last.tags[0]})` }}
                 kind={kind ?? 'dry-run'}
-                disabledReason={reason ?? (last.hasRollback ? null : `${last.tag} has no rollback file.`)}
+                disabledReason={reason ?? last.refusal}
                 reasonShownAt={reason ? reasonId : undefined}
               />
-              {floors.length > 0 && (
-                <div className="flex flex-wrap items-end gap-2">
-                  <label htmlFor={rollbackId} className="flex flex-col gap-1 text-sm text-zinc-700">
-                    Or roll back to (keeping)
-                    <select id={rollbackId} value={rollbackTo} onChange={(e) => setRollbackTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
-                      {floors.map((f) => (
-                        <option key={f.tag} value={f.tag}>
-                          {f.tag}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <OperationButton
-                    env={env}
-                    protection={protection}
-                    tone="danger"
-                    plan={{ direction: 'rollback', to: rollbackTo, expected: rollbackCount, label: `${verb}Roll back to ${rollbackTo.slice(0, 4)}` }}
-                    kind={kind ?? 'dry-run'}
-                    disabledReason={reason}
-                    reasonShownAt={reason ? reasonId : undefined}
-                  />
+              {rollback.newestInJournal !== last.tags[0] && (
+                <p data-testid="rollback-last-note" className="max-w-md text-xs text-zinc-600">
+                  <span className="font-mono">{last.tags[0]}</span> was applied after <span className="font-mono">{rollback.newestInJournal}</span> (out of
+                  journal order), so it is the change set applied last.
+                </p>
+              )}
+              {floor && backTo && (
+                <div className="flex flex-col gap-2">
+                  <div className="flex flex-wrap items-end gap-2">
+                    <label htmlFor={rollbackId} className="flex flex-col gap-1 text-sm text-zinc-700">
+                      Or roll back to (keeping)
+                      <select id={rollbackId} value={floor.tag} onChange={(e) => setRollbackTo(e.target.value)} className="rounded-md border border-zinc-300 px-2 py-1.5 font-mono text-sm">
+                        {rollback.floors.map((f) => (
+                          <option key={f.tag} value={f.tag}>
+                            {f.tag}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    <OperationButton
+                      env={env}
+                      protection={protection}
+                      tone="danger"
+                      plan={{ direction: 'rollback', to: floor.tag, expected: backTo.tags.length, label: `${verb}Roll back to ${shortTag(floor.tag)}, undoing ${backTo.tags.map(shortTag).join(', ')}` }}
+                      kind={kind ?? 'dry-run'}
+                      disabledReason={reason ?? backTo.refusal}
+                      reasonShownAt={reason ? reasonId : undefined}
+                    />
+                  </div>
+                  <p data-testid="rollback-to-undoes" className="max-w-md text-xs text-zinc-600">
+                    Undoes, in this order: <span className="font-mono">{backTo.tags.join(', ')}</span>
+                  </p>
                 </div>
               )}
             </>
@@ -133,4 +147,16 @@ export function EnvironmentActions({
       </div>
     </section>
   );
+}
+
+/** What a rollback undoes (tags, in order) and, when some of them have no rollback file, why it cannot run. */
+function undoing(rollback: RollbackChoices, selection: { steps: number } | { toVersion: number }): { tags: string[]; refusal: string | null } {
+  const changeSets = undone(rollback.undoOrder, selection);
+  const missing = changeSets.filter((c) => !c.hasRollback).map((c) => c.tag);
+  return { tags: changeSets.map((c) => c.tag), refusal: missing.length ? `No rollback file for ${missing.join(', ')}: Strata cannot undo ${missing.length === 1 ? 'it' : 'them'}.` : null };
+}
+
+/** "0015" for "0015_risk_v1": the journal position a change set's tag starts with. */
+function shortTag(tag: string): string {
+  return /^\d+/.exec(tag)?.[0] ?? tag;
 }

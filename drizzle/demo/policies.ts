@@ -1,12 +1,13 @@
 /**
  * Retention and classification of every demo table, beside the schema it describes.
  *
- * dataservice follows the "Data Retention" table of source document 000 word for word
- * (ds_uploads 90 days after deletion, ds_ledgers and ds_ledger_entries 7 years, ds_events
- * 2 years, ds_users and ds_providers indefinite with soft delete). The other schemas get the
- * policies a careful team would write from document 004: FR-010 (classification and
- * retention for operational, analytics and audit data), NFR-007 (secrets only as hashes) and
- * NFR-009 (PII purged within 30 days of a deletion request).
+ * dataservice follows the "Data Retention" table of document 000 (see drizzle.config.ts)
+ * word for word (ds_uploads 90 days after deletion, ds_ledgers and ds_ledger_entries 7 years,
+ * ds_events 2 years, ds_users and ds_providers indefinite with soft delete). The other
+ * schemas get the policies a careful team would write from document 004's requirements
+ * (cited in the notes by their numbers): classification and retention for operational,
+ * analytics and audit data, secrets only as hashes, and PII purged within 30 days of a
+ * deletion request.
  */
 import { retentionPolicy as policy, years } from '../../lib/retention/define-policy';
 import type { TablePolicy } from '../../lib/retention/types';

@@ -7,7 +7,7 @@ import { CONSOLE_LOCK_CLASS, CONSOLE_LOCKS } from './console-db';
 import type { AuditEntry, AuditOutcome } from './types';
 
 /**
- * The audit trail: who did what, where, when, with what outcome (NFR-008). Entries form a
+ * The audit trail: who did what, where, when, with what outcome. Entries form a
  * hash chain: each entry's hash is HMAC-SHA256(key, previous hash + canonical JSON of its
  * own fields, id and time included), the first one's previous hash being 64 zeros. The
  * table refuses UPDATE, DELETE and TRUNCATE; someone who gets past that (a superuser

@@ -7,7 +7,7 @@ import type { ChangeRequest, RequestStatus, User } from './types';
 import { getUser } from './users';
 
 /**
- * Two-person approval (NFR-015): a change to a protected environment is requested with
+ * Two-person approval: a change to a protected environment is requested with
  * its plan (change sets and checksums) and the shadow dry run attached, decided by someone
  * else, and executed at most once, only while approved and unexpired and only if the plan
  * is still exactly the approved one. Who may request, decide or execute is the guard's

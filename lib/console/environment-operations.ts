@@ -21,9 +21,10 @@ import type { OperationRequest } from './operation-request';
 /**
  * The console's one door to the engine for changing environments: it resolves the
  * environment from configuration (never from the browser), applies the rules the UI
- * shows — protected environments are not changed from the console until two-person
- * approval exists; a real run must name its environment — and turns failures into
- * messages without URLs or stack traces. No Next.js here, so the CLI tests can drive it.
+ * shows — a protected environment is changed only through an approved change request
+ * (change-requests.ts), never by a direct run; a real run must name its environment —
+ * and turns failures into messages without URLs or stack traces. No Next.js here, so the
+ * CLI tests can drive it.
  */
 
 export interface OperationTarget {

@@ -4,6 +4,7 @@ import { failureReason } from '../db/client';
 import { safeMessage, secretUrlsOf, withSafeErrors } from '../db/safe-message';
 import type { HistoryEntry } from '../migrate/history-store';
 import { readTarget } from '../migrate/read-status';
+import { rollbackChoices, type RollbackChoices } from '../migrate/rollback-choices';
 import type { ChangeSetState, TargetStatus } from '../migrate/target-state';
 
 /**
@@ -30,6 +31,8 @@ export interface EnvironmentColumn {
   /** Cells by tag; empty when unreachable. */
   cells: Record<string, ChangeSetCell>;
   history: HistoryEntry[];
+  /** The rollbacks its page offers and what each undoes (the engine's plans); null when unreachable. */
+  rollback: RollbackChoices | null;
 }
 
 export interface PipelineRow {
@@ -70,10 +73,10 @@ export async function readColumn(env: Environment, project: Project, secretUrls:
   try {
     const { status, history } = await readTarget(env.url, project);
     // History rows and cell reasons quote PostgreSQL's words about failures: they reach browsers.
-    return withSafeErrors({ ...base, reachable: true, error: null, schemaVersion: status.schemaVersion, cells: cellsOf(status), history }, [env.url, ...secretUrls]);
+    return withSafeErrors({ ...base, reachable: true, error: null, schemaVersion: status.schemaVersion, cells: cellsOf(status), history, rollback: rollbackChoices(project, status) }, [env.url, ...secretUrls]);
   } catch (error) {
     const reason = safeMessage(failureReason(error), [env.url, ...secretUrls]).slice(0, 300);
-    return { ...base, reachable: false, error: reason, schemaVersion: null, cells: {}, history: [] };
+    return { ...base, reachable: false, error: reason, schemaVersion: null, cells: {}, history: [], rollback: null };
   }
 }
 

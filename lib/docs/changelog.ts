@@ -3,7 +3,7 @@ import { splitStatements } from '../changesets/statements';
 import type { HistoryEntry } from '../migrate/history-store';
 
 /**
- * The project's change log (004 FR-008): one entry per change set from the journal, with
+ * The project's change log: one entry per change set from the journal, with
  * what it touches, and — when a target's history is given — where and when it was applied.
  * Without history it depends on the files alone, so a committed copy can be checked in CI.
  */

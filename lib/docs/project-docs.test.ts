@@ -24,7 +24,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-describe('project docs (004 FR-008 / NFR-011)', () => {
+describe('project docs', () => {
   it('the committed demo docs are what the project generates today (CI fails when stale)', async () => {
     const project = readProject(demoDir);
     const files = await renderProjectDocs(project, stableModel(await introspectUrl(db.url)), { title: 'demo' });

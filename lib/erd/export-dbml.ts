@@ -15,7 +15,7 @@ import {
 export type DbmlOptions = Pick<TableSelection, 'includeBookkeeping'>;
 
 /**
- * The whole schema as DBML (FR-008), for dbdiagram.io / dbdocs and for review diffs beside a
+ * The whole schema as DBML, for dbdiagram.io / dbdocs and for review diffs beside a
  * change set. Partitions are folded into their parent (noted on it), FK clones are left out,
  * and relationships come from the same graph as the live ERD.
  *

@@ -31,7 +31,7 @@ export interface MarkdownDictionaryOptions {
 }
 
 /**
- * The entity dictionary of FR-008: every schema, table, column, key, index, check, enum and
+ * The entity dictionary: every schema, table, column, key, index, check, enum and
  * view, as Markdown a reviewer reads beside each change set. Deterministic (no timestamps,
  * code-unit ordering), so regenerating it after a migration shows exactly what changed.
  *

@@ -10,8 +10,8 @@ export interface MermaidOptions {
 }
 
 /**
- * The whole schema as a Mermaid `erDiagram` (FR-008: an ERD that renders in any Markdown
- * viewer and can be committed beside each change set). Built from the same graph as the live
+ * The whole schema as a Mermaid `erDiagram`: an ERD that renders in any Markdown viewer
+ * and can be committed beside each change set. Built from the same graph as the live
  * ERD, so both show the same entities, keys and cardinalities.
  *
  * Escaping rules (Mermaid's ER grammar accepts only a narrow set of raw names):

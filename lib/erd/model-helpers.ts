@@ -3,8 +3,9 @@ import { BOOKKEEPING_SCHEMAS } from '../introspect/schema-model';
 
 /**
  * Answers "which classification tags (PII, FERPA, financial, secret…) apply here?" for a
- * table (column omitted) or one of its columns. Policies arrive in a later issue; until then
- * every transform takes the lookup as a parameter so none of them has to know where tags live.
+ * table (column omitted) or one of its columns. Every transform takes the lookup as a
+ * parameter (the policies' is lib/erd/classification-map.ts), so none of them has to know
+ * where tags live.
  */
 export type ClassificationLookup = (tableId: string, column?: string) => string[];
 

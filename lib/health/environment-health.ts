@@ -6,8 +6,8 @@ import { isStrataError } from '../errors';
 import { readTargetStatus } from '../migrate/read-status';
 
 /**
- * What the home page cards and GET /api/health show for one environment (004 SC-005,
- * NFR-012). It carries no connection string: this object is sent to browsers.
+ * What the home page cards and GET /api/health show for one environment. It carries no
+ * connection string: this object is sent to browsers.
  */
 export interface EnvironmentHealth {
   name: string;

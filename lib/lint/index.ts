@@ -1,5 +1,5 @@
 /**
- * Migration lint (issue 7): every change set's statements parsed with PostgreSQL's own
+ * Migration lint: every change set's statements parsed with PostgreSQL's own
  * parser and checked against locking, breaking, design, convention and hygiene rules.
  */
 export { lintProject, DEFAULT_SERVER_VERSION, type LintOptions } from './lint-project';

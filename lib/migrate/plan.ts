@@ -1,6 +1,7 @@
 import { findChangeSet, type ChangeSet, type Project } from '../changesets/project';
 import { StrataError } from '../errors';
 import { directionOf, fileFor } from './change-set-file';
+import { undone } from './rollback-order';
 import type { TargetStatus } from './target-state';
 
 /**
@@ -62,13 +63,7 @@ export function checkRollbackOptions(options: RollbackOptions): void {
  * target actually saw). Every one must have a rollback file: checked here, before anything runs.
  */
 export function planRollback(project: Project, status: TargetStatus, options: RollbackOptions = {}): ChangeSet[] {
-  checkRollbackOptions(options);
-  const floor = options.to !== undefined ? findChangeSet(project, options.to) : null;
-  if (floor && !status.changeSets.some((c) => c.changeSet.tag === floor.tag && c.state === 'applied')) {
-    throw new StrataError('INVALID_STATE', `--to ${floor.tag}: that change set is not applied on this target`);
-  }
-  const applied = appliedInOrder(status).reverse();
-  const plan = options.all ? applied : floor ? applied.filter((c) => c.version > floor.version) : applied.slice(0, options.steps ?? 1);
+  const plan = selectRollback(project, status, options);
   const missing = plan.filter((c) => !c.rollback);
   if (missing.length) {
     throw new StrataError(
@@ -78,6 +73,16 @@ export function planRollback(project: Project, status: TargetStatus, options: Ro
     );
   }
   return plan;
+}
+
+/** The change sets a rollback with these options undoes, in the order it undoes them; rollback files not checked. */
+export function selectRollback(project: Project, status: TargetStatus, options: RollbackOptions = {}): ChangeSet[] {
+  checkRollbackOptions(options);
+  const floor = options.to !== undefined ? findChangeSet(project, options.to) : null;
+  if (floor && !status.changeSets.some((c) => c.changeSet.tag === floor.tag && c.state === 'applied')) {
+    throw new StrataError('INVALID_STATE', `--to ${floor.tag}: that change set is not applied on this target`);
+  }
+  return undone(appliedInOrder(status).reverse(), { all: options.all, toVersion: floor?.version, steps: options.steps });
 }
 
 /** Applied change sets in the order the target applied them (by history row). */

@@ -97,7 +97,7 @@ export async function runChangeSet(
   return finish(ctx, changeSet, direction, success, outcome ?? entry(success, execution.rows), tables);
 }
 
-/** Emits the one structured log line per change set and direction (004 NFR-010). */
+/** Emits the one structured log line per change set and direction. */
 function finish(
   ctx: RunContext,
   changeSet: ChangeSet,

@@ -9,7 +9,7 @@ export interface RunContext {
   logger: Logger;
   /** `lock_timeout` for every change set, so a blocked ALTER fails instead of queueing traffic. */
   lockTimeoutMs?: number;
-  /** `statement_timeout` for every statement (NFR-002: a 10-minute window). */
+  /** `statement_timeout` for every statement (default 10 minutes), so a runaway statement fails instead of holding its locks. */
   statementTimeoutMs?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** How long to wait for another runner's lock before failing with LOCKED (default: not at all). */

@@ -44,5 +44,5 @@ export function retentionPolicy<T extends PgTable>(table: T, spec: PolicySpec<T>
   };
 }
 
-/** Days in `n` years, as retention periods are written in the source documents. */
+/** Days in `n` years: retention periods are often written in years. */
 export const years = (n: number) => n * 365;

@@ -5,7 +5,7 @@ import { basisText, retentionPeriod } from './describe';
 const policy = (table: string) => demoPolicies.find((p) => p.table === table)!;
 
 describe('a policy in words', () => {
-  it('says the period the way the source document does, and what it rests on only when that adds something', () => {
+  it('says the period the way a retention rule is written, and what it rests on only when that adds something', () => {
     expect([retentionPeriod(policy('dataservice.ds_uploads')), basisText(policy('dataservice.ds_uploads'))]).toEqual(['90 days after deletion', ' · soft delete']);
     expect([retentionPeriod(policy('dataservice.ds_ledgers')), basisText(policy('dataservice.ds_ledgers'))]).toEqual(['7 years', ' · compliance hold · from created_at']);
     expect([retentionPeriod(policy('dataservice.ds_users')), basisText(policy('dataservice.ds_users'))]).toEqual(['indefinite (soft delete)', '']);

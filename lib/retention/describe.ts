@@ -1,6 +1,6 @@
 import type { RetentionReport, TablePolicy } from './types';
 
-/** "90 days after deletion", "7 years", "indefinite (soft delete)": a policy in the source documents' words. */
+/** "90 days after deletion", "7 years", "indefinite (soft delete)": a policy in the words a retention rule is usually written in. */
 export function retentionPeriod(policy: TablePolicy): string {
   const parts: string[] = [];
   if (policy.retentionDays !== null) parts.push(days(policy.retentionDays));

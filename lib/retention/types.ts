@@ -26,7 +26,7 @@ export interface TablePolicy {
   /** Tags of the table as a whole, and per column. */
   classification: ClassificationTag[];
   columns?: Record<string, ClassificationTag[]>;
-  /** Why: the source document's words, shown on the Retention page. */
+  /** Why: where the rule comes from, in words, shown on the Retention page. */
   note?: string;
 }
 

@@ -197,7 +197,7 @@ describe('seedDatabase', () => {
     const db = await cloneDatabase(template.name);
     try {
       await seedDatabase(testContext(db.url), demoProject);
-      // SC-003: the sample service authenticates with a key whose secret is never stored.
+      // The sample service authenticates with a key whose secret is never stored.
       const secret = demoApiKeySecret('acme-analytics', 'production-backend');
       const { keyHash } = apiKeyDigest(secret);
       const [key] = await db.sql`

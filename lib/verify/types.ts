@@ -1,5 +1,5 @@
 /**
- * Round-trip verification (SC-001 of document 004, automated): every change set of a
+ * Round-trip verification: every change set of a
  * project, on a shadow database, applied, rolled back, compared with the schema before,
  * applied again, compared with the first apply, and — when it says it is idempotent —
  * applied a second time over itself. Plain JSON: it is what `strata verify --json` prints.

@@ -1,5 +1,5 @@
 /**
- * Seed for schema `dataservice` (source document 000: DataService V2 sprint 2). Students
+ * Seed for schema `dataservice` (DataService V2 sprint 2, drizzle/demo/schema/dataservice.ts). Students
  * and staff with FERPA flags and consent dates, B2B providers (API keys as SHA-256 + prefix,
  * DPAs, contracts), uploads, balanced double-entry ledgers, and the audit trail.
  *

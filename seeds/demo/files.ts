@@ -1,6 +1,6 @@
 /**
- * Seed for schema `files` (source document 003: the `project_files` metadata store and its
- * data boundary contracts). Three workspaces (research, finance, marketing) with file
+ * Seed for schema `files` (the `project_files` metadata store and its data boundary
+ * contracts, drizzle/demo/schema/files.ts). Three workspaces (research, finance, marketing) with file
  * lineage trees — raw uploads, cleaned representations, derived reports and session
  * materializations — each file under the default contract of its root (the contract id the
  * 0013 backfill would give it: md5('migration:0013:' || root)::uuid) or a custom contract.

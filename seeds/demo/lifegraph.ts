@@ -1,5 +1,5 @@
 /**
- * Seed for schema `lifegraph` (source document 002: Life Graph foundation). One household —
+ * Seed for schema `lifegraph` (the Life Graph foundation, drizzle/demo/schema/lifegraph.ts). One household —
  * Jordan and Taylor Lee and their son Sam — with the parties around it (employer, landlord,
  * insurer, school, doctor, utilities), the roles each person plays, the commitments those
  * roles carry (bills, appointments, routines, goals, compliance), the documents and

@@ -1,7 +1,7 @@
 /**
- * Seed for schema `platform` (source document 004: FR-003 "a development seed data set
- * enabling login, budgets, a sample model, and basic analytics", NFR-006 rerunnable,
- * SC-003 a service can authenticate and write/read end to end).
+ * Seed for schema `platform`: a development data set enabling sign-in, budgets, a sample
+ * model and basic analytics; rerunnable; a sample service can authenticate and write and
+ * read end to end.
  *
  * Five organizations (three active, one suspended, one closed and soft-deleted), their
  * users (e-mail addresses stored only as HMAC-SHA256 with EMAIL_HASH_KEY), API keys stored
@@ -93,7 +93,7 @@ const userId = (org: string, key: string) => seedUuid(`platform.users:${org}:${k
 /** The key EMAIL_HASH_KEY falls back to in a demo database. */
 export const DEMO_EMAIL_HASH_KEY = 'strata-demo-email-hash-key';
 
-/** The stored form of an e-mail address (FR-006, NFR-007): HMAC-SHA256 of the normalised address. */
+/** The stored form of an e-mail address: HMAC-SHA256 of the normalised address. */
 export function emailHash(email: string, key = process.env.EMAIL_HASH_KEY || DEMO_EMAIL_HASH_KEY): string {
   return hmacSha256Hex(key, email.trim().toLowerCase());
 }
@@ -501,8 +501,8 @@ const excludedMetrics = Object.fromEntries(
 const ROLLUP_WORK_MEM = sql`set local work_mem = '128MB'`;
 
 /**
- * Hourly rollups recomputed from every usage event (US-003 scenario 3: recomputing a window
- * reconciles late events without duplicates). computed_at is the end of the hour plus five
+ * Hourly rollups recomputed from every usage event (recomputing a window reconciles late
+ * events without duplicates). computed_at is the end of the hour plus five
  * minutes — when the hourly job would have run — so reruns write identical rows.
  */
 async function seedUsageHourly(db: SeedDb): Promise<number> {

@@ -1,6 +1,6 @@
 /**
- * Seed for schema `risk` (source document 001: the risk manager daemon, schema v2 + the
- * optional daily_unrealized_pnl). Three futures accounts over the last 20 trading days
+ * Seed for schema `risk` (the risk manager daemon, schema v2 + the optional
+ * daily_unrealized_pnl, drizzle/demo/schema/risk.ts). Three futures accounts over the last 20 trading days
  * before SEED_NOW: fills (trade_history), the realized P&L per day computed from those fills
  * (daily_pnl), end-of-day unrealized snapshots, open positions with their protective stop
  * orders, the daemon's enforcement actions and lockouts, its session state and reset

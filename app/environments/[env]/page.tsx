@@ -11,7 +11,7 @@ import { capabilitiesFor } from '@/components/operations/capabilities';
 import { DriftPanel } from '@/components/drift/drift-panel';
 import { SeedActions } from '@/components/seed/seed-actions';
 import { HistoryTable } from '@/components/history/history-table';
-import { EnvironmentHeader } from '@/components/layout/page-header';
+import { PageHeader } from '@/components/layout/page-header';
 import { EnvironmentActions } from '@/components/operations/environment-actions';
 import { CELL_STATE } from '@/components/pipeline/cell-state';
 import { Badge } from '@/components/ui/badge';
@@ -34,7 +34,6 @@ export default async function EnvironmentPage({ params }: Params) {
   const { config, environment, project } = environmentOr404(env);
   const capabilities = capabilitiesFor(principal, environment.protection);
   const [column, operations] = await Promise.all([readColumn(environment, project), listOperations(config, { environment: env, limit: 5 })]);
-  const byTag = new Map(project.changeSets.map((c) => [c.tag, c]));
   const blocked = project.changeSets.filter((c) => (BLOCKING_STATES as readonly string[]).includes(column.cells[c.tag]?.state ?? ''));
   const pending = project.changeSets.filter((c) => ['pending', 'rolled_back'].includes(column.cells[c.tag]?.state ?? ''));
   const outOfOrder = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'out_of_order');
@@ -42,13 +41,16 @@ export default async function EnvironmentPage({ params }: Params) {
 
   return (
     <>
-      <EnvironmentHeader env={env} protection={environment.protection}>
-        <p className="mt-2 text-sm text-zinc-600">
-          {column.reachable
+      <PageHeader
+        environment={{ name: env, protection: environment.protection, page: 'overview' }}
+        title={env}
+        titleTestId="environment-name"
+        description={
+          column.reachable
             ? `Schema version ${column.schemaVersion ?? '(none)'} · ${applied.length} of ${project.changeSets.length} change sets applied`
-            : `Unreachable: ${column.error}`}
-        </p>
-      </EnvironmentHeader>
+            : `Unreachable: ${column.error}`
+        }
+      />
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-8 px-4 py-8 sm:px-6 lg:px-8">
         {column.reachable && (
           <>
@@ -96,7 +98,7 @@ export default async function EnvironmentPage({ params }: Params) {
               env={env}
               protection={environment.protection}
               pending={pending.map((c) => ({ version: c.version, tag: c.tag }))}
-              applied={applied.map((c) => ({ version: c.version, tag: c.tag, hasRollback: byTag.get(c.tag)?.rollback !== null }))}
+              rollback={column.rollback!}
               blocked={blocked.length > 0}
               capabilities={capabilities}
             />

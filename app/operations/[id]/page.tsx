@@ -4,7 +4,8 @@ import { pagePrincipal } from '@/app/guard';
 import { can } from '@/lib/auth/guard';
 import { loadConfig } from '@/lib/config/environments';
 import { getOperation } from '@/lib/console/operations';
-import { ConsoleHeader, NotAllowed } from '@/components/approvals/console-header';
+import { PageHeader } from '@/components/layout/page-header';
+import { NotAllowed } from '@/components/layout/notices';
 import { OperationView } from '@/components/operations/operation-view';
 
 export const dynamic = 'force-dynamic';
@@ -25,14 +26,20 @@ export default async function OperationPage({ params }: Params) {
   if (!environment || !can(principal, 'history.read', { protection: environment.protection })) {
     return (
       <>
-        <ConsoleHeader title={`Operation #${operation.id}`} />
+        <PageHeader title={`Operation #${operation.id}`} crumb={`Operation #${operation.id}`} />
         <NotAllowed>You cannot follow this operation: its environment is not one you may read.</NotAllowed>
       </>
     );
   }
   return (
     <>
-      <ConsoleHeader title={`Operation #${operation.id}`} />
+      <PageHeader
+        title={`Operation #${operation.id}`}
+        titleTestId="page-title"
+        environment={{ name: environment.name, protection: environment.protection }}
+        crumb={`Operation #${operation.id}`}
+        description={<p>Everyone who opens this page sees the same progress and outcome, live, after a reload or a restart too.</p>}
+      />
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
         <OperationView initial={operation} />
       </main>

@@ -1,6 +1,6 @@
 /**
- * Schema `dataservice` — reproduces source document 000_3c8b2f3f38c32b1d.txt
- * ("DataService V2 Sprint-2 Migration Strategy"): the six additive ds_* tables of
+ * Schema `dataservice` — reproduces document 000, the DataService V2 sprint-2 migration
+ * strategy (not in this repository, see drizzle.config.ts): the six additive ds_* tables of
  * Phase 1 (change set 0003_dataservice_phase1) and the 15 indexes of Phase 2
  * (change set 0004_dataservice_phase2_indexes).
  *

@@ -1,7 +1,7 @@
 /**
- * Schema `files` — reproduces source document 003_b48beb0e45540dd3.txt
- * ("Migration Strategy Analysis: Existing Schema vs New Architecture", the
- * `project_files` file-metadata store).
+ * Schema `files` — reproduces document 003, a migration strategy for the `project_files`
+ * file-metadata store, from its deployed schema to a new architecture (not in this
+ * repository, see drizzle.config.ts).
  *
  * Change sets:
  *   0010_files_project_files_base        — the deployed base table (document's 001; no session_id:

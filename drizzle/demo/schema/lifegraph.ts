@@ -1,6 +1,6 @@
 /**
- * Schema `lifegraph` — reproduces source document 002_f57eeaced8fe674e.txt
- * ("Migration Guide - Life Graph Foundation", PostgreSQL + Alembic).
+ * Schema `lifegraph` — reproduces document 002, the migration guide of the Life Graph
+ * foundation, written for PostgreSQL and Alembic (not in this repository, see drizzle.config.ts).
  *
  * Change sets:
  *   0005_lifegraph_documents_baseline — the pre-existing `documents` table the guide's

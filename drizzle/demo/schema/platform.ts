@@ -1,10 +1,9 @@
 /**
- * Schema `platform` — reproduces the AI platform data model of source document
- * 004_9271973f4ebf13be.txt ("Feature Specification: Database Schemas & Migrations"):
- * organizations, users, API keys, model registry, budgets and the immutable audit log
- * (FR-001, FR-005 soft delete + audit columns, FR-006/NFR-007 keyed hashes), the
- * monthly RANGE-partitioned usage fact table (FR-004, FR-007) and the hourly/daily
- * rollups (US-003).
+ * Schema `platform` — reproduces the AI platform data model of document 004, a feature
+ * specification for database schemas and migrations (not in this repository, see
+ * drizzle.config.ts): organizations, users, API keys, model registry, budgets and the
+ * immutable audit log (soft delete and audit columns, secrets only as keyed hashes), the
+ * monthly RANGE-partitioned usage fact table and the hourly/daily rollups.
  *
  * Change sets: 0000_platform_core, 0001_platform_usage_events, 0002_platform_usage_rollups.
  *
@@ -32,7 +31,7 @@ import {
 
 export const platform = pgSchema('platform');
 
-/** created_at/updated_at/created_by/updated_by (FR-005 audit columns). */
+/** created_at/updated_at/created_by/updated_by: the audit columns. */
 const auditColumns = () => ({
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -40,7 +39,7 @@ const auditColumns = () => ({
   updatedBy: text('updated_by'),
 });
 
-/** deleted_at/deleted_by (FR-005 soft delete: a row is live while deleted_at IS NULL). */
+/** deleted_at/deleted_by: soft delete (a row is live while deleted_at IS NULL). */
 const softDeleteColumns = () => ({
   deletedAt: timestamp('deleted_at', { withTimezone: true }),
   deletedBy: text('deleted_by'),
@@ -50,7 +49,7 @@ const softDeleteColumns = () => ({
 // 0000_platform_core
 // ---------------------------------------------------------------------------
 
-/** Tenant (Key Entity "Organization"). */
+/** Tenant: an organization. */
 export const organizations = platform.table(
   'organizations',
   {
@@ -70,7 +69,7 @@ export const organizations = platform.table(
 /**
  * Individual account of an organization. The e-mail address is never stored:
  * `email_hash` is the lowercase hex HMAC-SHA256 of the normalised address keyed by the
- * environment variable EMAIL_HASH_KEY (FR-006, NFR-007), unique per organization.
+ * environment variable EMAIL_HASH_KEY, unique per organization.
  */
 export const users = platform.table(
   'users',
@@ -199,8 +198,7 @@ export const budgets = platform.table(
 );
 
 /**
- * Immutable record of schema and configuration changes (Key Entity "Audit Log Entry",
- * NFR-008): append-only, no soft delete, no foreign keys (entries outlive what they describe).
+ * Immutable record of schema and configuration changes: append-only, no soft delete, no foreign keys (entries outlive what they describe).
  */
 export const auditLog = platform.table(
   'audit_log',
@@ -227,7 +225,7 @@ export const auditLog = platform.table(
 // ---------------------------------------------------------------------------
 
 /**
- * Per-request usage fact (Key Entity "Usage Event"). In the database this table is
+ * Per-request usage fact (one usage event). In the database this table is
  * `PARTITION BY RANGE (occurred_at)` with one partition per month
  * (usage_events_y2026m01 … usage_events_y2027m12) plus usage_events_default; drizzle-kit
  * has no notion of partitioning, so the migration SQL adds that by hand and the
@@ -290,9 +288,8 @@ export const usageEvents = platform.table(
 // ---------------------------------------------------------------------------
 
 /**
- * Rollup metric columns shared by usage_hourly and usage_daily (Key Entity
- * "Analytics Rollup"). `computed_at` records the last (re)aggregation so late-arriving
- * events can be reconciled by recomputing a window (US-003 scenario 3).
+ * Rollup metric columns shared by usage_hourly and usage_daily. `computed_at` records the
+ * last (re)aggregation so late-arriving events can be reconciled by recomputing a window.
  */
 const rollupColumns = () => ({
   requestCount: bigint('request_count', { mode: 'number' }).notNull().default(0),

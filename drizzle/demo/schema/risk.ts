@@ -1,7 +1,7 @@
 /**
- * Schema `risk` — reproduces source document 001_ff6497257b01c162.txt
- * ("Schema Migration Strategy Specification", DB-SCHEMA-006: risk manager daemon,
- * schema v1 → v2), ported from SQLite to PostgreSQL.
+ * Schema `risk` — reproduces document 001, the schema migration strategy of a risk
+ * manager daemon from schema v1 to v2 (not in this repository, see drizzle.config.ts),
+ * ported from SQLite to PostgreSQL.
  *
  * Change sets:
  *   0015_risk_v1                  — the nine v1 tables and the 13 v1 indexes the document lists

@@ -10,7 +10,7 @@ import { table } from '../format';
 import { refuseOnProtected } from '../reviewed-runs';
 import { withReachableTarget } from '../with-target';
 
-/** `backup list` and `backup restore --schema S`: undo a destructive rollback (issue 4). */
+/** `backup list` and `backup restore --schema S`: undo a destructive rollback. */
 export const backupCommand = defineCommand({
   name: 'backup',
   summary: 'list, or restore, the tables a rollback copied first     list | restore --schema S',

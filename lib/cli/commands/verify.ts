@@ -66,7 +66,7 @@ export const verifyCommand = defineCommand({
   name: 'verify',
   summary: 'round-trip every change set on a shadow database (exit 1 on a mismatch)',
   usage: ['strata verify [--dir PATH] [--env NAME | --database-url URL] [--json]'],
-  description: `Round-trips every change set of the project on a shadow database (SC-001): applies it,
+  description: `Round-trips every change set of the project on a shadow database: applies it,
 rolls it back and compares the schema with the one before (must be identical), applies it
 again and compares with the first apply (identical), and, when its forward file says
 \`-- strata:idempotent\`, applies it once more over itself (lines without IF NOT EXISTS,

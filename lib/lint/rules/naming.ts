@@ -3,7 +3,7 @@ import { identifierBytes, nodeOf, nodesOf, stringsOf } from '../ast';
 import { hits, listed, type LintRule } from '../rule';
 import { columnConstraints } from '../schema-model';
 
-/** Naming conventions (document 004 FR-005, NFR-013): names a statement gives to new objects. */
+/** Naming conventions: names a statement gives to new objects. */
 
 /** Every name the statement gives to something new, with what it names. */
 export function definedNames(stmt: Node): Array<{ kind: string; name: string }> {

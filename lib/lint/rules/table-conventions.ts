@@ -4,10 +4,9 @@ import type { ForeignKeyInfo, IndexInfo, Origin, TableInfo } from '../schema-mod
 import { definedColumns, shortType } from './column-design';
 
 /**
- * Document 004's conventions for every table (FR-005, FR-006, FR-007, NFR-007): foreign keys
- * with an index, created_at/updated_at, complete soft-delete columns, no plaintext secrets.
- * Table-shape rules run at the end of the change set, so a table may get its index or
- * timestamps from a later statement of the same change set.
+ * Conventions for every table: foreign keys with an index, created_at/updated_at, complete
+ * soft-delete columns, no plaintext secrets. Table-shape rules run at the end of the change
+ * set, so a table may get its index or timestamps from a later statement of the same change set.
  */
 
 const at = (origin: Origin, message: string): ChangeSetHit => ({ message, statementIndex: origin.statementIndex, line: origin.line });

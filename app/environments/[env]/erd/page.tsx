@@ -1,9 +1,7 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { loadConfig } from '@/lib/config/environments';
-import { ProtectionBadge } from '@/components/environments/protection-badge';
-import { PROTECTION_INFO } from '@/components/environments/environment-display';
+import { PageHeader } from '@/components/layout/page-header';
 import { ErdScreen } from '@/components/erd/erd-screen';
 import { toClassificationMap } from '@/lib/erd/classification-map';
 import { policiesFor } from '@/lib/retention/load-policies';
@@ -35,21 +33,14 @@ export default async function ErdPage({ params }: Params) {
   const policies = await policiesFor(config.projectDir).catch(() => []);
   return (
     <div className="flex h-[calc(100dvh-2.25rem)] flex-col">
-      <header className="border-b border-zinc-200 bg-white">
-        <div className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 sm:px-6">
-          <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
-            <Link href="/" className="font-medium text-zinc-700 hover:underline">
-              Strata
-            </Link>{' '}
-            / Environments /
-          </nav>
-          <h1 className="flex items-baseline gap-3 text-3xl font-bold tracking-tight text-zinc-900">
-            {environment.name}
-            <span className="text-lg font-medium text-zinc-500">schema diagram</span>
-          </h1>
-          <ProtectionBadge protection={PROTECTION_INFO[environment.protection]} />
-        </div>
-      </header>
+      <PageHeader
+        environment={{ name: environment.name, protection: environment.protection, page: 'erd' }}
+        title={environment.name}
+        titleTestId="environment-name"
+        subtitle="schema diagram"
+        crumb="Schema diagram"
+        width="full"
+      />
       <main id="main" className="flex min-h-0 flex-1 flex-col">
         <ErdScreen env={environment.name} classifications={toClassificationMap(policies)} />
       </main>

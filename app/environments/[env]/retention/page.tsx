@@ -4,7 +4,7 @@ import { computeRetention } from '@/lib/retention/compute';
 import { policiesFor } from '@/lib/retention/load-policies';
 import type { RetentionReport, TableRetention } from '@/lib/retention/types';
 import { basisText, retentionPeriod } from '@/lib/retention/describe';
-import { EnvironmentHeader } from '@/components/layout/page-header';
+import { PageHeader } from '@/components/layout/page-header';
 import { SqlCode } from '@/components/sql/sql-code';
 import { Badge } from '@/components/ui/badge';
 import { pagePrincipal } from '@/app/guard';
@@ -38,16 +38,24 @@ export default async function RetentionPage({ params }: Params) {
   }
   return (
     <>
-      <EnvironmentHeader env={env} protection={environment.protection} title="retention">
-        {report && (
-          <p className="mt-2 text-sm text-zinc-600">
-            <span data-testid="retention-coverage" className="font-semibold text-zinc-900">
-              {report.coverage.classified} of {report.coverage.total} tables have a policy
-            </span>{' '}
-            · computed <time dateTime={report.computedAt}>{report.computedAt.replace('T', ' ').slice(0, 19)} UTC</time> in {nf.format(report.durationMs)} ms · ≈ marks planner estimates
-          </p>
-        )}
-      </EnvironmentHeader>
+      <PageHeader
+        environment={{ name: env, protection: environment.protection, page: 'retention' }}
+        title={env}
+        titleTestId="environment-name"
+        subtitle="retention"
+        crumb="Retention"
+        width="wide"
+        description={
+          report && (
+            <p>
+              <span data-testid="retention-coverage" className="font-semibold text-zinc-900">
+                {report.coverage.classified} of {report.coverage.total} tables have a policy
+              </span>{' '}
+              · computed <time dateTime={report.computedAt}>{report.computedAt.replace('T', ' ').slice(0, 19)} UTC</time> in {nf.format(report.durationMs)} ms · ≈ marks planner estimates
+            </p>
+          )
+        }
+      />
       <main id="main" className="mx-auto flex max-w-[96rem] flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
         {problem && (
           <p role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">

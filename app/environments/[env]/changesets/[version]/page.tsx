@@ -1,11 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
 import type { ChangeSet } from '@/lib/changesets/project';
 import type { Environment } from '@/lib/config/environments';
 import { readColumn } from '@/lib/console/pipeline';
 import { environmentOr404 } from '../../environment-or-404';
-import { EnvironmentHeader } from '@/components/layout/page-header';
+import { HistoryTable } from '@/components/history/history-table';
+import { PageHeader } from '@/components/layout/page-header';
 import { OperationButton, type OperationKind } from '@/components/operations/operation-dialog';
 import { capabilitiesFor, operationKind } from '@/components/operations/capabilities';
 import { pagePrincipal } from '@/app/guard';
@@ -52,7 +54,13 @@ export default async function ChangeSetPage({ params }: Params) {
 
   return (
     <>
-      <EnvironmentHeader env={env} protection={environment.protection} title={changeSet.tag} />
+      <PageHeader
+        environment={{ name: env, protection: environment.protection }}
+        title={env}
+        titleTestId="environment-name"
+        subtitle={<span className="font-mono">{changeSet.tag}</span>}
+        crumb={`Change set ${changeSet.tag}`}
+      />
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-8 px-4 py-8 sm:px-6 lg:px-8">
         <section aria-labelledby="state-heading" className="flex flex-col gap-3">
           <h2 id="state-heading" className="text-lg font-semibold text-zinc-900">
@@ -116,40 +124,23 @@ export default async function ChangeSetPage({ params }: Params) {
           <h2 id="everywhere-heading" className="text-lg font-semibold text-zinc-900">
             History on every environment
           </h2>
-          <div className="overflow-x-auto rounded-lg border border-zinc-200 bg-white">
-            <table className="min-w-full text-sm" data-testid="changeset-history">
-              <thead className="bg-zinc-50 text-left text-xs font-semibold text-zinc-600 uppercase">
-                <tr>
-                  {['Environment', 'Time (UTC)', 'Operation', 'Status', 'Actor', 'Duration', 'Note'].map((h) => (
-                    <th key={h} scope="col" className="px-3 py-2">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-zinc-100">
-                {columns.flatMap((c) =>
-                  c.history
-                    .filter((h) => h.tag === changeSet.tag)
-                    .reverse()
-                    .map((h) => (
-                      <tr key={`${c.name}-${h.id}`}>
-                        <td className="px-3 py-1.5">
-                          <Link href={`/environments/${c.name}#history`} className="text-blue-700 hover:underline">
-                            {c.name}
-                          </Link>
-                        </td>
-                        <td className="px-3 py-1.5 tabular-nums">{new Date(h.startedAt).toISOString().replace('T', ' ').slice(0, 19)}</td>
-                        <td className="px-3 py-1.5">{h.operation}</td>
-                        <td className="px-3 py-1.5">{h.status.replace('_', ' ')}</td>
-                        <td className="px-3 py-1.5">{h.actor}</td>
-                        <td className="px-3 py-1.5 tabular-nums">{h.durationMs} ms</td>
-                        <td className="px-3 py-1.5 text-zinc-700">{h.errorMessage ?? h.reason ?? (h.backupSchema ? `backup: ${h.backupSchema}` : '')}</td>
-                      </tr>
-                    )),
+          <div className="flex flex-col gap-5" data-testid="changeset-history">
+            {columns.map((c) => (
+              <section key={c.name} aria-labelledby={`history-${c.name}`} className="flex flex-col gap-2">
+                <h3 id={`history-${c.name}`} className="text-sm font-semibold text-zinc-700">
+                  <Link href={`/environments/${encodeURIComponent(c.name)}#history`} className="text-blue-700 hover:underline">
+                    {c.name}
+                  </Link>
+                </h3>
+                {c.reachable ? (
+                  <Suspense>
+                    <HistoryTable entries={c.history} env={c.name} changeSet={changeSet.tag} />
+                  </Suspense>
+                ) : (
+                  <p className="text-sm text-red-700">Unreachable: {c.error}</p>
                 )}
-              </tbody>
-            </table>
+              </section>
+            ))}
           </div>
         </section>
       </main>

@@ -2,12 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { readSchema } from '@/app/environments/[env]/read-schema';
-import { ProtectionBadge } from '@/components/environments/protection-badge';
-import { PROTECTION_INFO } from '@/components/environments/environment-display';
+import { PageHeader } from '@/components/layout/page-header';
 import { tableHref } from '@/components/erd/format';
 import { schemaColor } from '@/components/erd/schema-colors';
 import { TableDetails } from '@/components/erd/table-details';
-import { loadConfig } from '@/lib/config/environments';
+import { loadConfig, type Protection } from '@/lib/config/environments';
 import { lookupFromMap, toClassificationMap } from '@/lib/erd/classification-map';
 import { policiesFor } from '@/lib/retention/load-policies';
 import { basisText, retentionPeriod } from '@/lib/retention/describe';
@@ -28,11 +27,14 @@ export default async function TablePage({ params }: Params) {
   const { env: rawEnv, table: rawTable } = await params;
   const env = decodeURIComponent(rawEnv);
   const tableId = decodeURIComponent(rawTable);
+  const config = loadConfig();
+  const environment = config.environments.find((e) => e.name === env);
+  if (!environment) notFound();
   const read = await readSchema(env);
   if (!read.ok && read.status === 404) notFound();
   if (!read.ok) {
     return (
-      <Shell env={env} title={tableId}>
+      <Shell env={env} protection={environment.protection} title={tableId}>
         <div role="alert" className="rounded-xl border border-red-200 bg-red-50 p-6">
           <h2 className="text-lg font-semibold text-red-900">Cannot read {env} right now</h2>
           <p className="mt-2 text-sm text-red-900">{read.message}</p>
@@ -44,10 +46,10 @@ export default async function TablePage({ params }: Params) {
   if (!table) notFound();
   const color = schemaColor(table.schema);
   // null when the project's config fails to load: the Retention page names the file and the problem.
-  const policies = await policiesFor(loadConfig().projectDir).catch(() => null);
+  const policies = await policiesFor(config.projectDir).catch(() => null);
   const policy = policies?.find((p) => p.table === table.id);
   return (
-    <Shell env={env} title={table.name} schema={table.schema} schemaColor={color.ink} protection={read.environment.protection}>
+    <Shell env={env} protection={environment.protection} title={table.name} schema={table.schema} schemaColor={color.ink}>
       <p className="mb-6 text-sm text-zinc-600">
         Read live from <span className="font-medium text-zinc-900">{env}</span> at{' '}
         <time dateTime={read.model.introspectedAt}>{new Date(read.model.introspectedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' })}</time> (PostgreSQL{' '}
@@ -75,42 +77,33 @@ export default async function TablePage({ params }: Params) {
 
 function Shell({
   env,
+  protection,
   title,
   schema,
   schemaColor: ink,
-  protection,
   children,
 }: {
   env: string;
+  protection: Protection;
   title: string;
   schema?: string;
   schemaColor?: string;
-  protection?: keyof typeof PROTECTION_INFO;
   children: React.ReactNode;
 }) {
   return (
     <>
-      <header className="border-b border-zinc-200 bg-white">
-        <div className="mx-auto max-w-6xl px-4 py-6 sm:px-6 lg:px-8">
-          <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
-            <Link href="/" className="font-medium text-zinc-700 hover:underline">
-              Strata
-            </Link>{' '}
-            / <span className="font-semibold text-zinc-900">{env}</span> /{' '}
-            <Link href={`/environments/${encodeURIComponent(env)}/erd`} className="font-medium text-blue-700 hover:underline">
-              Schema diagram
-            </Link>
-          </nav>
-          <div className="mt-2 flex flex-wrap items-center gap-3">
-            <h1 className="font-mono text-3xl font-bold tracking-tight text-zinc-900">
-              {schema && <span style={{ color: ink }}>{schema}.</span>}
-              {title}
-            </h1>
-            {protection && <ProtectionBadge protection={PROTECTION_INFO[protection]} />}
-          </div>
-        </div>
-      </header>
-      <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6 lg:px-8">
+      <PageHeader
+        environment={{ name: env, protection }}
+        trail={[{ label: 'Schema diagram', href: `/environments/${encodeURIComponent(env)}/erd` }]}
+        crumb={schema ? `${schema}.${title}` : title}
+        title={
+          <span className="font-mono font-bold">
+            {schema && <span style={{ color: ink }}>{schema}.</span>}
+            {title}
+          </span>
+        }
+      />
+      <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6 lg:px-8">
         {children}
       </main>
     </>

@@ -1,30 +1,4 @@
-import Link from 'next/link';
 import type { ReactNode } from 'react';
-
-/**
- * The header of the console-wide pages (approvals, audit trail, users): like
- * EnvironmentHeader, a breadcrumb back to Strata and the page's title in large letters,
- * but about no one environment.
- */
-export function ConsoleHeader({ title, children }: { title: string; children?: ReactNode }) {
-  return (
-    <header className="border-b border-zinc-200 bg-white">
-      <div className="mx-auto max-w-7xl px-4 py-6 sm:px-6 lg:px-8">
-        <nav aria-label="Breadcrumb" className="flex flex-wrap gap-x-2 text-sm text-zinc-500">
-          <Link href="/" className="font-medium text-zinc-700 hover:underline">
-            Strata
-          </Link>
-          <span aria-hidden="true">/</span>
-          <span aria-current="page">{title}</span>
-        </nav>
-        <h1 className="mt-2 text-4xl font-black tracking-tight text-zinc-900" data-testid="page-title">
-          {title}
-        </h1>
-        {children}
-      </div>
-    </header>
-  );
-}
 
 /** Shown instead of a page's content when the signed-in role may not see it. */
 export function NotAllowed({ testId = 'not-allowed', children }: { testId?: string; children: ReactNode }) {
