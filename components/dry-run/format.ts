@@ -1,5 +1,6 @@
 import type { RiskFlag, RiskKind, RiskSeverity } from '@/lib/diff/types';
-import type { DryRunResult, LockTaken } from '@/lib/migrate/dry-run-types';
+import type { DryRunResult } from '@/lib/migrate/dry-run-types';
+import type { LockTaken } from '@/lib/migrate/statement-outcome';
 
 /** "12 ms", "1.24 s", "2 min 5 s": rounded for reading, never "1234.5678 ms". */
 export function formatDuration(ms: number): string {

@@ -3,7 +3,7 @@ import type { ChangeSet, SqlFile } from '../changesets/project';
 import type { Statement } from '../changesets/statements';
 import { pgErrorInfo } from '../db/client';
 import { fileToRun, type Direction } from './change-set-file';
-import type { LockTaken } from './dry-run-types';
+import { roundMs, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
 import type { LockedConnection } from './target-lock';
@@ -15,35 +15,6 @@ import { userSearchPath } from './user-search-path';
  * session it runs in (timeouts, search_path, a transaction or not), the progress it reports
  * and the failure it describes are the same whichever door asked.
  */
-
-/** Where and why a change set failed: PostgreSQL's message and the statement it refused. */
-export interface FailureInfo {
-  message: string;
-  statementIndex: number;
-  statement: string;
-  line: number;
-  file: string;
-  position?: number;
-  hint?: string;
-  detail?: string;
-  code?: string;
-  noTransaction: boolean;
-}
-
-/** One statement as it ran (or was skipped). */
-export interface ExecutedStatement {
-  index: number;
-  line: number;
-  sql: string;
-  durationMs: number;
-  rows: number;
-  /** Relation locks it took (only when a dry run captures them). */
-  locks: LockTaken[];
-  /** Why the statement ran differently from the real run, e.g. "ran without CONCURRENTLY". */
-  label: string | null;
-  /** True when the statement was not run at all in the dry run (e.g. VACUUM). */
-  skipped: boolean;
-}
 
 export interface SessionLimits {
   lockTimeoutMs: number;
@@ -197,9 +168,4 @@ function failureInfo(error: unknown, file: SqlFile, statements: Statement[], don
     code: info.code,
     noTransaction: file.noTransaction,
   };
-}
-
-/** Milliseconds to two decimals, as durations are reported. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

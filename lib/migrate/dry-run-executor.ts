@@ -1,7 +1,8 @@
 import { countTablesNamed, resolveTableNames, type RowCount } from '../db/row-counts';
 import type { SchemaModel } from '../introspect/schema-model';
 import { fileToRun, type Direction } from './change-set-file';
-import { executeChangeSet, openSession, roundMs, type SessionLimits } from './change-set-session';
+import { executeChangeSet, openSession, type SessionLimits } from './change-set-session';
+import { roundMs } from './statement-outcome';
 import type { ExecutedChangeSet } from './dry-run-types';
 import { startLockCapture } from './lock-capture';
 import type { ProgressEvent } from './run-context';

@@ -2,7 +2,7 @@ import type { LintFinding } from '../lint/types';
 import type { RiskFlag, SchemaDiff } from '../diff/types';
 import type { SchemaModel } from '../introspect/schema-model';
 import type { RowCount } from '../db/row-counts';
-import type { ExecutedStatement, FailureInfo } from './change-set-session';
+import type { ExecutedStatement, FailureInfo } from './statement-outcome';
 import type { SequenceGap } from './sequence-guard';
 
 /**
@@ -23,19 +23,6 @@ export interface DryRunRequest {
   includeOutOfOrder?: boolean;
   /** Default: shadow for protected environments, transaction elsewhere. */
   mode?: DryRunMode;
-}
-
-/** A lock a statement acquired, read from pg_locks right after it ran. */
-export interface LockTaken {
-  /** e.g. AccessExclusiveLock, ShareLock, RowExclusiveLock. */
-  mode: string;
-  /** `schema.name` of the relation (table, index, sequence). */
-  relation: string;
-  /**
-   * How long the real run would hold it: from this statement until its change set commits
-   * (locks last until the end of the transaction), in milliseconds as measured.
-   */
-  heldMs: number;
 }
 
 /** A statement as the dry run ran it, with the locks it took. */

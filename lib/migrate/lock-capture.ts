@@ -1,5 +1,4 @@
-import { roundMs, type ExecutedStatement } from './change-set-session';
-import type { LockTaken } from './dry-run-types';
+import { roundMs, type ExecutedStatement, type LockTaken } from './statement-outcome';
 import type { LockedConnection } from './target-lock';
 
 /** Relation locks this backend holds, by lock mode and relation oid. */

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ChangeSet } from '../changesets/project';
 import { fileToRun } from './change-set-file';
-import { executeChangeSet, type ChangeSetToRun, type FailureInfo } from './change-set-session';
+import { executeChangeSet, type ChangeSetToRun } from './change-set-session';
+import type { FailureInfo } from './statement-outcome';
 import { insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry, type Operation } from './history-store';
 import type { RunContext } from './run-context';
 import type { LockedConnection } from './target-lock';
