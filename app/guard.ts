@@ -7,6 +7,7 @@ import { loadConfig } from '@/lib/config/environments';
 import { alreadyAudited, isDenial } from '@/lib/console/audited';
 import { describeOperationError } from '@/lib/console/describe-error';
 import { auditRefusal } from '@/lib/console/refusals';
+import type { Refused } from '@/lib/console/start-answer';
 import { requestClientAddress } from '@/lib/http/client-address';
 import { currentPrincipal } from './auth';
 
@@ -21,13 +22,7 @@ import { currentPrincipal } from './auth';
 const noStore = { 'Cache-Control': 'no-store' };
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** A refusal as data: what a server action answers, and what a route handler sends as JSON. */
-export interface Refused {
-  ok: false;
-  status: number;
-  code: string;
-  message: string;
-}
+export type { Refused };
 
 export function refusedResponse(refused: Refused): Response {
   return Response.json({ code: refused.code, message: refused.message }, { status: refused.status, headers: noStore });

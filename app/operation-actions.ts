@@ -1,6 +1,7 @@
 'use server';
 
-import { enterActionDoor, Door, type Refused } from './guard';
+import type { StartAnswer } from '@/lib/console/start-answer';
+import { enterActionDoor, Door } from './guard';
 import { openEnvironmentOperation, openRequestExecution, openSeed, type Opened } from './operation-doors';
 
 /**
@@ -9,7 +10,6 @@ import { openEnvironmentOperation, openRequestExecution, openSeed, type Opened }
  * which the page then follows (/api/operations/{id}). The work goes on whether or not
  * anyone is watching.
  */
-export type StartAnswer = { ok: true; id: number } | Refused;
 
 function answer(opened: Opened): StartAnswer {
   return opened.ok ? { ok: true, id: opened.started.id } : opened;

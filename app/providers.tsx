@@ -2,10 +2,16 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { OperationStartersProvider, type OperationStarters } from '@/components/operations/operation-starters';
+import { executeRequestAction, startOperationAction, startSeedAction } from './operation-actions';
+
+/** The server actions the pages start operations with (each behind the same door as the HTTP API). */
+const STARTERS: OperationStarters = { startOperation: startOperationAction, startSeed: startSeedAction, executeRequest: executeRequestAction };
 
 /**
- * Client-side data layer for pages that poll live databases (the ERD). One QueryClient per
- * browser tab, created lazily so that server rendering never shares one between requests.
+ * Client-side data layer for pages that poll live databases and follow operations, and the
+ * server actions that start them. One QueryClient per browser tab, created lazily so that
+ * server rendering never shares one between requests.
  */
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
@@ -16,5 +22,9 @@ export function Providers({ children }: { children: ReactNode }) {
         },
       }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  return (
+    <QueryClientProvider client={client}>
+      <OperationStartersProvider starters={STARTERS}>{children}</OperationStartersProvider>
+    </QueryClientProvider>
+  );
 }

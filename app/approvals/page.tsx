@@ -6,7 +6,7 @@ import { approvalRefusal, listRequests } from '@/lib/auth/requests';
 import type { ChangeRequest, User } from '@/lib/auth/types';
 import { listUsers } from '@/lib/auth/users';
 import { AdminGrants } from '@/components/approvals/admin-grants';
-import { loadConfig } from '@/lib/config/environments';
+import { configuredEnvironment, loadConfig } from '@/lib/config/environments';
 import { describeOperationError } from '@/lib/console/describe-error';
 import { PageHeader } from '@/components/layout/page-header';
 import { ErrorNotice } from '@/components/layout/notices';
@@ -37,7 +37,7 @@ export default async function ApprovalsPage() {
   const approved = requests.filter((r) => r.status === 'approved').length;
 
   const permissionsFor = (request: ChangeRequest): RequestPermissions => {
-    const environment = config.environments.find((e) => e.name === request.environment);
+    const environment = configuredEnvironment(config, request.environment);
     const context = { protection: environment?.protection, environment: request.environment };
     return {
       configured: environment !== undefined,

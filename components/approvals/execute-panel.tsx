@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import type { RunResult } from '@/lib/migrate/apply';
 import { RunProgress } from '@/components/dry-run/progress';
 import { RunOutcome } from '@/components/operations/run-outcome';
-import { executeRequestAction } from '@/app/operation-actions';
+import { useOperationStarters } from '@/components/operations/operation-starters';
 import { useOperation } from '@/components/operations/use-operation';
 
 /**
@@ -15,6 +15,7 @@ import { useOperation } from '@/components/operations/use-operation';
  */
 export function ExecutePanel({ id, env, total, available }: { id: number; env: string; total: number; available: boolean }) {
   const router = useRouter();
+  const starters = useOperationStarters();
   const run = useOperation<RunResult>();
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
@@ -62,7 +63,7 @@ export function ExecutePanel({ id, env, total, available }: { id: number; env: s
         className="flex flex-col gap-3 rounded-lg border-2 border-zinc-900 bg-zinc-50 px-4 py-3"
         onSubmit={(e) => {
           e.preventDefault();
-          if (typed === env) void run.start(() => executeRequestAction(id, { confirm: env }));
+          if (typed === env) void run.start(() => starters.executeRequest(id, { confirm: env }));
         }}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {

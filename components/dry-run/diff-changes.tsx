@@ -1,24 +1,10 @@
-import type { DiffAction, DiffChange, DiffObjectKind } from '@/lib/diff/types';
+import { DIFF_KIND_LABEL, type DiffAction, type DiffChange } from '@/lib/diff/types';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { groupChangesByTable } from './group-changes';
 import { RiskBadge } from './risk-badge';
 import { RISK_KIND_LABEL } from './format';
 
 const ACTION_TONE: Record<DiffAction, BadgeTone> = { added: 'green', removed: 'red', changed: 'amber' };
-
-const KIND_LABEL: Record<DiffObjectKind, string> = {
-  schema: 'schema',
-  extension: 'extension',
-  table: 'table',
-  column: 'column',
-  primary_key: 'primary key',
-  foreign_key: 'foreign key',
-  unique: 'unique',
-  check: 'check',
-  index: 'index',
-  enum: 'enum',
-  view: 'view',
-};
 
 /**
  * The schema diff, one block per table (schemas and extensions in one block of their own,
@@ -64,7 +50,7 @@ function ChangeRow({ change }: { change: DiffChange }) {
     <li data-testid="diff-change" data-action={change.action} data-kind={change.kind} className="flex flex-col gap-1.5 px-4 py-2.5 text-sm">
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
         <Badge tone={ACTION_TONE[change.action]}>{change.action}</Badge>
-        <span className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{KIND_LABEL[change.kind]}</span>
+        <span className="text-xs font-medium tracking-wide text-zinc-500 uppercase">{DIFF_KIND_LABEL[change.kind]}</span>
         <span className="font-mono font-medium break-all text-zinc-900">{change.name}</span>
         {change.attributes.length > 0 && <span className="text-xs text-zinc-500">({change.attributes.join(', ')})</span>}
         {change.risks.map((risk, i) => (

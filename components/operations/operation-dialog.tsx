@@ -11,7 +11,7 @@ import { DryRunView } from '@/components/dry-run/dry-run-view';
 import { RunProgress } from '@/components/dry-run/progress';
 import { TargetBanner } from './target-banner';
 import { RunOutcome } from './run-outcome';
-import { startOperationAction } from '@/app/operation-actions';
+import { useOperationStarters } from './operation-starters';
 import { useOperation } from './use-operation';
 import { useOperationStream, type StreamState } from './use-operation-stream';
 import type { ChangeRequest } from '@/lib/auth/types';
@@ -88,6 +88,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const queryClient = useQueryClient();
+  const starters = useOperationStarters();
   const dry = useOperation<DryRunResult>();
   const run = useOperation<RunResult>();
   const ask = useOperationStream<ChangeRequest>(env, `/api/environments/${encodeURIComponent(env)}/requests`);
@@ -98,7 +99,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
 
   useEffect(() => {
     dialog.current?.showModal();
-    void dry.start(() => startOperationAction(env, { kind: 'dry-run', ...request }));
+    void dry.start(() => starters.startOperation(env, { kind: 'dry-run', ...request }));
     // The dry run starts once, when the dialog opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -155,7 +156,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
                   e.preventDefault();
                   if (canConfirm) {
                     const reviewed = { kind: 'run' as const, ...request, confirm: env, expect: dryResult.changeSets.map((c) => ({ tag: c.tag, checksum: c.checksum })) };
-                    void run.start(() => startOperationAction(env, reviewed));
+                    void run.start(() => starters.startOperation(env, reviewed));
                   }
                 }}
               >

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import type { StartAnswer } from '@/app/operation-actions';
+import type { StartAnswer } from '@/lib/console/start-answer';
 import type { OperationRecord } from '@/lib/console/operations';
 import type { StreamState } from './use-operation-stream';
 

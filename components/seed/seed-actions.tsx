@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { Protection } from '@/lib/config/environments';
 import type { SeedResult } from '@/lib/seed/types';
 import { TargetBanner } from '@/components/operations/target-banner';
-import { startSeedAction } from '@/app/operation-actions';
+import { useOperationStarters } from '@/components/operations/operation-starters';
 import { useOperation } from '@/components/operations/use-operation';
 import { summarizeSeed } from './seed-progress';
 import { ModalDialog } from '@/components/ui/modal-dialog';
@@ -46,6 +46,7 @@ function SeedDialog({ env, protection, reset, onClose }: { env: string; protecti
   const dialog = useRef<HTMLDialogElement>(null);
   const router = useRouter();
   const queryClient = useQueryClient();
+  const starters = useOperationStarters();
   const seed = useOperation<SeedResult>();
   const titleId = useId();
   useEffect(() => dialog.current?.showModal(), []);
@@ -68,7 +69,7 @@ function SeedDialog({ env, protection, reset, onClose }: { env: string; protecti
             <button
               type="button"
               data-testid="confirm-seed"
-              onClick={() => void seed.start(() => startSeedAction(env, { reset, confirm: env }))}
+              onClick={() => void seed.start(() => starters.startSeed(env, { reset, confirm: env }))}
               className={`rounded-md px-4 py-2 text-sm font-semibold text-white ${reset ? 'bg-red-700 hover:bg-red-600' : 'bg-emerald-700 hover:bg-emerald-600'}`}
             >
               {reset ? `Reset ${env}` : `Seed ${env}`}

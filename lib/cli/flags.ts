@@ -1,3 +1,4 @@
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from '../migrate/run-context';
 import { valueFlag, type Flags } from './command';
 
 /**
@@ -52,3 +53,14 @@ export function durationText(ms: number): string {
   if (ms >= 120_000 && ms % 60_000 === 0) return `${ms / 60_000}min`;
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
+
+/** What a real apply or rollback takes besides its own selection: the run's limits, a reviewed plan, the confirmation or approved request, the target, the project and the actor. */
+export const RUN_FLAGS = {
+  ...timeoutFlags(durationText(DEFAULT_LOCK_TIMEOUT_MS), durationText(DEFAULT_STATEMENT_TIMEOUT_MS)),
+  ...EXPECT_PLAN_FLAGS,
+  ...CONFIRM_FLAGS,
+  ...REQUEST_FLAGS,
+  ...TARGET_FLAGS,
+  ...PROJECT_FLAGS,
+  ...ACTOR_FLAGS,
+} as const satisfies Flags;

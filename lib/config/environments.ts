@@ -82,9 +82,18 @@ function externalEnvironment(name: string, env: EnvVars): Environment {
   return { name, url, protection: protection as Protection };
 }
 
-/** The environment called `name`, or an error listing the known ones. */
+/**
+ * The environment called `name`, or undefined: for records that name an environment the
+ * configuration may no longer have (a request, an operation). Every lookup by name is this
+ * one or findEnvironment.
+ */
+export function configuredEnvironment(config: StrataConfig, name: string): Environment | undefined {
+  return config.environments.find((e) => e.name === name);
+}
+
+/** The environment called `name`, or an error listing the known ones (UNKNOWN_ENVIRONMENT). */
 export function findEnvironment(config: StrataConfig, name: string): Environment {
-  const found = config.environments.find((e) => e.name === name);
+  const found = configuredEnvironment(config, name);
   if (!found) {
     const known = config.environments.map((e) => e.name).join(', ');
     throw new StrataError('UNKNOWN_ENVIRONMENT', `Unknown environment "${name}" (known: ${known})`);

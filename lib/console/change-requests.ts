@@ -1,7 +1,7 @@
 import { assertApproved, claimRequest, createRequest, decideRequest, finishRequest, getRequest, listRequests } from '../auth/requests';
 import { withConsole } from '../auth/console-db';
 import type { ChangeRequest, Principal } from '../auth/types';
-import type { StrataConfig } from '../config/environments';
+import { configuredEnvironment, type StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
 import { StrataError } from '../errors';
 import { readLockHolder, type LockHolder } from '../migrate/target-lock';
@@ -143,7 +143,7 @@ export async function recoverStuckRequests(config: StrataConfig): Promise<StuckR
   const executing = await withConsole(config, (sql) => listRequests(sql, { status: 'executing' }));
   const found: StuckRequest[] = [];
   for (const request of executing) {
-    const environment = config.environments.find((e) => e.name === request.environment);
+    const environment = configuredEnvironment(config, request.environment);
     let holder: LockHolder | null;
     try {
       holder = environment ? await readLockHolder(environment.url) : null;

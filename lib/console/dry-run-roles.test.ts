@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeConsole } from '../auth/console-db';
 import type { Principal } from '../auth/types';
@@ -10,6 +8,7 @@ import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { runDryRun, type OperationTarget } from './environment-operations';
+import { consoleTestEnv } from '../../test/support/console-env';
 
 /** On a guarded environment, a dry run on the target itself takes real locks: developers get a shadow. */
 let target: ScratchDatabase;
@@ -24,18 +23,10 @@ const dir = writeFixtureProject([
 beforeAll(async () => {
   target = await createScratchDatabase('guarded');
   consoleDb = await createScratchDatabase('console');
-  config = loadConfig({
-    STRATA_ENVIRONMENTS: 'staging',
-    STRATA_ENV_STAGING_URL: target.url,
-    STRATA_ENV_STAGING_PROTECTION: 'guarded',
-    STRATA_CONSOLE_DATABASE_URL: consoleDb.url,
-    STRATA_SHADOW_DATABASE_URL: inject('pgAdminUrl'),
-    STRATA_AUDIT_KEY: 'dry-run-roles-audit-key-0123456789',
-    AUTH_SECRET: 'dry-run-roles-auth-secret-0123456789',
-    STRATA_AUDIT_HEAD_FILE: path.join(os.tmpdir(), `strata-dry-run-roles-${process.pid}.json`),
-  });
-  process.env.STRATA_AUDIT_KEY = 'dry-run-roles-audit-key-0123456789';
-  process.env.AUTH_SECRET = 'dry-run-roles-auth-secret-0123456789';
+  const env = consoleTestEnv({ label: 'dry-run-roles', environment: { name: 'staging', url: target.url, protection: 'guarded' }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl') });
+  config = loadConfig(env);
+  process.env.STRATA_AUDIT_KEY = env.STRATA_AUDIT_KEY;
+  process.env.AUTH_SECRET = env.AUTH_SECRET;
   const project = readProject(dir);
   await applyChangeSets(testContext(target.url), project, { to: '0000_a' });
   staging = { config, environment: findEnvironment(config, 'staging'), project };

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +13,7 @@ import { waitFor } from '../../test/support/cli-process';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { followOperation, getOperation, listOperations, recoverOperations, startOperation } from './operations';
+import { consoleTestEnv } from '../../test/support/console-env';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const olga: Principal = { username: 'olga', role: 'operator', via: 'console' };
@@ -29,17 +29,7 @@ const slow = writeFixtureProject([
 beforeAll(async () => {
   prod = await createScratchDatabase('opsprod');
   consoleDb = await createScratchDatabase('opsconsole');
-  env = {
-    STRATA_ENVIRONMENTS: 'prod',
-    STRATA_ENV_PROD_URL: prod.url,
-    STRATA_ENV_PROD_PROTECTION: 'guarded',
-    STRATA_CONSOLE_DATABASE_URL: consoleDb.url,
-    STRATA_SHADOW_DATABASE_URL: inject('pgAdminUrl'),
-    STRATA_AUDIT_KEY: 'operations-test-audit-key-0123456789',
-    AUTH_SECRET: 'operations-test-auth-secret-0123456789',
-    STRATA_AUDIT_HEAD_FILE: path.join(os.tmpdir(), `strata-ops-${process.pid}.json`),
-    STRATA_PROJECT_DIR: slow,
-  };
+  env = consoleTestEnv({ label: 'operations', environment: { name: 'prod', url: prod.url, protection: 'guarded' }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: slow });
   Object.assign(process.env, env);
   config = loadConfig();
 });

@@ -1,5 +1,3 @@
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeConsole, withConsole } from '../auth/console-db';
 import { getRequest } from '../auth/requests';
@@ -12,6 +10,7 @@ import { spawnCli, waitFor } from '../../test/support/cli-process';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { decideChange, executeChange, executorLabel, recoverStuckRequests, requestChange } from './change-requests';
+import { consoleTestEnv } from '../../test/support/console-env';
 
 /**
  * A request is executing only while its executor holds the target's lock: a process killed
@@ -29,17 +28,7 @@ const dir = writeFixtureProject([
 beforeAll(async () => {
   prod = await createScratchDatabase('stuckprod');
   consoleDb = await createScratchDatabase('stuckconsole');
-  env = {
-    STRATA_ENVIRONMENTS: 'prod',
-    STRATA_ENV_PROD_URL: prod.url,
-    STRATA_ENV_PROD_PROTECTION: 'protected',
-    STRATA_CONSOLE_DATABASE_URL: consoleDb.url,
-    STRATA_SHADOW_DATABASE_URL: inject('pgAdminUrl'),
-    STRATA_AUDIT_KEY: 'stuck-requests-audit-key-0123456789',
-    AUTH_SECRET: 'stuck-requests-auth-secret-0123456789',
-    STRATA_AUDIT_HEAD_FILE: path.join(os.tmpdir(), `strata-stuck-${process.pid}.json`),
-    STRATA_PROJECT_DIR: dir,
-  };
+  env = consoleTestEnv({ label: 'stuck-requests', environment: { name: 'prod', url: prod.url, protection: 'protected' }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: dir });
   Object.assign(process.env, env);
   config = loadConfig();
   await withConsole(config, (sql) => createUser(sql, { username: 'ada', role: 'admin', password: null, createdBy: 'first start' }));

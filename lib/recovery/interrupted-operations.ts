@@ -1,4 +1,5 @@
 import { readProject } from '../changesets/project';
+import { configuredEnvironment } from '../config/environments';
 import { recoverOperations } from '../console/operations';
 import { readTarget } from '../migrate/read-status';
 import type { RecoveryStep } from './recovery-step';
@@ -14,7 +15,7 @@ export function interruptedOperations(): RecoveryStep {
     async run(config, logger) {
       const project = readProject(config.projectDir);
       const found = await recoverOperations(config, async (environment) => {
-        const env = config.environments.find((e) => e.name === environment);
+        const env = configuredEnvironment(config, environment);
         return env ? (await readTarget(env.url, project)).history : [];
       });
       const interrupted = found.filter((f) => f.outcome === 'interrupted');

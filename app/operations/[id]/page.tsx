@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { pagePrincipal } from '@/app/guard';
 import { can } from '@/lib/auth/guard';
-import { loadConfig } from '@/lib/config/environments';
+import { configuredEnvironment, loadConfig } from '@/lib/config/environments';
 import { getOperation } from '@/lib/console/operations';
 import { PageHeader } from '@/components/layout/page-header';
 import { NotAllowed } from '@/components/layout/notices';
@@ -22,7 +22,7 @@ export default async function OperationPage({ params }: Params) {
   const config = loadConfig();
   const operation = await getOperation(config, Number((await params).id));
   if (!operation) notFound();
-  const environment = config.environments.find((e) => e.name === operation.environment);
+  const environment = configuredEnvironment(config, operation.environment);
   if (!environment || !can(principal, 'history.read', { protection: environment.protection })) {
     return (
       <>

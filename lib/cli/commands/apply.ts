@@ -1,10 +1,9 @@
 import { applyChangeSets } from '../../migrate/apply';
 import { assertConfirmed } from '../../migrate/confirm-target';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from '../../migrate/run-context';
 import { auditedCli } from '../cli-audit';
 import { cliContext } from '../cli-context';
 import { defineCommand, switchFlag, valueFlag } from '../command';
-import { ACTOR_FLAGS, CONFIRM_FLAGS, durationText, EXPECT_PLAN_FLAGS, PROJECT_FLAGS, REQUEST_FLAGS, TARGET_FLAGS, timeoutFlags } from '../flags';
+import { RUN_FLAGS } from '../flags';
 import { reviewedPlan, runApprovedRequest } from '../reviewed-runs';
 import { runOutput, runVerdict } from '../run-output';
 import { withTarget } from '../with-target';
@@ -19,13 +18,7 @@ already-applied ones are reported, and applied only with --include-out-of-order.
   flags: {
     to: valueFlag('TAG', 'stop after this change set (tag or version number)'),
     'include-out-of-order': switchFlag('also apply change sets merged late'),
-    ...timeoutFlags(durationText(DEFAULT_LOCK_TIMEOUT_MS), durationText(DEFAULT_STATEMENT_TIMEOUT_MS)),
-    ...EXPECT_PLAN_FLAGS,
-    ...CONFIRM_FLAGS,
-    ...REQUEST_FLAGS,
-    ...TARGET_FLAGS,
-    ...PROJECT_FLAGS,
-    ...ACTOR_FLAGS,
+    ...RUN_FLAGS,
   },
   run: (options) =>
     withTarget(options, async (target, project, config) => {

@@ -11,6 +11,7 @@ import { catalogFingerprint } from '../../../test/support/catalog-fingerprint';
 import { writeFixtureProject } from '../../../test/support/fixture-project';
 import { createScratchDatabase, type ScratchDatabase } from '../../../test/support/scratch-database';
 import { cli } from '../../../test/support/cli-runner';
+import { consoleTestEnv } from '../../../test/support/console-env';
 
 let db: ScratchDatabase;
 let dir: string;
@@ -129,17 +130,7 @@ describe('protected environments on the CLI', () => {
     const scratch = await createScratchDatabase('prod');
     const consoleDb = await createScratchDatabase('console');
     try {
-      Object.assign(process.env, {
-        STRATA_ENVIRONMENTS: 'prod',
-        STRATA_ENV_PROD_URL: scratch.url,
-        STRATA_ENV_PROD_PROTECTION: 'protected',
-        STRATA_CONSOLE_DATABASE_URL: consoleDb.url,
-        STRATA_SHADOW_DATABASE_URL: inject('pgAdminUrl'),
-        STRATA_AUDIT_KEY: 'test-audit-key-0123456789abcdef',
-        AUTH_SECRET: 'test-auth-secret-0123456789abcdef',
-        STRATA_AUDIT_HEAD_FILE: path.join(os.tmpdir(), `strata-prod-cli-head-${process.pid}.json`),
-        STRATA_PROJECT_DIR: dir,
-      });
+      Object.assign(process.env, consoleTestEnv({ label: 'prod-cli', environment: { name: 'prod', url: scratch.url, protection: 'protected' }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: dir }));
       const untouched = async () => expect(await scratch.sql`select to_regclass('strata.change_log') as t`).toEqual([{ t: null }]);
       const unconfirmed = await cli('apply', '--env', 'prod', '--dir', dir);
       expect(unconfirmed.code).toBe(2);

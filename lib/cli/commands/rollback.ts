@@ -1,11 +1,10 @@
 import { StrataError } from '../../errors';
 import { assertConfirmed } from '../../migrate/confirm-target';
 import { rollbackChangeSets } from '../../migrate/rollback';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from '../../migrate/run-context';
 import { auditedCli } from '../cli-audit';
 import { cliContext } from '../cli-context';
 import { defineCommand, switchFlag, valueFlag } from '../command';
-import { ACTOR_FLAGS, CONFIRM_FLAGS, durationText, EXPECT_PLAN_FLAGS, PROJECT_FLAGS, REQUEST_FLAGS, TARGET_FLAGS, timeoutFlags } from '../flags';
+import { RUN_FLAGS } from '../flags';
 import { reviewedPlan, runApprovedRequest } from '../reviewed-runs';
 import { runOutput, runVerdict } from '../run-output';
 import { withTarget } from '../with-target';
@@ -21,13 +20,7 @@ export const rollbackCommand = defineCommand({
     to: valueFlag('TAG', 'roll back everything applied after TAG (TAG stays applied)'),
     all: switchFlag('roll back everything'),
     'no-backup': switchFlag('do not copy tables the rollback destroys into a backup schema first'),
-    ...timeoutFlags(durationText(DEFAULT_LOCK_TIMEOUT_MS), durationText(DEFAULT_STATEMENT_TIMEOUT_MS)),
-    ...EXPECT_PLAN_FLAGS,
-    ...CONFIRM_FLAGS,
-    ...REQUEST_FLAGS,
-    ...TARGET_FLAGS,
-    ...PROJECT_FLAGS,
-    ...ACTOR_FLAGS,
+    ...RUN_FLAGS,
   },
   notes: `When the rollback files drop tables or columns, change column types, truncate or delete
 from tables that have rows, those tables are first copied into a new schema

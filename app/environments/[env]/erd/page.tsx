@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
-import { loadConfig } from '@/lib/config/environments';
 import { PageHeader } from '@/components/layout/page-header';
 import { ErdScreen } from '@/components/erd/erd-screen';
 import { toClassificationMap } from '@/lib/erd/classification-map';
 import { policiesFor } from '@/lib/retention/load-policies';
 import { pagePrincipal } from '@/app/guard';
+import { environmentOr404 } from '@/app/environments/[env]/environment-or-404';
 
 // The environment list is read per request; nothing here may run at build time.
 export const dynamic = 'force-dynamic';
@@ -25,9 +24,7 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 export default async function ErdPage({ params }: Params) {
   await pagePrincipal();
   const env = decodeURIComponent((await params).env);
-  const config = loadConfig();
-  const environment = config.environments.find((e) => e.name === env);
-  if (!environment) notFound();
+  const { config, environment } = environmentOr404(env);
   // Tags are decoration here: a project config that fails to load leaves the diagram without
   // them, and the Retention page names the file and the problem.
   const policies = await policiesFor(config.projectDir).catch(() => []);

@@ -6,11 +6,12 @@ import { PageHeader } from '@/components/layout/page-header';
 import { tableHref } from '@/components/erd/format';
 import { schemaColor } from '@/components/erd/schema-colors';
 import { TableDetails } from '@/components/erd/table-details';
-import { loadConfig, type Protection } from '@/lib/config/environments';
+import type { Protection } from '@/lib/config/environments';
 import { lookupFromMap, toClassificationMap } from '@/lib/erd/classification-map';
 import { policiesFor } from '@/lib/retention/load-policies';
 import { basisText, retentionPeriod } from '@/lib/retention/describe';
 import { pagePrincipal } from '@/app/guard';
+import { environmentOr404 } from '@/app/environments/[env]/environment-or-404';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,9 +28,7 @@ export default async function TablePage({ params }: Params) {
   const { env: rawEnv, table: rawTable } = await params;
   const env = decodeURIComponent(rawEnv);
   const tableId = decodeURIComponent(rawTable);
-  const config = loadConfig();
-  const environment = config.environments.find((e) => e.name === env);
-  if (!environment) notFound();
+  const { config, environment } = environmentOr404(env);
   const read = await readSchema(env);
   if (!read.ok && read.status === 404) notFound();
   if (!read.ok) {
