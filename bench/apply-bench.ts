@@ -7,7 +7,10 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { readProject } from '../lib/changesets/project';
+import { closeConsole, withConsole } from '../lib/auth/console-db';
+import { startOperation } from '../lib/console/operations';
 import { applyChangeSets } from '../lib/migrate/apply';
+import { externalConfig } from '../test/support/external-config';
 import { createLogger } from '../lib/observability/logger';
 import { median, type startBenchCluster } from './bench-cluster';
 import { transactionalCopy } from './psql-script';
@@ -16,6 +19,9 @@ export interface ApplyBenchResult {
   changeSets: number;
   runs: number;
   strataMs: number;
+  /** The same apply started as a console operation: its row, its progress written to it, its outcome. */
+  recordedMs: number;
+  recordOverheadMs: number;
   psqlMs: number | null;
   drizzleMs: number;
   overheadPerChangeSetMs: number | null;
@@ -37,7 +43,13 @@ export async function benchApply(cluster: Awaited<ReturnType<typeof startBenchCl
   fs.writeFileSync(concatenated, project.changeSets.map((c) => c.forward.text).join(';\n'));
   const psql = findPsql();
 
+  // The console database the recorded runs write to (its schema created once, before timing).
+  const config = externalConfig({ consoleDatabaseUrl: await cluster.freshDatabase('bench_console'), shadowServerUrl: cluster.adminUrl });
+  const bench = { username: 'bench', role: 'operator' as const, via: 'console' as const };
+  await withConsole(config, (sql) => sql`select 1`);
+
   const strata: number[] = [];
+  const recorded: number[] = [];
   const plain: number[] = [];
   const viaDrizzle: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -46,6 +58,15 @@ export async function benchApply(cluster: Awaited<ReturnType<typeof startBenchCl
     const result = await applyChangeSets({ url, environment: 'bench', actor: 'bench', logger: quiet }, project);
     strata.push(performance.now() - t);
     if (result.failed) throw new Error(`bench apply failed: ${result.failed.tag}: ${result.failed.error?.message}`);
+
+    const recordedUrl = await cluster.freshDatabase('bench_recorded');
+    t = performance.now();
+    const started = await startOperation(config, bench, { kind: 'apply', environment: 'bench', request: {} }, (onProgress) =>
+      applyChangeSets({ url: recordedUrl, environment: 'bench', actor: 'bench', logger: quiet, onProgress }, project),
+    );
+    const record = await started.done;
+    recorded.push(performance.now() - t);
+    if (record.state !== 'succeeded') throw new Error(`bench recorded apply ended ${record.state}`);
 
     if (psql) {
       const psqlUrl = await cluster.freshDatabase('bench_psql');
@@ -62,14 +83,18 @@ export async function benchApply(cluster: Awaited<ReturnType<typeof startBenchCl
     viaDrizzle.push(performance.now() - t);
     await client.end();
   }
+  await closeConsole(config);
   const n = project.changeSets.length;
   const strataMs = median(strata);
+  const recordedMs = median(recorded);
   const psqlMs = plain.length ? median(plain) : null;
   const drizzleMs = median(viaDrizzle);
   return {
     changeSets: n,
     runs,
     strataMs,
+    recordedMs,
+    recordOverheadMs: recordedMs - strataMs,
     psqlMs,
     drizzleMs,
     overheadPerChangeSetMs: psqlMs === null ? null : (strataMs - psqlMs) / n,

@@ -127,7 +127,7 @@ test.describe('cross-site writes', () => {
     const signIn = await rawRequest({ method: 'POST', path: '/api/auth/callback/credentials', from: '127.0.0.14', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: ['username=admin&password=', pad, pad] });
     expect(signIn.status).toBe(413);
     // The sign-in form's server action, posted as the form does without JavaScript but with no
-    // Content-Length: Next's own limit (16 kB, next.config.js) refuses it before it runs.
+    // Content-Length: Next's own limit (64 kB, next.config.js) refuses it before it runs.
     const form = await rawRequest({ path: '/sign-in', from: '127.0.0.14' });
     const action = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(form.text)![1]!;
     const part = (name: string, value: string) => `--XB\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
@@ -136,7 +136,7 @@ test.describe('cross-site writes', () => {
       path: '/sign-in',
       from: '127.0.0.14',
       headers: { 'content-type': 'multipart/form-data; boundary=XB' },
-      body: [part(action, ''), part('username', 'oversized-action'), part('password', pad), '--XB--\r\n'],
+      body: [part(action, ''), part('username', 'oversized-action'), part('password', pad + pad), '--XB--\r\n'],
     });
     expect(oversized.status).toBeGreaterThanOrEqual(400);
     const consoleDb = embeddedSql('strata_console');

@@ -46,8 +46,8 @@ export const retentionCommand = defineCommand({
   summary: "every table's retention policy and classification against live figures",
   usage: ['strata retention (--env NAME | --database-url URL) [--dir PATH] [--json]'],
   description: `Lists every table of the live database (Strata's and Drizzle's bookkeeping aside) with the
-retention policy and classification the project declares for it (drizzle/demo/policies.ts
-for the demo; tables without one are "unclassified"), and live figures: estimated rows,
+retention policy and classification the project declares for it (the policies its
+strata.config.ts names; tables without one are "unclassified"), and live figures: estimated rows,
 size, oldest row, rows past retention, soft-deleted rows past their grace period, and the
 rows the purge DELETE would remove. Counts are exact up to 100,000 rows per table and
 planner estimates above (marked ≈). Only reads: the purge DELETEs are shown (--json:

@@ -103,7 +103,7 @@ export const seedCommand = defineCommand({
   name: 'seed',
   summary: "write the project's seed data (open environments) [--reset] [--scale N] [--force]",
   usage: ['strata seed (--env NAME | --database-url URL) [--reset] [--scale N] [--force] [--dir PATH] [--json]'],
-  description: `Writes the project's seed set (seeds/demo for drizzle/demo): realistic, referentially
+  description: `Writes the seed set the project's strata.config.ts names (seeds/demo for the demo): realistic, referentially
 consistent rows with fixed identifiers, upserted table by table in dependency order, each
 table in its own transaction. Rerunning creates no duplicates, and a run that failed
 half-way finishes cleanly when rerun. Every change set must be applied first.`,
