@@ -224,7 +224,7 @@ test('an apply is a record: a reload mid-way and a second browser see the same p
   const record = other.getByTestId('operation');
   await expect(record).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
   await expect(record.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false');
-  await expect(record.getByTestId('progress-changeset')).toHaveCount(3);
+  await expect(record.getByTestId('outcome-changeset')).toHaveCount(3);
   await expect(record).toContainText('started by admin (admin)');
   await shot(other, 'operation-succeeded');
   await expect(page.getByTestId('running-operation')).toHaveCount(0, { timeout: 15_000 });

@@ -55,7 +55,8 @@ export function OperationView({ initial }: { initial: OperationRecord }) {
           {op.finishedAt ? `, ended at ${formatTimestamp(op.finishedAt)}` : ''}.
         </p>
       </header>
-      <OperationProgress op={op} />
+      {/* A finished run's outcome lists each change set: its progress would say it twice. */}
+      {!(op.result && (op.kind === 'apply' || op.kind === 'rollback' || op.kind === 'request-execution')) && <OperationProgress op={op} />}
       <OperationOutcome op={op} />
     </article>
   );

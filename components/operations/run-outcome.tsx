@@ -9,7 +9,7 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult }) 
       <h3 className="text-base font-semibold text-zinc-900">{failure ? `Stopped at ${result.failed!.tag}` : `Done on ${env}`}</h3>
       <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 text-sm">
         {result.records.map((r) => (
-          <li key={`${r.tag}-${r.direction}`} className="flex flex-wrap items-center gap-3 px-3 py-2">
+          <li key={`${r.tag}-${r.direction}`} data-testid="outcome-changeset" data-status={r.status} className="flex flex-wrap items-center gap-3 px-3 py-2">
             <Badge tone={r.status === 'failed' ? 'red' : r.status === 'applied' ? 'green' : 'violet'}>{r.status.replace('_', ' ')}</Badge>
             <span className="font-mono">{r.tag}</span>
             <span className="ml-auto text-xs text-zinc-500 tabular-nums">
