@@ -10,7 +10,7 @@ export const missingRollback: LintRule = {
   severity: 'warning',
   title: 'Change set without rollback SQL',
   explanation:
-    'Without rollback/NNNN_tag.sql, `strata rollback` refuses to undo the change set (and everything applied after it), so a bad deploy can only be fixed forward, under pressure (document 004 FR-002).',
+    'Without rollback/NNNN_tag.sql, `strata rollback` refuses to undo the change set (and everything applied after it), so a bad deploy can only be fixed forward, under pressure.',
   saferAlternative: 'Write rollback/<tag>.sql undoing the change in reverse order; for a change that cannot be undone, a rollback file that says so in a comment.',
   checkChangeSet(ctx) {
     if (ctx.changeSet.rollback) return [];

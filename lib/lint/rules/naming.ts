@@ -46,7 +46,7 @@ export const snakeCaseNames: LintRule = {
   severity: 'warning',
   title: 'Name not in snake_case',
   explanation:
-    'PostgreSQL folds unquoted names to lower case, so a name with capitals or spaces must be double-quoted in every query forever, and "UserId" and userid become two different columns. Document 004 (FR-005) asks for one naming convention across the schema.',
+    'PostgreSQL folds unquoted names to lower case, so a name with capitals or spaces must be double-quoted in every query forever, and "UserId" and userid become two different columns. One naming convention across the schema avoids both.',
   saferAlternative: 'lower_snake_case names: letters, digits and underscores, starting with a letter.',
   checkStatement(ctx) {
     const bad = definedNames(ctx.statement.node).filter((n) => !SNAKE_CASE.test(n.name));
@@ -60,7 +60,7 @@ export const indexNamePattern: LintRule = {
   severity: 'warning',
   title: 'Index name without the project’s prefix or suffix',
   explanation:
-    'Index names that follow one pattern (ix_/idx_ prefixes, or PostgreSQL’s own <table>_<columns>_idx) are recognisable in plans, lock reports and error messages, and a lint rule keeps them that way (document 004 NFR-013).',
+    'Index names that follow one pattern (ix_/idx_ prefixes, or PostgreSQL’s own <table>_<columns>_idx) are recognisable in plans, lock reports and error messages, and a lint rule keeps them that way.',
   saferAlternative: 'Name the index with one of the configured prefixes or suffixes (strata-lint.json: indexPrefixes, indexSuffixes).',
   checkStatement(ctx) {
     const name = nodeOf(ctx.statement.node, 'IndexStmt')?.idxname;

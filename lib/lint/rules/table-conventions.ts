@@ -26,7 +26,7 @@ export const foreignKeyWithoutIndex: LintRule = {
   severity: 'warning',
   title: 'Foreign key without an index on its columns',
   explanation:
-    'PostgreSQL indexes the referenced key but not the referencing columns. Without an index, every DELETE or key UPDATE on the referenced table scans the referencing table (under lock), ON DELETE CASCADE becomes a sequential scan, and joins along the relationship cannot use an index (document 004 FR-007).',
+    'PostgreSQL indexes the referenced key but not the referencing columns. Without an index, every DELETE or key UPDATE on the referenced table scans the referencing table (under lock), ON DELETE CASCADE becomes a sequential scan, and joins along the relationship cannot use an index.',
   saferAlternative: 'Create an index whose leading columns are the foreign key columns, in the same change set (CONCURRENTLY in its own change set if the table is large).',
   checkChangeSet(ctx) {
     const found: ChangeSetHit[] = [];
@@ -56,7 +56,7 @@ export const missingTimestampColumns: LintRule = {
   severity: 'warning',
   title: 'New table without created_at / updated_at',
   explanation:
-    'Without creation and update times, nobody can tell when a row appeared or last changed: debugging, incremental exports, retention and audits all need them (document 004 FR-005 and FR-010).',
+    'Without creation and update times, nobody can tell when a row appeared or last changed: debugging, incremental exports, retention and audits all need them.',
   saferAlternative: 'Add created_at timestamptz NOT NULL DEFAULT now() and updated_at timestamptz NOT NULL DEFAULT now() (names configurable in strata-lint.json: timestampColumns).',
   checkChangeSet(ctx) {
     const wanted = ctx.options.config.timestampColumns;
@@ -73,7 +73,7 @@ export const softDeleteColumnsIncomplete: LintRule = {
   severity: 'warning',
   title: 'Soft-delete columns incomplete',
   explanation:
-    'A table that soft-deletes rows needs the whole set of soft-delete columns (when, by whom, and the flag where used) so purges, restores and audits work the same way on every table (document 004 FR-005).',
+    'A table that soft-deletes rows needs the whole set of soft-delete columns (when, by whom, and the flag where used) so purges, restores and audits work the same way on every table.',
   saferAlternative: 'Add every configured soft-delete column (strata-lint.json: softDeleteColumns, softDeleteOptionalColumns), or none.',
   checkChangeSet(ctx) {
     const { softDeleteColumns, softDeleteOptionalColumns } = ctx.options.config;
@@ -102,7 +102,7 @@ export const sensitiveColumnPlaintext: LintRule = {
   severity: 'warning',
   title: 'Sensitive value stored as plain text',
   explanation:
-    'Passwords, API secrets, tokens and personal identifiers such as e-mail addresses must be stored hashed or encrypted with a keyed primitive (e.g. HMAC-SHA256 with a key from the environment), never in plaintext (document 004 FR-006, NFR-007): a leaked backup or replica must not leak them.',
+    'Passwords, API secrets, tokens and personal identifiers such as e-mail addresses must be stored hashed or encrypted with a keyed primitive (e.g. HMAC-SHA256 with a key from the environment), never in plaintext: a leaked backup or replica must not leak them.',
   saferAlternative:
     'Store a keyed hash (email_hash = HMAC-SHA256(key, lower(email))) for lookups, or encrypted bytes (bytea); name the column accordingly (…_hash, …_hmac, …_encrypted). Patterns are configurable (sensitiveColumnPatterns, protectedColumnWords).',
   checkStatement(ctx) {
