@@ -9,8 +9,8 @@ import { waitFor } from '../../test/support/cli-process';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const home = path.join(root, '.strata', 'test-start');
-const port = '3211';
-const pgPort = '54389';
+const port = process.env.STRATA_START_TEST_PORT ?? '3211';
+const pgPort = process.env.STRATA_START_TEST_PG_PORT ?? '54389';
 const adminPassword = 'start-test-admin-password-1';
 const base = `http://localhost:${port}`;
 
