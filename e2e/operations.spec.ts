@@ -78,6 +78,8 @@ test('dry-run a pending change set on staging: the diff, the statements and the 
 });
 
 test('apply one change set to staging, then roll it back in one click; history, ERD and health agree', async ({ page, request }) => {
+  // A long journey (apply, ERD layout, rollback): 30 s is too tight on a busy 2-core machine.
+  test.setTimeout(90_000);
   await page.goto('/environments/staging');
   await expect(page.getByTestId('environment-name')).toHaveText('staging');
   await page.getByLabel('Or apply up to').selectOption('0015_risk_v1');
