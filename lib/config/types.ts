@@ -1,3 +1,4 @@
+import type { BackupPolicy } from '../backup/policy';
 import type { EmbeddedSettings } from './embedded-settings';
 
 /*
@@ -18,6 +19,8 @@ export interface Environment {
   name: string;
   url: string;
   protection: Protection;
+  /** Copies before change sets and their retention (STRATA_ENV_<NAME>_BACKUP…); unset: the default for its protection (see backupPolicyOf). */
+  backup?: BackupPolicy;
 }
 
 export interface StrataConfig {
@@ -45,4 +48,9 @@ export interface StrataConfig {
    */
   auditHeadFile: string;
   embedded: EmbeddedSettings;
+  /**
+   * STRATA_BACKUP_DIR: backups go there as compressed COPY files, one folder per
+   * environment, instead of into a schema of the target. Null: into the target.
+   */
+  backupDir: string | null;
 }

@@ -1,3 +1,5 @@
+import { backupNotes } from '../backup/backup-record';
+import { backupSettingsFor } from '../backup/settings';
 import { readProject, type Project } from '../changesets/project';
 import { findEnvironment, loadConfig, type Environment, type StrataConfig } from '../config/environments';
 import { StrataError } from '../errors';
@@ -55,7 +57,15 @@ const CONSOLE_LOCK_WAIT_MS = 3_000;
 
 /** The signed-in person is the actor of every history row the console writes. */
 function context(target: OperationTarget, principal: Principal, onProgress?: (event: ProgressEvent) => void): RunContext {
-  return { url: target.environment.url, environment: target.environment.name, actor: principal.username, logger: engineLogger(), onProgress, lockWaitMs: CONSOLE_LOCK_WAIT_MS };
+  return {
+    url: target.environment.url,
+    environment: target.environment.name,
+    actor: principal.username,
+    logger: engineLogger(),
+    onProgress,
+    lockWaitMs: CONSOLE_LOCK_WAIT_MS,
+    backup: backupSettingsFor(target.environment, target.config.backupDir),
+  };
 }
 
 const tagsOf = (records: Array<{ tag: string }>) => records.map((r) => r.tag).join(', ') || null;
@@ -130,7 +140,7 @@ export async function runPlan(
     (r) => ({
       outcome: r.failed ? 'failed' : 'ok',
       target: tagsOf(r.records),
-      detail: [extras.auditDetail, r.failed ? `${r.failed.tag}: ${r.failed.error?.message}` : null, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
+      detail: [extras.auditDetail, r.failed ? `${r.failed.tag}: ${r.failed.error?.message}` : null, ...backupNotes(r)].filter(Boolean).join('; ') || null,
     }),
   );
 }

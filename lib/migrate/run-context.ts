@@ -1,3 +1,4 @@
+import type { BackupSettings } from '../backup/settings';
 import type { Logger } from '../observability/logger';
 
 /** Who runs what, where, and with which limits; shared by every engine operation. */
@@ -22,6 +23,8 @@ export interface RunContext {
    * request, so a restart can tell whether its executor is still at work.
    */
   sessionLabel?: string;
+  /** The target's backup policy and where copies go; unset: a bare URL's defaults (copy what can be destroyed, into the target). */
+  backup?: BackupSettings;
 }
 
 export type ProgressEvent =
