@@ -1,24 +1,14 @@
 import type { EnvVars } from '../config/embedded-settings';
-import type { Protection } from '../config/types';
+import { backupModes, type BackupMode, type BackupPolicy, type Protection } from '../config/types';
 import { StrataError } from '../errors';
 
+// The policy's types live with the configuration's (config/types.ts), which names them.
+export { backupModes, type BackupMode, type BackupPolicy };
+
 /**
- * When Strata copies data before a change set runs, and how long it keeps the copies.
- * `destructive` copies what a change set can destroy (read from its parse tree); `always`
- * also copies every table it touches; `off` copies nothing. The retention defaults are
- * the ones our users' own v1→v2 procedure keeps: the newest 10, none older than 30 days.
+ * The retention defaults are the ones our users' own v1→v2 procedure keeps: the newest 10,
+ * none older than 30 days.
  */
-export const backupModes = ['off', 'destructive', 'always'] as const;
-export type BackupMode = (typeof backupModes)[number];
-
-export interface BackupPolicy {
-  mode: BackupMode;
-  /** Keep at most this many backups per environment (the newest). */
-  keep: number;
-  /** Remove backups older than this many days. */
-  maxAgeDays: number;
-}
-
 export const DEFAULT_BACKUP_KEEP = 10;
 export const DEFAULT_BACKUP_MAX_AGE_DAYS = 30;
 

@@ -59,7 +59,7 @@ export async function restoreBackup(
   try {
     const ordered = await parentsFirst(conn, backup.tables);
     for (const [i, entry] of ordered.entries()) {
-      options.onProgress?.({ type: 'phase', label: `${options.write ? 'Restoring' : 'Checking'} ${entry.source} (${i + 1} of ${ordered.length})` });
+      options.onProgress?.({ type: 'restore-table', table: entry.source, position: i, total: ordered.length });
       const staged = backup.location === 'schema' ? schemaCopyRelation(backup.id, entry) : await stageFileCopy(conn, backupFolderOf(settings)!, backup.id, entry, `strata_restore_${i + 1}`);
       await assertStillVerified(conn, backup, entry, staged);
       tables.push(await restoreTable(conn, entry, staged, options.write));

@@ -1,4 +1,3 @@
-import type { BackupPolicy } from '../backup/policy';
 import type { EmbeddedSettings } from './embedded-settings';
 
 /*
@@ -13,6 +12,22 @@ import type { EmbeddedSettings } from './embedded-settings';
  */
 export const protectionLevels = ['open', 'guarded', 'protected'] as const;
 export type Protection = (typeof protectionLevels)[number];
+
+/**
+ * When Strata copies data before a change set runs (lib/backup/policy.ts): `destructive`
+ * copies what it can destroy, `always` every table it touches, `off` nothing; and how many
+ * copies it keeps, for how long.
+ */
+export const backupModes = ['off', 'destructive', 'always'] as const;
+export type BackupMode = (typeof backupModes)[number];
+
+export interface BackupPolicy {
+  mode: BackupMode;
+  /** Keep at most this many backups per environment (the newest). */
+  keep: number;
+  /** Remove backups older than this many days. */
+  maxAgeDays: number;
+}
 
 /** A named target database. The URL is a secret: it never leaves the server. */
 export interface Environment {

@@ -56,7 +56,7 @@ export function assertRunAllowed(environment: Environment, request: OperationReq
 const CONSOLE_LOCK_WAIT_MS = 3_000;
 
 /** The signed-in person is the actor of every history row the console writes. */
-function context(target: OperationTarget, principal: Principal, onProgress?: (event: ProgressEvent) => void): RunContext {
+export function consoleRunContext(target: OperationTarget, principal: Principal, onProgress?: (event: ProgressEvent) => void): RunContext {
   return {
     url: target.environment.url,
     environment: target.environment.name,
@@ -85,7 +85,7 @@ export async function runDryRun(
       // A dry run on the environment itself takes its real locks: the guard says who may, where.
       if (mode === 'transaction') authorize(principal, 'dry-run.on-target', { protection: target.environment.protection, environment: target.environment.name });
       const result = await dryRun(
-        context(target, principal, onProgress),
+        consoleRunContext(target, principal, onProgress),
         target.project,
         { direction: request.direction, to: request.to, steps: request.steps, mode },
         { shadowServerUrl: target.config.shadowServerUrl },
@@ -125,7 +125,7 @@ export async function runPlan(
   onProgress?: (event: ProgressEvent) => void,
   extras: RunExtras = {},
 ): Promise<RunResult> {
-  const ctx = { ...context(target, principal, onProgress), reason: extras.historyReason, sessionLabel: extras.sessionLabel };
+  const ctx = { ...consoleRunContext(target, principal, onProgress), reason: extras.historyReason, sessionLabel: extras.sessionLabel };
   const planned = request.expect?.map((p) => p.tag).join(', ') ?? null;
   return audited(
     target.config,
@@ -147,7 +147,7 @@ export async function runPlan(
 
 /** Served from the console's drift cache: at most one check per environment per STRATA_DRIFT_CACHE_SECONDS, whoever asks. */
 export async function runDriftCheck(target: OperationTarget, principal: Principal): Promise<DriftReport> {
-  return driftService().check(target, context(target, principal));
+  return driftService().check(target, consoleRunContext(target, principal));
 }
 
 /** Seed (or reset and seed) an environment the guard allowed it on, with progress, audited. */
@@ -156,7 +156,7 @@ export async function runSeed(target: OperationTarget, options: { reset: boolean
     target.config,
     principal,
     { action: options.reset ? 'reset' : 'seed', environment: target.environment.name },
-    () => seedDatabase(context(target, principal, onProgress), target.project, { reset: options.reset }).finally(() => invalidateDrift(target.environment.name)),
+    () => seedDatabase(consoleRunContext(target, principal, onProgress), target.project, { reset: options.reset }).finally(() => invalidateDrift(target.environment.name)),
     (r) => ({ outcome: 'ok', detail: `${r.tables.reduce((n, t) => n + t.rows, 0)} rows in ${r.tables.length} tables` }),
   );
 }

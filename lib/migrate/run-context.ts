@@ -32,6 +32,8 @@ export type ProgressEvent =
   | { type: 'phase'; label: string }
   /** A seed wrote `rows` into `table`, the `position`-th of `total` tables (0-based). */
   | { type: 'seed-table'; table: string; rows: number; position: number; total: number }
+  /** A backup restore (or its dry run) reached its `position`-th (0-based) of `total` tables. */
+  | { type: 'restore-table'; table: string; position: number; total: number }
   /** A change set began: the `position`-th (0-based) of the run's `total`. */
   | { type: 'changeset-start'; tag: string; direction: 'up' | 'down'; statements: number; position: number; total: number }
   | { type: 'statement-done'; tag: string; index: number; total: number; rows: number; durationMs: number }
