@@ -83,7 +83,7 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
       expect(denied.some((d) => d.action === `${endpoint.method} ${endpoint.path}` && /UNAUTHENTICATED/.test(String(d.detail))), endpoint.path).toBe(true);
     }
     for (const what of ['action start operation', 'action seed', 'action execute request', 'action restore backup']) {
-      expect(denied.some((d) => d.action === what && /UNAUTHENTICATED/.test(String(d.detail))), what).toBe(true);
+      expect(denied.some((d) => d.action === what && /UNAUTHENTICATED/.test(String(d.detail))), `${what} in ${JSON.stringify(denied.map((d) => [d.action, String(d.detail).slice(0, 60)]))}`).toBe(true);
     }
   } finally {
     await consoleDb.end();
