@@ -2,7 +2,7 @@
 
 import type { StartAnswer } from '@/lib/console/start-answer';
 import { enterActionDoor, Door } from './guard';
-import { openEnvironmentOperation, openRequestExecution, openSeed, type Opened } from './operation-doors';
+import { openEnvironmentOperation, openRequestExecution, openRestore, openSeed, type Opened } from './operation-doors';
 
 /**
  * The server actions the pages start operations with: each goes through the same door as
@@ -31,4 +31,10 @@ export async function startSeedAction(env: string, input: unknown): Promise<Star
 export async function executeRequestAction(id: number, input: unknown): Promise<StartAnswer> {
   const door = await enterActionDoor('execute request');
   return door instanceof Door ? answer(await openRequestExecution(door, id, input)) : door;
+}
+
+/** Restore a backup, or dry-run it: the same body as POST /api/environments/{env}/backups/{id}/restore. */
+export async function restoreBackupAction(env: string, backup: string, input: unknown): Promise<StartAnswer> {
+  const door = await enterActionDoor('restore backup');
+  return door instanceof Door ? answer(await openRestore(door, env, backup, input)) : door;
 }

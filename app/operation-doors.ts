@@ -3,7 +3,8 @@ import type { z } from 'zod';
 import { loadConfig } from '@/lib/config/environments';
 import { assertApproved } from '@/lib/auth/requests';
 import { findRequest } from '@/lib/console/change-requests';
-import { executeRequestSchema, operationRequestSchema, seedRequestSchema } from '@/lib/console/api-schemas';
+import { backupIdSchema, executeRequestSchema, operationRequestSchema, restoreRequestSchema, seedRequestSchema } from '@/lib/console/api-schemas';
+import { startRestore } from '@/lib/console/environment-backups';
 import { operationTarget } from '@/lib/console/environment-operations';
 import { operationActions } from '@/lib/console/operation-request';
 import type { StartedOperation } from '@/lib/console/operations';
@@ -84,5 +85,25 @@ export async function openRequestExecution(door: Door, id: number, input: unknow
     return { ok: true, started: await startRequestExecution(target, changeRequest, door.principal) };
   } catch (error) {
     return door.refusal(error);
+  }
+}
+
+/**
+ * A backup restore, or its dry run, on one environment: the dry run for operators anywhere,
+ * the restore where the guard allows it (open and guarded; a protected one through an
+ * approved request), with the environment's name typed back.
+ */
+export async function openRestore(door: Door, env: string, backup: string, input: unknown): Promise<Opened> {
+  const request = parsed(restoreRequestSchema, input);
+  if (isRefused(request)) return request;
+  const id = parsed(backupIdSchema, backup);
+  if (isRefused(id)) return id;
+  try {
+    const target = operationTarget(env);
+    const refused = await door.check(request.kind === 'run' ? 'backup.restore' : 'backup.restore.dry-run', { protection: target.environment.protection, environment: target.environment.name });
+    if (refused) return refused;
+    return { ok: true, started: await startRestore(target, { backup: id, write: request.kind === 'run', confirm: request.confirm }, door.principal) };
+  } catch (error) {
+    return door.refusal(error, env);
   }
 }

@@ -10,6 +10,7 @@ import { benchErdBrowser } from './erd-browser-bench';
 import { benchSeed } from './seed-bench';
 import { benchRetention } from './retention-bench';
 import { benchLint } from './lint-bench';
+import { benchBackup } from './backup-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -36,6 +37,27 @@ async function main(): Promise<void> {
       console.log(`drizzle-orm migrate()        ${ms(r.drizzleMs)}`);
       console.log(`Strata overhead / change set ${ms(r.overheadPerChangeSetMs)}  (target ≤ 15 ms)`);
       console.log(`drizzle overhead / change set ${ms(r.drizzleOverheadPerChangeSetMs)}`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('backup')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchBackup(cluster);
+      results.backup = r;
+      const rate = (v: number | null) => (v === null ? 'n/a' : `${v.toLocaleString('en-US')} rows/s`);
+      console.log(`\n## Backups: a destructive change set on a ${r.rows.toLocaleString('en-US')}-row table — median of ${r.runs}, each on a fresh copy`);
+      console.log(`drop column, no backup (policy off)      ${ms(r.dropColumn.withoutMs)}`);
+      console.log(`drop column, key + column copied, verified ${ms(r.dropColumn.withMs)}  (${times(r.dropColumn.ratio)})`);
+      console.log(`… to compressed files (STRATA_BACKUP_DIR)  ${ms(r.dropColumn.withFilesMs)}  (${times(r.dropColumn.filesRatio)})`);
+      console.log(`drop table, no backup                    ${ms(r.dropTable.withoutMs)}`);
+      console.log(`drop table, whole table copied, verified ${ms(r.dropTable.withMs)}  (${times(r.dropTable.ratio)})`);
+      console.log(`Restore of the dropped table's rows after its rollback:`);
+      console.log(`Strata restore (backup schema)           ${ms(r.restore.strataMs)}  ${rate(r.restore.strataRowsPerSecond)}`);
+      console.log(`Strata restore (compressed files)        ${ms(r.restore.filesMs)}  ${rate(r.restore.filesRowsPerSecond)}`);
+      console.log(`psql \\copy of the same rows from a file   ${ms(r.restore.psqlMs)}  ${rate(r.restore.psqlRowsPerSecond)}`);
+      console.log(`Strata ÷ psql rows/s                     ${times(r.restore.ratio)}`);
     } finally {
       await cluster.stop();
     }

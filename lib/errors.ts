@@ -15,6 +15,7 @@ export type StrataErrorCode =
   | 'NOT_FOUND' // a tag that is not in the project
   | 'INVALID_STATE' // e.g. resolving a change set that is not failed
   | 'STATEMENT_FAILED' // PostgreSQL rejected a statement of a change set
+  | 'BACKUP_NOT_VERIFIED' // a copy did not match its source (or no longer matches its checksum): nothing ran
   | 'CONFIRMATION_REQUIRED' // a protected environment's name was not typed to confirm
   | 'PROTECTED' // the console does not change protected environments directly
   | 'PLAN_CHANGED' // the target moved on since the dry run the caller confirmed

@@ -4,7 +4,7 @@ import type { DryRunMode } from '@/lib/migrate/dry-run-types';
 import { DiffChanges } from '@/components/dry-run/diff-changes';
 import { dryRunModeText, formatCount, formatDuration, plural } from '@/components/dry-run/format';
 import { RiskList } from '@/components/dry-run/risk-summary';
-import { formatTimestamp, isoTimestamp } from '@/components/history/history-filter';
+import { backupAnchor, formatTimestamp, isoTimestamp } from '@/components/history/history-filter';
 import { Badge } from '@/components/ui/badge';
 import { DecisionForm } from './decision-form';
 import { ExecutePanel } from './execute-panel';
@@ -206,10 +206,18 @@ function ResultBox({ env, result }: { env: string; result: ResultSummary }) {
         </ul>
       )}
       {result.failure && <p className="break-words">{result.failure}</p>}
-      {result.backup && (
+      {result.backups.length > 0 && (
         <p className="text-amber-950">
-          Backup schema <span className="font-mono font-medium">{result.backup}</span>: restore with{' '}
-          <code className="font-mono break-all select-all">npm run strata -- backup restore --env {env} --schema {result.backup}</code>
+          Backed up first:{' '}
+          {result.backups.map((id, i) => (
+            <span key={id}>
+              {i > 0 && ', '}
+              <a className="font-mono font-medium underline" href={backupAnchor(env, id)}>
+                {id}
+              </a>
+            </span>
+          ))}{' '}
+          (restore from the environment page)
         </p>
       )}
     </section>

@@ -94,8 +94,8 @@ export interface ResultSummary {
   records: Array<{ tag: string; status: string; durationMs: number | null }>;
   /** Why the run stopped (PostgreSQL's message), or why it never ran (e.g. the plan changed). */
   failure: string | null;
-  /** The backup schema a destructive rollback copied rows into. */
-  backup: string | null;
+  /** The backups taken before its change sets (ids, see the environment page). */
+  backups: string[];
 }
 
 /** The result stored on an executed or failed request, or null when there is none. */
@@ -112,5 +112,7 @@ export function readResult(value: unknown): ResultSummary | null {
     str(result.failed) ??
     str(error) ??
     (errorRecord ? [str(errorRecord.code), str(errorRecord.message)].filter(Boolean).join(': ') || null : null);
-  return { records, failure, backup: str(result.backup) };
+  // Requests executed before per-change-set backups stored one `backup`; later ones a list.
+  const backups = Array.isArray(result.backups) ? result.backups.filter((b): b is string => typeof b === 'string') : [str(result.backup)].filter((b): b is string => b !== null);
+  return { records, failure, backups };
 }

@@ -38,7 +38,7 @@ export function DataLossBanner({ risks, backupTables }: { risks: RiskFlag[]; bac
       )}
       {backupTables.length > 0 && (
         <p data-testid="backup-tables" className="mt-3 rounded-lg border border-red-200 bg-white/70 px-3 py-2 text-sm">
-          Strata will copy these tables into a backup schema first:{' '}
+          Before the change sets that destroy data, Strata copies and verifies what they destroy in:{' '}
           {backupTables.map((b, i) => (
             <span key={b.table}>
               {i > 0 && ', '}

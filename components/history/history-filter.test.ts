@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '@/lib/migrate/history-store';
-import { filterHistory, formatTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, unfinishedStarts } from './history-filter';
+import { filterHistory, formatTimestamp, historyFilterQuery, parseHistoryFilter, backupAnchor, unfinishedStarts } from './history-filter';
 
 function entry(id: number, status: HistoryEntry['status'], startedAt: string, tablesTouched: string[] = []): HistoryEntry {
   return {
@@ -78,7 +78,7 @@ describe('history filters', () => {
     expect([...unfinishedStarts(withStarts)]).toEqual([7]);
   });
 
-  it('spells the restore command', () => {
-    expect(restoreCommand('staging', 'strata_backup_0007')).toBe('npm run strata -- backup restore --env staging --schema strata_backup_0007');
+  it('links a backup to its row on the environment page', () => {
+    expect(backupAnchor('staging', 'strata_backup_0007')).toBe('/environments/staging#strata_backup_0007');
   });
 });

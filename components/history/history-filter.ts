@@ -75,7 +75,7 @@ export function formatTimestamp(value: Date | string): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** The CLI command that puts back what a destructive rollback copied into its backup schema. */
-export function restoreCommand(env: string, backupSchema: string): string {
-  return `npm run strata -- backup restore --env ${env} --schema ${backupSchema}`;
+/** Where the environment page lists a backup, with its Restore button. */
+export function backupAnchor(env: string, backupId: string): string {
+  return `/environments/${encodeURIComponent(env)}#${backupId}`;
 }

@@ -7,7 +7,7 @@ import { useUrlSyncedInput } from '@/components/ui/use-url-synced-input';
 import { SegmentedControl } from '@/components/ui/segmented-control';
 import type { EntryStatus, HistoryEntry } from '@/lib/migrate/history-store';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import { filterHistory, formatTimestamp, isoTimestamp, historyFilterQuery, parseHistoryFilter, restoreCommand, STATUS_FILTERS, unfinishedStarts, type StatusFilter } from './history-filter';
+import { filterHistory, formatTimestamp, isoTimestamp, historyFilterQuery, parseHistoryFilter, backupAnchor, STATUS_FILTERS, unfinishedStarts, type StatusFilter } from './history-filter';
 
 const STATUS: Record<EntryStatus, { tone: BadgeTone; label: string }> = {
   applied: { tone: 'green', label: 'applied' },
@@ -210,9 +210,11 @@ function Details({ entry, env, unfinished }: { entry: HistoryEntry; env: string;
     parts.push(
       <div key="backup" data-testid="history-backup" className="flex flex-col gap-1 text-zinc-700">
         <p>
-          Backup: <span className="font-mono font-medium text-zinc-900">{entry.backupSchema}</span>
+          Backed up first:{' '}
+          <a className="font-mono font-medium text-zinc-900 underline" href={backupAnchor(env, entry.backupSchema)}>
+            {entry.backupSchema}
+          </a>
         </p>
-        <code className="rounded bg-zinc-100 px-1.5 py-1 font-mono break-all text-zinc-800 select-all">{restoreCommand(env, entry.backupSchema)}</code>
       </div>,
     );
   }

@@ -16,6 +16,9 @@ export interface Capabilities {
   /** Seed, and truncate-and-reseed (open environments only). */
   seed: boolean;
   reset: boolean;
+  /** Restore a backup directly (open and guarded), or only see what a restore would write. */
+  restore: boolean;
+  restoreDryRun: boolean;
 }
 
 export function capabilitiesFor(principal: Principal, protection: Protection): Capabilities {
@@ -26,6 +29,8 @@ export function capabilitiesFor(principal: Principal, protection: Protection): C
     request: can(principal, 'request.create', { protection }),
     seed: can(principal, 'seed', { protection }),
     reset: can(principal, 'reset', { protection }),
+    restore: can(principal, 'backup.restore', { protection }),
+    restoreDryRun: can(principal, 'backup.restore.dry-run', { protection }),
   };
 }
 

@@ -15,11 +15,13 @@ export interface OperationStarters {
   startSeed(env: string, input: unknown): Promise<StartAnswer>;
   /** Execute an approved request (the body of POST /api/requests/{id}/execute). */
   executeRequest(id: number, input: unknown): Promise<StartAnswer>;
+  /** Restore a backup, or dry-run it (the body of POST /api/environments/{env}/backups/{backup}/restore). */
+  restoreBackup(env: string, backup: string, input: unknown): Promise<StartAnswer>;
 }
 
 const unavailable = async (): Promise<StartAnswer> => ({ ok: false, status: 503, code: 'UNAVAILABLE', message: 'This page cannot start operations.' });
 
-const StartersContext = createContext<OperationStarters>({ startOperation: unavailable, startSeed: unavailable, executeRequest: unavailable });
+const StartersContext = createContext<OperationStarters>({ startOperation: unavailable, startSeed: unavailable, executeRequest: unavailable, restoreBackup: unavailable });
 
 export function OperationStartersProvider({ starters, children }: { starters: OperationStarters; children: ReactNode }) {
   return <StartersContext.Provider value={starters}>{children}</StartersContext.Provider>;

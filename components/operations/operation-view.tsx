@@ -10,6 +10,8 @@ import { RunProgress } from '@/components/dry-run/progress';
 import { formatTimestamp } from '@/components/history/history-filter';
 import { summarizeSeed } from '@/components/seed/seed-progress';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { RestoreOutcome, RestoreProgress } from '@/components/backups/restore-outcome';
+import type { RestoreResult } from '@/lib/backup/restore';
 import { RunOutcome } from './run-outcome';
 import { useOperationRecord } from './use-operation';
 
@@ -63,6 +65,7 @@ export function OperationView({ initial }: { initial: OperationRecord }) {
 }
 
 function OperationProgress({ op }: { op: OperationRecord }) {
+  if (op.kind === 'backup-restore') return <RestoreProgress events={op.events} done={op.state === 'succeeded'} />;
   if (op.kind === 'seed' || op.kind === 'reset') {
     const seed = summarizeSeed(op.events);
     const percent = op.state === 'succeeded' ? 100 : seed.percent;
@@ -103,6 +106,7 @@ function OperationOutcome({ op }: { op: OperationRecord }) {
     );
   }
   if (op.kind === 'dry-run') return <DryRunView result={op.result as DryRunResult} />;
+  if (op.kind === 'backup-restore') return <RestoreOutcome result={op.result as RestoreResult} />;
   if (op.kind === 'seed' || op.kind === 'reset') {
     const seed = op.result as SeedResult;
     return (

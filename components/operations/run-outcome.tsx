@@ -1,5 +1,8 @@
 import type { RunResult } from '@/lib/migrate/apply';
 import { Badge } from '@/components/ui/badge';
+import { copiedText, undoAdvice } from '@/lib/backup/backup-record';
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** What a finished apply or rollback did, change set by change set, with the failure in PostgreSQL's words. */
 export function RunOutcome({ env, result }: { env: string; result: RunResult }) {
@@ -29,14 +32,21 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult }) 
           <p className="mt-2">{failure.noTransaction ? 'It ran without a transaction: statements before it stay applied.' : 'Its transaction was rolled back; nothing of it is in place.'}</p>
         </div>
       )}
-      {result.backup && (
-        <div data-testid="backup-note" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-          <p className="font-semibold">Backed up before the rollback into schema {result.backup.schema}:</p>
-          <p>{result.backup.tables.map((t) => `${t.source} (${t.rows} rows)`).join(', ')}</p>
+      {result.backups.map((backup) => (
+        <div key={backup.id} data-testid="backup-note" className="rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-950">
+          <p className="font-semibold">
+            Backed up before {backup.changeSet}, verified ({backup.location === 'files' ? 'files' : 'schema'} <span className="font-mono">{backup.id}</span>):
+          </p>
+          <p>{backup.tables.map(copiedText).join(', ')}</p>
           <p className="mt-1">
-            To undo: re-apply, then <code className="font-mono">npm run strata -- backup restore --env {env} --schema {result.backup.schema}</code>
+            {capitalised(undoAdvice(backup))} from the <a className="underline" href={`/environments/${env}#backups`}>environment's backups</a>.
           </p>
         </div>
+      ))}
+      {result.pruned.length > 0 && (
+        <p className="text-xs text-zinc-600">
+          Retention removed {result.pruned.length} older backup{result.pruned.length === 1 ? '' : 's'}: {result.pruned.map((p) => `${p.id} (${p.why})`).join(', ')}
+        </p>
       )}
     </section>
   );

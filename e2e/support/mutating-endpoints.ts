@@ -19,7 +19,40 @@ export interface MutatingEndpoint {
 /** A reviewed plan as the console sends it: tags and checksums (any well-formed checksum: the guard refuses first). */
 const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'].map((tag) => ({ tag, checksum: '0'.repeat(64) }));
 
+/** A well-formed backup id that names no backup: the guard refuses before it is looked up. */
+const BACKUP = 'strata_backup_20260101t000000_0015_abcd';
+
 export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
+  {
+    file: 'app/api/environments/[env]/backups/[backup]/restore/route.ts',
+    method: 'POST',
+    path: `/api/environments/staging/backups/${BACKUP}/restore`,
+    body: { kind: 'run', confirm: 'staging' },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    // Never directly on a protected environment, whoever asks.
+    file: 'app/api/environments/[env]/backups/[backup]/restore/route.ts',
+    method: 'POST',
+    path: `/api/environments/production/backups/${BACKUP}/restore`,
+    body: { kind: 'run', confirm: 'production' },
+    allowed: [],
+  },
+  {
+    // Its dry run writes nothing, but stages copies on the server: operators, anywhere.
+    file: 'app/api/environments/[env]/backups/[backup]/restore/route.ts',
+    method: 'POST',
+    path: `/api/environments/production/backups/${BACKUP}/restore`,
+    body: { kind: 'dry-run' },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    file: 'app/api/environments/[env]/backups/route.ts',
+    method: 'GET',
+    path: '/api/environments/production/backups',
+    body: undefined,
+    allowed: ['viewer', 'developer', 'operator', 'admin'],
+  },
   {
     file: 'app/api/environments/[env]/operations/route.ts',
     method: 'POST',
@@ -153,6 +186,8 @@ export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startSeedAction', page: '/environments/staging', args: ['staging', { reset: true, confirm: 'staging' }], allowed: [] },
   { file: ACTIONS, name: 'startSeedAction', page: '/environments/local', args: ['local', { reset: true, confirm: 'local' }], allowed: ['developer', 'operator', 'admin'] },
+  { file: ACTIONS, name: 'restoreBackupAction', page: '/environments/staging', args: ['staging', BACKUP, { kind: 'run', confirm: 'staging' }], allowed: ['operator', 'admin'] },
+  { file: ACTIONS, name: 'restoreBackupAction', page: '/environments/production', args: ['production', BACKUP, { kind: 'run', confirm: 'production' }], allowed: [] },
   { file: ACTIONS, name: 'executeRequestAction', page: '/approvals', args: [1, { confirm: 'production' }], allowed: ['operator', 'admin'] },
 ];
 

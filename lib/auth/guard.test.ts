@@ -23,6 +23,7 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'request.execute': { roles: from('operator'), on: ['protected'] },
   'users.manage': { roles: ['admin'], on: ALL },
   'backup.restore': { roles: from('operator'), on: ['open', 'guarded'] },
+  'backup.restore.dry-run': { roles: from('operator'), on: ALL },
 };
 
 const principal = (role: Role): Principal => ({ username: `a-${role}`, role, via: 'console' });

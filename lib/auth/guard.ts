@@ -23,7 +23,8 @@ export type Action =
   | 'seed'
   | 'reset'
   | 'users.manage'
-  | 'backup.restore';
+  | 'backup.restore'
+  | 'backup.restore.dry-run';
 
 export interface ActionRule {
   /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
@@ -59,6 +60,9 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   reset: { minRole: 'developer', protection: ['open'], description: 'reset databases' },
   'users.manage': { minRole: 'admin', description: 'manage users' },
   'backup.restore': { minRole: 'operator', protection: ['open', 'guarded'], description: 'restore backups' },
+  // It writes nothing, but it stages the copies on the environment's server: operators, anywhere
+  // (on a protected one it is what a restore request shows its approver).
+  'backup.restore.dry-run': { minRole: 'operator', description: 'dry-run backup restores' },
 };
 
 export interface GuardContext {
@@ -102,7 +106,7 @@ function protectionMessage(action: Action, protection: Protection, environment: 
     case 'rollback':
       return `${where}: roll back through an approved request`;
     case 'backup.restore':
-      return `${where}: backups are not restored from the console there`;
+      return `${where}: a restore there needs two-person approval (request it)`;
     case 'dry-run.on-target':
       return `${where}: dry runs there use a shadow database and never run on it`;
     case 'seed':

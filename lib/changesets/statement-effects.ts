@@ -17,34 +17,63 @@ export interface OutsideTransaction {
 type Node = Record<string, unknown>;
 
 /**
- * Relations whose existing rows the statement can destroy: dropped tables, tables losing a
- * column or changing a column's type, truncated tables, DELETE targets. `schema.*` stands for
- * every table of a dropped schema. Names are as written (unqualified ones resolve through
- * the search_path at run time).
+ * Data a statement can destroy or overwrite, read from its parse tree: a whole relation
+ * (dropped table or schema, TRUNCATE, DELETE) or some of its columns (a dropped column, a
+ * column changing type — with the new type's parse node, so a backup can tell a widening
+ * from a lossy change against the live column — or the targets of an UPDATE's SET). Names
+ * are as written (unqualified ones resolve through the search_path at run time); `schema.*`
+ * stands for every table of a dropped schema.
  */
-export function destroyedRelations(stmt: unknown): string[] {
-  const found = new Set<string>();
+export interface DataAtRisk {
+  relation: string;
+  how: 'drop' | 'truncate' | 'delete' | 'drop-column' | 'retype' | 'update';
+  /** The columns at risk; null for the whole relation. */
+  columns: string[] | null;
+  /** For `retype`: each column's new type, as the parser gave it (a TypeName node). */
+  newTypes?: Record<string, unknown>;
+}
+
+export function dataAtRisk(stmt: unknown): DataAtRisk[] {
+  const found: DataAtRisk[] = [];
   const node = stmt as Node;
   const drop = node.DropStmt as Node | undefined;
   if (drop && (drop.removeType === 'OBJECT_TABLE' || drop.removeType === 'OBJECT_MATVIEW')) {
-    for (const object of (drop.objects as Node[]) ?? []) found.add(qualifiedFromList(object));
+    for (const object of (drop.objects as Node[]) ?? []) found.push({ relation: qualifiedFromList(object), how: 'drop', columns: null });
   }
   if (drop && drop.removeType === 'OBJECT_SCHEMA') {
-    for (const object of (drop.objects as Node[]) ?? []) found.add(`${stringValue(object)}.*`);
+    for (const object of (drop.objects as Node[]) ?? []) found.push({ relation: `${stringValue(object)}.*`, how: 'drop', columns: null });
   }
   const alter = node.AlterTableStmt as Node | undefined;
   if (alter && alter.objtype === 'OBJECT_TABLE') {
-    const destructive = ((alter.cmds as Node[]) ?? []).some((c) => {
-      const subtype = (c.AlterTableCmd as Node | undefined)?.subtype;
-      return subtype === 'AT_DropColumn' || subtype === 'AT_AlterColumnType';
-    });
-    if (destructive) found.add(rangeVarName(alter.relation));
+    const relation = rangeVarName(alter.relation);
+    const commands = ((alter.cmds as Node[]) ?? []).map((c) => c.AlterTableCmd as Node | undefined).filter((c): c is Node => Boolean(c));
+    const dropped = commands.filter((c) => c.subtype === 'AT_DropColumn').map((c) => String(c.name));
+    if (dropped.length) found.push({ relation, how: 'drop-column', columns: dropped });
+    const retyped = commands.filter((c) => c.subtype === 'AT_AlterColumnType');
+    if (retyped.length) {
+      const newTypes = Object.fromEntries(retyped.map((c) => [String(c.name), ((c.def as Node | undefined)?.ColumnDef as Node | undefined)?.typeName]));
+      found.push({ relation, how: 'retype', columns: Object.keys(newTypes), newTypes });
+    }
   }
   const truncate = node.TruncateStmt as Node | undefined;
-  if (truncate) for (const r of (truncate.relations as Node[]) ?? []) found.add(rangeVarName(r.RangeVar ?? r));
+  if (truncate) for (const r of (truncate.relations as Node[]) ?? []) found.push({ relation: rangeVarName(r.RangeVar ?? r), how: 'truncate', columns: null });
   const del = node.DeleteStmt as Node | undefined;
-  if (del) found.add(rangeVarName(del.relation));
-  return [...found].filter(Boolean).sort();
+  if (del) found.push({ relation: rangeVarName(del.relation), how: 'delete', columns: null });
+  const update = node.UpdateStmt as Node | undefined;
+  if (update) {
+    const columns = ((update.targetList as Node[]) ?? []).map((t) => String((t.ResTarget as Node | undefined)?.name ?? '')).filter(Boolean);
+    found.push({ relation: rangeVarName(update.relation), how: 'update', columns: [...new Set(columns)] });
+  }
+  return found.filter((f) => f.relation);
+}
+
+/**
+ * Relations whose existing rows the statement can destroy: dropped tables, tables losing a
+ * column or changing a column's type, truncated tables, DELETE targets (an UPDATE rewrites
+ * values but keeps its rows, so it is data at risk without destroying rows).
+ */
+export function destroyedRelations(stmt: unknown): string[] {
+  return [...new Set(dataAtRisk(stmt).filter((d) => d.how !== 'update').map((d) => d.relation))].sort();
 }
 
 /** Statement kinds PostgreSQL refuses inside a transaction block, and that change no schema. */

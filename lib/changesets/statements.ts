@@ -1,7 +1,7 @@
 import { loadModule, parseSync, type Node } from 'libpg-query';
 import { StrataError } from '../errors';
 import type { SqlFile } from './project';
-import { destroyedRelations, outsideTransaction, type OutsideTransaction } from './statement-effects';
+import { dataAtRisk, destroyedRelations, outsideTransaction, type DataAtRisk, type OutsideTransaction } from './statement-effects';
 
 /** One SQL statement of a change set, with where it sits in its file. */
 export interface Statement {
@@ -13,6 +13,8 @@ export interface Statement {
   tables: string[];
   /** Relations whose rows it can destroy (drops, dropped or retyped columns, truncates, deletes). */
   destroys: string[];
+  /** What of those relations (and of UPDATE targets) it can lose: what a backup before it copies. */
+  atRisk: DataAtRisk[];
   /** Set when PostgreSQL refuses the statement inside a transaction block (CONCURRENTLY, VACUUM…). */
   outsideTransaction: OutsideTransaction | null;
   /** The statement's parse tree, as the split parsed it (locations count from its breakpoint chunk). */
@@ -71,6 +73,7 @@ export async function splitStatements(file: SqlFile): Promise<Statement[]> {
         line: lineAt(file.text, chunkStart + start + leading),
         tables: relationsIn(raw.stmt),
         destroys: destroyedRelations(raw.stmt),
+        atRisk: dataAtRisk(raw.stmt),
         outsideTransaction: outsideTransaction(raw.stmt, sql),
         node: raw.stmt as Node,
       });

@@ -12,6 +12,7 @@ export function cliContext(options: { actor?: string; lockTimeout?: string; stat
     logger: engineLogger(),
     lockTimeoutMs: milliseconds(options.lockTimeout, '--lock-timeout'),
     statementTimeoutMs: milliseconds(options.statementTimeout, '--statement-timeout'),
+    backup: target.backup,
   };
 }
 

@@ -28,7 +28,7 @@ export function dryRunText(result: DryRunResult): string {
   lines.push('', ...diffText(result.diff));
   if (result.risks.length) lines.push('', 'Risks:', ...result.risks.map((r) => `  [${r.severity}] ${r.message}`));
   if (result.backupTables.length) {
-    lines.push('', `A real rollback first copies into a backup schema: ${result.backupTables.map((t) => `${t.table} (${t.rows} rows)`).join(', ')}`);
+    lines.push('', `A real run first copies, and verifies, what it destroys in: ${result.backupTables.map((t) => `${t.table} (${t.rows} rows)`).join(', ')}`);
   }
   if (result.sequenceGaps.length) {
     lines.push('', `Sequences it advanced are not set back (that could collide with values taken meanwhile): ${result.sequenceGaps.map((g) => `${g.sequence} ${g.before ?? 'unused'} → ${g.after}`).join(', ')}`);

@@ -54,8 +54,14 @@ export function durationText(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
+/** Overrides the environment's backup policy for one run (lib/backup/policy.ts). */
+export const BACKUP_FLAGS = {
+  backup: valueFlag('MODE', "off | destructive | always: copy what the change sets can destroy (or every table they touch) first, verified; overrides the environment's policy for this run"),
+} as const satisfies Flags;
+
 /** What a real apply or rollback takes besides its own selection: the run's limits, a reviewed plan, the confirmation or approved request, the target, the project and the actor. */
 export const RUN_FLAGS = {
+  ...BACKUP_FLAGS,
   ...timeoutFlags(durationText(DEFAULT_LOCK_TIMEOUT_MS), durationText(DEFAULT_STATEMENT_TIMEOUT_MS)),
   ...EXPECT_PLAN_FLAGS,
   ...CONFIRM_FLAGS,

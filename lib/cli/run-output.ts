@@ -1,3 +1,4 @@
+import { backupNotes, copiedText, undoAdvice } from '../backup/backup-record';
 import type { AuditVerdict } from '../console/audited';
 import type { RunResult } from '../migrate/apply';
 import type { CommandOutput } from './command';
@@ -8,12 +9,13 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
     (r) => `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
   );
   if (!result.records.length) lines.push(`Nothing to ${verb}.`);
-  if (result.backup) {
+  for (const backup of [...result.backups].reverse()) {
     lines.unshift(
-      `Backed up ${result.backup.tables.map((t) => `${t.source} (${t.rows} rows)`).join(', ')} into schema ${result.backup.schema}`,
-      `  to undo: re-apply, then npm run strata -- backup restore --schema ${result.backup.schema} with the same --env or --database-url`,
+      `Backed up before ${backup.changeSet}, verified: ${backup.tables.map(copiedText).join(', ')} into ${backup.id}`,
+      `  ${undoAdvice(backup)} (npm run strata -- backup restore ${backup.id} with the same --env or --database-url)`,
     );
   }
+  if (result.pruned.length) lines.push('', `Pruned ${result.pruned.length} old backup${result.pruned.length === 1 ? '' : 's'}: ${result.pruned.map((p) => `${p.id} (${p.why})`).join(', ')}`);
   if (result.failed?.error) {
     const e = result.failed.error;
     lines.push(
@@ -37,5 +39,6 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
 export const runVerdict = (r: RunResult): AuditVerdict => ({
   outcome: r.failed ? 'failed' : 'ok',
   target: r.records.map((x) => x.tag).join(', ') || null,
-  detail: [r.failed?.error?.message, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
+  detail: [r.failed?.error?.message, ...backupNotes(r)].filter(Boolean).join('; ') || null,
 });
+

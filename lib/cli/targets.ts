@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { backupSettingsFor, type BackupSettings } from '../backup/settings';
 import { findEnvironment, type Protection, type StrataConfig } from '../config/environments';
 import { parseDatabaseUrl } from '../db/connection-url';
 import type { EnvVars } from '../config/embedded-settings';
@@ -10,17 +11,20 @@ export interface Target {
   url: string;
   protection: Protection | null;
   embedded: boolean;
+  /** Its backup policy (overridden for one run by --backup) and where copies go. */
+  backup: BackupSettings;
 }
 
-export function resolveTarget(config: StrataConfig, options: { env?: string; databaseUrl?: string }): Target {
+export function resolveTarget(config: StrataConfig, options: { env?: string; databaseUrl?: string; backup?: string }): Target {
   if (options.env && options.databaseUrl) throw new StrataError('BAD_USAGE', 'Give --env or --database-url, not both');
   if (options.databaseUrl) {
     parseDatabaseUrl(options.databaseUrl);
-    return { name: null, url: options.databaseUrl, protection: null, embedded: false };
+    const bare = { name: null, url: options.databaseUrl, protection: null };
+    return { ...bare, embedded: false, backup: backupSettingsFor(bare, config.backupDir, options.backup) };
   }
   if (!options.env) throw new StrataError('BAD_USAGE', 'Which database? Give --env NAME or --database-url URL');
   const env = findEnvironment(config, options.env);
-  return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded' };
+  return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded', backup: backupSettingsFor(env, config.backupDir, options.backup) };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface TargetOptions {
   databaseUrl?: string;
   actor?: string;
   dir?: string;
+  /** A run's --backup MODE (BACKUP_FLAGS), where the command takes it. */
+  backup?: string;
 }
 
 /** Runs `body` with the target reachable: starts the embedded demo when it is needed and not running. */

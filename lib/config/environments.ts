@@ -5,6 +5,7 @@ import { parseDatabaseUrl } from '../db/connection-url';
 import { embeddedSettings, embeddedUrl, type EmbeddedSettings, type EnvVars } from './embedded-settings';
 import { DEMO_ENVIRONMENTS } from './demo-environments';
 import { embeddedConsolePassword } from './console-secrets';
+import { backupPolicyFromVariables } from '../backup/policy';
 import { protectionLevels, type Environment, type Protection, type StrataConfig } from './types';
 
 // The configuration's types live in types.ts, so that the modules loadConfig reads
@@ -34,6 +35,7 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
   const projectDir = path.resolve(root, env.STRATA_PROJECT_DIR ?? 'drizzle/demo');
   const embedded = embeddedSettings(env, root);
   const auditHeadFile = path.resolve(root, env.STRATA_AUDIT_HEAD_FILE?.trim() || path.join(embedded.home, 'audit-head.json'));
+  const backupDir = env.STRATA_BACKUP_DIR?.trim() ? path.resolve(root, env.STRATA_BACKUP_DIR.trim()) : null;
   const list = env.STRATA_ENVIRONMENTS?.trim();
   if (!list) {
     return {
@@ -44,10 +46,12 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
       consoleDatabaseUrl: embeddedConsoleUrl(embedded),
       consoleOwnerUrl: embeddedUrl(embedded, EMBEDDED_CONSOLE_DATABASE),
       shadowServerUrl: embeddedUrl(embedded, EMBEDDED_CONSOLE_DATABASE),
+      backupDir,
       environments: DEMO_ENVIRONMENTS.map((demo) => ({
         name: demo.name,
         protection: demo.protection,
         url: embeddedUrl(embedded, demo.database),
+        backup: backupPolicyFromVariables(variablePrefix(demo.name), env, demo.protection),
       })),
     };
   }
@@ -62,7 +66,7 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
   parseDatabaseUrl(shadowServerUrl);
   const consoleOwnerUrl = env.STRATA_CONSOLE_OWNER_URL?.trim() || null;
   if (consoleOwnerUrl) parseDatabaseUrl(consoleOwnerUrl);
-  return { mode: 'external', projectDir, embedded, auditHeadFile, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl };
+  return { mode: 'external', projectDir, embedded, auditHeadFile, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl, backupDir };
 }
 
 function externalEnvironment(name: string, env: EnvVars): Environment {
@@ -70,7 +74,7 @@ function externalEnvironment(name: string, env: EnvVars): Environment {
   if (!checked.success) {
     throw new StrataError('BAD_USAGE', `STRATA_ENVIRONMENTS: "${name}": ${checked.error.issues[0]?.message}`);
   }
-  const key = `STRATA_ENV_${name.toUpperCase().replace(/-/g, '_')}`;
+  const key = variablePrefix(name);
   const url = env[`${key}_URL`];
   if (!url) throw new StrataError('BAD_USAGE', `Environment "${name}" needs ${key}_URL`);
   parseDatabaseUrl(url);
@@ -79,7 +83,12 @@ function externalEnvironment(name: string, env: EnvVars): Environment {
   if (!protectionLevels.includes(protection as Protection)) {
     throw new StrataError('BAD_USAGE', `${key}_PROTECTION must be one of ${protectionLevels.join(', ')} (got "${protection}")`);
   }
-  return { name, url, protection: protection as Protection };
+  return { name, url, protection: protection as Protection, backup: backupPolicyFromVariables(key, env, protection as Protection) };
+}
+
+/** `STRATA_ENV_<NAME>`: the prefix of an environment's own variables. */
+function variablePrefix(name: string): string {
+  return `STRATA_ENV_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /**

@@ -13,11 +13,29 @@ import type { EmbeddedSettings } from './embedded-settings';
 export const protectionLevels = ['open', 'guarded', 'protected'] as const;
 export type Protection = (typeof protectionLevels)[number];
 
+/**
+ * When Strata copies data before a change set runs (lib/backup/policy.ts): `destructive`
+ * copies what it can destroy, `always` every table it touches, `off` nothing; and how many
+ * copies it keeps, for how long.
+ */
+export const backupModes = ['off', 'destructive', 'always'] as const;
+export type BackupMode = (typeof backupModes)[number];
+
+export interface BackupPolicy {
+  mode: BackupMode;
+  /** Keep at most this many backups per environment (the newest). */
+  keep: number;
+  /** Remove backups older than this many days. */
+  maxAgeDays: number;
+}
+
 /** A named target database. The URL is a secret: it never leaves the server. */
 export interface Environment {
   name: string;
   url: string;
   protection: Protection;
+  /** Copies before change sets and their retention (STRATA_ENV_<NAME>_BACKUP…); unset: the default for its protection (see backupPolicyOf). */
+  backup?: BackupPolicy;
 }
 
 export interface StrataConfig {
@@ -45,4 +63,9 @@ export interface StrataConfig {
    */
   auditHeadFile: string;
   embedded: EmbeddedSettings;
+  /**
+   * STRATA_BACKUP_DIR: backups go there as compressed COPY files, one folder per
+   * environment, instead of into a schema of the target. Null: into the target.
+   */
+  backupDir: string | null;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/types';
+import { BACKUP_ID_PATTERN } from '../backup/backup-record';
 import { USERNAME_PATTERN } from '../auth/users';
 import { changeSetTag, operationRequestSchema } from './operation-request';
 
@@ -17,6 +18,17 @@ export const seedRequestSchema = z
     confirm: z.string().max(100).describe("the environment's name, typed back"),
   })
   .strict();
+
+/** POST /api/environments/{env}/backups/{id}/restore: a restore's dry run, or the restore. */
+export const restoreRequestSchema = z
+  .object({
+    kind: z.enum(['dry-run', 'run']).describe('dry-run: say what would be written, write nothing'),
+    confirm: z.string().max(100).optional().describe("a run: the environment's name, typed back"),
+  })
+  .strict();
+
+/** A backup's id in a path: `strata_backup_<utc>_<version>_<random>`. */
+export const backupIdSchema = z.string().regex(BACKUP_ID_PATTERN, 'a backup id (strata_backup_…)');
 
 /** POST /api/environments/{env}/requests: ask for an apply or rollback on a protected environment. */
 export const changeRequestSchema = z

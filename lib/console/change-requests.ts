@@ -113,7 +113,7 @@ export async function executeChange(target: OperationTarget, request: ChangeRequ
     await withConsole(target.config, (sql) =>
       finishRequest(sql, request.id, {
         status: result.failed ? 'failed' : 'executed',
-        result: { records: result.records.map((r) => ({ tag: r.tag, status: r.status, durationMs: r.durationMs })), failed: result.failed?.error?.message ?? null, backup: result.backup?.schema ?? null },
+        result: { records: result.records.map((r) => ({ tag: r.tag, status: r.status, durationMs: r.durationMs })), failed: result.failed?.error?.message ?? null, backups: result.backups.map((b) => b.id) },
       }),
     );
     return result;

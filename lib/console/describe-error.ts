@@ -27,6 +27,8 @@ export const HTTP_STATUS: Record<StrataErrorCode, number> = {
   // The change set is valid; PostgreSQL refused a statement of it against this target.
   STATEMENT_FAILED: 422,
   THROTTLED: 429,
+  // The server could not make (or trust) a copy of the data; the caller asked for nothing wrong.
+  BACKUP_NOT_VERIFIED: 500,
   MALFORMED_PROJECT: 500,
   CONNECTION_FAILED: 503,
   AUDIT_UNAVAILABLE: 503,

@@ -1,3 +1,5 @@
+import { backupNotes } from '../backup/backup-record';
+import { backupSettingsFor } from '../backup/settings';
 import { readProject, type Project } from '../changesets/project';
 import { findEnvironment, loadConfig, type Environment, type StrataConfig } from '../config/environments';
 import { StrataError } from '../errors';
@@ -54,8 +56,16 @@ export function assertRunAllowed(environment: Environment, request: OperationReq
 const CONSOLE_LOCK_WAIT_MS = 3_000;
 
 /** The signed-in person is the actor of every history row the console writes. */
-function context(target: OperationTarget, principal: Principal, onProgress?: (event: ProgressEvent) => void): RunContext {
-  return { url: target.environment.url, environment: target.environment.name, actor: principal.username, logger: engineLogger(), onProgress, lockWaitMs: CONSOLE_LOCK_WAIT_MS };
+export function consoleRunContext(target: OperationTarget, principal: Principal, onProgress?: (event: ProgressEvent) => void): RunContext {
+  return {
+    url: target.environment.url,
+    environment: target.environment.name,
+    actor: principal.username,
+    logger: engineLogger(),
+    onProgress,
+    lockWaitMs: CONSOLE_LOCK_WAIT_MS,
+    backup: backupSettingsFor(target.environment, target.config.backupDir),
+  };
 }
 
 const tagsOf = (records: Array<{ tag: string }>) => records.map((r) => r.tag).join(', ') || null;
@@ -75,7 +85,7 @@ export async function runDryRun(
       // A dry run on the environment itself takes its real locks: the guard says who may, where.
       if (mode === 'transaction') authorize(principal, 'dry-run.on-target', { protection: target.environment.protection, environment: target.environment.name });
       const result = await dryRun(
-        context(target, principal, onProgress),
+        consoleRunContext(target, principal, onProgress),
         target.project,
         { direction: request.direction, to: request.to, steps: request.steps, mode },
         { shadowServerUrl: target.config.shadowServerUrl },
@@ -115,7 +125,7 @@ export async function runPlan(
   onProgress?: (event: ProgressEvent) => void,
   extras: RunExtras = {},
 ): Promise<RunResult> {
-  const ctx = { ...context(target, principal, onProgress), reason: extras.historyReason, sessionLabel: extras.sessionLabel };
+  const ctx = { ...consoleRunContext(target, principal, onProgress), reason: extras.historyReason, sessionLabel: extras.sessionLabel };
   const planned = request.expect?.map((p) => p.tag).join(', ') ?? null;
   return audited(
     target.config,
@@ -130,14 +140,14 @@ export async function runPlan(
     (r) => ({
       outcome: r.failed ? 'failed' : 'ok',
       target: tagsOf(r.records),
-      detail: [extras.auditDetail, r.failed ? `${r.failed.tag}: ${r.failed.error?.message}` : null, r.backup ? `backup ${r.backup.schema}` : null].filter(Boolean).join('; ') || null,
+      detail: [extras.auditDetail, r.failed ? `${r.failed.tag}: ${r.failed.error?.message}` : null, ...backupNotes(r)].filter(Boolean).join('; ') || null,
     }),
   );
 }
 
 /** Served from the console's drift cache: at most one check per environment per STRATA_DRIFT_CACHE_SECONDS, whoever asks. */
 export async function runDriftCheck(target: OperationTarget, principal: Principal): Promise<DriftReport> {
-  return driftService().check(target, context(target, principal));
+  return driftService().check(target, consoleRunContext(target, principal));
 }
 
 /** Seed (or reset and seed) an environment the guard allowed it on, with progress, audited. */
@@ -146,7 +156,7 @@ export async function runSeed(target: OperationTarget, options: { reset: boolean
     target.config,
     principal,
     { action: options.reset ? 'reset' : 'seed', environment: target.environment.name },
-    () => seedDatabase(context(target, principal, onProgress), target.project, { reset: options.reset }).finally(() => invalidateDrift(target.environment.name)),
+    () => seedDatabase(consoleRunContext(target, principal, onProgress), target.project, { reset: options.reset }).finally(() => invalidateDrift(target.environment.name)),
     (r) => ({ outcome: 'ok', detail: `${r.tables.reduce((n, t) => n + t.rows, 0)} rows in ${r.tables.length} tables` }),
   );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, seedRequestSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, restoreRequestSchema, seedRequestSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 
 /**
  * The console's HTTP API as an OpenAPI 3.0 document (served at /api/openapi.json). The
@@ -59,6 +59,21 @@ export const API_ENDPOINTS: Endpoint[] = [
     who: 'any signed-in role',
     query: [{ name: 'state', description: 'only those in this state', schema: { type: 'string', enum: ['running', 'succeeded', 'failed', 'interrupted'] } }],
     answers: { status: 200, type: 'application/json', description: '{ operations }' },
+  },
+  {
+    method: 'get',
+    path: '/api/environments/{env}/backups',
+    summary: 'The environment’s backups, newest first: when, before which change set, tables, rows, size, verified',
+    who: 'any signed-in role',
+    answers: { status: 200, type: 'application/json', description: 'the backups' },
+  },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/backups/{backup}/restore',
+    summary: 'Put back what a change set destroyed from the backup taken before it (after rolling it back), or dry-run that',
+    who: 'dry run: operator+; restore: operator+ on open and guarded environments',
+    body: restoreRequestSchema,
+    answers: ndjson('The recorded restore'),
   },
   { method: 'post', path: '/api/environments/{env}/seed', summary: 'Seed, or truncate and seed, an open environment', who: 'developer+, open environments only', body: seedRequestSchema, answers: ndjson('The recorded seed') },
   {

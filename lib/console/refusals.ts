@@ -7,7 +7,7 @@ import { recordAudit } from './audited';
  * Refusals are audited too (401, 403, a missing confirmation, a cross-site request, an
  * approval rule): one `denied` entry naming who asked (or `(anonymous)`), from where, and
  * why. Anyone can provoke refusals, so they are rate-limited per caller and source: past
- * REFUSALS_PER_MINUTE in a minute the rest are counted, and the count is written with the
+ * REFUSALS_PER_MINUTE (STRATA_REFUSALS_PER_MINUTE) in a minute the rest are counted, and the count is written with the
  * next entry that gets through, so a flood cannot grow the audit trail without bound nor
  * hide that it happened.
  */
@@ -27,6 +27,12 @@ export interface Refusal {
 }
 
 export const REFUSALS_PER_MINUTE = 20;
+
+/** STRATA_REFUSALS_PER_MINUTE, or 20: a deployment that expects bursts of refusals (a door-attack suite) may raise it. */
+function refusalsPerMinute(): number {
+  const n = Number(process.env.STRATA_REFUSALS_PER_MINUTE);
+  return Number.isInteger(n) && n > 0 ? n : REFUSALS_PER_MINUTE;
+}
 
 interface Window {
   startedAt: number;
@@ -54,7 +60,7 @@ function admit(key: string, now: number): { write: boolean; suppressed: number }
     if (all.size > 10_000) for (const [k, w] of all) if (now - w.startedAt >= 60_000) all.delete(k);
     return { write: true, suppressed: carried };
   }
-  if (window.written < REFUSALS_PER_MINUTE) {
+  if (window.written < refusalsPerMinute()) {
     window.written += 1;
     const suppressed = window.suppressed;
     window.suppressed = 0;

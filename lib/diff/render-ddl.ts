@@ -1,5 +1,5 @@
 import type { Column, EnumType, Extension, Index, SchemaInfo, SchemaModel, Table, UniqueConstraint, View } from '../introspect/schema-model';
-import { BOOKKEEPING_SCHEMAS } from '../introspect/schema-model';
+import { isBookkeepingSchema } from '../introspect/schema-model';
 import { columnsInOrder, sortedBy } from '../erd/model-helpers';
 
 /*
@@ -14,7 +14,7 @@ import { columnsInOrder, sortedBy } from '../erd/model-helpers';
  * them would drown the user's changes.
  */
 export function isDiffedSchema(schema: string): boolean {
-  return !(BOOKKEEPING_SCHEMAS as readonly string[]).includes(schema) && !schema.startsWith('strata_backup_') && !schema.startsWith('strata_shadow');
+  return !isBookkeepingSchema(schema) && !schema.startsWith('strata_shadow');
 }
 
 /**

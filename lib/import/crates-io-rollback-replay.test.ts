@@ -75,7 +75,7 @@ async function rollBackKeepingGoing(steps: number): Promise<{ failures: ReplayFa
     const tag = project.changeSets[project.changeSets.length - step]!.tag;
     let run;
     try {
-      run = await rollbackChangeSets(ctx, project, { steps: 1, backup: false });
+      run = await rollbackChangeSets(ctx, project, { steps: 1 });
     } catch (error) {
       if (!isStrataError(error, 'MALFORMED_PROJECT')) throw error;
       failures.push({ step, migration: migrationOf(tag), error: error.message, kind: 'refused' });
@@ -98,7 +98,7 @@ async function recordNoOpRollback(tag: string): Promise<void> {
     ...project,
     changeSets: project.changeSets.map((c) => (c.tag === tag ? { ...c, rollback: { ...c.rollback!, text: noOp } } : c)),
   };
-  const run = await rollbackChangeSets(testContext(db.url), patched, { steps: 1, backup: false });
+  const run = await rollbackChangeSets(testContext(db.url), patched, { steps: 1 });
   expect(run.failed).toBeNull();
 }
 

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { BOOKKEEPING_SCHEMAS, type SchemaInfo } from './schema-model';
+import { isBookkeepingSchema, type SchemaInfo } from './schema-model';
 
 /** A connection or transaction of postgres.js: the catalog readers need nothing more. */
 export type CatalogSql =
@@ -99,7 +99,7 @@ export function querySchemas(sql: CatalogSql) {
  * only when asked.
  */
 export function toCatalogScope(rows: SchemaRow[], includeBookkeeping: boolean): CatalogScope {
-  const bookkeeping = new Set<string>(BOOKKEEPING_SCHEMAS);
+  const bookkeeping = new Set(rows.map((r) => r.name).filter(isBookkeepingSchema));
   return {
     schemas: rows.map((r) => ({ name: r.name, bookkeeping: bookkeeping.has(r.name), comment: r.comment, owner: r.owner })),
     inaccessibleSchemas: rows.filter((r) => !r.usable).map((r) => r.name),

@@ -188,3 +188,8 @@ export interface Extension {
 
 /** Schemas whose objects Strata or drizzle-orm own. */
 export const BOOKKEEPING_SCHEMAS = ['strata', 'drizzle'] as const;
+
+/** Strata's own, drizzle-orm's, and the schemas Strata's backups are kept in (`strata_backup_…`). */
+export function isBookkeepingSchema(name: string): boolean {
+  return (BOOKKEEPING_SCHEMAS as readonly string[]).includes(name) || name.startsWith('strata_backup_');
+}

@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { settingsOf } from '../backup/backups';
+import type { BackupMode } from '../backup/policy';
 import type { Project } from '../changesets/project';
 import { connect } from '../db/client';
 import { countTablesNamed, type RowCount } from '../db/row-counts';
@@ -95,7 +97,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
     after: executed.after,
     diff,
     risks: bySeverity([...diff.risks, ...lockRisks(executed.changeSets)]),
-    backupTables: request.direction === 'rollback' ? backupCandidates(executed) : [],
+    backupTables: backupCandidates(executed, parsed, settingsOf(ctx).policy.mode),
   };
 }
 
@@ -147,10 +149,23 @@ async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<
   }
 }
 
-/** What a real rollback would copy to a backup schema: destroyed tables that have rows. */
-function backupCandidates(executed: ExecutedPlan): RowCount[] {
-  const destroyed = [...new Set(executed.changeSets.flatMap((c) => c.destroys))].sort();
-  return destroyed.map((table) => executed.rowCounts[table] ?? { table, rows: 0, estimate: false }).filter((t) => t.rows > 0);
+/**
+ * The tables with rows a real run would copy first under the run's backup policy: those it
+ * destroys (and UPDATE targets) under `destructive`, every table it touches under `always`.
+ * Table by table; the real run copies only the key and the columns at risk where it can.
+ */
+function backupCandidates(executed: ExecutedPlan, parsed: ParsedChangeSet[], mode: BackupMode): RowCount[] {
+  if (mode === 'off') return [];
+  const statements = parsed.flatMap((p) => p.statements);
+  const named = new Set([
+    ...executed.changeSets.flatMap((c) => c.destroys),
+    ...statements.flatMap((s) => s.atRisk.filter((r) => r.how === 'update').map((r) => r.relation)),
+    ...(mode === 'always' ? statements.flatMap((s) => s.tables) : []),
+  ]);
+  return [...named]
+    .sort()
+    .flatMap((table) => (executed.rowCounts[table] ? [executed.rowCounts[table]!] : []))
+    .filter((t) => t.rows > 0);
 }
 
 /** The figures alone, for the diff's risk flags and lint, which judge on numbers. */

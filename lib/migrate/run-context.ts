@@ -1,3 +1,4 @@
+import type { BackupSettings } from '../backup/settings';
 import type { Logger } from '../observability/logger';
 
 /** Who runs what, where, and with which limits; shared by every engine operation. */
@@ -22,6 +23,8 @@ export interface RunContext {
    * request, so a restart can tell whether its executor is still at work.
    */
   sessionLabel?: string;
+  /** The target's backup policy and where copies go; unset: a bare URL's defaults (copy what can be destroyed, into the target). */
+  backup?: BackupSettings;
 }
 
 export type ProgressEvent =
@@ -29,6 +32,8 @@ export type ProgressEvent =
   | { type: 'phase'; label: string }
   /** A seed wrote `rows` into `table`, the `position`-th of `total` tables (0-based). */
   | { type: 'seed-table'; table: string; rows: number; position: number; total: number }
+  /** A backup restore (or its dry run) reached its `position`-th (0-based) of `total` tables. */
+  | { type: 'restore-table'; table: string; position: number; total: number }
   /** A change set began: the `position`-th (0-based) of the run's `total`. */
   | { type: 'changeset-start'; tag: string; direction: 'up' | 'down'; statements: number; position: number; total: number }
   | { type: 'statement-done'; tag: string; index: number; total: number; rows: number; durationMs: number }

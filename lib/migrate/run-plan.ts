@@ -1,10 +1,11 @@
+import { backupBeforeChangeSet, pruneBackups, settingsOf, type PruneResult } from '../backup/backups';
+import type { BackupRecord } from '../backup/backup-record';
 import type { ChangeSet } from '../changesets/project';
 import { splitStatements, type Statement } from '../changesets/statements';
 import { directionOf, fileToRun, type Direction } from './change-set-file';
 import type { Operation } from './history-store';
 import { runChangeSet, type RunRecord } from './run-change-set';
 import type { RunContext } from './run-context';
-import type { TableBackup } from './table-backup';
 import type { LockedConnection } from './target-lock';
 
 /**
@@ -23,8 +24,10 @@ export interface RunResult {
   failed: RunRecord | null;
   /** Out-of-order change sets that were left alone (reported, never silently skipped). */
   skippedOutOfOrder: string[];
-  /** Where a destructive rollback copied the affected tables first. */
-  backup: TableBackup | null;
+  /** The verified copies taken before change sets that could destroy data, in run order. */
+  backups: BackupRecord[];
+  /** Older backups the retention policy removed after this run's new ones. */
+  pruned: PruneResult['removed'];
 }
 
 /** Splits the file of every change set of a plan for `direction` first, so a parse error aborts before anything runs. */
@@ -34,22 +37,38 @@ export async function parseAll(plan: ChangeSet[], direction: Direction): Promise
   return parsed;
 }
 
-/** Runs parsed change sets in order (apply: their forward files; rollback: their rollback files); the first failure stops the run. */
+/**
+ * Runs parsed change sets in order (apply: their forward files; rollback: their rollback
+ * files); the first failure stops the run. Before each change set whose file can destroy
+ * data, what it can destroy is copied and verified (the run's backup policy); a copy that
+ * does not verify stops the run before that change set. After a run that made copies, the
+ * retention policy prunes the oldest.
+ */
 export async function runInOrder(
   conn: LockedConnection,
   ctx: RunContext,
   parsed: ParsedChangeSet[],
   operation: Extract<Operation, 'apply' | 'rollback'>,
-  extra: { skippedOutOfOrder?: string[]; backup?: TableBackup | null } = {},
+  extra: { skippedOutOfOrder?: string[] } = {},
 ): Promise<RunResult> {
   const direction = directionOf(operation);
   const records: RunRecord[] = [];
-  const done = (failed: RunRecord | null): RunResult => ({ records, failed, skippedOutOfOrder: extra.skippedOutOfOrder ?? [], backup: extra.backup ?? null });
+  const backups: BackupRecord[] = [];
+  const done = async (failed: RunRecord | null): Promise<RunResult> => ({ records, failed, skippedOutOfOrder: extra.skippedOutOfOrder ?? [], backups, pruned: await prune(conn, ctx, backups) });
   for (const [position, { changeSet, statements }] of parsed.entries()) {
     ctx.onProgress?.({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });
-    const record = await runChangeSet(conn, ctx, { changeSet, direction, statements }, operation, extra.backup?.schema ?? null);
+    const backup = await backupBeforeChangeSet(conn, ctx, changeSet, statements, direction);
+    if (backup) backups.push(backup);
+    const record = await runChangeSet(conn, ctx, { changeSet, direction, statements }, operation, backup?.id ?? null);
     records.push(record);
     if (record.status === 'failed') return done(record);
   }
   return done(null);
+}
+
+async function prune(conn: LockedConnection, ctx: RunContext, made: BackupRecord[]): Promise<PruneResult['removed']> {
+  if (made.length === 0) return [];
+  const { removed } = await pruneBackups(conn, settingsOf(ctx));
+  if (removed.length) ctx.logger.info({ env: ctx.environment, removed, actor: ctx.actor }, 'backups pruned');
+  return removed;
 }

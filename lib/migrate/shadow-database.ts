@@ -5,6 +5,7 @@ import { redactUrl, withDatabase } from '../db/connection-url';
 import { quoteIdent } from '../db/identifiers';
 import { StrataError } from '../errors';
 import type { Logger } from '../observability/logger';
+import { withoutBackups } from '../backup/backups';
 import { parseAll, runInOrder, type RunResult } from './run-plan';
 import type { RunContext } from './run-context';
 import { withTargetLock } from './target-lock';
@@ -160,6 +161,7 @@ async function replay(ctx: RunContext, project: Project, options: { to?: string;
   const plan = options.changeSets ?? project.changeSets.filter((c) => c.version <= upTo);
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
     await openTargetSession(conn, project, ctx);
-    return runInOrder(conn, ctx, await parseAll(plan, 'up'), 'apply');
+    // A shadow is scratch: nothing on it is worth a copy.
+    return runInOrder(conn, withoutBackups(ctx), await parseAll(plan, 'up'), 'apply');
   });
 }

@@ -84,7 +84,7 @@ export async function roundTrip(ctx: RunContext, project: Project, changeSet: Ch
 
   let verdict: VerifyVerdict | null = null;
   const rollback = await step('rollback', async () => {
-    const run = await rollbackChangeSets(ctx, project, { steps: 1, backup: false });
+    const run = await rollbackChangeSets(ctx, project, { steps: 1 });
     return run.failed ? failure(run.failed.error?.message) : null;
   });
   steps.push(rollback);

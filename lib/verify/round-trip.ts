@@ -1,3 +1,4 @@
+import { withoutBackups } from '../backup/backups';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { findChangeSet, type ChangeSet, type Project } from '../changesets/project';
@@ -61,7 +62,8 @@ export async function verifyProject(serverUrl: string, project: Project, options
         (url) => {
           started = true;
           shadowDatabases.push(decodeURIComponent(new URL(url).pathname.slice(1)));
-          return session({ url, environment: null, actor: 'strata-verify', logger }, project, from, wanted, record);
+          // The shadow is scratch: its runs copy nothing.
+          return session(withoutBackups({ url, environment: null, actor: 'strata-verify', logger }), project, from, wanted, record);
         },
         { changeSets: all.slice(0, from) },
       );

@@ -13,6 +13,7 @@ export function externalConfig(fields: {
   shadowServerUrl: string;
   environments?: Environment[];
   projectDir?: string;
+  backupDir?: string | null;
 }): StrataConfig {
   return {
     mode: 'external',
@@ -23,5 +24,6 @@ export function externalConfig(fields: {
     shadowServerUrl: fields.shadowServerUrl,
     embedded: embeddedSettings({}, os.tmpdir()),
     environments: fields.environments ?? [],
+    backupDir: fields.backupDir ?? null,
   };
 }

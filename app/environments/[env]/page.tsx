@@ -10,6 +10,9 @@ import { pagePrincipal } from '@/app/guard';
 import { capabilitiesFor } from '@/components/operations/capabilities';
 import { DriftPanel } from '@/components/drift/drift-panel';
 import { SeedActions } from '@/components/seed/seed-actions';
+import { BackupsPanel } from '@/components/backups/backups-panel';
+import { environmentBackups } from '@/lib/console/environment-backups';
+import { backupPolicyOf } from '@/lib/backup/settings';
 import { HistoryTable } from '@/components/history/history-table';
 import { PageHeader } from '@/components/layout/page-header';
 import { EnvironmentActions } from '@/components/operations/environment-actions';
@@ -33,7 +36,12 @@ export default async function EnvironmentPage({ params }: Params) {
   const principal = await pagePrincipal();
   const { config, environment, project } = environmentOr404(env);
   const capabilities = capabilitiesFor(principal, environment.protection);
-  const [column, operations] = await Promise.all([readColumn(environment, project), listOperations(config, { environment: env, limit: 5 })]);
+  const [column, operations, backups] = await Promise.all([
+    readColumn(environment, project),
+    listOperations(config, { environment: env, limit: 5 }),
+    // An unreachable environment shows that once, above; its backups are simply not listed.
+    environmentBackups({ config, environment, project }).catch(() => []),
+  ]);
   const blocked = project.changeSets.filter((c) => (BLOCKING_STATES as readonly string[]).includes(column.cells[c.tag]?.state ?? ''));
   const pending = project.changeSets.filter((c) => ['pending', 'rolled_back'].includes(column.cells[c.tag]?.state ?? ''));
   const outOfOrder = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'out_of_order');
@@ -105,6 +113,14 @@ export default async function EnvironmentPage({ params }: Params) {
             <EnvironmentOperations env={env} initial={operations} />
             <SeedActions env={env} protection={environment.protection} canSeed={capabilities.seed} canReset={capabilities.reset} />
             <DriftPanel env={env} />
+            <BackupsPanel
+              env={env}
+              protection={environment.protection}
+              backups={backups.map((b) => ({ ...b, createdAt: b.createdAt.toISOString() }))}
+              policy={{ ...backupPolicyOf(environment), location: config.backupDir ? 'as compressed files outside the database' : `in a schema of ${env} itself` }}
+              canRestore={capabilities.restore}
+              canDryRun={capabilities.restoreDryRun}
+            />
           </>
         )}
         <section id="history" aria-labelledby="history-heading" className="flex flex-col gap-3">

@@ -43,7 +43,7 @@ describe('strata plan, drift, backup', () => {
     expect(back.stdout).toMatch(/Dry run of rollback/);
     expect(back.stdout).toMatch(/- table public\.a/);
     expect(back.stdout).toMatch(/\[high\] Drops table public\.a/);
-    expect(back.stdout).toMatch(/A real rollback first copies into a backup schema: public\.a \(1 rows\)/);
+    expect(back.stdout).toMatch(/A real run first copies, and verifies, what it destroys in: public\.a \(1 rows\)/);
     expect(await catalogFingerprint(db.sql)).toEqual(before);
   });
 
@@ -109,12 +109,12 @@ describe('strata plan, drift, backup', () => {
     await db.sql`drop index public.a_name_by_hand`;
   });
 
-  it('backup: list, restore; refuses a bad schema name', async () => {
+  it('backup: list, restore; refuses a bad backup name', async () => {
     expect((await cli('backup', '--database-url', db.url)).code).toBe(2);
     expect((await cli('backup', 'restore', '--database-url', db.url)).code).toBe(2);
-    const bad = await cli('backup', 'restore', '--database-url', db.url, '--schema', 'public"; drop table a; --');
+    const bad = await cli('backup', 'restore', 'public"; drop table a; --', '--database-url', db.url);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/is not a Strata backup schema name/);
+    expect(bad.stderr).toMatch(/is not a Strata backup name/);
     const list = await cli('backup', 'list', '--database-url', db.url);
     expect(list).toMatchObject({ code: 0, stdout: 'No backups on this target.\n' });
   });

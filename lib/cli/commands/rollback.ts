@@ -19,13 +19,13 @@ export const rollbackCommand = defineCommand({
     steps: valueFlag('N', 'roll back the last N'),
     to: valueFlag('TAG', 'roll back everything applied after TAG (TAG stays applied)'),
     all: switchFlag('roll back everything'),
-    'no-backup': switchFlag('do not copy tables the rollback destroys into a backup schema first'),
     ...RUN_FLAGS,
   },
-  notes: `When the rollback files drop tables or columns, change column types, truncate or delete
-from tables that have rows, those tables are first copied into a new schema
-strata_backup_<time>_<version>_<id> on the same database; the history records where.
-Restore with: strata backup restore --schema NAME (after re-applying).
+  notes: `Before each rollback file that can destroy data (drops a table or column, changes a
+column's type so values can be lost, truncates, deletes or updates rows of a table that has
+rows), what it can destroy is copied and verified first, per the environment's backup policy
+(--backup overrides it); the history records where. To put it back: re-apply, then
+strata backup restore ID.
 --expect-plan takes the reviewed \`strata plan --rollback … --json\` output.`,
   run: (options) =>
     withTarget(options, async (target, project, config) => {
@@ -35,7 +35,7 @@ Restore with: strata backup restore --schema NAME (after re-applying).
       if (target.protection === 'protected' || options.request !== undefined) return runOutput(await runApprovedRequest(options, target, project, config, 'rollback'), 'roll back');
       const expectPlan = reviewedPlan(options.expectPlan, 'rollback');
       const result = await auditedCli(options, target, config, 'rollback', () =>
-        rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, backup: !options.noBackup, expectPlan }), runVerdict);
+        rollbackChangeSets(cliContext(options, target), project, { steps, to: options.to, all: options.all, expectPlan }), runVerdict);
       return runOutput(result, 'roll back');
     }),
 });
