@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isStrataError } from '../errors';
 import type { ProgressEvent } from '../migrate/run-context';
 import { testContext } from '../../test/support/run-context';
-import { cloneDatabase, createDemoTemplate, demoProject, snapshot, type TableSnapshot } from '../../test/support/seed-support';
+import { cloneDatabase, createDemoTemplate, DEMO_SCHEMAS, demoProject, snapshot, type TableSnapshot } from '../../test/support/seed-support';
 import { planTableSeed, previewTableSeed, seedDatabase, seedSetFor } from './run-seed';
 import { foreignKeyEdges, parseTableName } from './table-graph';
 
@@ -81,8 +81,9 @@ describe('seed one table', () => {
       // A table with no foreign keys needs no parent…
       expect((await planTableSeed(db.sql, set, 'risk.schema_version', 'test')).seeds).toEqual(['risk.schema_version']);
       // …until one is added live: the plan reads the catalog, not a list.
-      await db.sql`alter table risk.schema_version add column org_id uuid references platform.organizations (id)`;
-      expect((await planTableSeed(db.sql, set, 'risk.schema_version', 'test')).seeds).toEqual(['platform.organizations', 'risk.schema_version']);
+      // (api_keys points at users and organizations, users at organizations: users is a grandparent only.)
+      await db.sql`alter table risk.schema_version add column key_id uuid references platform.api_keys (id)`;
+      expect((await planTableSeed(db.sql, set, 'risk.schema_version', 'test')).seeds).toEqual(['platform.organizations', 'platform.users', 'platform.api_keys', 'risk.schema_version']);
     } finally {
       await db.drop();
     }
@@ -92,22 +93,29 @@ describe('seed one table', () => {
     const db = await cloneDatabase(template.name, 'seedtbl');
     try {
       await seedDatabase(testContext(db.url), demoProject);
-      for (const table of ['platform.organizations', 'platform.users', 'lifegraph.parties', 'risk.reset_schedule']) {
+      // The demo's cascades are all one hop deep: a chain by hand makes them transitive.
+      await db.sql`create table public.key_notes (id int primary key, key_id uuid not null references platform.api_keys (id))`;
+      await db.sql`create table public.key_note_tags (note_id int not null references public.key_notes (id), tag text)`;
+      await db.sql`insert into public.key_notes select row_number() over (), id from platform.api_keys`;
+      await db.sql`insert into public.key_note_tags select id, 'x' from public.key_notes`;
+      const schemas = [...DEMO_SCHEMAS, 'public'];
+      const seeded = await snapshot(db.sql, schemas);
+      for (const table of ['platform.organizations', 'platform.users', 'platform.api_keys', 'lifegraph.parties', 'files.data_boundary_contracts', 'risk.reset_schedule']) {
         const plan = await previewTableSeed(db.url, demoProject, table, 'test');
         // What PostgreSQL itself empties, found by doing it and rolling back.
         const emptied = await db.sql
           .begin(async (tx) => {
             const { schema, name } = parseTableName(table);
             await tx.unsafe(`truncate table "${schema}"."${name}" cascade`);
-            const now = await snapshot(tx as never);
+            const now = await snapshot(tx as never, schemas);
             throw Object.assign(new Error('rollback'), { now });
           })
           .catch((e: { now: Record<string, TableSnapshot> }) => e.now);
-        const nowEmpty = Object.entries(emptied).filter(([t, s]) => s.rows === 0 && reference[t]!.rows > 0).map(([t]) => t);
+        const nowEmpty = Object.entries(emptied).filter(([t, s]) => s.rows === 0 && seeded[t]!.rows > 0).map(([t]) => t);
         expect([plan.table, ...plan.alsoEmpties].sort(), table).toEqual(nowEmpty.sort());
       }
       const orgs = await previewTableSeed(db.url, demoProject, 'platform.organizations', 'test');
-      expect(orgs.alsoEmpties).toEqual(expect.arrayContaining(['platform.users', 'platform.api_keys', 'platform.usage_events']));
+      expect(orgs.alsoEmpties).toEqual(expect.arrayContaining(['platform.users', 'platform.api_keys', 'platform.usage_events', 'public.key_notes', 'public.key_note_tags']));
       expect(orgs.alsoEmpties).not.toContain('platform.organizations');
     } finally {
       await db.drop();
