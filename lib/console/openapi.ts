@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, seedRequestSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 
 /**
  * The console's HTTP API as an OpenAPI 3.0 document (served at /api/openapi.json). The
@@ -60,7 +61,22 @@ export const API_ENDPOINTS: Endpoint[] = [
     query: [{ name: 'state', description: 'only those in this state', schema: { type: 'string', enum: ['running', 'succeeded', 'failed', 'interrupted'] } }],
     answers: { status: 200, type: 'application/json', description: '{ operations }' },
   },
-  { method: 'post', path: '/api/environments/{env}/seed', summary: 'Seed, or truncate and seed, an open environment', who: 'developer+, open environments only', body: seedRequestSchema, answers: ndjson('The recorded seed') },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/seed',
+    summary: 'Seed, or truncate and seed, an open environment — or one table of it and the parents its foreign keys need',
+    who: 'developer+, open environments only',
+    body: seedRequestSchema,
+    answers: ndjson('The recorded seed'),
+  },
+  {
+    method: 'get',
+    path: '/api/environments/{env}/seed/preview',
+    summary: 'What seeding one table writes (it and its parents) and what resetting it also empties (its TRUNCATE … CASCADE), read live; changes nothing',
+    who: 'developer+, open environments only',
+    query: [{ name: 'table', description: 'schema.table', schema: { type: 'string', pattern: TABLE_NAME_PATTERN.source } }],
+    answers: { status: 200, type: 'application/json', description: '{ table, seeds, unseededParents, alsoEmpties }' },
+  },
   {
     method: 'post',
     path: '/api/environments/{env}/requests',
