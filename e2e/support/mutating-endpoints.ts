@@ -108,6 +108,36 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['developer', 'operator', 'admin'],
   },
   {
+    // One table of guarded staging: refused like the whole environment, whatever the role.
+    file: 'app/api/environments/[env]/seed/route.ts',
+    method: 'POST',
+    path: '/api/environments/staging/seed',
+    body: { reset: false, confirm: 'staging', table: 'platform.users' },
+    allowed: [],
+  },
+  {
+    file: 'app/api/environments/[env]/seed/route.ts',
+    method: 'POST',
+    path: '/api/environments/local/seed',
+    body: { reset: true, confirm: 'local', table: 'platform.users', alsoEmpties: ['platform.api_keys', 'platform.usage_events'] },
+    allowed: ['developer', 'operator', 'admin'],
+  },
+  {
+    // Looking before a one-table reset: whoever may seed there, so a refusal is the seed's own (audited).
+    file: 'app/api/environments/[env]/seed/preview/route.ts',
+    method: 'GET',
+    path: '/api/environments/staging/seed/preview?table=platform.users',
+    body: undefined,
+    allowed: [],
+  },
+  {
+    file: 'app/api/environments/[env]/seed/preview/route.ts',
+    method: 'GET',
+    path: '/api/environments/local/seed/preview?table=platform.users',
+    body: undefined,
+    allowed: ['developer', 'operator', 'admin'],
+  },
+  {
     file: 'app/api/users/route.ts',
     method: 'POST',
     path: '/api/users',
@@ -130,7 +160,7 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
   },
 ];
 
-/** The doors that take a body and change something (the drift door is a GET: it only looks). */
+/** The doors that take a body and change something (the drift and seed-preview doors are GETs: they only look). */
 export const CHANGING_ENDPOINTS = MUTATING_ENDPOINTS.filter((e) => e.method !== 'GET');
 
 /**
@@ -153,6 +183,14 @@ export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startSeedAction', page: '/environments/staging', args: ['staging', { reset: true, confirm: 'staging' }], allowed: [] },
   { file: ACTIONS, name: 'startSeedAction', page: '/environments/local', args: ['local', { reset: true, confirm: 'local' }], allowed: ['developer', 'operator', 'admin'] },
+  { file: ACTIONS, name: 'startSeedAction', page: '/environments/staging/tables/platform.users', args: ['staging', { reset: false, confirm: 'staging', table: 'platform.users' }], allowed: [] },
+  {
+    file: ACTIONS,
+    name: 'startSeedAction',
+    page: '/environments/local/tables/platform.users',
+    args: ['local', { reset: true, confirm: 'local', table: 'platform.users', alsoEmpties: ['platform.api_keys', 'platform.usage_events'] }],
+    allowed: ['developer', 'operator', 'admin'],
+  },
   { file: ACTIONS, name: 'executeRequestAction', page: '/approvals', args: [1, { confirm: 'production' }], allowed: ['operator', 'admin'] },
 ];
 
