@@ -135,6 +135,25 @@ test('seed one table: a table name that is not schema.table is 400 at every door
   expect((await devon.get('/api/environments/local/seed/preview')).status()).toBe(400);
   expect(await databaseState()).toEqual(before);
 
+  // One table of guarded staging is refused like all of it, whatever the role — route, server action and preview.
+  for (const username of ['devon', 'admin']) {
+    const request = await contextAs(browser, username);
+    const post = await request.post('/api/environments/staging/seed', { data: { reset: false, confirm: 'staging', table: 'platform.users' } });
+    expect(post.status(), username).toBe(403);
+    expect((await post.json()).message).toBe('staging is guarded: only open environments can be seeded');
+    const action = await callServerAction(request, '/environments/staging/tables/platform.users', 'app/operation-actions.ts', 'startSeedAction', ['staging', { reset: false, confirm: 'staging', table: 'platform.users' }]);
+    expect(action.text, username).toMatch(/"code":"FORBIDDEN"/);
+  }
+  // A viewer may not seed or reset one table of local either (signed out: 401, like every door).
+  const vera = await contextAs(browser, 'vera');
+  for (const body of [{ reset: false, confirm: 'local', table: 'platform.users' }, { reset: true, confirm: 'local', table: 'platform.users', alsoEmpties: ['platform.api_keys', 'platform.usage_events'] }]) {
+    expect((await vera.post('/api/environments/local/seed', { data: body })).status()).toBe(403);
+    expect((await callServerAction(vera, '/environments/local/tables/platform.users', 'app/operation-actions.ts', 'startSeedAction', ['local', body])).text).toMatch(/"code":"FORBIDDEN"/);
+    const anonymous = await contextAs(browser, null);
+    expect((await callServerAction(anonymous, '/environments/local/tables/platform.users', 'app/operation-actions.ts', 'startSeedAction', ['local', body])).text).toMatch(/"code":"UNAUTHENTICATED"/);
+  }
+  expect(await databaseState()).toEqual(before);
+
   // Well-formed but unknown: the preview says 404; unknown environments too.
   const unknown = await devon.get('/api/environments/local/seed/preview?table=platform.nope');
   expect(unknown.status()).toBe(404);

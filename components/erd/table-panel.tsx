@@ -41,9 +41,10 @@ export function TablePanel({
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      // Escape inside a dialog opened from the panel (Seed) is that dialog's: it must not close the panel under it.
-      const inDialog = e.target instanceof Element && e.target.closest('dialog') !== null;
-      if (e.key === 'Escape' && !e.defaultPrevented && !inDialog) {
+      // While a modal dialog opened from the panel (Seed) is open, Escape is that dialog's — wherever
+      // focus is — and must not close the panel under it.
+      const modalOpen = document.querySelector('dialog[open]') !== null;
+      if (e.key === 'Escape' && !e.defaultPrevented && !modalOpen) {
         e.preventDefault();
         onClose();
       }
