@@ -121,6 +121,12 @@ test('seed one table from its table page and from the ERD panel; Reset… lists 
   for (const answer of [a!, b!]) expect(JSON.parse(answer.trim().split('\n').at(-1)!), answer).toMatchObject({ type: expect.stringMatching(/^(result|error)$/) });
   expect([a, b].some((answer) => JSON.parse(answer!.trim().split('\n').at(-1)!).type === 'result')).toBe(true);
   expect(await rowCounts('strata_local')).toEqual(seeded);
+
+  // The operation record names the table, with the same progress bar as a whole seed.
+  const { id } = JSON.parse(a!.trim().split('\n')[0]!) as { id: number };
+  await page.goto(`/operations/${id}`);
+  await expect(page.getByTestId('operation').getByRole('heading', { level: 2 })).toHaveText('Seed lifegraph.commitments on local');
+  await page.screenshot({ path: shot('seed-table-operation') });
 });
 
 test('a table page says why its Seed buttons are disabled: guarded staging, or a viewer', async ({ page, browser }) => {

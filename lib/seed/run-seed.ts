@@ -95,6 +95,10 @@ export async function previewTableSeed(url: string, project: Project, table: str
  * runs each step in its own transaction, in dependency order. Steps upsert fixed keys, so
  * a rerun — also after a run that failed half-way — finishes with the same rows and no
  * duplicates. `scale` > 0 also streams that many usage events with COPY.
+ *
+ * With `table`, only that table and the parents its live foreign keys need are seeded (the
+ * same events, one `seed-table` per table written), and `reset` truncates only that table,
+ * CASCADE emptying the tables that reference it — refused if `confirmCascade` names others.
  */
 export async function seedDatabase(ctx: RunContext, project: Project, options: SeedOptions = {}): Promise<SeedResult> {
   // A bad table name is refused before anything loads or connects.
