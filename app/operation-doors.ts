@@ -46,7 +46,7 @@ export async function openEnvironmentOperation(door: Door, env: string, input: u
   }
 }
 
-/** Seed, or reset and seed, an environment that allows it (open ones only, whoever asks). */
+/** Seed, or reset and seed, an environment that allows it (open ones only, whoever asks) — or one table of it. */
 export async function openSeed(door: Door, env: string, input: unknown): Promise<Opened> {
   const options = parsed(seedRequestSchema, input);
   if (isRefused(options)) return options;
@@ -57,7 +57,7 @@ export async function openSeed(door: Door, env: string, input: unknown): Promise
     if (options.confirm !== target.environment.name) {
       throw new StrataError('CONFIRMATION_REQUIRED', `This request does not name ${target.environment.name} as its target; nothing was changed.`);
     }
-    return { ok: true, started: await startSeed(target, { reset: options.reset }, door.principal) };
+    return { ok: true, started: await startSeed(target, { reset: options.reset, table: options.table, alsoEmpties: options.alsoEmpties }, door.principal) };
   } catch (error) {
     return door.refusal(error, env);
   }

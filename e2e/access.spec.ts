@@ -111,6 +111,75 @@ test('every role without the right gets 403 from every changing door, and nothin
   expect(await databaseState()).toEqual(before);
 });
 
+test('seed one table: a table name that is not schema.table is 400 at every door, an unknown one 404, an unconfirmed reset 400 — nothing changes', async ({ browser }) => {
+  const devon = await contextAs(browser, 'devon');
+  const before = await databaseState();
+  const attacks = ["platform.users; drop table platform.users", 'platform.users"; truncate platform.organizations; --', "platform.users' or '1'='1", 'users', 'a.b.c', '../platform.users', 'platform.users\u0000', ' platform.users', `platform.${'x'.repeat(64)}`];
+  for (const table of attacks) {
+    const post = await devon.post('/api/environments/local/seed', { data: { reset: false, confirm: 'local', table } });
+    expect(post.status(), table).toBe(400);
+    expect(await post.json()).toMatchObject({ code: 'BAD_USAGE', message: expect.stringContaining('table') });
+    const reset = await devon.post('/api/environments/local/seed', { data: { reset: true, confirm: 'local', table: 'platform.users', alsoEmpties: [table] } });
+    expect(reset.status(), table).toBe(400);
+    const preview = await devon.get(`/api/environments/local/seed/preview?table=${encodeURIComponent(table)}`);
+    expect(preview.status(), table).toBe(400);
+    expect((await preview.json()).code).toBe('BAD_USAGE');
+    const action = await callServerAction(devon, '/environments/local', 'app/operation-actions.ts', 'startSeedAction', ['local', { reset: false, confirm: 'local', table }]);
+    expect(action.text, table).toMatch(/"code":"BAD_USAGE"/);
+  }
+  // A reset of one table must name the cascade it agreed to; extra query parameters are refused too.
+  const unconfirmed = await devon.post('/api/environments/local/seed', { data: { reset: true, confirm: 'local', table: 'platform.users' } });
+  expect(unconfirmed.status()).toBe(400);
+  expect((await unconfirmed.json()).message).toContain('alsoEmpties');
+  expect((await devon.get('/api/environments/local/seed/preview?table=platform.users&x=1')).status()).toBe(400);
+  expect((await devon.get('/api/environments/local/seed/preview')).status()).toBe(400);
+  expect(await databaseState()).toEqual(before);
+
+  // One table of guarded staging is refused like all of it, whatever the role — route, server action and preview.
+  for (const username of ['devon', 'admin']) {
+    const request = await contextAs(browser, username);
+    const post = await request.post('/api/environments/staging/seed', { data: { reset: false, confirm: 'staging', table: 'platform.users' } });
+    expect(post.status(), username).toBe(403);
+    expect((await post.json()).message).toBe('staging is guarded: only open environments can be seeded');
+    const action = await callServerAction(request, '/environments/staging/tables/platform.users', 'app/operation-actions.ts', 'startSeedAction', ['staging', { reset: false, confirm: 'staging', table: 'platform.users' }]);
+    expect(action.text, username).toMatch(/"code":"FORBIDDEN"/);
+  }
+  // A viewer may not seed or reset one table of local either (signed out: 401, like every door).
+  const vera = await contextAs(browser, 'vera');
+  for (const body of [{ reset: false, confirm: 'local', table: 'platform.users' }, { reset: true, confirm: 'local', table: 'platform.users', alsoEmpties: ['platform.api_keys', 'platform.usage_events'] }]) {
+    expect((await vera.post('/api/environments/local/seed', { data: body })).status()).toBe(403);
+    expect((await callServerAction(vera, '/environments/local/tables/platform.users', 'app/operation-actions.ts', 'startSeedAction', ['local', body])).text).toMatch(/"code":"FORBIDDEN"/);
+    const anonymous = await contextAs(browser, null);
+    expect((await callServerAction(anonymous, '/environments/local/tables/platform.users', 'app/operation-actions.ts', 'startSeedAction', ['local', body])).text).toMatch(/"code":"UNAUTHENTICATED"/);
+  }
+  expect(await databaseState()).toEqual(before);
+
+  // Well-formed but unknown: the preview says 404; unknown environments too.
+  const unknown = await devon.get('/api/environments/local/seed/preview?table=platform.nope');
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).message).toBe('local has no table platform.nope; nothing was changed');
+  expect((await devon.get('/api/environments/nowhere/seed/preview?table=platform.users')).status()).toBe(404);
+  const preview = await devon.get('/api/environments/local/seed/preview?table=platform.users');
+  expect(preview.status()).toBe(200);
+  expect(await preview.json()).toEqual({
+    table: 'platform.users',
+    seeds: ['platform.organizations', 'platform.users'],
+    unseededParents: [],
+    alsoEmpties: ['platform.api_keys', 'platform.usage_events'],
+  });
+  // A started seed of an unknown table, or a reset whose cascade is not the one confirmed, ends refused with nothing changed.
+  const dataBefore = ((await databaseState()) as Record<string, unknown>).strata_local;
+  for (const [body, code] of [
+    [{ reset: false, confirm: 'local', table: 'platform.nope' }, 'NOT_FOUND'],
+    [{ reset: true, confirm: 'local', table: 'platform.users', alsoEmpties: ['platform.api_keys'] }, 'CONFIRMATION_REQUIRED'],
+  ] as const) {
+    const answer = await (await devon.post('/api/environments/local/seed', { data: body })).text();
+    const last = JSON.parse(answer.trim().split('\n').at(-1)!);
+    expect(last, answer).toMatchObject({ type: 'error', code });
+  }
+  expect(((await databaseState()) as Record<string, unknown>).strata_local).toEqual(dataBefore);
+});
+
 test('each role sees exactly the actions it has', async ({ browser }) => {
   const expectations: Record<string, { staging: string[]; production: string[]; nav: string[] }> = {
     vera: { staging: [], production: [], nav: ['Environments', 'Approvals'] },

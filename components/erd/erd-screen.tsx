@@ -6,6 +6,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import Link from 'next/link';
 import { useSchemaQuery } from './use-schema-query';
 import { ErdWorkspace } from './erd-workspace';
+import type { SeedAvailability } from '@/components/seed/seed-availability';
 import type { ClassificationMap } from '@/lib/erd/classification-map';
 
 /**
@@ -13,7 +14,7 @@ import type { ClassificationMap } from '@/lib/erd/classification-map';
  * from the schema route through TanStack Query (polled every 10 s); everything else happens
  * in the browser.
  */
-export function ErdScreen({ env, classifications }: { env: string; classifications?: ClassificationMap }) {
+export function ErdScreen({ env, classifications, seed }: { env: string; classifications?: ClassificationMap; seed?: SeedAvailability }) {
   const query = useSchemaQuery(env);
 
   if (query.isPending) {
@@ -48,7 +49,7 @@ export function ErdScreen({ env, classifications }: { env: string; classificatio
   }
   return (
     <ReactFlowProvider>
-      <ErdWorkspace env={env} classifications={classifications} model={query.data} updatedAt={query.dataUpdatedAt} problem={query.isError ? (query.error?.message ?? 'The last refresh failed.') : null} />
+      <ErdWorkspace env={env} classifications={classifications} seed={seed} model={query.data} updatedAt={query.dataUpdatedAt} problem={query.isError ? (query.error?.message ?? 'The last refresh failed.') : null} />
     </ReactFlowProvider>
   );
 }

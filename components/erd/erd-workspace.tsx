@@ -16,6 +16,7 @@ import type { Positions } from './positions-store';
 import { SchemaFilter, type SchemaOption } from './schema-filter';
 import { SearchBox, type SearchHit } from './search-box';
 import { TablePanel } from './table-panel';
+import type { SeedAvailability } from '@/components/seed/seed-availability';
 import { useElkLayout } from './use-elk-layout';
 import { useSeenChanges } from './use-seen-changes';
 
@@ -31,12 +32,15 @@ export function ErdWorkspace({
   updatedAt,
   problem,
   classifications,
+  seed,
 }: {
   env: string;
   model: SchemaModel;
   updatedAt: number;
   problem: string | null;
   classifications?: ClassificationMap;
+  /** Whether the panel's Seed buttons work here (absent: no buttons, as in the big-schema tests). */
+  seed?: SeedAvailability;
 }) {
   const flow = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
@@ -236,7 +240,7 @@ export function ErdWorkspace({
             )}
           </>
         )}
-        {selectedId && <TablePanel env={env} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => setFocus({ tableId: id, hops: focus?.hops ?? 1 })} />}
+        {selectedId && <TablePanel env={env} seed={seed} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => setFocus({ tableId: id, hops: focus?.hops ?? 1 })} />}
       </div>
     </div>
   );

@@ -6,6 +6,8 @@ import type { SchemaModel } from '@/lib/introspect/schema-model';
 import { tableHref } from './format';
 import { schemaColor } from './schema-colors';
 import { TableDetails } from './table-details';
+import { TableSeedActions } from '@/components/seed/table-seed-actions';
+import type { SeedAvailability } from '@/components/seed/seed-availability';
 import type { ClassificationLookup } from '@/lib/erd/model-helpers';
 
 /**
@@ -21,8 +23,11 @@ export function TablePanel({
   onJump,
   onFocus,
   classify,
+  seed,
 }: {
   classify?: ClassificationLookup;
+  /** Whether this person may seed here; absent: no Seed buttons. */
+  seed?: SeedAvailability;
   env: string;
   model: SchemaModel;
   tableId: string;
@@ -36,7 +41,10 @@ export function TablePanel({
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && !e.defaultPrevented) {
+      // While a modal dialog opened from the panel (Seed) is open, Escape is that dialog's — wherever
+      // focus is — and must not close the panel under it.
+      const modalOpen = document.querySelector('dialog[open]') !== null;
+      if (e.key === 'Escape' && !e.defaultPrevented && !modalOpen) {
         e.preventDefault();
         onClose();
       }
@@ -73,6 +81,11 @@ export function TablePanel({
               <Link href={tableHref(env, table.id)} className="rounded-md border border-zinc-300 px-2 py-1 font-medium text-blue-700 hover:bg-zinc-50">
                 Open table page →
               </Link>
+            </div>
+          )}
+          {table && seed && (
+            <div className="mt-2">
+              <TableSeedActions env={env} table={table.id} availability={seed} compact />
             </div>
           )}
         </div>

@@ -46,7 +46,8 @@ export function OperationView({ initial }: { initial: OperationRecord }) {
     <article data-testid="operation" data-id={op.id} data-state={op.state} className="flex flex-col gap-5 rounded-xl border border-zinc-200 bg-white p-6 shadow-sm">
       <header className="flex flex-wrap items-center gap-3">
         <h2 className="text-xl font-semibold text-zinc-900">
-          {OPERATION_KIND_LABEL[op.kind]} on{' '}
+          {OPERATION_KIND_LABEL[op.kind]}
+          {seedTable(op) ? <span className="font-mono"> {seedTable(op)}</span> : null} on{' '}
           <Link href={`/environments/${encodeURIComponent(op.environment)}`} className="text-blue-700 hover:underline">
             {op.environment}
           </Link>
@@ -62,6 +63,12 @@ export function OperationView({ initial }: { initial: OperationRecord }) {
       <OperationOutcome op={op} />
     </article>
   );
+}
+
+/** The one table a seed or reset was for (`schema.table`), when it was for one. */
+function seedTable(op: OperationRecord): string | null {
+  const table = (op.kind === 'seed' || op.kind === 'reset') && (op.request as { table?: unknown } | null)?.table;
+  return typeof table === 'string' ? table : null;
 }
 
 function OperationProgress({ op }: { op: OperationRecord }) {

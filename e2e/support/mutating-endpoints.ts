@@ -141,6 +141,31 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['developer', 'operator', 'admin'],
   },
   {
+    // One table. A guarded environment's one table, and startSeedAction with a table, are attacked in
+    // access.spec's own test of this door: the signed-out test's refusals all come from one caller, and
+    // past REFUSALS_PER_MINUTE (20) they are counted, not listed — this list is at 20 changing doors.
+    file: 'app/api/environments/[env]/seed/route.ts',
+    method: 'POST',
+    path: '/api/environments/local/seed',
+    body: { reset: true, confirm: 'local', table: 'platform.users', alsoEmpties: ['platform.api_keys', 'platform.usage_events'] },
+    allowed: ['developer', 'operator', 'admin'],
+  },
+  {
+    // Looking before a one-table reset: whoever may seed there, so a refusal is the seed's own (audited).
+    file: 'app/api/environments/[env]/seed/preview/route.ts',
+    method: 'GET',
+    path: '/api/environments/staging/seed/preview?table=platform.users',
+    body: undefined,
+    allowed: [],
+  },
+  {
+    file: 'app/api/environments/[env]/seed/preview/route.ts',
+    method: 'GET',
+    path: '/api/environments/local/seed/preview?table=platform.users',
+    body: undefined,
+    allowed: ['developer', 'operator', 'admin'],
+  },
+  {
     file: 'app/api/users/route.ts',
     method: 'POST',
     path: '/api/users',
@@ -163,7 +188,7 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
   },
 ];
 
-/** The doors that take a body and change something (the drift door is a GET: it only looks). */
+/** The doors that take a body and change something (the drift and seed-preview doors are GETs: they only look). */
 export const CHANGING_ENDPOINTS = MUTATING_ENDPOINTS.filter((e) => e.method !== 'GET');
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../auth/types';
 import { BACKUP_ID_PATTERN } from '../backup/backup-record';
 import { USERNAME_PATTERN } from '../auth/users';
+import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 import { changeSetTag, operationRequestSchema } from './operation-request';
 
 /**
@@ -11,13 +12,30 @@ import { changeSetTag, operationRequestSchema } from './operation-request';
 
 export { operationRequestSchema };
 
-/** POST /api/environments/{env}/seed: seed, or truncate and seed, an open environment. */
+/** `schema.table`, each part an identifier: anything else (quotes, spaces, SQL) is refused with 400. */
+export const tableNameSchema = z.string().max(127).regex(TABLE_NAME_PATTERN, 'schema.table, each part letters, digits, _ or $');
+
+/** POST /api/environments/{env}/seed: seed, or truncate and seed, an open environment (or one table of it). */
 export const seedRequestSchema = z
   .object({
-    reset: z.boolean().describe('truncate every table of the project first'),
+    reset: z.boolean().describe('truncate every table of the project first (with `table`: that table, CASCADE)'),
     confirm: z.string().max(100).describe("the environment's name, typed back"),
+    table: tableNameSchema.optional().describe('only this table and the parents its foreign keys need'),
+    alsoEmpties: z
+      .array(tableNameSchema)
+      .max(1000)
+      .optional()
+      .describe('with `table` and `reset`: the tables its TRUNCATE … CASCADE also empties, as GET …/seed/preview listed them; a different live list refuses'),
   })
-  .strict();
+  .strict()
+  .refine((r) => !(r.reset && r.table !== undefined) || r.alsoEmpties !== undefined, {
+    message: 'resetting one table must name the tables its cascade also empties (`alsoEmpties`, from GET …/seed/preview)',
+    path: ['alsoEmpties'],
+  })
+  .refine((r) => r.alsoEmpties === undefined || (r.reset && r.table !== undefined), { message: '`alsoEmpties` is for resetting one table', path: ['alsoEmpties'] });
+
+/** GET /api/environments/{env}/seed/preview?table=: what seeding or resetting one table would touch. */
+export const seedPreviewQuerySchema = z.object({ table: tableNameSchema }).strict();
 
 /** POST /api/environments/{env}/backups/{id}/restore: a restore's dry run, or the restore. */
 export const restoreRequestSchema = z

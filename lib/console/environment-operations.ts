@@ -14,8 +14,8 @@ import type { ProgressEvent, RunContext } from '../migrate/run-context';
 import { authorize } from '../auth/guard';
 import type { Principal } from '../auth/types';
 import { engineLogger } from '../observability/logger';
-import { seedDatabase } from '../seed/run-seed';
-import type { SeedResult } from '../seed/types';
+import { previewTableSeed, seedDatabase } from '../seed/run-seed';
+import type { SeedResult, TableSeedPlan } from '../seed/types';
 import { audited } from './audited';
 import { driftService, invalidateDrift } from './drift-service';
 import type { OperationRequest } from './operation-request';
@@ -151,12 +151,30 @@ export async function runDriftCheck(target: OperationTarget, principal: Principa
 }
 
 /** Seed (or reset and seed) an environment the guard allowed it on, with progress, audited. */
-export async function runSeed(target: OperationTarget, options: { reset: boolean }, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<SeedResult> {
+/** A seed from the console: the whole seed set, or one table (and its parents); a one-table reset names the cascade it agreed to. */
+export interface SeedRequest {
+  reset: boolean;
+  table?: string;
+  alsoEmpties?: string[];
+}
+
+export async function runSeed(target: OperationTarget, options: SeedRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<SeedResult> {
   return audited(
     target.config,
     principal,
-    { action: options.reset ? 'reset' : 'seed', environment: target.environment.name },
-    () => seedDatabase(consoleRunContext(target, principal, onProgress), target.project, { reset: options.reset }).finally(() => invalidateDrift(target.environment.name)),
-    (r) => ({ outcome: 'ok', detail: `${r.tables.reduce((n, t) => n + t.rows, 0)} rows in ${r.tables.length} tables` }),
+    { action: options.reset ? 'reset' : 'seed', environment: target.environment.name, ...(options.table !== undefined ? { target: options.table } : {}) },
+    () =>
+      seedDatabase(consoleRunContext(target, principal, onProgress), target.project, { reset: options.reset, table: options.table, confirmCascade: options.alsoEmpties }).finally(() =>
+        invalidateDrift(target.environment.name),
+      ),
+    (r) => ({
+      outcome: 'ok',
+      detail: `${r.tables.reduce((n, t) => n + t.rows, 0)} rows in ${r.tables.length} tables${r.table !== undefined && r.reset ? `; emptied ${r.truncated?.join(', ')}` : ''}`,
+    }),
   );
+}
+
+/** What seeding or resetting one table of an environment would touch, read live; nothing changes. */
+export function previewSeed(target: OperationTarget, table: string): Promise<TableSeedPlan> {
+  return previewTableSeed(target.environment.url, target.project, table, target.environment.name);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, restoreRequestSchema, seedRequestSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 
 /**
  * The console's HTTP API as an OpenAPI 3.0 document (served at /api/openapi.json). The
@@ -18,7 +19,7 @@ interface Endpoint {
   /** Who may call it (the guard's rule, in words). */
   who: string;
   body?: Body;
-  query?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
+  query?: Array<{ name: string; description: string; schema: Record<string, unknown>; required?: boolean }>;
   /** What a success answers with. */
   answers: { status: number; type: string; description: string };
 }
@@ -75,7 +76,22 @@ export const API_ENDPOINTS: Endpoint[] = [
     body: restoreRequestSchema,
     answers: ndjson('The recorded restore'),
   },
-  { method: 'post', path: '/api/environments/{env}/seed', summary: 'Seed, or truncate and seed, an open environment', who: 'developer+, open environments only', body: seedRequestSchema, answers: ndjson('The recorded seed') },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/seed',
+    summary: 'Seed, or truncate and seed, an open environment — or one table of it and the parents its foreign keys need',
+    who: 'developer+, open environments only',
+    body: seedRequestSchema,
+    answers: ndjson('The recorded seed'),
+  },
+  {
+    method: 'get',
+    path: '/api/environments/{env}/seed/preview',
+    summary: 'What seeding one table writes (it and its parents) and what resetting it also empties (its TRUNCATE … CASCADE), read live; changes nothing',
+    who: 'developer+, open environments only',
+    query: [{ name: 'table', description: 'schema.table', schema: { type: 'string', pattern: TABLE_NAME_PATTERN.source }, required: true }],
+    answers: { status: 200, type: 'application/json', description: '{ table, seeds, unseededParents, alsoEmpties }' },
+  },
   {
     method: 'post',
     path: '/api/environments/{env}/requests',
@@ -114,7 +130,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     paths[e.path]![e.method] = {
       summary: e.summary,
       description: `Who: ${e.who}.`,
-      parameters: [...pathParameters(e.path), ...(e.query ?? []).map((q) => ({ ...q, in: 'query', required: false }))],
+      parameters: [...pathParameters(e.path), ...(e.query ?? []).map((q) => ({ ...q, in: 'query', required: q.required ?? false }))],
       ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(e.body, { target: 'openapi-3.0', io: 'input' }) } } } } : {}),
       responses: {
         [e.answers.status]: { description: e.answers.description, content: { [e.answers.type]: {} } },

@@ -3,7 +3,7 @@ import type { RunResult } from '../migrate/apply';
 import type { DryRunResult } from '../migrate/dry-run-types';
 import type { SeedResult } from '../seed/types';
 import { executeChange } from './change-requests';
-import { assertRunAllowed, runDryRun, runOperation, runSeed, type OperationTarget } from './environment-operations';
+import { assertRunAllowed, runDryRun, runOperation, runSeed, type OperationTarget, type SeedRequest } from './environment-operations';
 import type { OperationRequest } from './operation-request';
 import { startOperation, type StartedOperation } from './operations';
 
@@ -25,7 +25,7 @@ export function startEnvironmentOperation(target: OperationTarget, request: Oper
   return startOperation<DryRunResult | RunResult>(target.config, principal, { kind: request.direction, ...where }, (onProgress) => runOperation(target, request, principal, onProgress), failedIf);
 }
 
-export function startSeed(target: OperationTarget, options: { reset: boolean }, principal: Principal): Promise<StartedOperation<SeedResult>> {
+export function startSeed(target: OperationTarget, options: SeedRequest, principal: Principal): Promise<StartedOperation<SeedResult>> {
   return startOperation(
     target.config,
     principal,

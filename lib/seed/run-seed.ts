@@ -14,7 +14,8 @@ import { computeTargetStatus } from '../migrate/target-state';
 import { withTargetLock, type LockedConnection } from '../migrate/target-lock';
 import { displayPath, loadProject, PROJECT_CONFIG_FILE } from '../project/load-project';
 import { copyField, quotedTable } from './helpers';
-import type { BulkSeed, SeedDb, SeedOptions, SeedResult, SeedSet, SeedStep } from './types';
+import { cascadeOf, foreignKeyEdges, parentsOf, parseTableName, tableExists } from './table-graph';
+import type { BulkSeed, SeedDb, SeedOptions, SeedResult, SeedSet, SeedStep, TableSeedPlan } from './types';
 
 /** Schemas a reset never touches, whatever a seed set declares. */
 const BOOKKEEPING_SCHEMAS = new Set(['strata', 'drizzle', 'pg_catalog', 'information_schema']);
@@ -48,6 +49,45 @@ function checkScale(scale: number | undefined): number {
 }
 
 /**
+ * What seeding (or resetting) one table takes, from the target's live foreign keys: the
+ * table and every parent its keys need, transitively, that the seed set has rows for (in
+ * the set's order), and the tables `TRUNCATE … CASCADE` would also empty. NOT_FOUND for
+ * a table the target does not have, or one the seed set has no rows for.
+ */
+export async function planTableSeed(sql: Sql, set: SeedSet, tableName: string, environment: string | null): Promise<TableSeedPlan> {
+  const ref = parseTableName(tableName);
+  const table = `${ref.schema}.${ref.name}`;
+  if (isBookkeeping(ref.schema) || !(await tableExists(sql, ref))) {
+    throw new StrataError('NOT_FOUND', `${environment ?? 'The database'} has no table ${table}; nothing was changed`, { table });
+  }
+  const seeded = new Set(set.steps.map((s) => s.table));
+  if (!seeded.has(table)) {
+    throw new StrataError('NOT_FOUND', `The ${set.name} seed set has no seed data for ${table}; nothing was changed`, { table });
+  }
+  const edges = await foreignKeyEdges(sql);
+  const parents = parentsOf(edges, table);
+  const wanted = new Set([table, ...parents]);
+  return {
+    table,
+    seeds: [...new Set(set.steps.map((s) => s.table).filter((t) => wanted.has(t)))],
+    unseededParents: parents.filter((p) => !seeded.has(p)),
+    alsoEmpties: cascadeOf(edges, table),
+  };
+}
+
+/** The plan of a per-table seed or reset, read without changing anything (for a preview or a confirmation). */
+export async function previewTableSeed(url: string, project: Project, table: string, environment: string | null): Promise<TableSeedPlan> {
+  parseTableName(table);
+  const set = await seedSetFor(project);
+  const sql = connect(url, { max: 1, applicationName: 'strata:seed-preview' });
+  try {
+    return await planTableSeed(sql, set, table, environment);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/**
  * Seeds a target with its project's seed set, under the target lock: refuses unless every
  * change set of the project is applied (seeds are written for the latest schema); with
  * `reset`, first empties every table of the schemas the seed set manages in one
@@ -55,10 +95,19 @@ function checkScale(scale: number | undefined): number {
  * runs each step in its own transaction, in dependency order. Steps upsert fixed keys, so
  * a rerun — also after a run that failed half-way — finishes with the same rows and no
  * duplicates. `scale` > 0 also streams that many usage events with COPY.
+ *
+ * With `table`, only that table and the parents its live foreign keys need are seeded (the
+ * same events, one `seed-table` per table written), and `reset` truncates only that table,
+ * CASCADE emptying the tables that reference it — refused if `confirmCascade` names others.
  */
 export async function seedDatabase(ctx: RunContext, project: Project, options: SeedOptions = {}): Promise<SeedResult> {
+  // A bad table name is refused before anything loads or connects.
+  if (options.table !== undefined) parseTableName(options.table);
   const set = await seedSetFor(project);
   const scale = checkScale(options.scale);
+  if (options.table !== undefined && scale > 0) {
+    throw new StrataError('BAD_USAGE', 'scale streams usage events for benchmarks and does not combine with a single table; nothing was seeded');
+  }
   const reset = options.reset === true;
   const t0 = performance.now();
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
@@ -72,12 +121,23 @@ export async function seedDatabase(ctx: RunContext, project: Project, options: S
         lock: Math.round(ctx.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS),
         statement: Math.round(ctx.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS),
       };
-      const truncated = reset ? await truncateManaged(sql, ctx, set, timeouts) : [];
+      let steps = plannedSteps(set, scale);
+      let truncated: string[];
+      if (options.table !== undefined) {
+        ctx.onProgress?.({ type: 'phase', label: `Reading the foreign keys of ${options.table}` });
+        const plan = await planTableSeed(sql, set, options.table, ctx.environment);
+        if (plan.unseededParents.length) {
+          ctx.logger.info({ env: ctx.environment, table: plan.table, parents: plan.unseededParents }, 'parents without seed data are left as they are');
+        }
+        truncated = reset ? await truncateTable(sql, ctx, plan, options.confirmCascade, timeouts) : [];
+        steps = steps.filter((s) => plan.seeds.includes(s.table));
+      } else {
+        truncated = reset ? await truncateManaged(sql, ctx, set, timeouts) : [];
+      }
 
-      const steps = plannedSteps(set, scale);
       const tables: SeedResult['tables'] = [];
       let scaledRows = 0;
-      ctx.onProgress?.({ type: 'phase', label: `Seeding ${steps.length} tables (${set.name})` });
+      ctx.onProgress?.({ type: 'phase', label: `Seeding ${steps.length} tables (${set.name}${options.table !== undefined ? `: ${options.table} and the parents it needs` : ''})` });
       for (const [position, step] of steps.entries()) {
         const s0 = performance.now();
         let rows: number;
@@ -107,7 +167,7 @@ export async function seedDatabase(ctx: RunContext, project: Project, options: S
         return quoteQualified(schema, table);
       });
       if (written.length) await sql.unsafe(`analyze ${written.join(', ')}`);
-      return { reset, tables, durationMs: Math.round(performance.now() - t0), truncated, scaledRows };
+      return { reset, tables, durationMs: Math.round(performance.now() - t0), truncated, scaledRows, ...(options.table !== undefined ? { table: options.table } : {}) };
     } finally {
       await sql.end({ timeout: 5 });
     }
@@ -151,6 +211,39 @@ async function truncateManaged(sql: Sql, ctx: RunContext, set: SeedSet, timeouts
   });
   const names = tables.map((t) => `${t.schema}.${t.name}`);
   ctx.logger.info({ env: ctx.environment, seed: set.name, tables: names, duration_ms: Math.round(performance.now() - s0), actor: ctx.actor }, 'tables truncated for reset');
+  return names;
+}
+
+/**
+ * Empties one table and everything its TRUNCATE … CASCADE reaches, restarting their
+ * identities. `confirmed`, when given, is the list the caller was shown and agreed to: if
+ * the live foreign keys now reach other tables, nothing is emptied (CONFIRMATION_REQUIRED).
+ */
+async function truncateTable(sql: Sql, ctx: RunContext, plan: TableSeedPlan, confirmed: string[] | undefined, timeouts: { lock: number; statement: number }): Promise<string[]> {
+  if (confirmed !== undefined) {
+    const same = confirmed.length === plan.alsoEmpties.length && [...confirmed].sort().every((t, i) => t === plan.alsoEmpties[i]);
+    if (!same) {
+      throw new StrataError(
+        'CONFIRMATION_REQUIRED',
+        `Resetting ${plan.table} would also empty ${plan.alsoEmpties.length ? plan.alsoEmpties.join(', ') : 'no other table'}, not what was confirmed (${confirmed.length ? confirmed.join(', ') : 'no other table'}); nothing was changed`,
+        { table: plan.table, alsoEmpties: plan.alsoEmpties },
+      );
+    }
+  }
+  const bookkeeping = plan.alsoEmpties.filter((t) => isBookkeeping(t.split('.')[0]!));
+  if (bookkeeping.length) {
+    throw new StrataError('INVALID_STATE', `Resetting ${plan.table} would also empty ${bookkeeping.join(', ')}, which Strata keeps; nothing was changed`, { table: plan.table });
+  }
+  const names = [plan.table, ...plan.alsoEmpties];
+  ctx.onProgress?.({ type: 'phase', label: `Reset: truncating ${plan.table}${plan.alsoEmpties.length ? ` and ${plan.alsoEmpties.length} tables that reference it` : ''}` });
+  const s0 = performance.now();
+  const ref = parseTableName(plan.table);
+  await sql.begin(async (tx) => {
+    await tx.unsafe(`set local lock_timeout = ${timeouts.lock}`);
+    await tx.unsafe(`set local statement_timeout = ${timeouts.statement}`);
+    await tx.unsafe(`truncate table ${quoteQualified(ref.schema, ref.name)} restart identity cascade`);
+  });
+  ctx.logger.info({ env: ctx.environment, table: plan.table, tables: names, duration_ms: Math.round(performance.now() - s0), actor: ctx.actor }, 'table truncated for reset');
   return names;
 }
 

@@ -11,13 +11,34 @@ export interface SeedResult {
   truncated?: string[];
   /** Rows streamed with COPY for `scale` (those already there from an earlier run are not copied again). */
   scaledRows?: number;
+  /** The one table asked for (`schema.table`), when the run was for one table and its parents. */
+  table?: string;
+}
+
+/** What seeding or resetting one table takes, read from the target's live foreign keys. */
+export interface TableSeedPlan {
+  /** `schema.table`. */
+  table: string;
+  /** The tables seeded, in the seed set's order: the table and the parents its foreign keys need (transitively). */
+  seeds: string[];
+  /** Parents the seed set has no rows for: their rows must already be there. */
+  unseededParents: string[];
+  /** The tables a reset's `TRUNCATE … CASCADE` also empties (those referencing it, transitively), sorted. */
+  alsoEmpties: string[];
 }
 
 export interface SeedOptions {
-  /** Truncate every managed table (never `strata`, `drizzle` or backups), restart identities, then seed. */
+  /** Truncate every managed table (never `strata`, `drizzle` or backups), restart identities, then seed (see `table`). */
   reset?: boolean;
   /** Extra usage events streamed with COPY for benchmarks (0 = the small deterministic set). */
   scale?: number;
+  /**
+   * Only this table (`schema.table`) and the parents its foreign keys need; with `reset`,
+   * only it is truncated, CASCADE emptying the tables that reference it.
+   */
+  table?: string;
+  /** With `table` and `reset`: the tables the caller agreed the cascade empties; a different live list refuses. */
+  confirmCascade?: string[];
 }
 
 /** The Drizzle database (in fact one transaction) a seed step writes through. */

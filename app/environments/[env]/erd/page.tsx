@@ -5,6 +5,7 @@ import { toClassificationMap } from '@/lib/erd/classification-map';
 import { policiesFor } from '@/lib/retention/load-policies';
 import { pagePrincipal } from '@/app/guard';
 import { environmentOr404 } from '@/app/environments/[env]/environment-or-404';
+import { seedAvailability } from '@/app/environments/[env]/seed-availability';
 
 // The environment list is read per request; nothing here may run at build time.
 export const dynamic = 'force-dynamic';
@@ -22,9 +23,10 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
  * component polling GET /api/environments/<env>/schema.
  */
 export default async function ErdPage({ params }: Params) {
-  await pagePrincipal();
+  const principal = await pagePrincipal();
   const env = decodeURIComponent((await params).env);
-  const { config, environment } = environmentOr404(env);
+  const target = environmentOr404(env);
+  const { config, environment } = target;
   // Tags are decoration here: a project config that fails to load leaves the diagram without
   // them, and the Retention page names the file and the problem.
   const policies = await policiesFor(config.projectDir).catch(() => []);
@@ -39,7 +41,7 @@ export default async function ErdPage({ params }: Params) {
         width="full"
       />
       <main id="main" className="flex min-h-0 flex-1 flex-col">
-        <ErdScreen env={environment.name} classifications={toClassificationMap(policies)} />
+        <ErdScreen env={environment.name} classifications={toClassificationMap(policies)} seed={await seedAvailability(principal, target)} />
       </main>
     </div>
   );

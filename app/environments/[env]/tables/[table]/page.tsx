@@ -12,6 +12,8 @@ import { policiesFor } from '@/lib/retention/load-policies';
 import { basisText, retentionPeriod } from '@/lib/retention/describe';
 import { pagePrincipal } from '@/app/guard';
 import { environmentOr404 } from '@/app/environments/[env]/environment-or-404';
+import { seedAvailability } from '@/app/environments/[env]/seed-availability';
+import { TableSeedActions } from '@/components/seed/table-seed-actions';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,11 +26,12 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 /** One table of one environment, everything introspection knows, rendered on the server. */
 export default async function TablePage({ params }: Params) {
-  await pagePrincipal();
+  const principal = await pagePrincipal();
   const { env: rawEnv, table: rawTable } = await params;
   const env = decodeURIComponent(rawEnv);
   const tableId = decodeURIComponent(rawTable);
-  const { config, environment } = environmentOr404(env);
+  const target = environmentOr404(env);
+  const { config, environment } = target;
   const read = await readSchema(env);
   if (!read.ok && read.status === 404) notFound();
   if (!read.ok) {
@@ -49,11 +52,14 @@ export default async function TablePage({ params }: Params) {
   const policy = policies?.find((p) => p.table === table.id);
   return (
     <Shell env={env} protection={environment.protection} title={table.name} schema={table.schema} schemaColor={color.ink}>
-      <p className="mb-6 text-sm text-zinc-600">
-        Read live from <span className="font-medium text-zinc-900">{env}</span> at{' '}
-        <time dateTime={read.model.introspectedAt}>{new Date(read.model.introspectedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' })}</time> (PostgreSQL{' '}
-        {read.model.serverVersion}).
-      </p>
+      <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
+        <p className="text-sm text-zinc-600">
+          Read live from <span className="font-medium text-zinc-900">{env}</span> at{' '}
+          <time dateTime={read.model.introspectedAt}>{new Date(read.model.introspectedAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'medium' })}</time> (PostgreSQL{' '}
+          {read.model.serverVersion}).
+        </p>
+        <TableSeedActions env={env} table={table.id} availability={await seedAvailability(principal, target)} />
+      </div>
       <TableDetails
         model={read.model}
         table={table}
