@@ -52,7 +52,7 @@ export async function runApprovedRequest(
  * refused. (Whoever holds the database URL can still act on it directly, with --database-url;
  * that is recorded in the target's own history as a CLI actor.)
  */
-export function refuseOnProtected(target: Target, action: 'resolve' | 'baseline' | 'backup restore'): void {
+export function refuseOnProtected(target: Target, action: 'resolve' | 'baseline' | 'backup restore' | 'skip' | 'unskip'): void {
   if (target.protection !== 'protected' || target.name === null) return;
   throw new StrataError(
     'PROTECTED',
