@@ -23,6 +23,8 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'request.execute': { roles: from('operator'), on: ['protected'] },
   'users.manage': { roles: ['admin'], on: ALL },
   'backup.restore': { roles: from('operator'), on: ['open', 'guarded'] },
+  'changeset.resolve': { roles: from('operator'), on: ['open', 'guarded'] },
+  'changeset.skip': { roles: from('operator'), on: ['open', 'guarded'] },
 };
 
 const principal = (role: Role): Principal => ({ username: `a-${role}`, role, via: 'console' });

@@ -23,7 +23,9 @@ export type Action =
   | 'seed'
   | 'reset'
   | 'users.manage'
-  | 'backup.restore';
+  | 'backup.restore'
+  | 'changeset.resolve'
+  | 'changeset.skip';
 
 export interface ActionRule {
   /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
@@ -59,6 +61,10 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   reset: { minRole: 'developer', protection: ['open'], description: 'reset databases' },
   'users.manage': { minRole: 'admin', description: 'manage users' },
   'backup.restore': { minRole: 'operator', protection: ['open', 'guarded'], description: 'restore backups' },
+  // Fixing a change set by hand changes what the history says is in place: operators, directly on
+  // open and guarded environments; on protected ones only through an approved request (request.*).
+  'changeset.resolve': { minRole: 'operator', protection: ['open', 'guarded'], description: 'resolve failed or edited change sets' },
+  'changeset.skip': { minRole: 'operator', protection: ['open', 'guarded'], description: 'skip or un-skip optional change sets' },
 };
 
 export interface GuardContext {
@@ -103,6 +109,9 @@ function protectionMessage(action: Action, protection: Protection, environment: 
       return `${where}: roll back through an approved request`;
     case 'backup.restore':
       return `${where}: backups are not restored from the console there`;
+    case 'changeset.resolve':
+    case 'changeset.skip':
+      return `${where}: a change set is ${action === 'changeset.resolve' ? 'resolved' : 'skipped'} there only through an approved request`;
     case 'dry-run.on-target':
       return `${where}: dry runs there use a shadow database and never run on it`;
     case 'seed':
