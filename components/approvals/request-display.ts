@@ -24,14 +24,6 @@ export function orderRequests(requests: readonly ChangeRequest[]): ChangeRequest
   return [...requests].sort((a, b) => Number(b.status === 'pending') - Number(a.status === 'pending') || b.id - a.id);
 }
 
-/** "Apply up to 0009_x", "Apply everything pending", "Roll back to 0008_y (kept)", "Roll back 2 change sets". */
-export function describeDirection(request: Pick<ChangeRequest, 'direction' | 'to' | 'steps'>): string {
-  if (request.direction === 'apply') return request.to ? `Apply up to ${request.to}` : 'Apply everything pending';
-  if (request.to) return `Roll back to ${request.to} (kept)`;
-  const steps = request.steps ?? 1;
-  return `Roll back ${steps} change set${steps === 1 ? '' : 's'}`;
-}
-
 /** Whether an approved request can still run at `now`. */
 export function isOpen(request: Pick<ChangeRequest, 'status' | 'expiresAt'>, now: Date): boolean {
   return (request.status === 'pending' || request.status === 'approved') && new Date(request.expiresAt).getTime() > now.getTime();
@@ -96,6 +88,8 @@ export interface ResultSummary {
   failure: string | null;
   /** The backup schema a destructive rollback copied rows into. */
   backup: string | null;
+  /** A fix of one change set (resolve, skip, unskip): the change set and its state afterwards. */
+  fixed: { tag: string; state: string } | null;
 }
 
 /** The result stored on an executed or failed request, or null when there is none. */
@@ -112,5 +106,6 @@ export function readResult(value: unknown): ResultSummary | null {
     str(result.failed) ??
     str(error) ??
     (errorRecord ? [str(errorRecord.code), str(errorRecord.message)].filter(Boolean).join(': ') || null : null);
-  return { records, failure, backup: str(result.backup) };
+  const fixed = record(result.fixed);
+  return { records, failure, backup: str(result.backup), fixed: fixed && typeof fixed.tag === 'string' ? { tag: fixed.tag, state: str(fixed.state) ?? '' } : null };
 }

@@ -1,8 +1,23 @@
 import type { RunResult } from '@/lib/migrate/apply';
+import type { FixResult } from '@/lib/console/change-set-fixes';
 import { Badge } from '@/components/ui/badge';
 
-/** What a finished apply or rollback did, change set by change set, with the failure in PostgreSQL's words. */
-export function RunOutcome({ env, result }: { env: string; result: RunResult }) {
+/**
+ * What a finished apply or rollback did, change set by change set, with the failure in
+ * PostgreSQL's words — or, for an executed fix request (resolve, skip, unskip), what it settled.
+ */
+export function RunOutcome({ env, result }: { env: string; result: RunResult | FixResult }) {
+  if ('fixed' in result) {
+    return (
+      <section data-testid="run-outcome" data-failed="false" className="flex flex-col gap-1 text-sm">
+        <h3 className="text-base font-semibold text-zinc-900">Done on {env}</h3>
+        <p data-testid="fix-outcome">
+          {result.fixed.action}
+          {result.fixed.as ? ` (${result.fixed.as})` : ''}: <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replace('_', ' ')}.
+        </p>
+      </section>
+    );
+  }
   const failure = result.failed?.error;
   return (
     <section data-testid="run-outcome" data-failed={failure ? 'true' : 'false'} className="flex flex-col gap-3">
