@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { embeddedSql } from './support/embedded-sql';
+import { lastLine, reviewedPlan } from './support/plan';
+import { storageFor } from './support/users';
+
+/**
+ * Fixing a change set from the browser on staging (guarded): a change set that failed (a
+ * lock held by someone's transaction makes it time out) shows what happened and is retried
+ * with a reason; the optional 0017 is skipped, later change sets apply past it, it is
+ * un-skipped and applied out of order. Staging is left as the first start made it: 0014
+ * applied, 4 pending.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const shot = async (page: Page, name: string, fullPage = true) => {
+  fs.mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage });
+};
+
+async function health(request: import('@playwright/test').APIRequestContext, env: string) {
+  const body = await (await request.get('/api/health')).json();
+  return (body.environments as Array<{ name: string; schemaVersion: string; pending: number }>).find((e) => e.name === env)!;
+}
+
+const item = (page: Page, tag: string) => page.locator(`[data-testid="attention-item"][data-tag="${tag}"]`);
+
+async function fix(page: Page, tag: string, way: string, reason: string, env = 'staging') {
+  const row = item(page, tag);
+  await row.getByTestId(`fix-${way}`).click();
+  const form = row.getByTestId('fix-form');
+  await form.getByTestId('fix-reason').fill(reason);
+  await expect(form.getByTestId('fix-submit')).toBeDisabled();
+  await form.getByTestId('fix-confirm-name').fill(env);
+  await form.getByTestId('fix-submit').click();
+}
+
+test('a failed change set on staging shows what happened, and is retried from the browser with a reason', async ({ page, request }) => {
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 4 });
+  const first = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', to: '0015_risk_v1', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'apply') } });
+  expect((await lastLine(first)).type).toBe('result');
+
+  // Someone's transaction holds the table 0016 alters: its apply waits out lock_timeout (5 s) and fails.
+  const holder = embeddedSql('strata_staging');
+  const held = await holder.reserve();
+  try {
+    await held`begin`;
+    await held`lock table risk.enforcement_log in access exclusive mode`;
+    const failing = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', to: '0016_risk_v2', confirm: 'staging', expect: reviewedPlan(['0016_risk_v2'], 'apply') } });
+    const outcome = await lastLine(failing);
+    expect(outcome.type).toBe('result');
+    expect(outcome.result.failed.tag).toBe('0016_risk_v2');
+  } finally {
+    await held`rollback`;
+    held.release();
+    await holder.end();
+  }
+
+  await page.goto('/environments/staging');
+  const failed = item(page, '0016_risk_v2');
+  await expect(failed).toHaveAttribute('data-state', 'failed');
+  const incident = failed.getByTestId('incident-failure');
+  await expect(incident).toContainText('lock timeout');
+  await expect(incident).toContainText('migrations/0016_risk_v2.sql');
+  await expect(failed.getByTestId('incident-who')).toContainText('by admin');
+  // Each way out of a failure, and nothing else.
+  await expect(failed.getByTestId('fixes').getByRole('button')).toHaveText(['Retry', 'Mark applied', 'Mark rolled back']);
+  await failed.getByTestId('fix-retry').click();
+  await failed.getByTestId('fix-reason').fill('the lock holder was a stuck report; it is gone');
+  await shot(page, 'resolve-staging-failed');
+
+  // The name typed wrong (or not at all) keeps the button disabled; a reason is required.
+  await failed.getByTestId('fix-confirm-name').fill('production');
+  await expect(failed.getByTestId('fix-submit')).toBeDisabled();
+  await failed.getByTestId('fix-confirm-name').fill('staging');
+  await failed.getByTestId('fix-submit').click();
+  await expect(failed.getByTestId('fix-done')).toContainText('0016_risk_v2 is now pending');
+  await page.reload();
+  await expect(item(page, '0016_risk_v2')).toHaveAttribute('data-state', 'rolled_back');
+  await expect(page.getByTestId('history-row').first()).toContainText('retry: the lock holder was a stuck report');
+  await shot(page, 'resolve-staging-retried');
+
+  // The change set page shows the same state and history.
+  await page.goto('/environments/staging/changesets/16');
+  await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'rolled_back');
+  await shot(page, 'resolve-changeset-page');
+});
+
+test('the optional 0017 is skipped by an operator, later change sets apply past it, then it is un-skipped and applied out of order', async ({ browser, request }) => {
+  const context = await browser.newContext({ storageState: storageFor('olivia') });
+  const page = await context.newPage();
+  try {
+    await page.goto('/environments/staging');
+    const optional = item(page, '0017_risk_daily_unrealized_pnl');
+    await expect(optional).toContainText('optional');
+    // Only the optional one can be skipped.
+    await expect(item(page, '0018_platform_usage_events_fk_indexes').getByTestId('fix-skip')).toHaveCount(0);
+    await fix(page, '0017_risk_daily_unrealized_pnl', 'skip', 'Phase 3 is not wanted on staging yet');
+    await expect(optional.getByTestId('fix-done')).toContainText('is now skipped');
+    await page.reload();
+    await expect(item(page, '0017_risk_daily_unrealized_pnl')).toHaveAttribute('data-state', 'skipped');
+    await expect(page.getByRole('button', { name: 'Apply 2 pending' })).toBeVisible();
+    await shot(page, 'skip-staging-skipped');
+
+    // Later change sets apply past it.
+    await page.getByRole('button', { name: 'Apply 2 pending' }).click();
+    const dialog = page.getByTestId('operation-dialog');
+    await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 30_000 });
+    await dialog.getByTestId('confirm-operation').click();
+    await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
+    await expect(dialog.getByTestId('outcome-changeset')).toHaveCount(2);
+    await dialog.getByTestId('close-operation').click();
+    expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0018_platform_usage_events_fk_indexes', pending: 0 });
+    await page.goto('/');
+    await expect(page.getByTestId('pipeline-matrix').getByTestId('cell-staging-17')).toHaveAttribute('data-state', 'skipped');
+    await shot(page, 'skip-pipeline');
+
+    // Un-skip: it sits before applied change sets now, so it is out of order; applied from its row.
+    await page.goto('/environments/staging');
+    await fix(page, '0017_risk_daily_unrealized_pnl', 'unskip', 'Phase 3 is wanted after all');
+    await expect(item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-done')).toContainText('is now out of order');
+    await page.reload();
+    const late = item(page, '0017_risk_daily_unrealized_pnl');
+    await expect(late).toHaveAttribute('data-state', 'out_of_order');
+    await late.getByRole('button', { name: 'Apply 0017_risk_daily_unrealized_pnl out of order' }).click();
+    await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 30_000 });
+    await dialog.getByTestId('confirm-operation').click();
+    await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
+    await expect(dialog.getByTestId('outcome-changeset')).toHaveText([/0017_risk_daily_unrealized_pnl/]);
+    await dialog.getByTestId('close-operation').click();
+    await page.goto('/environments/staging/changesets/17');
+    await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'applied');
+    await shot(page, 'skip-changeset-applied');
+  } finally {
+    await context.close();
+  }
+
+  // Put staging back as the first start left it: rolled back in the order the engine undoes (0017 was applied last).
+  const undo = ['0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0016_risk_v2', '0015_risk_v1'];
+  const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan(undo, 'rollback') } });
+  expect((await lastLine(back)).type).toBe('result');
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 4 });
+});
+
+test('production (protected): a fix is a request, never direct; the door refuses a direct skip', async ({ browser, request }) => {
+  const context = await browser.newContext({ storageState: storageFor('olivia') });
+  const page = await context.newPage();
+  try {
+    await page.goto('/environments/production');
+    await expect(item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-skip')).toHaveText('Request: Skip');
+    await item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-skip').click();
+    // A request needs a reason but no typed name (the approval is the second person).
+    await expect(item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-confirm-name')).toHaveCount(0);
+    await shot(page, 'skip-production-request-form');
+  } finally {
+    await context.close();
+  }
+  const refused = await request.post('/api/environments/production/changesets/0017_risk_daily_unrealized_pnl/skip', { data: { reason: 'direct', confirm: 'production' } });
+  expect(refused.status()).toBe(403);
+  expect((await refused.json()).message).toContain('only through an approved request');
+});
