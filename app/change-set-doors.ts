@@ -5,6 +5,7 @@ import { fixRequestSchema, resolveChangeSetSchema, skipChangeSetSchema } from '@
 import { requestKind } from '@/lib/console/change-requests';
 import { fixAction, fixChangeSet, type ChangeSetFix, type FixResult } from '@/lib/console/change-set-fixes';
 import { operationTarget } from '@/lib/console/environment-operations';
+import { changeSetTag } from '@/lib/console/operation-request';
 import { StrataError } from '@/lib/errors';
 import type { Door, Refused } from './guard';
 
@@ -34,6 +35,8 @@ const isRefused = (value: unknown): value is Refused => typeof value === 'object
 export async function openChangeSetFix(door: Door, env: string, tag: string, action: FixAction, input: unknown): Promise<Fixed> {
   const body = action === 'resolve' ? parsed(resolveChangeSetSchema, input) : parsed(skipChangeSetSchema, input);
   if (isRefused(body)) return body;
+  const checkedTag = changeSetTag.safeParse(tag);
+  if (!checkedTag.success) return { ok: false, status: 400, code: 'BAD_USAGE', message: `Invalid request: tag: ${checkedTag.error.issues[0]?.message}` };
   try {
     const target = operationTarget(env);
     const refused = await door.check(fixAction({ action }), { protection: target.environment.protection, environment: target.environment.name });
@@ -41,7 +44,7 @@ export async function openChangeSetFix(door: Door, env: string, tag: string, act
     if (body.confirm !== target.environment.name) {
       throw new StrataError('CONFIRMATION_REQUIRED', `This request does not name ${target.environment.name} as its target; nothing was changed.`);
     }
-    const fix: ChangeSetFix = action === 'resolve' ? { action, tag, as: (body as z.infer<typeof resolveChangeSetSchema>).as } : { action, tag };
+    const fix: ChangeSetFix = action === 'resolve' ? { action, tag: checkedTag.data, as: (body as z.infer<typeof resolveChangeSetSchema>).as } : { action, tag: checkedTag.data };
     return { ok: true, result: await fixChangeSet(target, fix, body.reason, door.principal) };
   } catch (error) {
     return door.refusal(error, env);

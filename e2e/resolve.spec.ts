@@ -159,3 +159,43 @@ test('production (protected): a fix is a request, never direct; the door refuses
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toContain('only through an approved request');
 });
+
+test('the fix doors attacked: bad input, an unknown environment or change set, no confirmation, two callers at once', async ({ request }) => {
+  const { databaseState } = await import('./support/database-state');
+  const skip = (env: string, tag: string, data: unknown) => request.post(`/api/environments/${env}/changesets/${tag}/skip`, { data: data as object });
+  const before = await databaseState();
+  const answers = await Promise.all([
+    skip('staging', '0017_risk_daily_unrealized_pnl', { reason: '', confirm: 'staging' }),
+    skip('staging', '0017_risk_daily_unrealized_pnl', { reason: 'x', confirm: 'staging', extra: 1 }),
+    request.post('/api/environments/staging/changesets/0016_risk_v2/resolve', { data: { as: 'drop-it', reason: 'x', confirm: 'staging' } }),
+    skip('nowhere', '0017_risk_daily_unrealized_pnl', { reason: 'x', confirm: 'nowhere' }),
+    skip('staging', '0017_risk_daily_unrealized_pnl', { reason: 'x', confirm: 'production' }),
+    skip('staging', "0017'; drop table x; --", { reason: 'x', confirm: 'staging' }),
+  ]);
+  expect(answers.map((a) => a.status())).toEqual([400, 400, 400, 404, 409, 400]);
+  expect((await answers[4]!.json()).code).toBe('CONFIRMATION_REQUIRED');
+  expect(await databaseState()).toEqual(before);
+
+  // Refused by the engine (audited as failed): nothing in any history.
+  const unknown = await skip('staging', '0099_nothing', { reason: 'x', confirm: 'staging' });
+  expect(unknown.status()).toBe(404);
+  const notOptional = await skip('staging', '0018_platform_usage_events_fk_indexes', { reason: 'x', confirm: 'staging' });
+  expect(notOptional.status()).toBe(409);
+  expect((await notOptional.json()).message).toContain('is not optional');
+  const after = await databaseState();
+  expect(after.strata_staging).toEqual(before.strata_staging);
+
+  // Two callers skip at once: one wins, the other is refused (it finds it skipped, or the lock taken); one history row.
+  const both = await Promise.all([1, 2].map(() => skip('staging', '0017_risk_daily_unrealized_pnl', { reason: 'race', confirm: 'staging' })));
+  expect(both.map((a) => a.status()).sort()).toEqual([200, 409]);
+  const sql = embeddedSql('strata_staging');
+  try {
+    expect((await sql`select count(*)::int as n from strata.change_log where operation = 'skip' and reason = 'race'`)[0]!.n).toBe(1);
+  } finally {
+    await sql.end();
+  }
+  const unskip = await request.post('/api/environments/staging/changesets/0017_risk_daily_unrealized_pnl/unskip', { data: { reason: 'put back', confirm: 'staging' } });
+  expect(unskip.status()).toBe(200);
+  expect((await unskip.json()).fixed.state).toBe('pending');
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 4 });
+});

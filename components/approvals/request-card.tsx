@@ -205,7 +205,7 @@ function ResultBox({ env, result }: { env: string; result: ResultSummary }) {
         <ul className="flex flex-col gap-1">
           {result.records.map((record, i) => (
             <li key={`${record.tag}-${i}`} className="flex flex-wrap items-center gap-2">
-              <Badge tone={record.status === 'failed' ? 'red' : record.status === 'applied' ? 'green' : 'violet'}>{record.status.replace('_', ' ')}</Badge>
+              <Badge tone={record.status === 'failed' ? 'red' : record.status === 'applied' ? 'green' : 'violet'}>{record.status.replaceAll('_', ' ')}</Badge>
               <span className="font-mono">{record.tag}</span>
               {record.durationMs !== null && <span className="text-xs text-zinc-600 tabular-nums">{formatDuration(record.durationMs)}</span>}
             </li>
@@ -214,7 +214,7 @@ function ResultBox({ env, result }: { env: string; result: ResultSummary }) {
       )}
       {result.fixed && (
         <p data-testid="request-fixed">
-          <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replace('_', ' ')}.
+          <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replaceAll('_', ' ')}.
         </p>
       )}
       {result.failure && <p className="break-words">{result.failure}</p>}

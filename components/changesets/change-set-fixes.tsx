@@ -108,7 +108,7 @@ function FixForm({ env, protection, tag, way, mode, onCancel }: { env: string; p
           </>
         ) : (
           <>
-            {WAY_OUT_LABEL[way]}: done. <span className="font-mono">{answer.result.fixed.tag}</span> is now {answer.result.fixed.state.replace('_', ' ')}.
+            {WAY_OUT_LABEL[way]}: done. <span className="font-mono">{answer.result.fixed.tag}</span> is now {answer.result.fixed.state.replaceAll('_', ' ')}.
           </>
         )}
       </p>

@@ -13,7 +13,7 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult | F
         <h3 className="text-base font-semibold text-zinc-900">Done on {env}</h3>
         <p data-testid="fix-outcome">
           {result.fixed.action}
-          {result.fixed.as ? ` (${result.fixed.as})` : ''}: <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replace('_', ' ')}.
+          {result.fixed.as ? ` (${result.fixed.as})` : ''}: <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replaceAll('_', ' ')}.
         </p>
       </section>
     );
@@ -25,7 +25,7 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult | F
       <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 text-sm">
         {result.records.map((r) => (
           <li key={`${r.tag}-${r.direction}`} data-testid="outcome-changeset" data-status={r.status} className="flex flex-wrap items-center gap-3 px-3 py-2">
-            <Badge tone={r.status === 'failed' ? 'red' : r.status === 'applied' ? 'green' : 'violet'}>{r.status.replace('_', ' ')}</Badge>
+            <Badge tone={r.status === 'failed' ? 'red' : r.status === 'applied' ? 'green' : 'violet'}>{r.status.replaceAll('_', ' ')}</Badge>
             <span className="font-mono">{r.tag}</span>
             <span className="ml-auto text-xs text-zinc-500 tabular-nums">
               {r.statements} statements · {r.rowsAffected} rows · {r.durationMs} ms

@@ -68,7 +68,7 @@ export async function assertFixApplies(target: OperationTarget, fix: ChangeSetFi
   const current = status.changeSets.find((c) => c.changeSet.tag === changeSet.tag)!;
   const way = wayOutOf(fix);
   if (!waysOut(current.state, optional).includes(way)) {
-    const why = way === 'skip' && !optional ? `it is not declared optional in strata.config.ts` : `it is ${current.state.replace('_', ' ')} on ${target.environment.name}`;
+    const why = way === 'skip' && !optional ? `it is not declared optional in strata.config.ts` : `it is ${current.state.replaceAll('_', ' ')} on ${target.environment.name}`;
     throw new StrataError('INVALID_STATE', `Cannot ${describeFix(fix)}: ${why}. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
   }
 }

@@ -120,7 +120,7 @@ export async function skipChangeSet(
     const status = await openTargetSession(conn, project, ctx);
     const current = status.changeSets.find((c) => c.changeSet.tag === changeSet.tag)!;
     if (current.state !== 'pending' && current.state !== 'out_of_order') {
-      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state.replace('_', ' ')} here; only a change set that is not applied (pending or out of order) can be skipped. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
+      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state.replaceAll('_', ' ')} here; only a change set that is not applied (pending or out of order) can be skipped. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
     }
     const later = status.changeSets.filter((c) => c.changeSet.version > changeSet.version && c.state !== 'skipped').map((c) => c.changeSet);
     const dependents = await dependentsOf(changeSet, later);
@@ -149,7 +149,7 @@ export async function unskipChangeSet(ctx: RunContext, project: Project, tag: st
     const status = await openTargetSession(conn, project, ctx);
     const current = status.changeSets.find((c) => c.changeSet.tag === changeSet.tag)!;
     if (current.state !== 'skipped') {
-      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state.replace('_', ' ')}, not skipped; there is nothing to un-skip. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
+      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state.replaceAll('_', ' ')}, not skipped; there is nothing to un-skip. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
     }
     await options.beforeRun?.(bookkeepingPlan(changeSet));
     await insertEntry(conn, entryFor(ctx, current, 'unskip', 'rolled_back', changeSet.forward.checksum, reason.trim()));

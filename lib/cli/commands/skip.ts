@@ -56,7 +56,7 @@ pending, or out of order when later change sets were applied past it
         target: tag,
         detail: (options.reason ?? '').slice(0, 500),
       }));
-      return { code: 0, text: `${tag} is no longer skipped; it is now ${state.replace('_', ' ')}.`, json: { tag, state } };
+      return { code: 0, text: `${tag} is no longer skipped; it is now ${state.replaceAll('_', ' ')}.`, json: { tag, state } };
     });
   },
 });
