@@ -11,7 +11,8 @@ import { storageFor } from './support/users';
  * un-skipped and applied out of order. Staging is left as the first start made it: 0014
  * applied, 4 pending.
  */
-test.describe.configure({ mode: 'serial' });
+// Dry runs, runs and a lock timeout (5 s) in each journey: more than the default 30 s on 2 cores.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 const shot = async (page: Page, name: string, fullPage = true) => {
   fs.mkdirSync('test-results/screenshots', { recursive: true });
@@ -142,22 +143,65 @@ test('the optional 0017 is skipped by an operator, later change sets apply past 
   expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 4 });
 });
 
-test('production (protected): a fix is a request, never direct; the door refuses a direct skip', async ({ browser, request }) => {
-  const context = await browser.newContext({ storageState: storageFor('olivia') });
-  const page = await context.newPage();
+test('production (protected): a skip is a request another admin approves, then executed once from the approvals page', async ({ browser, request }) => {
+  const olivia = await browser.newContext({ storageState: storageFor('olivia') });
+  const ada = await browser.newContext({ storageState: storageFor('ada') });
+  const tag = '0017_risk_daily_unrealized_pnl';
   try {
+    const page = await olivia.newPage();
     await page.goto('/environments/production');
-    await expect(item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-skip')).toHaveText('Request: Skip');
-    await item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-skip').click();
-    // A request needs a reason but no typed name (the approval is the second person).
-    await expect(item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-confirm-name')).toHaveCount(0);
+    const row = item(page, tag);
+    await expect(row.getByTestId('fix-skip')).toHaveText('Request: Skip');
+    await row.getByTestId('fix-skip').click();
+    // A request needs a reason but no typed name: the approval is the second person.
+    await expect(row.getByTestId('fix-confirm-name')).toHaveCount(0);
+    await row.getByTestId('fix-reason').fill('Phase 3 is not wanted in production this quarter');
     await shot(page, 'skip-production-request-form');
+    await row.getByTestId('fix-submit').click();
+    await expect(row.getByTestId('fix-done')).toContainText('filed');
+    const id = Number(/Request #(\d+)/.exec((await row.getByTestId('fix-done').textContent()) ?? '')?.[1]);
+    expect(id).toBeGreaterThan(0);
+    // Nothing changed yet.
+    await page.reload();
+    await expect(item(page, tag)).toHaveAttribute('data-state', 'pending');
+
+    const review = await ada.newPage();
+    await review.goto('/approvals');
+    const card = review.locator(`[data-testid="request"][data-id="${id}"]`);
+    await expect(card.getByTestId('request-description')).toHaveText(`skip ${tag}`);
+    await card.getByTestId('decision-comment').fill('fine: nothing later uses it');
+    await card.getByTestId('approve-request').click();
+    await expect(card).toHaveAttribute('data-status', 'approved');
+    await shot(review, 'approvals-fix-request');
+
+    await page.goto('/approvals');
+    const mine = page.locator(`[data-testid="request"][data-id="${id}"]`);
+    await mine.getByTestId('execute-request').click();
+    await mine.getByTestId('execute-confirm-name').fill('production');
+    await mine.getByTestId('execute-confirm').click();
+    await expect(mine.getByTestId('fix-outcome')).toContainText(`${tag} is now skipped`, { timeout: 30_000 });
+    await page.goto('/environments/production');
+    await expect(item(page, tag)).toHaveAttribute('data-state', 'skipped');
+    await expect(page.getByTestId('history-row').first()).toContainText(`request #${id} by olivia, approved by ada`);
+    await shot(page, 'skip-production-skipped');
   } finally {
-    await context.close();
+    await olivia.close();
   }
-  const refused = await request.post('/api/environments/production/changesets/0017_risk_daily_unrealized_pnl/skip', { data: { reason: 'direct', confirm: 'production' } });
-  expect(refused.status()).toBe(403);
-  expect((await refused.json()).message).toContain('only through an approved request');
+
+  // The door refuses a direct fix on a protected environment, whoever asks.
+  const direct = await request.post(`/api/environments/production/changesets/${tag}/unskip`, { data: { reason: 'direct', confirm: 'production' } });
+  expect(direct.status()).toBe(403);
+  expect((await direct.json()).message).toContain('only through an approved request');
+
+  // Put production back through the same two-person path (API this time).
+  const asOlivia = (await browser.newContext({ storageState: storageFor('olivia') })).request;
+  const filed = await asOlivia.post('/api/environments/production/requests', { data: { kind: 'unskip', tag, reason: 'restore the demo' } });
+  expect(filed.status()).toBe(200);
+  const { request: unskip } = await filed.json();
+  expect((await ada.request.post(`/api/requests/${unskip.id}/decision`, { data: { approve: true, comment: 'ok' } })).status()).toBe(200);
+  expect((await lastLine(await asOlivia.post(`/api/requests/${unskip.id}/execute`, { data: { confirm: 'production' } }))).type).toBe('result');
+  await ada.close();
+  expect(await health(request, 'production')).toMatchObject({ schemaVersion: '0009_lifegraph_signals_links', pending: 9 });
 });
 
 test('the fix doors attacked: bad input, an unknown environment or change set, no confirmation, two callers at once', async ({ request }) => {
