@@ -57,6 +57,13 @@ test('a failed change set on staging shows what happened, and is retried from th
     await holder.end();
   }
 
+  // The change set's own page says the same, with the same ways out.
+  await page.goto('/environments/staging/changesets/16');
+  await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'failed');
+  await expect(page.getByTestId('incident-failure')).toContainText('lock timeout');
+  await expect(page.getByTestId('fixes').getByRole('button')).toHaveText(['Retry', 'Mark applied', 'Mark rolled back']);
+  await shot(page, 'resolve-changeset-failed', false);
+
   await page.goto('/environments/staging');
   const failed = item(page, '0016_risk_v2');
   await expect(failed).toHaveAttribute('data-state', 'failed');
@@ -168,7 +175,7 @@ test('production (protected): a skip is a request another admin approves, then e
     const review = await ada.newPage();
     await review.goto('/approvals');
     const card = review.locator(`[data-testid="request"][data-id="${id}"]`);
-    await expect(card.getByTestId('request-description')).toHaveText(`skip ${tag}`);
+    await expect(card.getByTestId('request-description')).toHaveText(`Skip ${tag}`);
     await card.getByTestId('decision-comment').fill('fine: nothing later uses it');
     await card.getByTestId('approve-request').click();
     await expect(card).toHaveAttribute('data-status', 'approved');

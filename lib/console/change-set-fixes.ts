@@ -46,9 +46,9 @@ function wayOutOf(fix: ChangeSetFix): WayOut {
   return fix.action === 'resolve' ? fix.as : fix.action;
 }
 
-/** "resolve 0017_x as retry", "skip 0017_x". */
+/** "Resolve 0017_x as retry", "Skip 0017_x", "Un-skip 0017_x". */
 export function describeFix(fix: ChangeSetFix): string {
-  return fix.action === 'resolve' ? `resolve ${fix.tag} as ${fix.as}` : `${fix.action} ${fix.tag}`;
+  return fix.action === 'resolve' ? `Resolve ${fix.tag} as ${fix.as}` : `${fix.action === 'skip' ? 'Skip' : 'Un-skip'} ${fix.tag}`;
 }
 
 /** The change set a fix settles, as an approval covers it: its tag and forward checksum. */
@@ -69,7 +69,8 @@ export async function assertFixApplies(target: OperationTarget, fix: ChangeSetFi
   const way = wayOutOf(fix);
   if (!waysOut(current.state, optional).includes(way)) {
     const why = way === 'skip' && !optional ? `it is not declared optional in strata.config.ts` : `it is ${current.state.replaceAll('_', ' ')} on ${target.environment.name}`;
-    throw new StrataError('INVALID_STATE', `Cannot ${describeFix(fix)}: ${why}. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
+    const what = describeFix(fix);
+    throw new StrataError('INVALID_STATE', `Cannot ${what.charAt(0).toLowerCase()}${what.slice(1)}: ${why}. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
   }
 }
 

@@ -19,7 +19,7 @@ import type { OperationTarget } from './environment-operations';
  */
 export interface RequestKindDefinition<Payload> {
   payload: z.ZodType<Payload>;
-  /** One line: "resolve 0017_x as retry". */
+  /** One line: "Resolve 0017_x as retry". */
   describe(payload: Payload): string;
   /** What the approval covers; a claim whose current plan differs fails the request for good. */
   plan(target: OperationTarget, payload: Payload): PlanItem[];
