@@ -54,6 +54,11 @@ const applyOrRollbackRequestSchema = z
 /** POST /api/environments/{env}/requests: an apply or rollback (no kind, or kind "change"), or a fix of one change set (kind resolve, skip or unskip). */
 export const changeRequestSchema = z.union([applyOrRollbackRequestSchema, fixRequestSchema]);
 
+/** Whether a request body asks for one of the kinds besides an apply or rollback (filed by its kind, no dry run). */
+export function isKindRequest(input: z.infer<typeof changeRequestSchema>): input is z.infer<typeof fixRequestSchema> {
+  return input.kind !== undefined && input.kind !== 'change';
+}
+
 /** POST /api/requests/{id}/decision. */
 export const decisionSchema = z.object({ approve: z.boolean(), comment: z.string().trim().max(1000).describe('required to reject') }).strict();
 

@@ -1,4 +1,4 @@
-import { changeRequestSchema } from '@/lib/console/api-schemas';
+import { changeRequestSchema, isKindRequest } from '@/lib/console/api-schemas';
 import { requestChange } from '@/lib/console/change-requests';
 import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
 import { fileFixRequest } from '@/app/change-set-doors';
@@ -23,7 +23,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ env
   const { env } = await params;
   const input = await readJson(request, body);
   if (input instanceof Response) return input;
-  if ('tag' in input) {
+  if (isKindRequest(input)) {
     const filed = await fileFixRequest(door, env, input);
     return filed.ok ? Response.json({ request: filed.request }, { headers: { 'Cache-Control': 'no-store' } }) : refusedResponse(filed);
   }
