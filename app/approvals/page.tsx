@@ -12,6 +12,7 @@ import { PageHeader } from '@/components/layout/page-header';
 import { ErrorNotice } from '@/components/layout/notices';
 import { RequestCard, type RequestPermissions } from '@/components/approvals/request-card';
 import { orderRequests, sameUser } from '@/components/approvals/request-display';
+import { describeRequest } from '@/lib/console/request-kinds';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Approvals' };
@@ -57,8 +58,8 @@ export default async function ApprovalsPage() {
         crumb="Approvals"
         description={
           <p>
-            Changes to protected environments need two people: one requests (with a shadow dry run attached), another admin approves or
-          rejects, then an operator executes the approved plan — once, before it expires.
+            Changes to protected environments need two people: one requests (an apply or rollback with a shadow dry run attached, or a
+          fix of one change set: resolve, skip, un-skip), another admin approves or rejects, then an operator executes it — once, before it expires.
           </p>
         }
       />
@@ -80,7 +81,7 @@ export default async function ApprovalsPage() {
               <ol aria-label="Change requests" className="flex flex-col gap-5">
                 {requests.map((request) => (
                   <li key={request.id}>
-                    <RequestCard request={request} permissions={permissionsFor(request)} now={now} />
+                    <RequestCard request={request} description={describeRequest(request)} permissions={permissionsFor(request)} now={now} />
                   </li>
                 ))}
               </ol>

@@ -8,7 +8,7 @@ import { backupAnchor, formatTimestamp, isoTimestamp } from '@/components/histor
 import { Badge } from '@/components/ui/badge';
 import { DecisionForm } from './decision-form';
 import { ExecutePanel } from './execute-panel';
-import { describeDirection, readDryRun, readResult, type DryRunSummary, type ResultSummary } from './request-display';
+import { readDryRun, readResult, type DryRunSummary, type ResultSummary } from './request-display';
 import { RequestStatusBadge } from './request-status-badge';
 
 /** What the signed-in person may do with one request, decided on the server by lib's guard. */
@@ -30,7 +30,7 @@ export interface RequestPermissions {
  * and run, the shadow dry run attached when it was made, and the actions this person may
  * take now. The server refuses anything else anyway.
  */
-export function RequestCard({ request, permissions, now }: { request: ChangeRequest; permissions: RequestPermissions; now: Date }) {
+export function RequestCard({ request, description, permissions, now }: { request: ChangeRequest; description: string; permissions: RequestPermissions; now: Date }) {
   const r = request;
   const dry = readDryRun(r.dryRun);
   const result = readResult(r.result);
@@ -53,8 +53,9 @@ export function RequestCard({ request, permissions, now }: { request: ChangeRequ
             {r.environment}
           </h2>
           <p className="text-sm font-medium text-zinc-800">
-            <span aria-hidden="true">{r.direction === 'apply' ? '↑ ' : '↓ '}</span>
-            {describeDirection(r)} · {plural(r.plan.length, 'change set')}
+            <span aria-hidden="true">{r.kind !== 'change' ? '⚑ ' : r.direction === 'apply' ? '↑ ' : '↓ '}</span>
+            <span data-testid="request-description">{description}</span>
+            {r.kind === 'change' && ` · ${plural(r.plan.length, 'change set')}`}
           </p>
         </div>
         <RequestStatusBadge status={r.status} />
@@ -126,7 +127,13 @@ export function RequestCard({ request, permissions, now }: { request: ChangeRequ
           </div>
         )}
 
-        {dry ? <DryRunDetails env={r.environment} dry={dry} /> : <p className="text-sm text-zinc-500">No dry run is attached to this request.</p>}
+        {dry ? (
+          <DryRunDetails env={r.environment} dry={dry} />
+        ) : r.kind !== 'change' ? (
+          <p className="text-sm text-zinc-600">This request runs no SQL of the change set: it records, in {r.environment}&apos;s history, what a person decided about it.</p>
+        ) : (
+          <p className="text-sm text-zinc-500">No dry run is attached to this request.</p>
+        )}
 
         <div className="flex flex-col gap-3 border-t border-zinc-100 pt-4" data-testid="request-actions">
           {!permissions.configured && r.status !== 'executed' && (
@@ -198,12 +205,17 @@ function ResultBox({ env, result }: { env: string; result: ResultSummary }) {
         <ul className="flex flex-col gap-1">
           {result.records.map((record, i) => (
             <li key={`${record.tag}-${i}`} className="flex flex-wrap items-center gap-2">
-              <Badge tone={record.status === 'failed' ? 'red' : record.status === 'applied' ? 'green' : 'violet'}>{record.status.replace('_', ' ')}</Badge>
+              <Badge tone={record.status === 'failed' ? 'red' : record.status === 'applied' ? 'green' : 'violet'}>{record.status.replaceAll('_', ' ')}</Badge>
               <span className="font-mono">{record.tag}</span>
               {record.durationMs !== null && <span className="text-xs text-zinc-600 tabular-nums">{formatDuration(record.durationMs)}</span>}
             </li>
           ))}
         </ul>
+      )}
+      {result.fixed && (
+        <p data-testid="request-fixed">
+          <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replaceAll('_', ' ')}.
+        </p>
       )}
       {result.failure && <p className="break-words">{result.failure}</p>}
       {result.backups.length > 0 && (

@@ -24,14 +24,6 @@ export function orderRequests(requests: readonly ChangeRequest[]): ChangeRequest
   return [...requests].sort((a, b) => Number(b.status === 'pending') - Number(a.status === 'pending') || b.id - a.id);
 }
 
-/** "Apply up to 0009_x", "Apply everything pending", "Roll back to 0008_y (kept)", "Roll back 2 change sets". */
-export function describeDirection(request: Pick<ChangeRequest, 'direction' | 'to' | 'steps'>): string {
-  if (request.direction === 'apply') return request.to ? `Apply up to ${request.to}` : 'Apply everything pending';
-  if (request.to) return `Roll back to ${request.to} (kept)`;
-  const steps = request.steps ?? 1;
-  return `Roll back ${steps} change set${steps === 1 ? '' : 's'}`;
-}
-
 /** Whether an approved request can still run at `now`. */
 export function isOpen(request: Pick<ChangeRequest, 'status' | 'expiresAt'>, now: Date): boolean {
   return (request.status === 'pending' || request.status === 'approved') && new Date(request.expiresAt).getTime() > now.getTime();
@@ -96,6 +88,8 @@ export interface ResultSummary {
   failure: string | null;
   /** The backups taken before its change sets (ids, see the environment page). */
   backups: string[];
+  /** A fix of one change set (resolve, skip, unskip): the change set and its state afterwards. */
+  fixed: { tag: string; state: string } | null;
 }
 
 /** The result stored on an executed or failed request, or null when there is none. */
@@ -114,5 +108,6 @@ export function readResult(value: unknown): ResultSummary | null {
     (errorRecord ? [str(errorRecord.code), str(errorRecord.message)].filter(Boolean).join(': ') || null : null);
   // Requests executed before per-change-set backups stored one `backup`; later ones a list.
   const backups = Array.isArray(result.backups) ? result.backups.filter((b): b is string => typeof b === 'string') : [str(result.backup)].filter((b): b is string => b !== null);
-  return { records, failure, backups };
+  const fixed = record(result.fixed);
+  return { records, failure, backups, fixed: fixed && typeof fixed.tag === 'string' ? { tag: fixed.tag, state: str(fixed.state) ?? '' } : null };
 }

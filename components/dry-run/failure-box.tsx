@@ -1,17 +1,30 @@
 import type { DryRunChangeSet } from '@/lib/migrate/dry-run-types';
 import { SqlCode } from '@/components/sql/sql-code';
 
-/** The change set that failed: where, PostgreSQL's own words, and the statement itself. */
-export function FailureBox({ changeSet }: { changeSet: DryRunChangeSet }) {
+/**
+ * The change set that failed: where, PostgreSQL's own words, and the statement itself. A dry
+ * run's failure, or (with `testId`, `headingId` and `note`) a real run's from the history.
+ */
+export function FailureBox({
+  changeSet,
+  testId = 'dry-run-failure',
+  headingId = 'dry-run-failure-heading',
+  note = 'Nothing after this statement ran.',
+}: {
+  changeSet: Pick<DryRunChangeSet, 'tag' | 'error'>;
+  testId?: string;
+  headingId?: string;
+  note?: string;
+}) {
   const error = changeSet.error;
   return (
     <section
       role="alert"
-      aria-labelledby="dry-run-failure-heading"
-      data-testid="dry-run-failure"
+      aria-labelledby={headingId}
+      data-testid={testId}
       className="flex flex-col gap-3 rounded-xl border border-red-300 bg-red-50 p-5 text-red-900"
     >
-      <h3 id="dry-run-failure-heading" className="text-base font-semibold text-red-800">
+      <h3 id={headingId} className="text-base font-semibold text-red-800">
         Change set <span className="font-mono">{changeSet.tag}</span> failed
         {error && (
           <span className="font-normal">
@@ -22,7 +35,7 @@ export function FailureBox({ changeSet }: { changeSet: DryRunChangeSet }) {
       </h3>
       {error ? (
         <>
-          <p data-testid="dry-run-failure-message" className="font-mono text-sm break-words">
+          <p data-testid={`${testId}-message`} className="font-mono text-sm break-words">
             {error.code && <span className="mr-2 rounded bg-red-100 px-1.5 py-0.5 text-xs text-red-800">{error.code}</span>}
             {error.message}
           </p>
@@ -43,7 +56,7 @@ export function FailureBox({ changeSet }: { changeSet: DryRunChangeSet }) {
             </dl>
           )}
           <SqlCode sql={error.statement} startLine={error.line} label={`Failing statement ${error.statementIndex + 1} of ${changeSet.tag}`} />
-          <p className="text-xs text-red-800">Nothing after this statement ran.</p>
+          <p className="text-xs text-red-800">{note}</p>
         </>
       ) : (
         <p className="text-sm">PostgreSQL reported no details for this failure.</p>

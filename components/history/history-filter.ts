@@ -2,7 +2,7 @@ import type { EntryStatus, HistoryEntry } from '@/lib/migrate/history-store';
 
 export type StatusFilter = 'all' | EntryStatus;
 
-export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'applied', 'rolled_back', 'failed', 'started'];
+export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'applied', 'rolled_back', 'failed', 'started', 'skipped'];
 
 export interface HistoryFilter {
   status: StatusFilter;

@@ -14,9 +14,10 @@ const STATUS: Record<EntryStatus, { tone: BadgeTone; label: string }> = {
   rolled_back: { tone: 'violet', label: 'rolled back' },
   failed: { tone: 'red', label: 'failed' },
   started: { tone: 'amber', label: 'started' },
+  skipped: { tone: 'neutral', label: 'skipped' },
 };
 
-const FILTER_LABEL: Record<StatusFilter, string> = { all: 'All', applied: 'Applied', rolled_back: 'Rolled back', failed: 'Failed', started: 'Started' };
+const FILTER_LABEL: Record<StatusFilter, string> = { all: 'All', applied: 'Applied', rolled_back: 'Rolled back', failed: 'Failed', started: 'Started', skipped: 'Skipped' };
 
 /**
  * An environment's change history, newest first, filterable by status and by table. The

@@ -1,6 +1,11 @@
 import { can } from '@/lib/auth/guard';
 import type { Principal } from '@/lib/auth/types';
 import type { Protection } from '@/lib/config/environments';
+import type { ChangeSetState } from '@/lib/migrate/target-state';
+import { waysOut, type WayOut } from '@/lib/migrate/ways-out';
+
+/** How a person can take a way out of a change set's state here: directly, or by asking for approval. */
+export type FixMode = 'direct' | 'request';
 
 /**
  * What the signed-in person may do on one environment, decided by lib's guard, so the UI
@@ -37,4 +42,19 @@ export function capabilitiesFor(principal: Principal, protection: Protection): C
 /** What a change button does for this person: run it, request it, only dry-run it — or nothing. */
 export function operationKind(capabilities: Capabilities): 'run' | 'request' | 'dry-run' | null {
   return capabilities.change ? 'run' : capabilities.request ? 'request' : capabilities.dryRun ? 'dry-run' : null;
+}
+
+/**
+ * The ways out this person can take for a change set in `state` here: each directly (the
+ * guard allows the fix on this environment) or as a request (a protected environment), and
+ * none for roles that may do neither.
+ */
+export function fixWaysFor(principal: Principal, protection: Protection, state: ChangeSetState | 'rolled_back', optional: boolean): Array<{ way: WayOut; mode: FixMode }> {
+  const ways = waysOut(state === 'rolled_back' ? 'pending' : state, optional);
+  const request = can(principal, 'request.create', { protection });
+  return ways.flatMap((way): Array<{ way: WayOut; mode: FixMode }> => {
+    const action = way === 'skip' || way === 'unskip' ? 'changeset.skip' : 'changeset.resolve';
+    if (can(principal, action, { protection })) return [{ way, mode: 'direct' }];
+    return request ? [{ way, mode: 'request' }] : [];
+  });
 }

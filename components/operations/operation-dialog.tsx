@@ -24,6 +24,8 @@ export interface OperationPlan {
   /** apply: up to this tag; rollback: back to (keeping) this tag. */
   to?: string;
   steps?: number;
+  /** apply: also the change sets that sit before applied ones (an un-skipped optional one, a late merge). Not for requests. */
+  includeOutOfOrder?: boolean;
   /** How many change sets the plan runs, for the progress bar before the dry run reports. */
   expected: number;
   /** The button's text, e.g. "Apply 3 pending" or "Roll back last change set". */
@@ -96,10 +98,12 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
   const [typed, setTyped] = useState('');
   const titleId = useId();
   const request = { direction: plan.direction, to: plan.to, steps: plan.steps };
+  // Sent with the dry run and the run only: a request's body has no such field.
+  const runRequest = plan.includeOutOfOrder ? { ...request, includeOutOfOrder: true } : request;
 
   useEffect(() => {
     dialog.current?.showModal();
-    void dry.start(() => starters.startOperation(env, { kind: 'dry-run', ...request }));
+    void dry.start(() => starters.startOperation(env, { kind: 'dry-run', ...runRequest }));
     // The dry run starts once, when the dialog opens.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
@@ -155,7 +159,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
                 onSubmit={(e) => {
                   e.preventDefault();
                   if (canConfirm) {
-                    const reviewed = { kind: 'run' as const, ...request, confirm: env, expect: dryResult.changeSets.map((c) => ({ tag: c.tag, checksum: c.checksum })) };
+                    const reviewed = { kind: 'run' as const, ...runRequest, confirm: env, expect: dryResult.changeSets.map((c) => ({ tag: c.tag, checksum: c.checksum })) };
                     void run.start(() => starters.startOperation(env, reviewed));
                   }
                 }}

@@ -1,7 +1,13 @@
 'use client';
 
 import { createContext, useContext, type ReactNode } from 'react';
-import type { StartAnswer } from '@/lib/console/start-answer';
+import type { FixResult } from '@/lib/console/change-set-fixes';
+import type { Refused, StartAnswer } from '@/lib/console/start-answer';
+
+/** What fixing a change set answers: its state afterwards, or why nothing changed. */
+export type FixAnswer = { ok: true; result: FixResult } | Refused;
+/** What asking for a fix on a protected environment answers: the request's number. */
+export type FixRequestAnswer = { ok: true; request: { id: number; status: string } } | Refused;
 
 /**
  * How the pages start operations: the console's server actions (app/operation-actions.ts),
@@ -15,13 +21,28 @@ export interface OperationStarters {
   startSeed(env: string, input: unknown): Promise<StartAnswer>;
   /** Execute an approved request (the body of POST /api/requests/{id}/execute). */
   executeRequest(id: number, input: unknown): Promise<StartAnswer>;
+  /** Resolve, skip or unskip a change set (the bodies of POST /api/environments/{env}/changesets/{tag}/…). */
+  resolveChangeSet(env: string, tag: string, input: unknown): Promise<FixAnswer>;
+  skipChangeSet(env: string, tag: string, input: unknown): Promise<FixAnswer>;
+  unskipChangeSet(env: string, tag: string, input: unknown): Promise<FixAnswer>;
+  /** Ask for a fix on a protected environment (POST /api/environments/{env}/requests with its kind). */
+  requestFix(env: string, input: unknown): Promise<FixRequestAnswer>;
   /** Restore a backup, or dry-run it (the body of POST /api/environments/{env}/backups/{backup}/restore). */
   restoreBackup(env: string, backup: string, input: unknown): Promise<StartAnswer>;
 }
 
-const unavailable = async (): Promise<StartAnswer> => ({ ok: false, status: 503, code: 'UNAVAILABLE', message: 'This page cannot start operations.' });
+const unavailable = async (): Promise<Refused> => ({ ok: false, status: 503, code: 'UNAVAILABLE', message: 'This page cannot start operations.' });
 
-const StartersContext = createContext<OperationStarters>({ startOperation: unavailable, startSeed: unavailable, executeRequest: unavailable, restoreBackup: unavailable });
+const StartersContext = createContext<OperationStarters>({
+  startOperation: unavailable,
+  startSeed: unavailable,
+  executeRequest: unavailable,
+  resolveChangeSet: unavailable,
+  skipChangeSet: unavailable,
+  unskipChangeSet: unavailable,
+  requestFix: unavailable,
+  restoreBackup: unavailable,
+});
 
 export function OperationStartersProvider({ starters, children }: { starters: OperationStarters; children: ReactNode }) {
   return <StartersContext.Provider value={starters}>{children}</StartersContext.Provider>;

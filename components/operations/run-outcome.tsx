@@ -1,11 +1,26 @@
 import type { RunResult } from '@/lib/migrate/apply';
+import type { FixResult } from '@/lib/console/change-set-fixes';
 import { Badge } from '@/components/ui/badge';
 import { copiedText, undoAdvice } from '@/lib/backup/backup-record';
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** What a finished apply or rollback did, change set by change set, with the failure in PostgreSQL's words. */
-export function RunOutcome({ env, result }: { env: string; result: RunResult }) {
+/**
+ * What a finished apply or rollback did, change set by change set, with the failure in
+ * PostgreSQL's words — or, for an executed fix request (resolve, skip, unskip), what it settled.
+ */
+export function RunOutcome({ env, result }: { env: string; result: RunResult | FixResult }) {
+  if ('fixed' in result) {
+    return (
+      <section data-testid="run-outcome" data-failed="false" className="flex flex-col gap-1 text-sm">
+        <h3 className="text-base font-semibold text-zinc-900">Done on {env}</h3>
+        <p data-testid="fix-outcome">
+          {result.fixed.action}
+          {result.fixed.as ? ` (${result.fixed.as})` : ''}: <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replaceAll('_', ' ')}.
+        </p>
+      </section>
+    );
+  }
   const failure = result.failed?.error;
   return (
     <section data-testid="run-outcome" data-failed={failure ? 'true' : 'false'} className="flex flex-col gap-3">
@@ -13,7 +28,7 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult }) 
       <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 text-sm">
         {result.records.map((r) => (
           <li key={`${r.tag}-${r.direction}`} data-testid="outcome-changeset" data-status={r.status} className="flex flex-wrap items-center gap-3 px-3 py-2">
-            <Badge tone={r.status === 'failed' ? 'red' : r.status === 'applied' ? 'green' : 'violet'}>{r.status.replace('_', ' ')}</Badge>
+            <Badge tone={r.status === 'failed' ? 'red' : r.status === 'applied' ? 'green' : 'violet'}>{r.status.replaceAll('_', ' ')}</Badge>
             <span className="font-mono">{r.tag}</span>
             <span className="ml-auto text-xs text-zinc-500 tabular-nums">
               {r.statements} statements · {r.rowsAffected} rows · {r.durationMs} ms

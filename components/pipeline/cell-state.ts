@@ -11,4 +11,6 @@ export const CELL_STATE: Record<CellState, { label: string; tone: BadgeTone; sym
   interrupted: { label: 'interrupted', tone: 'red', symbol: '↯' },
   checksum_mismatch: { label: 'edited after apply', tone: 'red', symbol: '≠' },
   out_of_order: { label: 'out of order', tone: 'amber', symbol: '⇅' },
+  // An optional change set not run here on purpose: not blocking, later ones apply past it.
+  skipped: { label: 'skipped', tone: 'neutral', symbol: '⤼' },
 };

@@ -7,4 +7,9 @@ import { defineProject } from '../../lib/project/define-project';
 import { demoSeeds } from '../../seeds/demo';
 import { demoPolicies } from './policies';
 
-export default defineProject({ policies: demoPolicies, seeds: demoSeeds });
+export default defineProject({
+  policies: demoPolicies,
+  seeds: demoSeeds,
+  // Document 001's Phase 3 (the daily unrealized P&L table) is optional there: an environment may skip it.
+  optional: ['0017_risk_daily_unrealized_pnl'],
+});

@@ -21,6 +21,9 @@ const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', 
 
 /** A well-formed backup id that names no backup: the guard refuses before it is looked up. */
 const BACKUP = 'strata_backup_20260101t000000_0015_abcd';
+/** Staging's last applied change set, and the demo's optional one (pending on staging). */
+const STAGING_LAST = '0014_files_workspace_scope_backfill';
+const OPTIONAL = '0017_risk_daily_unrealized_pnl';
 
 export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
   {
@@ -95,6 +98,43 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     method: 'POST',
     path: '/api/environments/production/requests',
     body: { direction: 'apply', to: '0010_files_project_files_base', reason: 'access test' },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    // A fix on a protected environment is a request too.
+    file: 'app/api/environments/[env]/requests/route.ts',
+    method: 'POST',
+    path: '/api/environments/production/requests',
+    body: { kind: 'skip', tag: '0017_risk_daily_unrealized_pnl', reason: 'access test' },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    file: 'app/api/environments/[env]/changesets/[tag]/resolve/route.ts',
+    method: 'POST',
+    path: `/api/environments/staging/changesets/${STAGING_LAST}/resolve`,
+    body: { as: 'retry', reason: 'access test', confirm: 'staging' },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    // Protected: nobody fixes a change set directly, whatever their role (a request is the way).
+    file: 'app/api/environments/[env]/changesets/[tag]/resolve/route.ts',
+    method: 'POST',
+    path: '/api/environments/production/changesets/0010_files_project_files_base/resolve',
+    body: { as: 'accept-checksum', reason: 'access test', confirm: 'production' },
+    allowed: [],
+  },
+  {
+    file: 'app/api/environments/[env]/changesets/[tag]/skip/route.ts',
+    method: 'POST',
+    path: `/api/environments/staging/changesets/${OPTIONAL}/skip`,
+    body: { reason: 'access test', confirm: 'staging' },
+    allowed: ['operator', 'admin'],
+  },
+  {
+    file: 'app/api/environments/[env]/changesets/[tag]/unskip/route.ts',
+    method: 'POST',
+    path: `/api/environments/staging/changesets/${OPTIONAL}/unskip`,
+    body: { reason: 'access test', confirm: 'staging' },
     allowed: ['operator', 'admin'],
   },
   {
@@ -206,6 +246,7 @@ export interface ServerActionDoor {
 }
 
 const ACTIONS = 'app/operation-actions.ts';
+const FIXES = 'app/change-set-actions.ts';
 export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
@@ -214,6 +255,11 @@ export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'restoreBackupAction', page: '/environments/staging', args: ['staging', BACKUP, { kind: 'run', confirm: 'staging' }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'restoreBackupAction', page: '/environments/production', args: ['production', BACKUP, { kind: 'run', confirm: 'production' }], allowed: [] },
   { file: ACTIONS, name: 'executeRequestAction', page: '/approvals', args: [1, { confirm: 'production' }], allowed: ['operator', 'admin'] },
+  { file: FIXES, name: 'resolveChangeSetAction', page: '/environments/staging', args: ['staging', STAGING_LAST, { as: 'retry', reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
+  { file: FIXES, name: 'resolveChangeSetAction', page: '/environments/production', args: ['production', '0010_files_project_files_base', { as: 'accept-checksum', reason: 'access test', confirm: 'production' }], allowed: [] },
+  { file: FIXES, name: 'skipChangeSetAction', page: '/environments/staging', args: ['staging', OPTIONAL, { reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
+  { file: FIXES, name: 'unskipChangeSetAction', page: '/environments/staging', args: ['staging', OPTIONAL, { reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
+  { file: FIXES, name: 'requestFixAction', page: '/environments/production', args: ['production', { kind: 'skip', tag: OPTIONAL, reason: 'access test' }], allowed: ['operator', 'admin'] },
 ];
 
 /** Doors that change something but are authentication itself, so no guard can stand before them. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { APIRequestContext } from '@playwright/test';
+import { rawRequest } from './raw-http';
 
 /**
  * Calling a server action the way a forger would: a plain POST to a page with the action's
@@ -39,4 +40,20 @@ export async function callServerAction(request: APIRequestContext, page: string,
     maxRedirects: 0,
   });
   return { status: response.status(), text: await response.text() };
+}
+
+/**
+ * The same forged post, signed out, from another loopback address: refusals are audited at
+ * most 20 a minute per caller and address (lib/console/refusals.ts), so a test that checks the
+ * trail for every door sends the server actions from an address of their own.
+ */
+export async function callServerActionFrom(from: string, page: string, file: string, name: string, args: unknown[]): Promise<{ status: number; text: string }> {
+  const answer = await rawRequest({
+    method: 'POST',
+    path: page,
+    from,
+    headers: { 'next-action': actionId(file, name), accept: 'text/x-component', 'content-type': 'text/plain;charset=UTF-8' },
+    body: JSON.stringify(args),
+  });
+  return { status: answer.status, text: answer.text };
 }

@@ -253,6 +253,16 @@ const CONSOLE_DDL = `
   -- The session executing a request (its application_name on the target), so that a
   -- restart can tell a running execution from one whose process is gone.
   ALTER TABLE console.change_requests ADD COLUMN IF NOT EXISTS executor text;
+  -- What a request asks for: 'change' (an apply or rollback: direction, to_tag, steps) or a
+  -- kind whose input is its payload, validated by the kind (lib/console/request-kinds.ts) —
+  -- 'resolve', 'skip', 'unskip'. Requests filed before kinds existed are changes.
+  ALTER TABLE console.change_requests ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'change';
+  ALTER TABLE console.change_requests ADD COLUMN IF NOT EXISTS payload jsonb;
+  ALTER TABLE console.change_requests ALTER COLUMN direction DROP NOT NULL;
+  ALTER TABLE console.change_requests DROP CONSTRAINT IF EXISTS change_requests_kind_check;
+  ALTER TABLE console.change_requests ADD CONSTRAINT change_requests_kind_check CHECK (kind ~ '^[a-z][a-z-]{1,39}$');
+  ALTER TABLE console.change_requests DROP CONSTRAINT IF EXISTS change_requests_change_direction;
+  ALTER TABLE console.change_requests ADD CONSTRAINT change_requests_change_direction CHECK (kind <> 'change' OR direction IS NOT NULL);
   CREATE INDEX IF NOT EXISTS change_requests_environment ON console.change_requests (environment, id);
   CREATE INDEX IF NOT EXISTS change_requests_open ON console.change_requests (expires_at) WHERE status IN ('pending', 'approved');
 

@@ -24,6 +24,8 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'users.manage': { roles: ['admin'], on: ALL },
   'backup.restore': { roles: from('operator'), on: ['open', 'guarded'] },
   'backup.restore.dry-run': { roles: from('operator'), on: ALL },
+  'changeset.resolve': { roles: from('operator'), on: ['open', 'guarded'] },
+  'changeset.skip': { roles: from('operator'), on: ['open', 'guarded'] },
 };
 
 const principal = (role: Role): Principal => ({ username: `a-${role}`, role, via: 'console' });

@@ -24,7 +24,9 @@ export type Action =
   | 'reset'
   | 'users.manage'
   | 'backup.restore'
-  | 'backup.restore.dry-run';
+  | 'backup.restore.dry-run'
+  | 'changeset.resolve'
+  | 'changeset.skip';
 
 export interface ActionRule {
   /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
@@ -63,6 +65,10 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   // It writes nothing, but it stages the copies on the environment's server: operators, anywhere
   // (on a protected one it is what a restore request shows its approver).
   'backup.restore.dry-run': { minRole: 'operator', description: 'dry-run backup restores' },
+  // Fixing a change set by hand changes what the history says is in place: operators, directly on
+  // open and guarded environments; on protected ones only through an approved request (request.*).
+  'changeset.resolve': { minRole: 'operator', protection: ['open', 'guarded'], description: 'resolve failed or edited change sets' },
+  'changeset.skip': { minRole: 'operator', protection: ['open', 'guarded'], description: 'skip or un-skip optional change sets' },
 };
 
 export interface GuardContext {
@@ -107,6 +113,9 @@ function protectionMessage(action: Action, protection: Protection, environment: 
       return `${where}: roll back through an approved request`;
     case 'backup.restore':
       return `${where}: a restore there needs two-person approval (request it)`;
+    case 'changeset.resolve':
+    case 'changeset.skip':
+      return `${where}: a change set is ${action === 'changeset.resolve' ? 'resolved' : 'skipped'} there only through an approved request`;
     case 'dry-run.on-target':
       return `${where}: dry runs there use a shadow database and never run on it`;
     case 'seed':

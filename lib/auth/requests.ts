@@ -3,7 +3,7 @@ import type { Sql } from '../db/client';
 import { StrataError } from '../errors';
 import { planDifference, type PlanItem } from '../migrate/plan';
 import { CONSOLE_LOCK_CLASS, CONSOLE_LOCKS } from './console-db';
-import type { ChangeRequest, RequestStatus, User } from './types';
+import { REQUEST_KINDS, type ChangeRequest, type RequestKind, type RequestStatus, type User } from './types';
 import { getUser } from './users';
 
 /**
@@ -26,7 +26,9 @@ function toRequest(r: postgres.Row): ChangeRequest {
   return {
     id: Number(r.id),
     environment: r.environment,
-    direction: r.direction,
+    kind: r.kind ?? 'change',
+    payload: r.payload ?? null,
+    direction: r.direction ?? null,
     to: r.to_tag ?? null,
     steps: r.steps === null || r.steps === undefined ? null : Number(r.steps),
     plan: r.plan,
@@ -75,7 +77,10 @@ export async function createRequest(
   sql: Sql,
   input: {
     environment: string;
-    direction: 'apply' | 'rollback';
+    /** Default `change`. Any other kind has no direction, `to` or `steps`: its input is `payload`, validated by its kind before it gets here. */
+    kind?: RequestKind;
+    payload?: unknown;
+    direction: 'apply' | 'rollback' | null;
     to: string | null;
     steps: number | null;
     plan: PlanItem[];
@@ -88,7 +93,12 @@ export async function createRequest(
   const plan = normalizePlan(input.plan, 'The plan');
   if (plan.length === 0) throw new StrataError('BAD_USAGE', 'Nothing to request: the plan runs no change set');
   if (!input.environment?.trim()) throw new StrataError('BAD_USAGE', 'A request needs an environment');
-  if (input.direction !== 'apply' && input.direction !== 'rollback') throw new StrataError('BAD_USAGE', 'A request applies or rolls back');
+  const kind = input.kind ?? 'change';
+  if (!REQUEST_KINDS.includes(kind)) throw new StrataError('BAD_USAGE', `Unknown request kind "${kind}"`);
+  if (kind === 'change' && input.direction !== 'apply' && input.direction !== 'rollback') throw new StrataError('BAD_USAGE', 'A request applies or rolls back');
+  if (kind !== 'change' && (input.direction !== null || input.to !== null || input.steps !== null || input.payload == null)) {
+    throw new StrataError('BAD_USAGE', `A ${kind} request carries its input as a payload, not a direction`);
+  }
   if (input.steps !== null && (!Number.isInteger(input.steps) || input.steps < 1)) throw new StrataError('BAD_USAGE', 'steps must be a positive whole number');
   if (!input.requestedBy?.trim()) throw new StrataError('BAD_USAGE', 'A request needs a requester');
   const reason = (input.reason ?? '').trim();
@@ -96,8 +106,8 @@ export async function createRequest(
   const ttl = input.ttlHours ?? 24;
   if (!(ttl > 0 && ttl <= MAX_TTL_HOURS)) throw new StrataError('BAD_USAGE', `A request lives between 0 and ${MAX_TTL_HOURS} hours (got ${ttl})`);
   const [row] = await sql`
-    insert into console.change_requests (environment, direction, to_tag, steps, plan, dry_run, requested_by, reason, expires_at)
-    values (${input.environment}, ${input.direction}, ${input.to}, ${input.steps}, ${json(sql, plan)}::jsonb, ${json(sql, input.dryRun)}::jsonb,
+    insert into console.change_requests (environment, kind, payload, direction, to_tag, steps, plan, dry_run, requested_by, reason, expires_at)
+    values (${input.environment}, ${kind}, ${json(sql, kind === 'change' ? null : input.payload)}::jsonb, ${input.direction}, ${input.to}, ${input.steps}, ${json(sql, plan)}::jsonb, ${json(sql, input.dryRun)}::jsonb,
             ${input.requestedBy.trim()}, ${reason}, now() + make_interval(secs => ${ttl * 3600}))
     returning *`;
   return toRequest(row!);

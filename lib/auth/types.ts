@@ -34,11 +34,23 @@ export interface User {
 
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'executing' | 'executed' | 'failed' | 'expired';
 
-/** A request to apply or roll back on a protected environment (two-person approval). */
+/**
+ * What a request asks for. `change`: an apply or a rollback (direction, to, steps); every other
+ * kind carries its input as `payload`, validated by the kind (lib/console/request-kinds.ts):
+ * `resolve` settles a failed, edited or interrupted change set, `skip`/`unskip` an optional one.
+ */
+export const REQUEST_KINDS = ['change', 'resolve', 'skip', 'unskip'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** A request to change a protected environment (two-person approval). */
 export interface ChangeRequest {
   id: number;
   environment: string;
-  direction: 'apply' | 'rollback';
+  kind: RequestKind;
+  /** The kind's input (null for `change`, whose input is direction, to and steps). */
+  payload: unknown;
+  /** `change` only: apply or roll back; null for other kinds. */
+  direction: 'apply' | 'rollback' | null;
   /** apply: up to this tag; rollback: back to (keeping) this tag. */
   to: string | null;
   steps: number | null;

@@ -42,6 +42,7 @@ export async function runApprovedRequest(
   }
   const request = await findRequest({ config }, id);
   if (request.environment !== target.name) throw new StrataError('BAD_USAGE', `Request #${id} is for ${request.environment}, not ${target.name}`);
+  if (request.kind !== 'change') throw new StrataError('BAD_USAGE', `Request #${id} is a ${request.kind} request: execute it in the console (/approvals)`);
   if (request.direction !== direction) throw new StrataError('BAD_USAGE', `Request #${id} is a ${request.direction}: run it with strata ${request.direction}`);
   return executeChange({ config, environment: findEnvironment(config, target.name), project }, request, cliPrincipal(options));
 }
@@ -52,7 +53,7 @@ export async function runApprovedRequest(
  * refused. (Whoever holds the database URL can still act on it directly, with --database-url;
  * that is recorded in the target's own history as a CLI actor.)
  */
-export function refuseOnProtected(target: Target, action: 'resolve' | 'baseline' | 'backup restore'): void {
+export function refuseOnProtected(target: Target, action: 'resolve' | 'baseline' | 'backup restore' | 'skip' | 'unskip'): void {
   if (target.protection !== 'protected' || target.name === null) return;
   throw new StrataError(
     'PROTECTED',

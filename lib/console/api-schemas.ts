@@ -3,6 +3,7 @@ import { ROLES } from '../auth/types';
 import { BACKUP_ID_PATTERN } from '../backup/backup-record';
 import { USERNAME_PATTERN } from '../auth/users';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
+import { RESOLUTIONS } from '../migrate/ways-out';
 import { changeSetTag, operationRequestSchema } from './operation-request';
 
 /**
@@ -48,15 +49,45 @@ export const restoreRequestSchema = z
 /** A backup's id in a path: `strata_backup_<utc>_<version>_<random>`. */
 export const backupIdSchema = z.string().regex(BACKUP_ID_PATTERN, 'a backup id (strata_backup_…)');
 
-/** POST /api/environments/{env}/requests: ask for an apply or rollback on a protected environment. */
-export const changeRequestSchema = z
+const reason = z.string().trim().min(1, 'say why').max(1000);
+const confirm = z.string().max(100).describe("the environment's name, typed back");
+
+/** POST /api/environments/{env}/changesets/{tag}/resolve: settle a failed, interrupted or edited change set (open and guarded environments). */
+export const resolveChangeSetSchema = z
   .object({
+    as: z.enum(RESOLUTIONS).describe('retry, applied or rolled-back (a failed or interrupted change set); accept-checksum (an edited one)'),
+    reason: reason.describe('why, kept in the history'),
+    confirm,
+  })
+  .strict();
+
+/** POST /api/environments/{env}/changesets/{tag}/skip and …/unskip: an optional change set (open and guarded environments). */
+export const skipChangeSetSchema = z.object({ reason: reason.describe('why, kept in the history'), confirm }).strict();
+
+/** The kinds of request besides an apply or rollback: fixing one change set on a protected environment. */
+export const fixRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('resolve'), tag: changeSetTag, as: z.enum(RESOLUTIONS), reason: reason.describe('why, for the person who approves it') }).strict(),
+  z.object({ kind: z.enum(['skip', 'unskip']), tag: changeSetTag, reason: reason.describe('why, for the person who approves it') }).strict(),
+]);
+
+/** POST /api/environments/{env}/requests: ask for an apply or rollback on a protected environment. */
+const applyOrRollbackRequestSchema = z
+  .object({
+    kind: z.literal('change').optional().describe('an apply or a rollback (the default)'),
     direction: z.enum(['apply', 'rollback']),
     to: changeSetTag.optional().describe('apply: up to this change set; rollback: back to (keeping) it'),
     steps: z.number().int().min(1).max(1000).optional().describe('rollback: how many change sets'),
     reason: z.string().trim().min(1, 'say why').max(1000).describe('why, for the person who approves it'),
   })
   .strict();
+
+/** POST /api/environments/{env}/requests: an apply or rollback (no kind, or kind "change"), or a fix of one change set (kind resolve, skip or unskip). */
+export const changeRequestSchema = z.union([applyOrRollbackRequestSchema, fixRequestSchema]);
+
+/** Whether a request body asks for one of the kinds besides an apply or rollback (filed by its kind, no dry run). */
+export function isKindRequest(input: z.infer<typeof changeRequestSchema>): input is z.infer<typeof fixRequestSchema> {
+  return input.kind !== undefined && input.kind !== 'change';
+}
 
 /** POST /api/requests/{id}/decision. */
 export const decisionSchema = z.object({ approve: z.boolean(), comment: z.string().trim().max(1000).describe('required to reject') }).strict();

@@ -1,15 +1,16 @@
 import { assertApproved, claimRequest, createRequest, decideRequest, finishRequest, getRequest, listRequests } from '../auth/requests';
 import { withConsole } from '../auth/console-db';
-import type { ChangeRequest, Principal } from '../auth/types';
+import type { ChangeRequest, Principal, RequestKind } from '../auth/types';
 import { configuredEnvironment, type StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
 import { StrataError } from '../errors';
 import { readLockHolder, type LockHolder } from '../migrate/target-lock';
 import type { RunResult } from '../migrate/apply';
-import { planItems } from '../migrate/plan';
+import { planItems, type PlanItem } from '../migrate/plan';
 import type { ProgressEvent } from '../migrate/run-context';
 import { audited } from './audited';
 import { runDryRun, runPlan, type OperationTarget } from './environment-operations';
+import { describeRequest, kindOf } from './request-kinds';
 
 /**
  * Two-person approval on protected environments: an operator requests an apply or a
@@ -57,6 +58,37 @@ export async function requestChange(target: OperationTarget, input: ChangeReques
   );
 }
 
+/**
+ * Files a request of any kind but `change` (resolve, skip, unskip…): its payload validated by
+ * the kind, refused at once when the target's state cannot take it, with the plan its approval
+ * covers. The same approval, expiry and claim-once rules as an apply or rollback follow.
+ */
+export async function requestKind(
+  target: OperationTarget,
+  kind: Exclude<RequestKind, 'change'>,
+  input: unknown,
+  reason: string,
+  principal: Principal,
+): Promise<ChangeRequest> {
+  const why = reason.trim();
+  if (!why) throw new StrataError('BAD_USAGE', 'Say why: a request needs a reason for the person who approves it');
+  const { definition, payload } = kindOf(kind, input);
+  const plan = definition.plan(target, payload);
+  const what = definition.describe(payload);
+  return audited(
+    target.config,
+    principal,
+    { action: 'request', environment: target.environment.name, target: plan.map((p) => p.tag).join(', '), intent: `${what}: ${why}`.slice(0, 500) },
+    async () => {
+      await definition.check(target, payload);
+      return withConsole(target.config, (sql) =>
+        createRequest(sql, { environment: target.environment.name, kind, payload, direction: null, to: null, steps: null, plan, dryRun: null, requestedBy: principal.username, reason: why }),
+      );
+    },
+    (r) => ({ outcome: 'ok', detail: `request #${r.id}: ${what}: ${why}`.slice(0, 500) }),
+  );
+}
+
 export async function decideChange(target: OperationTarget, id: number, decision: { approve: boolean; comment: string }, principal: Principal): Promise<ChangeRequest> {
   return audited(
     target.config,
@@ -85,30 +117,57 @@ export function executorLabel(actor: string, id: number): string {
  * when they differ). A target that is LOCKED leaves the request approved, untouched. The
  * request's outcome is recorded before the run returns.
  */
-export async function executeChange(target: OperationTarget, request: ChangeRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
+/** Executes an approved request of any kind: `change` through executeChange, the others through their kind's executor. */
+export async function executeRequest(target: OperationTarget, request: ChangeRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult | unknown> {
+  if (request.kind === 'change') return executeChange(target, request, principal, onProgress);
+  const { label, approval } = await beforeExecution(target, request, principal);
+  let claimed = false;
+  const claim = async (plan: PlanItem[]) => {
+    await withConsole(target.config, (sql) => claimRequest(sql, request.id, { by: principal.username, currentPlan: plan, executor: label }));
+    claimed = true;
+  };
+  try {
+    const { definition, payload } = kindOf(request.kind, request.payload);
+    const result = await definition.execute(target, payload, { principal, reason: request.reason, approval, sessionLabel: label, claim });
+    await withConsole(target.config, (sql) => finishRequest(sql, request.id, { status: 'executed', result }));
+    return result;
+  } catch (error) {
+    if (claimed) await withConsole(target.config, (sql) => finishRequest(sql, request.id, { status: 'failed', result: { error: (error as Error).message } })).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Checks shared by every kind before the target is locked; the executor's session label and the approval line. */
+async function beforeExecution(target: OperationTarget, request: ChangeRequest, principal: Principal): Promise<{ label: string; approval: string }> {
   if (request.environment !== target.environment.name) {
     throw new StrataError('BAD_USAGE', `Request #${request.id} is for ${request.environment}, not ${target.environment.name}`);
   }
   // Not approved (yet, or any more): refused before the target is even locked.
   assertApproved(await findRequest(target, request.id));
-  const label = executorLabel(principal.username, request.id);
-  const approval = `request #${request.id} by ${request.requestedBy}, approved by ${request.decidedBy ?? '(not approved)'}`;
+  return {
+    label: executorLabel(principal.username, request.id),
+    approval: `request #${request.id} by ${request.requestedBy}, approved by ${request.decidedBy ?? '(not approved)'}`,
+  };
+}
+
+export async function executeChange(target: OperationTarget, request: ChangeRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
+  if (request.kind !== 'change' || request.direction === null) {
+    throw new StrataError('BAD_USAGE', `Request #${request.id} is a ${request.kind} request, not an apply or rollback: ${describeRequest(request)}`);
+  }
+  const direction = request.direction;
+  const { label, approval } = await beforeExecution(target, request, principal);
   let claimed = false;
+  const claim = async (plan: PlanItem[]) => {
+    await withConsole(target.config, (sql) => claimRequest(sql, request.id, { by: principal.username, currentPlan: plan, executor: label }));
+    claimed = true;
+  };
   try {
     const result = await runPlan(
       target,
-      { direction: request.direction, to: request.to ?? undefined, steps: request.steps ?? undefined },
+      { direction, to: request.to ?? undefined, steps: request.steps ?? undefined },
       principal,
       onProgress,
-      {
-        auditDetail: approval,
-        historyReason: approval,
-        sessionLabel: label,
-        beforeRun: async (plan) => {
-          await withConsole(target.config, (sql) => claimRequest(sql, request.id, { by: principal.username, currentPlan: plan, executor: label }));
-          claimed = true;
-        },
-      },
+      { auditDetail: approval, historyReason: approval, sessionLabel: label, beforeRun: claim },
     );
     await withConsole(target.config, (sql) =>
       finishRequest(sql, request.id, {

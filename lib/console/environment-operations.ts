@@ -72,7 +72,7 @@ const tagsOf = (records: Array<{ tag: string }>) => records.map((r) => r.tag).jo
 
 export async function runDryRun(
   target: OperationTarget,
-  request: Pick<OperationRequest, 'direction' | 'to' | 'steps' | 'mode'>,
+  request: Pick<OperationRequest, 'direction' | 'to' | 'steps' | 'mode' | 'includeOutOfOrder'>,
   principal: Principal,
   onProgress?: (event: ProgressEvent) => void,
 ): Promise<DryRunResult> {
@@ -87,7 +87,7 @@ export async function runDryRun(
       const result = await dryRun(
         consoleRunContext(target, principal, onProgress),
         target.project,
-        { direction: request.direction, to: request.to, steps: request.steps, mode },
+        { direction: request.direction, to: request.to, steps: request.steps, mode, includeOutOfOrder: request.includeOutOfOrder },
         { shadowServerUrl: target.config.shadowServerUrl },
       );
       // Say why someone who did not choose a shadow got one.
@@ -120,7 +120,7 @@ export interface RunExtras {
 /** Apply or roll back exactly `expect` (checked under the lock), audited. Protection is the caller's business. */
 export async function runPlan(
   target: OperationTarget,
-  request: Pick<OperationRequest, 'direction' | 'to' | 'steps' | 'expect'>,
+  request: Pick<OperationRequest, 'direction' | 'to' | 'steps' | 'expect' | 'includeOutOfOrder'>,
   principal: Principal,
   onProgress?: (event: ProgressEvent) => void,
   extras: RunExtras = {},
@@ -134,7 +134,7 @@ export async function runPlan(
     // Whatever happened, a drift report from before it is stale.
     () =>
       (request.direction === 'apply'
-        ? applyChangeSets(ctx, target.project, { to: request.to, expectPlan: request.expect, beforeRun: extras.beforeRun })
+        ? applyChangeSets(ctx, target.project, { to: request.to, includeOutOfOrder: request.includeOutOfOrder, expectPlan: request.expect, beforeRun: extras.beforeRun })
         : rollbackChangeSets(ctx, target.project, { to: request.to, steps: request.to === undefined ? (request.steps ?? 1) : undefined, expectPlan: request.expect, beforeRun: extras.beforeRun })
       ).finally(() => invalidateDrift(target.environment.name)),
     (r) => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, restoreRequestSchema, seedRequestSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 
 /**
@@ -95,10 +95,34 @@ export const API_ENDPOINTS: Endpoint[] = [
   {
     method: 'post',
     path: '/api/environments/{env}/requests',
-    summary: 'Ask for an apply or rollback on a protected environment (dry-run on a shadow, then stored for approval)',
+    summary: 'Ask for a change on a protected environment: an apply or rollback (dry-run on a shadow, then stored for approval), or a fix of one change set (kind resolve, skip or unskip)',
     who: 'operator+',
     body: changeRequestSchema,
-    answers: { status: 200, type: 'application/x-ndjson', description: 'progress lines, ending with {type:"result",result:{request}} or an error' },
+    answers: { status: 200, type: 'application/x-ndjson', description: 'apply or rollback: progress lines, ending with {type:"result",result:{request}} or an error; a fix (application/json): { request }' },
+  },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/changesets/{tag}/resolve',
+    summary: 'Settle a failed, interrupted or edited change set: retry, mark applied, mark rolled back, or accept the changed file (409 LOCKED while a run holds the target)',
+    who: 'operator+ on open and guarded environments (protected: file a request)',
+    body: resolveChangeSetSchema,
+    answers: { status: 200, type: 'application/json', description: '{ fixed: { action, tag, as, state } }' },
+  },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/changesets/{tag}/skip',
+    summary: 'Skip an optional change set on this environment (refused when it is not optional, not pending, or a later change set uses what it creates)',
+    who: 'operator+ on open and guarded environments (protected: file a request)',
+    body: skipChangeSetSchema,
+    answers: { status: 200, type: 'application/json', description: '{ fixed: { action, tag, as, state } }' },
+  },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/changesets/{tag}/unskip',
+    summary: 'Make a skipped change set applicable again (pending, or out of order when later ones were applied)',
+    who: 'operator+ on open and guarded environments (protected: file a request)',
+    body: skipChangeSetSchema,
+    answers: { status: 200, type: 'application/json', description: '{ fixed: { action, tag, as, state } }' },
   },
   { method: 'post', path: '/api/requests/{id}/decision', summary: 'Approve or reject a change request', who: 'an admin other than the requester', body: decisionSchema, answers: { status: 200, type: 'application/json', description: 'the request' } },
   { method: 'post', path: '/api/requests/{id}/execute', summary: 'Run an approved request, once', who: 'operator+', body: executeRequestSchema, answers: ndjson('The recorded execution') },

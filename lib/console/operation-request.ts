@@ -21,6 +21,8 @@ export const operationRequestSchema = z
     to: tag.optional(),
     steps: z.number().int().min(1).max(1000).optional(),
     mode: z.enum(['transaction', 'shadow']).optional(),
+    /** apply: also change sets that sit before applied ones (out of order: merged late, or un-skipped). */
+    includeOutOfOrder: z.boolean().optional(),
     confirm: z.string().max(100).optional(),
     /**
      * For a real run: the plan its dry run showed — each change set's tag and the checksum of
@@ -31,7 +33,8 @@ export const operationRequestSchema = z
   .strict()
   .refine((r) => r.kind !== 'run' || r.expect !== undefined, { message: 'a run must carry the change sets its dry run showed (`expect`)', path: ['expect'] })
   .refine((r) => !(r.to !== undefined && r.steps !== undefined), { message: 'give `to` or `steps`, not both' })
-  .refine((r) => r.direction === 'rollback' || r.steps === undefined, { message: '`steps` is for rollbacks' });
+  .refine((r) => r.direction === 'rollback' || r.steps === undefined, { message: '`steps` is for rollbacks' })
+  .refine((r) => r.direction === 'apply' || r.includeOutOfOrder === undefined, { message: '`includeOutOfOrder` is for applies' });
 
 export type OperationRequest = z.infer<typeof operationRequestSchema>;
 

@@ -84,7 +84,8 @@ function cellsOf(status: TargetStatus): Record<string, ChangeSetCell> {
   const cells: Record<string, ChangeSetCell> = {};
   for (const c of status.changeSets) {
     // "pending" after a rollback is worth telling apart from "never applied".
-    const state: CellState = c.state === 'pending' && c.last?.status === 'rolled_back' ? 'rolled_back' : c.state;
+    // (An un-skipped change set was never run here: plain pending.)
+    const state: CellState = c.state === 'pending' && c.last?.status === 'rolled_back' && c.last.operation !== 'unskip' ? 'rolled_back' : c.state;
     cells[c.changeSet.tag] = {
       state,
       reason: c.reason,

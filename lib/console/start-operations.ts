@@ -2,7 +2,7 @@ import type { ChangeRequest, Principal } from '../auth/types';
 import type { RunResult } from '../migrate/apply';
 import type { DryRunResult } from '../migrate/dry-run-types';
 import type { SeedResult } from '../seed/types';
-import { executeChange } from './change-requests';
+import { executeRequest } from './change-requests';
 import { assertRunAllowed, runDryRun, runOperation, runSeed, type OperationTarget, type SeedRequest } from './environment-operations';
 import type { OperationRequest } from './operation-request';
 import { startOperation, type StartedOperation } from './operations';
@@ -34,12 +34,17 @@ export function startSeed(target: OperationTarget, options: SeedRequest, princip
   );
 }
 
-export function startRequestExecution(target: OperationTarget, changeRequest: ChangeRequest, principal: Principal): Promise<StartedOperation<RunResult>> {
-  return startOperation(
+/** Any kind of approved request; its result is a RunResult for an apply or rollback, the kind's own otherwise (a FixResult for resolve, skip, unskip). */
+export function startRequestExecution(target: OperationTarget, changeRequest: ChangeRequest, principal: Principal): Promise<StartedOperation<unknown>> {
+  return startOperation<unknown>(
     target.config,
     principal,
-    { kind: 'request-execution', environment: target.environment.name, request: { requestId: changeRequest.id, direction: changeRequest.direction, plan: changeRequest.plan } },
-    (onProgress) => executeChange(target, changeRequest, principal, onProgress),
-    failedIf,
+    {
+      kind: 'request-execution',
+      environment: target.environment.name,
+      request: { requestId: changeRequest.id, kind: changeRequest.kind, direction: changeRequest.direction, payload: changeRequest.payload, plan: changeRequest.plan },
+    },
+    (onProgress) => executeRequest(target, changeRequest, principal, onProgress),
+    (result) => ((result as { failed?: unknown } | null)?.failed ? 'failed' : 'succeeded'),
   );
 }

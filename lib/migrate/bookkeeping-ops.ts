@@ -1,6 +1,8 @@
-import { findChangeSet, type Project } from '../changesets/project';
+import { dependentsOf } from '../changesets/dependencies';
+import { findChangeSet, type ChangeSet, type Project } from '../changesets/project';
 import { StrataError } from '../errors';
 import { bookkeepingEntry, insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry } from './history-store';
+import type { PlanItem } from './plan';
 import type { RunContext } from './run-context';
 import { withTargetLock } from './target-lock';
 import { assertNoBlockers, openTargetSession } from './target-session';
@@ -9,8 +11,24 @@ import type { ChangeSetStatus } from './target-state';
 /**
  * Operations that change what the history says without running a change set's SQL:
  * `baseline` (adopt a database that already has the schema — alembic's `stamp`) and
- * `resolve` (a person settles a failed or edited change set, with a reason).
+ * `resolve` (a person settles a failed or edited change set, with a reason), `skip` and
+ * `unskip` (an optional change set left out on one target, or made applicable again).
  */
+
+/** What a bookkeeping operation on behalf of something else (an approved request) adds. */
+export interface BookkeepingOptions {
+  /**
+   * Called under the target's lock once the change set's state allows the operation, before
+   * anything is written, with the change set's identity (tag, forward checksum): e.g. to claim
+   * a request, which compares it with the approved one.
+   */
+  beforeRun?: (plan: PlanItem[]) => Promise<void>;
+}
+
+/** The identity of the change set a bookkeeping operation settles: what a request approves. */
+export function bookkeepingPlan(changeSet: ChangeSet): PlanItem[] {
+  return [{ tag: changeSet.tag, checksum: changeSet.forward.checksum }];
+}
 export async function baselineChangeSets(ctx: RunContext, project: Project, options: { to?: string; reason?: string } = {}): Promise<string[]> {
   const limit = options.to ? findChangeSet(project, options.to).version : Infinity;
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
@@ -42,10 +60,17 @@ export type Resolution = 'retry' | 'applied' | 'rolled-back' | 'accept-checksum'
  * the new checksum. It takes the target's lock, so a run that is still going cannot be
  * resolved from under itself (LOCKED).
  */
-export async function resolveChangeSet(ctx: RunContext, project: Project, tag: string, resolution: Resolution, reason: string): Promise<ChangeSetStatus['state']> {
+export async function resolveChangeSet(
+  ctx: RunContext,
+  project: Project,
+  tag: string,
+  resolution: Resolution,
+  reason: string,
+  options: BookkeepingOptions = {},
+): Promise<ChangeSetStatus['state']> {
   if (!reason.trim()) throw new StrataError('BAD_USAGE', 'resolve needs --reason: say why, for the history');
   const changeSet = findChangeSet(project, tag);
-  return withTargetLock(ctx.url, ctx.actor, async (conn) => {
+  return withTargetLock(ctx.url, ctx.sessionLabel ?? ctx.actor, async (conn) => {
     const status = await openTargetSession(conn, project, ctx);
     const current = status.changeSets.find((c) => c.changeSet.tag === changeSet.tag)!;
     if (resolution === 'accept-checksum') {
@@ -56,6 +81,7 @@ export async function resolveChangeSet(ctx: RunContext, project: Project, tag: s
       throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state}, not failed or interrupted; there is nothing to resolve`);
     }
     const appliedAfter = resolution === 'applied' || resolution === 'accept-checksum';
+    await options.beforeRun?.(bookkeepingPlan(changeSet));
     await conn.unsafe('begin');
     try {
       await insertEntry(conn, entryFor(ctx, current, 'resolve', appliedAfter ? 'applied' : 'rolled_back', changeSet.forward.checksum, `${resolution}: ${reason.trim()}`));
@@ -68,14 +94,76 @@ export async function resolveChangeSet(ctx: RunContext, project: Project, tag: s
     }
     ctx.logger.info({ env: ctx.environment, version: changeSet.version, tag: changeSet.tag, resolution, actor: ctx.actor }, 'change set resolved');
     return appliedAfter ? 'applied' : 'pending';
-  });
+  }, { waitMs: ctx.lockWaitMs });
+}
+
+/**
+ * Leaves an optional change set out on this target, with a reason: recorded `skipped`, it no
+ * longer blocks (later change sets apply past it) and it can be made applicable again with
+ * `unskipChangeSet`. Refused unless the project declares it optional (strata.config.ts), it is
+ * pending or out of order here, and no later change set (not itself skipped) references an
+ * object it creates. Nothing is written to drizzle's table: the change set is not applied.
+ */
+export async function skipChangeSet(
+  ctx: RunContext,
+  project: Project,
+  tag: string,
+  reason: string,
+  options: BookkeepingOptions & { optional: readonly string[] },
+): Promise<ChangeSetStatus['state']> {
+  if (!reason.trim()) throw new StrataError('BAD_USAGE', 'skip needs --reason: say why, for the history');
+  const changeSet = findChangeSet(project, tag);
+  if (!options.optional.includes(changeSet.tag)) {
+    throw new StrataError('INVALID_STATE', `${changeSet.tag} is not optional: only change sets the project declares optional (optional: [...] in strata.config.ts) can be skipped. Nothing was changed.`, { tag: changeSet.tag });
+  }
+  return withTargetLock<ChangeSetStatus['state']>(ctx.url, ctx.sessionLabel ?? ctx.actor, async (conn) => {
+    const status = await openTargetSession(conn, project, ctx);
+    const current = status.changeSets.find((c) => c.changeSet.tag === changeSet.tag)!;
+    if (current.state !== 'pending' && current.state !== 'out_of_order') {
+      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state.replaceAll('_', ' ')} here; only a change set that is not applied (pending or out of order) can be skipped. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
+    }
+    const later = status.changeSets.filter((c) => c.changeSet.version > changeSet.version && c.state !== 'skipped').map((c) => c.changeSet);
+    const dependents = await dependentsOf(changeSet, later);
+    if (dependents.length) {
+      const why = dependents.map((d) => `${d.tag} uses ${d.object} (${d.file}:${d.line})`).join('; ');
+      throw new StrataError('INVALID_STATE', `${changeSet.tag} cannot be skipped: later change sets depend on what it creates — ${why}. Nothing was changed.`, {
+        tag: changeSet.tag,
+        dependents,
+      });
+    }
+    await options.beforeRun?.(bookkeepingPlan(changeSet));
+    await insertEntry(conn, entryFor(ctx, current, 'skip', 'skipped', changeSet.forward.checksum, reason.trim()));
+    ctx.logger.info({ env: ctx.environment, version: changeSet.version, tag: changeSet.tag, operation: 'skip', actor: ctx.actor }, 'change set skipped');
+    return 'skipped';
+  }, { waitMs: ctx.lockWaitMs });
+}
+
+/**
+ * Makes a skipped change set applicable again (an `unskip` row, status rolled_back: not in
+ * place). It is then pending, or out of order when later change sets were applied past it.
+ */
+export async function unskipChangeSet(ctx: RunContext, project: Project, tag: string, reason: string, options: BookkeepingOptions = {}): Promise<ChangeSetStatus['state']> {
+  if (!reason.trim()) throw new StrataError('BAD_USAGE', 'unskip needs --reason: say why, for the history');
+  const changeSet = findChangeSet(project, tag);
+  return withTargetLock(ctx.url, ctx.sessionLabel ?? ctx.actor, async (conn) => {
+    const status = await openTargetSession(conn, project, ctx);
+    const current = status.changeSets.find((c) => c.changeSet.tag === changeSet.tag)!;
+    if (current.state !== 'skipped') {
+      throw new StrataError('INVALID_STATE', `${changeSet.tag} is ${current.state.replaceAll('_', ' ')}, not skipped; there is nothing to un-skip. Nothing was changed.`, { tag: changeSet.tag, state: current.state });
+    }
+    await options.beforeRun?.(bookkeepingPlan(changeSet));
+    await insertEntry(conn, entryFor(ctx, current, 'unskip', 'rolled_back', changeSet.forward.checksum, reason.trim()));
+    ctx.logger.info({ env: ctx.environment, version: changeSet.version, tag: changeSet.tag, operation: 'unskip', actor: ctx.actor }, 'change set un-skipped');
+    const later = status.changeSets.some((c) => c.changeSet.version > changeSet.version && c.state === 'applied');
+    return later ? 'out_of_order' : 'pending';
+  }, { waitMs: ctx.lockWaitMs });
 }
 
 function entryFor(
   ctx: RunContext,
   c: ChangeSetStatus,
-  operation: 'baseline' | 'resolve',
-  status: 'applied' | 'rolled_back',
+  operation: 'baseline' | 'resolve' | 'skip' | 'unskip',
+  status: 'applied' | 'rolled_back' | 'skipped',
   checksum: string,
   reason: string,
 ): NewHistoryEntry {

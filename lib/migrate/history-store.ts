@@ -7,15 +7,17 @@ import type postgres from 'postgres';
  */
 type Queryable = postgres.Sql<Record<string, never>> | postgres.ReservedSql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
 
-export type Operation = 'apply' | 'rollback' | 'baseline' | 'resolve' | 'adopt';
+export type Operation = 'apply' | 'rollback' | 'baseline' | 'resolve' | 'adopt' | 'skip' | 'unskip';
 export type Direction = 'up' | 'down';
 /**
  * `started` is written (and committed) before the first statement of a no-transaction change
  * set, whose statements commit one by one: if the process dies half-way, that row is the
  * only trace of the partial run. The outcome row appended later supersedes it; transactional
- * change sets need none (they commit or vanish whole).
+ * change sets need none (they commit or vanish whole). `skipped` is an optional change set a
+ * person chose not to run on this target (operation `skip`); an `unskip` row (status
+ * `rolled_back`: not in place) makes it applicable again.
  */
-export type EntryStatus = 'applied' | 'rolled_back' | 'failed' | 'started';
+export type EntryStatus = 'applied' | 'rolled_back' | 'failed' | 'started' | 'skipped';
 
 /**
  * One row of strata.change_log. A `started` row has no outcome yet: its finishedAt equals
@@ -59,8 +61,8 @@ export type NewHistoryEntry = Omit<HistoryEntry, 'id'>;
 export function bookkeepingEntry(fields: {
   version: number;
   tag: string;
-  operation: 'baseline' | 'resolve' | 'adopt';
-  status: 'applied' | 'rolled_back';
+  operation: 'baseline' | 'resolve' | 'adopt' | 'skip' | 'unskip';
+  status: 'applied' | 'rolled_back' | 'skipped';
   checksum: string;
   actor: string;
   environment: string | null;
@@ -69,7 +71,7 @@ export function bookkeepingEntry(fields: {
   const now = new Date();
   return {
     ...fields,
-    direction: fields.status === 'applied' ? 'up' : 'down',
+    direction: fields.status === 'rolled_back' ? 'down' : 'up',
     startedAt: now,
     finishedAt: now,
     durationMs: 0,
@@ -104,7 +106,12 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
       and exists (
         select 1 from pg_constraint
         where conrelid = to_regclass('strata.change_log') and conname = 'change_log_status_check'
-          and pg_get_constraintdef(oid) like '%''started''%'
+          and pg_get_constraintdef(oid) like '%''skipped''%'
+      )
+      and exists (
+        select 1 from pg_constraint
+        where conrelid = to_regclass('strata.change_log') and conname = 'change_log_operation_check'
+          and pg_get_constraintdef(oid) like '%''unskip''%'
       ) as ok`;
   if (present?.ok) return;
   await sql.unsafe(`
@@ -113,7 +120,7 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       version integer NOT NULL,
       tag text NOT NULL,
-      operation text NOT NULL CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt')),
+      operation text NOT NULL CONSTRAINT change_log_operation_check CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt')),
       direction text NOT NULL CHECK (direction IN ('up', 'down')),
       status text NOT NULL CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started')),
       checksum text NOT NULL,
@@ -140,7 +147,13 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
     -- Added later still: the 'started' status of no-transaction runs (the constraint is redefined,
     -- which is idempotent and keeps every existing row valid).
     ALTER TABLE strata.change_log DROP CONSTRAINT IF EXISTS change_log_status_check;
-    ALTER TABLE strata.change_log ADD CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started'));
+    ALTER TABLE strata.change_log ADD CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started', 'skipped'));
+    -- Added with optional change sets: the 'skip' and 'unskip' operations and the 'skipped' status
+    -- (the status check above). PostgreSQL named the first release's inline check
+    -- change_log_operation_check too, so redefining it by name upgrades every history.
+    ALTER TABLE strata.change_log DROP CONSTRAINT IF EXISTS change_log_operation_check;
+    ALTER TABLE strata.change_log ADD CONSTRAINT change_log_operation_check
+      CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt', 'skip', 'unskip'));
     CREATE INDEX IF NOT EXISTS change_log_tag_idx ON strata.change_log (tag, id);
     -- History is append-only: a correction is a new row, never an edit.
     CREATE OR REPLACE FUNCTION strata.change_log_is_append_only() RETURNS trigger

@@ -8,7 +8,7 @@ import type { LockHolder } from './target-lock';
  * set (by tag and checksum) — never by "newer than the last applied timestamp", which is
  * how drizzle-orm's migrator silently skips a teammate's late-merged change set.
  */
-export type ChangeSetState = 'applied' | 'pending' | 'out_of_order' | 'failed' | 'interrupted' | 'checksum_mismatch';
+export type ChangeSetState = 'applied' | 'pending' | 'out_of_order' | 'failed' | 'interrupted' | 'checksum_mismatch' | 'skipped';
 
 /** The states that block apply, rollback and dry runs until someone resolves them. */
 export const BLOCKING_STATES: readonly ChangeSetState[] = ['failed', 'interrupted', 'checksum_mismatch'];
@@ -87,6 +87,17 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
       };
     }
     if (c.applied) return { ...c, state: 'applied', reason: null };
+    // An optional change set someone chose not to run here: not in place, and not blocking —
+    // later change sets apply past it. Checked after `applied`: skipping writes no drizzle row,
+    // so one found there means drizzle-orm's migrate() ran it since, and it is adopted as applied.
+    if (c.last?.status === 'skipped') {
+      return {
+        ...c,
+        state: 'skipped',
+        reason: `${c.changeSet.tag} was skipped by ${c.last.actor} at ${c.last.finishedAt.toISOString()}${c.last.reason ? ` (${c.last.reason})` : ''}. ` +
+          `Make it applicable again with: strata unskip ${c.changeSet.tag} --reason "…"`,
+      };
+    }
     if (i < lastAppliedIndex) {
       return {
         ...c,
@@ -97,10 +108,10 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
     return { ...c, state: 'pending', reason: null };
   });
 
-  const counts: Record<ChangeSetState, number> = { applied: 0, pending: 0, out_of_order: 0, failed: 0, interrupted: 0, checksum_mismatch: 0 };
+  const counts: Record<ChangeSetState, number> = { applied: 0, pending: 0, out_of_order: 0, failed: 0, interrupted: 0, checksum_mismatch: 0, skipped: 0 };
   for (const c of changeSets) counts[c.state]++;
   const lastApplied = lastAppliedIndex >= 0 ? project.changeSets[lastAppliedIndex]! : null;
-  const finished = history.filter((h) => h.status !== 'failed' && h.status !== 'started').map((h) => h.finishedAt.getTime());
+  const finished = history.filter((h) => h.status !== 'failed' && h.status !== 'started' && h.status !== 'skipped').map((h) => h.finishedAt.getTime());
   const known = new Set(project.changeSets.map((c) => c.tag));
   return {
     changeSets,

@@ -22,6 +22,12 @@ export interface ProjectDefinition {
   policies?: TablePolicy[];
   /** The deterministic data `strata seed` and the console's seed and reset write; omit for none. */
   seeds?: SeedSet;
+  /**
+   * Tags of change sets an operator may skip on an environment (`strata skip TAG`). Declared
+   * here, not in the SQL file, so that declaring one never changes the checksum of history
+   * already applied.
+   */
+  optional?: string[];
 }
 
 /** Types a project's `strata.config.ts` default export, as drizzle-kit's `defineConfig` does. */

@@ -65,6 +65,11 @@ export async function loadProject(projectDir: string): Promise<LoadedProject> {
   return { configFile, definition: (await next.loading).definition };
 }
 
+/** The tags the project at `projectDir` declares optional (skippable per environment); none without a config. */
+export async function optionalChangeSets(projectDir: string): Promise<string[]> {
+  return (await loadProject(projectDir)).definition.optional ?? [];
+}
+
 async function evaluate(configFile: string): Promise<{ definition: ProjectDefinition; files: FileStamp[] }> {
   const evaluated: ModuleCache = {};
   let exported: unknown;
@@ -152,4 +157,5 @@ const definitionSchema = z.object({
       ),
     })
     .optional(),
+  optional: z.array(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be a change set tag')).optional(),
 });

@@ -7,7 +7,12 @@ import { EnvironmentOperations } from '@/components/operations/environment-opera
 import { BLOCKING_STATES } from '@/lib/migrate/target-state';
 import { environmentOr404 } from './environment-or-404';
 import { pagePrincipal } from '@/app/guard';
-import { capabilitiesFor } from '@/components/operations/capabilities';
+import { capabilitiesFor, fixWaysFor, operationKind } from '@/components/operations/capabilities';
+import { incidentOf, type Incident } from '@/lib/console/change-set-incident';
+import { optionalChangeSets } from '@/lib/project/load-project';
+import { ChangeSetIncident } from '@/components/changesets/change-set-incident';
+import { ChangeSetFixes } from '@/components/changesets/change-set-fixes';
+import { OperationButton } from '@/components/operations/operation-dialog';
 import { DriftPanel } from '@/components/drift/drift-panel';
 import { SeedActions } from '@/components/seed/seed-actions';
 import { BackupsPanel } from '@/components/backups/backups-panel';
@@ -45,7 +50,12 @@ export default async function EnvironmentPage({ params }: Params) {
   const blocked = project.changeSets.filter((c) => (BLOCKING_STATES as readonly string[]).includes(column.cells[c.tag]?.state ?? ''));
   const pending = project.changeSets.filter((c) => ['pending', 'rolled_back'].includes(column.cells[c.tag]?.state ?? ''));
   const outOfOrder = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'out_of_order');
+  const skipped = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'skipped');
   const applied = project.changeSets.filter((c) => column.cells[c.tag]?.state === 'applied');
+  const optional = new Set(await optionalChangeSets(project.dir));
+  // What happened to each change set that needs a person (failed, interrupted, edited, skipped).
+  const incidents = new Map<string, Incident>(await Promise.all([...blocked, ...skipped].map(async (c) => [c.tag, await incidentOf(project, c.tag, column.history)] as const)));
+  const runKind = operationKind(capabilities);
 
   return (
     <>
@@ -62,30 +72,56 @@ export default async function EnvironmentPage({ params }: Params) {
       <main id="main" className="mx-auto flex max-w-7xl flex-col gap-8 px-4 py-8 sm:px-6 lg:px-8">
         {column.reachable && (
           <>
-            {(blocked.length > 0 || pending.length > 0 || outOfOrder.length > 0) && (
+            {(blocked.length > 0 || pending.length > 0 || outOfOrder.length > 0 || skipped.length > 0) && (
               <section aria-labelledby="attention-heading" className="flex flex-col gap-3" data-testid="attention">
                 <h2 id="attention-heading" className="text-lg font-semibold text-zinc-900">
                   Needs attention
                 </h2>
                 <ul className="divide-y divide-zinc-100 rounded-lg border border-zinc-200 bg-white text-sm">
-                  {[...blocked, ...outOfOrder, ...pending].map((c) => {
+                  {[...blocked, ...outOfOrder, ...skipped, ...pending].map((c) => {
                     const cell = column.cells[c.tag]!;
                     const look = CELL_STATE[cell.state];
+                    const incident = incidents.get(c.tag);
+                    const ways = fixWaysFor(principal, environment.protection, cell.state, optional.has(c.tag));
                     return (
-                      <li key={c.tag} className="flex flex-col gap-1 px-4 py-2" data-testid="attention-item" data-state={cell.state}>
+                      <li key={c.tag} className="flex flex-col gap-2 px-4 py-3" data-testid="attention-item" data-state={cell.state} data-tag={c.tag}>
                         <div className="flex flex-wrap items-center gap-3">
                           <Badge tone={look.tone}>{look.label}</Badge>
                           <Link href={`/environments/${env}/changesets/${c.version}`} className="font-mono text-blue-700 hover:underline">
                             {c.tag}
                           </Link>
+                          {optional.has(c.tag) && <Badge tone="neutral">optional</Badge>}
                         </div>
-                        {cell.reason && <p className="text-zinc-700">{cell.reason}</p>}
-                        {(cell.state === 'failed' || cell.state === 'interrupted') && (
+                        {incident ? (
+                          <ChangeSetIncident
+                            tag={c.tag}
+                            state={cell.state}
+                            last={incident.last}
+                            reason={cell.reason}
+                            failureFile={incident.failureFile}
+                            failureLine={incident.failureLine}
+                            fileChecksum={c.forward.checksum}
+                          />
+                        ) : (
+                          cell.reason && <p className="text-zinc-700">{cell.reason}</p>
+                        )}
+                        <ChangeSetFixes env={env} protection={environment.protection} tag={c.tag} ways={ways} />
+                        {cell.state === 'out_of_order' && (runKind === 'run' || runKind === 'dry-run') && (
+                          <div>
+                            <OperationButton
+                              env={env}
+                              protection={environment.protection}
+                              plan={{ direction: 'apply', to: c.tag, includeOutOfOrder: true, expected: 1, label: `${runKind === 'run' ? '' : 'Dry-run: '}Apply ${c.tag} out of order` }}
+                              kind={runKind}
+                            />
+                          </div>
+                        )}
+                        {ways.length === 0 && (cell.state === 'failed' || cell.state === 'interrupted') && (
                           <p className="text-zinc-600">
                             Resolve with <code className="font-mono">npm run strata -- resolve {c.tag} --env {env} --as retry|applied|rolled-back --reason …</code>
                           </p>
                         )}
-                        {cell.state === 'checksum_mismatch' && (
+                        {ways.length === 0 && cell.state === 'checksum_mismatch' && (
                           <p className="text-zinc-600">
                             Restore the file as applied, or accept the edit with{' '}
                             <code className="font-mono">npm run strata -- resolve {c.tag} --env {env} --accept-checksum --reason …</code>

@@ -15,6 +15,7 @@ import { resolveCommand } from './resolve';
 import { retentionCommand } from './retention';
 import { rollbackCommand } from './rollback';
 import { seedCommand } from './seed';
+import { skipCommand, unskipCommand } from './skip';
 import { statusCommand } from './status';
 import { userCommand } from './user';
 import { verifyCommand } from './verify';
@@ -26,6 +27,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   applyCommand,
   rollbackCommand,
   resolveCommand,
+  skipCommand,
+  unskipCommand,
   baselineCommand,
   introspectCommand,
   erdCommand,

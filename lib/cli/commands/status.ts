@@ -15,7 +15,7 @@ export const statusCommand = defineCommand({
   usage: ['strata status [--env NAME | --database-url URL] [--dir PATH] [--json]'],
   description: `Without a target: one line per configured environment (reachable, schema version,
 last migration, pending, failed). With a target: every change set's state — applied,
-pending, out_of_order, failed or checksum_mismatch — and what resolves blocked ones.`,
+pending, out_of_order, failed, checksum_mismatch or skipped — and what resolves blocked ones.`,
   flags: { ...TARGET_FLAGS, ...PROJECT_FLAGS },
   async run(options) {
     if (!options.env && !options.databaseUrl) return statusOfAll(options.dir);
@@ -31,7 +31,7 @@ pending, out_of_order, failed or checksum_mismatch — and what resolves blocked
       const notes = status.changeSets.filter((c) => c.reason).map((c) => `! ${c.reason}`);
       const header = `${target.name ?? 'database'}: schema version ${status.schemaVersion ?? '(none)'}; ` +
         `${status.counts.applied} applied, ${status.counts.pending} pending, ${status.counts.failed} failed, ` +
-        `${status.counts.interrupted} interrupted, ${status.counts.out_of_order} out of order, ${status.counts.checksum_mismatch} edited after apply`;
+        `${status.counts.interrupted} interrupted, ${status.counts.out_of_order} out of order, ${status.counts.checksum_mismatch} edited after apply, ${status.counts.skipped} skipped`;
       return {
         code: 0,
         text: [header, '', table(['ver', 'tag', 'state', 'applied at', 'by'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n'),

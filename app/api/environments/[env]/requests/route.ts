@@ -1,7 +1,8 @@
-import { changeRequestSchema } from '@/lib/console/api-schemas';
+import { changeRequestSchema, isKindRequest } from '@/lib/console/api-schemas';
 import { requestChange } from '@/lib/console/change-requests';
 import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
-import { enterDoor } from '@/app/guard';
+import { fileFixRequest } from '@/app/change-set-doors';
+import { enterDoor, refusedResponse } from '@/app/guard';
 import { readJson } from '@/app/read-json';
 import { streamWork } from '@/app/stream-operation';
 
@@ -9,7 +10,12 @@ export const dynamic = 'force-dynamic';
 
 const body = changeRequestSchema;
 
-/** POST a change request on a protected environment: Strata dry-runs it on a shadow and stores it for approval. */
+/**
+ * POST a change request on a protected environment. An apply or rollback (no `kind`): Strata
+ * dry-runs it on a shadow and stores it for approval, streaming progress. A fix of one change
+ * set (`kind` resolve, skip or unskip): checked against the target's state and stored, answered
+ * as JSON `{ request }`.
+ */
 export async function POST(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
   const door = await enterDoor(request);
   if (door instanceof Response) return door;
@@ -17,6 +23,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ env
   const { env } = await params;
   const input = await readJson(request, body);
   if (input instanceof Response) return input;
+  if (isKindRequest(input)) {
+    const filed = await fileFixRequest(door, env, input);
+    return filed.ok ? Response.json({ request: filed.request }, { headers: { 'Cache-Control': 'no-store' } }) : refusedResponse(filed);
+  }
   let target: OperationTarget;
   try {
     target = operationTarget(env);

@@ -9,7 +9,11 @@ import { environmentOr404 } from '../../environment-or-404';
 import { HistoryTable } from '@/components/history/history-table';
 import { PageHeader } from '@/components/layout/page-header';
 import { OperationButton, type OperationKind } from '@/components/operations/operation-dialog';
-import { capabilitiesFor, operationKind } from '@/components/operations/capabilities';
+import { capabilitiesFor, fixWaysFor, operationKind } from '@/components/operations/capabilities';
+import { incidentOf } from '@/lib/console/change-set-incident';
+import { optionalChangeSets } from '@/lib/project/load-project';
+import { ChangeSetIncident } from '@/components/changesets/change-set-incident';
+import { ChangeSetFixes } from '@/components/changesets/change-set-fixes';
 import { pagePrincipal } from '@/app/guard';
 import { CELL_STATE } from '@/components/pipeline/cell-state';
 import { AnnotatedSql } from '@/components/lint/annotated-sql';
@@ -51,6 +55,10 @@ export default async function ChangeSetPage({ params }: Params) {
   const forwardFindings = lint.findings.filter((f) => f.fileKind === 'forward');
   const rollbackFindings = lint.findings.filter((f) => f.fileKind === 'rollback');
   const counts = countFindings(lint.findings);
+  const optional = (await optionalChangeSets(project.dir)).includes(changeSet.tag);
+  const ways = cell ? fixWaysFor(principal, environment.protection, cell.state, optional) : [];
+  const needsPerson = cell && ['failed', 'interrupted', 'checksum_mismatch', 'skipped'].includes(cell.state);
+  const incident = needsPerson ? await incidentOf(project, changeSet.tag, here.history) : null;
 
   return (
     <>
@@ -70,7 +78,12 @@ export default async function ChangeSetPage({ params }: Params) {
             <dt className="text-zinc-600">Here ({env})</dt>
             <dd data-testid="changeset-state" data-state={cell?.state ?? 'unknown'}>
               {cell ? <Badge tone={CELL_STATE[cell.state].tone}>{CELL_STATE[cell.state].label}</Badge> : <span className="text-red-700">unreachable</span>}
-              {cell?.reason && <p className="mt-1 text-zinc-700">{cell.reason}</p>}
+              {optional && (
+                <span className="ml-2">
+                  <Badge tone="neutral">optional</Badge>
+                </span>
+              )}
+              {cell?.reason && !incident && <p className="mt-1 text-zinc-700">{cell.reason}</p>}
             </dd>
             <dt className="text-zinc-600">File checksum (sha256)</dt>
             <dd className="font-mono text-xs break-all">{changeSet.forward.checksum}</dd>
@@ -87,6 +100,18 @@ export default async function ChangeSetPage({ params }: Params) {
               })}
             </dd>
           </dl>
+          {cell && incident && (
+            <ChangeSetIncident
+              tag={changeSet.tag}
+              state={cell.state}
+              last={incident.last}
+              reason={cell.reason}
+              failureFile={incident.failureFile}
+              failureLine={incident.failureLine}
+              fileChecksum={changeSet.forward.checksum}
+            />
+          )}
+          <ChangeSetFixes env={env} protection={environment.protection} tag={changeSet.tag} ways={ways} />
           {kind && <DryRunAction env={env} protection={environment.protection} changeSet={changeSet} state={cell?.state} appliedHere={appliedHere} kind={kind} />}
         </section>
 
@@ -167,6 +192,12 @@ function DryRunAction({
   if (state === 'pending' || state === 'rolled_back') {
     return (
       <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: changeSet.tag, expected: 1, label: `${verb} apply up to ${changeSet.tag}` }} kind={kind} />
+    );
+  }
+  // Sits before applied change sets (un-skipped, or merged late): applied only when asked for by name. Not as a request.
+  if (state === 'out_of_order' && kind !== 'request') {
+    return (
+      <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: changeSet.tag, includeOutOfOrder: true, expected: 1, label: `${verb} apply ${changeSet.tag} out of order` }} kind={kind} />
     );
   }
   if (state === 'applied' && changeSet.rollback) {

@@ -1,0 +1,189 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useId, useRef, useState, useTransition } from 'react';
+import type { Protection } from '@/lib/config/environments';
+import { WAY_OUT_LABEL, WAY_OUT_MEANING, type WayOut } from '@/lib/migrate/ways-out';
+import type { FixMode } from '@/components/operations/capabilities';
+import { useOperationStarters, type FixAnswer, type FixRequestAnswer } from '@/components/operations/operation-starters';
+
+
+/**
+ * The ways out of one change set's state (retry, mark applied, mark rolled back, accept the
+ * changed file; skip, un-skip), each a button that opens a short form: a reason, always, and
+ * the environment's name typed back for a direct fix. On a protected environment the form
+ * files a request for another admin to approve instead.
+ */
+export function ChangeSetFixes({ env, protection, tag, ways }: { env: string; protection: Protection; tag: string; ways: Array<{ way: WayOut; mode: FixMode }> }) {
+  const [open, setOpen] = useState<WayOut | null>(null);
+  const openers = useRef(new Map<WayOut, HTMLButtonElement | null>());
+  if (ways.length === 0) return null;
+  const chosen = ways.find((w) => w.way === open) ?? null;
+  return (
+    <div className="flex flex-col gap-2" data-testid="fixes" data-tag={tag}>
+      <div className="flex flex-wrap gap-2" role="group" aria-label={`Ways out for ${tag}`}>
+        {ways.map(({ way, mode }) => (
+          <button
+            key={way}
+            ref={(el) => void openers.current.set(way, el)}
+            type="button"
+            data-testid={`fix-${way}`}
+            aria-expanded={open === way}
+            onClick={() => setOpen(open === way ? null : way)}
+            className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ring-1 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${
+              open === way ? 'bg-zinc-900 text-white ring-zinc-900' : 'bg-white text-zinc-900 ring-zinc-300 hover:bg-zinc-50'
+            }`}
+          >
+            {mode === 'request' ? `Request: ${WAY_OUT_LABEL[way]}` : WAY_OUT_LABEL[way]}
+          </button>
+        ))}
+      </div>
+      {chosen && (
+        <FixForm
+          key={chosen.way}
+          env={env}
+          protection={protection}
+          tag={tag}
+          way={chosen.way}
+          mode={chosen.mode}
+          onCancel={() => {
+            setOpen(null);
+            openers.current.get(chosen.way)?.focus();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function FixForm({ env, protection, tag, way, mode, onCancel }: { env: string; protection: Protection; tag: string; way: WayOut; mode: FixMode; onCancel: () => void }) {
+  const starters = useOperationStarters();
+  const router = useRouter();
+  const ids = useId();
+  const [reason, setReason] = useState('');
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [answer, setAnswer] = useState<FixAnswer | FixRequestAnswer | null>(null);
+  const [, startTransition] = useTransition();
+  const needsName = mode === 'direct' && protection !== 'open';
+  const ready = reason.trim() !== '' && (!needsName || typed === env) && !busy;
+
+  const submit = async () => {
+    setBusy(true);
+    try {
+      let result: FixAnswer | FixRequestAnswer;
+      if (mode === 'request') {
+        const kind = way === 'skip' || way === 'unskip' ? way : 'resolve';
+        result = await starters.requestFix(env, kind === 'resolve' ? { kind, tag, as: way, reason } : { kind, tag, reason });
+      } else {
+        const body = { reason, confirm: env };
+        result =
+          way === 'skip'
+            ? await starters.skipChangeSet(env, tag, body)
+            : way === 'unskip'
+              ? await starters.unskipChangeSet(env, tag, body)
+              : await starters.resolveChangeSet(env, tag, { ...body, as: way });
+      }
+      setAnswer(result);
+      // The history and every state on the page moved.
+      if (result.ok) startTransition(() => router.refresh());
+    } catch (error) {
+      setAnswer({ ok: false, status: 0, code: 'NETWORK', message: `The server could not be reached (${(error as Error).message}). Reload the page to see whether it was recorded.` });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (answer?.ok) {
+    return (
+      <p role="status" data-testid="fix-done" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-950">
+        {'request' in answer ? (
+          <>
+            Request #{answer.request.id} filed: another admin approves it on{' '}
+            <Link href="/approvals" className="font-medium text-blue-700 underline">
+              Approvals
+            </Link>
+            , then an operator executes it.
+          </>
+        ) : (
+          <>
+            {WAY_OUT_LABEL[way]}: done. <span className="font-mono">{answer.result.fixed.tag}</span> is now {answer.result.fixed.state.replaceAll('_', ' ')}.
+          </>
+        )}
+      </p>
+    );
+  }
+
+  return (
+    <form
+      aria-label={`${WAY_OUT_LABEL[way]} ${tag} on ${env}`}
+      data-testid="fix-form"
+      data-way={way}
+      className="flex max-w-2xl flex-col gap-3 rounded-lg border-2 border-zinc-900 bg-zinc-50 px-4 py-3 text-sm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) void submit();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          onCancel();
+        }
+      }}
+    >
+      <p className="text-zinc-800">
+        <strong>{WAY_OUT_LABEL[way]}</strong> <span className="font-mono">{tag}</span> on <strong className="font-black">{env}</strong>: {WAY_OUT_MEANING[way]}.
+        {mode === 'request' && ' On this protected environment it becomes a request that another admin approves.'}
+      </p>
+      <label htmlFor={`${ids}-reason`} className="font-medium text-zinc-800">
+        Reason (kept in the history{mode === 'request' ? ' and shown to the approver' : ''})
+      </label>
+      <textarea
+        id={`${ids}-reason`}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        required
+        rows={2}
+        maxLength={1000}
+        autoFocus
+        data-testid="fix-reason"
+        className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5"
+      />
+      {needsName && (
+        <>
+          <label htmlFor={`${ids}-confirm`} className="text-zinc-800">
+            Type <strong className="font-mono">{env}</strong> to confirm:
+          </label>
+          <input
+            id={`${ids}-confirm`}
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            data-testid="fix-confirm-name"
+            className="w-64 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono"
+          />
+        </>
+      )}
+      {answer && !answer.ok && (
+        <p role="alert" data-testid="fix-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-900">
+          {answer.message}
+        </p>
+      )}
+      <div className="flex flex-wrap gap-3">
+        <button
+          type="submit"
+          disabled={!ready}
+          data-testid="fix-submit"
+          className="rounded-md bg-zinc-900 px-4 py-2 font-semibold text-white shadow-sm hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:cursor-not-allowed disabled:bg-zinc-300"
+        >
+          {busy ? 'Working…' : mode === 'request' ? 'Request approval' : `${WAY_OUT_LABEL[way]} on ${env}`}
+        </button>
+        <button type="button" onClick={onCancel} className="rounded-md px-4 py-2 font-medium text-zinc-700 ring-1 ring-zinc-300 hover:bg-white">
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,99 @@
+import type { z } from 'zod';
+import type { ChangeRequest, Principal, RequestKind } from '../auth/types';
+import { StrataError } from '../errors';
+import type { PlanItem } from '../migrate/plan';
+import { assertFixApplies, describeFix, fixChangeSet, fixPlan, resolvePayload, skipPayload, type FixResult } from './change-set-fixes';
+import type { OperationTarget } from './environment-operations';
+
+/**
+ * The kinds of request two-person approval covers besides an apply or a rollback (`change`,
+ * change-requests.ts). Each kind brings its payload's zod schema (checked when the request is
+ * filed and again, from the stored JSON, when it runs), a description for the approvals page
+ * and the audit trail, the plan its approval covers (compared by the claim, under the
+ * target's lock), a check when it is filed, and its executor. The rules around them are the
+ * same for every kind: filed with a reason, approved by another admin (approvalRefusal),
+ * unexpired, claimed once under the target's lock.
+ *
+ * Adding a kind: add its name to REQUEST_KINDS (lib/auth/types.ts) and its definition here;
+ * a door files it with `requestKind` (change-requests.ts) and the approvals page shows it.
+ */
+export interface RequestKindDefinition<Payload> {
+  payload: z.ZodType<Payload>;
+  /** One line: "Resolve 0017_x as retry". */
+  describe(payload: Payload): string;
+  /** What the approval covers; a claim whose current plan differs fails the request for good. */
+  plan(target: OperationTarget, payload: Payload): PlanItem[];
+  /** Refuses, when the request is filed, what the target's state cannot take now. */
+  check(target: OperationTarget, payload: Payload): Promise<void>;
+  /**
+   * Runs an approved request. It must call `claim` under the target's lock, once the work is
+   * settled and before it changes anything (claimRequest: once, while approved and unexpired).
+   */
+  execute(target: OperationTarget, payload: Payload, context: KindContext): Promise<unknown>;
+}
+
+export interface KindContext {
+  principal: Principal;
+  /** The requester's reason. */
+  reason: string;
+  /** "request #N by A, approved by B", for the history row and the audit entry. */
+  approval: string;
+  /** The session label that holds the target's lock while executing. */
+  sessionLabel: string;
+  claim: (plan: PlanItem[]) => Promise<void>;
+}
+
+const resolveKind: RequestKindDefinition<z.infer<typeof resolvePayload>> = {
+  payload: resolvePayload,
+  describe: (p) => describeFix({ action: 'resolve', ...p }),
+  plan: (target, p) => fixPlan(target, { action: 'resolve', ...p }),
+  check: (target, p) => assertFixApplies(target, { action: 'resolve', ...p }),
+  execute: (target, p, c) => fixChangeSet(target, { action: 'resolve', ...p }, c.reason, c.principal, { historyReason: c.approval, auditDetail: c.approval, sessionLabel: c.sessionLabel, beforeRun: c.claim }),
+};
+
+function skipKind(action: 'skip' | 'unskip'): RequestKindDefinition<z.infer<typeof skipPayload>> {
+  return {
+    payload: skipPayload,
+    describe: (p) => describeFix({ action, ...p }),
+    plan: (target, p) => fixPlan(target, { action, ...p }),
+    check: (target, p) => assertFixApplies(target, { action, ...p }),
+    execute: (target, p, c) => fixChangeSet(target, { action, ...p }, c.reason, c.principal, { historyReason: c.approval, auditDetail: c.approval, sessionLabel: c.sessionLabel, beforeRun: c.claim }),
+  };
+}
+
+/** Every kind but `change` (whose input is direction, to and steps, executed by executeChange). */
+export const KIND_DEFINITIONS: { [K in Exclude<RequestKind, 'change'>]: RequestKindDefinition<never> } = {
+  resolve: resolveKind as RequestKindDefinition<never>,
+  skip: skipKind('skip') as RequestKindDefinition<never>,
+  unskip: skipKind('unskip') as RequestKindDefinition<never>,
+};
+
+/** The kind's definition and its payload, parsed (a stored payload that no longer fits is refused, naming the problem). */
+export function kindOf(kind: Exclude<RequestKind, 'change'>, payload: unknown): { definition: RequestKindDefinition<unknown>; payload: unknown } {
+  const definition = KIND_DEFINITIONS[kind] as RequestKindDefinition<unknown> | undefined;
+  if (!definition) throw new StrataError('BAD_USAGE', `Unknown request kind "${kind}"`);
+  const parsed = definition.payload.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StrataError('BAD_USAGE', `Invalid ${kind} request: ${issue?.path.join('.') || 'payload'}: ${issue?.message}`);
+  }
+  return { definition, payload: parsed.data };
+}
+
+/** What a request does, in one line, whatever its kind (the approvals page, the audit trail). */
+export function describeRequest(request: Pick<ChangeRequest, 'kind' | 'payload' | 'direction' | 'to' | 'steps'>): string {
+  if (request.kind !== 'change') {
+    try {
+      const { definition, payload } = kindOf(request.kind, request.payload);
+      return definition.describe(payload);
+    } catch {
+      return `${request.kind} (unreadable payload)`;
+    }
+  }
+  if (request.direction === 'apply') return request.to ? `Apply up to ${request.to}` : 'Apply everything pending';
+  if (request.to) return `Roll back to ${request.to} (kept)`;
+  const steps = request.steps ?? 1;
+  return `Roll back ${steps} change set${steps === 1 ? '' : 's'}`;
+}
+
+export type { FixResult };
