@@ -212,6 +212,15 @@ function ResultBox({ env, result }: { env: string; result: ResultSummary }) {
           ))}
         </ul>
       )}
+      {result.restored.length > 0 && (
+        <ul data-testid="request-restored" className="font-mono text-xs">
+          {result.restored.map((t) => (
+            <li key={t.table}>
+              {t.table}: {t.inserted.toLocaleString('en-US')} inserted, {t.updated.toLocaleString('en-US')} updated
+            </li>
+          ))}
+        </ul>
+      )}
       {result.fixed && (
         <p data-testid="request-fixed">
           <span className="font-mono">{result.fixed.tag}</span> is now {result.fixed.state.replaceAll('_', ' ')}.

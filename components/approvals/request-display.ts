@@ -90,6 +90,8 @@ export interface ResultSummary {
   backups: string[];
   /** A fix of one change set (resolve, skip, unskip): the change set and its state afterwards. */
   fixed: { tag: string; state: string } | null;
+  /** A backup restore: per table, what it wrote. */
+  restored: Array<{ table: string; inserted: number; updated: number }>;
 }
 
 /** The result stored on an executed or failed request, or null when there is none. */
@@ -109,5 +111,9 @@ export function readResult(value: unknown): ResultSummary | null {
   // Requests executed before per-change-set backups stored one `backup`; later ones a list.
   const backups = Array.isArray(result.backups) ? result.backups.filter((b): b is string => typeof b === 'string') : [str(result.backup)].filter((b): b is string => b !== null);
   const fixed = record(result.fixed);
-  return { records, failure, backups, fixed: fixed && typeof fixed.tag === 'string' ? { tag: fixed.tag, state: str(fixed.state) ?? '' } : null };
+  const restored = (Array.isArray(result.tables) ? result.tables : [])
+    .map(record)
+    .filter((t): t is Record<string, unknown> => t !== null && typeof t.table === 'string')
+    .map((t) => ({ table: t.table as string, inserted: num(t.insert) ?? 0, updated: num(t.update) ?? 0 }));
+  return { records, failure, backups, fixed: fixed && typeof fixed.tag === 'string' ? { tag: fixed.tag, state: str(fixed.state) ?? '' } : null, restored };
 }

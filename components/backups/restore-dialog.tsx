@@ -3,10 +3,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { RestoreResult } from '@/lib/backup/restore';
 import type { Protection } from '@/lib/config/environments';
-import { useOperationStarters } from '@/components/operations/operation-starters';
+import { useOperationStarters, type FixRequestAnswer } from '@/components/operations/operation-starters';
 import { TargetBanner } from '@/components/operations/target-banner';
 import { useOperation } from '@/components/operations/use-operation';
 import { ModalDialog } from '@/components/ui/modal-dialog';
@@ -17,7 +17,8 @@ import { RestoreOutcome, RestoreProgress } from './restore-outcome';
  * Restoring a backup: the dialog dry-runs the restore as it opens (what each table would get,
  * or why it cannot be restored yet), and confirming runs it — both recorded operations with
  * progress. The environment's rules apply as for a rollback: confirmed here on open and
- * guarded environments; a protected one is never restored directly.
+ * guarded environments; on a protected one the dialog files a request (a reason for the
+ * admin who approves it), executed from /approvals.
  */
 export function RestoreDialog({ env, protection, backup, canRestore, onClose }: { env: string; protection: Protection; backup: BackupRow; canRestore: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -82,9 +83,7 @@ export function RestoreDialog({ env, protection, backup, canRestore, onClose }: 
                     Restore on {env}
                   </button>
                 ) : (
-                  <p className="text-sm text-zinc-700" data-testid="restore-needs-approval">
-                    {env} is {protection}: a restore there needs two-person approval.
-                  </p>
+                  <RestoreRequestForm env={env} protection={protection} backup={backup.id} />
                 )}
                 <button type="button" onClick={close} className="rounded-md px-4 py-2 text-sm font-medium text-zinc-700 ring-1 ring-zinc-300 hover:bg-zinc-50">
                   Cancel
@@ -120,5 +119,48 @@ export function RestoreDialog({ env, protection, backup, canRestore, onClose }: 
         )}
       </div>
     </ModalDialog>
+  );
+}
+
+/** On a protected environment: a restore is a request another admin approves. */
+function RestoreRequestForm({ env, protection, backup }: { env: string; protection: Protection; backup: string }) {
+  const starters = useOperationStarters();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [answer, setAnswer] = useState<FixRequestAnswer | null>(null);
+  if (answer?.ok) {
+    return (
+      <p role="status" data-testid="restore-requested" className="text-sm text-zinc-800">
+        Request #{answer.request.id} filed: another admin approves it on{' '}
+        <Link href="/approvals" className="font-medium text-blue-700 underline">
+          Approvals
+        </Link>
+        , then it is executed there.
+      </p>
+    );
+  }
+  return (
+    <form
+      className="flex w-full flex-col gap-2"
+      data-testid="restore-needs-approval"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setAnswer(await starters.requestFix(env, { kind: 'restore', backup, reason }).finally(() => setBusy(false)));
+      }}
+    >
+      <p className="text-sm text-zinc-700">
+        {env} is {protection}: a restore there needs two-person approval. Say why, for the admin who approves it:
+      </p>
+      <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} required data-testid="restore-reason" className="rounded-md border border-zinc-300 px-2 py-1.5 text-sm" />
+      {answer && !answer.ok && (
+        <p role="alert" className="text-sm text-red-800">
+          {answer.message}
+        </p>
+      )}
+      <button type="submit" disabled={busy || !reason.trim()} data-testid="request-restore" className="self-start rounded-md bg-zinc-900 px-4 py-2 text-sm font-semibold text-white hover:bg-zinc-700 disabled:bg-zinc-300">
+        Request: restore on {env}
+      </button>
+    </form>
   );
 }

@@ -39,7 +39,7 @@ export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'executing' | 
  * kind carries its input as `payload`, validated by the kind (lib/console/request-kinds.ts):
  * `resolve` settles a failed, edited or interrupted change set, `skip`/`unskip` an optional one.
  */
-export const REQUEST_KINDS = ['change', 'resolve', 'skip', 'unskip'] as const;
+export const REQUEST_KINDS = ['change', 'resolve', 'skip', 'unskip', 'restore'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** A request to change a protected environment (two-person approval). */

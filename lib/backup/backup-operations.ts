@@ -10,7 +10,11 @@ import { restoreBackup, type RestoreResult } from './restore';
  * the target's lock, like any change: a restore cannot interleave with an apply. The dry
  * run of a restore writes nothing, so it takes no lock and never keeps a run waiting.
  */
-export async function restoreOnTarget(ctx: RunContext, id: string, options: { write: boolean }): Promise<RestoreResult> {
+export async function restoreOnTarget(
+  ctx: RunContext,
+  id: string,
+  options: { write: boolean; /** Under the target's lock, before anything is written (an approved request's claim). */ beforeWrite?: () => Promise<void> },
+): Promise<RestoreResult> {
   const settings = settingsOf(ctx);
   const run = (conn: Parameters<typeof restoreBackup>[0]) => restoreBackup(conn, settings, id, { write: options.write, onProgress: ctx.onProgress });
   if (!options.write) {
@@ -26,7 +30,15 @@ export async function restoreOnTarget(ctx: RunContext, id: string, options: { wr
       await sql.end({ timeout: 5 });
     }
   }
-  const result = await withTargetLock(ctx.url, ctx.sessionLabel ?? ctx.actor, run, { waitMs: ctx.lockWaitMs });
+  const result = await withTargetLock(
+    ctx.url,
+    ctx.sessionLabel ?? ctx.actor,
+    async (conn) => {
+      await options.beforeWrite?.();
+      return run(conn);
+    },
+    { waitMs: ctx.lockWaitMs },
+  );
   ctx.logger.info(
     { env: ctx.environment, backup: id, tables: result.tables.map((t) => ({ table: t.table, inserted: t.insert, updated: t.update })), rows: totalRows(result.backup), actor: ctx.actor },
     'backup restored',

@@ -66,6 +66,7 @@ export const skipChangeSetSchema = z.object({ reason: reason.describe('why, kept
 
 /** The kinds of request besides an apply or rollback: fixing one change set on a protected environment. */
 export const fixRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('restore'), backup: backupIdSchema, reason: reason.describe('why, for the person who approves it') }).strict(),
   z.object({ kind: z.literal('resolve'), tag: changeSetTag, as: z.enum(RESOLUTIONS), reason: reason.describe('why, for the person who approves it') }).strict(),
   z.object({ kind: z.enum(['skip', 'unskip']), tag: changeSetTag, reason: reason.describe('why, for the person who approves it') }).strict(),
 ]);

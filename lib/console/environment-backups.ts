@@ -30,7 +30,7 @@ export interface RestoreRequest {
   confirm?: string;
 }
 
-export function startRestore(target: OperationTarget, request: RestoreRequest, principal: Principal): Promise<StartedOperation<RestoreResult>> {
+export async function startRestore(target: OperationTarget, request: RestoreRequest, principal: Principal): Promise<StartedOperation<RestoreResult>> {
   if (request.write && request.confirm !== target.environment.name) {
     throw new StrataError('CONFIRMATION_REQUIRED', `This restore does not name ${target.environment.name} as its target; nothing was changed.`);
   }
@@ -43,14 +43,29 @@ export function startRestore(target: OperationTarget, request: RestoreRequest, p
   );
 }
 
+/** What a restore on behalf of an approved request adds: who approved it, its session label, its claim. */
+export interface RestoreExtras {
+  approval?: string;
+  sessionLabel?: string;
+  beforeWrite?: () => Promise<void>;
+}
+
 /** A restore (or its dry run) on the environment, audited, with progress. */
-export function runRestore(target: OperationTarget, request: RestoreRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RestoreResult> {
-  const ctx = consoleRunContext(target, principal, onProgress);
+export function runRestore(target: OperationTarget, request: RestoreRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void, extras: RestoreExtras = {}): Promise<RestoreResult> {
+  const ctx = { ...consoleRunContext(target, principal, onProgress), sessionLabel: extras.sessionLabel };
   return audited(
     target.config,
     principal,
-    { action: request.write ? 'backup-restore' : 'backup-restore-dry-run', environment: target.environment.name, target: request.backup },
-    () => restoreOnTarget(ctx, request.backup, { write: request.write }).finally(() => request.write && invalidateDrift(target.environment.name)),
-    (r) => ({ outcome: r.tables.some((t) => t.problem) ? 'failed' : 'ok', detail: restoreLines(r).join('; ').slice(0, 500) }),
+    { action: request.write ? 'backup-restore' : 'backup-restore-dry-run', environment: target.environment.name, target: request.backup, intent: extras.approval ?? null },
+    () => restoreOnTarget(ctx, request.backup, { write: request.write, beforeWrite: extras.beforeWrite }).finally(() => request.write && invalidateDrift(target.environment.name)),
+    (r) => ({ outcome: r.tables.some((t) => t.problem) ? 'failed' : 'ok', detail: [extras.approval, ...restoreLines(r)].filter(Boolean).join('; ').slice(0, 500) }),
   );
+}
+
+/**
+ * A restore as a request on a protected environment: the approval covers the backup (its id),
+ * whose copies are checked against their fingerprints again when it runs.
+ */
+export async function assertBackupExists(target: OperationTarget, id: string): Promise<void> {
+  if (!(await environmentBackups(target)).some((b) => b.id === id)) throw new StrataError('NOT_FOUND', `No backup "${id}" on ${target.environment.name}`);
 }

@@ -1,8 +1,11 @@
-import type { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { BACKUP_ID_PATTERN } from '../backup/backup-record';
 import type { ChangeRequest, Principal, RequestKind } from '../auth/types';
 import { StrataError } from '../errors';
 import type { PlanItem } from '../migrate/plan';
 import { assertFixApplies, describeFix, fixChangeSet, fixPlan, resolvePayload, skipPayload, type FixResult } from './change-set-fixes';
+import { assertBackupExists, runRestore } from './environment-backups';
 import type { OperationTarget } from './environment-operations';
 
 /**
@@ -61,11 +64,34 @@ function skipKind(action: 'skip' | 'unskip'): RequestKindDefinition<z.infer<type
   };
 }
 
+const restorePayload = z.object({ backup: z.string().regex(BACKUP_ID_PATTERN, 'a backup id (strata_backup_…)') }).strict();
+
+/**
+ * Restoring a backup on a protected environment. The approval covers the backup by its id;
+ * its copies' fingerprints are checked again when it runs, so a copy changed after the
+ * approval is never restored from.
+ */
+const restorePlan = (p: z.infer<typeof restorePayload>): PlanItem[] => [{ tag: p.backup, checksum: createHash('sha256').update(p.backup).digest('hex') }];
+
+const restoreKind: RequestKindDefinition<z.infer<typeof restorePayload>> = {
+  payload: restorePayload,
+  describe: (p) => `Restore backup ${p.backup}`,
+  plan: (_target, p) => restorePlan(p),
+  check: (target, p) => assertBackupExists(target, p.backup),
+  execute: (target, p, c) =>
+    runRestore(target, { backup: p.backup, write: true }, c.principal, undefined, {
+      approval: c.approval,
+      sessionLabel: c.sessionLabel,
+      beforeWrite: () => c.claim(restorePlan(p)),
+    }),
+};
+
 /** Every kind but `change` (whose input is direction, to and steps, executed by executeChange). */
 export const KIND_DEFINITIONS: { [K in Exclude<RequestKind, 'change'>]: RequestKindDefinition<never> } = {
   resolve: resolveKind as RequestKindDefinition<never>,
   skip: skipKind('skip') as RequestKindDefinition<never>,
   unskip: skipKind('unskip') as RequestKindDefinition<never>,
+  restore: restoreKind as RequestKindDefinition<never>,
 };
 
 /** The kind's definition and its payload, parsed (a stored payload that no longer fits is refused, naming the problem). */
