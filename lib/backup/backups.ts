@@ -52,7 +52,7 @@ export async function backupBeforeChangeSet(
   const id = newBackupId(changeSet.version, randomBytes(2).toString('hex'));
   const meta = { actor: ctx.actor, changeSet: changeSet.tag, direction };
   const folder = folderOf(settings);
-  const backup = folder ? await copyIntoFiles(conn, folder, id, specs, meta) : await copyIntoSchema(conn, id, specs, meta);
+  const backup = folder ? await copyIntoFiles(conn, ctx.url, folder, id, specs, meta) : await copyIntoSchema(conn, id, specs, meta);
   ctx.logger.info(
     { env: ctx.environment, backup: backup.id, location: backup.location, tag: changeSet.tag, direction, tables: backup.tables.map((t) => t.source), rows: totalRows(backup), bytes: backup.sizeBytes, actor: ctx.actor },
     'backup verified',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { connect } from '../db/client';
 import { quoteIdent } from '../db/identifiers';
 import { StrataError } from '../errors';
 import type { LockedConnection } from '../migrate/target-lock';
@@ -29,7 +30,7 @@ interface FileManifest {
   tables: Array<BackupTable & { columnTypes: Array<{ name: string; type: string }> }>;
 }
 
-export async function copyIntoFiles(conn: LockedConnection, root: string, id: string, specs: CopySpec[], meta: BackupMeta): Promise<BackupRecord> {
+export async function copyIntoFiles(conn: LockedConnection, url: string, root: string, id: string, specs: CopySpec[], meta: BackupMeta): Promise<BackupRecord> {
   const final = path.join(root, id);
   const partial = `${final}.partial`;
   fs.mkdirSync(partial, { recursive: true });
@@ -37,6 +38,8 @@ export async function copyIntoFiles(conn: LockedConnection, root: string, id: st
   try {
     await conn.unsafe('begin isolation level repeatable read');
     try {
+      // The files are written by a second session reading this transaction's snapshot (see copyOutGzip).
+      const [{ snapshot }] = (await conn.unsafe('select pg_export_snapshot() as snapshot')) as unknown as Array<{ snapshot: string }>;
       for (const [i, spec] of specs.entries()) {
         const copy = `t${i + 1}_${spec.table.name}`.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 60) + '.copy.gz';
         const file = path.join(partial, copy);
@@ -45,7 +48,7 @@ export async function copyIntoFiles(conn: LockedConnection, root: string, id: st
         const list = columnTypes.map((c) => quoteIdent(c.name)).join(', ');
         const [original] = await conn.unsafe(fingerprintSql(source, spec.columns));
         const want = fingerprintText(toFingerprint(original as never));
-        await pipeline(await conn.unsafe(`copy (select ${list} from ${source}) to stdout`).readable(), createGzip(), fs.createWriteStream(file));
+        await copyOutGzip(url, snapshot, `copy (select ${list} from ${source}) to stdout`, file);
         // Read back what reached the disk, through PostgreSQL's own input parser: the copy is
         // verified only if the file, loaded, has the same rows as the source.
         const got = await fingerprintOfFile(conn, file, columnTypes);
@@ -65,6 +68,40 @@ export async function copyIntoFiles(conn: LockedConnection, root: string, id: st
     throw error;
   }
   return toRecord(readManifest(final)!, final);
+}
+
+/**
+ * Streams a COPY TO STDOUT into a gzip file from its own session, which reads `snapshot` (the
+ * backup transaction's, so the file holds exactly the rows that were fingerprinted). Its own
+ * session because postgres.js can leave a connection unusable after a COPY stream that was
+ * paused for backpressure (porsager/postgres#499): that session is thrown away, never the
+ * locked one. Chunks (one per row) are batched to 1 MB before compression: handing each row
+ * to the compressor on its own is 20 times slower.
+ */
+async function copyOutGzip(url: string, snapshot: string, copy: string, file: string): Promise<void> {
+  const sql = connect(url, { max: 1, applicationName: 'strata:backup-copy' });
+  try {
+    const session = await sql.reserve();
+    await session.unsafe('begin isolation level repeatable read read only');
+    await session.unsafe(`set transaction snapshot '${snapshot.replace(/'/g, "''")}'`);
+    const source = await session.unsafe(copy).readable();
+    const gzip = createGzip({ level: 1 });
+    const written = pipeline(gzip, fs.createWriteStream(file));
+    let batch: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of source) {
+      batch.push(chunk as Uint8Array);
+      size += (chunk as Uint8Array).length;
+      if (size < 1 << 20) continue;
+      if (!gzip.write(Buffer.concat(batch))) await new Promise((resolve) => gzip.once('drain', resolve));
+      batch = [];
+      size = 0;
+    }
+    gzip.end(Buffer.concat(batch));
+    await written;
+  } finally {
+    await sql.end({ timeout: 0.1 });
+  }
 }
 
 /** The backups in this environment's folder, newest first. */
