@@ -1,5 +1,6 @@
 import type { AuditVerdict } from '../console/audited';
 import type { RunResult } from '../migrate/apply';
+import { checkFailureLines, noTransactionAfterFailure } from './check-text';
 import type { CommandOutput } from './command';
 
 /** What `apply` and `rollback` print: one line per change set run, the backup taken first, and a failure in full. */
@@ -14,7 +15,10 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
       `  to undo: re-apply, then npm run strata -- backup restore --schema ${result.backup.schema} with the same --env or --database-url`,
     );
   }
-  if (result.failed?.error) {
+  if (result.failed?.error?.check) {
+    const e = result.failed.error;
+    lines.push('', ...checkFailureLines(e, 'failed', ''), e.noTransaction ? noTransactionAfterFailure(e) : 'Its transaction was rolled back; nothing after it ran.');
+  } else if (result.failed?.error) {
     const e = result.failed.error;
     lines.push(
       '',
@@ -23,7 +27,7 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
       ...(e.hint ? [`  hint: ${e.hint}`] : []),
       `  ${e.statement.split('\n').join('\n  ')}`,
       e.noTransaction
-        ? 'It ran without a transaction: statements before it stay applied. Nothing after it ran.'
+        ? noTransactionAfterFailure(e)
         : 'Its transaction was rolled back; nothing after it ran.',
     );
   }

@@ -1,6 +1,7 @@
 import type { ChangeSet } from '../changesets/project';
 import { splitStatements, type Statement } from '../changesets/statements';
 import { directionOf, fileToRun, type Direction } from './change-set-file';
+import { prepareChecks, type PreparedChecks } from './check-runner';
 import type { Operation } from './history-store';
 import { runChangeSet, type RunRecord } from './run-change-set';
 import type { RunContext } from './run-context';
@@ -15,6 +16,8 @@ import type { LockedConnection } from './target-lock';
 export interface ParsedChangeSet {
   changeSet: ChangeSet;
   statements: Statement[];
+  /** Its checks, when applying a change set that has them (check-runner.ts). */
+  checks?: PreparedChecks | null;
 }
 
 export interface RunResult {
@@ -27,11 +30,17 @@ export interface RunResult {
   backup: TableBackup | null;
 }
 
-/** Splits the file of every change set of a plan for `direction` first, so a parse error aborts before anything runs. */
-export async function parseAll(plan: ChangeSet[], direction: Direction): Promise<ParsedChangeSet[]> {
+/**
+ * Splits the file of every change set of a plan for `direction` first, so a parse error aborts
+ * before anything runs. Applying with `checksOf` (the project folder), their checks are parsed
+ * and validated too, with the project's classification for masking what a failing one returns.
+ */
+export async function parseAll(plan: ChangeSet[], direction: Direction, checksOf?: string): Promise<ParsedChangeSet[]> {
   const parsed = [];
   for (const changeSet of plan) parsed.push({ changeSet, statements: await splitStatements(fileToRun(changeSet, direction)) });
-  return parsed;
+  if (direction !== 'up' || checksOf === undefined) return parsed;
+  const checks = await prepareChecks(checksOf, plan);
+  return parsed.map((p) => ({ ...p, checks: checks.get(p.changeSet.tag) ?? null }));
 }
 
 /** Runs parsed change sets in order (apply: their forward files; rollback: their rollback files); the first failure stops the run. */
@@ -45,9 +54,9 @@ export async function runInOrder(
   const direction = directionOf(operation);
   const records: RunRecord[] = [];
   const done = (failed: RunRecord | null): RunResult => ({ records, failed, skippedOutOfOrder: extra.skippedOutOfOrder ?? [], backup: extra.backup ?? null });
-  for (const [position, { changeSet, statements }] of parsed.entries()) {
+  for (const [position, { changeSet, statements, checks }] of parsed.entries()) {
     ctx.onProgress?.({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });
-    const record = await runChangeSet(conn, ctx, { changeSet, direction, statements }, operation, extra.backup?.schema ?? null);
+    const record = await runChangeSet(conn, ctx, { changeSet, direction, statements, checks }, operation, extra.backup?.schema ?? null);
     records.push(record);
     if (record.status === 'failed') return done(record);
   }
