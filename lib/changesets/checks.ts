@@ -42,7 +42,6 @@ export interface ParsedChecks {
  */
 export async function parseChecks(file: SqlFile): Promise<ParsedChecks> {
   const statements = await splitStatements(file);
-  const lines = file.text.split('\n');
   const checks = statements.map((statement): Check => {
     const problem = notReadOnly(statement.node);
     if (problem) {
@@ -52,15 +51,11 @@ export async function parseChecks(file: SqlFile): Promise<ParsedChecks> {
         { file: file.file, line: statement.line, statementIndex: statement.index },
       );
     }
-    const block = commentBlockAbove(lines, statement.line);
-    const before = block.some((l) => l === BEFORE_DIRECTIVE);
-    const words = block.filter((l) => l !== BEFORE_DIRECTIVE).map((l) => l.replace(/^--+\s?/, '').trim()).filter(Boolean);
     return {
       index: statement.index,
       line: statement.line,
       sql: statement.sql,
-      phase: before ? 'before' : 'after',
-      comment: words.length ? words.join(' ') : null,
+      ...checkHeader(file.text, statement.line),
       tables: statement.tables,
       columnsNamed: columnNames(statement.node),
     };
@@ -73,12 +68,19 @@ export function checkLabel(file: string, check: Pick<Check, 'line' | 'comment'>)
   return `${file}:${check.line}${check.comment ? ` "${check.comment}"` : ''}`;
 }
 
-/** The `--` lines directly above `line` (1-based), top to bottom, trimmed; stops at a blank or any other line. */
+/** A check's phase and comment, from the `--` lines right above the line where its query starts. */
+export function checkHeader(text: string, line: number): { phase: CheckPhase; comment: string | null } {
+  const block = commentBlockAbove(text.split('\n'), line);
+  const words = block.filter((l) => l !== BEFORE_DIRECTIVE).map((l) => l.replace(/^--+\s?/, '').trim()).filter(Boolean);
+  return { phase: block.includes(BEFORE_DIRECTIVE) ? 'before' : 'after', comment: words.length ? words.join(' ') : null };
+}
+
+/** The `--` lines directly above `line` (1-based), top to bottom, trimmed; a blank line, a drizzle breakpoint or any other line ends it. */
 function commentBlockAbove(lines: string[], line: number): string[] {
   const block: string[] = [];
   for (let i = line - 2; i >= 0; i--) {
     const text = (lines[i] ?? '').trim();
-    if (!text.startsWith('--')) break;
+    if (!text.startsWith('--') || text.startsWith('-->')) break;
     block.unshift(text);
   }
   return block;

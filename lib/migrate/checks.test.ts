@@ -76,6 +76,7 @@ describe('a check that returns rows fails its change set (test/fixtures/checked)
     expect(JSON.stringify(history)).not.toContain('@example.org');
     // The blocked reason on the environment page says the same.
     expect(status.changeSets[1]!.reason).toContain('"every member ends up active or lapsed"');
+    expect(status.changeSets[1]!.reason).toContain('\nid=6, email=••••, display_name=••••, status=banned');
     // The checksum recorded for applied history is the forward file's alone.
     expect(history[0]!.checksum).toBe(project.changeSets[0]!.forward.checksum);
   });

@@ -71,7 +71,7 @@ export default async function EnvironmentPage({ params }: Params) {
                             {c.tag}
                           </Link>
                         </div>
-                        {cell.reason && <p className="text-zinc-700">{cell.reason}</p>}
+                        {cell.reason && <p className="whitespace-pre-line text-zinc-700">{cell.reason}</p>}
                         {(cell.state === 'failed' || cell.state === 'interrupted') && (
                           <p className="text-zinc-600">
                             Resolve with <code className="font-mono">npm run strata -- resolve {c.tag} --env {env} --as retry|applied|rolled-back --reason …</code>

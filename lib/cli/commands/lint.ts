@@ -34,7 +34,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** One block per finding (location, severity, rule, message, then why and what instead), and a summary. */
 export function lintText(report: LintReport, source: string): string {
-  const blocks = report.changeSets.flatMap((c) => c.findings.map(findingText));
+  const blocks = [...report.changeSets.flatMap((c) => c.findings), ...(report.projectFindings ?? [])].map(findingText);
   const summary =
     `${plural(report.changeSets.length, 'change set')} linted (${source}): ` +
     `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}, ${report.silenced} silenced, in ${Math.round(report.durationMs)} ms.`;
