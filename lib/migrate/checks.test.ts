@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
 import { cli } from '../../test/support/cli-runner';
@@ -10,6 +10,7 @@ import { applyChangeSets } from './apply';
 import { dryRun } from './dry-run';
 import { loadHistory } from './history-store';
 import { readTarget } from './read-status';
+import { verifyProject } from '../verify/round-trip';
 
 /**
  * Checks (`checks/NNNN_tag.sql`) on a fixture project whose second change set fails its check:
@@ -215,6 +216,16 @@ describe('no-transaction change sets', () => {
     expect(index!.name).toBe('club.members_email_idx');
     const out = await cli('history', '--database-url', db.url, '--dir', dir);
     expect(out.stdout).toContain('no index is left invalid');
+  });
+});
+
+describe('verify', () => {
+  it('runs the checks in its round-trip: the fixture fails at 0001, naming the check', async () => {
+    const report = await verifyProject(inject('pgAdminUrl'), readProject(FIXTURE));
+    const [club, status] = report.changeSets;
+    expect(club?.verdict).toBe('ok');
+    expect(status).toMatchObject({ tag: '0001_member_status', verdict: 'apply-failed' });
+    expect(status!.steps[0]!.detail).toContain('checks/0001_member_status.sql:9 "every member ends up active or lapsed"');
   });
 });
 
