@@ -20,7 +20,7 @@ export function CheckList({ changeSets }: { changeSets: DryRunChangeSet[] }) {
                 {c.file}:{c.line}
               </span>
               <span className="text-zinc-800">{c.comment ?? '(no comment)'}</span>
-              {c.status === 'failed' && c.rowCount !== null && <span className="ml-auto text-xs text-red-700 tabular-nums">{c.rowCount} rows</span>}
+              {c.status === 'failed' && c.rowCount !== null && <span className="ml-auto text-xs text-red-700 tabular-nums">{c.rowCount} {c.rowCount === 1 ? 'row' : 'rows'}</span>}
             </li>
           )),
         )}
