@@ -7,8 +7,10 @@ import { strataCli } from './support/users';
 /**
  * Checks (drizzle/demo/checks) on staging: a dry run lists each check of what it would apply;
  * a check that fails shows in the dry run, the operation's outcome, the environment page's
- * reason and the history, naming the check file and its comment. Leaves staging at 0014 with
- * 4 pending, as the first start made it.
+ * reason and the history, naming the check file and its comment. Named to run after
+ * operations.spec, which expects 0015 never run: this spec's real run leaves history rows on
+ * 0015 and 0016 (both end rolled back, as operations.spec's own runs leave them) and staging at
+ * 0014 with 4 pending.
  */
 test.describe.configure({ mode: 'serial' });
 
