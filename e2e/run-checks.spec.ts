@@ -40,6 +40,14 @@ test("a dry run on staging runs the checks of what it would apply and lists each
   await shot(page, 'staging-dry-run-checks', false);
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
+
+  // The change set's page shows its checks file beside its forward and rollback SQL.
+  await page.goto('/environments/staging/changesets/16');
+  const checksFile = page.getByTestId('changeset-checks');
+  await expect(checksFile).toContainText('Checks · checks/0016_risk_v2.sql');
+  await expect(page.getByRole('figure', { name: /Checks of 0016_risk_v2/ })).toContainText(SCHEMA_VERSION_CHECK);
+  await checksFile.scrollIntoViewIfNeeded();
+  await shot(page, 'changeset-0016-checks', false);
 });
 
 test('a failing check: the dry run, the outcome, the environment page and the history name it, and staging stays at the change set before', async ({ page, request }) => {
