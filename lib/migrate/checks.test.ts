@@ -106,6 +106,30 @@ describe('a check that returns rows fails its change set (test/fixtures/checked)
   });
 });
 
+describe('masking what a check returns', () => {
+  it('masks a computed column when the check reads a PII column, and names why', async () => {
+    const dir = copyWith({
+      '0001_member_status': "-- banned members' addresses\nselect id, lower(email) as address, joined_at is not null as joined from club.members where status = 'banned' order by id;\n",
+    });
+    const result = await applyChangeSets(testContext(db.url), readProject(dir));
+    const check = result.failed!.error!.check!;
+    expect(check.columns).toEqual(['id', 'address', 'joined']);
+    expect(check.rows[0]).toEqual(['6', '••••', '••••']);
+    expect(check.masked).toEqual([
+      { column: 'address', because: 'computed from club.members.email, PII' },
+      { column: 'joined', because: 'computed from club.members.email, PII' },
+    ]);
+    expect(JSON.stringify(result)).not.toContain('@example.org');
+  });
+
+  it('shows columns not classified PII or secret, computed ones too when the check reads no such column', async () => {
+    const dir = copyWith({ '0001_member_status': "-- statuses that are not allowed\nselect status, count(*) as members from club.members where status = 'banned' group by status;\n" });
+    const check = (await applyChangeSets(testContext(db.url), readProject(dir))).failed!.error!.check!;
+    expect(check.rows).toEqual([['banned', '12']]);
+    expect(check.masked).toEqual([]);
+  });
+});
+
 describe('before-checks', () => {
   it('run before the first statement: a failing one leaves the change set unrun, and says it was a before-check', async () => {
     const dir = copyWith({
