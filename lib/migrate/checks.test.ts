@@ -122,6 +122,15 @@ describe('masking what a check returns', () => {
     expect(JSON.stringify(result)).not.toContain('@example.org');
   });
 
+  it('masks every column of a table classified secret as a whole (its policy tags no column)', async () => {
+    const dir = copyWith({});
+    const config = fs.readFileSync(path.join(dir, 'strata.config.ts'), 'utf8');
+    fs.writeFileSync(path.join(dir, 'strata.config.ts'), config.replace("classification: ['PII'],\n      columns: { email: ['PII'], display_name: ['PII'] },", "classification: ['secret'],"));
+    const check = (await applyChangeSets(testContext(db.url), readProject(dir))).failed!.error!.check!;
+    expect(check.rows[0]).toEqual(['••••', '••••', '••••', '••••']);
+    expect(check.masked.map((m) => m.because)).toEqual(Array(4).fill('secret, table club.members'));
+  });
+
   it('shows columns not classified PII or secret, computed ones too when the check reads no such column', async () => {
     const dir = copyWith({ '0001_member_status': "-- statuses that are not allowed\nselect status, count(*) as members from club.members where status = 'banned' group by status;\n" });
     const check = (await applyChangeSets(testContext(db.url), readProject(dir))).failed!.error!.check!;
