@@ -139,6 +139,20 @@ describe('masking what a check returns', () => {
   });
 });
 
+describe('a check PostgreSQL refuses', () => {
+  it('fails the change set with PostgreSQL\'s message, naming the check, and undoes it', async () => {
+    const dir = copyWith({ '0001_member_status': '-- the audit table agrees\nselect id from club.audit where id < 0;\n' });
+    await applyChangeSets(testContext(db.url), readProject(dir), { to: '0000_club' });
+    const out = await cli('plan', '--database-url', db.url, '--dir', dir);
+    expect(out.stdout).toContain('checks/0001_member_status.sql:2: check "the audit table agrees" would fail: could not run: relation "club.audit" does not exist');
+    const result = await applyChangeSets(testContext(db.url), readProject(dir));
+    const failure = result.failed!.error!;
+    expect(failure.message).toBe('check checks/0001_member_status.sql:2 "the audit table agrees" could not run: relation "club.audit" does not exist');
+    expect(failure).toMatchObject({ code: '42P01', check: { rowCount: null, rows: [] } });
+    expect(await hasColumn('status_changed_at')).toBe(false);
+  });
+});
+
 describe('before-checks', () => {
   it('run before the first statement: a failing one leaves the change set unrun, and says it was a before-check', async () => {
     const dir = copyWith({
