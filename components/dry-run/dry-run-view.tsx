@@ -6,6 +6,7 @@ import type { DryRunResult } from '@/lib/migrate/dry-run-types';
 import { Badge } from '@/components/ui/badge';
 import { DdlDiff } from './ddl-diff';
 import { DiffChanges } from './diff-changes';
+import { CheckList } from '@/components/checks/check-list';
 import { FailureBox } from './failure-box';
 import { dryRunModeText, formatDuration, limitsText, plural } from './format';
 import { touchedTables } from './group-changes';
@@ -81,6 +82,8 @@ export function DryRunView({ result }: { result: DryRunResult }) {
       <DataLossBanner risks={result.risks} backupTables={result.backupTables} />
 
       {result.failed && <FailureBox changeSet={result.failed} />}
+
+      <CheckList changeSets={result.changeSets} />
 
       <section aria-labelledby="dry-run-risks-heading" className="flex flex-col gap-2">
         <h3 id="dry-run-risks-heading" className="text-sm font-semibold text-zinc-900">

@@ -1,5 +1,6 @@
 import type { DryRunChangeSet } from '@/lib/migrate/dry-run-types';
 import { SqlCode } from '@/components/sql/sql-code';
+import { CheckFailureDetails } from '@/components/checks/check-failure';
 
 /**
  * The change set that failed: where, PostgreSQL's own words, and the statement itself. A dry
@@ -17,6 +18,26 @@ export function FailureBox({
   note?: string;
 }) {
   const error = changeSet.error;
+  if (error?.check) {
+    return (
+      <section
+        role="alert"
+        aria-labelledby="dry-run-failure-heading"
+        data-testid="dry-run-failure"
+        className="flex flex-col gap-3 rounded-xl border border-red-300 bg-red-50 p-5 text-red-900"
+      >
+        <h3 id="dry-run-failure-heading" className="text-base font-semibold text-red-800">
+          Change set <span className="font-mono">{changeSet.tag}</span> would fail its {error.check.phase === 'before' ? 'before-check' : 'check'}
+        </h3>
+        <CheckFailureDetails error={error} />
+        <p className="text-xs text-red-800">
+          {error.noTransaction && error.check.phase === 'after'
+            ? 'It runs without a transaction: a real run would keep its statements, and record it failed.'
+            : 'A real run would roll its transaction back; nothing after it would run.'}
+        </p>
+      </section>
+    );
+  }
   return (
     <section
       role="alert"

@@ -203,6 +203,11 @@ function Details({ entry, env, unfinished }: { entry: HistoryEntry; env: string;
       <div key="error" data-testid="history-error" className="text-red-800">
         {entry.errorStatementIndex !== null && <span className="font-medium">Statement {entry.errorStatementIndex + 1}: </span>}
         <span className="font-mono break-words">{entry.errorMessage}</span>
+        {entry.errorDetail && (
+          <pre data-testid="history-error-detail" className="mt-1 max-w-xl overflow-x-auto font-mono text-xs whitespace-pre-wrap text-red-900">
+            {entry.errorDetail}
+          </pre>
+        )}
         {entry.errorHint && <p className="mt-0.5 text-red-700">Hint: {entry.errorHint}</p>}
       </div>,
     );

@@ -2,6 +2,7 @@ import type { RunResult } from '@/lib/migrate/apply';
 import type { FixResult } from '@/lib/console/change-set-fixes';
 import { Badge } from '@/components/ui/badge';
 import { copiedText, undoAdvice } from '@/lib/backup/backup-record';
+import { CheckFailureDetails } from '@/components/checks/check-failure';
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -36,7 +37,20 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult | F
           </li>
         ))}
       </ul>
-      {failure && (
+      {failure?.check && (
+        <div role="alert" className="flex flex-col gap-2 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          <p className="font-semibold">{result.failed!.tag} failed its {failure.check.phase === 'before' ? 'before-check' : 'check'}</p>
+          <CheckFailureDetails error={failure} />
+          <p>
+            {!failure.noTransaction
+              ? 'Its transaction was rolled back; nothing of it is in place.'
+              : failure.check.phase === 'after'
+                ? 'It ran without a transaction: its statements stay applied; the check cannot undo them.'
+                : 'None of its statements ran.'}
+          </p>
+        </div>
+      )}
+      {failure && !failure.check && (
         <div role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
           <p className="font-semibold">
             {failure.file}:{failure.line} — statement {failure.statementIndex + 1}: {failure.message}

@@ -6,7 +6,7 @@ import { StrataError } from '../errors';
 
 /**
  * A Drizzle project folder as Strata manages it: drizzle-kit's `migrations/` (journal,
- * SQL, snapshots) plus Strata's `rollback/NNNN_tag.sql`. Reading it never touches a
+ * SQL, snapshots) plus Strata's `rollback/NNNN_tag.sql` and `checks/NNNN_tag.sql`. Reading it never touches a
  * database, so status pages stay cheap; statements are split only when a run needs them.
  */
 export interface ChangeSet {
@@ -18,6 +18,12 @@ export interface ChangeSet {
   when: number;
   forward: SqlFile;
   rollback: SqlFile | null;
+  /**
+   * `checks/NNNN_tag.sql`: queries that must return no rows, before or after the forward file
+   * runs (lib/changesets/checks.ts). Not part of the checksum: adding checks to a change set
+   * already applied leaves its history valid. Absent (undefined) on change sets built by hand.
+   */
+  checks?: SqlFile | null;
 }
 
 export interface SqlFile {
@@ -48,6 +54,9 @@ const journalSchema = z.object({
 });
 
 export const NO_TRANSACTION_DIRECTIVE = '-- strata:no-transaction';
+
+/** The folder, beside `migrations/` and `rollback/`, of each change set's checks. */
+export const CHECKS_DIR = 'checks';
 
 /** Reads and validates a project folder; every problem names the file it is in. */
 /** A path for messages: relative to the working directory when inside it, so errors do not expose the server's layout. */
@@ -88,7 +97,8 @@ export function readProject(dir: string): Project {
     if (!forward) {
       throw new StrataError('MALFORMED_PROJECT', `Journal entry ${entry.tag} has no SQL file: ${shown(path.join(absolute, forwardPath))}`);
     }
-    return { version: entry.idx, tag: entry.tag, when: entry.when, forward, rollback: readSqlFile(absolute, rollbackPath) };
+    const checks = readSqlFile(absolute, path.join(CHECKS_DIR, `${entry.tag}.sql`));
+    return { version: entry.idx, tag: entry.tag, when: entry.when, forward, rollback: readSqlFile(absolute, rollbackPath), checks };
   });
   return { dir: absolute, changeSets };
 }

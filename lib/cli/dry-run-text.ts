@@ -1,6 +1,7 @@
 import type { DryRunResult } from '../migrate/dry-run-types';
 import type { DriftReport } from '../migrate/drift';
 import type { SchemaDiff } from '../diff/types';
+import { checkFailureLines, checkOutcomeLine } from './check-text';
 
 /** The terminal rendering of a dry run: what `strata plan` prints without --json. */
 export function dryRunText(result: DryRunResult): string {
@@ -19,7 +20,10 @@ export function dryRunText(result: DryRunResult): string {
       const note = [s.skipped ? 'skipped' : null, s.label, ...locks].filter(Boolean).join('; ');
       if (note) lines.push(`    statement ${s.index + 1} (line ${s.line}): ${note}`);
     }
-    if (c.error) {
+    for (const check of c.checks) lines.push(`    ${checkOutcomeLine(check)}`);
+    if (c.error?.check) {
+      lines.push(...checkFailureLines(c.error, 'would fail', '    '));
+    } else if (c.error) {
       lines.push(`    ${c.error.file}:${c.error.line}: statement ${c.error.statementIndex + 1} would fail: ${c.error.message}`);
       if (c.error.detail) lines.push(`      detail: ${c.error.detail}`);
       if (c.error.hint) lines.push(`      hint: ${c.error.hint}`);

@@ -1,6 +1,7 @@
 import { backupNotes, copiedText, undoAdvice } from '../backup/backup-record';
 import type { AuditVerdict } from '../console/audited';
 import type { RunResult } from '../migrate/apply';
+import { checkFailureLines, noTransactionAfterFailure } from './check-text';
 import type { CommandOutput } from './command';
 
 /** What `apply` and `rollback` print: one line per change set run, the backup taken first, and a failure in full. */
@@ -16,7 +17,10 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
     );
   }
   if (result.pruned.length) lines.push('', `Pruned ${result.pruned.length} old backup${result.pruned.length === 1 ? '' : 's'}: ${result.pruned.map((p) => `${p.id} (${p.why})`).join(', ')}`);
-  if (result.failed?.error) {
+  if (result.failed?.error?.check) {
+    const e = result.failed.error;
+    lines.push('', ...checkFailureLines(e, 'failed', ''), e.noTransaction ? noTransactionAfterFailure(e) : 'Its transaction was rolled back; nothing after it ran.');
+  } else if (result.failed?.error) {
     const e = result.failed.error;
     lines.push(
       '',
@@ -25,7 +29,7 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
       ...(e.hint ? [`  hint: ${e.hint}`] : []),
       `  ${e.statement.split('\n').join('\n  ')}`,
       e.noTransaction
-        ? 'It ran without a transaction: statements before it stay applied. Nothing after it ran.'
+        ? noTransactionAfterFailure(e)
         : 'Its transaction was rolled back; nothing after it ran.',
     );
   }

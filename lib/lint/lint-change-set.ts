@@ -42,15 +42,17 @@ export async function lintChangeSet(changeSet: ChangeSet, model: SchemaModel, op
   if (!collect) return [];
   const rollback = changeSet.rollback ? await parseFile(changeSet.rollback) : null;
   if (rollback && !rollback.ok) found.push(syntaxError(rollback, 'rollback'));
+  const checks = changeSet.checks ? await parseFile(changeSet.checks) : null;
+  if (checks && !checks.ok) found.push(syntaxError(checks, 'checks'));
   if (forward.ok) {
-    const ctx = { changeSet, model, session, statements, rollback, options };
+    const ctx = { changeSet, model, session, statements, rollback, checks, options };
     for (const rule of rules) {
       for (const hit of rule.checkChangeSet?.(ctx) ?? []) found.push(locatedChangeSetHit(rule, hit));
     }
   }
   const silences = silencesOf(changeSet, statements, rollback);
   found.push(...brokenSilences(silences));
-  const order = (f: Located) => (f.fileKind === 'forward' ? 0 : 1);
+  const order = (f: Located) => ({ forward: 0, rollback: 1, checks: 2 })[f.fileKind];
   found.sort((a, b) => order(a) - order(b) || a.line - b.line);
   return found.filter((f) => options.config.rules[f.rule.id] !== 'off').map((f) => finding(f, changeSet, silences, options));
 }
@@ -125,7 +127,7 @@ const UNSILENCEABLE = new Set(['lint-ignore-needs-reason', 'lint-ignore-unknown-
 
 function finding(located: Located, changeSet: ChangeSet, silences: SilenceMap, options: RuleOptions): LintFinding {
   const { rule, hit, fileKind, line, statementIndex } = located;
-  const file = fileKind === 'forward' ? changeSet.forward.file : (changeSet.rollback?.file ?? '');
+  const file = fileKind === 'forward' ? changeSet.forward.file : fileKind === 'rollback' ? (changeSet.rollback?.file ?? '') : (changeSet.checks?.file ?? '');
   const configured = options.config.rules[rule.id];
   const place = `${fileKind}:${statementIndex ?? 'file'}`;
   const comment = UNSILENCEABLE.has(rule.id) ? undefined : silences.get(place)?.silences.find((s) => s.reason !== null && s.ruleIds.includes(rule.id));

@@ -1,10 +1,13 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { findChangeSet, type Project } from '../changesets/project';
+import { CHECKS_DIR, findChangeSet, type Project } from '../changesets/project';
 import type { LintConfig } from './config';
 import { lintChangeSet } from './lint-change-set';
+import { checkWithoutChangeSet } from './rules/checks';
 import { loadLintConfig } from './load-config';
 import { SchemaModel } from './schema-model';
-import type { ChangeSetLint, LintReport } from './types';
+import type { ChangeSetLint, LintFinding, LintReport } from './types';
 
 /** The PostgreSQL major version assumed without a target: the one the embedded server and parser ship. */
 export const DEFAULT_SERVER_VERSION = 18;
@@ -40,15 +43,42 @@ export async function lintProject(project: Project, options: LintOptions = {}): 
     const findings = await lintChangeSet(changeSet, model, ruleOptions, collect);
     if (collect) changeSets.push({ tag: changeSet.tag, version: changeSet.version, findings });
   }
-  const all = changeSets.flatMap((c) => c.findings);
+  const projectFindings = wanted ? [] : orphanChecks(project, config);
+  const all = [...changeSets.flatMap((c) => c.findings), ...projectFindings];
   const live = all.filter((f) => !f.silenced);
   return {
     dir: project.dir,
     changeSets,
+    projectFindings,
     errors: live.filter((f) => f.severity === 'error').length,
     warnings: live.filter((f) => f.severity === 'warning').length,
     silenced: all.length - live.length,
     serverVersion,
     durationMs: performance.now() - t0,
   };
+}
+
+/** Checks files (`checks/*.sql`) whose tag is no change set of the journal: they would never run. */
+function orphanChecks(project: Project, config: LintConfig): LintFinding[] {
+  const dir = path.join(project.dir, CHECKS_DIR);
+  if (!fs.existsSync(dir) || config.rules[checkWithoutChangeSet.id] === 'off') return [];
+  const tags = new Set(project.changeSets.map((c) => c.tag));
+  const configured = config.rules[checkWithoutChangeSet.id];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.sql') && !tags.has(name.slice(0, -'.sql'.length)))
+    .sort()
+    .map((name) => ({
+      ruleId: checkWithoutChangeSet.id,
+      severity: configured && configured !== 'off' ? configured : checkWithoutChangeSet.severity,
+      category: checkWithoutChangeSet.category,
+      message: `${CHECKS_DIR}/${name} has no change set ${name.slice(0, -'.sql'.length)} in the journal, so it never runs`,
+      explanation: checkWithoutChangeSet.explanation,
+      saferAlternative: checkWithoutChangeSet.saferAlternative,
+      changeSet: name.slice(0, -'.sql'.length),
+      fileKind: 'checks' as const,
+      file: `${CHECKS_DIR}/${name}`,
+      line: 1,
+      statementIndex: null,
+    }));
 }

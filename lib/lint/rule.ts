@@ -3,7 +3,7 @@ import type { LintConfig } from './config';
 import type { LintStatement, ParsedFile } from './parse-file';
 import type { SchemaModel } from './schema-model';
 import type { TransactionState } from './transaction-state';
-import type { LintRuleInfo, LintSeverity } from './types';
+import type { LintFileKind, LintRuleInfo, LintSeverity } from './types';
 
 /** The options every rule may read, resolved once per run. */
 export interface RuleOptions {
@@ -34,6 +34,8 @@ export interface ChangeSetContext {
   statements: LintStatement[];
   /** The rollback file parsed, or null when the change set has none. */
   rollback: ParsedFile | null;
+  /** The checks file (`checks/NNNN_tag.sql`) parsed, or null when the change set has none. */
+  checks: ParsedFile | null;
   options: RuleOptions;
 }
 
@@ -47,7 +49,7 @@ export interface RuleHit {
 export interface ChangeSetHit extends RuleHit {
   statementIndex: number | null;
   line: number;
-  fileKind?: 'forward' | 'rollback';
+  fileKind?: LintFileKind;
 }
 
 /**

@@ -22,8 +22,8 @@ export interface LintRuleInfo {
   saferAlternative: string;
 }
 
-/** Which file of a change set a finding is in. */
-export type LintFileKind = 'forward' | 'rollback';
+/** Which file of a change set a finding is in (`checks`: its checks file, checks/NNNN_tag.sql). */
+export type LintFileKind = 'forward' | 'rollback' | 'checks';
 
 export interface LintFinding {
   ruleId: string;
@@ -36,7 +36,7 @@ export interface LintFinding {
   /** Change set tag (e.g. `0008_lifegraph_documents_alter`). */
   changeSet: string;
   fileKind: LintFileKind;
-  /** Project-relative path, e.g. `migrations/0008_x.sql`. */
+  /** Project-relative path, e.g. `migrations/0008_x.sql` (a checks file without a change set: its own path, with `changeSet` its tag). */
   file: string;
   /** 1-based line of the statement (or of the file's start for change-set-level findings). */
   line: number;
@@ -59,6 +59,8 @@ export interface LintReport {
   /** Project folder linted. */
   dir: string;
   changeSets: ChangeSetLint[];
+  /** Findings about files that belong to no change set of the journal (a checks file whose change set is gone); whole-project lint only. */
+  projectFindings?: LintFinding[];
   /** Unsilenced findings by severity; `strata lint` exits 1 when errors > 0. */
   errors: number;
   warnings: number;

@@ -19,7 +19,7 @@ export async function applyChangeSets(ctx: RunContext, project: Project, options
     assertNoBlockers(status);
     const plan = planApply(project, status, options);
     const items = assertPlanAsReviewed(plan.changeSets, 'apply', options.expectPlan);
-    const parsed = await parseAll(plan.changeSets, 'up');
+    const parsed = await parseAll(plan.changeSets, 'up', project.dir);
     await options.beforeRun?.(items);
     return runInOrder(conn, ctx, parsed, 'apply', { skippedOutOfOrder: plan.skippedOutOfOrder });
   }, { waitMs: ctx.lockWaitMs });

@@ -3,7 +3,8 @@ import type { ChangeSet, SqlFile } from '../changesets/project';
 import type { Statement } from '../changesets/statements';
 import { pgErrorInfo } from '../db/client';
 import { fileToRun, type Direction } from './change-set-file';
-import { roundMs, type ExecutedStatement, type FailureInfo } from './statement-outcome';
+import { allOutcomes, CheckFailedError, checkRowsText, runChecks, type PreparedChecks } from './check-runner';
+import { roundMs, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
 import type { LockedConnection } from './target-lock';
@@ -51,6 +52,12 @@ export interface ChangeSetToRun {
   direction: Direction;
   /** The file's statements, parsed before anything ran (run-plan.ts). */
   statements: Statement[];
+  /**
+   * Its checks (check-runner.ts), parsed before anything ran; only an apply (`up`) has them:
+   * before-checks run before the first statement, the others after the last one, in the
+   * change set's transaction, and one that returns rows fails the change set.
+   */
+  checks?: PreparedChecks | null;
 }
 
 export interface ExecuteOptions {
@@ -78,6 +85,8 @@ export interface Execution {
   statements: ExecutedStatement[];
   rows: number;
   failure: FailureInfo | null;
+  /** Every check of the change set with its outcome (`not_run` for those a failure kept from running); empty without checks. */
+  checks: CheckOutcome[];
 }
 
 /**
@@ -89,13 +98,23 @@ export interface Execution {
 export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToRun, options: ExecuteOptions = {}): Promise<Execution> {
   const file = fileToRun(run.changeSet, run.direction);
   const done: ExecutedStatement[] = [];
-  const execution = (failure: FailureInfo | null): Execution => ({ file, statements: done, rows: done.reduce((sum, s) => sum + s.rows, 0), failure });
+  const checks = run.direction === 'up' ? run.checks : null;
+  const checked: CheckOutcome[] = [];
+  const execution = (failure: FailureInfo | null): Execution => ({
+    file,
+    statements: done,
+    rows: done.reduce((sum, s) => sum + s.rows, 0),
+    failure,
+    checks: allOutcomes(checks, checked),
+  });
 
   if (options.insideTransaction) {
     const locks = options.insideTransaction.locks;
     await conn.unsafe('savepoint strata_change_set');
     try {
+      await runChecks(conn, checks, 'before', checked, true);
       await runStatements(conn, run, done, { simulate: true, locks, onProgress: options.onProgress });
+      await runChecks(conn, checks, 'after', checked, true);
     } catch (error) {
       await conn.unsafe('rollback to savepoint strata_change_set');
       await locks?.discard();
@@ -109,7 +128,11 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
   const transactional = !file.noTransaction;
   try {
     await openSession(conn, transactional, options.limits);
+    // Without a transaction, each check runs in a read-only transaction of its own, and an
+    // after-check that fails cannot undo the statements, which have committed one by one.
+    await runChecks(conn, checks, 'before', checked, transactional);
     await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress });
+    await runChecks(conn, checks, 'after', checked, transactional);
     if (!transactional) await conn.unsafe('begin');
     await options.onSucceeded?.(execution(null).rows);
     await conn.unsafe('commit');
@@ -154,6 +177,22 @@ async function runStatements(
  * recording the outcome, is put on the nearest statement).
  */
 function failureInfo(error: unknown, file: SqlFile, statements: Statement[], doneCount: number): FailureInfo {
+  if (error instanceof CheckFailedError) {
+    const { failure, pg } = error;
+    return {
+      message: error.message,
+      statementIndex: failure.index,
+      statement: failure.sql,
+      line: failure.line,
+      file: failure.file,
+      position: pg?.position,
+      hint: pg?.hint,
+      detail: pg ? pg.detail : checkRowsText(failure),
+      code: pg?.code,
+      noTransaction: file.noTransaction,
+      check: failure,
+    };
+  }
   const info = pgErrorInfo(error);
   const statement = statements[Math.min(doneCount, statements.length - 1)];
   return {

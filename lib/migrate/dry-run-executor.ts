@@ -2,6 +2,7 @@ import { countTablesNamed, resolveTableNames, type RowCount } from '../db/row-co
 import type { SchemaModel } from '../introspect/schema-model';
 import { fileToRun, type Direction } from './change-set-file';
 import { executeChangeSet, openSession, type SessionLimits } from './change-set-session';
+import { allOutcomes } from './check-runner';
 import { roundMs } from './statement-outcome';
 import type { ExecutedChangeSet } from './dry-run-types';
 import { startLockCapture } from './lock-capture';
@@ -71,13 +72,14 @@ export async function executeInTransaction(
         statements: execution.statements,
         destroys,
         error: failure,
+        checks: execution.checks,
       });
       progress({ type: 'changeset-done', tag: changeSet.tag, direction, status: failure ? 'failed' : direction === 'up' ? 'applied' : 'rolled_back', durationMs: changeSets.at(-1)!.durationMs });
       if (failure) break;
     }
-    for (const { changeSet } of parsed.slice(changeSets.length)) {
+    for (const { changeSet, checks } of parsed.slice(changeSets.length)) {
       const file = fileToRun(changeSet, direction);
-      changeSets.push({ version: changeSet.version, tag: changeSet.tag, direction, file: file.file, checksum: file.checksum, noTransaction: file.noTransaction, status: 'not_run', durationMs: 0, rows: 0, statements: [], destroys: [], error: null });
+      changeSets.push({ version: changeSet.version, tag: changeSet.tag, direction, file: file.file, checksum: file.checksum, noTransaction: file.noTransaction, status: 'not_run', durationMs: 0, rows: 0, statements: [], destroys: [], error: null, checks: direction === 'up' ? allOutcomes(checks, []) : [] });
     }
     progress({ type: 'phase', label: 'Reading the schema after the change' });
     const after = await introspectOn(conn, true);

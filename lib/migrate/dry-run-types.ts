@@ -2,7 +2,7 @@ import type { LintFinding } from '../lint/types';
 import type { RiskFlag, SchemaDiff } from '../diff/types';
 import type { SchemaModel } from '../introspect/schema-model';
 import type { RowCount } from '../db/row-counts';
-import type { ExecutedStatement, FailureInfo } from './statement-outcome';
+import type { CheckOutcome, ExecutedStatement, FailureInfo } from './statement-outcome';
 import type { SequenceGap } from './sequence-guard';
 
 /**
@@ -44,6 +44,8 @@ export interface DryRunChangeSet {
   /** Tables whose rows the change set would destroy (drops, type changes, truncates). */
   destroys: string[];
   error: FailureInfo | null;
+  /** Its checks (`checks/NNNN_tag.sql`, apply only), each passed, failed or not run; a failing one is also `error.check`. */
+  checks: CheckOutcome[];
   /** Lint findings on this change set's file for this direction (forward or rollback), judged against the target. */
   lint: LintFinding[];
 }

@@ -123,7 +123,7 @@ async function parsePlan(project: Project, status: TargetStatus, request: DryRun
   assertNoBlockers(status);
   if (request.direction === 'apply') {
     const plan = planApply(project, status, { to: request.to, includeOutOfOrder: request.includeOutOfOrder });
-    return parseAll(plan.changeSets, 'up');
+    return parseAll(plan.changeSets, 'up', project.dir);
   }
   const plan = planRollback(project, status, { to: request.to, steps: request.steps, all: request.all });
   return parseAll(plan, 'down');

@@ -46,7 +46,8 @@ export async function runChangeSet(
   const t0 = performance.now();
   const success = direction === 'up' ? 'applied' : 'rolled_back';
 
-  const entry = (status: NewHistoryEntry['status'], rowsAffected: number, failure?: FailureInfo): NewHistoryEntry => ({
+  // A failing check is no statement of the file: the statements that ran are counted, and no statement index is recorded.
+  const entry = (status: NewHistoryEntry['status'], rowsAffected: number, failure?: FailureInfo, ran = 0): NewHistoryEntry => ({
     version: changeSet.version,
     tag: changeSet.tag,
     operation,
@@ -58,12 +59,12 @@ export async function runChangeSet(
     startedAt,
     finishedAt: new Date(),
     durationMs: performance.now() - t0,
-    statements: failure ? failure.statementIndex : statements.length,
+    statements: failure ? (failure.check ? ran : failure.statementIndex) : statements.length,
     rowsAffected,
     tablesTouched: tables,
     noTransaction: !transactional,
     errorMessage: failure?.message ?? null,
-    errorStatementIndex: failure?.statementIndex ?? null,
+    errorStatementIndex: failure && !failure.check ? failure.statementIndex : null,
     errorStatement: failure ? failure.statement.slice(0, 4000) : null,
     errorPosition: failure?.position ?? null,
     errorHint: failure?.hint ?? null,
@@ -90,7 +91,7 @@ export async function runChangeSet(
   const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess });
   if (execution.failure) {
     // The failure row is written outside the rolled-back transaction, so it survives.
-    const failedEntry = entry('failed', execution.rows, execution.failure);
+    const failedEntry = entry('failed', execution.rows, execution.failure, execution.statements.length);
     await insertEntry(conn, failedEntry);
     const record = finish(ctx, changeSet, direction, 'failed', failedEntry, tables);
     return { ...record, error: execution.failure };

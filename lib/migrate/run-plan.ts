@@ -3,6 +3,7 @@ import type { BackupRecord } from '../backup/backup-record';
 import type { ChangeSet } from '../changesets/project';
 import { splitStatements, type Statement } from '../changesets/statements';
 import { directionOf, fileToRun, type Direction } from './change-set-file';
+import { prepareChecks, type PreparedChecks } from './check-runner';
 import type { Operation } from './history-store';
 import { runChangeSet, type RunRecord } from './run-change-set';
 import type { RunContext } from './run-context';
@@ -16,6 +17,8 @@ import type { LockedConnection } from './target-lock';
 export interface ParsedChangeSet {
   changeSet: ChangeSet;
   statements: Statement[];
+  /** Its checks, when applying a change set that has them (check-runner.ts). */
+  checks?: PreparedChecks | null;
 }
 
 export interface RunResult {
@@ -30,11 +33,17 @@ export interface RunResult {
   pruned: PruneResult['removed'];
 }
 
-/** Splits the file of every change set of a plan for `direction` first, so a parse error aborts before anything runs. */
-export async function parseAll(plan: ChangeSet[], direction: Direction): Promise<ParsedChangeSet[]> {
+/**
+ * Splits the file of every change set of a plan for `direction` first, so a parse error aborts
+ * before anything runs. Applying with `checksOf` (the project folder), their checks are parsed
+ * and validated too, with the project's classification for masking what a failing one returns.
+ */
+export async function parseAll(plan: ChangeSet[], direction: Direction, checksOf?: string): Promise<ParsedChangeSet[]> {
   const parsed = [];
   for (const changeSet of plan) parsed.push({ changeSet, statements: await splitStatements(fileToRun(changeSet, direction)) });
-  return parsed;
+  if (direction !== 'up' || checksOf === undefined) return parsed;
+  const checks = await prepareChecks(checksOf, plan);
+  return parsed.map((p) => ({ ...p, checks: checks.get(p.changeSet.tag) ?? null }));
 }
 
 /**
@@ -55,11 +64,11 @@ export async function runInOrder(
   const records: RunRecord[] = [];
   const backups: BackupRecord[] = [];
   const done = async (failed: RunRecord | null): Promise<RunResult> => ({ records, failed, skippedOutOfOrder: extra.skippedOutOfOrder ?? [], backups, pruned: await prune(conn, ctx, backups) });
-  for (const [position, { changeSet, statements }] of parsed.entries()) {
+  for (const [position, { changeSet, statements, checks }] of parsed.entries()) {
     ctx.onProgress?.({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });
     const backup = await backupBeforeChangeSet(conn, ctx, changeSet, statements, direction);
     if (backup) backups.push(backup);
-    const record = await runChangeSet(conn, ctx, { changeSet, direction, statements }, operation, backup?.id ?? null);
+    const record = await runChangeSet(conn, ctx, { changeSet, direction, statements, checks }, operation, backup?.id ?? null);
     records.push(record);
     if (record.status === 'failed') return done(record);
   }

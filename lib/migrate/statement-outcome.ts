@@ -16,7 +16,45 @@ export interface FailureInfo {
   detail?: string;
   code?: string;
   noTransaction: boolean;
+  /**
+   * Set when a check failed rather than a statement of the change set: then `file`, `line`,
+   * `statementIndex` and `statement` are the check's (in `checks/NNNN_tag.sql`), `message`
+   * names it and its comment, and `detail` shows the rows it returned, masked.
+   */
+  check?: CheckFailure;
 }
+
+export type CheckPhase = 'before' | 'after';
+
+/** What one check did: passed (no rows), failed (rows, or PostgreSQL refused it), or not run. */
+export interface CheckOutcome {
+  file: string;
+  /** 0-based position in the checks file. */
+  index: number;
+  line: number;
+  phase: CheckPhase;
+  /** The comment lines above the query; null when it has none. */
+  comment: string | null;
+  status: 'passed' | 'failed' | 'not_run';
+  /** Rows it returned (null when it did not run or PostgreSQL refused it). */
+  rowCount: number | null;
+  durationMs: number;
+}
+
+/** The failing check in full: what it returned, at most CHECK_ROWS_SHOWN rows, classified columns masked. */
+export interface CheckFailure extends CheckOutcome {
+  sql: string;
+  columns: string[];
+  /** Result columns whose values were replaced by MASK, with the classification that hid them. */
+  masked: Array<{ column: string; because: string }>;
+  rows: Array<Array<string | null>>;
+}
+
+/** What a masked value shows instead of itself. */
+export const MASK = '••••';
+
+/** How many of a failing check's rows are shown and recorded. */
+export const CHECK_ROWS_SHOWN = 10;
 
 /** One statement as it ran (or was skipped). */
 export interface ExecutedStatement {

@@ -70,11 +70,13 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
       const undone = c.last.noTransaction
         ? 'it ran without a transaction, so part of it may be in place'
         : 'its transaction was rolled back, so nothing of it is in place';
+      // A failing check (checks/NNNN_tag.sql) has no statement index; its detail is the rows it returned, masked.
+      const rows = c.last.errorStatementIndex === null && c.last.errorDetail && /^(before-)?check /.test(c.last.errorMessage ?? '') ? `\n${c.last.errorDetail}` : '';
       return {
         ...c,
         state: 'failed',
         reason: `${c.changeSet.tag} failed${where} (${c.last.direction}): ${c.last.errorMessage}; ${undone}. ` +
-          `Resolve with: strata resolve ${c.changeSet.tag} --as retry|applied|rolled-back --reason "…"`,
+          `Resolve with: strata resolve ${c.changeSet.tag} --as retry|applied|rolled-back --reason "…"${rows}`,
       };
     }
     if (c.last?.status === 'started') return { ...c, state: 'interrupted', reason: interruptedReason(c.changeSet, c.last, runner) };

@@ -103,7 +103,7 @@ export default async function EnvironmentPage({ params }: Params) {
                             fileChecksum={c.forward.checksum}
                           />
                         ) : (
-                          cell.reason && <p className="text-zinc-700">{cell.reason}</p>
+                          cell.reason && <p className="whitespace-pre-line text-zinc-700">{cell.reason}</p>
                         )}
                         <ChangeSetFixes env={env} protection={environment.protection} tag={c.tag} ways={ways} />
                         {cell.state === 'out_of_order' && (runKind === 'run' || runKind === 'dry-run') && (

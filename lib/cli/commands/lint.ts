@@ -34,7 +34,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** One block per finding (location, severity, rule, message, then why and what instead), and a summary. */
 export function lintText(report: LintReport, source: string): string {
-  const blocks = report.changeSets.flatMap((c) => c.findings.map(findingText));
+  const blocks = [...report.changeSets.flatMap((c) => c.findings), ...(report.projectFindings ?? [])].map(findingText);
   const summary =
     `${plural(report.changeSets.length, 'change set')} linted (${source}): ` +
     `${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}, ${report.silenced} silenced, in ${Math.round(report.durationMs)} ms.`;
@@ -76,7 +76,8 @@ without default, constraints without NOT VALID, missing lock_timeout…), breaki
 drops, narrowed types, SET NOT NULL), design (serial, int keys, timestamp, varchar(n), money
 in floats), conventions (snake_case, index names, foreign keys without index, created_at /
 updated_at, soft-delete columns, plaintext secrets) and hygiene (missing or incomplete
-rollback). Prints one block per finding and a summary; --rules lists every rule.
+rollback; checks files that do not parse, checks that are not read-only or have no comment,
+after-checks on no-transaction change sets, checks files without a change set). Prints one block per finding and a summary; --rules lists every rule.
 
 Offline by default: no database needed, PostgreSQL 18 assumed. With --env or --database-url,
 the target's server version and row counts are used (NOT NULL without a default on a table

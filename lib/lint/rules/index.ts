@@ -2,6 +2,7 @@ import type { LintRule } from '../rule';
 import type { LintRuleInfo } from '../types';
 import { ALTER_TABLE_LOCK_RULES } from './alter-table-locks';
 import { BREAKING_RULES } from './breaking';
+import { CHECK_RULES } from './checks';
 import { COLUMN_DESIGN_RULES } from './column-design';
 import { columnTypeRewrite, narrowedColumnType } from './column-type';
 import { HYGIENE_RULES } from './hygiene';
@@ -22,6 +23,7 @@ export const ALL_RULES: LintRule[] = [
   ...NAMING_RULES,
   ...TABLE_CONVENTION_RULES,
   ...HYGIENE_RULES,
+  ...CHECK_RULES,
 ];
 
 /** The rules as documentation (no checks): for `strata lint --rules`, the console and config validation. */

@@ -54,6 +54,7 @@ export default async function ChangeSetPage({ params }: Params) {
   const lint = await lintHere(project, changeSet, environment.url);
   const forwardFindings = lint.findings.filter((f) => f.fileKind === 'forward');
   const rollbackFindings = lint.findings.filter((f) => f.fileKind === 'rollback');
+  const checksFindings = lint.findings.filter((f) => f.fileKind === 'checks');
   const counts = countFindings(lint.findings);
   const optional = (await optionalChangeSets(project.dir)).includes(changeSet.tag);
   const ways = cell ? fixWaysFor(principal, environment.protection, cell.state, optional) : [];
@@ -143,6 +144,15 @@ export default async function ChangeSetPage({ params }: Params) {
               <p className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-950">No rollback file: this change set cannot be rolled back by Strata.</p>
             )}
           </div>
+          {changeSet.checks && (
+            <div className="flex min-w-0 flex-col gap-2 lg:col-span-2" data-testid="changeset-checks">
+              <h3 className="text-sm font-semibold text-zinc-700">Checks · {changeSet.checks.file}</h3>
+              <p className="text-sm text-zinc-600">
+                Each query must return no rows when this change set is applied: those under <code className="font-mono">-- strata:before</code> run before its statements, the others after them, in its transaction. One that returns rows fails and undoes the change set.
+              </p>
+              <AnnotatedSql sql={changeSet.checks.text} label={`Checks of ${changeSet.tag}`} findings={checksFindings} />
+            </div>
+          )}
         </section>
 
         <section aria-labelledby="everywhere-heading" className="flex flex-col gap-3">
