@@ -108,7 +108,8 @@ test('apply one change set to staging, then roll it back in one click; history, 
   await shot(page, 'rollback-confirm', false);
   await dialog.getByTestId('confirm-operation').click();
   await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
-  await expect(dialog.getByTestId('backup-note')).toContainText('risk.daily_pnl (1 rows)');
+  await expect(dialog.getByTestId('backup-note')).toContainText('risk.daily_pnl (1 row)');
+  await expect(dialog.getByTestId('backup-note')).toContainText('verified');
   await shot(page, 'rollback-done', false);
   await dialog.getByTestId('close-operation').click();
 

@@ -5,6 +5,7 @@ import { lastLine, reviewedPlan } from './support/plan';
 import { storageFor } from './support/users';
 
 /**
+ * (Named to run after operations.spec.ts, which expects 0015 never to have run.)
  * Nothing lost: on staging (guarded, policy `destructive`), rolling back a change set whose
  * tables hold rows copies and verifies them first; after re-applying it, the backup is
  * restored from the environment page — a dry run says what it would write, confirming writes
