@@ -38,17 +38,14 @@ export interface BackupBenchResult {
  */
 export async function benchBackup(cluster: BenchCluster, rows = 1_000_000, runs = 3): Promise<BackupBenchResult> {
   const quiet = createLogger(fs.createWriteStream('/dev/null'));
-  const project = readProject(
-    writeFixtureProject([
-      { name: 'big', up: 'create table public.big (id bigint primary key, account int not null, payload text, note text);', down: 'drop table public.big;' },
-      { name: 'drop_payload', up: 'alter table public.big drop column payload;', down: 'alter table public.big add column payload text;' },
-      { name: 'drop_big', up: 'drop table public.big;', down: 'create table public.big (id bigint primary key, account int not null, note text);' },
-    ]),
-  );
+  // Two projects sharing their first change set (same tag, SQL and time), so both run on copies of one template.
+  const createBig = { name: 'big', up: 'create table public.big (id bigint primary key, account int not null, payload text, note text);', down: 'drop table public.big;' };
+  const dropColumn = readProject(writeFixtureProject([createBig, { name: 'drop_payload', up: 'alter table public.big drop column payload;', down: 'alter table public.big add column payload text;' }]));
+  const dropTable = readProject(writeFixtureProject([createBig, { name: 'drop_big', up: 'drop table public.big;', down: createBig.up }]));
   // One database with the rows, copied (as a template) for every run.
   const templateUrl = await cluster.freshDatabase('bench_backup_template');
   const template = decodeURIComponent(new URL(templateUrl).pathname.slice(1));
-  await applyChangeSets({ url: templateUrl, environment: null, actor: 'bench', logger: quiet }, project, { to: '0000' });
+  await applyChangeSets({ url: templateUrl, environment: null, actor: 'bench', logger: quiet }, dropColumn, { to: '0000' });
   const seed = connect(templateUrl, { max: 1 });
   await seed.unsafe(`insert into public.big select g, g % 1000, md5(g::text) || md5((g * 7)::text), 'note ' || g from generate_series(1, ${rows}) g`);
   await seed.unsafe('vacuum analyze public.big');
@@ -57,10 +54,10 @@ export async function benchBackup(cluster: BenchCluster, rows = 1_000_000, runs 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bench-backups-'));
   const settings = (url: string, mode: BackupMode, files = false): BackupSettings => ({ ...backupSettingsFor({ name: null, url, protection: null }, files ? dir : null), policy: { mode, keep: 100, maxAgeDays: 30 } });
   const ctx = (url: string, backup: BackupSettings): RunContext => ({ url, environment: null, actor: 'bench', logger: quiet, backup });
-  const timedApply = async (to: string, mode: BackupMode, files = false) => {
+  const timedApply = async (project: typeof dropColumn, mode: BackupMode, files = false) => {
     const url = await cluster.copyOf(template, 'bench_backup');
     const t = performance.now();
-    const result = await applyChangeSets(ctx(url, settings(url, mode, files)), project, { to });
+    const result = await applyChangeSets(ctx(url, settings(url, mode, files)), project);
     const ms = performance.now() - t;
     if (result.failed) throw new Error(`bench apply failed: ${result.failed.error?.message}`);
     if ((mode !== 'off') !== (result.backups.length === 1)) throw new Error(`expected ${mode === 'off' ? 'no' : 'one'} backup, got ${result.backups.length}`);
@@ -78,17 +75,17 @@ export async function benchBackup(cluster: BenchCluster, rows = 1_000_000, runs 
   const psql = findPsql();
   const copyFile = path.join(dir, 'big.copy');
   for (let i = 0; i < runs; i++) {
-    columnOff.push((await timedApply('0001', 'off')).ms);
-    columnOn.push((await timedApply('0001', 'destructive')).ms);
-    columnFiles.push((await timedApply('0001', 'destructive', true)).ms);
-    tableOff.push((await timedApply('0002', 'off')).ms);
+    columnOff.push((await timedApply(dropColumn, 'off')).ms);
+    columnOn.push((await timedApply(dropColumn, 'destructive')).ms);
+    columnFiles.push((await timedApply(dropColumn, 'destructive', true)).ms);
+    tableOff.push((await timedApply(dropTable, 'off')).ms);
 
     // The whole-table backup, then its restore after the rollback re-created the table empty.
     for (const files of [false, true]) {
-      const { ms, url, result } = await timedApply('0002', 'destructive', files);
+      const { ms, url, result } = await timedApply(dropTable, 'destructive', files);
       if (!files) tableOn.push(ms);
-      const backupId = result.backups.find((b) => b.changeSet?.endsWith('drop_big'))!.id;
-      await rollbackChangeSets(ctx(url, settings(url, 'off', files)), project, { steps: 1 });
+      const backupId = result.backups[0]!.id;
+      await rollbackChangeSets(ctx(url, settings(url, 'off', files)), dropTable, { steps: 1 });
       const t = performance.now();
       const restored = await withTargetLock(url, 'bench', (conn) => restoreBackup(conn, settings(url, 'off', files), backupId, { write: true }));
       (files ? restoreFilesMs : restoreMs).push(performance.now() - t);
@@ -99,11 +96,11 @@ export async function benchBackup(cluster: BenchCluster, rows = 1_000_000, runs 
     if (psql) {
       // The same rows, as \copy would put them back from a file it wrote: export once, then time the load.
       const url = await cluster.copyOf(template, 'bench_psql');
-      const out = spawnSync(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy (select id, account, note from public.big) to '${copyFile}'`, url], { encoding: 'utf8' });
+      const out = spawnSync(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy public.big to '${copyFile}'`, url], { encoding: 'utf8' });
       if (out.status !== 0) throw new Error(`psql \\copy out failed: ${out.stderr}`);
-      spawnSync(psql, ['-X', '-q', '-c', 'drop table public.big; create table public.big (id bigint primary key, account int not null, note text);', url]);
+      spawnSync(psql, ['-X', '-q', '-c', `drop table public.big; ${createBig.up}`, url]);
       const t = performance.now();
-      const load = spawnSync(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy public.big (id, account, note) from '${copyFile}'`, url], { encoding: 'utf8' });
+      const load = spawnSync(psql, ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy public.big from '${copyFile}'`, url], { encoding: 'utf8' });
       psqlMs.push(performance.now() - t);
       if (load.status !== 0) throw new Error(`psql \\copy in failed: ${load.stderr}`);
     }

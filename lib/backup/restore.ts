@@ -115,13 +115,13 @@ async function restoreTable(conn: LockedConnection, entry: BackupTable, staged: 
   const match = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' and ');
   const values = columns.filter((c) => !key.includes(c));
   const differs = values.length ? `(row(${values.map((c) => `t.${quoteIdent(c)}`).join(', ')}))::text is distinct from (row(${values.map((c) => `s.${quoteIdent(c)}`).join(', ')}))::text` : 'false';
+  // One join, not a lookup per copied row: the key is the primary key, so an unmatched row has a null key.
+  const matched = `t.${quoteIdent(key[0]!)} is not null`;
   const [counts] = await conn.unsafe(`
-    select count(*) filter (where t_present and changed)::bigint as update,
-           count(*) filter (where t_present and not changed)::bigint as unchanged,
-           count(*) filter (where not t_present)::bigint as missing
-    from (select exists (select 1 from ${target} t where ${match}) as t_present,
-                 exists (select 1 from ${target} t where ${match} and ${differs}) as changed
-          from ${staged} s) x`);
+    select count(*) filter (where ${matched} and ${differs})::bigint as update,
+           count(*) filter (where ${matched} and not (${differs}))::bigint as unchanged,
+           count(*) filter (where not ${matched})::bigint as missing
+    from ${staged} s left join ${target} t on ${match}`);
   const update = Number(counts?.update ?? 0);
   const missingRows = Number(counts?.missing ?? 0);
   const result: TableRestore = { ...shown, update, unchanged: Number(counts?.unchanged ?? 0), insert: mode === 'rows' ? missingRows : 0, notRestorable: mode === 'columns' ? missingRows : 0 };
