@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findPath } from '../erd/find-path';
 import { connect } from '../db/client';
 import {
   CORPUS_DIR,
@@ -63,6 +64,22 @@ describe.skipIf(!corpusPresent)('introspect: the external corpus matches its gro
       afterAll(async () => {
         await db?.drop();
       });
+
+      if (dump.name === 'gitlab') {
+        it('find path: real foreign-key paths inside the CI tables, and none from them to projects (GitLab keeps CI in its own database)', () => {
+          const inside = findPath(model, 'public.ci_pipelines', 'public.ci_builds');
+          expect(inside?.tables).toEqual(['public.p_ci_pipelines', 'public.p_ci_builds']);
+          // Every step is a foreign key the schema really has, between the tables it names.
+          for (const step of inside!.steps) {
+            const holder = model.tables.find((t) => t.id === step.holder)!;
+            const key = holder.foreignKeys.find((k) => k.name === step.foreignKey)!;
+            expect([step.from, step.to].sort()).toEqual([holder.id, key.references.table].sort());
+          }
+          // GitLab's CI tables live in a separate database in production, tied to the rest by
+          // "loose foreign keys" (plain project_id columns): no declared key reaches projects.
+          expect(findPath(model, 'public.projects', 'public.ci_builds')).toBeNull();
+        });
+      }
 
       it('counts exactly what ground-truth.json counts', () => {
         expect(corpusStyleCounts(model)).toEqual(expectedCorpusCounts(dump.name));
