@@ -181,6 +181,19 @@ test('schema API: JSON without secrets, 404 for an unknown environment; exports;
   expect(text).not.toContain(password);
   expect(JSON.parse(text).tables.some((t: { id: string }) => t.id === 'dataservice.ds_uploads')).toBe(true);
 
+  // The live refresh's poll of an unchanged schema: its ETag back, 304, no body, well under 1 KB.
+  const etag = ok.headers()['etag']!;
+  expect(etag).toMatch(/^"[\w-]{32}"$/);
+  const again = await request.get('/api/environments/local/schema', { headers: { 'If-None-Match': etag } });
+  expect(again.status()).toBe(304);
+  const wire = (await again.body()).length + Object.entries(again.headers()).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+  expect(wire).toBeLessThan(1024);
+  expect(text.length).toBeGreaterThan(50 * 1024);
+  // Another validator (stale, or forged) gets the whole model again, never a stranger's.
+  const stale = await request.get('/api/environments/local/schema', { headers: { 'If-None-Match': '"stale"' } });
+  expect(stale.status()).toBe(200);
+  expect((await stale.json()).tables.length).toBe(JSON.parse(text).tables.length);
+
   const unknown = await request.get('/api/environments/nowhere/schema');
   expect(unknown.status()).toBe(404);
   expect(await unknown.json()).toMatchObject({ error: 'unknown_environment' });

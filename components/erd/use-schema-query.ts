@@ -21,19 +21,30 @@ export class SchemaFetchError extends Error {
   }
 }
 
+/**
+ * The last model each environment answered, with its ETag: a poll sends the ETag back and an
+ * unchanged schema answers 304 with no body, so it costs a few hundred bytes, not the model.
+ */
+const lastAnswer = new Map<string, { etag: string; model: SchemaModel }>();
+
 export async function fetchSchema(env: string, signal?: AbortSignal): Promise<SchemaModel> {
   let response: Response;
+  const last = lastAnswer.get(env);
   try {
-    response = await fetch(`/api/environments/${encodeURIComponent(env)}/schema`, { cache: 'no-store', signal });
+    response = await fetch(`/api/environments/${encodeURIComponent(env)}/schema`, { cache: 'no-store', signal, headers: last ? { 'If-None-Match': last.etag } : {} });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new SchemaFetchError(0, 'network', 'The Strata console did not answer. Is it still running?');
   }
+  if (response.status === 304 && last) return last.model;
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
     throw new SchemaFetchError(response.status, body?.error ?? 'http', body?.message ?? `The schema could not be loaded (HTTP ${response.status}).`);
   }
-  return (await response.json()) as SchemaModel;
+  const model = (await response.json()) as SchemaModel;
+  const etag = response.headers.get('ETag');
+  if (etag) lastAnswer.set(env, { etag, model });
+  return model;
 }
 
 export const POLL_INTERVAL_MS = 10_000;

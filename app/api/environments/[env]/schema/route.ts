@@ -1,5 +1,6 @@
 import { readSchema } from '@/app/environments/[env]/read-schema';
 import { enterDoor } from '@/app/guard';
+import { modelFingerprint } from '@/lib/introspect/model-fingerprint';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,7 +8,10 @@ const headers = { 'Cache-Control': 'no-store' };
 
 /**
  * GET the live SchemaModel of one environment (the ERD polls this). 404 for an unknown
- * environment, 503 while it cannot be reached; the body never carries the URL.
+ * environment, 503 while it cannot be reached; the body never carries the URL. Its ETag is
+ * the model's fingerprint: a poll that sends it back (If-None-Match) while nothing changed
+ * gets 304 and no body — a few hundred bytes instead of the whole model (megabytes at
+ * 2,000 tables).
  */
 export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
   const door = await enterDoor(request);
@@ -18,9 +22,20 @@ export async function GET(request: Request, { params }: { params: Promise<{ env:
   try {
     const read = await readSchema(env);
     if (!read.ok) return Response.json({ error: read.error, message: read.message }, { status: read.status, headers });
-    return Response.json(read.model, { headers });
+    const etag = `"${modelFingerprint(read.model)}"`;
+    if (matches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, ETag: etag } });
+    return Response.json(read.model, { headers: { ...headers, ETag: etag } });
   } catch (error) {
     console.error(`GET /api/environments/${env}/schema failed:`, error);
     return Response.json({ error: 'internal', message: 'The schema could not be read; see the server log.' }, { status: 500, headers });
   }
+}
+
+/** If-None-Match holds `etag` (a list, or `*`); weak validators compare by their opaque part. */
+function matches(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim().replace(/^W\//, '');
+    return t === '*' || t === etag;
+  });
 }
