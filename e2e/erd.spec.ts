@@ -171,6 +171,32 @@ test('dragged positions are remembered per environment', async ({ page }) => {
   expect(again.modes.full.positions['dataservice.ds_users']).toEqual(moved);
 });
 
+test('find path: the shortest foreign-key path between two tables, only its tables and keys drawn', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/environments/local/erd');
+  await expect(tables(page).first()).toBeVisible({ timeout: 30_000 });
+  const form = page.getByTestId('find-path');
+  // Events and uploads both reference users: the path walks one key forward, the other back.
+  await form.getByTestId('path-from').fill('dataservice.ds_events');
+  await form.getByTestId('path-to').fill('dataservice.ds_uploads');
+  await form.getByRole('button', { name: 'Find path' }).click();
+  await expect(form.getByTestId('path-summary')).toContainText('dataservice.ds_events → dataservice.ds_users ← dataservice.ds_uploads');
+  await expect(tables(page)).toHaveCount(3, { timeout: 30_000 });
+  await expect(page.locator('.react-flow__edge')).toHaveCount(2);
+  fs.mkdirSync('test-results/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-results/screenshots/erd-find-path.png' });
+  // Unconnected or unknown tables are said so; Clear brings the whole diagram back.
+  await form.getByTestId('path-from').fill('dataservice.ds_ledger_entries');
+  await form.getByTestId('path-to').fill('dataservice.ds_users');
+  await form.getByRole('button', { name: 'Find path' }).click();
+  await expect(form.getByTestId('path-problem')).toHaveText('No foreign-key path between dataservice.ds_ledger_entries and dataservice.ds_users');
+  await form.getByTestId('path-to').fill('nowhere.nothing');
+  await form.getByRole('button', { name: 'Find path' }).click();
+  await expect(form.getByTestId('path-problem')).toHaveText('No table nowhere.nothing in this diagram');
+  await form.getByRole('button', { name: 'Clear' }).click();
+  await expect.poll(() => tables(page).count(), { timeout: 30_000 }).toBeGreaterThan(3);
+});
+
 test('schema API: JSON without secrets, 404 for an unknown environment; exports; table page', async ({ request, page }) => {
   const { password } = JSON.parse(fs.readFileSync('.strata/e2e/credentials.json', 'utf8')) as { password: string };
   const ok = await request.get('/api/environments/local/schema');

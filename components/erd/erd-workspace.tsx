@@ -5,11 +5,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { schemaToGraph } from '@/lib/erd/graph';
 import { lookupFromMap, type ClassificationMap } from '@/lib/erd/classification-map';
 import { bySchema, filterGraph, neighbourhood } from '@/lib/erd/neighbourhood';
+import { findPath, pathGraph, type FoundPath } from '@/lib/erd/find-path';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
 import { ErdCanvas, type Highlight } from './erd-canvas';
 import { ChangesBar, LayoutProgress, LiveStatus } from './erd-status';
 import { ErdToolbar, FocusControl, ToggleButton, ToolButton, type FocusState } from './erd-toolbar';
 import { ExportMenu } from './export-menu';
+import { FindPathControl } from './find-path-control';
 import { exportViewImage } from './export-image';
 import { nodeRows, nodeSize, rowCentre } from './node-geometry';
 import type { Positions } from './positions-store';
@@ -50,6 +52,8 @@ export function ErdWorkspace({
   const [focus, setFocus] = useState<FocusState | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<Highlight | null>(null);
+  const [path, setPath] = useState<FoundPath | null>(null);
+  const [pathProblem, setPathProblem] = useState<string | null>(null);
   const pendingCenter = useRef<Highlight | null>(null);
 
   // Keyed on tables and schemas only (structural sharing keeps them identical between polls
@@ -73,13 +77,17 @@ export function ErdWorkspace({
     () => (hidden.size === 0 ? graph : bySchema(graph, schemas.filter((s) => !hidden.has(s.name)).map((s) => s.name))),
     [graph, hidden, schemas],
   );
-  const focusGraph = useMemo(() => (focus ? filterGraph(graph, neighbourhood(graph, focus.tableId, focus.hops)) : null), [graph, focus]);
+  // A found path, or focus on a table's neighbourhood, shows a part of the diagram laid out on its own.
+  const focusGraph = useMemo(
+    () => (path ? pathGraph(graph, path) : focus ? filterGraph(graph, neighbourhood(graph, focus.tableId, focus.hops)) : null),
+    [graph, focus, path],
+  );
   const displayGraph = focusGraph ?? shownGraph;
   const displayed = useMemo(() => new Set(displayGraph.nodes.map((n) => n.id)), [displayGraph]);
 
   const main = useElkLayout({ graph, keysOnly, env });
   const focused = useElkLayout({ graph: focusGraph, keysOnly, env: null });
-  const layout = focus ? focused : main;
+  const layout = focus || path ? focused : main;
 
   useEffect(() => {
     if (focus && !nodeById.has(focus.tableId)) setFocus(null);
@@ -103,7 +111,11 @@ export function ErdWorkspace({
   // Fit the view when what is shown changes (first layout, focus, schema filter, mode),
   // unless a jump is waiting: then centre on its table instead.
   const hasPositions = layout.positions !== null;
-  const viewKey = focus ? `focus:${focus.tableId}:${focus.hops}` : `all:${[...hidden].sort().join(',')}:${includeBookkeeping}`;
+  const viewKey = path
+    ? `path:${path.tables.join(',')}`
+    : focus
+      ? `focus:${focus.tableId}:${focus.hops}`
+      : `all:${[...hidden].sort().join(',')}:${includeBookkeeping}`;
   useEffect(() => {
     if (!hasPositions) return;
     const target = pendingCenter.current;
@@ -131,8 +143,9 @@ export function ErdWorkspace({
       const node = nodeById.get(target.tableId);
       if (!node) return;
       let viewChanges = false;
-      if (focus && !displayed.has(node.id)) {
+      if ((focus || path) && !displayed.has(node.id)) {
         setFocus(null);
+        setPath(null);
         viewChanges = true;
       }
       if (hidden.has(node.schema)) {
@@ -141,7 +154,7 @@ export function ErdWorkspace({
       }
       if (viewChanges || !center(target, layout.positions)) pendingCenter.current = target;
     },
-    [nodeById, focus, displayed, hidden, center, layout.positions],
+    [nodeById, focus, path, displayed, hidden, center, layout.positions],
   );
 
   const onPick = useCallback(
@@ -160,8 +173,28 @@ export function ErdWorkspace({
     [jumpTo, nodeById],
   );
 
+  const onFindPath = useCallback(
+    (from: string, to: string) => {
+      const unknown = [from, to].filter((id) => !nodeById.has(id));
+      if (unknown.length) {
+        setPath(null);
+        return setPathProblem(`No table ${unknown.join(' or ')} in this diagram`);
+      }
+      const found = findPath(model, from, to);
+      setPath(found);
+      setPathProblem(found ? null : `No foreign-key path between ${from} and ${to}`);
+      if (found) setFocus(null);
+    },
+    [model, nodeById],
+  );
+  const clearPath = useCallback(() => {
+    setPath(null);
+    setPathProblem(null);
+  }, []);
+
   const onFocus = useCallback(
     (hops: 1 | 2 | 3 | null) => {
+      setPath(null);
       if (hops === null) return setFocus(null);
       const anchor = focus?.tableId ?? selectedId ?? highlight?.tableId;
       if (anchor && nodeById.has(anchor)) setFocus({ tableId: anchor, hops });
@@ -200,6 +233,7 @@ export function ErdWorkspace({
           includeBookkeeping={includeBookkeeping}
           onBookkeeping={setIncludeBookkeeping}
         />
+        <FindPathControl tables={graph.nodes.map((n) => n.id)} path={path} problem={pathProblem} onFind={onFindPath} onClear={clearPath} />
         <FocusControl focus={focus} selectedLabel={(selectedNode ?? (highlight ? nodeById.get(highlight.tableId) : undefined))?.name ?? null} onFocus={onFocus} />
         {focus && (
           <span className="text-sm text-zinc-600" data-testid="focus-summary">
@@ -240,7 +274,10 @@ export function ErdWorkspace({
             )}
           </>
         )}
-        {selectedId && <TablePanel env={env} seed={seed} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => setFocus({ tableId: id, hops: focus?.hops ?? 1 })} />}
+        {selectedId && <TablePanel env={env} seed={seed} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => {
+          setPath(null);
+          setFocus({ tableId: id, hops: focus?.hops ?? 1 });
+        }} />}
       </div>
     </div>
   );
