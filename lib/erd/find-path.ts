@@ -1,4 +1,5 @@
 import type { QualifiedName, SchemaModel } from '../introspect/schema-model';
+import type { InferredRelationship } from './inferred';
 import { compareText, partitionRoot, tablesById, visibleForeignKeys } from './model-helpers';
 
 /**
@@ -19,6 +20,8 @@ export interface PathStep {
   columns: string[];
   referencedColumns: string[];
   direction: 'forward' | 'backward';
+  /** Walked over an inferred relationship (inferred.ts), not a declared key. */
+  inferred: boolean;
 }
 
 export interface FoundPath {
@@ -27,8 +30,12 @@ export interface FoundPath {
   steps: PathStep[];
 }
 
-/** Null when the two tables are not connected by foreign keys at all; a path of no steps from a table to itself. */
-export function findPath(model: SchemaModel, from: QualifiedName, to: QualifiedName): FoundPath | null {
+/**
+ * Null when the two tables are not connected by foreign keys at all; a path of no steps from
+ * a table to itself. With `inferred`, naming inferences count as keys too (a declared key is
+ * preferred at equal length: inferred steps sort after declared ones).
+ */
+export function findPath(model: SchemaModel, from: QualifiedName, to: QualifiedName, options: { inferred?: InferredRelationship[] } = {}): FoundPath | null {
   const byId = tablesById(model);
   const rootOf = (id: QualifiedName) => {
     const table = byId.get(id);
@@ -48,12 +55,20 @@ export function findPath(model: SchemaModel, from: QualifiedName, to: QualifiedN
     for (const fk of visibleForeignKeys(table)) {
       const target = rootOf(fk.references.table);
       if (!target || target === holder) continue;
-      const base = { foreignKey: fk.name, holder, columns: fk.columns, referencedColumns: fk.references.columns };
+      const base = { foreignKey: fk.name, holder, columns: fk.columns, referencedColumns: fk.references.columns, inferred: false };
       add({ ...base, from: holder, to: target, direction: 'forward' });
       add({ ...base, from: target, to: holder, direction: 'backward' });
     }
   }
-  for (const list of neighbours.values()) list.sort((a, b) => compareText(a.to, b.to) || compareText(a.foreignKey, b.foreignKey));
+  for (const link of options.inferred ?? []) {
+    const holder = rootOf(link.table);
+    const target = link.references ? rootOf(link.references.table) : null;
+    if (!holder || !target || target === holder) continue;
+    const base = { foreignKey: `inferred: ${link.reason}`, holder, columns: link.columns, referencedColumns: link.references!.columns, inferred: true };
+    add({ ...base, from: holder, to: target, direction: 'forward' });
+    add({ ...base, from: target, to: holder, direction: 'backward' });
+  }
+  for (const list of neighbours.values()) list.sort((a, b) => Number(a.inferred) - Number(b.inferred) || compareText(a.to, b.to) || compareText(a.foreignKey, b.foreignKey));
 
   const cameBy = new Map<QualifiedName, PathStep | null>([[start, null]]);
   let frontier = [start];

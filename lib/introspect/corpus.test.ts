@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findPath } from '../erd/find-path';
+import { inferRelationships } from '../erd/inferred';
 import { connect } from '../db/client';
 import {
   CORPUS_DIR,
@@ -78,6 +79,14 @@ describe.skipIf(!corpusPresent)('introspect: the external corpus matches its gro
           // GitLab's CI tables live in a separate database in production, tied to the rest by
           // "loose foreign keys" (plain project_id columns): no declared key reaches projects.
           expect(findPath(model, 'public.projects', 'public.ci_builds')).toBeNull();
+          // Their plain project_id columns, inferred, do connect them.
+          const inferred = inferRelationships(model);
+          const path = findPath(model, 'public.projects', 'public.ci_builds', { inferred });
+          expect(path?.tables[0]).toBe('public.projects');
+          expect(path?.tables.at(-1)).toBe('public.p_ci_builds');
+          expect(path!.steps.some((s) => s.inferred)).toBe(true);
+          expect(inferred.find((r) => r.id === 'public.p_ci_builds.project_id')).toMatchObject({ kind: 'naming', references: { table: 'public.projects', columns: ['id'] } });
+          console.log(`GitLab: ${inferred.length} inferred relationships (${inferred.filter((r) => r.kind === 'polymorphic').length} polymorphic); projects → ci_builds: ${path!.tables.join(' → ')}`);
         });
       }
 

@@ -6,6 +6,7 @@ import { applyChangeSets } from '../migrate/apply';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { testContext } from '../../test/support/run-context';
 import { introspect, introspectUrl } from './introspect';
+import { inferRelationships } from '../erd/inferred';
 import type { SchemaModel } from './schema-model';
 
 const demoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle', 'demo');
@@ -71,6 +72,20 @@ describe('introspect: the demo project, fully migrated', () => {
     });
     expect(dangling).toEqual([]);
     for (const { fk } of fks) expect(fk.columns).toHaveLength(fk.references.columns.length);
+  });
+
+  it('infers the relationships lifegraph means but does not declare: its polymorphic entity and actor pairs', () => {
+    const lifegraph = inferRelationships(model).filter((r) => r.table.startsWith('lifegraph.'));
+    const polymorphic = lifegraph.filter((r) => r.kind === 'polymorphic').map((r) => [r.table, r.columns]);
+    expect(polymorphic).toEqual(
+      expect.arrayContaining([
+        ['lifegraph.document_links', ['entity_type', 'entity_id']],
+        ['lifegraph.interactions', ['actor_type', 'actor_id']],
+        ['lifegraph.interactions', ['primary_entity_type', 'primary_entity_id']],
+      ]),
+    );
+    // document_links.document_id has a declared key: never inferred.
+    expect(lifegraph.some((r) => r.id === 'lifegraph.document_links.document_id')).toBe(false);
   });
 
   it('has the extensions the demo installs', () => {
