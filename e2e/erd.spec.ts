@@ -195,6 +195,16 @@ test('find path: the shortest foreign-key path between two tables, only its tabl
   await expect(form.getByTestId('path-problem')).toHaveText('No table nowhere.nothing in this diagram');
   await form.getByRole('button', { name: 'Clear' }).click();
   await expect.poll(() => tables(page).count(), { timeout: 30_000 }).toBeGreaterThan(3);
+
+  // Inferred relationships (lifegraph's polymorphic entity pairs among them) are drawn, dotted; the switch hides them.
+  const inferredSwitch = page.getByRole('button', { name: /^Inferred \(\d+\)$/ });
+  await expect(inferredSwitch).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+  const withInferred = await page.locator('.react-flow__edge').count();
+  await page.screenshot({ path: 'test-results/screenshots/erd-inferred.png' });
+  await inferredSwitch.click();
+  await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 30_000 }).toBeLessThan(withInferred);
+  await inferredSwitch.click();
 });
 
 test('schema API: JSON without secrets, 404 for an unknown environment; exports; table page', async ({ request, page }) => {

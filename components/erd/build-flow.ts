@@ -101,7 +101,10 @@ export function buildEdges(graph: ErdGraph, routes: Routes): FkFlowEdge[] {
       active: false,
       dense,
       route: routes[edge.id] ?? null,
-      title: `${edge.source} (${edge.sourceColumns.join(', ')}) → ${edge.target} (${edge.targetColumns.join(', ')})${edge.optional ? ', optional' : ''}`,
+      inferred: edge.inferred !== undefined,
+      title: edge.inferred
+        ? `inferred, no key declares it: ${edge.inferred}`
+        : `${edge.source} (${edge.sourceColumns.join(', ')}) → ${edge.target} (${edge.targetColumns.join(', ')})${edge.optional ? ', optional' : ''}`,
     },
   }));
 }

@@ -6,6 +6,7 @@ import { schemaToGraph } from '@/lib/erd/graph';
 import { lookupFromMap, type ClassificationMap } from '@/lib/erd/classification-map';
 import { bySchema, filterGraph, neighbourhood } from '@/lib/erd/neighbourhood';
 import { findPath, pathGraph, type FoundPath } from '@/lib/erd/find-path';
+import { inferRelationships } from '@/lib/erd/inferred';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
 import { ErdCanvas, type Highlight } from './erd-canvas';
 import { ChangesBar, LayoutProgress, LiveStatus } from './erd-status';
@@ -49,6 +50,7 @@ export function ErdWorkspace({
   const [includeBookkeeping, setIncludeBookkeeping] = useState(false);
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [keysOnly, setKeysOnly] = useState(false);
+  const [showInferred, setShowInferred] = useState(true);
   const [focus, setFocus] = useState<FocusState | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<Highlight | null>(null);
@@ -60,9 +62,10 @@ export function ErdWorkspace({
   // that change nothing); the model's other fields, such as introspectedAt, change every poll.
   const { tables, schemas: schemaInfo } = model;
   const classify = useMemo(() => (classifications ? lookupFromMap(classifications) : undefined), [classifications]);
+  const inferred = useMemo(() => inferRelationships({ ...model, tables, schemas: schemaInfo }), [tables, schemaInfo]); // not `model`: see below
   const graph = useMemo(
-    () => schemaToGraph({ ...model, tables, schemas: schemaInfo }, { includeBookkeeping, classifications: classify }),
-    [tables, schemaInfo, includeBookkeeping, classify], // not `model`: see above
+    () => schemaToGraph({ ...model, tables, schemas: schemaInfo }, { includeBookkeeping, classifications: classify, inferred: showInferred ? inferred : [] }),
+    [tables, schemaInfo, includeBookkeeping, classify, inferred, showInferred], // not `model`: see above
   );
   const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
   const graphIds = useMemo(() => new Set(nodeById.keys()), [nodeById]);
@@ -180,12 +183,12 @@ export function ErdWorkspace({
         setPath(null);
         return setPathProblem(`No table ${unknown.join(' or ')} in this diagram`);
       }
-      const found = findPath(model, from, to);
+      const found = findPath(model, from, to, { inferred: showInferred ? inferred : [] });
       setPath(found);
       setPathProblem(found ? null : `No foreign-key path between ${from} and ${to}`);
       if (found) setFocus(null);
     },
-    [model, nodeById],
+    [model, nodeById, inferred, showInferred],
   );
   const clearPath = useCallback(() => {
     setPath(null);
@@ -242,6 +245,9 @@ export function ErdWorkspace({
         )}
         <ToggleButton pressed={keysOnly} onChange={toggleKeysOnly} title="Show only primary, foreign and unique key columns">
           Keys only
+        </ToggleButton>
+        <ToggleButton pressed={showInferred} onChange={setShowInferred} title={`Draw the ${inferred.length} relationships no key declares (dotted, amber): <x>_id columns naming a table, polymorphic <x>_type + <x>_id pairs`}>
+          Inferred ({inferred.length})
         </ToggleButton>
         <ToolButton onClick={() => layout.relayout()} disabled={layout.running !== null} title="Forget dragged positions and lay everything out again">
           Re-layout

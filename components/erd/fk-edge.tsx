@@ -17,6 +17,8 @@ export type FkEdgeData = {
   /** ELK's orthogonal route, used while both ends are still where ELK put them. */
   route: XY[] | null;
   title: string;
+  /** No key declares it (lib/erd/inferred.ts): dotted, amber, labelled "inferred". */
+  inferred: boolean;
 };
 
 export type FkFlowEdge = Edge<FkEdgeData, 'fk'>;
@@ -37,7 +39,7 @@ function FkEdgeView(props: EdgeProps<FkFlowEdge>) {
     getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition }),
   );
   const faint = data.dense && !data.active;
-  const stroke = data.active ? '#2563eb' : faint ? '#cbd5e1' : '#94a3b8';
+  const stroke = data.active ? '#2563eb' : data.inferred ? '#d97706' : faint ? '#cbd5e1' : '#94a3b8';
   const width = data.active ? 2.25 : faint ? 1 : 1.5;
   return (
     <>
@@ -47,7 +49,7 @@ function FkEdgeView(props: EdgeProps<FkFlowEdge>) {
         path={path}
         markerEnd={markerEnd}
         interactionWidth={12}
-        style={{ stroke, strokeWidth: width, strokeDasharray: data.optional && !data.active && !faint ? '6 4' : undefined }}
+        style={{ stroke, strokeWidth: width, strokeDasharray: data.inferred ? '2 4' : data.optional && !data.active && !faint ? '6 4' : undefined }}
       />
       {detailed && !faint && data.label && (
         <EdgeLabelRenderer>

@@ -1,3 +1,4 @@
+import type { InferredRelationship } from './inferred';
 import type { Column, EnumType, Index, SchemaModel, Table } from '../introspect/schema-model';
 import { type ErdEdge, type ErdNode, schemaToGraph } from './graph';
 import {
@@ -12,7 +13,10 @@ import {
 } from './model-helpers';
 
 /** What the DBML export includes. */
-export type DbmlOptions = Pick<TableSelection, 'includeBookkeeping'>;
+export type DbmlOptions = Pick<TableSelection, 'includeBookkeeping'> & {
+  /** Relationships no key declares (inferred.ts): written as refs marked `// inferred: why`. Default none. */
+  inferred?: InferredRelationship[];
+};
 
 /**
  * The whole schema as DBML, for dbdiagram.io / dbdocs and for review diffs beside a
@@ -209,5 +213,6 @@ function refLine(edge: ErdEdge, nodes: Map<string, ErdNode>, name: string): stri
     relation === '-'
       ? `${side(target, edge.targetColumns)} - ${side(source, edge.sourceColumns)}`
       : `${side(source, edge.sourceColumns)} > ${side(target, edge.targetColumns)}`;
-  return `Ref ${dbmlName(name)}: ${endpoints}${settings.length > 0 ? ` [${settings.join(', ')}]` : ''}`;
+  const line = `Ref ${dbmlName(name)}: ${endpoints}${settings.length > 0 ? ` [${settings.join(', ')}]` : ''}`;
+  return edge.inferred ? `${line} // inferred: ${edge.inferred.replace(/[\r\n]+/g, ' ')}` : line;
 }

@@ -1,3 +1,4 @@
+import type { InferredRelationship } from './inferred';
 import type { SchemaModel } from '../introspect/schema-model';
 import { type ErdColumn, type ErdEdge, type ErdNode, schemaToGraph } from './graph';
 
@@ -7,6 +8,8 @@ export interface MermaidOptions {
   includeBookkeeping?: boolean;
   /** Only key attributes (pk/fk/unique): keeps very large schemas renderable. Default false. */
   keysOnly?: boolean;
+  /** Relationships no key declares (inferred.ts): drawn dashed, labelled "inferred …". Default none. */
+  inferred?: InferredRelationship[];
 }
 
 /**
@@ -36,7 +39,7 @@ export interface MermaidOptions {
  * is the constraint name.
  */
 export function toMermaid(model: SchemaModel, options: MermaidOptions = {}): string {
-  const graph = schemaToGraph(model, { includeBookkeeping: options.includeBookkeeping });
+  const graph = schemaToGraph(model, { includeBookkeeping: options.includeBookkeeping, inferred: options.inferred });
   const aliases = entityAliases(graph.nodes);
   const nodesById = new Map(graph.nodes.map((node) => [node.id, node]));
   const lines = ['erDiagram'];
@@ -112,7 +115,8 @@ function relationship(edge: ErdEdge, source: ErdNode): string {
   const referencing = edge.cardinality === 'one-to-one' ? '|o' : '}o';
   const referenced = edge.optional ? 'o|' : '||';
   const pk = new Set(source.columns.filter((column) => column.pk).map((column) => column.name));
-  const identifying = edge.sourceColumns.every((column) => pk.has(column));
+  // An inferred relationship is never drawn as identifying: no key says it is one.
+  const identifying = !edge.inferred && edge.sourceColumns.every((column) => pk.has(column));
   return `${referencing}${identifying ? '--' : '..'}${referenced}`;
 }
 

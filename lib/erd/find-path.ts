@@ -93,9 +93,9 @@ export function findPath(model: SchemaModel, from: QualifiedName, to: QualifiedN
   return { tables: [start, ...steps.map((s) => s.to)], steps };
 }
 
-/** The diagram of a path: its tables, and only the foreign keys it walks (edge id `${holder}.${key}`). */
+/** The diagram of a path: its tables, and only the keys (or inferred links) it walks. */
 export function pathGraph<G extends { nodes: Array<{ id: string }>; edges: Array<{ id: string }> }>(graph: G, path: FoundPath): G {
   const tables = new Set(path.tables);
-  const keys = new Set(path.steps.map((s) => `${s.holder}.${s.foreignKey}`));
+  const keys = new Set(path.steps.map((s) => (s.inferred ? `${s.holder}.inferred.${s.columns.at(-1)}` : `${s.holder}.${s.foreignKey}`)));
   return { ...graph, nodes: graph.nodes.filter((n) => tables.has(n.id)), edges: graph.edges.filter((e) => keys.has(e.id)) };
 }

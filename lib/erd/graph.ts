@@ -16,6 +16,7 @@ import {
 
 /** Re-exported so UI code gets the whole ERD contract from one module. */
 export type { ClassificationLookup } from './model-helpers';
+import type { InferredRelationship } from './inferred';
 
 /** One column row of an ERD node, with the key flags the UI and exports mark. */
 export interface ErdColumn {
@@ -82,6 +83,8 @@ export interface ErdEdge {
   multiColumn: boolean;
   onDelete: ReferentialAction;
   onUpdate: ReferentialAction;
+  /** Set for a relationship no key declares (inferred.ts): why it is drawn. */
+  inferred?: string;
 }
 
 /** Tables and foreign keys, ready for layout (elk-graph) and rendering. */
@@ -92,6 +95,8 @@ export interface ErdGraph {
 
 /** How much of the schema the graph shows. */
 export interface SchemaToGraphOptions {
+  /** Relationships no key declares (inferred.ts), drawn too, marked. */
+  inferred?: InferredRelationship[];
   /** Show the `strata` and `drizzle` bookkeeping schemas. Default false. */
   includeBookkeeping?: boolean;
   /** One node per partition, with their inherited FK clones. Default false (folded). */
@@ -161,6 +166,33 @@ export function schemaToGraph(model: SchemaModel, options: SchemaToGraphOptions 
         multiColumn: fk.columns.length > 1,
         onDelete: fk.onDelete,
         onUpdate: fk.onUpdate,
+      });
+    }
+  }
+  for (const link of options.inferred ?? []) {
+    const source = byId.get(link.table);
+    if (!source || !nodeIds.has(link.table)) continue;
+    const idColumn = link.columns.at(-1)!;
+    const targets = link.references ? [{ table: link.references.table, column: link.references.columns[0]! }] : link.candidates.map((c) => ({ table: c, column: byId.get(c)?.primaryKey?.columns[0] ?? 'id' }));
+    for (const target of targets) {
+      if (!nodeIds.has(target.table)) continue;
+      edges.push({
+        id: link.references ? `${link.table}.inferred.${idColumn}` : `${link.table}.inferred.${idColumn}.${target.table}`,
+        name: `inferred ${idColumn}`,
+        source: link.table,
+        target: target.table,
+        sourceColumns: [idColumn],
+        targetColumns: [target.column],
+        sourceHandle: handleId(idColumn, 'source'),
+        targetHandle: handleId(target.column, 'target'),
+        cardinality: 'many-to-one',
+        optional: true,
+        label: 'inferred',
+        selfReference: link.table === target.table,
+        multiColumn: false,
+        onDelete: 'no action',
+        onUpdate: 'no action',
+        inferred: link.reason,
       });
     }
   }

@@ -61,3 +61,18 @@ describe('inferred relationships', () => {
     ]);
   });
 });
+
+describe('exports mark inferred relationships', () => {
+  it('Mermaid draws them dashed, labelled inferred; DBML writes a ref with an inferred comment; without the option, neither', async () => {
+    const { toMermaid } = await import('./export-mermaid');
+    const { toDbml } = await import('./export-dbml');
+    const m = model();
+    const inferred = inferRelationships(m);
+    const mermaid = toMermaid(m, { inferred });
+    expect(mermaid).toContain('"public__ci_pipelines" }o..o| "public__projects" : "inferred project_id"');
+    expect(toMermaid(m)).not.toContain('inferred');
+    const dbml = toDbml(m, { inferred });
+    expect(dbml).toMatch(/Ref .*"public"\."ci_pipelines"\."project_id" > "public"\."projects"\."id" \/\/ inferred: project_id names public\.projects \(id\)/);
+    expect(toDbml(m)).not.toContain('inferred');
+  });
+});

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { toDbml } from '../../erd/export-dbml';
 import { toMarkdownDictionary } from '../../erd/export-markdown';
 import { toMermaid } from '../../erd/export-mermaid';
+import { inferRelationships } from '../../erd/inferred';
 import { StrataError } from '../../errors';
 import { introspectUrl } from '../../introspect/introspect';
 import type { SchemaModel } from '../../introspect/schema-model';
@@ -10,7 +11,11 @@ import { defineCommand, valueFlag } from '../command';
 import { TARGET_FLAGS } from '../flags';
 import { withReachableTarget } from '../with-target';
 
-const FORMATS = { mermaid: toMermaid, dbml: toDbml, markdown: (m: SchemaModel) => toMarkdownDictionary(m, { title: `${m.database} — entity dictionary` }) } as const;
+// Inferred relationships go into the diagrams, marked as inferred (as the console's ERD draws them).
+const FORMATS = {
+  mermaid: (m: SchemaModel) => toMermaid(m, { inferred: inferRelationships(m) }),
+  dbml: (m: SchemaModel) => toDbml(m, { inferred: inferRelationships(m) }),
+  markdown: (m: SchemaModel) => toMarkdownDictionary(m, { title: `${m.database} — entity dictionary` }) } as const;
 
 export const erdCommand = defineCommand({
   name: 'erd',

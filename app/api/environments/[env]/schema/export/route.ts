@@ -3,13 +3,15 @@ import { enterDoor } from '@/app/guard';
 import { toDbml } from '@/lib/erd/export-dbml';
 import { toMarkdownDictionary } from '@/lib/erd/export-markdown';
 import { toMermaid } from '@/lib/erd/export-mermaid';
+import { inferRelationships } from '@/lib/erd/inferred';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
 
 export const dynamic = 'force-dynamic';
 
 const FORMATS: Record<string, { render: (model: SchemaModel) => string; suffix: string; type: string }> = {
-  mermaid: { render: toMermaid, suffix: 'erd.mmd', type: 'text/vnd.mermaid; charset=utf-8' },
-  dbml: { render: toDbml, suffix: 'schema.dbml', type: 'text/plain; charset=utf-8' },
+  // Inferred relationships go into the diagrams, marked as inferred (as the ERD draws them).
+  mermaid: { render: (m) => toMermaid(m, { inferred: inferRelationships(m) }), suffix: 'erd.mmd', type: 'text/vnd.mermaid; charset=utf-8' },
+  dbml: { render: (m) => toDbml(m, { inferred: inferRelationships(m) }), suffix: 'schema.dbml', type: 'text/plain; charset=utf-8' },
   markdown: { render: toMarkdownDictionary, suffix: 'data-dictionary.md', type: 'text/markdown; charset=utf-8' },
 };
 
