@@ -20,6 +20,29 @@ test('a 2,000-table schema is laid out, stays responsive and searchable', async 
     const wide = Array.from({ length: 299 }, (_, i) => `c${String(i + 1).padStart(3, '0')} text`).join(', ');
     await sql.unsafe(`create table synthetic.wide_table (id bigint primary key, ${wide})`);
 
+    // Clusters (lib/erd/clusters.ts) over the API: every shown table in exactly one cluster,
+    // each named after one of its own tables, edges weighted — and the payload small.
+    const clustersResponse = await page.request.get('/api/environments/staging/schema/clusters');
+    expect(clustersResponse.status()).toBe(200);
+    const clusterBody = await clustersResponse.text();
+    const clustered = JSON.parse(clusterBody) as {
+      tables: number;
+      clusters: Array<{ id: string; name: string; tables: string[] }>;
+      edges: Array<{ source: string; target: string; foreignKeys: number }>;
+    };
+    const members = clustered.clusters.flatMap((c) => c.tables);
+    expect(members.length).toBe(clustered.tables);
+    expect(new Set(members).size).toBe(members.length);
+    expect(members).toContain('synthetic.wide_table');
+    for (const cluster of clustered.clusters) expect(cluster.tables).toContain(cluster.name);
+    const ids = new Set(clustered.clusters.map((c) => c.id));
+    for (const edge of clustered.edges) {
+      expect(ids.has(edge.source) && ids.has(edge.target) && edge.source !== edge.target).toBe(true);
+      expect(edge.foreignKeys).toBeGreaterThan(0);
+    }
+    console.log(`clusters at ${clustered.tables} tables: ${clustered.clusters.length} clusters, ${clustered.edges.length} edges, ${clusterBody.length} bytes`);
+    expect((await page.request.get('/api/environments/nope/schema/clusters')).status()).toBe(404);
+
     await page.goto('/environments/staging/erd');
     await expect(page.getByTestId('layout-progress')).toContainText(/Laying out 2,0\d\d tables…/, { timeout: 60_000 });
     // The page answers while ELK works in its worker.

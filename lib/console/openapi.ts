@@ -36,6 +36,7 @@ export const API_ENDPOINTS: Endpoint[] = [
   { method: 'get', path: '/api/openapi.json', summary: 'This document', who: 'anyone', answers: { status: 200, type: 'application/json', description: 'OpenAPI 3.0' } },
   { method: 'get', path: '/api/metrics', summary: 'Prometheus metrics, computed from each environment’s history', who: 'anyone', answers: { status: 200, type: 'text/plain', description: 'Prometheus text format' } },
   { method: 'get', path: '/api/environments/{env}/schema', summary: 'The live schema model of an environment (what the ERD draws)', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: 'the SchemaModel' } },
+  { method: 'get', path: '/api/environments/{env}/schema/clusters', summary: 'The schema’s tables grouped into named clusters with weighted edges (null clusters for a small schema)', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: 'threshold, tables, clusters (id, name, kind, tables) and edges (source, target, foreignKeys)' } },
   {
     method: 'get',
     path: '/api/environments/{env}/schema/export',

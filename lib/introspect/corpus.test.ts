@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clusterSchema } from '../erd/clusters';
 import { findPath } from '../erd/find-path';
 import { inferRelationships } from '../erd/inferred';
+import { selectTables } from '../erd/model-helpers';
 import { connect } from '../db/client';
 import {
   CORPUS_DIR,
@@ -87,6 +89,28 @@ describe.skipIf(!corpusPresent)('introspect: the external corpus matches its gro
           expect(path!.steps.some((s) => s.inferred)).toBe(true);
           expect(inferred.find((r) => r.id === 'public.p_ci_builds.project_id')).toMatchObject({ kind: 'naming', references: { table: 'public.projects', columns: ['id'] } });
           console.log(`GitLab: ${inferred.length} inferred relationships (${inferred.filter((r) => r.kind === 'polymorphic').length} polymorphic); projects → ci_builds: ${path!.tables.join(' → ')}`);
+        });
+
+        it('clusters: every shown table in exactly one named cluster, CI together, the same whatever the order', () => {
+          const started = performance.now();
+          const result = clusterSchema(model)!;
+          const elapsed = performance.now() - started;
+          console.log(`gitlab clusters: ${result.clusters.length} clusters, ${result.edges.length} weighted edges, ${elapsed.toFixed(0)} ms`);
+          const shown = selectTables(model).map((t) => t.id).sort();
+          expect(result.clusters.flatMap((c) => c.tables).sort()).toEqual(shown);
+          expect(result.clusters.length).toBeGreaterThanOrEqual(20);
+          expect(result.clusters.length).toBeLessThanOrEqual(120);
+          for (const cluster of result.clusters) expect(cluster.tables).toContain(cluster.name);
+          const home = (id: string) => result.clusters.find((c) => c.tables.includes(id))?.id;
+          // ci_builds and ci_pipelines are partitions of p_ci_builds / p_ci_pipelines, drawn as those.
+          expect(home('public.p_ci_builds')).toBe(home('public.p_ci_pipelines'));
+          expect(home('public.p_ci_stages')).toBe(home('public.p_ci_pipelines'));
+          expect(home('public.merge_request_diffs')).toBe(home('public.merge_requests'));
+          expect(result.clusters.map((c) => c.name)).toEqual(expect.arrayContaining(['public.projects', 'public.users', 'public.namespaces']));
+          const shuffled: SchemaModel = structuredClone(model);
+          shuffled.tables.reverse();
+          for (const table of shuffled.tables) table.foreignKeys.reverse();
+          expect(clusterSchema(shuffled)).toEqual(result);
         });
       }
 
