@@ -205,6 +205,28 @@ test('find path: the shortest foreign-key path between two tables, only its tabl
   await inferredSwitch.click();
   await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 30_000 }).toBeLessThan(withInferred);
   await inferredSwitch.click();
+  // The panel lists them apart from the real keys, each with its reason.
+  await jump(page, 'lifegraph.document_links');
+  await page.getByTestId('erd-node-lifegraph.document_links').click();
+  const panel = page.getByRole('complementary');
+  await expect(panel.getByTestId('fk-out')).toContainText('document_id → lifegraph.documents (id)');
+  const inferredList = panel.getByRole('list', { name: 'Inferred relationships' });
+  await expect(inferredList.getByTestId('inferred-rel').first()).toContainText('entity_type, entity_id →');
+  await expect(inferredList).toContainText('inferred, no foreign key declares it');
+  await expect(inferredList).not.toContainText('document_id');
+  await inferredList.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/erd-inferred-panel.png' });
+  await page.keyboard.press('Escape');
+  // Lifegraph's roles.user_id names platform.users: one hop out, the inferred link is drawn, labelled, its reason on hover.
+  await jump(page, 'lifegraph.roles');
+  await page.getByRole('button', { name: 'Focus: 1 hop' }).click();
+  const inferredLabel = page.getByTestId('edge-label').filter({ hasText: 'inferred' });
+  await expect(inferredLabel).toHaveAttribute('title', /user_id names platform\.users \(id\)/, { timeout: 30_000 });
+  await page.screenshot({ path: 'test-results/screenshots/erd-inferred-focus.png' });
+  await inferredSwitch.click();
+  await expect(inferredLabel).toHaveCount(0);
+  await inferredSwitch.click();
+  await page.getByRole('button', { name: 'Focus off' }).click();
 });
 
 test('schema API: JSON without secrets, 404 for an unknown environment; exports; table page', async ({ request, page }) => {

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { checkExpression, foldedStatistics, incomingReferences, keyColumns, noClassifications, partitionsByRoot, tablesById, type ClassificationLookup } from '@/lib/erd/model-helpers';
+import { inferRelationships } from '@/lib/erd/inferred';
 import type { Column, SchemaModel, Table } from '@/lib/introspect/schema-model';
 import { humanBytes, plural, rowEstimateText } from './format';
 
@@ -33,6 +34,10 @@ export function TableDetails({ model, table, variant, tableRef, classify = noCla
   const incoming = incomingReferences(model.tables).get(table.id) ?? [];
   const keys = keyColumns(table);
   const outgoing = table.foreignKeys.filter((fk) => !fk.inherited);
+  // Apart from the keys: what the column names suggest, both ways (lib/erd/inferred.ts says how).
+  const inferred = inferRelationships(model).filter(
+    (r) => r.table === table.id || r.references?.table === table.id || r.candidates.includes(table.id),
+  );
   return (
     <div className="flex flex-col gap-6">
       <Section title="Overview">
@@ -111,6 +116,38 @@ export function TableDetails({ model, table, variant, tableRef, classify = noCla
           </ul>
         )}
       </Section>
+
+      {inferred.length > 0 && (
+        <Section title={`Inferred relationships (${inferred.length})`}>
+          <ul className="flex flex-col gap-2" aria-label="Inferred relationships">
+            {inferred.map((r) => (
+              <li key={r.id} className="text-sm" data-testid="inferred-rel">
+                {r.table === table.id ? (
+                  <>
+                    {mono(r.columns.join(', '))} →{' '}
+                    {r.references ? (
+                      <>
+                        {tableRef(r.references.table)} {mono(`(${r.references.columns.join(', ')})`)}
+                      </>
+                    ) : r.candidates.length > 0 ? (
+                      <>one of {r.candidates.map((id, i) => <span key={id}>{i > 0 && ', '}{tableRef(id)}</span>)}</>
+                    ) : (
+                      <span className="text-zinc-600">a table its type column names</span>
+                    )}
+                  </>
+                ) : (
+                  <>
+                    {tableRef(r.table)} {mono(`(${r.columns.join(', ')})`)} → this table
+                  </>
+                )}
+                <Note>
+                  inferred, no foreign key declares it · {r.reason}
+                </Note>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
 
       <Section title={`Indexes (${table.indexes.length})`}>
         {table.indexes.length === 0 ? (

@@ -1,4 +1,5 @@
 import type { EnumType, SchemaModel, Table, View } from '../introspect/schema-model';
+import type { InferredRelationship } from './inferred';
 import {
   type ClassificationLookup,
   bookkeepingSchemas,
@@ -28,6 +29,11 @@ export interface MarkdownDictionaryOptions {
    * for the committed copy, which CI regenerates and compares byte for byte.
    */
   liveFigures?: boolean;
+  /**
+   * Relationships no key declares (inferred.ts): listed per table under their own heading,
+   * apart from the foreign keys, each with its reason. Default none.
+   */
+  inferred?: InferredRelationship[];
 }
 
 /**
@@ -47,7 +53,9 @@ export function toMarkdownDictionary(model: SchemaModel, options: MarkdownDictio
     incoming: incomingReferences(tables),
     classify: options.classifications ?? null,
     liveFigures: options.liveFigures ?? true,
+    inferred: new Map(),
   };
+  for (const relation of options.inferred ?? []) context.inferred.set(relation.table, [...(context.inferred.get(relation.table) ?? []), relation]);
   const schemaNames = [...new Set([...model.schemas.map((s) => s.name), ...tables.map((t) => t.schema)])]
     .filter((name) => !hidden.has(name))
     .sort(compareText);
@@ -76,6 +84,7 @@ interface Context {
   incoming: Map<string, IncomingReference[]>;
   classify: ClassificationLookup | null;
   liveFigures: boolean;
+  inferred: Map<string, InferredRelationship[]>;
 }
 
 function tableSection(table: Table, context: Context): string[] {
@@ -127,6 +136,19 @@ function tableSection(table: Table, context: Context): string[] {
       ),
       '',
     );
+  }
+  const inferred = sortedBy(context.inferred.get(table.id) ?? [], (relation) => relation.id);
+  if (inferred.length > 0) {
+    out.push('Inferred relationships (no foreign key declares them):', '');
+    for (const relation of inferred) {
+      const target = relation.references
+        ? `${code(relation.references.table)} (${codeList(relation.references.columns)})`
+        : relation.candidates.length > 0
+          ? `one of ${relation.candidates.map(code).join(', ')} (polymorphic)`
+          : 'a table its type column names (polymorphic)';
+      out.push(`- ${codeList(relation.columns)} → ${target}, inferred: ${text(relation.reason)}`);
+    }
+    out.push('');
   }
   const indexes = sortedBy(table.indexes, (index) => index.name);
   if (indexes.length > 0) {

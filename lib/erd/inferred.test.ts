@@ -75,4 +75,19 @@ describe('exports mark inferred relationships', () => {
     expect(dbml).toMatch(/Ref .*"public"\."ci_pipelines"\."project_id" > "public"\."projects"\."id" \/\/ inferred: project_id names public\.projects \(id\)/);
     expect(toDbml(m)).not.toContain('inferred');
   });
+
+  it('the Markdown dictionary lists them per table, apart from the foreign keys, with their reasons; without the option, not at all', async () => {
+    const { toMarkdownDictionary } = await import('./export-markdown');
+    const m = model(true);
+    const text = toMarkdownDictionary(m, { inferred: inferRelationships(m) });
+    const notes = text.slice(text.indexOf('### `public.notes`'), text.indexOf('### `public.orders`'));
+    expect(notes).toContain('Inferred relationships (no foreign key declares them):\n\n- `noteable_type`, `noteable_id` → one of `public.issues` (polymorphic), inferred: noteable_type + noteable_id point at a row of the table noteable_type names (public.issues)\n');
+    // Declared keys stay in their own table and are never listed as inferred.
+    const pipelines = text.slice(text.indexOf('### `public.ci_pipelines`'), text.indexOf('### `public.issues`'));
+    expect(pipelines).toContain('Foreign keys:');
+    expect(pipelines).not.toContain('Inferred relationships');
+    const loose = toMarkdownDictionary(model(), { inferred: inferRelationships(model()) });
+    expect(loose).toContain('- `project_id` → `public.projects` (`id`), inferred: project_id names public.projects (id)');
+    expect(toMarkdownDictionary(m)).not.toContain('Inferred relationships');
+  });
 });

@@ -15,7 +15,7 @@ import { withReachableTarget } from '../with-target';
 const FORMATS = {
   mermaid: (m: SchemaModel) => toMermaid(m, { inferred: inferRelationships(m) }),
   dbml: (m: SchemaModel) => toDbml(m, { inferred: inferRelationships(m) }),
-  markdown: (m: SchemaModel) => toMarkdownDictionary(m, { title: `${m.database} — entity dictionary` }) } as const;
+  markdown: (m: SchemaModel) => toMarkdownDictionary(m, { title: `${m.database} — entity dictionary`, inferred: inferRelationships(m) }) } as const;
 
 export const erdCommand = defineCommand({
   name: 'erd',

@@ -12,7 +12,7 @@ const FORMATS: Record<string, { render: (model: SchemaModel) => string; suffix: 
   // Inferred relationships go into the diagrams, marked as inferred (as the ERD draws them).
   mermaid: { render: (m) => toMermaid(m, { inferred: inferRelationships(m) }), suffix: 'erd.mmd', type: 'text/vnd.mermaid; charset=utf-8' },
   dbml: { render: (m) => toDbml(m, { inferred: inferRelationships(m) }), suffix: 'schema.dbml', type: 'text/plain; charset=utf-8' },
-  markdown: { render: toMarkdownDictionary, suffix: 'data-dictionary.md', type: 'text/markdown; charset=utf-8' },
+  markdown: { render: (m) => toMarkdownDictionary(m, { inferred: inferRelationships(m) }), suffix: 'data-dictionary.md', type: 'text/markdown; charset=utf-8' },
 };
 
 /** GET ?format=mermaid|dbml|markdown: the whole schema of one environment as a text download. */
