@@ -14,6 +14,9 @@ export interface ErdBrowserRow {
   /** Median and p95 frame time while dragging the canvas. */
   panMedianFrameMs: number;
   panP95FrameMs: number;
+  /** The schema API's whole answer (the first poll), and a poll of the unchanged schema sending its ETag back (headers + body). */
+  modelBytes: number;
+  unchangedPollBytes: number;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function benchErdBrowser(cluster: Awaited<ReturnType<typeof startBe
     for (const n of sizes) {
       const runs: number[] = [];
       let frames: number[] = [];
+      let poll = { modelBytes: 0, unchangedPollBytes: 0 };
       for (let run = 0; run < 3; run++) {
         const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
         const t0 = Date.now();
@@ -57,11 +61,14 @@ export async function benchErdBrowser(cluster: Awaited<ReturnType<typeof startBe
         await page.locator('.react-flow__node-table').first().waitFor({ state: 'visible', timeout: 180_000 });
         await page.getByTestId('layout-progress').waitFor({ state: 'detached', timeout: 180_000 });
         runs.push(Date.now() - t0);
-        if (run === 0) frames = await panFrames(page);
+        if (run === 0) {
+          frames = await panFrames(page);
+          poll = await pollBytes(page, `http://localhost:${port}/api/environments/erd${n}/schema`);
+        }
         await page.close();
       }
       const sorted = [...frames].sort((a, b) => a - b);
-      rows.push({ tables: n, interactiveMs: median(runs), panMedianFrameMs: median(frames), panP95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0 });
+      rows.push({ tables: n, interactiveMs: median(runs), panMedianFrameMs: median(frames), panP95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0, ...poll });
     }
     return rows;
   } finally {
@@ -69,6 +76,16 @@ export async function benchErdBrowser(cluster: Awaited<ReturnType<typeof startBe
     server.kill('SIGTERM');
     await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
   }
+}
+
+/** What the live refresh costs: the whole model once, then a poll with its ETag while nothing changed. */
+async function pollBytes(page: import('@playwright/test').Page, url: string): Promise<{ modelBytes: number; unchangedPollBytes: number }> {
+  const wire = async (r: import('@playwright/test').APIResponse) =>
+    (await r.body()).length + Object.entries(r.headers()).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+  const first = await page.request.get(url);
+  const again = await page.request.get(url, { headers: { 'If-None-Match': first.headers()['etag'] ?? '' } });
+  if (again.status() !== 304) throw new Error(`an unchanged schema's poll answered ${again.status()}, not 304`);
+  return { modelBytes: await wire(first), unchangedPollBytes: await wire(again) };
 }
 
 /** Drags the canvas for ~2 s and records requestAnimationFrame intervals. */

@@ -127,7 +127,7 @@ async function main(): Promise<void> {
       results.erd = rows;
       console.log('\n## ERD in Chromium (median of 3 loads; panning: one 2 s drag)');
       for (const r of rows) {
-        console.log(`${String(r.tables).padEnd(5)} tables: interactive in ${ms(r.interactiveMs)}; pan frame median ${ms(r.panMedianFrameMs)}, p95 ${ms(r.panP95FrameMs)}`);
+        console.log(`${String(r.tables).padEnd(5)} tables: interactive in ${ms(r.interactiveMs)}; pan frame median ${ms(r.panMedianFrameMs)}, p95 ${ms(r.panP95FrameMs)}; poll ${r.modelBytes} B, unchanged ${r.unchangedPollBytes} B`);
       }
       console.log('targets: 300 tables < 2 s, 2,000 tables < 6 s, pan median ≤ 33 ms');
     } finally {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
+import { storageFor } from './support/users';
 
 /**
  * The live ERD of `local`: find a table, focus on it, read its panel, export the schema, and
@@ -229,7 +230,7 @@ test('find path: the shortest foreign-key path between two tables, only its tabl
   await page.getByRole('button', { name: 'Focus off' }).click();
 });
 
-test('schema API: JSON without secrets, 404 for an unknown environment; exports; table page', async ({ request, page }) => {
+test('schema API: JSON without secrets, 404 for an unknown environment; exports; table page', async ({ request, page, browser }) => {
   const { password } = JSON.parse(fs.readFileSync('.strata/e2e/credentials.json', 'utf8')) as { password: string };
   const ok = await request.get('/api/environments/local/schema');
   expect(ok.status()).toBe(200);
@@ -251,6 +252,19 @@ test('schema API: JSON without secrets, 404 for an unknown environment; exports;
   const stale = await request.get('/api/environments/local/schema', { headers: { 'If-None-Match': '"stale"' } });
   expect(stale.status()).toBe(200);
   expect((await stale.json()).tables.length).toBe(JSON.parse(text).tables.length);
+  // One environment's ETag sent to another gets that other's whole model, never a 304 or local's.
+  const crossed = await request.get('/api/environments/staging/schema', { headers: { 'If-None-Match': etag } });
+  expect(crossed.status()).toBe(200);
+  expect(crossed.headers()['etag']).not.toBe(etag);
+  expect((await crossed.json()).database).not.toBe(JSON.parse(text).database);
+  // Signed out, a valid ETag is still refused (401): a 304 would confirm the fingerprint.
+  const outsider = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  expect((await outsider.request.get('/api/environments/local/schema', { headers: { 'If-None-Match': etag } })).status()).toBe(401);
+  await outsider.close();
+  // A viewer may read, so its poll of the unchanged schema is a 304 too.
+  const viewer = await browser.newContext({ storageState: storageFor('vera') });
+  expect((await viewer.request.get('/api/environments/local/schema', { headers: { 'If-None-Match': etag } })).status()).toBe(304);
+  await viewer.close();
 
   const unknown = await request.get('/api/environments/nowhere/schema');
   expect(unknown.status()).toBe(404);

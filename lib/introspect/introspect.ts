@@ -48,7 +48,7 @@ export interface IntrospectOptions {
 export async function introspect(sql: CatalogSql, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const includeBookkeeping = options.includeBookkeeping ?? false;
   if (!hasBegin(sql)) return readModel(sql, includeBookkeeping);
-  return retriedOnceIfDdlRaced(() => sql.begin(SNAPSHOT, (tx) => readModel(tx, includeBookkeeping)));
+  return retriedIfDdlRaced(() => sql.begin(SNAPSHOT, (tx) => readModel(tx, includeBookkeeping)));
 }
 
 /**
@@ -57,7 +57,7 @@ export async function introspect(sql: CatalogSql, options: IntrospectOptions = {
  */
 export async function introspectInOwnSnapshot(conn: ReservedSql, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const includeBookkeeping = options.includeBookkeeping ?? false;
-  return retriedOnceIfDdlRaced(async () => {
+  return retriedIfDdlRaced(async () => {
     await conn.unsafe(`begin ${SNAPSHOT}`);
     try {
       return await readModel(conn, includeBookkeeping);
@@ -88,17 +88,24 @@ const SNAPSHOT = 'isolation level repeatable read read only';
  * The snapshot keeps the catalog rows consistent, but the catalog functions the queries
  * call (pg_get_indexdef, format_type, …) look objects up in the live catalog caches: a
  * table dropped by DDL that committed after the snapshot was taken makes them fail with
- * XX000 "could not open relation with OID …" or "cache lookup failed for relation …".
+ * XX000 "could not open relation with OID …" or "cache lookup failed for relation|index|… …".
  * That is a race, not a broken database: a fresh snapshot, taken after the DDL, reads
- * cleanly, so it is tried once more. A second failure is reported as it is.
+ * cleanly, so it is tried again, after a short pause that grows (a migration dropping many
+ * tables in a row races every read it overlaps: about 1.6 s of pauses in all outlasts a
+ * burst of DDL). After DDL_RETRY_DELAYS_MS.length retries the failure is reported as it is.
  */
-export async function retriedOnceIfDdlRaced<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (!isConcurrentDdlError(error)) throw error;
-    return read();
+export const DDL_RETRY_DELAYS_MS = [25, 50, 100, 200, 400, 800] as const;
+
+export async function retriedIfDdlRaced<T>(read: () => Promise<T>): Promise<T> {
+  for (const delay of DDL_RETRY_DELAYS_MS) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isConcurrentDdlError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
+  return read();
 }
 
 async function readModel(sql: CatalogSql, includeBookkeeping: boolean): Promise<SchemaModel> {
@@ -139,5 +146,6 @@ function hasBegin(sql: CatalogSql): sql is Sql {
 
 function isConcurrentDdlError(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
-  return e?.code === 'XX000' && /cache lookup failed for relation|could not open relation with OID/i.test(e.message ?? '');
+  // "cache lookup failed for relation|index|constraint|type …": any catalog object the DDL dropped.
+  return e?.code === 'XX000' && /cache lookup failed for \w+ \d+|could not open relation with OID/i.test(e.message ?? '');
 }

@@ -3,7 +3,7 @@ import type { Project } from '../changesets/project';
 import { diffSchemas } from '../diff/schema-diff';
 import type { SchemaDiff } from '../diff/types';
 import { connect, assertReachable } from '../db/client';
-import { introspect, retriedOnceIfDdlRaced } from '../introspect/introspect';
+import { introspect, retriedIfDdlRaced } from '../introspect/introspect';
 import type { SchemaModel } from '../introspect/schema-model';
 import { appliedList, appliedSetKey, expectedSchema, type ExpectedSchemaOrigin, type ExpectedSchemaStore } from './expected-schema';
 import { appliedInOrder } from './plan';
@@ -84,7 +84,7 @@ async function readAtOneMoment(ctx: RunContext, project: Project): Promise<{ sta
   const sql = connect(ctx.url, { max: 1, applicationName: `strata:drift check by ${ctx.actor}`.slice(0, 63) });
   try {
     await assertReachable(sql, ctx.url);
-    return await retriedOnceIfDdlRaced(() =>
+    return await retriedIfDdlRaced(() =>
       sql.begin('isolation level repeatable read read only', async (tx) => {
         const holder = await findLockHolder(tx);
         if (holder) throw lockedBy(holder);

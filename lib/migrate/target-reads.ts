@@ -16,7 +16,7 @@ export async function readStatusOn(conn: LockedConnection | postgres.Transaction
  * Introspects on a locked connection. Inside an open transaction it reads in a savepoint
  * that is rolled back, because introspection pins `search_path` with SET LOCAL and the
  * change sets that run next must see the session's own search_path. Outside one it reads
- * in a read-only snapshot of its own, retried once if concurrent DDL raced it.
+ * in a read-only snapshot of its own, retried (a few times, with a short pause) if concurrent DDL raced it.
  */
 export async function introspectOn(conn: LockedConnection, inTransaction: boolean): Promise<SchemaModel> {
   if (inTransaction) {
