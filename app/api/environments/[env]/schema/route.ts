@@ -1,10 +1,7 @@
-import { readSchema } from '@/app/environments/[env]/read-schema';
-import { enterDoor } from '@/app/guard';
+import { answerFromSchema } from '@/app/schema-door';
 import { modelFingerprint } from '@/lib/introspect/model-fingerprint';
 
 export const dynamic = 'force-dynamic';
-
-const headers = { 'Cache-Control': 'no-store' };
 
 /**
  * GET the live SchemaModel of one environment (the ERD polls this). 404 for an unknown
@@ -13,22 +10,12 @@ const headers = { 'Cache-Control': 'no-store' };
  * gets 304 and no body — a few hundred bytes instead of the whole model (megabytes at
  * 2,000 tables).
  */
-export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const door = await enterDoor(request);
-  if (door instanceof Response) return door;
-  const refused = await door.authorize('schema.read');
-  if (refused) return refused;
-  const { env } = await params;
-  try {
-    const read = await readSchema(env);
-    if (!read.ok) return Response.json({ error: read.error, message: read.message }, { status: read.status, headers });
+export function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
+  return answerFromSchema(request, params, { name: 'schema', failure: 'The schema could not be read; see the server log.' }, (read, headers) => {
     const etag = `"${modelFingerprint(read.model)}"`;
     if (matches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, ETag: etag } });
     return Response.json(read.model, { headers: { ...headers, ETag: etag } });
-  } catch (error) {
-    console.error(`GET /api/environments/${env}/schema failed:`, error);
-    return Response.json({ error: 'internal', message: 'The schema could not be read; see the server log.' }, { status: 500, headers });
-  }
+  });
 }
 
 /** If-None-Match holds `etag` (a list, or `*`); weak validators compare by their opaque part. */

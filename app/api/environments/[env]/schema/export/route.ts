@@ -1,5 +1,4 @@
-import { readSchema } from '@/app/environments/[env]/read-schema';
-import { enterDoor } from '@/app/guard';
+import { answerFromSchema } from '@/app/schema-door';
 import { toDbml } from '@/lib/erd/export-dbml';
 import { toMarkdownDictionary } from '@/lib/erd/export-markdown';
 import { toMermaid } from '@/lib/erd/export-mermaid';
@@ -16,30 +15,20 @@ const FORMATS: Record<string, { render: (model: SchemaModel) => string; suffix: 
 };
 
 /** GET ?format=mermaid|dbml|markdown: the whole schema of one environment as a text download. */
-export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  const door = await enterDoor(request);
-  if (door instanceof Response) return door;
-  const refused = await door.authorize('schema.read');
-  if (refused) return refused;
-  const { env } = await params;
+export function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
   const format = new URL(request.url).searchParams.get('format') ?? '';
   const chosen = Object.hasOwn(FORMATS, format) ? FORMATS[format] : undefined;
-  const noStore = { 'Cache-Control': 'no-store' };
-  if (!chosen) {
-    return Response.json(
-      { error: 'bad_format', message: `Unknown export format “${format}”; use one of ${Object.keys(FORMATS).join(', ')}.` },
-      { status: 400, headers: noStore },
-    );
-  }
-  try {
-    const read = await readSchema(env);
-    if (!read.ok) return Response.json({ error: read.error, message: read.message }, { status: read.status, headers: noStore });
-    const filename = `${read.environment.name}-${chosen.suffix}`;
-    return new Response(chosen.render(read.model), {
-      headers: { ...noStore, 'Content-Type': chosen.type, 'Content-Disposition': `attachment; filename="${filename}"` },
+  const refuse = () =>
+    chosen
+      ? null
+      : Response.json(
+          { error: 'bad_format', message: `Unknown export format “${format}”; use one of ${Object.keys(FORMATS).join(', ')}.` },
+          { status: 400, headers: { 'Cache-Control': 'no-store' } },
+        );
+  return answerFromSchema(request, params, { name: 'schema/export', failure: 'The export could not be produced; see the server log.', refuse }, (read, headers) => {
+    const filename = `${read.environment.name}-${chosen!.suffix}`;
+    return new Response(chosen!.render(read.model), {
+      headers: { ...headers, 'Content-Type': chosen!.type, 'Content-Disposition': `attachment; filename="${filename}"` },
     });
-  } catch (error) {
-    console.error(`GET /api/environments/${env}/schema/export failed:`, error);
-    return Response.json({ error: 'internal', message: 'The export could not be produced; see the server log.' }, { status: 500, headers: noStore });
-  }
+  });
 }
