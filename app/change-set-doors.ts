@@ -7,6 +7,7 @@ import { fixAction, fixChangeSet, type ChangeSetFix, type FixResult } from '@/li
 import { operationTarget } from '@/lib/console/environment-operations';
 import { changeSetTag } from '@/lib/console/operation-request';
 import { StrataError } from '@/lib/errors';
+import { isRefused, parsed } from './door-input';
 import type { Door, Refused } from './guard';
 
 /**
@@ -21,15 +22,6 @@ export type Fixed = { ok: true; result: FixResult } | Refused;
 export type Filed = { ok: true; request: ChangeRequest } | Refused;
 
 type FixAction = ChangeSetFix['action'];
-
-function parsed<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> | Refused {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  return { ok: false, status: 400, code: 'BAD_USAGE', message: `Invalid request: ${issue?.path.join('.') || 'body'}: ${issue?.message}` };
-}
-
-const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && (value as Refused).ok === false;
 
 /** Resolve (`as` in the body), skip or unskip the change set `tag` on `env`, directly. */
 export async function openChangeSetFix(door: Door, env: string, tag: string, action: FixAction, input: unknown): Promise<Fixed> {

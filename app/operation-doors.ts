@@ -10,6 +10,7 @@ import { operationActions } from '@/lib/console/operation-request';
 import type { StartedOperation } from '@/lib/console/operations';
 import { startEnvironmentOperation, startRequestExecution, startSeed } from '@/lib/console/start-operations';
 import { StrataError } from '@/lib/errors';
+import { isRefused, parsed } from './door-input';
 import type { Door, Refused } from './guard';
 
 /**
@@ -19,15 +20,6 @@ import type { Door, Refused } from './guard';
  * needs (each refusal audited), then start it as a recorded operation.
  */
 export type Opened = { ok: true; started: StartedOperation<unknown> } | Refused;
-
-function parsed<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> | Refused {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  return { ok: false, status: 400, code: 'BAD_USAGE', message: `Invalid request: ${issue?.path.join('.') || 'body'}: ${issue?.message}` };
-}
-
-const isRefused = (value: unknown): value is Refused => typeof value === 'object' && value !== null && (value as Refused).ok === false;
 
 /** A dry run, an apply or a rollback on one environment. */
 export async function openEnvironmentOperation(door: Door, env: string, input: unknown): Promise<Opened> {

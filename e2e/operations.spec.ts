@@ -1,7 +1,7 @@
-import fs from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
 import { lastLine, reviewedPlan } from './support/plan';
+import { shot } from './support/screenshot';
 import { storageFor } from './support/users';
 
 /**
@@ -11,11 +11,6 @@ import { storageFor } from './support/users';
  */
 test.describe.configure({ mode: 'serial' });
 
-/** Full pages, except while the modal dialog is open: it is sized to the viewport. */
-const shot = async (page: Page, name: string, fullPage = true) => {
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage });
-};
 
 async function health(request: import('@playwright/test').APIRequestContext, env: string) {
   const body = await (await request.get('/api/health')).json();

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
 import { lastLine, reviewedPlan } from './support/plan';
+import { shot } from './support/screenshot';
 import { storageFor } from './support/users';
 
 /**
@@ -14,10 +14,6 @@ import { storageFor } from './support/users';
 // Dry runs, runs and a lock timeout (5 s) in each journey: more than the default 30 s on 2 cores.
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
-const shot = async (page: Page, name: string, fullPage = true) => {
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage });
-};
 
 async function health(request: import('@playwright/test').APIRequestContext, env: string) {
   const body = await (await request.get('/api/health')).json();

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
 import { lastLine, reviewedPlan } from './support/plan';
+import { shot } from './support/screenshot';
 import { storageFor } from './support/users';
 
 /**
@@ -15,10 +15,6 @@ test.describe.configure({ mode: 'serial' });
 
 const RISK_V1 = '0015_risk_v1';
 
-const shot = async (page: Page, name: string, fullPage = true) => {
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage });
-};
 
 async function run(request: APIRequestContext, direction: 'apply' | 'rollback') {
   const body = direction === 'apply'

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
 import { lastLine, reviewedPlan } from './support/plan';
+import { shot } from './support/screenshot';
 import { strataCli } from './support/users';
 
 /**
@@ -14,10 +14,6 @@ import { strataCli } from './support/users';
  */
 test.describe.configure({ mode: 'serial' });
 
-const shot = async (page: Page, name: string, fullPage = true) => {
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage });
-};
 
 const SCHEMA_VERSION_CHECK = 'Document 001, Phase 4 check 1: the schema version (the highest successful one) is 2';
 

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser } from '@playwright/test';
 import { embeddedSql } from './support/embedded-sql';
 import { lastLine, reviewedPlan } from './support/plan';
+import { shot } from './support/screenshot';
 import { storageFor, strataCli } from './support/users';
 
 /**
@@ -13,10 +14,6 @@ import { storageFor, strataCli } from './support/users';
  */
 test.describe.configure({ mode: 'serial' });
 
-const shot = async (page: Page, name: string) => {
-  fs.mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
-};
 
 async function signInAs(browser: Browser, username: string, password: string) {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
