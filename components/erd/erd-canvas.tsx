@@ -16,19 +16,31 @@ import {
   type ReactFlowState,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo } from 'react';
-import type { ErdGraph } from '@/lib/erd/graph';
+import type { ErdEdge, ErdGraph } from '@/lib/erd/graph';
 import { activateEdges, buildEdges, buildNodeData, buildSchemaGroups, DENSE_EDGES, type ChangeMarks } from './build-flow';
+import { ClusterEdge, type ClusterFlowEdge } from './cluster-edge';
+import { ClusterNode, type ClusterFlowNode } from './cluster-node';
 import { FkEdge } from './fk-edge';
 import { DETAIL_ZOOM } from './node-geometry';
 import type { Positions, Routes } from './positions-store';
 import { SchemaGroupNode, type SchemaGroupFlowNode } from './schema-group-node';
 import { TableNode, type TableFlowNode } from './table-node';
 
-type FlowNode = TableFlowNode | SchemaGroupFlowNode;
+type FlowNode = TableFlowNode | SchemaGroupFlowNode | ClusterFlowNode;
 
-const nodeTypes = { table: TableNode, schema: SchemaGroupNode };
+const nodeTypes = { table: TableNode, schema: SchemaGroupNode, cluster: ClusterNode };
 const detailSelector = (s: ReactFlowState) => s.transform[2] >= DETAIL_ZOOM;
-const edgeTypes = { fk: FkEdge };
+const edgeTypes = { fk: FkEdge, cluster: ClusterEdge };
+
+/** A big schema's cluster map (components/erd/build-cluster-flow): drawn with the tables of its expanded clusters. */
+export interface ClusterLayer {
+  nodes: ClusterFlowNode[];
+  edges: ClusterFlowEdge[];
+  /** Table id → its expanded cluster's id: the table is drawn inside that group node. */
+  parentOf: ReadonlyMap<string, string>;
+  /** Relationships from the shown tables to collapsed clusters: their rows need handles too. */
+  handleEdges: ErdEdge[];
+}
 
 export interface Highlight {
   tableId: string;
@@ -48,6 +60,8 @@ export interface ErdCanvasProps {
   onPaneClick: () => void;
   /** The overview in the corner (default true); small embedded diagrams go without it. */
   minimap?: boolean;
+  /** Set for a big schema's cluster map; `positions` are then absolute, for the expanded clusters' tables. */
+  clusters?: ClusterLayer;
 }
 
 /**
@@ -55,8 +69,12 @@ export interface ErdCanvasProps {
  * rows that take part in a relationship), one edge per foreign key. Only what is on screen
  * is rendered; positions come from the layout and go back to it after a drag.
  */
-export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight, selectedId, onSelect, onMove, onPaneClick, minimap = true }: ErdCanvasProps) {
-  const base = useMemo(() => buildNodeData(graph, keysOnly, marks), [graph, keysOnly, marks]);
+export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight, selectedId, onSelect, onMove, onPaneClick, minimap = true, clusters }: ErdCanvasProps) {
+  const handleEdges = clusters?.handleEdges;
+  const base = useMemo(
+    () => buildNodeData(handleEdges?.length ? { nodes: graph.nodes, edges: [...graph.edges, ...handleEdges] } : graph, keysOnly, marks),
+    [graph, handleEdges, keysOnly, marks],
+  );
   const data = useMemo(() => {
     if (!highlight) return base;
     const d = base.get(highlight.tableId);
@@ -65,20 +83,28 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
     copy.set(highlight.tableId, { ...d, highlighted: true, highlightColumn: highlight.column });
     return copy;
   }, [base, highlight]);
-  const groups = useMemo(() => buildSchemaGroups(graph, positions, base), [graph, positions, base]);
+  const groups = useMemo(() => (clusters ? [] : buildSchemaGroups(graph, positions, base)), [clusters, graph, positions, base]);
+  const clusterNodes = clusters?.nodes;
+  const parentOf = clusters?.parentOf;
 
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>([]);
 
   useEffect(() => {
     setNodes((previous) => {
       const before = new Map(previous.map((n) => [n.id, n]));
-      const next: FlowNode[] = [...groups];
+      // Parents (expanded clusters) before their children, as React Flow requires.
+      const next: FlowNode[] = [...groups, ...(clusterNodes ?? [])];
+      const parents = new Map((clusterNodes ?? []).map((n) => [n.id, n.position]));
       for (const table of graph.nodes) {
-        const position = positions[table.id];
+        const absolute = positions[table.id];
         const d = data.get(table.id);
-        if (!position || !d) continue;
+        if (!absolute || !d) continue;
+        const parentId = parentOf?.get(table.id);
+        const parent = parentId ? parents.get(parentId) : undefined;
+        if (parentId && !parent) continue;
+        const position = parent ? { x: absolute.x - parent.x, y: absolute.y - parent.y } : absolute;
         const old = before.get(table.id) as TableFlowNode | undefined;
-        if (old && old.data === d && old.position.x === position.x && old.position.y === position.y) {
+        if (old && old.data === d && old.position.x === position.x && old.position.y === position.y && old.parentId === parentId) {
           next.push(old);
           continue;
         }
@@ -91,12 +117,15 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
           width: d.width,
           height: d.height,
           selected: old?.selected ?? false,
+          parentId,
+          // Inside a cluster the layout is the cluster's: tables are not dragged out of it.
+          draggable: !parentId,
           ariaLabel: `Table ${table.schema}.${table.name}, ${table.columns.length} columns${d.diff && d.change ? `, ${d.change}` : ''}`,
         });
       }
       return next;
     });
-  }, [graph, data, positions, groups, setNodes]);
+  }, [graph, data, positions, groups, clusterNodes, parentOf, setNodes]);
 
   // Selection made outside the canvas (panel links, search): mirror it on the nodes.
   useEffect(() => {
@@ -118,10 +147,12 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
   const detailed = useStore(detailSelector);
   const sparse = !detailed && baseEdges.length > DENSE_EDGES;
   const focusId = selectedId ?? highlight?.tableId ?? null;
+  const clusterEdges = clusters?.edges;
   const edges = useMemo(() => {
     const active = activateEdges(baseEdges, focusId);
-    return sparse ? active.filter((e) => e.source === focusId || e.target === focusId) : active;
-  }, [baseEdges, focusId, sparse]);
+    const tableEdges = sparse ? active.filter((e) => e.source === focusId || e.target === focusId) : active;
+    return clusterEdges ? [...clusterEdges, ...tableEdges] : tableEdges;
+  }, [baseEdges, focusId, sparse, clusterEdges]);
 
   const onSelectionChange = useCallback<OnSelectionChangeFunc>(
     ({ nodes: selected }) => {
@@ -145,7 +176,7 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
   }, [onSelect]);
 
   return (
-    <ReactFlow<FlowNode, ReturnType<typeof activateEdges>[number]>
+    <ReactFlow<FlowNode, ReturnType<typeof activateEdges>[number] | ClusterFlowEdge>
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
@@ -190,5 +221,6 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
 
 function minimapColor(node: Node): string {
   if (node.type === 'schema') return 'transparent';
+  if (node.type === 'cluster') return `${(node as ClusterFlowNode).data.color.header}66`;
   return (node as TableFlowNode).data.color.header;
 }

@@ -1,14 +1,19 @@
 'use client';
 
 import { useReactFlow } from '@xyflow/react';
+import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { CLUSTER_THRESHOLD, clusterSchema } from '@/lib/erd/clusters';
+import { clusterLinks, shownClusters } from '@/lib/erd/cluster-view';
 import { schemaToGraph } from '@/lib/erd/graph';
 import { lookupFromMap, type ClassificationMap } from '@/lib/erd/classification-map';
 import { bySchema, filterGraph, neighbourhood } from '@/lib/erd/neighbourhood';
 import { findPath, pathGraph, type FoundPath } from '@/lib/erd/find-path';
 import { inferRelationships } from '@/lib/erd/inferred';
+import { DEFAULT_VIEW_STATE, parseViewState, serializeViewState } from '@/lib/erd/view-state';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
-import { ErdCanvas, type Highlight } from './erd-canvas';
+import { buildClusterEdges, buildClusterNodes } from './build-cluster-flow';
+import { ErdCanvas, type ClusterLayer, type Highlight } from './erd-canvas';
 import { ChangesBar, LayoutProgress, LiveStatus } from './erd-status';
 import { ErdToolbar, FocusControl, ToggleButton, ToolButton, type FocusState } from './erd-toolbar';
 import { ExportMenu } from './export-menu';
@@ -20,10 +25,12 @@ import { SchemaFilter, type SchemaOption } from './schema-filter';
 import { SearchBox, type SearchHit } from './search-box';
 import { TablePanel } from './table-panel';
 import type { SeedAvailability } from '@/components/seed/seed-availability';
+import { useClusterLayout } from './use-cluster-layout';
 import { useElkLayout } from './use-elk-layout';
 import { useSeenChanges } from './use-seen-changes';
 
 const NO_POSITIONS: Positions = {};
+const NOTHING = () => {};
 
 /**
  * The diagram and everything around it: filters, focus, search, the side panel, live
@@ -47,16 +54,22 @@ export function ErdWorkspace({
 }) {
   const flow = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
-  const [includeBookkeeping, setIncludeBookkeeping] = useState(false);
-  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
-  const [keysOnly, setKeysOnly] = useState(false);
-  const [showInferred, setShowInferred] = useState(true);
-  const [focus, setFocus] = useState<FocusState | null>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // The view starts from the URL (lib/erd/view-state), so a link reproduces it.
+  const searchParams = useSearchParams();
+  const [fromLink] = useState(() => parseViewState(new URLSearchParams(searchParams?.toString() ?? '')));
+  const start = fromLink.ok ? fromLink.state : DEFAULT_VIEW_STATE;
+  const [linkProblem, setLinkProblem] = useState(fromLink.ok ? null : fromLink.problem);
+  const [includeBookkeeping, setIncludeBookkeeping] = useState(start.bookkeeping);
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set(start.hidden));
+  const [keysOnly, setKeysOnly] = useState(start.keysOnly);
+  const [showInferred, setShowInferred] = useState(start.inferred);
+  const [focus, setFocus] = useState<FocusState | null>(start.focus);
+  const [selectedId, setSelectedId] = useState<string | null>(start.selected);
   const [highlight, setHighlight] = useState<Highlight | null>(null);
-  const [path, setPath] = useState<FoundPath | null>(null);
-  const [pathProblem, setPathProblem] = useState<string | null>(null);
+  const [pathEnds, setPathEnds] = useState<{ from: string; to: string } | null>(start.path);
+  const [expanded, setExpanded] = useState<readonly string[]>(start.expanded);
   const pendingCenter = useRef<Highlight | null>(null);
+  const pendingFit = useRef<string | null>(null);
 
   // Keyed on tables and schemas only (structural sharing keeps them identical between polls
   // that change nothing); the model's other fields, such as introspectedAt, change every poll.
@@ -80,21 +93,102 @@ export function ErdWorkspace({
     () => (hidden.size === 0 ? graph : bySchema(graph, schemas.filter((s) => !hidden.has(s.name)).map((s) => s.name))),
     [graph, hidden, schemas],
   );
+
+  // A found path: derived from its two ends (which the URL keeps), so a link finds it again.
+  const { path, pathProblem } = useMemo((): { path: FoundPath | null; pathProblem: string | null } => {
+    if (!pathEnds) return { path: null, pathProblem: null };
+    // A partition (GitLab's ci_builds) is found as the table it belongs to, which the diagram draws.
+    const unknown = [pathEnds.from, pathEnds.to].filter((id) => !nodeById.has(id) && !tables.some((t) => t.id === id && t.kind === 'partition'));
+    if (unknown.length) return { path: null, pathProblem: `No table ${unknown.join(' or ')} in this diagram` };
+    const found = findPath({ ...model, tables, schemas: schemaInfo }, pathEnds.from, pathEnds.to, { inferred: showInferred ? inferred : [] });
+    return { path: found, pathProblem: found ? null : `No foreign-key path between ${pathEnds.from} and ${pathEnds.to}` };
+  }, [pathEnds, nodeById, tables, schemaInfo, inferred, showInferred]); // not `model`: see above
+
+  // Big schemas (over CLUSTER_THRESHOLD shown tables) start as a map of clusters (lib/erd/clusters).
+  const clusters = useMemo(
+    () => clusterSchema({ ...model, tables, schemas: schemaInfo }, CLUSTER_THRESHOLD, { includeBookkeeping }),
+    [tables, schemaInfo, includeBookkeeping], // not `model`: see above
+  );
+  const clusterView = useMemo(
+    () => (clusters && shownGraph.nodes.length > CLUSTER_THRESHOLD ? shownClusters(shownGraph, clusters) : null),
+    [clusters, shownGraph],
+  );
   // A found path, or focus on a table's neighbourhood, shows a part of the diagram laid out on its own.
   const focusGraph = useMemo(
     () => (path ? pathGraph(graph, path) : focus ? filterGraph(graph, neighbourhood(graph, focus.tableId, focus.hops)) : null),
     [graph, focus, path],
   );
-  const displayGraph = focusGraph ?? shownGraph;
+  const clusterMode = clusterView !== null && focusGraph === null;
+  const clusterLayout = useClusterLayout({ view: clusterView, graph: shownGraph, expanded, keysOnly });
+  const clusterFlow = useMemo(() => {
+    if (!clusterView || !clusterLayout.boxes) return null;
+    const { tableEdges, tableEnds, links } = clusterLinks(shownGraph, clusterView.clusterOf, clusterLayout.open);
+    const parentOf = new Map<string, string>();
+    for (const node of shownGraph.nodes) {
+      const cluster = clusterView.clusterOf.get(node.id)!;
+      if (clusterLayout.open.has(cluster)) parentOf.set(node.id, cluster);
+    }
+    return { graph: { nodes: shownGraph.nodes.filter((n) => parentOf.has(n.id)), edges: tableEdges }, tableEnds, links, parentOf };
+  }, [clusterView, clusterLayout.boxes, clusterLayout.open, shownGraph]);
+
+  const toggleCluster = useCallback((id: string) => {
+    setExpanded((list) => {
+      if (list.includes(id)) return list.filter((c) => c !== id);
+      pendingFit.current = id;
+      return [...list, id];
+    });
+  }, []);
+  const clusterNames = useMemo(() => new Map(clusterView?.clusters.map((c) => [c.id, c.name]) ?? []), [clusterView]);
+  const clusterNodes = useMemo(
+    () => (clusterView && clusterLayout.boxes ? buildClusterNodes(clusterView.clusters, clusterLayout.boxes, clusterLayout, toggleCluster) : []),
+    [clusterView, clusterLayout, toggleCluster],
+  );
+  const clusterLayer = useMemo<ClusterLayer | undefined>(
+    () =>
+      clusterMode && clusterFlow
+        ? { nodes: clusterNodes, edges: buildClusterEdges(clusterFlow.links, clusterNames, selectedId), parentOf: clusterFlow.parentOf, handleEdges: clusterFlow.tableEnds }
+        : undefined,
+    [clusterMode, clusterFlow, clusterNodes, clusterNames, selectedId],
+  );
+
+  const displayGraph = focusGraph ?? (clusterMode ? (clusterFlow?.graph ?? EMPTY_GRAPH) : shownGraph);
   const displayed = useMemo(() => new Set(displayGraph.nodes.map((n) => n.id)), [displayGraph]);
 
-  const main = useElkLayout({ graph, keysOnly, env });
+  const main = useElkLayout({ graph: clusterView ? null : graph, keysOnly, env });
   const focused = useElkLayout({ graph: focusGraph, keysOnly, env: null });
-  const layout = focus || path ? focused : main;
+  const layout = focus || path ? focused : clusterMode
+    ? { positions: clusterLayout.boxes ? clusterLayout.positions : null, routes: clusterLayout.routes, running: clusterLayout.running, error: clusterLayout.error, move: NOTHING, relayout: NOTHING }
+    : main;
 
   useEffect(() => {
     if (focus && !nodeById.has(focus.tableId)) setFocus(null);
   }, [focus, nodeById]);
+
+  // The view goes back into the URL (replaced, not pushed: a history entry per click would
+  // bury the page the user came from).
+  const viewQuery = serializeViewState({
+    hidden: [...hidden],
+    bookkeeping: includeBookkeeping,
+    focus,
+    path: pathEnds,
+    expanded: clusterView ? expanded.filter((id) => clusterNames.has(id)) : [...expanded],
+    selected: selectedId,
+    keysOnly,
+    inferred: showInferred,
+  });
+  useEffect(() => {
+    const next = viewQuery ? `?${viewQuery}` : '';
+    if (window.location.search !== next) window.history.replaceState(window.history.state, '', `${window.location.pathname}${next}${window.location.hash}`);
+  }, [viewQuery]);
+
+  // An expanded cluster: once its tables are laid out, bring it into view.
+  useEffect(() => {
+    const id = pendingFit.current;
+    const box = id ? clusterLayout.boxes?.[id] : undefined;
+    if (!id || !box || !clusterLayout.open.has(id)) return;
+    pendingFit.current = null;
+    requestAnimationFrame(() => void flow.fitBounds(box, { padding: 0.08, duration: 350 }));
+  }, [clusterLayout.boxes, clusterLayout.open, flow]);
 
   const center = useCallback(
     (target: Highlight, positions: typeof layout.positions) => {
@@ -118,7 +212,7 @@ export function ErdWorkspace({
     ? `path:${path.tables.join(',')}`
     : focus
       ? `focus:${focus.tableId}:${focus.hops}`
-      : `all:${[...hidden].sort().join(',')}:${includeBookkeeping}`;
+      : `${clusterMode ? 'clusters' : 'all'}:${[...hidden].sort().join(',')}:${includeBookkeeping}`;
   useEffect(() => {
     if (!hasPositions) return;
     const target = pendingCenter.current;
@@ -148,16 +242,22 @@ export function ErdWorkspace({
       let viewChanges = false;
       if ((focus || path) && !displayed.has(node.id)) {
         setFocus(null);
-        setPath(null);
+        setPathEnds(null);
         viewChanges = true;
       }
       if (hidden.has(node.schema)) {
         setHidden((h) => new Set([...h].filter((s) => s !== node.schema)));
         viewChanges = true;
       }
+      // On the cluster map, a table of a collapsed cluster is shown by expanding its cluster.
+      const cluster = clusterView?.clusterOf.get(node.id);
+      if (cluster && (viewChanges || !focusGraph) && !clusterLayout.open.has(cluster)) {
+        setExpanded((list) => (list.includes(cluster) ? list : [...list, cluster]));
+        viewChanges = true;
+      }
       if (viewChanges || !center(target, layout.positions)) pendingCenter.current = target;
     },
-    [nodeById, focus, path, displayed, hidden, center, layout.positions],
+    [nodeById, focus, path, displayed, hidden, center, layout.positions, clusterView, clusterLayout.open, focusGraph],
   );
 
   const onPick = useCallback(
@@ -176,28 +276,15 @@ export function ErdWorkspace({
     [jumpTo, nodeById],
   );
 
-  const onFindPath = useCallback(
-    (from: string, to: string) => {
-      const unknown = [from, to].filter((id) => !nodeById.has(id));
-      if (unknown.length) {
-        setPath(null);
-        return setPathProblem(`No table ${unknown.join(' or ')} in this diagram`);
-      }
-      const found = findPath(model, from, to, { inferred: showInferred ? inferred : [] });
-      setPath(found);
-      setPathProblem(found ? null : `No foreign-key path between ${from} and ${to}`);
-      if (found) setFocus(null);
-    },
-    [model, nodeById, inferred, showInferred],
-  );
-  const clearPath = useCallback(() => {
-    setPath(null);
-    setPathProblem(null);
+  const onFindPath = useCallback((from: string, to: string) => {
+    setPathEnds({ from, to });
+    setFocus(null);
   }, []);
+  const clearPath = useCallback(() => setPathEnds(null), []);
 
   const onFocus = useCallback(
     (hops: 1 | 2 | 3 | null) => {
-      setPath(null);
+      setPathEnds(null);
       if (hops === null) return setFocus(null);
       const anchor = focus?.tableId ?? selectedId ?? highlight?.tableId;
       if (anchor && nodeById.has(anchor)) setFocus({ tableId: anchor, hops });
@@ -236,7 +323,7 @@ export function ErdWorkspace({
           includeBookkeeping={includeBookkeeping}
           onBookkeeping={setIncludeBookkeeping}
         />
-        <FindPathControl tables={graph.nodes.map((n) => n.id)} path={path} problem={pathProblem} onFind={onFindPath} onClear={clearPath} />
+        <FindPathControl tables={graph.nodes.map((n) => n.id)} ends={pathEnds} path={path} problem={pathProblem} onFind={onFindPath} onClear={clearPath} />
         <FocusControl focus={focus} selectedLabel={(selectedNode ?? (highlight ? nodeById.get(highlight.tableId) : undefined))?.name ?? null} onFocus={onFocus} />
         {focus && (
           <span className="text-sm text-zinc-600" data-testid="focus-summary">
@@ -249,10 +336,27 @@ export function ErdWorkspace({
         <ToggleButton pressed={showInferred} onChange={setShowInferred} title={`Draw the ${inferred.length} relationships no key declares (dotted, amber): <x>_id columns naming a table, polymorphic <x>_type + <x>_id pairs`}>
           Inferred ({inferred.length})
         </ToggleButton>
-        <ToolButton onClick={() => layout.relayout()} disabled={layout.running !== null} title="Forget dragged positions and lay everything out again">
-          Re-layout
-        </ToolButton>
+        {clusterMode ? (
+          <>
+            <span className="text-sm text-zinc-600" data-testid="cluster-summary" title="Tables grouped by their foreign keys and name prefixes; each cluster is named after its most central table">
+              {clusterView!.clusters.length} clusters · {shownGraph.nodes.length.toLocaleString('en-US')} tables
+            </span>
+            <ToolButton onClick={() => setExpanded([])} disabled={expanded.length === 0} title="Collapse every expanded cluster">
+              Collapse all
+            </ToolButton>
+          </>
+        ) : (
+          <ToolButton onClick={() => layout.relayout()} disabled={layout.running !== null} title="Forget dragged positions and lay everything out again">
+            Re-layout
+          </ToolButton>
+        )}
       </ErdToolbar>
+      {linkProblem && (
+        <p role="alert" data-testid="link-problem" className="flex items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-1.5 text-sm text-amber-900">
+          This link’s view could not be read ({linkProblem}), so the whole diagram is shown.
+          <button type="button" className="font-medium underline" onClick={() => setLinkProblem(null)}>Dismiss</button>
+        </p>
+      )}
       {seen.changes && <ChangesBar changes={seen.changes} shown={graphIds} seenAt={seen.seenAt} onJump={openTable} onMarkSeen={seen.markSeen} />}
       <div ref={container} className="relative min-h-0 flex-1 bg-zinc-50" data-testid="erd-canvas">
         {empty ? (
@@ -271,6 +375,7 @@ export function ErdWorkspace({
               onSelect={setSelectedId}
               onMove={layout.move}
               onPaneClick={onPaneClick}
+              clusters={clusterLayer}
             />
             {layout.running && <LayoutProgress tables={layout.running.tables} overlay={!layout.positions} />}
             {layout.error && (
@@ -281,13 +386,15 @@ export function ErdWorkspace({
           </>
         )}
         {selectedId && <TablePanel env={env} seed={seed} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => {
-          setPath(null);
+          setPathEnds(null);
           setFocus({ tableId: id, hops: focus?.hops ?? 1 });
         }} />}
       </div>
     </div>
   );
 }
+
+const EMPTY_GRAPH = { nodes: [], edges: [] };
 
 function EmptyState({ env, bookkeepingTables, onBookkeeping }: { env: string; bookkeepingTables: number; onBookkeeping: () => void }) {
   return (

@@ -10,19 +10,22 @@ import type { FoundPath } from '@/lib/erd/find-path';
  */
 export function FindPathControl({
   tables,
+  ends,
   path,
   problem,
   onFind,
   onClear,
 }: {
   tables: string[];
+  /** The ends asked for (from a link, too): the inputs start with them. */
+  ends: { from: string; to: string } | null;
   path: FoundPath | null;
   problem: string | null;
   onFind: (from: string, to: string) => void;
   onClear: () => void;
 }) {
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [from, setFrom] = useState(ends?.from ?? '');
+  const [to, setTo] = useState(ends?.to ?? '');
   const listId = useId();
   return (
     <form

@@ -1,7 +1,7 @@
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import type { QualifiedName, SchemaModel, Table } from '../introspect/schema-model';
-import { compareText, partitionRoot, selectTables, tablesById, visibleForeignKeys } from './model-helpers';
+import { compareText, partitionRoot, selectTables, tablesById, visibleForeignKeys, type TableSelection } from './model-helpers';
 
 /**
  * Clusters: a large schema's tables grouped into a few dozen named areas, so the first view of
@@ -66,9 +66,12 @@ interface KeyEdge {
   to: QualifiedName;
 }
 
-/** Null when the schema is small enough to show whole ({@link CLUSTER_THRESHOLD}). */
-export function clusterSchema(model: SchemaModel, threshold = CLUSTER_THRESHOLD): SchemaClusters | null {
-  const tables = selectTables(model);
+/**
+ * Null when the schema is small enough to show whole ({@link CLUSTER_THRESHOLD}). `selection`
+ * matches the diagram's: with bookkeeping tables shown, they are clustered too (partitions stay folded).
+ */
+export function clusterSchema(model: SchemaModel, threshold = CLUSTER_THRESHOLD, selection: TableSelection = {}): SchemaClusters | null {
+  const tables = selectTables(model, { includeBookkeeping: selection.includeBookkeeping });
   if (tables.length <= threshold) return null;
   const ids = tables.map((t) => t.id).sort(compareText);
   const shown = new Set(ids);
