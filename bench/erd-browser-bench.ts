@@ -17,8 +17,9 @@ export interface ErdBrowserRow {
   environment: string;
   /** Where its schema came from: "synthetic" or the corpus dump's file. */
   source: string;
-  /** Tables the schema holds (partitions not counted: the ERD draws their root). */
+  /** Tables the schema holds, partitions apart (the ERD draws a partitioned table once). */
   tables: number;
+  partitions: number;
   runs: number;
   /**
    * Navigation start → diagram interactive, in a fresh browser context (no localStorage):
@@ -33,11 +34,24 @@ export interface ErdBrowserRow {
    * computed), one per run; "none" where no such request was made (no server-side layout).
    */
   layoutAnswers: { cold: string[]; warm: string[]; repeat: string[] };
+  /**
+   * What the cold first visit (first run) downloaded from the API up to "interactive", as the
+   * browser counts it (PerformanceResourceTiming.transferSize: headers + body as sent), per path.
+   */
+  firstVisitApiBytes: Record<string, number>;
   /** Median and p95 frame time while dragging the canvas (first run). */
   panMedianFrameMs: number;
   panP95FrameMs: number;
-  /** The schema API's whole answer (the first poll), and a poll of the unchanged schema sending its ETag back (headers + body). */
-  modelBytes: number;
+  /**
+   * The model (GET …/schema) as the cold first visit downloaded it, on the wire (compressed);
+   * null when the page did not fetch it before it was interactive.
+   */
+  modelWireBytes: number | null;
+  /**
+   * The schema API's whole answer decompressed (headers + body, as the page's JSON parser
+   * gets it), and a poll of the unchanged schema sending its ETag back (headers + body).
+   */
+  modelDecodedBytes: number;
   unchangedPollBytes: number;
 }
 
@@ -122,13 +136,14 @@ export async function benchErdBrowser(
     for (const schema of schemas) {
       const url = await cluster.freshDatabase(`bench_erd_${schema.environment}`);
       await schema.load(url);
-      const tables = await countTables(url);
+      const { tables, partitions } = await countTables(url);
       const cold: number[] = [];
       const warm: number[] = [];
       const repeat: number[] = [];
       const layoutAnswers: ErdBrowserRow['layoutAnswers'] = { cold: [], warm: [], repeat: [] };
+      let firstVisitApiBytes: Record<string, number> = {};
       let frames: number[] = [];
-      let poll = { modelBytes: 0, unchangedPollBytes: 0 };
+      let poll = { modelDecodedBytes: 0, unchangedPollBytes: 0 };
       for (let run = 0; run < runs; run++) {
         const console_ = await startConsole(cluster, root, schema.environment, url);
         try {
@@ -139,6 +154,7 @@ export async function benchErdBrowser(
           const c = await timeVisit(first, () => first.goto(erdUrl));
           cold.push(c.ms);
           layoutAnswers.cold.push(c.layout);
+          if (run === 0) firstVisitApiBytes = await apiTransfers(first);
           await first.context().close();
 
           const second = await freshVisitor(browser, signedIn);
@@ -166,11 +182,14 @@ export async function benchErdBrowser(
         environment: schema.environment,
         source: schema.source,
         tables,
+        partitions,
         runs,
         firstVisitColdMs: median(cold),
         firstVisitWarmMs: median(warm),
         repeatVisitMs: median(repeat),
         layoutAnswers,
+        firstVisitApiBytes,
+        modelWireBytes: firstVisitApiBytes[`/api/environments/${schema.environment}/schema`] ?? null,
         panMedianFrameMs: median(frames),
         panP95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
         ...poll,
@@ -193,15 +212,15 @@ async function launchChromium(): Promise<Browser> {
   );
 }
 
-/** Tables as the catalog has them, partitions left out (the ERD draws a partitioned table once). */
-async function countTables(url: string): Promise<number> {
+/** Tables as the catalog has them, partitions counted apart (the ERD draws a partitioned table once). */
+async function countTables(url: string): Promise<{ tables: number; partitions: number }> {
   const sql = connect(url, { max: 1 });
   try {
     const [row] = await sql.unsafe(`
-      select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p') and not c.relispartition
-        and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'`);
-    return Number(row?.n);
+      select count(*) filter (where not c.relispartition)::int as tables, count(*) filter (where c.relispartition)::int as partitions
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'`);
+    return { tables: Number(row?.tables), partitions: Number(row?.partitions) };
   } finally {
     await sql.end();
   }
@@ -308,15 +327,28 @@ async function timeVisit(page: Page, navigate: () => Promise<unknown>): Promise<
   }
 }
 
+/** Bytes the page fetched from the console's API so far, per path, as the browser counted them on the wire. */
+async function apiTransfers(page: Page): Promise<Record<string, number>> {
+  // A string, not a function (see panFrames).
+  const entries = (await page.evaluate(`performance.getEntriesByType('resource').map((e) => [e.name, e.transferSize])`)) as Array<[string, number]>;
+  const bytes: Record<string, number> = {};
+  for (const [name, size] of entries) {
+    const url = new URL(name);
+    if (url.origin === new URL(page.url()).origin && url.pathname.startsWith('/api/')) bytes[url.pathname] = (bytes[url.pathname] ?? 0) + size;
+  }
+  return bytes;
+}
+
 /** What the live refresh costs: the whole model once, then a poll with its ETag while nothing changed. */
-async function pollBytes(page: Page, url: string): Promise<{ modelBytes: number; unchangedPollBytes: number }> {
-  const wire = async (r: import('@playwright/test').APIResponse) =>
+async function pollBytes(page: Page, url: string): Promise<{ modelDecodedBytes: number; unchangedPollBytes: number }> {
+  const size = async (r: import('@playwright/test').APIResponse) =>
     (await r.body()).length + Object.entries(r.headers()).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
   const first = await page.request.get(url);
   if (first.status() !== 200) throw new Error(`the schema API answered ${first.status()}, not 200`);
   const again = await page.request.get(url, { headers: { 'If-None-Match': first.headers()['etag'] ?? '' } });
   if (again.status() !== 304) throw new Error(`an unchanged schema's poll answered ${again.status()}, not 304`);
-  return { modelBytes: await wire(first), unchangedPollBytes: await wire(again) };
+  // APIResponse.body() is already decompressed: what the page parses, not what crossed the wire.
+  return { modelDecodedBytes: await size(first), unchangedPollBytes: await size(again) };
 }
 
 /** Drags the canvas for ~2 s and records requestAnimationFrame intervals. */

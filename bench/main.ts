@@ -127,15 +127,18 @@ async function main(): Promise<void> {
       const answers = (a: string[]) => (a.every((x) => x === 'none') ? '' : ` [${a.join(',')}]`);
       console.log('\n## ERD in Chromium, signed in — navigation → diagram interactive (tables or clusters on screen, no layout in progress)');
       console.log('first visit = fresh browser context, no localStorage: cold = first visitor after the console started, warm = a second one;');
-      console.log('repeat = the warm visitor reloads. Median of 3, each on a freshly started console. Pan: one 2 s drag. Bytes on the wire.');
+      console.log('repeat = the warm visitor reloads. Median of 3, each on a freshly started console. Pan: one 2 s drag (first run).');
       console.log('[…] = Strata-Layout answers of the server-side layout, per run, where the console has one');
-      console.log('schema        tables  first visit cold  first visit warm  repeat visit  pan median / p95      model bytes  unchanged poll');
+      console.log('bytes: "first visit API" = all the cold visitor downloaded from /api up to interactive, on the wire (browser transferSize);');
+      console.log('"model" = GET …/schema, on the wire in that visit / decompressed; "unchanged" = a poll sending its ETag back (304)');
+      const kb = (v: number) => `${(v / 1024).toFixed(v < 10_240 ? 1 : 0)} KB`;
+      console.log('schema        tables (+partitions)  first visit cold  first visit warm  repeat visit  pan median / p95     first visit API  model wire / decoded  unchanged');
       const screenshotDir = path.join(root, '.strata', 'bench-erd-screens');
       const rows = await benchErdBrowser(cluster, root, {
         screenshotDir,
         onRow: (r) =>
           console.log(
-            `${r.environment.padEnd(12)}  ${String(r.tables).padEnd(6)}  ${(secs(r.firstVisitColdMs) + answers(r.layoutAnswers.cold)).padEnd(16)}  ${(secs(r.firstVisitWarmMs) + answers(r.layoutAnswers.warm)).padEnd(16)}  ${(secs(r.repeatVisitMs) + answers(r.layoutAnswers.repeat)).padEnd(12)}  ${`${ms(r.panMedianFrameMs)} / ${ms(r.panP95FrameMs)}`.padEnd(20)}  ${String(r.modelBytes).padEnd(11)}  ${r.unchangedPollBytes} B`,
+            `${r.environment.padEnd(12)}  ${`${r.tables}${r.partitions ? ` (+${r.partitions})` : ''}`.padEnd(20)}  ${(secs(r.firstVisitColdMs) + answers(r.layoutAnswers.cold)).padEnd(16)}  ${(secs(r.firstVisitWarmMs) + answers(r.layoutAnswers.warm)).padEnd(16)}  ${(secs(r.repeatVisitMs) + answers(r.layoutAnswers.repeat)).padEnd(12)}  ${`${ms(r.panMedianFrameMs)} / ${ms(r.panP95FrameMs)}`.padEnd(19)}  ${kb(Object.values(r.firstVisitApiBytes).reduce((a, b) => a + b, 0)).padEnd(15)}  ${`${r.modelWireBytes === null ? 'n/a' : kb(r.modelWireBytes)} / ${kb(r.modelDecodedBytes)}`.padEnd(20)}  ${r.unchangedPollBytes} B`,
           ),
       });
       results.erd = rows;
