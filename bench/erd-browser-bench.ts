@@ -145,10 +145,10 @@ export async function benchErdBrowser(
       let frames: number[] = [];
       let poll = { modelDecodedBytes: 0, unchangedPollBytes: 0 };
       for (let run = 0; run < runs; run++) {
-        const console_ = await startConsole(cluster, root, schema.environment, url);
+        const served = await startConsole(cluster, root, schema.environment, url);
         try {
-          const signedIn = await signIn(browser, console_.origin, console_.adminPassword);
-          const erdUrl = `${console_.origin}/environments/${schema.environment}/erd`;
+          const signedIn = await signIn(browser, served.origin, served.adminPassword);
+          const erdUrl = `${served.origin}/environments/${schema.environment}/erd`;
 
           const first = await freshVisitor(browser, signedIn);
           const c = await timeVisit(first, () => first.goto(erdUrl));
@@ -170,11 +170,11 @@ export async function benchErdBrowser(
               await second.screenshot({ path: path.join(screenshotDir, `${schema.environment}.png`) });
             }
             frames = await panFrames(second);
-            poll = await pollBytes(second, `${console_.origin}/api/environments/${schema.environment}/schema`);
+            poll = await pollBytes(second, `${served.origin}/api/environments/${schema.environment}/schema`);
           }
           await second.context().close();
         } finally {
-          await console_.stop();
+          await served.stop();
         }
       }
       const sorted = [...frames].sort((a, b) => a - b);
