@@ -1,95 +1,358 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import postgres from 'postgres';
-import { chromium } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { connect } from '../lib/db/client';
 import { median, type startBenchCluster } from './bench-cluster';
 import { ensureBuilt } from './start-bench';
 import { syntheticSchemaSql } from '../test/synthetic/schema-sql';
+import { CORPUS_DIR, corpusDump, corpusDumpPresent, ensurePostgresRole, loadCorpusDump } from '../test/support/corpus-dumps';
+
+type BenchCluster = Awaited<ReturnType<typeof startBenchCluster>>;
+type SignedIn = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 export interface ErdBrowserRow {
+  /** The environment's name on the bench console (erd300, erd2000, gitlab, musicbrainz). */
+  environment: string;
+  /** Where its schema came from: "synthetic" or the corpus dump's file. */
+  source: string;
+  /** Tables the schema holds, partitions apart (the ERD draws a partitioned table once). */
   tables: number;
-  /** Navigation start → layout finished and table nodes on screen. */
-  interactiveMs: number;
-  /** Median and p95 frame time while dragging the canvas. */
+  partitions: number;
+  runs: number;
+  /**
+   * Navigation start → diagram interactive, in a fresh browser context (no localStorage):
+   * the first visitor after the console started (cold), then a second visitor (warm).
+   */
+  firstVisitColdMs: number;
+  firstVisitWarmMs: number;
+  /** The warm visitor reloads the page (same context: its localStorage and HTTP cache). */
+  repeatVisitMs: number;
+  /**
+   * What `GET …/schema/layout` answered in its Strata-Layout header on each visit (cached /
+   * computed), one per run; "none" where no such request was made (no server-side layout).
+   */
+  layoutAnswers: { cold: string[]; warm: string[]; repeat: string[] };
+  /**
+   * What the cold first visit (first run) downloaded from the API up to "interactive", as the
+   * browser counts it (PerformanceResourceTiming.transferSize: headers + body as sent), per path.
+   */
+  firstVisitApiBytes: Record<string, number>;
+  /** Median and p95 frame time while dragging the canvas (first run). */
   panMedianFrameMs: number;
   panP95FrameMs: number;
-  /** The schema API's whole answer (the first poll), and a poll of the unchanged schema sending its ETag back (headers + body). */
-  modelBytes: number;
+  /**
+   * The model (GET …/schema) as the cold first visit downloaded it, on the wire (compressed);
+   * null when the page did not fetch it before it was interactive.
+   */
+  modelWireBytes: number | null;
+  /**
+   * The schema API's whole answer decompressed (headers + body, as the page's JSON parser
+   * gets it), and a poll of the unchanged schema sending its ETag back (headers + body).
+   */
+  modelDecodedBytes: number;
   unchangedPollBytes: number;
 }
 
+/** A schema to measure: the environment it becomes and how its empty database is filled. */
+interface ErdSchema {
+  environment: string;
+  source: string;
+  load: (url: string) => Promise<void>;
+}
+
+/** "Interactive": a table (today's view) or a cluster (large schemas) is on screen and no layout is in progress. */
+const DIAGRAM_NODE = '.react-flow__node-table, .react-flow__node-cluster';
+const LAYOUT_PROGRESS = '[data-testid="layout-progress"]';
+const WAIT_MS = 180_000;
+
 /**
- * The ERD in real Chromium on synthetic schemas: time to a laid-out, interactive diagram,
- * and frame times while panning. The console runs against the bench cluster through the
- * ordinary external configuration (one environment per size).
+ * The ERD in real Chromium, signed in like a person, on synthetic schemas and on real ones
+ * from the corpus (GitLab, MusicBrainz; read where they lie, skipped with a note when
+ * absent). Each schema is its own environment on the bench cluster, served by the ordinary
+ * launcher with external configuration. Every run starts that console afresh (new console
+ * database, new STRATA_HOME) so that "cold" really is the first visitor after a start,
+ * whatever the console caches and wherever it keeps it.
  */
-export async function benchErdBrowser(cluster: Awaited<ReturnType<typeof startBenchCluster>>, root: string, sizes = [300, 2000]): Promise<ErdBrowserRow[]> {
+export async function benchErdBrowser(
+  cluster: BenchCluster,
+  root: string,
+  options: {
+    sizes?: number[];
+    corpus?: string[];
+    runs?: number;
+    /** A folder for one screenshot per schema of what "interactive" looked like (taken after the timing). */
+    screenshotDir?: string;
+    onRow?: (row: ErdBrowserRow) => void;
+    say?: (line: string) => void;
+  } = {},
+): Promise<ErdBrowserRow[]> {
+  const { sizes = [300, 2000], corpus = ['gitlab', 'musicbrainz'], runs = 3, screenshotDir, onRow, say = console.log } = options;
   ensureBuilt(root);
-  const env: Record<string, string> = { STRATA_ENVIRONMENTS: sizes.map((n) => `erd${n}`).join(','), STRATA_CONSOLE_DATABASE_URL: await cluster.freshDatabase('bench_console') };
-  for (const n of sizes) {
-    const url = await cluster.freshDatabase(`bench_erd_${n}`);
-    const sql = postgres(url, { max: 1, onnotice: () => {} });
-    await sql.unsafe(syntheticSchemaSql({ tables: n }));
-    await sql.end();
-    env[`STRATA_ENV_ERD${n}_URL`] = url;
-    env[`STRATA_ENV_ERD${n}_PROTECTION`] = 'open';
-  }
-  const port = process.env.STRATA_BENCH_HTTP_PORT ?? '3300';
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/start.ts')], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: port, STRATA_SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: 'ignore',
-  });
-  const systemChromium = '/usr/bin/chromium';
-  const browser = await chromium.launch(
-    fs.existsSync(systemChromium)
-      ? { executablePath: systemChromium, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }
-      : {},
-  );
-  try {
-    await waitForHttp(`http://localhost:${port}/`);
-    const rows: ErdBrowserRow[] = [];
-    for (const n of sizes) {
-      const runs: number[] = [];
-      let frames: number[] = [];
-      let poll = { modelBytes: 0, unchangedPollBytes: 0 };
-      for (let run = 0; run < 3; run++) {
-        const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-        const t0 = Date.now();
-        await page.goto(`http://localhost:${port}/environments/erd${n}/erd`);
-        await page.locator('.react-flow__node-table').first().waitFor({ state: 'visible', timeout: 180_000 });
-        await page.getByTestId('layout-progress').waitFor({ state: 'detached', timeout: 180_000 });
-        runs.push(Date.now() - t0);
-        if (run === 0) {
-          frames = await panFrames(page);
-          poll = await pollBytes(page, `http://localhost:${port}/api/environments/erd${n}/schema`);
+  const schemas: ErdSchema[] = sizes.map((n) => ({
+    environment: `erd${n}`,
+    source: 'synthetic',
+    load: async (url) => {
+      const sql = connect(url, { max: 1 });
+      try {
+        await sql.unsafe(syntheticSchemaSql({ tables: n }));
+      } finally {
+        await sql.end();
+      }
+    },
+  }));
+  for (const name of corpus) {
+    const dump = corpusDump(name);
+    if (!corpusDumpPresent(dump)) {
+      say(`(erd bench: no ${dump.file} under ${CORPUS_DIR} — set STRATA_CORPUS_DIR; the ${name} row is skipped)`);
+      continue;
+    }
+    schemas.push({
+      environment: name,
+      source: dump.file,
+      load: async (url) => {
+        const sql = connect(url, { max: 1 });
+        try {
+          await loadCorpusDump(sql, dump);
+        } finally {
+          await sql.end();
         }
-        await page.close();
+      },
+    });
+  }
+  if (schemas.some((s) => s.source !== 'synthetic')) {
+    const admin = connect(cluster.adminUrl, { max: 1 });
+    try {
+      await ensurePostgresRole(admin); // pg_dump files say OWNER TO postgres
+    } finally {
+      await admin.end();
+    }
+  }
+
+  const browser = await launchChromium();
+  const rows: ErdBrowserRow[] = [];
+  try {
+    for (const schema of schemas) {
+      const url = await cluster.freshDatabase(`bench_erd_${schema.environment}`);
+      await schema.load(url);
+      const { tables, partitions } = await countTables(url);
+      const cold: number[] = [];
+      const warm: number[] = [];
+      const repeat: number[] = [];
+      const layoutAnswers: ErdBrowserRow['layoutAnswers'] = { cold: [], warm: [], repeat: [] };
+      let firstVisitApiBytes: Record<string, number> = {};
+      let frames: number[] = [];
+      let poll = { modelDecodedBytes: 0, unchangedPollBytes: 0 };
+      for (let run = 0; run < runs; run++) {
+        const served = await startConsole(cluster, root, schema.environment, url);
+        try {
+          const signedIn = await signIn(browser, served.origin, served.adminPassword);
+          const erdUrl = `${served.origin}/environments/${schema.environment}/erd`;
+
+          const first = await freshVisitor(browser, signedIn);
+          const c = await timeVisit(first, () => first.goto(erdUrl));
+          cold.push(c.ms);
+          layoutAnswers.cold.push(c.layout);
+          if (run === 0) firstVisitApiBytes = await apiTransfers(first);
+          await first.context().close();
+
+          const second = await freshVisitor(browser, signedIn);
+          const w = await timeVisit(second, () => second.goto(erdUrl));
+          warm.push(w.ms);
+          layoutAnswers.warm.push(w.layout);
+          const r = await timeVisit(second, () => second.reload());
+          repeat.push(r.ms);
+          layoutAnswers.repeat.push(r.layout);
+          if (run === 0) {
+            if (screenshotDir) {
+              fs.mkdirSync(screenshotDir, { recursive: true });
+              await second.screenshot({ path: path.join(screenshotDir, `${schema.environment}.png`) });
+            }
+            frames = await panFrames(second);
+            poll = await pollBytes(second, `${served.origin}/api/environments/${schema.environment}/schema`);
+          }
+          await second.context().close();
+        } finally {
+          await served.stop();
+        }
       }
       const sorted = [...frames].sort((a, b) => a - b);
-      rows.push({ tables: n, interactiveMs: median(runs), panMedianFrameMs: median(frames), panP95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0, ...poll });
+      const row: ErdBrowserRow = {
+        environment: schema.environment,
+        source: schema.source,
+        tables,
+        partitions,
+        runs,
+        firstVisitColdMs: median(cold),
+        firstVisitWarmMs: median(warm),
+        repeatVisitMs: median(repeat),
+        layoutAnswers,
+        firstVisitApiBytes,
+        modelWireBytes: firstVisitApiBytes[`/api/environments/${schema.environment}/schema`] ?? null,
+        panMedianFrameMs: median(frames),
+        panP95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+        ...poll,
+      };
+      rows.push(row);
+      onRow?.(row);
     }
     return rows;
   } finally {
     await browser.close();
-    server.kill('SIGTERM');
-    await new Promise((r) => (server.exitCode !== null ? r(null) : server.once('exit', r)));
   }
 }
 
+async function launchChromium(): Promise<Browser> {
+  const systemChromium = '/usr/bin/chromium';
+  return chromium.launch(
+    fs.existsSync(systemChromium)
+      ? { executablePath: systemChromium, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }
+      : {},
+  );
+}
+
+/** Tables as the catalog has them, partitions counted apart (the ERD draws a partitioned table once). */
+async function countTables(url: string): Promise<{ tables: number; partitions: number }> {
+  const sql = connect(url, { max: 1 });
+  try {
+    const [row] = await sql.unsafe(`
+      select count(*) filter (where not c.relispartition)::int as tables, count(*) filter (where c.relispartition)::int as partitions
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'`);
+    return { tables: Number(row?.tables), partitions: Number(row?.partitions) };
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * The launcher (lib/cli/start.ts) serving one environment, on a console database and a
+ * STRATA_HOME of its own, with the first admin's password chosen here (STRATA_ADMIN_PASSWORD,
+ * as the e2e suite does) and the two secrets external mode requires. Its output goes to a log file, quoted when it fails to start.
+ */
+async function startConsole(cluster: BenchCluster, root: string, environment: string, url: string) {
+  const port = process.env.STRATA_BENCH_HTTP_PORT ?? '3300';
+  const home = path.join(root, '.strata', 'bench-erd-console');
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.mkdirSync(home, { recursive: true });
+  const logFile = path.join(home, 'server.log');
+  const log = fs.openSync(logFile, 'w');
+  const adminPassword = `bench-${randomBytes(12).toString('base64url')}`;
+  const key = environment.toUpperCase();
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/start.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      STRATA_HOME: home,
+      STRATA_ENVIRONMENTS: environment,
+      [`STRATA_ENV_${key}_URL`]: url,
+      [`STRATA_ENV_${key}_PROTECTION`]: 'open',
+      STRATA_CONSOLE_DATABASE_URL: await cluster.freshDatabase('bench_console'),
+      STRATA_ADMIN_PASSWORD: adminPassword,
+      // External mode asks for both secrets; fresh ones per start (nothing outlives a run).
+      AUTH_SECRET: randomBytes(32).toString('base64'),
+      STRATA_AUDIT_KEY: randomBytes(32).toString('base64'),
+      PORT: port,
+      STRATA_SKIP_BUILD: '1',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    }
+  };
+  const origin = `http://localhost:${port}`;
+  try {
+    await waitForHttp(`${origin}/sign-in`, server);
+  } catch (error) {
+    await stop();
+    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail}`);
+  }
+  return { origin, adminPassword, stop };
+}
+
+/**
+ * Signs `admin` in once through the real sign-in form (as e2e/auth.setup.ts does) and
+ * keeps the session cookie. localStorage is left out, so every visitor built from it
+ * starts without remembered positions.
+ */
+async function signIn(browser: Browser, origin: string, password: string): Promise<SignedIn> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: 'admin' }).waitFor({ timeout: 60_000 });
+    const state = await context.storageState();
+    return { cookies: state.cookies, origins: [] };
+  } finally {
+    await context.close();
+  }
+}
+
+/** A new browser context holding only the session cookie: a first visit. */
+async function freshVisitor(browser: Browser, signedIn: SignedIn): Promise<Page> {
+  const context = await browser.newContext({ storageState: signedIn, viewport: { width: 1440, height: 900 } });
+  return context.newPage();
+}
+
+/**
+ * Navigation start → interactive: a diagram node (table or cluster) visible and no layout
+ * in progress. Also notes the Strata-Layout header of the layout request, when there is one.
+ */
+async function timeVisit(page: Page, navigate: () => Promise<unknown>): Promise<{ ms: number; layout: string }> {
+  let layout = 'none';
+  const onResponse = (response: import('@playwright/test').Response) => {
+    if (/\/api\/environments\/[^/]+\/schema\/layout(\?|$)/.test(response.url())) layout = response.headers()['strata-layout'] ?? 'no header';
+  };
+  page.on('response', onResponse);
+  try {
+    const t0 = Date.now();
+    await navigate();
+    if (new URL(page.url()).pathname.startsWith('/sign-in')) throw new Error(`the bench is not signed in: ${page.url()}`);
+    await page.locator(DIAGRAM_NODE).first().waitFor({ state: 'visible', timeout: WAIT_MS });
+    await page.locator(LAYOUT_PROGRESS).first().waitFor({ state: 'detached', timeout: WAIT_MS });
+    return { ms: Date.now() - t0, layout };
+  } finally {
+    page.off('response', onResponse);
+  }
+}
+
+/** Bytes the page fetched from the console's API so far, per path, as the browser counted them on the wire. */
+async function apiTransfers(page: Page): Promise<Record<string, number>> {
+  // A string, not a function (see panFrames).
+  const entries = (await page.evaluate(`performance.getEntriesByType('resource').map((e) => [e.name, e.transferSize])`)) as Array<[string, number]>;
+  const bytes: Record<string, number> = {};
+  for (const [name, size] of entries) {
+    const url = new URL(name);
+    if (url.origin === new URL(page.url()).origin && url.pathname.startsWith('/api/')) bytes[url.pathname] = (bytes[url.pathname] ?? 0) + size;
+  }
+  return bytes;
+}
+
 /** What the live refresh costs: the whole model once, then a poll with its ETag while nothing changed. */
-async function pollBytes(page: import('@playwright/test').Page, url: string): Promise<{ modelBytes: number; unchangedPollBytes: number }> {
-  const wire = async (r: import('@playwright/test').APIResponse) =>
+async function pollBytes(page: Page, url: string): Promise<{ modelDecodedBytes: number; unchangedPollBytes: number }> {
+  const size = async (r: import('@playwright/test').APIResponse) =>
     (await r.body()).length + Object.entries(r.headers()).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
   const first = await page.request.get(url);
+  if (first.status() !== 200) throw new Error(`the schema API answered ${first.status()}, not 200`);
   const again = await page.request.get(url, { headers: { 'If-None-Match': first.headers()['etag'] ?? '' } });
   if (again.status() !== 304) throw new Error(`an unchanged schema's poll answered ${again.status()}, not 304`);
-  return { modelBytes: await wire(first), unchangedPollBytes: await wire(again) };
+  // APIResponse.body() is already decompressed: what the page parses, not what crossed the wire.
+  return { modelDecodedBytes: await size(first), unchangedPollBytes: await size(again) };
 }
 
 /** Drags the canvas for ~2 s and records requestAnimationFrame intervals. */
-async function panFrames(page: import('@playwright/test').Page): Promise<number[]> {
+async function panFrames(page: Page): Promise<number[]> {
   // A string, not a function: tsx's transform would inject helpers the page does not have.
   await page.evaluate(`(() => {
     window.__frames = [];
@@ -120,9 +383,10 @@ async function panFrames(page: import('@playwright/test').Page): Promise<number[
   return frames;
 }
 
-async function waitForHttp(url: string): Promise<void> {
+async function waitForHttp(url: string, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the console exited with ${server.exitCode} before answering ${url}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -130,5 +394,5 @@ async function waitForHttp(url: string): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${url} did not answer`);
+  throw new Error(`${url} did not answer within 120 s`);
 }

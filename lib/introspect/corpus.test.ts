@@ -8,11 +8,11 @@ import { selectTables } from '../erd/model-helpers';
 import { connect } from '../db/client';
 import {
   CORPUS_DIR,
+  CORPUS_DUMPS,
   corpusStyleCounts,
   ensurePostgresRole,
   expectedCorpusCounts,
   loadCorpusDump,
-  type CorpusDump,
 } from '../../test/support/corpus-dumps';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { introspect } from './introspect';
@@ -22,24 +22,6 @@ import type { SchemaModel } from './schema-model';
 // a fresh database each, introspected once, and compared with the counts tools/ground_truth.sql
 // recorded on PostgreSQL 15.18. Every count must match exactly; where PostgreSQL 18 needs the
 // dump to change, the change is declared on the dump with its reason.
-const DUMPS: CorpusDump[] = [
-  { name: 'pagila', file: 'schemas/pagila-schema.sql' },
-  { name: 'danbooru', file: 'schemas/danbooru-structure.sql' },
-  { name: 'synapse', file: 'schemas/synapse-full-schema-72.sql' },
-  { name: 'cratesio', file: 'schemas/derived/crates-io-after-all-ups.pg_dump15.sql' },
-  {
-    name: 'chado',
-    file: 'schemas/chado-1.4-default_schema.sql',
-    // As the corpus loads it: nine LANGUAGE sql bodies use `box @ box`, gone since PG14.
-    prelude: 'SET check_function_bodies = off',
-    // PostgreSQL 17+ builds expression indexes with search_path = pg_catalog, pg_temp, so the
-    // GiST indexes on public.boxrange(...) fail: its SQL body calls create_point() unqualified
-    // (inlined at CREATE INDEX). Qualifying that one call is the whole edit; it changes no count.
-    patch: (text) => text.replace(/create_point\(/g, 'public.create_point('),
-  },
-  { name: 'musicbrainz', file: 'schemas/derived/musicbrainz.pg_dump15.sql' },
-  { name: 'gitlab', file: 'schemas/gitlab-structure.sql' },
-];
 
 const corpusPresent = fs.existsSync(path.join(CORPUS_DIR, 'ground-truth.json'));
 if (!corpusPresent) console.warn(`corpus.test.ts: no corpus at ${CORPUS_DIR} (set STRATA_CORPUS_DIR); the corpus tests are skipped`);
@@ -55,7 +37,7 @@ describe.skipIf(!corpusPresent)('introspect: the external corpus matches its gro
   });
 
   // Sequential, one database at a time: each is loaded once, introspected once, dropped.
-  for (const dump of DUMPS) {
+  for (const dump of CORPUS_DUMPS) {
     describe(dump.name, () => {
       let db: ScratchDatabase;
       let model: SchemaModel;

@@ -25,6 +25,41 @@ export interface CorpusDump {
 }
 
 /**
+ * The corpus dumps Strata loads, one definition shared by the introspection test
+ * (lib/introspect/corpus.test.ts) and the ERD bench (bench/erd-browser-bench.ts).
+ */
+export const CORPUS_DUMPS: CorpusDump[] = [
+  { name: 'pagila', file: 'schemas/pagila-schema.sql' },
+  { name: 'danbooru', file: 'schemas/danbooru-structure.sql' },
+  { name: 'synapse', file: 'schemas/synapse-full-schema-72.sql' },
+  { name: 'cratesio', file: 'schemas/derived/crates-io-after-all-ups.pg_dump15.sql' },
+  {
+    name: 'chado',
+    file: 'schemas/chado-1.4-default_schema.sql',
+    // As the corpus loads it: nine LANGUAGE sql bodies use `box @ box`, gone since PG14.
+    prelude: 'SET check_function_bodies = off',
+    // PostgreSQL 17+ builds expression indexes with search_path = pg_catalog, pg_temp, so the
+    // GiST indexes on public.boxrange(...) fail: its SQL body calls create_point() unqualified
+    // (inlined at CREATE INDEX). Qualifying that one call is the whole edit; it changes no count.
+    patch: (text) => text.replace(/create_point\(/g, 'public.create_point('),
+  },
+  { name: 'musicbrainz', file: 'schemas/derived/musicbrainz.pg_dump15.sql' },
+  { name: 'gitlab', file: 'schemas/gitlab-structure.sql' },
+];
+
+/** The dump called `name` in CORPUS_DUMPS (a typo is an error, not a silently skipped row). */
+export function corpusDump(name: string): CorpusDump {
+  const dump = CORPUS_DUMPS.find((d) => d.name === name);
+  if (!dump) throw new Error(`no corpus dump named ${name} (known: ${CORPUS_DUMPS.map((d) => d.name).join(', ')})`);
+  return dump;
+}
+
+/** Whether the dump's file is on this machine (the corpus lives outside the repository). */
+export function corpusDumpPresent(dump: CorpusDump): boolean {
+  return fs.existsSync(path.join(CORPUS_DIR, dump.file));
+}
+
+/**
  * The dump's text ready for one multi-statement simple query: psql meta-commands
  * (`\restrict`, `\connect`, …) are dropped — no psql here, and the server would reject
  * them — and the dump's own patch is applied.
