@@ -36,8 +36,8 @@ export function buildClusterNodes(
       },
       draggable: false,
       selectable: false,
-      // Expanded frames stay behind their tables (their children) and the lines.
-      zIndex: expanded ? -1 : 0,
+      // Lines between other clusters pass under a frame, not across its tables.
+      zIndex: 0,
       ariaLabel: `Cluster ${cluster.name}, ${cluster.tables.length} tables${expanded ? ', expanded' : ''}`,
     });
   }

@@ -23,8 +23,9 @@ export function clusterStrokeWidth(count: number): number {
 
 /**
  * The keys between two clusters (or between a table and a cluster) as one line, as thick as
- * there are keys, labelled with their number. Inferred relationships get a line of their own,
- * dotted and amber like single inferred edges.
+ * there are keys, labelled with their number (from two up: a thin line is one). Inferred
+ * relationships get a line of their own, dotted and amber like single inferred edges; the
+ * tooltip says what the line stands for.
  */
 function ClusterEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd }: EdgeProps<ClusterFlowEdge>) {
   if (!data) return null;
@@ -41,19 +42,20 @@ function ClusterEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePositio
         interactionWidth={16}
         style={{ stroke, strokeOpacity: data.active ? 0.95 : 0.6, strokeWidth: clusterStrokeWidth(data.count), strokeDasharray: data.inferred ? '3 6' : undefined }}
       />
-      <EdgeLabelRenderer>
-        <div
-          title={data.title}
-          data-testid="cluster-edge-label"
-          className={`nodrag nopan pointer-events-auto absolute rounded-full border px-2 py-px text-[13px] font-medium ${
-            data.inferred ? 'border-amber-300 bg-amber-50 text-amber-900' : 'border-zinc-300 bg-white text-zinc-700'
-          }`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-        >
-          {data.count}
-          {data.inferred ? ' inferred' : ''}
-        </div>
-      </EdgeLabelRenderer>
+      {(data.count > 1 || data.active) && (
+        <EdgeLabelRenderer>
+          <div
+            title={data.title}
+            data-testid="cluster-edge-label"
+            className={`nodrag nopan pointer-events-auto absolute rounded-full border px-1.5 py-px text-[12px] font-medium ${
+              data.inferred ? 'border-amber-300 bg-amber-50 text-amber-900' : 'border-zinc-300 bg-white text-zinc-700'
+            }`}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          >
+            {data.count}
+          </div>
+        </EdgeLabelRenderer>
+      )}
     </>
   );
 }

@@ -15,7 +15,7 @@ import {
   type OnSelectionChangeFunc,
   type ReactFlowState,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { ErdEdge, ErdGraph } from '@/lib/erd/graph';
 import { activateEdges, buildEdges, buildNodeData, buildSchemaGroups, DENSE_EDGES, type ChangeMarks } from './build-flow';
 import { ClusterEdge, type ClusterFlowEdge } from './cluster-edge';
@@ -31,6 +31,7 @@ type FlowNode = TableFlowNode | SchemaGroupFlowNode | ClusterFlowNode;
 const nodeTypes = { table: TableNode, schema: SchemaGroupNode, cluster: ClusterNode };
 const detailSelector = (s: ReactFlowState) => s.transform[2] >= DETAIL_ZOOM;
 const edgeTypes = { fk: FkEdge, cluster: ClusterEdge };
+const VISIBLE_ONLY_FROM = 250;
 
 /** A big schema's cluster map (components/erd/build-cluster-flow): drawn with the tables of its expanded clusters. */
 export interface ClusterLayer {
@@ -88,6 +89,10 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
   const parentOf = clusters?.parentOf;
 
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>([]);
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
 
   useEffect(() => {
     setNodes((previous) => {
@@ -116,7 +121,9 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
           data: d,
           width: d.width,
           height: d.height,
-          selected: old?.selected ?? false,
+          // A node appearing already selected (a link's `table=`) starts selected, or React Flow
+          // would report an empty selection and close the panel.
+          selected: old?.selected ?? table.id === selectedRef.current,
           parentId,
           // Inside a cluster the layout is the cluster's: tables are not dragged out of it.
           draggable: !parentId,
@@ -157,7 +164,12 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
   const onSelectionChange = useCallback<OnSelectionChangeFunc>(
     ({ nodes: selected }) => {
       const table = selected.find((n) => n.type === 'table');
-      onSelect(table?.id ?? null);
+      if (table) return onSelect(table.id);
+      // A selected table that left the canvas for a moment (a new layout on its way) stays
+      // selected: only deselecting a table that is drawn clears the panel.
+      const current = selectedRef.current;
+      if (current && !nodesRef.current.some((n) => n.id === current)) return;
+      onSelect(null);
     },
     [onSelect],
   );
@@ -186,7 +198,9 @@ export function ErdCanvas({ graph, positions, routes, keysOnly, marks, highlight
       onNodeClick={onNodeClick}
       onNodeDragStop={onNodeDragStop}
       onPaneClick={onPaneClick}
-      onlyRenderVisibleElements
+      // Thousands of nodes: only what is on screen is in the DOM. A few hundred render whole,
+      // so what a view holds is in the page (and in its tests) wherever the camera is.
+      onlyRenderVisibleElements={nodes.length > VISIBLE_ONLY_FROM}
       nodesConnectable={false}
       edgesFocusable={false}
       deleteKeyCode={null}
