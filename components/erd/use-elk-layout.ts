@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { layoutKey } from '@/lib/erd/elk-graph';
 import type { ErdGraph } from '@/lib/erd/graph';
 import { filterGraph } from '@/lib/erd/neighbourhood';
-import { elkInput, elkOutput } from './elk-input';
+import { elkInput, elkOutput } from '@/lib/erd/elk-layout';
 import { nodeSize } from './node-geometry';
 import { placeBelow, planLayout, type Size } from './plan-layout';
 import { loadLayout, saveLayout, type LayoutMode, type Positions, type Routes, type StoredLayout } from './positions-store';

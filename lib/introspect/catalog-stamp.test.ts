@@ -44,6 +44,8 @@ describe('catalogStamp', () => {
     ['attach partition', `alter table public.events attach partition public.events_2026 for values from ('2026-01-01') to ('2027-01-01')`],
     ['rename a function a default calls', `create function public.next_id() returns int language sql as 'select 1'; alter table public.owners alter column id set default public.next_id()`],
     ['…then the function only', 'alter function public.next_id() rename to make_id'],
+    ['create a table an extension then claims', 'create table public.claimed (id int)'],
+    ['…the claim alone (pg_depend only)', 'alter extension plpgsql add table public.claimed'],
     ['create a view', 'create view public.pet_notes as select id, note from public.pets'],
     ['replace the view, same columns', 'create or replace view public.pet_notes as select id, note from public.pets where note is not null'],
   ];
