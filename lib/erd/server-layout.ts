@@ -1,4 +1,4 @@
-import { modelFingerprint } from '../introspect/model-fingerprint';
+import { fingerprintOf } from '../introspect/model-fingerprint';
 import type { SchemaModel } from '../introspect/schema-model';
 import { layoutKey, type ElkNode } from './elk-graph';
 import { elkInput, elkOutput, type Positions, type Routes } from './elk-layout';
@@ -69,19 +69,6 @@ export function layoutParamsKey(view: LayoutView, options: LayoutOptions): strin
     default:
       return unknownView(view.kind);
   }
-}
-
-// A model is read once and never changed afterwards: its fingerprint (a hash of megabytes
-// of JSON at 2,000 tables) is worked out once per model object.
-const fingerprints = new WeakMap<SchemaModel, string>();
-
-export function fingerprintOf(model: SchemaModel): string {
-  let fingerprint = fingerprints.get(model);
-  if (fingerprint === undefined) {
-    fingerprint = modelFingerprint(model);
-    fingerprints.set(model, fingerprint);
-  }
-  return fingerprint;
 }
 
 /** ELK in this process, loaded on first use (elkjs's bundled build needs no worker file). */
