@@ -3,7 +3,7 @@ import { syntheticModel } from '../../test/erd/synthetic-model';
 import { layoutKey, type ElkNode } from './elk-graph';
 import { schemaToGraph } from './graph';
 import { inferRelationships } from './inferred';
-import { graphFor, LayoutCache, layoutParamsKey, runElkHere, type LayoutOptions, type RunElk } from './server-layout';
+import { graphFor, LayoutCache, layoutParamsKey, runElkHere, runElkInThread, type LayoutOptions, type RunElk } from './server-layout';
 
 const ALL = { kind: 'all' } as const;
 const FULL: LayoutOptions = { keysOnly: false, includeBookkeeping: false, inferred: true };
@@ -14,7 +14,7 @@ function countedElk(): { run: RunElk; calls: () => number } {
   return {
     run: (graph: ElkNode) => {
       calls++;
-      return runElkHere(graph);
+      return runElkInThread(graph);
     },
     calls: () => calls,
   };
@@ -37,6 +37,12 @@ describe('graphFor', () => {
 });
 
 describe('LayoutCache', () => {
+  it('lays out on a thread exactly as in this process', async () => {
+    const model = syntheticModel({ tables: 30, seed: 6 });
+    const cache = (runElk: RunElk) => new LayoutCache({ runElk }).layout(model, ALL, FULL);
+    expect((await cache(runElkInThread)).layout).toEqual((await cache(runElkHere)).layout);
+  });
+
   it('places every table, deterministically', async () => {
     const model = syntheticModel({ tables: 60, seed: 7, tablesPerSchema: 30 });
     const a = await new LayoutCache().layout(model, ALL, FULL);

@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { fingerprintOf } from '../introspect/model-fingerprint';
 import type { SchemaModel } from '../introspect/schema-model';
 import { layoutKey, type ElkNode } from './elk-graph';
@@ -10,9 +13,9 @@ import { inferRelationships } from './inferred';
  * second visitor or a reload does no layout work: ELK runs once per schema, view and
  * display options, and every later request is a lookup.
  *
- * This is the one module of lib/erd that runs elkjs (through `runElk`, given by the caller or
- * the default below); everything else in lib/erd only builds and reads ELK's JSON, which the
- * browser hands to its own worker.
+ * This is the one module of lib/erd that runs elkjs (on a thread, see runElkInThread; tests
+ * may give their own runner); everything else in lib/erd only builds and reads ELK's JSON,
+ * which the browser hands to its own worker.
  */
 
 /** Which part of the diagram is laid out. One case for now; `graphFor` switches on `kind`. */
@@ -77,6 +80,40 @@ export const runElkHere: RunElk = async (graph) => {
   return new ELK().layout(graph) as Promise<ElkNode>;
 };
 
+/**
+ * ELK on a thread of its own, ended when it answers: a 2,000-table layout takes seconds of
+ * CPU, and on the server's own thread it would hold up every other request meanwhile. The
+ * thread loads elkjs from the app's node_modules (the console runs from the app's
+ * directory, see lib/cli/start.ts; elkjs is a server-external package, next.config.js).
+ * Where elkjs cannot be found that way, ELK runs here instead.
+ */
+export const runElkInThread: RunElk = (graph) => {
+  let elkPath: string;
+  try {
+    elkPath = createRequire(path.join(process.cwd(), 'package.json')).resolve('elkjs/lib/elk.bundled.js');
+  } catch {
+    return runElkHere(graph);
+  }
+  return new Promise<ElkNode>((resolve, reject) => {
+    const thread = new Worker(ELK_THREAD, { eval: true, workerData: { elkPath, graph } });
+    thread.once('message', (answer: { result?: ElkNode; error?: string }) => {
+      void thread.terminate();
+      if (answer.error !== undefined) reject(new Error(answer.error));
+      else resolve(answer.result!);
+    });
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`the layout thread ended (${code})`)));
+  });
+};
+
+const ELK_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ELK = require(workerData.elkPath);
+new ELK().layout(workerData.graph).then(
+  (result) => parentPort.postMessage({ result }),
+  (error) => parentPort.postMessage({ error: String((error && error.message) || error) }),
+);`;
+
 interface Laid {
   key: string;
   tables: number;
@@ -133,7 +170,7 @@ export class LayoutCache {
 
   private async run(graph: ErdGraph, key: string, keysOnly: boolean): Promise<Laid> {
     this.elkRuns++;
-    const result = await (this.options.runElk ?? runElkHere)(elkInput(graph, keysOnly));
+    const result = await (this.options.runElk ?? runElkInThread)(elkInput(graph, keysOnly));
     return { key, tables: graph.nodes.length, ...elkOutput(result) };
   }
 
