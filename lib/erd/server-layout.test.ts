@@ -49,7 +49,7 @@ describe('LayoutCache', () => {
     const b = await new LayoutCache().layout(structuredClone(model), ALL, FULL);
     const ids = graphFor(model, ALL, FULL).nodes.map((n) => n.id);
     expect(Object.keys(a.layout.positions).sort()).toEqual([...ids].sort());
-    for (const p of Object.values(a.layout.positions)) expect(Number.isFinite(p.x) && Number.isFinite(p.y)).toBe(true);
+    for (const p of Object.values(a.layout.positions)) expect(Number.isInteger(p.x) && Number.isInteger(p.y)).toBe(true);
     expect(Object.keys(a.layout.routes).length).toBeGreaterThan(0);
     expect(b.layout).toEqual(a.layout);
     expect(a.source).toBe('computed');

@@ -170,8 +170,11 @@ export class LayoutCache {
 
   private async run(graph: ErdGraph, key: string, keysOnly: boolean): Promise<Laid> {
     this.elkRuns++;
-    const result = await (this.options.runElk ?? runElkInThread)(elkInput(graph, keysOnly));
-    return { key, tables: graph.nodes.length, ...elkOutput(result) };
+    const { positions, routes } = elkOutput(await (this.options.runElk ?? runElkInThread)(elkInput(graph, keysOnly)));
+    // Whole pixels, as the browser stores them (positions-store.ts): a smaller answer, the same picture.
+    const rounded: Positions = {};
+    for (const [id, p] of Object.entries(positions)) rounded[id] = { x: Math.round(p.x), y: Math.round(p.y) };
+    return { key, tables: graph.nodes.length, positions: rounded, routes };
   }
 
   private touch<T>(map: Map<string, T>, key: string): T | undefined {
