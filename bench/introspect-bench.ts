@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { catalogStamp } from '../lib/introspect/catalog-stamp';
 import { introspect, introspectUrl } from '../lib/introspect/introspect';
 import { StampedSchemaReader } from '../lib/introspect/stamped-reader';
+import { LayoutCache } from '../lib/erd/server-layout';
 import { findPsql } from './apply-bench';
 import { median, type startBenchCluster } from './bench-cluster';
 import { RAW_CATALOG_QUERIES } from './raw-catalog-queries';
@@ -108,12 +109,20 @@ export interface StampBenchRow {
   unchangedReadMs: number;
   /** What it paid before the stamp: introspectUrl (connect + introspection). */
   introspectUrlMs: number;
+  /** The whole ERD layout (lib/erd/server-layout.ts): ELK on its thread, once. */
+  layoutComputedMs: number;
+  /** The same layout asked again for the same model object (a second visitor, a reload). */
+  layoutCachedMs: number;
+  /** …for a fresh read of the unchanged schema (another object: its fingerprint is hashed). */
+  layoutCachedRereadMs: number;
+  layoutBytes: number;
 }
 
 /**
  * The catalog stamp (lib/introspect/catalog-stamp.ts) against the introspection it saves,
  * on a synthetic schema: the query alone, and a whole poll of an unchanged schema through
- * StampedSchemaReader against introspectUrl. Medians of `runs`.
+ * StampedSchemaReader against introspectUrl. Then the server's layout cache
+ * (lib/erd/server-layout.ts): the whole ERD laid out once, then asked again. Medians of `runs`.
  */
 export async function benchStamp(cluster: Awaited<ReturnType<typeof startBenchCluster>>, tables = 2000, runs = 9): Promise<StampBenchRow> {
   const url = await cluster.freshDatabase(`bench_stamp_${tables}`);
@@ -144,7 +153,37 @@ export async function benchStamp(cluster: Awaited<ReturnType<typeof startBenchCl
       await introspectUrl(url);
       viaUrl.push(performance.now() - t);
     }
-    return { tables, runs, stampMs: median(stamp), introspectMs: median(full), unchangedReadMs: median(unchanged), introspectUrlMs: median(viaUrl) };
+
+    const cache = new LayoutCache();
+    const view = { kind: 'all' } as const;
+    const options = { keysOnly: false, includeBookkeeping: false, inferred: true };
+    let t = performance.now();
+    const computed = await cache.layout(kept, view, options);
+    const layoutComputedMs = performance.now() - t;
+    if (computed.source !== 'computed' || Object.keys(computed.layout.positions).length !== tables) throw new Error('the layout did not place every table');
+    const cached: number[] = [];
+    const reread: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      t = performance.now();
+      if ((await cache.layout(kept, view, options)).source !== 'cached') throw new Error('the layout was computed again');
+      cached.push(performance.now() - t);
+      const fresh = await introspectUrl(url);
+      t = performance.now();
+      if ((await cache.layout(fresh, view, options)).source !== 'cached') throw new Error('the layout was computed again');
+      reread.push(performance.now() - t);
+    }
+    return {
+      tables,
+      runs,
+      stampMs: median(stamp),
+      introspectMs: median(full),
+      unchangedReadMs: median(unchanged),
+      introspectUrlMs: median(viaUrl),
+      layoutComputedMs,
+      layoutCachedMs: median(cached),
+      layoutCachedRereadMs: median(reread),
+      layoutBytes: JSON.stringify(computed.layout).length,
+    };
   } finally {
     await sql.end();
   }

@@ -113,6 +113,10 @@ async function main(): Promise<void> {
       console.log(`introspect (same open connection)        ${ms(r.introspectMs)}  (${times(r.introspectMs / r.stampMs)} the stamp)`);
       console.log(`poll of an unchanged schema (readSchema) ${ms(r.unchangedReadMs)}  (connect + stamp, kept model)`);
       console.log(`poll before the stamp (introspectUrl)    ${ms(r.introspectUrlMs)}  (${times(r.introspectUrlMs / r.unchangedReadMs)})`);
+      console.log(`Server layout of the whole ERD (${(r.layoutBytes / 1024).toFixed(0)} KB of positions and routes):`);
+      console.log(`computed (ELK on its thread, once)       ${ms(r.layoutComputedMs)}`);
+      console.log(`cached, same model                       ${ms(r.layoutCachedMs)}`);
+      console.log(`cached, fresh read of the same schema    ${ms(r.layoutCachedRereadMs)}  (its fingerprint hashed)`);
     } finally {
       await cluster.stop();
     }
