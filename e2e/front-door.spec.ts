@@ -198,9 +198,19 @@ test.describe('pages', () => {
     await page.goto('/environments/local');
     await expect(page.getByRole('heading', { level: 1 })).toContainText('local');
     await page.goto('/environments/local/erd');
-    // The layout runs elkjs in a web worker: the nodes appear only if the policy lets it run.
     await expect(page.locator('.react-flow__node').first()).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('layout-progress')).toHaveCount(0, { timeout: 30_000 });
+    // The whole diagram's layout comes from the server; a focus view runs elkjs in a web worker:
+    // its nodes appear only if the policy lets the worker run.
+    const search = page.getByRole('combobox', { name: 'Search tables and columns' });
+    await search.fill('dataservice.ds_uploads');
+    await expect(page.getByRole('option').first()).toContainText('dataservice.ds_uploads');
+    await search.press('Enter');
+    await page.getByRole('button', { name: 'Focus: 1 hop' }).click();
+    await expect(page.getByTestId('focus-summary')).toContainText('2 tables');
+    await expect(page.getByTestId('layout-progress')).toHaveCount(0, { timeout: 30_000 });
+    await expect(page.locator('.react-flow__node-table')).toHaveCount(2);
+    await expect(page.getByText('The automatic layout failed')).toHaveCount(0);
     await page.getByTestId('export-menu').click();
     const [image] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'PNG image' }).click()]);
     expect(fs.readFileSync((await image.path())!).subarray(1, 4).toString()).toBe('PNG');

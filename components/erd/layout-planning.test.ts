@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { schemaToGraph, type ErdGraph, type ErdNode } from '@/lib/erd/graph';
 import type { ElkNode } from '@/lib/erd/elk-graph';
 import { syntheticModel } from '@/test/erd/synthetic-model';
-import { elkInput, elkOutput, LAYERED_LIMIT } from './elk-input';
+import { elkInput, elkOutput, LAYERED_LIMIT } from '@/lib/erd/elk-layout';
 import { HEADER_HEIGHT, nodeRows, ROW_HEIGHT, rowCentre } from './node-geometry';
 import { placeBelow, planLayout } from './plan-layout';
 

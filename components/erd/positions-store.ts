@@ -4,15 +4,9 @@
  * whose node heights differ). Each layout carries the `layoutKey` it was made for, so a
  * structural change is noticed; tables keep their place as long as they exist.
  */
-export interface XY {
-  x: number;
-  y: number;
-}
+import type { Positions, Routes } from '@/lib/erd/elk-layout';
 
-export type Positions = Record<string, XY>;
-
-/** ELK's route per edge id, absolute points: drawn while both ends stay where ELK put them. */
-export type Routes = Record<string, XY[]>;
+export type { Positions, Routes, XY } from '@/lib/erd/elk-layout';
 
 export interface StoredLayout {
   key: string;

@@ -1,4 +1,6 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
+import { elkInput, elkOutput, type Positions, type Routes } from '@/lib/erd/elk-layout';
+import type { ErdGraph } from '@/lib/erd/graph';
 
 export interface LayoutRun {
   result: Promise<ElkNode>;
@@ -31,4 +33,10 @@ export function runLayout(graph: ElkNode): LayoutRun {
     result,
     cancel: () => settle?.(new Error('cancelled')),
   };
+}
+
+/** A graph's layout (schema groups packed, see elkInput) in the worker, read back as positions and routes. */
+export function layoutInWorker(graph: ErdGraph, keysOnly: boolean): { result: Promise<{ positions: Positions; routes: Routes }>; cancel: () => void } {
+  const run = runLayout(elkInput(graph, keysOnly));
+  return { result: run.result.then(elkOutput), cancel: run.cancel };
 }

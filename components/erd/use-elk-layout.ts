@@ -4,11 +4,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { layoutKey } from '@/lib/erd/elk-graph';
 import type { ErdGraph } from '@/lib/erd/graph';
 import { filterGraph } from '@/lib/erd/neighbourhood';
-import { elkInput, elkOutput } from './elk-input';
 import { nodeSize } from './node-geometry';
 import { placeBelow, planLayout, type Size } from './plan-layout';
 import { loadLayout, saveLayout, type LayoutMode, type Positions, type Routes, type StoredLayout } from './positions-store';
-import { runLayout } from './run-layout';
+import { layoutInWorker } from './run-layout';
+import { fetchServerLayout } from './server-layout';
 
 export interface ElkLayout {
   /** Top-left corner per table id; null until the first layout is known. */
@@ -97,11 +97,11 @@ export function useElkLayout({ graph, keysOnly, env }: { graph: ErdGraph | null;
     setRunning({ tables: subgraph.nodes.length });
     setError(null);
     let alive = true;
-    const run = runLayout(elkInput(subgraph, mode === 'keys'));
+    // The whole main diagram comes from the server, which caches it by the schema's fingerprint.
+    const run = plan.kind === 'all' && env ? fetchServerLayout(env, subgraph, mode === 'keys', key) : layoutInWorker(subgraph, mode === 'keys');
     run.result
-      .then((result) => {
+      .then((laidOut) => {
         if (!alive) return;
-        const laidOut = elkOutput(result);
         if (plan.kind === 'all') {
           commit(laidOut.positions, laidOut.routes);
         } else {
@@ -119,7 +119,7 @@ export function useElkLayout({ graph, keysOnly, env }: { graph: ErdGraph | null;
       alive = false;
       run.cancel();
     };
-  }, [key, mode, nonce, load, save]);
+  }, [key, mode, nonce, load, save, env]);
 
   const move = useCallback(
     (updates: Positions) => {

@@ -38,6 +38,19 @@ export const seedRequestSchema = z
 /** GET /api/environments/{env}/seed/preview?table=: what seeding or resetting one table would touch. */
 export const seedPreviewQuerySchema = z.object({ table: tableNameSchema }).strict();
 
+/**
+ * GET /api/environments/{env}/schema/layout: which layout of the ERD (lib/erd/server-layout.ts).
+ * Query strings, so flags are "0" or "1"; defaults are the ERD's first view.
+ */
+export const schemaLayoutQuerySchema = z
+  .object({
+    view: z.enum(['all']).default('all').describe('all: every table shown'),
+    mode: z.enum(['full', 'keys']).default('full').describe('full: all columns; keys: key columns only'),
+    bookkeeping: z.enum(['0', '1']).default('0').describe("1: Strata's and drizzle's bookkeeping schemas too"),
+    inferred: z.enum(['0', '1']).default('1').describe('1: inferred relationships laid out as edges too'),
+  })
+  .strict();
+
 /** POST /api/environments/{env}/backups/{id}/restore: a restore's dry run, or the restore. */
 export const restoreRequestSchema = z
   .object({

@@ -45,6 +45,19 @@ export const API_ENDPOINTS: Endpoint[] = [
     query: [{ name: 'format', description: 'mermaid, dbml or markdown', schema: { type: 'string', enum: ['mermaid', 'dbml', 'markdown'] } }],
     answers: { status: 200, type: 'text/plain', description: 'a download (text/vnd.mermaid, text/plain or text/markdown)' },
   },
+  {
+    method: 'get',
+    path: '/api/environments/{env}/schema/layout',
+    summary: 'The ERD’s layout of the live schema, computed once per schema fingerprint and cached on the server',
+    who: 'any signed-in role',
+    query: [
+      { name: 'view', description: 'all: every table', schema: { type: 'string', enum: ['all'], default: 'all' } },
+      { name: 'mode', description: 'full (all columns) or keys (key columns only)', schema: { type: 'string', enum: ['full', 'keys'], default: 'full' } },
+      { name: 'bookkeeping', description: '1: bookkeeping schemas too', schema: { type: 'string', enum: ['0', '1'], default: '0' } },
+      { name: 'inferred', description: '1: inferred relationships as edges too', schema: { type: 'string', enum: ['0', '1'], default: '1' } },
+    ],
+    answers: { status: 200, type: 'application/json', description: 'fingerprint, key (the graph’s layoutKey), tables, positions (per table id) and routes (per edge id); ETag fingerprint + parameters (304 on If-None-Match); header Strata-Layout: cached or computed' },
+  },
   { method: 'get', path: '/api/environments/{env}/drift', summary: 'Drift: the live schema against the one its applied change sets produce', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: 'the drift report, with checkedAt' } },
   {
     method: 'post',

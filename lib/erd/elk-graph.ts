@@ -7,7 +7,8 @@ export { ERD_NODE_METRICS, type NodeRows, nodeRows, nodeSize, rowCenterY } from 
 
 /*
  * ELK's JSON graph, declared here (structurally identical to elkjs's `ElkNode`) so that lib/erd
- * never imports elkjs: the UI runs ELK in a Web Worker and only hands us its JSON back.
+ * builds and reads ELK's JSON without elkjs: the UI runs ELK in a Web Worker. The one
+ * exception is server-layout.ts, which runs ELK on the server to cache whole layouts.
  */
 
 /** ELK layout options: string keys, string values. */

@@ -3,7 +3,7 @@ import { findEnvironment, loadConfig, type Environment } from '@/lib/config/envi
 import { failureReason } from '@/lib/db/client';
 import { safeMessage, secretUrlsOf } from '@/lib/db/safe-message';
 import { isStrataError } from '@/lib/errors';
-import { introspectUrl } from '@/lib/introspect/introspect';
+import { StampedSchemaReader } from '@/lib/introspect/stamped-reader';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
 
 /**
@@ -16,8 +16,10 @@ export type SchemaRead =
   | { ok: true; environment: Pick<Environment, 'name' | 'protection'>; model: SchemaModel }
   | { ok: false; status: 404 | 503 | 500; error: 'unknown_environment' | 'unreachable' | 'introspection_failed'; message: string };
 
-// Several tabs polling one environment share one introspection while it runs.
-const inFlight = new Map<string, Promise<SchemaModel>>();
+// Keeps each environment's last model with its catalog stamp: a poll of an unchanged schema
+// costs one cheap query and gets the same model object back; several tabs polling one
+// environment share one read while it runs.
+const reader = new StampedSchemaReader();
 
 export async function readSchema(name: string): Promise<SchemaRead> {
   let environment: Environment;
@@ -32,12 +34,7 @@ export async function readSchema(name: string): Promise<SchemaRead> {
   }
   const safe = { name: environment.name, protection: environment.protection };
   try {
-    let pending = inFlight.get(environment.name);
-    if (!pending) {
-      pending = introspectUrl(environment.url).finally(() => inFlight.delete(environment.name));
-      inFlight.set(environment.name, pending);
-    }
-    return { ok: true, environment: safe, model: await pending };
+    return { ok: true, environment: safe, model: await reader.read(environment.name, environment.url) };
   } catch (error) {
     const reason = safeMessage(failureReason(error), secretUrlsOf(config)).slice(0, 300);
     if (isUnreachable(error)) {

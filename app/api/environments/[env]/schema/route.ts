@@ -1,5 +1,5 @@
-import { answerFromSchema } from '@/app/schema-door';
-import { modelFingerprint } from '@/lib/introspect/model-fingerprint';
+import { answerFromSchema, etagMatches } from '@/app/schema-door';
+import { fingerprintOf } from '@/lib/introspect/model-fingerprint';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,17 +12,8 @@ export const dynamic = 'force-dynamic';
  */
 export function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
   return answerFromSchema(request, params, { name: 'schema', failure: 'The schema could not be read; see the server log.' }, (read, headers) => {
-    const etag = `"${modelFingerprint(read.model)}"`;
-    if (matches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, ETag: etag } });
+    const etag = `"${fingerprintOf(read.model)}"`;
+    if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, ETag: etag } });
     return Response.json(read.model, { headers: { ...headers, ETag: etag } });
-  });
-}
-
-/** If-None-Match holds `etag` (a list, or `*`); weak validators compare by their opaque part. */
-function matches(header: string | null, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const t = tag.trim().replace(/^W\//, '');
-    return t === '*' || t === etag;
   });
 }

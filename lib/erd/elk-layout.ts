@@ -1,6 +1,21 @@
-import { ERD_LAYOUT_OPTIONS, positionsFromElk, schemaGroupId, toElkGraph, type ElkNode } from '@/lib/erd/elk-graph';
-import type { ErdGraph } from '@/lib/erd/graph';
-import type { Positions, Routes, XY } from './positions-store';
+import { ERD_LAYOUT_OPTIONS, positionsFromElk, schemaGroupId, toElkGraph, type ElkNode } from './elk-graph';
+import type { ErdGraph } from './graph';
+
+/*
+ * The ERD's whole-diagram layout as ELK input and output, pure: the browser's layout worker
+ * and the server's cached layout (server-layout.ts) build and read it the same way.
+ */
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+/** Top-left corner per table id. */
+export type Positions = Record<string, XY>;
+
+/** ELK's route per edge id, absolute points: drawn while both ends stay where ELK put them. */
+export type Routes = Record<string, XY[]>;
 
 /** Above this many tables, a schema is packed in rows instead of layered (see below). */
 export const LAYERED_LIMIT = 300;
