@@ -5,7 +5,8 @@ import type { StrataConfig } from '../config/environments';
 import { isStrataError } from '../errors';
 import { externalConfig } from '../../test/support/external-config';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
-import { canonicalViewState, createErdView, deleteErdView, getErdView, listErdViews, MAX_POSITIONS, updateErdView, viewId } from './erd-views';
+import { canonicalViewState, MAX_POSITIONS } from './erd-view-input';
+import { createErdView, deleteErdView, getErdView, listErdViews, updateErdView, viewId } from './erd-views';
 
 let consoleDb: ScratchDatabase;
 let config: StrataConfig;

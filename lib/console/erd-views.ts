@@ -1,11 +1,11 @@
 import type postgres from 'postgres';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { withConsole } from '../auth/console-db';
 import { can } from '../auth/guard';
 import type { Principal } from '../auth/types';
 import { findEnvironment, type StrataConfig } from '../config/environments';
 import { StrataError } from '../errors';
-import { parseViewState, serializeViewState } from '../erd/view-state';
+import { canonicalViewState, positionsSchema, viewNameSchema, type Positions } from './erd-view-input';
 
 /**
  * Named ERD views (console.erd_views): a subset of an environment's diagram — its canonical
@@ -14,16 +14,6 @@ import { parseViewState, serializeViewState } from '../erd/view-state';
  * everyone the same thing. A view changes no environment: whoever may read the schema may save
  * one; only its author renames or changes it; its author or an admin deletes it.
  */
-
-export const VIEW_NAME_MAX = 80;
-/** A layout of more tables than any schema shown here (GitLab: 1,048) is not one anybody arranged. */
-export const MAX_POSITIONS = 5000;
-/** A table id (`schema.name`) or a cluster id, as long as view-state accepts. */
-const POSITION_KEY_MAX = 200;
-/** A view's query string: view-state's own lists are bounded; this bounds the text before it is parsed. */
-export const VIEW_STATE_MAX = 65_536;
-
-export type Positions = Record<string, { x: number; y: number }>;
 
 /** What the list shows: everything but the layout. */
 export interface ErdViewSummary {
@@ -41,37 +31,6 @@ export interface ErdViewSummary {
 
 export interface ErdView extends ErdViewSummary {
   positions: Positions;
-}
-
-/** A name as people type it: trimmed, 1–80 characters, no control characters. Shown as text, never markup. */
-export const viewNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'a view needs a name')
-  .max(VIEW_NAME_MAX, `a view's name has at most ${VIEW_NAME_MAX} characters`)
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]*$/, 'a view name has no control characters');
-
-/** The view's query string (view-state's canonical form or any equivalent); checked by parseViewState. */
-export const viewStateSchema = z.string().max(VIEW_STATE_MAX, `a view's state has at most ${VIEW_STATE_MAX} characters`);
-
-const coordinate = z.number().finite();
-/**
- * The layout: table id → {x, y}. Counted before its entries are checked, so an oversized map
- * is refused without walking it. JSON's 1e400 parses to Infinity: refused as not finite.
- */
-export const positionsSchema = z
-  .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'positions is an object: table id → {x, y}')
-  .refine((value) => Object.keys(value).length <= MAX_POSITIONS, { message: `a view keeps at most ${MAX_POSITIONS} table positions` })
-  .pipe(z.record(z.string().min(1).max(POSITION_KEY_MAX), z.object({ x: coordinate, y: coordinate }).strict()));
-
-/** The canonical form of a view's query string, or BAD_USAGE naming the problem parseViewState found. */
-export function canonicalViewState(query: string): string {
-  const text = viewStateSchema.safeParse(query);
-  if (!text.success) throw new StrataError('BAD_USAGE', text.error.issues[0]!.message);
-  const parsed = parseViewState(new URLSearchParams(query.startsWith('?') ? query.slice(1) : query));
-  if (!parsed.ok) throw new StrataError('BAD_USAGE', `The view's state is not valid: ${parsed.problem}`, { problem: parsed.problem });
-  return serializeViewState(parsed.state);
 }
 
 function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
