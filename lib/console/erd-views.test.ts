@@ -6,7 +6,7 @@ import { isStrataError } from '../errors';
 import { externalConfig } from '../../test/support/external-config';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { canonicalViewState, MAX_POSITIONS } from './erd-view-input';
-import { createErdView, deleteErdView, getErdView, listErdViews, updateErdView, viewId } from './erd-views';
+import { assertViewAccess, createErdView, deleteErdView, getErdView, listErdViews, updateErdView, viewId } from './erd-views';
 
 let consoleDb: ScratchDatabase;
 let config: StrataConfig;
@@ -127,6 +127,12 @@ describe('named ERD views', () => {
     expect(await failure(() => updateErdView(config, devon, 'staging', view.id, {}))).toMatchObject({ code: 'BAD_USAGE' });
     expect(await failure(() => updateErdView(config, devon, 'staging', view.id, { name: 'orders' }))).toMatchObject({ code: 'ALREADY_EXISTS' });
     expect(await failure(() => updateErdView(config, devon, 'staging', view.id, { state: 'table=' }))).toMatchObject({ code: 'BAD_USAGE', message: expect.stringContaining('“table”') });
+    // The doors ask first, with the same answers, before writing an audit intent.
+    expect(await failure(() => assertViewAccess(config, vera, 'staging', view.id, 'change'))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await failure(() => assertViewAccess(config, admin, 'staging', view.id, 'change'))).toMatchObject({ code: 'FORBIDDEN' });
+    await assertViewAccess(config, admin, 'staging', view.id, 'delete');
+    await assertViewAccess(config, devon, 'staging', view.id, 'change');
+    expect(await failure(() => assertViewAccess(config, devon, 'production', view.id, 'delete'))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await rows()).toEqual(before);
 
     const renamed = await updateErdView(config, devon, 'staging', view.id, { name: 'Devon renamed', state: 'inferred=0&keys=1' });

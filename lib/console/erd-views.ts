@@ -178,19 +178,34 @@ export async function deleteErdView(config: StrataConfig, principal: Principal, 
 }
 
 /**
- * The view, locked for the change, when `principal` may make it: NOT_FOUND for an id this
- * environment does not have (before anything about who owns it is said), FORBIDDEN when it is
- * someone else's — an admin may delete it, nobody but its author may change it.
+ * Whether `principal` may change or delete this view: FORBIDDEN when it is someone else's — an
+ * admin may delete it, nobody but its author may change it.
  */
+function accessRefusal(view: ErdViewSummary, principal: Principal, what: 'change' | 'delete'): StrataError | null {
+  if (view.createdBy === principal.username) return null;
+  if (what === 'delete' && can(principal, 'view.manage')) return null;
+  return new StrataError(
+    'FORBIDDEN',
+    what === 'delete' ? `“${view.name}” is ${view.createdBy}'s view: only its author or an admin may delete it` : `“${view.name}” is ${view.createdBy}'s view: only its author may change it`,
+    { action: what === 'delete' ? 'view.manage' : 'view.save', id: view.id },
+  );
+}
+
+/**
+ * For the doors, before their audited change: NOT_FOUND or FORBIDDEN (a refusal, audited as
+ * one) without writing an intent. The change itself decides again under the row's lock.
+ */
+export async function assertViewAccess(config: StrataConfig, principal: Principal, environment: string, id: number, what: 'change' | 'delete'): Promise<void> {
+  const refused = accessRefusal(await getErdView(config, environment, id), principal, what);
+  if (refused) throw refused;
+}
+
+/** The view, locked for the change, when `principal` may make it (NOT_FOUND before anything about its owner is said). */
 async function ownedView(tx: postgres.TransactionSql<Record<string, never>>, principal: Principal, environment: string, id: number, what: 'change' | 'delete'): Promise<ErdView> {
   const [row] = await tx.unsafe(`select ${COLUMNS} from console.erd_views where id = $1 and environment = $2 for update`, [id, environment]);
   if (!row) throw notFound(environment, id);
   const view = toView(row);
-  if (view.createdBy === principal.username) return view;
-  if (what === 'delete' && can(principal, 'view.manage')) return view;
-  throw new StrataError(
-    'FORBIDDEN',
-    what === 'delete' ? `“${view.name}” is ${view.createdBy}'s view: only its author or an admin may delete it` : `“${view.name}” is ${view.createdBy}'s view: only its author may change it`,
-    { action: what === 'delete' ? 'view.manage' : 'view.save', id },
-  );
+  const refused = accessRefusal(view, principal, what);
+  if (refused) throw refused;
+  return view;
 }

@@ -1,3 +1,4 @@
+import { can } from '@/lib/auth/guard';
 import { erdViewCreateSchema } from '@/lib/console/api-schemas';
 import { loadConfig } from '@/lib/config/environments';
 import { audited } from '@/lib/console/audited';
@@ -9,12 +10,20 @@ export const dynamic = 'force-dynamic';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
-/** GET the environment's named ERD views (name, author, dates, state; no layouts), by name. */
+/**
+ * GET the environment's named ERD views (name, author, dates, state; no layouts), by name,
+ * each saying what the caller may do with it (the store decides again on every change).
+ */
 export async function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
   const at = await viewDoor(request, params, 'schema.read');
   if (at instanceof Response) return at;
   try {
-    return Response.json({ views: await listErdViews(loadConfig(), at.env) }, { headers: noStore });
+    const { principal } = at.door;
+    const views = (await listErdViews(loadConfig(), at.env)).map((view) => {
+      const mine = view.createdBy === principal.username;
+      return { ...view, mayChange: mine, mayDelete: mine || can(principal, 'view.manage') };
+    });
+    return Response.json({ views }, { headers: noStore });
   } catch (error) {
     return at.door.refuse(error, at.env);
   }

@@ -1,7 +1,7 @@
 import { erdViewChangeSchema } from '@/lib/console/api-schemas';
 import { loadConfig } from '@/lib/config/environments';
 import { audited } from '@/lib/console/audited';
-import { deleteErdView, getErdView, updateErdView, viewId } from '@/lib/console/erd-views';
+import { assertViewAccess, deleteErdView, getErdView, updateErdView, viewId } from '@/lib/console/erd-views';
 import { viewDoor } from '@/app/view-door';
 import { readJson } from '@/app/read-json';
 
@@ -30,6 +30,7 @@ export async function POST(request: Request, { params }: Params): Promise<Respon
   try {
     const config = loadConfig();
     const id = viewId((await params).id);
+    await assertViewAccess(config, at.door.principal, at.env, id, 'change');
     const view = await audited(
       config,
       at.door.principal,
@@ -50,6 +51,7 @@ export async function DELETE(request: Request, { params }: Params): Promise<Resp
   try {
     const config = loadConfig();
     const id = viewId((await params).id);
+    await assertViewAccess(config, at.door.principal, at.env, id, 'delete');
     const deleted = await audited(
       config,
       at.door.principal,
