@@ -5,7 +5,7 @@ import { databaseState } from './support/database-state';
 import { embeddedSql } from './support/embedded-sql';
 import { AUTHENTICATION_DOORS, CHANGING_ENDPOINTS, MUTATING_ENDPOINTS, SERVER_ACTION_DOORS } from './support/mutating-endpoints';
 import { actionsIn, callServerAction, callServerActionFrom } from './support/server-actions';
-import { browseFrom } from './support/raw-http';
+import { browseFrom, cookieOf, CONSOLE_ORIGIN, rawRequest } from './support/raw-http';
 import { storageFor, USERS } from './support/users';
 import { exportedMethods, isRouteFile, sourceFiles } from '../test/support/route-files';
 
@@ -67,7 +67,7 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
     const response = await context.request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object | undefined });
     expect(response.status(), `${endpoint.method} ${endpoint.path}`).toBe(401);
   }
-  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/schema/clusters', '/api/environments/staging/schema/layout', '/api/environments/staging/drift', '/api/operations/1']) {
+  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/schema/clusters', '/api/environments/staging/schema/layout', '/api/environments/staging/drift', '/api/operations/1', '/api/environments/staging/views', '/api/environments/staging/views/1']) {
     expect((await context.request.get(url)).status(), url).toBe(401);
   }
   // From an address of their own: refusals are audited at most 20 a minute per caller and address.
@@ -179,6 +179,130 @@ test('seed one table: a table name that is not schema.table is 400 at every door
     expect(last, answer).toMatchObject({ type: 'error', code });
   }
   expect(((await databaseState()) as Record<string, unknown>).strata_local).toEqual(dataBefore);
+});
+
+test('named ERD views: anyone signed in saves; only the author changes, the author or an admin deletes; bad input, other sites and other environments change nothing', async ({ browser }) => {
+  const [vera, devon, olivia, admin] = await Promise.all(['vera', 'devon', 'olivia', 'admin'].map((u) => contextAs(browser, u)));
+  const views = '/api/environments/staging/views';
+  const stored = async () => ((await databaseState()) as { views: Array<{ id: number }> }).views;
+
+  // A viewer saves a view: the state is stored in its canonical form.
+  const created = await vera.post(views, { data: { name: 'Vera: users and keys', state: 'open=c:b&open=c:a&focus=platform.users&hops=1&view=9', positions: { 'platform.users': { x: 10, y: 20 } } } });
+  expect(created.status()).toBe(201);
+  const view = await created.json();
+  expect(view).toMatchObject({ environment: 'staging', name: 'Vera: users and keys', state: 'focus=platform.users&open=c%3Aa&open=c%3Ab', createdBy: 'vera', positions: { 'platform.users': { x: 10, y: 20 } } });
+  expect(created.headers().location).toBe(`${views}/${view.id}`);
+  expect(await (await devon.get(`${views}/${view.id}`)).json()).toEqual(view);
+  const listed = (await (await devon.get(views)).json()).views.find((v: { id: number }) => v.id === view.id);
+  expect(listed).toMatchObject({ name: view.name, createdBy: 'vera', positioned: 1, mayChange: false, mayDelete: false });
+  expect(listed).not.toHaveProperty('positions');
+  expect((await (await admin.get(views)).json()).views.find((v: { id: number }) => v.id === view.id)).toMatchObject({ mayChange: false, mayDelete: true });
+
+  const before = await databaseState();
+  // Someone else's view: a developer, an operator and an admin may not rename or change it; only an admin may delete it.
+  for (const [who, request] of [['devon', devon], ['olivia', olivia], ['admin', admin]] as const) {
+    const rename = await request.post(`${views}/${view.id}`, { data: { name: `${who} took it` } });
+    expect(rename.status(), who).toBe(403);
+    expect(await rename.json()).toEqual({ code: 'FORBIDDEN', message: "“Vera: users and keys” is vera's view: only its author may change it" });
+    expect((await request.post(`${views}/${view.id}`, { data: { positions: {} } })).status(), who).toBe(403);
+  }
+  for (const [who, request] of [['devon', devon], ['olivia', olivia]] as const) {
+    const remove = await request.delete(`${views}/${view.id}`);
+    expect(remove.status(), who).toBe(403);
+    expect((await remove.json()).message).toBe("“Vera: users and keys” is vera's view: only its author or an admin may delete it");
+  }
+  // Another environment's id, and ids that are not ids, are not found there.
+  for (const path of [`/api/environments/production/views/${view.id}`, `${views}/${view.id}%20or%201=1`, `${views}/0${view.id}`, `${views}/-1`]) {
+    expect((await vera.get(path)).status(), path).toBe(404);
+    expect((await vera.delete(path)).status(), path).toBe(404);
+    expect((await vera.post(path, { data: { name: 'moved' } })).status(), path).toBe(404);
+  }
+  // An unknown environment: 404 for reading and saving, nothing stored.
+  expect((await vera.get('/api/environments/nowhere/views')).status()).toBe(404);
+  const nowhere = await vera.post('/api/environments/nowhere/views', { data: { name: 'lost', state: '' } });
+  expect(nowhere.status()).toBe(404);
+  expect((await nowhere.json()).code).toBe('UNKNOWN_ENVIRONMENT');
+  // Bad input: the view-state problem verbatim, a bad name, a bad layout, another type, an oversized body.
+  const refusals: Array<[unknown, number, RegExp]> = [
+    [{ name: 'bad', state: 'hops=2' }, 400, /The view's state is not valid: “hops” needs “focus”/],
+    [{ name: 'bad', state: 'focus=a.b&hops=7' }, 400, /The view's state is not valid: “hops”: Invalid option/],
+    [{ name: 'bad', state: 'from=a.b' }, 400, /a path needs both “from” and “to”/],
+    [{ name: 'bad', state: 'keys=1&keys=0' }, 400, /“keys” is given 2 times/],
+    [{ name: '', state: '' }, 400, /name/],
+    [{ name: 'x'.repeat(81), state: '' }, 400, /at most 80 characters/],
+    [{ name: 'bad', state: '', positions: { 'a.b': { x: 'left', y: 0 } } }, 400, /positions/],
+    [{ name: 'bad', state: '', positions: ['a.b'] }, 400, /positions/],
+    [{ name: 'bad', state: '', extra: 1 }, 400, /extra/],
+  ];
+  for (const [body, status, message] of refusals) {
+    const answer = await vera.post(views, { data: body as object });
+    expect(answer.status(), JSON.stringify(body)).toBe(status);
+    expect((await answer.json()).message, JSON.stringify(body)).toMatch(message);
+  }
+  const cookie = cookieOf('vera');
+  // JSON's 1e400 is Infinity: not a place on the screen.
+  const infinite = await rawRequest({ method: 'POST', path: views, headers: { cookie, 'content-type': 'application/json' }, body: '{"name":"far","state":"","positions":{"a.b":{"x":1e400,"y":0}}}' });
+  expect(infinite.status, infinite.text).toBe(400);
+  const form = await rawRequest({ method: 'POST', path: views, headers: { cookie, 'content-type': 'text/plain' }, body: JSON.stringify({ name: 'plain', state: '' }) });
+  expect(form.status).toBe(415);
+  const huge = Object.fromEntries(Array.from({ length: 4000 }, (_, i) => [`platform.table_${i}`, { x: i, y: i }]));
+  const oversized = await rawRequest({ method: 'POST', path: views, headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'huge', state: '', positions: huge }) });
+  expect(oversized.status).toBe(413);
+  const chunked = await rawRequest({ method: 'POST', path: views, headers: { cookie, 'content-type': 'application/json' }, body: ['{"name":"chunked","state":"","positions":{', ...Array.from({ length: 4000 }, (_, i) => `"s.t${i}":{"x":1,"y":1},`), '"s.z":{"x":1,"y":1}}}'] });
+  expect(chunked.status).toBe(413);
+  // Another site, in vera's signed-in browser: refused at the front door.
+  for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
+    const post = await rawRequest({ method: 'POST', path: views, from: '127.0.0.21', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name: 'from evil', state: '' }) });
+    expect(post.status).toBe(403);
+    expect(JSON.parse(post.text).code).toBe('CROSS_SITE');
+    const remove = await rawRequest({ method: 'DELETE', path: `${views}/${view.id}`, from: '127.0.0.21', headers: { cookie, ...headers } });
+    expect(remove.status).toBe(403);
+  }
+  expect(await databaseState()).toEqual(before);
+
+  // Names that look like injections are kept and answered as text.
+  const names = ["'); drop table console.erd_views; --", '<script>alert("x")</script>', '"><img src=x onerror=alert(1)>'];
+  const odd: number[] = [];
+  for (const name of names) {
+    const answer = await devon.post(views, { data: { name, state: 'keys=1' } });
+    expect(answer.status(), name).toBe(201);
+    odd.push((await answer.json()).id);
+  }
+  const names2 = (await (await vera.get(views)).json()).views.map((v: { name: string }) => v.name);
+  for (const name of names) expect(names2).toContain(name);
+
+  // One name, two saves at once (and its other cases later): exactly one wins.
+  const race = await Promise.all([vera.post(views, { data: { name: 'Race', state: '' } }), devon.post(views, { data: { name: 'race', state: 'keys=1' } })]);
+  expect(race.map((r) => r.status()).sort()).toEqual([201, 409]);
+  const lost = race.find((r) => r.status() === 409)!;
+  expect((await lost.json())).toMatchObject({ code: 'ALREADY_EXISTS', message: expect.stringMatching(/^staging already has a view named “(Race|race)”/) });
+  const winner = await race.find((r) => r.status() === 201)!.json();
+  expect((await olivia.post(views, { data: { name: 'RACE', state: '' } })).status()).toBe(409);
+
+  // The author renames and moves; an admin deletes someone else's view; the author deletes their own.
+  const renamed = await vera.post(`${views}/${view.id}`, { data: { name: 'Vera renamed', state: 'inferred=0' } });
+  expect(renamed.status()).toBe(200);
+  expect(await renamed.json()).toMatchObject({ name: 'Vera renamed', state: 'inferred=0', positions: { 'platform.users': { x: 10, y: 20 } } });
+  expect((await vera.post(`${views}/${view.id}`, { data: { name: winner.name.toUpperCase() } })).status()).toBe(409);
+  expect((await admin.delete(`${views}/${view.id}`)).status()).toBe(200);
+  expect((await vera.get(`${views}/${view.id}`)).status()).toBe(404);
+  for (const id of odd) expect((await devon.delete(`${views}/${id}`)).status()).toBe(200);
+  expect((await (winner.createdBy === 'vera' ? vera : devon).delete(`${views}/${winner.id}`)).status()).toBe(200);
+  const ours = new Set([view.id, winner.id, ...odd]);
+  expect((await stored()).filter((v) => ours.has(v.id))).toEqual([]);
+  // Every save, change and delete — and the refusals — are in the audit trail.
+  const consoleDb = embeddedSql('strata_console');
+  try {
+    const rows = await consoleDb`select actor, action, outcome, target from console.audit_log where action like 'view-%' or action like '% /api/environments/staging/views%' order by id`;
+    expect(rows.filter((r) => r.action === 'view-save' && r.outcome === 'ok').length).toBeGreaterThanOrEqual(5);
+    // Refused before any intent is written (the audit count above did not move): one denied entry each.
+    expect(rows.some((r) => r.action === `POST ${views}/${view.id}` && r.outcome === 'denied' && r.actor === 'devon')).toBe(true);
+    expect(rows.some((r) => r.action === `DELETE ${views}/${view.id}` && r.outcome === 'denied' && r.actor === 'olivia')).toBe(true);
+    expect(rows.some((r) => r.action === 'view-delete' && r.outcome === 'ok' && r.actor === 'admin' && r.target === `view ${view.id}: Vera renamed`)).toBe(true);
+    expect(rows.some((r) => r.action === 'view-save' && r.outcome === 'failed' && r.actor !== 'olivia')).toBe(true);
+  } finally {
+    await consoleDb.end();
+  }
 });
 
 test('each role sees exactly the actions it has', async ({ browser }) => {

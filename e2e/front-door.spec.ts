@@ -95,7 +95,8 @@ test.describe('cross-site writes', () => {
 
   test('a JSON door refuses a body that is not JSON (415), even from the console itself, and nothing changes', async () => {
     const before = await databaseState();
-    for (const endpoint of CHANGING_ENDPOINTS) {
+    // Doors that take a body. A DELETE takes none, and no form can send one (forms GET and POST only).
+    for (const endpoint of CHANGING_ENDPOINTS.filter((e) => e.body !== undefined)) {
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
         const answer = await rawRequest({ method: endpoint.method, path: endpoint.path, from: '127.0.0.13', headers: { cookie: admin(), 'content-type': type, origin: CONSOLE_ORIGIN, 'sec-fetch-site': 'same-origin' }, body: JSON.stringify(endpoint.body) });
         expect(answer.status, `${endpoint.method} ${endpoint.path} as ${type}`).toBe(415);

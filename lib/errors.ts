@@ -13,6 +13,7 @@ export type StrataErrorCode =
   | 'BLOCKED_BY_FAILURE' // a failed change set must be resolved first
   | 'NO_ROLLBACK' // a change set has no rollback file
   | 'NOT_FOUND' // a tag that is not in the project
+  | 'ALREADY_EXISTS' // a name that must be unique is taken (e.g. a named ERD view)
   | 'INVALID_STATE' // e.g. resolving a change set that is not failed
   | 'STATEMENT_FAILED' // PostgreSQL rejected a statement of a change set
   | 'BACKUP_NOT_VERIFIED' // a copy did not match its source (or no longer matches its checksum): nothing ran

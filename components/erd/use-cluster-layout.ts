@@ -5,7 +5,7 @@ import { clusterOverviewElk, EXPANDED_PADDING, expandedSize, packedTablesElk, pl
 import { layoutKey } from '@/lib/erd/elk-graph';
 import type { ErdGraph } from '@/lib/erd/graph';
 import { filterGraph } from '@/lib/erd/neighbourhood';
-import { elkInput, elkOutput } from './elk-input';
+import { elkInput, elkOutput } from '@/lib/erd/elk-layout';
 import { nodeSize } from './node-geometry';
 import type { Positions, Routes } from './positions-store';
 import { runLayout } from './run-layout';

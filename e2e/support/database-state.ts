@@ -1,7 +1,7 @@
 import { embeddedSql } from './embedded-sql';
 
 /**
- * Everything a refused request could have changed: users, change requests, the audit trail
+ * Everything a refused request could have changed: users, change requests, named ERD views, the audit trail
  * (its entries other than refusals — a refusal is recorded, by design), each environment's
  * history and the exact row count of every table. Compared before and after an attack.
  */
@@ -11,6 +11,7 @@ export async function databaseState(): Promise<Record<string, unknown>> {
   try {
     state.users = await consoleDb`select username, role, disabled from console.users order by username`;
     state.requests = await consoleDb`select id, status from console.change_requests order by id`;
+    state.views = await consoleDb`select id, environment, name, query, positions, created_by, updated_at from console.erd_views order by id`;
     state.audit = (await consoleDb`select count(*)::int as n from console.audit_log where outcome <> 'denied'`)[0]!.n;
   } finally {
     await consoleDb.end();

@@ -205,6 +205,29 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     body: undefined,
     allowed: ['developer', 'operator', 'admin'],
   },
+  // Named ERD views change no environment: every signed-in role passes the guard (view.save); whose
+  // view it is is decided per view, and attacked in access.spec's own test of these doors.
+  {
+    file: 'app/api/environments/[env]/views/route.ts',
+    method: 'POST',
+    path: '/api/environments/staging/views',
+    body: { name: 'access test', state: 'keys=1', positions: { 'platform.users': { x: 0, y: 0 } } },
+    allowed: ['viewer', 'developer', 'operator', 'admin'],
+  },
+  {
+    file: 'app/api/environments/[env]/views/[id]/route.ts',
+    method: 'POST',
+    path: '/api/environments/staging/views/1',
+    body: { name: 'renamed by access test' },
+    allowed: ['viewer', 'developer', 'operator', 'admin'],
+  },
+  {
+    file: 'app/api/environments/[env]/views/[id]/route.ts',
+    method: 'DELETE',
+    path: '/api/environments/staging/views/1',
+    body: undefined,
+    allowed: ['viewer', 'developer', 'operator', 'admin'],
+  },
   {
     file: 'app/api/users/route.ts',
     method: 'POST',

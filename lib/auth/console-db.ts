@@ -176,7 +176,7 @@ export async function auditProtection(sql: Sql): Promise<AuditProtection> {
 }
 
 /** Every console table the console's role reads and writes (the audit trail is granted apart). */
-const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas', 'operations'];
+const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas', 'operations', 'erd_views'];
 
 const CONSOLE_DDL = `
   CREATE SCHEMA IF NOT EXISTS console;
@@ -300,6 +300,22 @@ const CONSOLE_DDL = `
   );
   CREATE INDEX IF NOT EXISTS operations_environment ON console.operations (environment, id);
   CREATE INDEX IF NOT EXISTS operations_running ON console.operations (environment) WHERE state = 'running';
+
+  -- Named ERD views (lib/console/erd-views.ts): a view's canonical query string
+  -- (lib/erd/view-state.ts) and the table positions its author arranged, shared by link.
+  -- Names are unique per environment whatever their case, so two concurrent saves of one
+  -- name cannot both win.
+  CREATE TABLE IF NOT EXISTS console.erd_views (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    environment text NOT NULL,
+    name text NOT NULL CHECK (char_length(name) BETWEEN 1 AND 80),
+    query text NOT NULL,
+    positions jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(positions) = 'object'),
+    created_by text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE UNIQUE INDEX IF NOT EXISTS erd_views_name ON console.erd_views (environment, lower(name));
 
   -- id is assigned by the appender (previous id + 1, under an advisory lock), so a gap means a deleted entry.
   CREATE TABLE IF NOT EXISTS console.audit_log (

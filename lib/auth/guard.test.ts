@@ -26,6 +26,8 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'backup.restore.dry-run': { roles: from('operator'), on: ALL },
   'changeset.resolve': { roles: from('operator'), on: ['open', 'guarded'] },
   'changeset.skip': { roles: from('operator'), on: ['open', 'guarded'] },
+  'view.save': { roles: from('viewer'), on: ALL },
+  'view.manage': { roles: ['admin'], on: ALL },
 };
 
 const principal = (role: Role): Principal => ({ username: `a-${role}`, role, via: 'console' });

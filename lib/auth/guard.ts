@@ -26,7 +26,9 @@ export type Action =
   | 'backup.restore'
   | 'backup.restore.dry-run'
   | 'changeset.resolve'
-  | 'changeset.skip';
+  | 'changeset.skip'
+  | 'view.save'
+  | 'view.manage';
 
 export interface ActionRule {
   /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
@@ -69,6 +71,11 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   // open and guarded environments; on protected ones only through an approved request (request.*).
   'changeset.resolve': { minRole: 'operator', protection: ['open', 'guarded'], description: 'resolve failed or edited change sets' },
   'changeset.skip': { minRole: 'operator', protection: ['open', 'guarded'], description: 'skip or un-skip optional change sets' },
+  // A named ERD view is a subset and a layout kept in the console database: saving one changes no
+  // environment, so whoever may read the schema may save (and rename or delete) their own.
+  'view.save': { minRole: 'viewer', description: 'save named ERD views' },
+  // Someone else's view: only an admin may delete it (nobody edits another person's view).
+  'view.manage': { minRole: 'admin', description: "delete other people's named ERD views" },
 };
 
 export interface GuardContext {

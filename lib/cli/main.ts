@@ -16,6 +16,7 @@ const EXIT_CODES: Partial<Record<StrataErrorCode, number>> = {
   UNKNOWN_ENVIRONMENT: 2,
   BAD_DATABASE_URL: 2,
   NOT_FOUND: 2,
+  ALREADY_EXISTS: 2,
   LOCKED: 3,
   CONFIRMATION_REQUIRED: 2,
   PROTECTED: 2,

@@ -5,6 +5,7 @@ import { USERNAME_PATTERN } from '../auth/users';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 import { RESOLUTIONS } from '../migrate/ways-out';
 import { changeSetTag, operationRequestSchema } from './operation-request';
+import { positionsSchema, viewNameSchema, viewStateSchema } from './erd-view-input';
 
 /**
  * The request bodies of the console's HTTP API (and of its server actions), in one place:
@@ -123,3 +124,20 @@ export const userCreateSchema = z
 
 /** POST /api/users/{username}: change a role, or disable the account. */
 export const userChangeSchema = z.union([z.object({ role: z.enum(ROLES) }).strict(), z.object({ disabled: z.literal(true) }).strict()]);
+
+const viewState = viewStateSchema.describe('the view as an ERD query string (lib/erd/view-state.ts: hide, focus, hops, from, to, open, table, keys, inferred); stored in its canonical form');
+
+/** POST /api/environments/{env}/views: save the current ERD view under a name. */
+export const erdViewCreateSchema = z
+  .object({
+    name: viewNameSchema.describe('1–80 characters, unique on the environment whatever its case'),
+    state: viewState,
+    positions: positionsSchema.optional(),
+  })
+  .strict();
+
+/** POST /api/environments/{env}/views/{id}: rename a view, or replace its state or layout (its author only). */
+export const erdViewChangeSchema = z
+  .object({ name: viewNameSchema.optional(), state: viewState.optional(), positions: positionsSchema.optional() })
+  .strict()
+  .refine((c) => c.name !== undefined || c.state !== undefined || c.positions !== undefined, { message: 'give a name, a state or positions to change' });

@@ -27,6 +27,10 @@ describe('the OpenAPI document', () => {
     expect(operations.post.parameters).toEqual([{ name: 'env', in: 'path', required: true, schema: { type: 'string' } }]);
     expect(operations.get.requestBody).toBeUndefined();
     expect(doc.paths['/api/users/{username}']!.post.requestBody.content['application/json'].schema.anyOf).toHaveLength(2);
+    const views = doc.paths['/api/environments/{env}/views']!.post.requestBody.content['application/json'].schema;
+    expect(views).toMatchObject({ type: 'object', additionalProperties: false, required: ['name', 'state'] });
+    expect(views.properties.name).toMatchObject({ type: 'string', maxLength: 80 });
+    expect(doc.paths['/api/environments/{env}/views/{id}']!.delete.requestBody).toBeUndefined();
     expect(doc.paths['/api/operations/{id}']!.get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:after']);
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeRequestSchema, decisionSchema, executeRequestSchema, operationRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 
 /**
@@ -9,7 +9,7 @@ import { TABLE_NAME_PATTERN } from '../seed/table-graph';
  * file's methods are listed here and nothing else.
  */
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'delete';
 type Body = z.ZodType;
 
 interface Endpoint {
@@ -58,6 +58,18 @@ export const API_ENDPOINTS: Endpoint[] = [
     ],
     answers: { status: 200, type: 'application/json', description: 'fingerprint, key (the graph’s layoutKey), tables, positions (per table id) and routes (per edge id); ETag fingerprint + parameters (304 on If-None-Match); header Strata-Layout: cached or computed' },
   },
+  { method: 'get', path: '/api/environments/{env}/views', summary: 'The environment’s named ERD views, by name: name, author, dates, canonical state (no layouts)', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: '{ views }' } },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/views',
+    summary: 'Save an ERD view (its query string and layout) under a name unique on the environment (409 ALREADY_EXISTS otherwise)',
+    who: 'any signed-in role (a view changes no database)',
+    body: erdViewCreateSchema,
+    answers: { status: 201, type: 'application/json', description: 'the stored view, its state in canonical form (Location: …/views/{id})' },
+  },
+  { method: 'get', path: '/api/environments/{env}/views/{id}', summary: 'One named ERD view with its layout (404 for an id this environment does not have)', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: 'the view: id, name, state, positions, createdBy, createdAt, updatedAt' } },
+  { method: 'post', path: '/api/environments/{env}/views/{id}', summary: 'Rename a named ERD view, or replace its state or layout', who: 'its author', body: erdViewChangeSchema, answers: { status: 200, type: 'application/json', description: 'the view' } },
+  { method: 'delete', path: '/api/environments/{env}/views/{id}', summary: 'Delete a named ERD view', who: 'its author, or an admin', answers: { status: 200, type: 'application/json', description: '{ deleted }' } },
   { method: 'get', path: '/api/environments/{env}/drift', summary: 'Drift: the live schema against the one its applied change sets produce', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: 'the drift report, with checkedAt' } },
   {
     method: 'post',
