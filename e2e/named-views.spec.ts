@@ -9,10 +9,6 @@ import { storageFor } from './support/users';
  * Names are text, never markup. The doors themselves are attacked in access.spec.ts.
  */
 test.describe.configure({ mode: 'serial' });
-// The menu is mounted by the ERD workspace (components/erd/erd-workspace.tsx, the lead's): until
-// it renders <NamedViews env state positions /> in the toolbar these journeys cannot run. They
-// passed with it mounted (h-views report); remove this line in the commit that mounts it.
-test.fixme(true, 'NamedViews is not mounted in the ERD toolbar yet');
 
 const VIEWS = '/api/environments/staging/views';
 
@@ -77,6 +73,16 @@ test("someone else's view: listed and shared, but only an admin may delete it", 
   const { id } = await created.json();
 
   const vera = await pageAs(browser, 'vera');
+  // Its link opens the view: the state applied, the link kept while the view is unchanged.
+  await vera.goto(`/environments/staging/erd?view=${id}`);
+  await expect(vera.getByTestId('focus-summary')).toContainText('platform.users', { timeout: 30_000 });
+  await expect(vera.getByRole('button', { name: 'Focus: 2 hops' })).toHaveAttribute('aria-pressed', 'true');
+  expect(new URL(vera.url()).search).toBe(`?view=${id}`);
+  await vera.getByRole('button', { name: 'Focus: 1 hop' }).click();
+  await expect.poll(() => new URL(vera.url()).search).toBe('?focus=platform.users');
+  // A view that does not exist is said so.
+  await vera.goto('/environments/staging/erd?view=999999');
+  await expect(vera.getByTestId('link-problem')).toContainText('The view could not be opened');
   await openErd(vera);
   await vera.getByTestId('named-views').click();
   const row = vera.getByTestId('named-view').filter({ hasText: "Devon's focus" });

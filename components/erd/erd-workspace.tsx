@@ -10,13 +10,15 @@ import { lookupFromMap, type ClassificationMap } from '@/lib/erd/classification-
 import { bySchema, filterGraph, neighbourhood } from '@/lib/erd/neighbourhood';
 import { findPath, pathGraph, type FoundPath } from '@/lib/erd/find-path';
 import { inferRelationships } from '@/lib/erd/inferred';
-import { DEFAULT_VIEW_STATE, parseViewState, serializeViewState } from '@/lib/erd/view-state';
+import { DEFAULT_VIEW_STATE, parseViewState, serializeViewState, type ErdViewState } from '@/lib/erd/view-state';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
 import { buildClusterEdges, buildClusterNodes } from './build-cluster-flow';
 import { ErdCanvas, type ClusterLayer, type Highlight } from './erd-canvas';
 import { ChangesBar, LayoutProgress, LiveStatus } from './erd-status';
 import { ErdToolbar, FocusControl, ToggleButton, ToolButton, type FocusState } from './erd-toolbar';
 import { ExportMenu } from './export-menu';
+import { NamedViews } from './named-views';
+import { useNamedView } from './use-named-views';
 import { FindPathControl } from './find-path-control';
 import { exportViewImage } from './export-image';
 import { nodeRows, nodeSize, rowCentre } from './node-geometry';
@@ -70,6 +72,25 @@ export function ErdWorkspace({
   const [expanded, setExpanded] = useState<readonly string[]>(start.expanded);
   const pendingCenter = useRef<Highlight | null>(null);
   const pendingFit = useRef<string | null>(null);
+
+  // `?view=<id>`: a named view (console database) — its state replaces the page's once it
+  // arrives; its author's table positions are drawn while the state stays the view's.
+  const viewId = searchParams?.get('view') || null;
+  const named = useNamedView(env, viewId);
+  const [applied, setApplied] = useState<{ id: string; query: string; positions: Positions } | null>(null);
+  useEffect(() => {
+    if (named.status !== 'ready' || !viewId || applied?.id === viewId) return;
+    const view = named.state;
+    setHidden(new Set(view.hidden));
+    setIncludeBookkeeping(view.bookkeeping);
+    setFocus(view.focus);
+    setPathEnds(view.path);
+    setExpanded(view.expanded);
+    setSelectedId(view.selected);
+    setKeysOnly(view.keysOnly);
+    setShowInferred(view.inferred);
+    setApplied({ id: viewId, query: serializeViewState(view), positions: named.positions });
+  }, [named, viewId, applied]);
 
   // Keyed on tables and schemas only (structural sharing keeps them identical between polls
   // that change nothing); the model's other fields, such as introspectedAt, change every poll.
@@ -166,20 +187,28 @@ export function ErdWorkspace({
 
   // The view goes back into the URL (replaced, not pushed: a history entry per click would
   // bury the page the user came from).
-  const viewQuery = serializeViewState({
-    hidden: [...hidden],
-    bookkeeping: includeBookkeeping,
-    focus,
-    path: pathEnds,
-    expanded: clusterView ? expanded.filter((id) => clusterNames.has(id)) : [...expanded],
-    selected: selectedId,
-    keysOnly,
-    inferred: showInferred,
-  });
+  const viewState = useMemo<ErdViewState>(
+    () => ({
+      hidden: [...hidden],
+      bookkeeping: includeBookkeeping,
+      focus,
+      path: pathEnds,
+      expanded: clusterView ? expanded.filter((id) => clusterNames.has(id)) : [...expanded],
+      selected: selectedId,
+      keysOnly,
+      inferred: showInferred,
+    }),
+    [hidden, includeBookkeeping, focus, pathEnds, clusterView, expanded, clusterNames, selectedId, keysOnly, showInferred],
+  );
+  const viewQuery = serializeViewState(viewState);
+  // While the view is a named one, its link stays `?view=<id>` (which carries the layout too).
+  const asNamed = applied !== null && applied.query === viewQuery ? applied : null;
+  const namedLoading = named.status === 'loading';
   useEffect(() => {
-    const next = viewQuery ? `?${viewQuery}` : '';
+    if (namedLoading) return;
+    const next = asNamed ? `?view=${encodeURIComponent(asNamed.id)}` : viewQuery ? `?${viewQuery}` : '';
     if (window.location.search !== next) window.history.replaceState(window.history.state, '', `${window.location.pathname}${next}${window.location.hash}`);
-  }, [viewQuery]);
+  }, [viewQuery, asNamed, namedLoading]);
 
   // An expanded cluster: once its tables are laid out, bring it into view.
   useEffect(() => {
@@ -308,12 +337,29 @@ export function ErdWorkspace({
     if (container.current) await exportViewImage(container.current, env, format);
   }, [env]);
 
+  // A named view's own positions win over the layout's (not on the cluster map, whose places
+  // follow from which clusters are expanded).
+  const override = asNamed && !clusterMode ? asNamed.positions : null;
+  const shownPositions = useMemo(
+    () => (override ? { ...(layout.positions ?? {}), ...override } : (layout.positions ?? NO_POSITIONS)),
+    [override, layout.positions],
+  );
+  const problemBanner = linkProblem ?? (named.status === 'problem' ? named.problem : null);
+
   const selectedNode = selectedId ? nodeById.get(selectedId) : undefined;
   const empty = graph.nodes.length === 0;
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
-      <ErdToolbar end={<><LiveStatus updatedAt={updatedAt} problem={problem} /><ExportMenu env={env} onImage={onImage} /></>}>
+      <ErdToolbar
+        end={
+          <>
+            <LiveStatus updatedAt={updatedAt} problem={problem} />
+            <NamedViews env={env} state={viewState} positions={shownPositions} />
+            <ExportMenu env={env} onImage={onImage} />
+          </>
+        }
+      >
         <SearchBox graph={graph} onPick={onPick} onClear={() => setHighlight(null)} />
         <SchemaFilter
           schemas={schemas}
@@ -351,10 +397,10 @@ export function ErdWorkspace({
           </ToolButton>
         )}
       </ErdToolbar>
-      {linkProblem && (
+      {problemBanner && (
         <p role="alert" data-testid="link-problem" className="flex items-center gap-3 border-b border-amber-200 bg-amber-50 px-4 py-1.5 text-sm text-amber-900">
-          This link’s view could not be read ({linkProblem}), so the whole diagram is shown.
-          <button type="button" className="font-medium underline" onClick={() => setLinkProblem(null)}>Dismiss</button>
+          {linkProblem ? `This link’s view could not be read (${linkProblem}), so the whole diagram is shown.` : problemBanner}
+          {linkProblem && <button type="button" className="font-medium underline" onClick={() => setLinkProblem(null)}>Dismiss</button>}
         </p>
       )}
       {seen.changes && <ChangesBar changes={seen.changes} shown={graphIds} seenAt={seen.seenAt} onJump={openTable} onMarkSeen={seen.markSeen} />}
@@ -366,7 +412,7 @@ export function ErdWorkspace({
             {/* Stays mounted while a layout runs (no positions yet): the viewport is kept. */}
             <ErdCanvas
               graph={displayGraph}
-              positions={layout.positions ?? NO_POSITIONS}
+              positions={shownPositions}
               routes={layout.routes}
               keysOnly={keysOnly}
               marks={seen.marks}
