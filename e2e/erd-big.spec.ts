@@ -5,10 +5,10 @@ import { syntheticDropStatements, syntheticSchemaSql } from '../test/synthetic/s
 
 /**
  * 2,000 tables (GitLab-sized): created for real in `staging` under schema `synthetic`,
- * dropped afterwards. The page must lay them out in a worker while showing progress, stay
- * responsive, draw only what is on screen, and still find a table by search.
+ * dropped afterwards. The page must open on the cluster map, stay responsive, and still find
+ * a table by search — expanding its cluster to show it.
  */
-test('a 2,000-table schema is laid out, stays responsive and searchable', async ({ page }) => {
+test('a 2,000-table schema opens as a cluster map, stays responsive and searchable', async ({ page }) => {
   test.setTimeout(240_000);
   const sql = embeddedSql('strata_staging');
   const drop = async () => {
@@ -44,27 +44,30 @@ test('a 2,000-table schema is laid out, stays responsive and searchable', async 
     expect((await page.request.get('/api/environments/nope/schema/clusters')).status()).toBe(404);
 
     await page.goto('/environments/staging/erd');
-    await expect(page.getByTestId('layout-progress')).toContainText(/Laying out 2,0\d\d tables…/, { timeout: 60_000 });
-    // The page answers while ELK works in its worker.
+    // Over 150 tables the first view is the cluster map, not 2,000 boxes; the page answers meanwhile.
     await page.getByRole('combobox', { name: 'Search tables and columns' }).fill('t1999');
     await expect(page.getByRole('option').first()).toContainText('synthetic.t1999_');
     await page.getByRole('combobox', { name: 'Search tables and columns' }).fill('');
+    await expect(page.locator('.react-flow__node-cluster').first()).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('layout-progress')).toHaveCount(0, { timeout: 120_000 });
-    await expect(page.locator('.react-flow__node-table').first()).toBeVisible();
+    await expect(page.getByTestId('cluster-summary')).toContainText(`${clustered.clusters.length} clusters`);
+    await expect(page.locator('.react-flow__node-table')).toHaveCount(0);
     await page.waitForTimeout(500);
 
     fs.mkdirSync('test-results/screenshots', { recursive: true });
     await page.screenshot({ path: 'test-results/screenshots/erd-2000.png' });
 
-    // Zoomed in on one table, only what is on screen is in the DOM.
+    // Search jumps into a table's cluster: the cluster expands, the table is centred and ringed.
     const search = page.getByRole('combobox', { name: 'Search tables and columns' });
     await search.fill('t1234');
     await expect(page.getByRole('option').first()).toContainText('synthetic.t1234_');
     await search.press('Enter');
     const node = page.locator('[data-testid^="erd-node-synthetic.t1234_"]');
-    await expect(node).toBeInViewport();
+    await expect(node).toBeInViewport({ timeout: 60_000 });
     await expect(node).toHaveAttribute('data-highlighted', 'true');
-    expect(await page.locator('.react-flow__node-table').count()).toBeLessThan(100);
+    const home = clustered.clusters.find((c) => c.tables.some((t) => t.startsWith('synthetic.t1234_')))!;
+    await expect(page.getByTestId(`erd-cluster-${home.id}`)).toHaveAttribute('data-expanded', 'true');
+    expect(await page.locator('.react-flow__node-table').count()).toBeLessThanOrEqual(home.tables.length);
     await node.click();
     await expect(page.getByRole('complementary')).toContainText('t1234_');
     await page.waitForTimeout(500);
@@ -76,7 +79,7 @@ test('a 2,000-table schema is laid out, stays responsive and searchable', async 
     await expect(page.getByRole('option').first()).toContainText('synthetic.wide_table');
     await search.press('Enter');
     const wideNode = page.getByTestId('erd-node-synthetic.wide_table');
-    await expect(wideNode).toBeInViewport();
+    await expect(wideNode).toBeInViewport({ timeout: 60_000 });
     await expect(wideNode).toContainText('+271 more columns');
     await wideNode.locator('header').click();
     await expect(page.getByRole('complementary').getByTestId('panel-column')).toHaveCount(300);
