@@ -2,9 +2,15 @@
 
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { z } from 'zod';
 import { OperationStartersProvider, type OperationStarters } from '@/components/operations/operation-starters';
 import { requestFixAction, resolveChangeSetAction, skipChangeSetAction, unskipChangeSetAction } from './change-set-actions';
 import { executeRequestAction, restoreBackupAction, startOperationAction, startSeedAction } from './operation-actions';
+
+// zod 4 probes `Function("")` to decide whether to compile its parsers; under the console's CSP
+// (no 'unsafe-eval') that probe is a reported violation. In the browser (the ERD's URL state,
+// named views) zod parses without compiling.
+if (typeof window !== 'undefined') z.config({ jitless: true });
 
 /** The server actions the pages start operations with (each behind the same door as the HTTP API). */
 const STARTERS: OperationStarters = {

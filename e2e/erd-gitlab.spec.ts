@@ -5,13 +5,13 @@ import { CORPUS_DIR, corpusDump, corpusDumpPresent, ensurePostgresRole, loadCorp
 
 /**
  * GitLab's real schema (1,048 tables, 1,749 foreign keys; shared/corpus, read where it lies)
- * loaded into `staging`'s public schema beside the demo's own schemas, dropped afterwards.
+ * loaded into `staging` as schema `gitlab` beside the demo's own schemas, dropped afterwards.
  * Its ERD must read like a map: clusters with weighted edges first, a cluster expanding in
  * place, find path across the CI island, and a link that reproduces a focused view.
  */
-// The dump names its tables unqualified; the e2e role is `strata`, whose own schema ("$user"
-// comes first in search_path) is Strata's bookkeeping — so public is named explicitly.
-const GITLAB = { ...corpusDump('gitlab'), prelude: 'SET search_path = public' };
+// The dump names its objects unqualified: they go to a schema of their own, `gitlab`, so that
+// staging's public schema (part of its expected schema: drift) is never touched.
+const GITLAB = { ...corpusDump('gitlab'), prelude: 'CREATE SCHEMA gitlab; SET search_path = gitlab' };
 const present = corpusDumpPresent(GITLAB);
 
 test.describe('GitLab-sized ERD', () => {
@@ -27,17 +27,13 @@ test.describe('GitLab-sized ERD', () => {
       for (;;) {
         const batch = await db.unsafe<Array<{ name: string }>>(
           `select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-           where n.nspname in ('public', 'gitlab_partitions_dynamic', 'gitlab_partitions_static') and c.relkind in ('r', 'p')
+           where n.nspname in ('gitlab', 'gitlab_partitions_dynamic', 'gitlab_partitions_static') and c.relkind in ('r', 'p')
            order by c.relispartition desc, c.relname limit 25`,
         );
         if (batch.length === 0) break;
         await db.unsafe(`drop table if exists ${batch.map((r) => r.name).join(', ')} cascade`);
       }
-      // public comes back as PostgreSQL 15+ creates it (the environment's own role needs USAGE on it).
-      await db.unsafe('drop schema if exists gitlab_partitions_dynamic, gitlab_partitions_static cascade');
-      await db.unsafe('drop schema if exists public cascade');
-      await db.unsafe('create schema public authorization pg_database_owner');
-      await db.unsafe('grant usage on schema public to public');
+      await db.unsafe('drop schema if exists gitlab, gitlab_partitions_dynamic, gitlab_partitions_static cascade');
     } finally {
       await db.end();
     }
@@ -76,14 +72,14 @@ test.describe('GitLab-sized ERD', () => {
 
     // The cluster holding merge_requests, as the API reports it (lib/erd/clusters.ts).
     const api = (await (await page.request.get('/api/environments/staging/schema/clusters')).json()) as { clusters: Array<{ id: string; name: string; tables: string[] }> };
-    const home = api.clusters.find((c) => c.tables.includes('public.merge_requests'))!;
+    const home = api.clusters.find((c) => c.tables.includes('gitlab.merge_requests'))!;
     const box = page.getByTestId(`erd-cluster-${home.id}`);
     await expect(box).toHaveAttribute('data-expanded', 'false');
     const before = await box.boundingBox();
     await box.getByRole('button', { name: `Expand cluster ${home.name} (${home.tables.length} tables)` }).click();
     await expect(box).toHaveAttribute('data-expanded', 'true', { timeout: 60_000 });
     // Its tables are drawn inside it, with their own keys; its lines to the other clusters stay.
-    await expect(page.getByTestId('erd-node-public.merge_requests')).toBeVisible();
+    await expect(page.getByTestId('erd-node-gitlab.merge_requests')).toBeVisible();
     expect(await page.locator('.react-flow__node-table').count()).toBe(home.tables.length);
     await expect.poll(() => page.locator('.react-flow__edge-fk').count()).toBeGreaterThan(5);
     expect(await page.locator('.react-flow__edge-cluster').count()).toBeGreaterThan(10);
@@ -103,24 +99,24 @@ test.describe('GitLab-sized ERD', () => {
     await page.goto('/environments/staging/erd');
     await expect(page.locator('.react-flow__node-cluster').first()).toBeVisible({ timeout: 60_000 });
     const form = page.getByTestId('find-path');
-    await form.getByTestId('path-from').fill('public.projects');
-    await form.getByTestId('path-to').fill('public.ci_builds');
+    await form.getByTestId('path-from').fill('gitlab.projects');
+    await form.getByTestId('path-to').fill('gitlab.ci_builds');
     await form.getByRole('button', { name: 'Find path' }).click();
     // ci_builds is a partition of p_ci_builds, drawn as it; GitLab keeps CI in its own database,
     // so the link is p_ci_builds.project_id, an inferred relationship (drawn dotted, amber).
-    await expect(form.getByTestId('path-summary')).toContainText('public.projects ← public.p_ci_builds');
-    await expect(page.getByTestId('erd-node-public.projects')).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByTestId('erd-node-public.p_ci_builds')).toBeVisible();
+    await expect(form.getByTestId('path-summary')).toContainText('gitlab.projects ← gitlab.p_ci_builds');
+    await expect(page.getByTestId('erd-node-gitlab.projects')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('erd-node-gitlab.p_ci_builds')).toBeVisible();
     await expect(page.locator('.react-flow__node-table')).toHaveCount(2);
     await expect(page.locator('.react-flow__edge-fk')).toHaveCount(1);
     await page.waitForTimeout(400);
     await shot(page, 'erd-gitlab-path', false);
     // The link reproduces the path.
     const url = new URL(page.url());
-    expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual(['public.projects', 'public.ci_builds']);
+    expect([url.searchParams.get('from'), url.searchParams.get('to')]).toEqual(['gitlab.projects', 'gitlab.ci_builds']);
     // Without inferred relationships there is no path: said so, not drawn.
     await page.getByRole('button', { name: /^Inferred \(\d+\)$/ }).click();
-    await expect(form.getByTestId('path-problem')).toHaveText('No foreign-key path between public.projects and public.ci_builds');
+    await expect(form.getByTestId('path-problem')).toHaveText('No foreign-key path between gitlab.projects and gitlab.ci_builds');
   });
 
   test('a focused view’s URL, opened in a new page, shows the same tables', async ({ page, context }) => {
@@ -129,20 +125,20 @@ test.describe('GitLab-sized ERD', () => {
     await expect(page.locator('.react-flow__node-cluster').first()).toBeVisible({ timeout: 60_000 });
     const search = page.getByRole('combobox', { name: 'Search tables and columns' });
     await search.fill('merge_request_diffs');
-    await expect(page.getByRole('option').first()).toContainText('public.merge_request_diffs');
+    await expect(page.getByRole('option').first()).toContainText('gitlab.merge_request_diffs');
     await search.press('Enter');
     // Jumping to a table of a collapsed cluster expands that cluster.
-    const node = page.getByTestId('erd-node-public.merge_request_diffs');
+    const node = page.getByTestId('erd-node-gitlab.merge_request_diffs');
     await expect(node).toBeInViewport({ timeout: 60_000 });
     await node.click();
     await page.getByRole('button', { name: 'Focus: 1 hop' }).click();
-    await expect(page.getByTestId('focus-summary')).toContainText('public.merge_request_diffs');
+    await expect(page.getByTestId('focus-summary')).toContainText('gitlab.merge_request_diffs');
     const shown = await tableIds(page);
     expect(shown.length).toBeGreaterThan(3);
-    expect(shown).toContain('public.merge_requests');
+    expect(shown).toContain('gitlab.merge_requests');
     const link = page.url();
-    expect(new URL(link).searchParams.get('focus')).toBe('public.merge_request_diffs');
-    expect(new URL(link).searchParams.get('table')).toBe('public.merge_request_diffs');
+    expect(new URL(link).searchParams.get('focus')).toBe('gitlab.merge_request_diffs');
+    expect(new URL(link).searchParams.get('table')).toBe('gitlab.merge_request_diffs');
 
     const second = await context.newPage();
     await second.goto(link);
