@@ -78,7 +78,7 @@ test('layout door: 401 signed out or forged, 404 unknown environment, 400 naming
   expect(await unknown.json()).toMatchObject({ error: 'unknown_environment' });
 
   for (const [query, named] of [
-    ['view=clusters', 'view'],
+    ['view=everything', 'view'],
     ['mode=wide', 'mode'],
     ['bookkeeping=yes', 'bookkeeping'],
     ['inferred=2', 'inferred'],

@@ -1,5 +1,5 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
-import { elkInput, elkOutput, type Positions, type Routes } from '@/lib/erd/elk-layout';
+import { elkInput, elkOutput, type Positions, type Routes, type RunElk } from '@/lib/erd/elk-layout';
 import type { ErdGraph } from '@/lib/erd/graph';
 
 export interface LayoutRun {
@@ -39,4 +39,26 @@ export function runLayout(graph: ElkNode): LayoutRun {
 export function layoutInWorker(graph: ErdGraph, keysOnly: boolean): { result: Promise<{ positions: Positions; routes: Routes }>; cancel: () => void } {
   const run = runLayout(elkInput(graph, keysOnly));
   return { result: run.result.then(elkOutput), cancel: run.cancel };
+}
+
+/**
+ * One of lib/erd's layouts (they take a RunElk, see lib/erd/cluster-layout.ts) run in the
+ * worker, in runLayout's `{ result, cancel }` shape: cancel stops the ELK run under way and
+ * refuses any later one of the same layout.
+ */
+export function inWorker<T>(layout: (runElk: RunElk) => Promise<T>): { result: Promise<T>; cancel: () => void } {
+  let current: LayoutRun | null = null;
+  let cancelled = false;
+  const runElk: RunElk = (graph) => {
+    if (cancelled) return Promise.reject(new Error('cancelled'));
+    current = runLayout(graph);
+    return current.result;
+  };
+  return {
+    result: layout(runElk),
+    cancel: () => {
+      cancelled = true;
+      current?.cancel();
+    },
+  };
 }

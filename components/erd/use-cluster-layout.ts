@@ -1,14 +1,14 @@
 'use client';
 
+import { useParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { clusterOverviewElk, EXPANDED_PADDING, expandedSize, packedTablesElk, placeClusters, tooFarFromScreen, type Box, type ClusterView } from '@/lib/erd/cluster-view';
+import { clusterOverviewElk, EXPANDED_PADDING, expandedSize, placeClusters, type Box, type ClusterView } from '@/lib/erd/cluster-view';
 import { layoutKey } from '@/lib/erd/elk-graph';
 import type { ErdGraph } from '@/lib/erd/graph';
 import { filterGraph } from '@/lib/erd/neighbourhood';
-import { elkInput, elkOutput } from '@/lib/erd/elk-layout';
 import { nodeSize } from './node-geometry';
 import type { Positions, Routes } from './positions-store';
-import { runLayout } from './run-layout';
+import { fetchClusterInside, fetchClusterOverview } from './server-layout';
 
 export interface ClusterLayout {
   /** Every shown cluster's box (absolute); null until the overview is laid out. */
@@ -34,13 +34,22 @@ const NONE: ReadonlySet<string> = new Set();
 
 /**
  * Where clusters and their tables sit: the overview (one box per cluster) laid out once per
- * set of clusters, the inside of each expanded cluster laid out once per cluster and mode (ELK
- * layered, in the worker), then combined by lib/erd/cluster-view's placeClusters so expanding
- * grows a cluster where it stands and pushes the rest of the map aside.
+ * set of clusters, the inside of each expanded cluster laid out once per cluster and mode
+ * (lib/erd/cluster-layout.ts), then combined by lib/erd/cluster-view's placeClusters so
+ * expanding grows a cluster where it stands and pushes the rest of the map aside.
+ *
+ * Both layouts come from the server's cache when it has the page's schema (a reload or a
+ * second visitor runs no ELK), else from the worker: components/erd/server-layout.ts. The
+ * environment is the page's own (the ERD route's `[env]`, plain lower-case letters, digits, - and _);
+ * without one, the worker does it all.
  */
 export function useClusterLayout({ view, graph, expanded, keysOnly }: { view: ClusterView | null; graph: ErdGraph; expanded: readonly string[]; keysOnly: boolean }): ClusterLayout {
+  const params = useParams<{ env?: string }>();
+  const env = typeof params?.env === 'string' ? params.env : null;
   const overview = useMemo(() => (view ? clusterOverviewElk(view, graph) : null), [view, graph]);
   const overviewKey = overview ? (overview.children ?? []).map((c) => c.id).join('\u0000') : null;
+  const graphRef = useRef(graph);
+  graphRef.current = graph;
   const [base, setBase] = useState<{ key: string; positions: Positions } | null>(null);
   const [insides, setInsides] = useState<ReadonlyMap<string, Inside>>(new Map());
   const [busy, setBusy] = useState<ReadonlySet<string>>(NONE);
@@ -52,20 +61,15 @@ export function useClusterLayout({ view, graph, expanded, keysOnly }: { view: Cl
     const input = overviewRef.current;
     if (!input || overviewKey === null) return;
     let alive = true;
-    const run = runLayout(input);
+    const run = fetchClusterOverview(env, graphRef.current, input);
     run.result
-      .then((result) => {
-        if (!alive) return;
-        const positions: Positions = {};
-        for (const child of result.children ?? []) positions[child.id] = { x: child.x ?? 0, y: child.y ?? 0 };
-        setBase({ key: overviewKey, positions });
-      })
+      .then(({ positions }) => alive && setBase({ key: overviewKey, positions }))
       .catch((e: unknown) => alive && setError(e instanceof Error ? e.message : String(e)));
     return () => {
       alive = false;
       run.cancel();
     };
-  }, [overviewKey]);
+  }, [overviewKey, env]);
 
   // The subgraph (and its layout key) of every expanded cluster.
   const wanted = useMemo(() => {
@@ -90,7 +94,7 @@ export function useClusterLayout({ view, graph, expanded, keysOnly }: { view: Cl
     setBusy(new Set(missing.map(([id]) => id)));
     setError(null);
     const runs = missing.map(([id, w]) => {
-      const run = layoutInside(w.graph, keysOnly);
+      const run = fetchClusterInside(env, graphRef.current, id, w.graph, keysOnly, w.key);
       run.result
         .then((laidOut) => {
           if (!alive) return;
@@ -109,7 +113,7 @@ export function useClusterLayout({ view, graph, expanded, keysOnly }: { view: Cl
       for (const run of runs) run.cancel();
       setBusy(NONE);
     };
-  }, [wanted, keysOnly]);
+  }, [wanted, keysOnly, env]);
 
   return useMemo(() => {
     const empty = { positions: {}, routes: {}, open: NONE, busy, error };
@@ -142,33 +146,4 @@ export function useClusterLayout({ view, graph, expanded, keysOnly }: { view: Cl
     const runningTables = [...busy].reduce((n, id) => n + (wanted.get(id)?.graph.nodes.length ?? 0), 0);
     return { boxes, positions, routes, open, busy, running: runningTables ? { tables: runningTables } : null, error };
   }, [view, base, overviewKey, graph, wanted, insides, keysOnly, busy, error]);
-}
-
-/**
- * A cluster's inside: ELK layered (keys routed between layers), unless that comes out far from
- * a screen's shape — then the tables are packed in walk order instead, and the keys drawn as curves.
- */
-function layoutInside(graph: ErdGraph, keysOnly: boolean): { result: Promise<{ positions: Positions; routes: Routes }>; cancel: () => void } {
-  let current = runLayout(elkInput(graph, keysOnly));
-  let cancelled = false;
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const size = (id: string) => nodeSize(byId.get(id)!, keysOnly);
-  const result = current.result.then((first) => {
-    const layered = elkOutput(first);
-    const box = expandedSize(Object.entries(layered.positions).map(([id, p]) => ({ ...p, ...size(id) })));
-    if (cancelled || !tooFarFromScreen(box.width, box.height)) return layered;
-    current = runLayout(packedTablesElk(graph, size));
-    return current.result.then((packed) => {
-      const positions: Positions = {};
-      for (const child of packed.children ?? []) positions[child.id] = { x: child.x ?? 0, y: child.y ?? 0 };
-      return { positions, routes: {} };
-    });
-  });
-  return {
-    result,
-    cancel: () => {
-      cancelled = true;
-      current.cancel();
-    },
-  };
 }

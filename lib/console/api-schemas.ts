@@ -39,18 +39,26 @@ export const seedRequestSchema = z
 /** GET /api/environments/{env}/seed/preview?table=: what seeding or resetting one table would touch. */
 export const seedPreviewQuerySchema = z.object({ table: tableNameSchema }).strict();
 
+/** `cluster:` and a table's qualified name (two identifiers of at most 63 bytes), with room to spare. */
+export const CLUSTER_ID_MAX = 300;
+
 /**
  * GET /api/environments/{env}/schema/layout: which layout of the ERD (lib/erd/server-layout.ts).
  * Query strings, so flags are "0" or "1"; defaults are the ERD's first view.
  */
 export const schemaLayoutQuerySchema = z
   .object({
-    view: z.enum(['all']).default('all').describe('all: every table shown'),
+    view: z
+      .enum(['all', 'clusters', 'cluster'])
+      .default('all')
+      .describe('all: every table shown; clusters: a big schema’s cluster map, one box per cluster; cluster: the inside of the cluster named by `cluster`'),
+    cluster: z.string().max(CLUSTER_ID_MAX).startsWith('cluster:', 'a cluster id starts with cluster:').optional().describe('with view=cluster: the cluster’s id (as GET …/schema/clusters lists it)'),
     mode: z.enum(['full', 'keys']).default('full').describe('full: all columns; keys: key columns only'),
     bookkeeping: z.enum(['0', '1']).default('0').describe("1: Strata's and drizzle's bookkeeping schemas too"),
     inferred: z.enum(['0', '1']).default('1').describe('1: inferred relationships laid out as edges too'),
   })
-  .strict();
+  .strict()
+  .refine((q) => (q.view === 'cluster') === (q.cluster !== undefined), { message: 'a cluster is named with view=cluster, and only then', path: ['cluster'] });
 
 /** POST /api/environments/{env}/backups/{id}/restore: a restore's dry run, or the restore. */
 export const restoreRequestSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { CLUSTER_ID_MAX, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 
 /**
@@ -51,12 +51,13 @@ export const API_ENDPOINTS: Endpoint[] = [
     summary: 'The ERD’s layout of the live schema, computed once per schema fingerprint and cached on the server',
     who: 'any signed-in role',
     query: [
-      { name: 'view', description: 'all: every table', schema: { type: 'string', enum: ['all'], default: 'all' } },
+      { name: 'view', description: 'all: every table; clusters: a big schema’s cluster map (one box per cluster, no schema hidden); cluster: the inside of one cluster', schema: { type: 'string', enum: ['all', 'clusters', 'cluster'], default: 'all' } },
+      { name: 'cluster', description: 'with view=cluster, and only then: the cluster’s id as GET …/schema/clusters lists it (404 when the live schema has no such cluster)', schema: { type: 'string', pattern: '^cluster:', maxLength: CLUSTER_ID_MAX } },
       { name: 'mode', description: 'full (all columns) or keys (key columns only)', schema: { type: 'string', enum: ['full', 'keys'], default: 'full' } },
       { name: 'bookkeeping', description: '1: bookkeeping schemas too', schema: { type: 'string', enum: ['0', '1'], default: '0' } },
       { name: 'inferred', description: '1: inferred relationships as edges too', schema: { type: 'string', enum: ['0', '1'], default: '1' } },
     ],
-    answers: { status: 200, type: 'application/json', description: 'fingerprint, key (the graph’s layoutKey), tables, positions (per table id) and routes (per edge id); ETag fingerprint + parameters (304 on If-None-Match); header Strata-Layout: cached or computed' },
+    answers: { status: 200, type: 'application/json', description: 'fingerprint, key (what the layout was made from: the graph’s layoutKey; for view=clusters, a hash of the overview’s ELK input), tables, positions (per table id, or per cluster id for view=clusters) and routes (per edge id); ETag fingerprint + parameters (304 on If-None-Match); header Strata-Layout: cached or computed' },
   },
   { method: 'get', path: '/api/environments/{env}/views', summary: 'The environment’s named ERD views, by name: name, author, dates, canonical state (no layouts)', who: 'any signed-in role', answers: { status: 200, type: 'application/json', description: '{ views }' } },
   {

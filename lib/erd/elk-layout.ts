@@ -11,6 +11,9 @@ export interface XY {
   y: number;
 }
 
+/** Runs ELK on one graph: the browser's worker, a server thread, or ELK in this process. */
+export type RunElk = (graph: ElkNode) => Promise<ElkNode>;
+
 /** Top-left corner per table id. */
 export type Positions = Record<string, XY>;
 

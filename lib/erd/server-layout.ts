@@ -1,12 +1,17 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { StrataError } from '../errors';
 import { fingerprintOf } from '../introspect/model-fingerprint';
 import type { SchemaModel } from '../introspect/schema-model';
+import { layoutClusterInside, layoutClusterOverview, overviewKey } from './cluster-layout';
+import { clusterOverviewElk, shownClusters, type ClusterView } from './cluster-view';
+import { CLUSTER_THRESHOLD, clusterSchema } from './clusters';
 import { layoutKey, type ElkNode } from './elk-graph';
-import { elkInput, elkOutput, type Positions, type Routes } from './elk-layout';
+import { elkInput, elkOutput, type Positions, type Routes, type RunElk } from './elk-layout';
 import { schemaToGraph, type ErdGraph } from './graph';
 import { inferRelationships } from './inferred';
+import { filterGraph } from './neighbourhood';
 
 /**
  * The ERD's layouts computed on the server and cached by the schema's fingerprint, so a
@@ -18,8 +23,13 @@ import { inferRelationships } from './inferred';
  * which the browser hands to its own worker.
  */
 
-/** Which part of the diagram is laid out. One case for now; `graphFor` switches on `kind`. */
-export type LayoutView = { kind: 'all' };
+/**
+ * Which part of the diagram is laid out; `layoutJob` switches on `kind`.
+ * - `all`: every table (a schema of up to CLUSTER_THRESHOLD tables);
+ * - `clusters`: a big schema's cluster map, one box per cluster (no schema hidden);
+ * - `cluster`: the inside of one cluster of that map, as it expands (lib/erd/cluster-layout.ts).
+ */
+export type LayoutView = { kind: 'all' } | { kind: 'clusters' } | { kind: 'cluster'; id: string };
 
 /** The display options that change what ELK sees (node heights, edges, tables shown). */
 export interface LayoutOptions {
@@ -35,42 +45,104 @@ export interface LayoutOptions {
 export interface ServerLayout {
   /** The model's fingerprint (lib/introspect/model-fingerprint.ts). */
   fingerprint: string;
-  /** The graph's layoutKey (elk-graph.ts): the browser checks it against its own graph. */
+  /**
+   * What the layout was made from, as the browser can compute it from its own input and check:
+   * the graph's layoutKey (elk-graph.ts) for `all` and for a cluster's inside (its tables'
+   * subgraph), cluster-layout's overviewKey for `clusters`.
+   */
   key: string;
   tables: number;
   positions: Positions;
   routes: Routes;
 }
 
-export type RunElk = (graph: ElkNode) => Promise<ElkNode>;
+export type { RunElk };
 
 /**
- * The diagram's graph for a view, built exactly as the browser builds it
- * (components/erd/erd-workspace.tsx: schemaToGraph, inferred relationships when shown).
- * Classifications are left out: they never change a node's size, so not its layout.
+ * The graph of the tables a view lays out, built exactly as the browser builds it
+ * (components/erd/erd-workspace.tsx: schemaToGraph, inferred relationships when shown; for
+ * the cluster map, clusterSchema and shownClusters with no schema hidden). Classifications are
+ * left out: they never change a node's size, so not its layout.
  */
 export function graphFor(model: SchemaModel, view: LayoutView, options: LayoutOptions): ErdGraph {
-  const graph = schemaToGraph(model, { includeBookkeeping: options.includeBookkeeping, inferred: options.inferred ? inferRelationships(model) : [] });
+  return layoutJob(model, view, options).graph;
+}
+
+/** A big schema's cluster map as the diagram shows it with no schema hidden. */
+export interface ClusterMap {
+  graph: ErdGraph;
+  view: ClusterView;
+}
+
+/** The cluster map, or NOT_FOUND when the schema is small enough to be drawn table by table. */
+export function clusterMapFor(model: SchemaModel, options: LayoutOptions): ClusterMap {
+  const graph = wholeGraph(model, options);
+  const clusters = clusterSchema(model, CLUSTER_THRESHOLD, { includeBookkeeping: options.includeBookkeeping });
+  if (!clusters || graph.nodes.length <= CLUSTER_THRESHOLD) {
+    throw new StrataError('NOT_FOUND', `This schema has ${graph.nodes.length} tables: it is drawn as clusters only above ${CLUSTER_THRESHOLD}.`, { tables: graph.nodes.length });
+  }
+  return { graph, view: shownClusters(graph, clusters) };
+}
+
+function wholeGraph(model: SchemaModel, options: LayoutOptions): ErdGraph {
+  return schemaToGraph(model, { includeBookkeeping: options.includeBookkeeping, inferred: options.inferred ? inferRelationships(model) : [] });
+}
+
+/** One layout to make: the tables it places, its key, and how ELK makes it. */
+export interface LayoutJob {
+  graph: ErdGraph;
+  key: string;
+  compute: (runElk: RunElk) => Promise<{ positions: Positions; routes: Routes }>;
+}
+
+/**
+ * What a view lays out and how. `clusterMap` lets the cache reuse one clustering for the
+ * overview and every cluster expanded after it. An unknown cluster is NOT_FOUND, named.
+ */
+export function layoutJob(model: SchemaModel, view: LayoutView, options: LayoutOptions, clusterMap: () => ClusterMap = () => clusterMapFor(model, options)): LayoutJob {
   switch (view.kind) {
-    case 'all':
-      return graph;
+    case 'all': {
+      const graph = wholeGraph(model, options);
+      return { graph, key: layoutKey(graph, options.keysOnly, true), compute: async (runElk) => elkOutput(await runElk(elkInput(graph, options.keysOnly))) };
+    }
+    case 'clusters': {
+      const map = clusterMap();
+      const input = clusterOverviewElk(map.view, map.graph);
+      return { graph: map.graph, key: overviewKey(input), compute: (runElk) => layoutClusterOverview(input, runElk) };
+    }
+    case 'cluster': {
+      const map = clusterMap();
+      const cluster = map.view.clusters.find((c) => c.id === view.id);
+      if (!cluster) throw new StrataError('NOT_FOUND', `No cluster ${JSON.stringify(view.id)} in this schema's cluster map.`, { cluster: view.id });
+      const graph = filterGraph(map.graph, new Set(cluster.tables));
+      return { graph, key: layoutKey(graph, options.keysOnly, true), compute: (runElk) => layoutClusterInside(graph, options.keysOnly, runElk) };
+    }
     default:
-      return unknownView(view.kind);
+      return unknownView(view);
   }
 }
 
-function unknownView(kind: never): never {
-  throw new Error(`unknown layout view ${String(kind)}`);
+function unknownView(view: never): never {
+  throw new Error(`unknown layout view ${JSON.stringify(view)}`);
 }
 
-/** The view and options as a short stable string: part of the cache key and the ETag. */
+/**
+ * The view and options as a short stable string: part of the cache key and the ETag. The
+ * overview's boxes are the same size in either mode, so `clusters` leaves the mode out; a
+ * cluster's id is percent-encoded (ids hold any table name; an ETag holds printable ASCII).
+ */
 export function layoutParamsKey(view: LayoutView, options: LayoutOptions): string {
-  const flags = `${options.keysOnly ? 'keys' : 'full'}-b${options.includeBookkeeping ? 1 : 0}-i${options.inferred ? 1 : 0}`;
+  const shown = `b${options.includeBookkeeping ? 1 : 0}-i${options.inferred ? 1 : 0}`;
+  const mode = options.keysOnly ? 'keys' : 'full';
   switch (view.kind) {
     case 'all':
-      return `all-${flags}`;
+      return `all-${mode}-${shown}`;
+    case 'clusters':
+      return `clusters-${shown}`;
+    case 'cluster':
+      return `cluster-${mode}-${shown}-${encodeURIComponent(view.id)}`;
     default:
-      return unknownView(view.kind);
+      return unknownView(view);
   }
 }
 
@@ -129,8 +201,9 @@ interface Laid {
  * Entries of an old fingerprint are never asked for again and fall out.
  */
 export class LayoutCache {
-  /** ELK runs done: lets tests and the bench see the work skipped. */
+  /** Layouts computed (ELK ran for them): lets tests and the bench see the work skipped. */
   elkRuns = 0;
+  private lastClusterMap: { key: string; map: ClusterMap } | undefined;
   /** fingerprint|params → the structure key of its graph (graphs are not built again). */
   private readonly byFingerprint = new Map<string, string>();
   /** layoutKey|params → the layout (a promise while ELK runs: concurrent callers share it). */
@@ -147,14 +220,13 @@ export class LayoutCache {
     let pending = structure === undefined ? undefined : this.touch(this.byStructure, structure);
     let source: 'cached' | 'computed' = 'cached';
     if (!pending) {
-      const graph = graphFor(model, view, options);
-      const graphKey = layoutKey(graph, options.keysOnly, true);
-      structure = `${graphKey}|${params}`;
+      const job = layoutJob(model, view, options, () => this.clusterMap(model, fingerprint, options));
+      structure = `${job.key}|${params}`;
       this.remember(this.byFingerprint, key, structure);
       pending = this.touch(this.byStructure, structure);
       if (!pending) {
         source = 'computed';
-        pending = this.run(graph, graphKey, options.keysOnly);
+        pending = this.run(job);
         this.remember(this.byStructure, structure, pending);
         const mine = pending;
         const kept = structure;
@@ -168,13 +240,25 @@ export class LayoutCache {
     return { layout: { fingerprint, ...laid }, source };
   }
 
-  private async run(graph: ErdGraph, key: string, keysOnly: boolean): Promise<Laid> {
+  private async run(job: LayoutJob): Promise<Laid> {
     this.elkRuns++;
-    const { positions, routes } = elkOutput(await (this.options.runElk ?? runElkInThread)(elkInput(graph, keysOnly)));
+    // One layout, one or two ELK runs (a cluster's inside is packed after a layered tower).
+    const { positions, routes } = await job.compute(this.options.runElk ?? runElkInThread);
     // Whole pixels, as the browser stores them (positions-store.ts): a smaller answer, the same picture.
     const rounded: Positions = {};
     for (const [id, p] of Object.entries(positions)) rounded[id] = { x: Math.round(p.x), y: Math.round(p.y) };
-    return { key, tables: graph.nodes.length, positions: rounded, routes };
+    return { key: job.key, tables: job.graph.nodes.length, positions: rounded, routes };
+  }
+
+  /**
+   * The cluster map of the latest fingerprint and display options, kept: expanding clusters
+   * one after another asks for one layout each, and clustering GitLab's 1,000 tables (Louvain)
+   * should not run again for every one of them.
+   */
+  private clusterMap(model: SchemaModel, fingerprint: string, options: LayoutOptions): ClusterMap {
+    const key = `${fingerprint}|b${options.includeBookkeeping ? 1 : 0}-i${options.inferred ? 1 : 0}`;
+    if (this.lastClusterMap?.key !== key) this.lastClusterMap = { key, map: clusterMapFor(model, options) };
+    return this.lastClusterMap.map;
   }
 
   private touch<T>(map: Map<string, T>, key: string): T | undefined {
