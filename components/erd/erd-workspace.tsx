@@ -140,7 +140,7 @@ export function ErdWorkspace({
     [graph, focus, path],
   );
   const clusterMode = clusterView !== null && focusGraph === null;
-  const clusterLayout = useClusterLayout({ view: clusterView, graph: shownGraph, expanded, keysOnly });
+  const clusterLayout = useClusterLayout({ env, view: clusterView, graph: shownGraph, expanded, keysOnly });
   const clusterFlow = useMemo(() => {
     if (!clusterView || !clusterLayout.boxes) return null;
     const { tableEdges, tableEnds, links } = clusterLinks(shownGraph, clusterView.clusterOf, clusterLayout.open);

@@ -1,6 +1,5 @@
 'use client';
 
-import { useParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { clusterOverviewElk, EXPANDED_PADDING, expandedSize, placeClusters, type Box, type ClusterView } from '@/lib/erd/cluster-view';
 import { layoutKey } from '@/lib/erd/elk-graph';
@@ -39,13 +38,9 @@ const NONE: ReadonlySet<string> = new Set();
  * expanding grows a cluster where it stands and pushes the rest of the map aside.
  *
  * Both layouts come from the server's cache when it has the page's schema (a reload or a
- * second visitor runs no ELK), else from the worker: components/erd/server-layout.ts. The
- * environment is the page's own (the ERD route's `[env]`, plain lower-case letters, digits, - and _);
- * without one, the worker does it all.
+ * second visitor runs no ELK), else from the worker: components/erd/server-layout.ts.
  */
-export function useClusterLayout({ view, graph, expanded, keysOnly }: { view: ClusterView | null; graph: ErdGraph; expanded: readonly string[]; keysOnly: boolean }): ClusterLayout {
-  const params = useParams<{ env?: string }>();
-  const env = typeof params?.env === 'string' ? params.env : null;
+export function useClusterLayout({ env, view, graph, expanded, keysOnly }: { env: string; view: ClusterView | null; graph: ErdGraph; expanded: readonly string[]; keysOnly: boolean }): ClusterLayout {
   const overview = useMemo(() => (view ? clusterOverviewElk(view, graph) : null), [view, graph]);
   const overviewKey = overview ? (overview.children ?? []).map((c) => c.id).join('\u0000') : null;
   const graphRef = useRef(graph);
