@@ -10,8 +10,9 @@ import { CORPUS_DIR, corpusDump, corpusDumpPresent, ensurePostgresRole, loadCorp
  * place, find path across the CI island, and a link that reproduces a focused view.
  */
 // The dump names its objects unqualified: they go to a schema of their own, `gitlab`, so that
-// staging's public schema (part of its expected schema: drift) is never touched.
-const GITLAB = { ...corpusDump('gitlab'), prelude: 'CREATE SCHEMA gitlab; SET search_path = gitlab' };
+// staging's public schema (part of its expected schema: drift) is never touched; public stays in
+// the path for what the demo already installed there (pg_trgm's operator classes).
+const GITLAB = { ...corpusDump('gitlab'), prelude: 'CREATE SCHEMA gitlab; SET search_path = gitlab, public' };
 const present = corpusDumpPresent(GITLAB);
 
 test.describe('GitLab-sized ERD', () => {
