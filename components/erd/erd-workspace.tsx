@@ -3,8 +3,6 @@
 import { useReactFlow } from '@xyflow/react';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { CLUSTER_THRESHOLD, clusterSchema } from '@/lib/erd/clusters';
-import { clusterLinks, shownClusters } from '@/lib/erd/cluster-view';
 import { schemaToGraph } from '@/lib/erd/graph';
 import { lookupFromMap, type ClassificationMap } from '@/lib/erd/classification-map';
 import { bySchema, filterGraph, neighbourhood } from '@/lib/erd/neighbourhood';
@@ -12,8 +10,7 @@ import { findPath, pathGraph, type FoundPath } from '@/lib/erd/find-path';
 import { inferRelationships } from '@/lib/erd/inferred';
 import { DEFAULT_VIEW_STATE, parseViewState, serializeViewState, type ErdViewState } from '@/lib/erd/view-state';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
-import { buildClusterEdges, buildClusterNodes } from './build-cluster-flow';
-import { ErdCanvas, type ClusterLayer, type Highlight } from './erd-canvas';
+import { ErdCanvas, type Highlight } from './erd-canvas';
 import { ChangesBar, LayoutProgress, LiveStatus } from './erd-status';
 import { ErdToolbar, FocusControl, ToggleButton, ToolButton, type FocusState } from './erd-toolbar';
 import { ExportMenu } from './export-menu';
@@ -27,7 +24,7 @@ import { SchemaFilter, type SchemaOption } from './schema-filter';
 import { SearchBox, type SearchHit } from './search-box';
 import { TablePanel } from './table-panel';
 import type { SeedAvailability } from '@/components/seed/seed-availability';
-import { useClusterLayout } from './use-cluster-layout';
+import { useClusterMap } from './use-cluster-map';
 import { useElkLayout } from './use-elk-layout';
 import { useSeenChanges } from './use-seen-changes';
 
@@ -71,7 +68,6 @@ export function ErdWorkspace({
   const [pathEnds, setPathEnds] = useState<{ from: string; to: string } | null>(start.path);
   const [expanded, setExpanded] = useState<readonly string[]>(start.expanded);
   const pendingCenter = useRef<Highlight | null>(null);
-  const pendingFit = useRef<string | null>(null);
 
   // `?view=<id>`: a named view (console database) — its state replaces the page's once it
   // arrives; its author's table positions are drawn while the state stays the view's.
@@ -95,11 +91,12 @@ export function ErdWorkspace({
   // Keyed on tables and schemas only (structural sharing keeps them identical between polls
   // that change nothing); the model's other fields, such as introspectedAt, change every poll.
   const { tables, schemas: schemaInfo } = model;
+  const modelParts = useMemo(() => ({ ...model, tables, schemas: schemaInfo }), [tables, schemaInfo]); // not `model`: see above
   const classify = useMemo(() => (classifications ? lookupFromMap(classifications) : undefined), [classifications]);
-  const inferred = useMemo(() => inferRelationships({ ...model, tables, schemas: schemaInfo }), [tables, schemaInfo]); // not `model`: see below
+  const inferred = useMemo(() => inferRelationships(modelParts), [modelParts]);
   const graph = useMemo(
-    () => schemaToGraph({ ...model, tables, schemas: schemaInfo }, { includeBookkeeping, classifications: classify, inferred: showInferred ? inferred : [] }),
-    [tables, schemaInfo, includeBookkeeping, classify, inferred, showInferred], // not `model`: see above
+    () => schemaToGraph(modelParts, { includeBookkeeping, classifications: classify, inferred: showInferred ? inferred : [] }),
+    [modelParts, includeBookkeeping, classify, inferred, showInferred],
   );
   const nodeById = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
   const graphIds = useMemo(() => new Set(nodeById.keys()), [nodeById]);
@@ -121,58 +118,30 @@ export function ErdWorkspace({
     // A partition (GitLab's ci_builds) is found as the table it belongs to, which the diagram draws.
     const unknown = [pathEnds.from, pathEnds.to].filter((id) => !nodeById.has(id) && !tables.some((t) => t.id === id && t.kind === 'partition'));
     if (unknown.length) return { path: null, pathProblem: `No table ${unknown.join(' or ')} in this diagram` };
-    const found = findPath({ ...model, tables, schemas: schemaInfo }, pathEnds.from, pathEnds.to, { inferred: showInferred ? inferred : [] });
+    const found = findPath(modelParts, pathEnds.from, pathEnds.to, { inferred: showInferred ? inferred : [] });
     return { path: found, pathProblem: found ? null : `No foreign-key path between ${pathEnds.from} and ${pathEnds.to}` };
-  }, [pathEnds, nodeById, tables, schemaInfo, inferred, showInferred]); // not `model`: see above
+  }, [pathEnds, nodeById, tables, modelParts, inferred, showInferred]);
 
-  // Big schemas (over CLUSTER_THRESHOLD shown tables) start as a map of clusters (lib/erd/clusters).
-  const clusters = useMemo(
-    () => clusterSchema({ ...model, tables, schemas: schemaInfo }, CLUSTER_THRESHOLD, { includeBookkeeping }),
-    [tables, schemaInfo, includeBookkeeping], // not `model`: see above
-  );
-  const clusterView = useMemo(
-    () => (clusters && shownGraph.nodes.length > CLUSTER_THRESHOLD ? shownClusters(shownGraph, clusters) : null),
-    [clusters, shownGraph],
-  );
   // A found path, or focus on a table's neighbourhood, shows a part of the diagram laid out on its own.
   const focusGraph = useMemo(
     () => (path ? pathGraph(graph, path) : focus ? filterGraph(graph, neighbourhood(graph, focus.tableId, focus.hops)) : null),
     [graph, focus, path],
   );
-  const clusterMode = clusterView !== null && focusGraph === null;
-  const clusterLayout = useClusterLayout({ env, view: clusterView, graph: shownGraph, expanded, keysOnly });
-  const clusterFlow = useMemo(() => {
-    if (!clusterView || !clusterLayout.boxes) return null;
-    const { tableEdges, tableEnds, links } = clusterLinks(shownGraph, clusterView.clusterOf, clusterLayout.open);
-    const parentOf = new Map<string, string>();
-    for (const node of shownGraph.nodes) {
-      const cluster = clusterView.clusterOf.get(node.id)!;
-      if (clusterLayout.open.has(cluster)) parentOf.set(node.id, cluster);
-    }
-    return { graph: { nodes: shownGraph.nodes.filter((n) => parentOf.has(n.id)), edges: tableEdges }, tableEnds, links, parentOf };
-  }, [clusterView, clusterLayout.boxes, clusterLayout.open, shownGraph]);
+  // Big schemas start as a map of clusters.
+  const clusterMap = useClusterMap({
+    env,
+    model: modelParts,
+    includeBookkeeping,
+    shownGraph,
+    focused: focusGraph !== null,
+    expanded,
+    setExpanded,
+    keysOnly,
+    selectedId,
+  });
+  const { view: clusterView, active: clusterMode, layout: clusterLayout, names: clusterNames } = clusterMap;
 
-  const toggleCluster = useCallback((id: string) => {
-    setExpanded((list) => {
-      if (list.includes(id)) return list.filter((c) => c !== id);
-      pendingFit.current = id;
-      return [...list, id];
-    });
-  }, []);
-  const clusterNames = useMemo(() => new Map(clusterView?.clusters.map((c) => [c.id, c.name]) ?? []), [clusterView]);
-  const clusterNodes = useMemo(
-    () => (clusterView && clusterLayout.boxes ? buildClusterNodes(clusterView.clusters, clusterLayout.boxes, clusterLayout, toggleCluster) : []),
-    [clusterView, clusterLayout, toggleCluster],
-  );
-  const clusterLayer = useMemo<ClusterLayer | undefined>(
-    () =>
-      clusterMode && clusterFlow
-        ? { nodes: clusterNodes, edges: buildClusterEdges(clusterFlow.links, clusterNames, selectedId), parentOf: clusterFlow.parentOf, handleEdges: clusterFlow.tableEnds }
-        : undefined,
-    [clusterMode, clusterFlow, clusterNodes, clusterNames, selectedId],
-  );
-
-  const displayGraph = focusGraph ?? (clusterMode ? (clusterFlow?.graph ?? EMPTY_GRAPH) : shownGraph);
+  const displayGraph = focusGraph ?? (clusterMode ? clusterMap.graph : shownGraph);
   const displayed = useMemo(() => new Set(displayGraph.nodes.map((n) => n.id)), [displayGraph]);
 
   const main = useElkLayout({ graph: clusterView ? null : graph, keysOnly, env });
@@ -209,15 +178,6 @@ export function ErdWorkspace({
     const next = asNamed ? `?view=${encodeURIComponent(asNamed.id)}` : viewQuery ? `?${viewQuery}` : '';
     if (window.location.search !== next) window.history.replaceState(window.history.state, '', `${window.location.pathname}${next}${window.location.hash}`);
   }, [viewQuery, asNamed, namedLoading]);
-
-  // An expanded cluster: once its tables are laid out, bring it into view.
-  useEffect(() => {
-    const id = pendingFit.current;
-    const box = id ? clusterLayout.boxes?.[id] : undefined;
-    if (!id || !box || !clusterLayout.open.has(id)) return;
-    pendingFit.current = null;
-    requestAnimationFrame(() => void flow.fitBounds(box, { padding: 0.08, duration: 350 }));
-  }, [clusterLayout.boxes, clusterLayout.open, flow]);
 
   const center = useCallback(
     (target: Highlight, positions: typeof layout.positions) => {
@@ -421,7 +381,7 @@ export function ErdWorkspace({
               onSelect={setSelectedId}
               onMove={layout.move}
               onPaneClick={onPaneClick}
-              clusters={clusterLayer}
+              clusters={clusterMap.layer}
             />
             {layout.running && <LayoutProgress tables={layout.running.tables} overlay={!layout.positions} />}
             {layout.error && (
@@ -439,8 +399,6 @@ export function ErdWorkspace({
     </div>
   );
 }
-
-const EMPTY_GRAPH = { nodes: [], edges: [] };
 
 function EmptyState({ env, bookkeepingTables, onBookkeeping }: { env: string; bookkeepingTables: number; onBookkeeping: () => void }) {
   return (
