@@ -127,3 +127,18 @@ describe('LayoutCache', () => {
     expect((await cache.layout(model, ALL, FULL)).source).toBe('computed');
   });
 });
+
+describe('runElkInThread', () => {
+  it('one thread answers many layouts, each with its own result, and a failed one leaves it working', async () => {
+    const box = (id: string, w: number): ElkNode => ({ id: 'root', layoutOptions: { 'elk.algorithm': 'layered' }, children: [{ id, width: w, height: 10 }], edges: [] });
+    const results = await Promise.all([box('a', 11), box('b', 22), box('c', 33)].map((g) => runElkInThread(g)));
+    expect(results.map((r) => [r.children![0]!.id, r.children![0]!.width])).toEqual([
+      ['a', 11],
+      ['b', 22],
+      ['c', 33],
+    ]);
+    const broken: ElkNode = { id: 'root', children: [{ id: 'x', width: 1, height: 1 }], edges: [{ id: 'e', sources: ['x'], targets: ['nowhere'] }] };
+    await expect(runElkInThread(broken)).rejects.toThrow(/nowhere|shape|exist/i);
+    expect((await runElkInThread(box('d', 44))).children![0]!.width).toBe(44);
+  });
+});

@@ -153,38 +153,73 @@ export const runElkHere: RunElk = async (graph) => {
 };
 
 /**
- * ELK on a thread of its own, ended when it answers: a 2,000-table layout takes seconds of
- * CPU, and on the server's own thread it would hold up every other request meanwhile. The
- * thread loads elkjs from the app's node_modules (the console runs from the app's
- * directory, see lib/cli/start.ts; elkjs is a server-external package, next.config.js).
- * Where elkjs cannot be found that way, ELK runs here instead.
+ * ELK on a thread of its own: a 2,000-table layout takes seconds of CPU, and on the server's
+ * own thread it would hold up every other request meanwhile. One thread is kept for all
+ * layouts (jobs run one after another, as they would on the machine's cores anyway): starting
+ * a thread and loading elkjs into it costs a few hundred milliseconds, which every cluster
+ * expanded for the first time would pay again. The thread keeps the process alive only while
+ * it has work, and a new one is started after it fails. It loads elkjs from the app's node_modules (the console
+ * runs from the app's directory, see lib/cli/start.ts; elkjs is a server-external package,
+ * next.config.js); where elkjs cannot be found that way, ELK runs here instead.
  */
 export const runElkInThread: RunElk = (graph) => {
+  const thread = elkThread();
+  if (!thread) return runElkHere(graph);
+  return new Promise<ElkNode>((resolve, reject) => {
+    const id = thread.next++;
+    thread.pending.set(id, { resolve, reject });
+    // Kept alive while it has work, and only then.
+    thread.worker.ref();
+    thread.worker.postMessage({ id, graph });
+  });
+};
+
+interface ElkThread {
+  worker: Worker;
+  next: number;
+  pending: Map<number, { resolve: (result: ElkNode) => void; reject: (error: Error) => void }>;
+}
+
+let current: ElkThread | null = null;
+
+function elkThread(): ElkThread | null {
+  if (current) return current;
   let elkPath: string;
   try {
     elkPath = createRequire(path.join(process.cwd(), 'package.json')).resolve('elkjs/lib/elk.bundled.js');
   } catch {
-    return runElkHere(graph);
+    return null;
   }
-  return new Promise<ElkNode>((resolve, reject) => {
-    const thread = new Worker(ELK_THREAD, { eval: true, workerData: { elkPath, graph } });
-    thread.once('message', (answer: { result?: ElkNode; error?: string }) => {
-      void thread.terminate();
-      if (answer.error !== undefined) reject(new Error(answer.error));
-      else resolve(answer.result!);
-    });
-    thread.once('error', reject);
-    thread.once('exit', (code) => reject(new Error(`the layout thread ended (${code})`)));
+  const thread: ElkThread = { worker: new Worker(ELK_THREAD, { eval: true, workerData: { elkPath } }), next: 1, pending: new Map() };
+  thread.worker.unref();
+  thread.worker.on('message', (answer: { id: number; result?: ElkNode; error?: string }) => {
+    const job = thread.pending.get(answer.id);
+    thread.pending.delete(answer.id);
+    if (thread.pending.size === 0) thread.worker.unref();
+    if (answer.error !== undefined) job?.reject(new Error(answer.error));
+    else job?.resolve(answer.result!);
   });
-};
+  const fail = (error: Error) => {
+    if (current === thread) current = null;
+    for (const job of thread.pending.values()) job.reject(error);
+    thread.pending.clear();
+  };
+  thread.worker.on('error', fail);
+  thread.worker.on('exit', (code) => fail(new Error(`the layout thread ended (${code})`)));
+  current = thread;
+  return thread;
+}
 
 const ELK_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ELK = require(workerData.elkPath);
-new ELK().layout(workerData.graph).then(
-  (result) => parentPort.postMessage({ result }),
-  (error) => parentPort.postMessage({ error: String((error && error.message) || error) }),
-);`;
+const elk = new ELK();
+parentPort.on('message', ({ id, graph }) => {
+  elk.layout(graph).then(
+    (result) => parentPort.postMessage({ id, result }),
+    (error) => parentPort.postMessage({ id, error: String((error && error.message) || error) }),
+  );
+});`;
 
 interface Laid {
   key: string;
