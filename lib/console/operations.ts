@@ -65,9 +65,10 @@ const FLUSH_EVERY_MS = 250;
 
 /**
  * A change set's end is written at once: what a change set did to the target is exactly what
- * a reader of the record (or the start-up check after a crash) must not miss.
+ * a reader of the record (or the start-up check after a crash) must not miss. So is a wait
+ * for a lock: whoever watches should see who is in the way while it is still in the way.
  */
-const flushesAtOnce = (event: ProgressEvent) => event.type === 'changeset-done';
+const flushesAtOnce = (event: ProgressEvent) => event.type === 'changeset-done' || event.type === 'lock-wait';
 
 interface Live {
   emitter: EventEmitter;
