@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { connect, type Sql } from '../db/client';
 import { runOutput } from '../cli/run-output';
+import { cli } from '../../test/support/cli-runner';
 import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
@@ -47,14 +48,13 @@ afterEach(async () => {
 });
 
 /** A table applied first, then the change set that needs ACCESS EXCLUSIVE on it. */
-function project(alter: string) {
-  return readProject(
-    writeFixtureProject([
-      { name: 'orders', up: 'create schema risk;\n--> statement-breakpoint\ncreate table risk.orders (id int primary key, total numeric);' },
-      { name: 'note', up: alter },
-    ]),
-  );
+function projectDir(alter: string): string {
+  return writeFixtureProject([
+    { name: 'orders', up: 'create schema risk;\n--> statement-breakpoint\ncreate table risk.orders (id int primary key, total numeric);' },
+    { name: 'note', up: alter },
+  ]);
 }
+const project = (alter: string) => readProject(projectDir(alter));
 
 /**
  * A session calling itself billing-worker that opens a transaction, locks risk.orders (in
@@ -164,5 +164,30 @@ describe('a runner that waits out lock holders', () => {
     expect(events.some((e) => e.type === 'lock-wait')).toBe(false);
     expect(result.failed!.error!.message).toContain(`held by pid ${pid} (billing-worker`);
     expect(result.failed!.error!.message).toContain('not retried: this no-transaction statement may have left part of its work behind');
+  }, 30_000);
+
+  it('strata apply --lock-retries: 0 fails at once, N gives up after N retries, both naming the blocker', async () => {
+    const dir = projectDir('alter table risk.orders add column note text;');
+    await applyChangeSets(testContext(db.url), readProject(dir), { to: '0000_orders' });
+    const pid = await holdLock('access share', null);
+    const run = (retries: string) => cli('apply', '--database-url', db.url, '--dir', dir, '--lock-timeout', '300ms', '--lock-retries', retries);
+
+    const once = await run('0');
+    expect(once.code).toBe(1);
+    expect(once.stdout).toContain(`✗ 0001_note failed`);
+    expect(once.stdout).toContain(`held by pid ${pid} (billing-worker, idle in transaction`);
+    expect(once.stdout).toContain('(not retried)');
+    expect(once.stdout).not.toContain('… 0001_note: waiting');
+
+    // Like any failure, it blocks the next run until resolved (nothing of it is in place: retry).
+    expect((await cli('resolve', '0001_note', '--as', 'retry', '--reason', 'billing-worker held the lock', '--database-url', db.url, '--dir', dir)).code).toBe(0);
+    const twice = await run('2');
+    expect(twice.code).toBe(1);
+    expect(twice.stdout).toContain(`… 0001_note: waiting for ACCESS EXCLUSIVE on risk.orders — held by pid ${pid}`);
+    expect(twice.stdout).toMatch(/retry 2 of 2 in/);
+    expect(twice.stdout).toContain('(gave up after 2 retries)');
+    expect(await columns()).toEqual(['id', 'total']);
+
+    expect((await run('lots')).code).toBe(2);
   }, 30_000);
 });
