@@ -173,7 +173,7 @@ async function pauseBeforeRetry(retry: LockRetryPolicy, waits: { attempt: number
   const lock = retry.watch.lastWait();
   const retryInMs = retryDelayMs(waits.attempt, retry.delayMs);
   retry.onWait({ attempt: waits.attempt, retries: retry.retries, retryInMs, statementIndex, lock, text: lockWaitText(lock) });
-  await (retry.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms))))(retryInMs);
+  await new Promise((resolve) => setTimeout(resolve, retryInMs));
 }
 
 /** A lock timeout that was not (or no longer) retried: the failure names who was in the way, and how many retries it had. */

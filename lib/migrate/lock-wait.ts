@@ -189,7 +189,6 @@ export interface LockRetryPolicy {
   watch: LockWatch;
   /** Tells the operator (CLI, progress events) before each pause: `text` is lockWaitText's. */
   onWait: (wait: { attempt: number; retries: number; retryInMs: number; statementIndex: number; lock: LockWait | null; text: string }) => void;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export type { LockBlocker, LockWait };
