@@ -30,6 +30,8 @@ test('a run waits out a lock holder, and its progress names it', async ({ page }
     await expect(waiting).toBeVisible({ timeout: 30_000 });
     await expect(waiting).toContainText(`waiting for ACCESS EXCLUSIVE on platform.usage_events — held by pid ${row!.pid} (billing-worker, idle in transaction`);
     await expect(waiting).toContainText('user_id = ?');
+    // The blocker's role name stays out of the page (lib/db/safe-message.ts).
+    await expect(waiting).toContainText('user [name hidden]');
     await expect(waiting).toContainText('retry 1 of 5');
     await shot(page, 'lock-wait', false);
     await holder.unsafe('commit');

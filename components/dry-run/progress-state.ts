@@ -25,7 +25,7 @@ export interface RunningChangeSet {
 export interface LockWaitState {
   tag: string;
   /** "waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121 (billing-worker, idle in transaction for 3 min…)" */
-  text: string;
+  message: string;
   statementIndex: number;
   attempt: number;
   retries: number;
@@ -63,7 +63,7 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
         current = { tag: event.tag, direction: event.direction, position: event.position + 1, statements: event.statements, statementsDone: 0 };
         break;
       case 'lock-wait':
-        lockWait = { tag: event.tag, text: event.text, statementIndex: event.statementIndex, attempt: event.attempt, retries: event.retries, retryInMs: event.retryInMs };
+        lockWait = { tag: event.tag, message: event.message, statementIndex: event.statementIndex, attempt: event.attempt, retries: event.retries, retryInMs: event.retryInMs };
         break;
       case 'statement-done':
         if (lockWait?.tag === event.tag && event.index >= lockWait.statementIndex) lockWait = null;

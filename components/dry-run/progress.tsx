@@ -71,7 +71,7 @@ export function RunProgress({ events, total }: { events: ProgressEvent[]; total:
             <span className="font-mono">{state.lockWait.tag}</span> is waiting out a lock holder · retry {state.lockWait.attempt} of {state.lockWait.retries} in{' '}
             {formatDuration(state.lockWait.retryInMs)}
           </p>
-          <p className="mt-1 break-words">{state.lockWait.text}</p>
+          <p className="mt-1 break-words">{state.lockWait.message}</p>
         </div>
       )}
       {finishedCount > 0 && (

@@ -6,7 +6,7 @@ import { fileToRun, type Direction } from './change-set-file';
 import { allOutcomes, CheckFailedError, checkRowsText, runChecks, type PreparedChecks } from './check-runner';
 import { roundMs, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
-import { isLockTimeout, lockWaitText, retryDelayMs, type LockRetryPolicy, type LockWait, type LockWatch } from './lock-wait';
+import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockRetryPolicy, type LockWatch } from './lock-wait';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
 import type { LockedConnection } from './target-lock';
 import { userSearchPath } from './user-search-path';
@@ -172,21 +172,21 @@ async function pauseBeforeRetry(retry: LockRetryPolicy, waits: { attempt: number
   waits.attempt += 1;
   const lock = retry.watch.lastWait();
   const retryInMs = retryDelayMs(waits.attempt, retry.delayMs);
-  retry.onWait({ attempt: waits.attempt, retries: retry.retries, retryInMs, statementIndex, lock, text: lockWaitText(lock) });
+  retry.onWait({ attempt: waits.attempt, retries: retry.retries, retryInMs, statementIndex, lock: withoutRoleNames(lock), message: lockWaitText(lock) });
   await new Promise((resolve) => setTimeout(resolve, retryInMs));
 }
 
 /** A lock timeout that was not (or no longer) retried: the failure names who was in the way, and how many retries it had. */
 function lockFailure(failure: FailureInfo, error: unknown, retry: LockRetryPolicy | undefined, retried: number, unsafeAlone: boolean): FailureInfo {
   if (!retry || !isLockTimeout(error)) return failure;
-  const lockWait: LockWait | null = retry.watch.lastWait();
+  const lockWait = retry.watch.lastWait();
   const after =
     retried > 0
       ? `gave up after ${retried} ${retried === 1 ? 'retry' : 'retries'}`
       : unsafeAlone && retry.retries > 0
         ? 'not retried: this no-transaction statement may have left part of its work behind'
         : 'not retried';
-  return { ...failure, message: `${failure.message}: ${lockWaitText(lockWait)} (${after})`, lockWait };
+  return { ...failure, message: `${failure.message}: ${lockWaitText(lockWait)} (${after})`, lockWait: withoutRoleNames(lockWait) };
 }
 
 /**

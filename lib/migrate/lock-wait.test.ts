@@ -8,6 +8,7 @@ import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { applyChangeSets } from './apply';
+import { safeMessage } from '../db/safe-message';
 import { lockModeName, lockWaitText, maskQueryLiterals, retryDelayMs } from './lock-wait';
 import type { ProgressEvent } from './run-context';
 
@@ -103,7 +104,7 @@ describe('a runner that waits out lock holders', () => {
     expect(seen.lock).toMatchObject({ mode: 'ACCESS EXCLUSIVE', object: 'risk.orders' });
     expect(seen.lock!.blockers[0]).toMatchObject({ pid, applicationName: 'billing-worker', state: 'idle in transaction' });
     expect(seen.lock!.blockers[0]!.query).toBe('select count(*) from risk.orders where id = ? and total > ?');
-    expect(seen.text).toContain(`waiting for ACCESS EXCLUSIVE on risk.orders — held by pid ${pid} (billing-worker, idle in transaction for `);
+    expect(seen.message).toContain(`waiting for ACCESS EXCLUSIVE on risk.orders — held by pid ${pid} (billing-worker, idle in transaction for `);
 
     // The CLI's output says it too, before the change set's own line.
     const text = runOutput(result, 'apply').text;
@@ -127,6 +128,11 @@ describe('a runner that waits out lock holders', () => {
     expect(error.message).toContain(`canceling statement due to lock timeout: waiting for ACCESS EXCLUSIVE on risk.orders — held by pid ${pid} (billing-worker, idle in transaction`);
     expect(error.message).toContain('(not retried)');
     expect(error.lockWait?.blockers.map((b) => b.pid)).toEqual([pid]);
+    // The blocker's role is named in the words only, quoted, so what reaches a page hides it.
+    const [me] = await db.sql`select current_user as name`;
+    expect(error.message).toContain(`user "${me!.name}"`);
+    expect(safeMessage(error.message)).toContain('; user [name hidden]; query: select count(*) from risk.orders where id = ? and total > ?)');
+    expect(JSON.stringify(error.lockWait)).not.toContain(`"${me!.name}"`);
     expect(runOutput(result, 'apply').text).toContain(`held by pid ${pid} (billing-worker`);
 
     expect(await catalogFingerprint(db.sql)).toEqual(before);

@@ -69,14 +69,14 @@ export function waitedText(ms: number): string {
 
 /**
  * `waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121 (billing-worker, idle in
- * transaction for 3 min; user app; query: update risk.orders set total = ? where id = ?)`.
+ * transaction for 3 min; user "app"; query: update risk.orders set total = ? where id = ?)`.
  */
-export function lockWaitText(wait: LockWait | null): string {
+export function lockWaitText(wait: WatchedLockWait | null): string {
   if (!wait) return 'waiting for a lock — its holder was gone before it could be seen';
   const head = `waiting for ${wait.mode} on ${wait.object}`;
   if (!wait.blockers.length) return `${head} — no blocker seen`;
   const who = wait.blockers.map(
-    (b) => `pid ${b.pid} (${b.applicationName || 'no application_name'}, ${b.state || 'unknown state'} for ${waitedText(b.stateForMs)}; user ${b.user || '?'}${b.query ? `; query: ${b.query}` : ''})`,
+    (b) => `pid ${b.pid} (${b.applicationName || 'no application_name'}, ${b.state || 'unknown state'} for ${waitedText(b.stateForMs)}; user "${b.user}"${b.query ? `; query: ${b.query}` : ''})`,
   );
   return `${head} — held by ${who.join(', ')}`;
 }
@@ -108,13 +108,23 @@ const OBJECTS: Record<string, string> = {
   advisory: 'an advisory lock',
 };
 
+/** A blocker as the watch sees it: with its role name, which goes into the text only. */
+export interface WatchedLockWait extends LockWait {
+  blockers: Array<LockBlocker & { user: string }>;
+}
+
+/** The wait without role names, for structured results and progress events that reach a page. */
+export function withoutRoleNames(wait: WatchedLockWait | null): LockWait | null {
+  return wait && { ...wait, blockers: wait.blockers.map(({ user: _user, ...blocker }) => blocker) };
+}
+
 /** Reads, on `sql`, what backend `pid` waits for; null when it waits for nothing. */
-export async function readLockWait(sql: Sql, pid: number): Promise<LockWait | null> {
+export async function readLockWait(sql: Sql, pid: number): Promise<WatchedLockWait | null> {
   const rows = await sql.unsafe(WAITING_FOR, [pid]);
   const first = rows[0];
   if (!first) return null;
   const object = first.relation ? String(first.relation) : (OBJECTS[String(first.locktype)] ?? String(first.locktype));
-  const blockers: LockBlocker[] = rows
+  const blockers: WatchedLockWait['blockers'] = rows
     .filter((r) => r.pid !== null)
     .map((r) => ({
       pid: Number(r.pid),
@@ -137,7 +147,7 @@ export interface LockWatch {
   /** Runs `statement`, looking every so often at what it waits for; forgets earlier looks. */
   during<T>(statement: () => Promise<T>): Promise<T>;
   /** The last wait seen during the last statement (null: none seen). */
-  lastWait(): LockWait | null;
+  lastWait(): WatchedLockWait | null;
   close(): Promise<void>;
 }
 
@@ -148,7 +158,7 @@ export async function startLockWatch(conn: LockedConnection, url: string, lockTi
   // Look at least a few times within one lock_timeout, but not more often than every 25 ms.
   const everyMs = Math.max(25, Math.min(250, Math.floor((lockTimeoutMs || 1_000) / 4)));
   let sql: Sql | null = null;
-  let last: LockWait | null = null;
+  let last: WatchedLockWait | null = null;
   return {
     async during(statement) {
       last = null;
@@ -188,7 +198,7 @@ export interface LockRetryPolicy {
   delayMs: number;
   watch: LockWatch;
   /** Tells the operator (CLI, progress events) before each pause: `text` is lockWaitText's. */
-  onWait: (wait: { attempt: number; retries: number; retryInMs: number; statementIndex: number; lock: LockWait | null; text: string }) => void;
+  onWait: (wait: { attempt: number; retries: number; retryInMs: number; statementIndex: number; lock: LockWait | null; message: string }) => void;
 }
 
 export type { LockBlocker, LockWait };

@@ -98,7 +98,7 @@ export async function runChangeSet(
     delayMs: ctx.lockRetryDelayMs ?? DEFAULT_LOCK_RETRY_DELAY_MS,
     watch,
     onWait: (wait) => {
-      const line = `${changeSet.tag}: ${wait.text}; retry ${wait.attempt} of ${wait.retries} in ${waitedText(wait.retryInMs)}`;
+      const line = `${changeSet.tag}: ${wait.message}; retry ${wait.attempt} of ${wait.retries} in ${waitedText(wait.retryInMs)}`;
       lockWaits.push(line);
       ctx.logger.warn({ env: ctx.environment, tag: changeSet.tag, statement: wait.statementIndex, attempt: wait.attempt, retries: wait.retries, lock: wait.lock }, line);
       ctx.onProgress?.({ type: 'lock-wait', tag: changeSet.tag, ...wait });

@@ -47,12 +47,13 @@ export type ProgressEvent =
   | { type: 'changeset-start'; tag: string; direction: 'up' | 'down'; statements: number; position: number; total: number }
   | { type: 'statement-done'; tag: string; index: number; total: number; rows: number; durationMs: number }
   /**
-   * A statement of change set `tag` waited its lock_timeout for a lock: `text` names the lock
-   * and who holds it ("waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121
-   * (billing-worker, idle in transaction for 3 min…)"); the change set runs again in
-   * `retryInMs` (retry `attempt` of `retries`).
+   * A statement of change set `tag` waited its lock_timeout for a lock: `message` names the
+   * lock and who holds it ("waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121
+   * (billing-worker, idle in transaction for 3 min…)"; the console passes it through
+   * safeMessage, which hides the quoted role name); the change set runs again in `retryInMs`
+   * (retry `attempt` of `retries`).
    */
-  | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; text: string; lock: LockWait | null }
+  | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; message: string; lock: LockWait | null }
   | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;

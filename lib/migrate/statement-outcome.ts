@@ -26,11 +26,13 @@ export interface FailureInfo {
   lockWait?: LockWait | null;
 }
 
-/** A session our statement waited behind, as pg_stat_activity saw it. */
+/**
+ * A session our statement waited behind, as pg_stat_activity saw it. Its role name is said
+ * only in the wait's text (quoted, so pages hide it: lib/db/safe-message.ts), never here.
+ */
 export interface LockBlocker {
   pid: number;
   applicationName: string;
-  user: string;
   /** e.g. `idle in transaction`, `active`. */
   state: string;
   /** How long it has been in that state (since state_change), in milliseconds. */
