@@ -22,8 +22,9 @@ test('a run waits out a lock holder, and its progress names it', async ({ page }
     await holder.unsafe(`set application_name = 'billing-worker'`);
     await holder.unsafe('begin');
     await holder.unsafe('lock table platform.usage_events in access share mode');
-    await holder.unsafe(`select count(*) from platform.usage_events where user_id = 4121`);
     const [row] = await holder`select pg_backend_pid() as pid`;
+    // Its last query, which the page shows with the literal masked.
+    await holder.unsafe(`select count(*) from platform.usage_events where user_id = '00000000-0000-0000-0000-000000004121'`);
 
     await dialog.getByTestId('confirm-operation').click();
     const waiting = lockWaitBox(dialog);
@@ -42,6 +43,11 @@ test('a run waits out a lock holder, and its progress names it', async ({ page }
   }
   await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
   await expect(lockWaitBox(dialog)).toHaveCount(0);
+  // The outcome says it waited, and for whom — still without the role name.
+  const waited = dialog.getByTestId('outcome-lock-waits');
+  await expect(waited).toContainText('Waited out a lock holder');
+  await expect(waited).toContainText('(billing-worker, idle in transaction');
+  await expect(waited).toContainText('user [name hidden]');
   await shot(page, 'lock-wait-done', false);
   await dialog.getByTestId('close-operation').click();
 

@@ -8,7 +8,7 @@ import type { CommandOutput } from './command';
 export function runOutput(result: RunResult, verb: string): CommandOutput {
   // A change set that waited out a lock holder says whom it waited for, before its own line.
   const lines = result.records.flatMap((r) => [
-    ...(r.lockWaits ?? []).map((w) => `… ${w}`),
+    ...(r.lockWaits ?? []).map((w) => `… ${w.message}`),
     `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
   ]);
   if (!result.records.length) lines.push(`Nothing to ${verb}.`);

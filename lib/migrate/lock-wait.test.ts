@@ -8,7 +8,7 @@ import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { applyChangeSets } from './apply';
-import { safeMessage } from '../db/safe-message';
+import { safeMessage, withSafeErrors } from '../db/safe-message';
 import { lockModeName, lockWaitText, maskQueryLiterals, retryDelayMs } from './lock-wait';
 import type { ProgressEvent } from './run-context';
 
@@ -111,6 +111,12 @@ describe('a runner that waits out lock holders', () => {
     expect(text).toContain(`… 0001_note: waiting for ACCESS EXCLUSIVE on risk.orders — held by pid ${pid} (billing-worker, idle in transaction`);
     expect(text).toMatch(/retry 1 of 5 in/);
     expect((await history()).map((h) => [h.tag, h.status])).toEqual([['0000_orders', 'applied'], ['0001_note', 'applied']]);
+    // What a page gets (withSafeErrors, as operations store results) hides the blocker's role.
+    const [me] = await db.sql`select current_user as name`;
+    const record = result.records[0]!;
+    expect(record.lockWaits?.[0]?.message).toContain(`user "${me!.name}"`);
+    expect(JSON.stringify(withSafeErrors(result, [db.url]))).not.toContain(`user \\"${me!.name}\\"`);
+    expect(withSafeErrors(result, [db.url]).records[0]!.lockWaits?.[0]?.message).toContain('user [name hidden]');
   }, 30_000);
 
   it('with retries 0, fails at once naming the blocker, and changes nothing but the failure row', async () => {

@@ -19,8 +19,12 @@ export interface RunRecord {
   rowsAffected: number;
   tables: string[];
   error?: FailureInfo;
-  /** What it waited for before each retry after a lock timeout, as told to the operator (absent: it never waited). */
-  lockWaits?: string[];
+  /**
+   * What it waited for before each retry after a lock timeout, as told to the operator (absent:
+   * it never waited). A `message` each, so that a page's copy hides the blocker's role name
+   * like any error's words (withSafeErrors in lib/db/safe-message.ts).
+   */
+  lockWaits?: Array<{ message: string }>;
 }
 
 /**
@@ -91,7 +95,7 @@ export async function runChangeSet(
   // Its `statements` is the file's count; it has no outcome, so no duration.
   if (!transactional) await insertEntry(conn, { ...entry('started', 0), finishedAt: startedAt, durationMs: 0 });
   const limits = sessionLimits({ lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs });
-  const lockWaits: string[] = [];
+  const lockWaits: Array<{ message: string }> = [];
   const watch = await startLockWatch(conn, ctx.url, limits.lockTimeoutMs);
   const lockRetry: LockRetryPolicy = {
     retries: Math.max(0, Math.trunc(ctx.lockRetries ?? DEFAULT_LOCK_RETRIES)),
@@ -99,7 +103,7 @@ export async function runChangeSet(
     watch,
     onWait: (wait) => {
       const line = `${changeSet.tag}: ${wait.message}; retry ${wait.attempt} of ${wait.retries} in ${waitedText(wait.retryInMs)}`;
-      lockWaits.push(line);
+      lockWaits.push({ message: line });
       ctx.logger.warn({ env: ctx.environment, tag: changeSet.tag, statement: wait.statementIndex, attempt: wait.attempt, retries: wait.retries, lock: wait.lock }, line);
       ctx.onProgress?.({ type: 'lock-wait', tag: changeSet.tag, ...wait });
     },
