@@ -82,7 +82,7 @@ export interface ExecuteOptions {
    * A real run's: when a statement's lock request times out (lock_timeout, 55P03), say who
    * is in the way and try again after a pause, `retries` times. A transactional change set is
    * rolled back and run again from its first statement (checks included); a no-transaction
-   * one retries only the statement that timed out, when that is safe (retryableAlone).
+   * one retries only the statement that timed out, when that is safe (whyNotRetryableAlone).
    */
   lockRetry?: LockRetryPolicy;
 }
@@ -159,8 +159,8 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
         checked.length = 0;
         continue;
       }
-      const unsafeAlone = !transactional && !retryableAlone(run.statements, Math.min(done.length, run.statements.length - 1));
-      return execution(lockFailure(failureInfo(error, file, run.statements, done.length), error, retry, waits.attempt, unsafeAlone));
+      const notAlone = transactional ? null : whyNotRetryableAlone(run.statements, Math.min(done.length, run.statements.length - 1));
+      return execution(lockFailure(failureInfo(error, file, run.statements, done.length), error, retry, waits.attempt, notAlone));
     } finally {
       if (!transactional) await closeSession(conn);
     }
@@ -177,31 +177,33 @@ async function pauseBeforeRetry(retry: LockRetryPolicy, waits: { attempt: number
 }
 
 /** A lock timeout that was not (or no longer) retried: the failure names who was in the way, and how many retries it had. */
-function lockFailure(failure: FailureInfo, error: unknown, retry: LockRetryPolicy | undefined, retried: number, unsafeAlone: boolean): FailureInfo {
+function lockFailure(failure: FailureInfo, error: unknown, retry: LockRetryPolicy | undefined, retried: number, notAlone: string | null): FailureInfo {
   if (!retry || !isLockTimeout(error)) return failure;
   const lockWait = retry.watch.lastWait();
   const after =
     retried > 0
       ? `gave up after ${retried} ${retried === 1 ? 'retry' : 'retries'}`
-      : unsafeAlone && retry.retries > 0
-        ? 'not retried: this no-transaction statement may have left part of its work behind'
+      : notAlone && retry.retries > 0
+        ? `not retried: ${notAlone}`
         : 'not retried';
   return { ...failure, message: `${failure.message}: ${lockWaitText(lockWait)} (${after})`, lockWait: withoutRoleNames(lockWait) };
 }
 
 /**
- * Whether a no-transaction change set may run `statement` again after its lock request timed
- * out. Autocommitted, a statement that fails leaves nothing behind, so running it again is
- * the same as running it once — except statements PostgreSQL runs in several transactions of
- * their own (CREATE/REINDEX/DROP INDEX CONCURRENTLY, DETACH PARTITION CONCURRENTLY, VACUUM…:
- * `outsideTransaction`), which can time out in a later phase and leave an INVALID index or a
- * half-detached partition behind; and any statement after the file opened a transaction of
- * its own (BEGIN), which the failure aborted.
+ * Why a no-transaction change set may not run the statement at `position` again after its
+ * lock request timed out (null: it may). Autocommitted, a statement that fails leaves nothing
+ * behind, so running it again is the same as running it once — except statements PostgreSQL
+ * runs in several transactions of their own (CREATE/REINDEX/DROP INDEX CONCURRENTLY, DETACH
+ * PARTITION CONCURRENTLY, VACUUM…: `outsideTransaction`), which can time out in a later phase
+ * and leave an INVALID index or a half-detached partition behind; and any statement after the
+ * file opened a transaction of its own (BEGIN), which the failure aborted.
  */
-export function retryableAlone(statements: Statement[], position: number): boolean {
+export function whyNotRetryableAlone(statements: Statement[], position: number): string | null {
   const statement = statements[position];
-  if (!statement || statement.outsideTransaction) return false;
-  return !statements.slice(0, position + 1).some((s) => s.node && typeof s.node === 'object' && 'TransactionStmt' in s.node);
+  if (!statement) return 'no such statement';
+  if (statement.outsideTransaction) return 'a statement PostgreSQL runs in several transactions of its own may have left part of its work behind';
+  const opensTransaction = statements.slice(0, position + 1).some((s) => s.node && typeof s.node === 'object' && 'TransactionStmt' in s.node);
+  return opensTransaction ? "it runs in the file's own transaction (BEGIN), which the timeout aborted" : null;
 }
 
 /** Runs the statements in order, appending each to `done` as it completes; throws PostgreSQL's error. */
@@ -241,7 +243,7 @@ async function runStatements(
       } catch (error) {
         // Only a no-transaction run passes retryAlone: the statement ran (and failed) alone.
         const waits = options.waits ?? { attempt: 0 };
-        if (!retry || !isLockTimeout(error) || waits.attempt >= retry.retries || !retryableAlone(run.statements, position)) throw error;
+        if (!retry || !isLockTimeout(error) || waits.attempt >= retry.retries || whyNotRetryableAlone(run.statements, position) !== null) throw error;
         await pauseBeforeRetry(retry, waits, statement.index);
       }
     }

@@ -175,7 +175,21 @@ describe('a runner that waits out lock holders', () => {
     expect(result.failed?.error?.code).toBe('55P03');
     expect(events.some((e) => e.type === 'lock-wait')).toBe(false);
     expect(result.failed!.error!.message).toContain(`held by pid ${pid} (billing-worker`);
-    expect(result.failed!.error!.message).toContain('not retried: this no-transaction statement may have left part of its work behind');
+    expect(result.failed!.error!.message).toContain('not retried: a statement PostgreSQL runs in several transactions of its own may have left part of its work behind');
+  }, 30_000);
+
+  it("never retries a statement inside a no-transaction file's own BEGIN, whose transaction the timeout aborted", async () => {
+    const p = project('-- strata:no-transaction\nbegin;\n--> statement-breakpoint\nalter table risk.orders add column note text;\n--> statement-breakpoint\ncommit;');
+    await applyChangeSets(testContext(db.url), p, { to: '0000_orders' });
+    const pid = await holdLock('access share', null);
+    const events: ProgressEvent[] = [];
+    const result = await applyChangeSets(testContext(db.url, { lockTimeoutMs: 300, lockRetryDelayMs: 50, onProgress: (e) => events.push(e) }), p);
+
+    expect(result.failed?.error?.code).toBe('55P03');
+    expect(events.some((e) => e.type === 'lock-wait')).toBe(false);
+    expect(result.failed!.error!.message).toContain(`held by pid ${pid} (billing-worker`);
+    expect(result.failed!.error!.message).toContain("not retried: it runs in the file's own transaction (BEGIN), which the timeout aborted");
+    expect(await columns()).toEqual(['id', 'total']);
   }, 30_000);
 
   it('strata apply --lock-retries: 0 fails at once, N gives up after N retries, both naming the blocker', async () => {
