@@ -73,6 +73,10 @@ export default defineConfig({
       // access.spec.ts attacks every door at once and checks each refusal was audited: more than
       // the default 20 refusals a minute from one caller, which would be counted, not written.
       STRATA_REFUSALS_PER_MINUTE: '1000',
+      // resolve.spec.ts makes an apply on staging fail on a lock timeout: with the default 5
+      // retries it would wait out its holder for about a minute first (README: Waiting out lock
+      // holders). lock-wait.spec.ts waits one out on local, with the default.
+      STRATA_ENV_STAGING_LOCK_RETRIES: '0',
     },
   },
 });

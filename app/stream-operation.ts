@@ -61,7 +61,9 @@ export function streamWork<T>(secretUrl: string, work: (onProgress: (event: Prog
       };
       try {
         // A failed statement's words can name a database or role: results reach a browser.
-        send({ type: 'result', result: withSafeErrors(await work((event) => send({ type: 'progress', event })), secretUrlsOf(loadConfig())) });
+        const secretUrls = secretUrlsOf(loadConfig());
+        // A lock wait's message names the blocker's role (quoted), and a failed statement's words can name a database or role.
+        send({ type: 'result', result: withSafeErrors(await work((event) => send({ type: 'progress', event: withSafeErrors(event, secretUrls) })), secretUrls) });
       } catch (error) {
         const { code, message } = describeOperationError(error, secretUrl);
         send({ type: 'error', code, message });

@@ -40,4 +40,22 @@ describe('summarizeProgress', () => {
     expect(state.phase).toBeNull();
     expect(summarizeProgress([{ type: 'phase', label: 'Introspecting' }], 1).phase).toBe('Introspecting');
   });
+
+  it('shows who the running change set waits for, until it gets past the blocked statement', () => {
+    const wait = (tag: string, statementIndex: number, attempt: number): ProgressEvent => ({
+      type: 'lock-wait',
+      tag,
+      statementIndex,
+      attempt,
+      retries: 5,
+      retryInMs: 1000 * attempt,
+      message: 'waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121 (billing-worker, idle in transaction for 3 min)',
+      lock: null,
+    });
+    const waiting = summarizeProgress([start('a', 0), stmt('a', 0), wait('a', 1, 1), stmt('a', 0), wait('a', 1, 2)], 1);
+    expect(waiting.lockWait).toMatchObject({ tag: 'a', attempt: 2, retries: 5, statementIndex: 1 });
+    expect(waiting.lockWait?.message).toContain('held by pid 4121 (billing-worker');
+    expect(summarizeProgress([start('a', 0), wait('a', 1, 1), stmt('a', 0), stmt('a', 1)], 1).lockWait).toBeNull();
+    expect(summarizeProgress([start('a', 0), wait('a', 1, 1), done('a', 'failed')], 1).lockWait).toBeNull();
+  });
 });

@@ -21,6 +21,17 @@ export interface RunningChangeSet {
   statementsDone: number;
 }
 
+/** The running change set waits out a lock holder (a `lock-wait` event): who is in the way, and the retry to come. */
+export interface LockWaitState {
+  tag: string;
+  /** "waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121 (billing-worker, idle in transaction for 3 min…)" */
+  message: string;
+  statementIndex: number;
+  attempt: number;
+  retries: number;
+  retryInMs: number;
+}
+
 export interface ProgressState {
   total: number;
   current: RunningChangeSet | null;
@@ -30,6 +41,8 @@ export interface ProgressState {
   failed: boolean;
   /** The step in progress outside any change set ("Replaying 12 change sets on a shadow copy"), if any. */
   phase: string | null;
+  /** Set while the running change set waits out a lock holder; cleared once it gets past the blocked statement or ends. */
+  lockWait: LockWaitState | null;
 }
 
 /** Folds the engine's progress events (in order) into what the progress bar shows. */
@@ -38,6 +51,7 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
   const finished: FinishedChangeSet[] = [];
   let planned = total;
   let phase: string | null = null;
+  let lockWait: LockWaitState | null = null;
   for (const event of events) {
     switch (event.type) {
       case 'phase':
@@ -48,13 +62,18 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
         planned = Math.max(planned, event.total);
         current = { tag: event.tag, direction: event.direction, position: event.position + 1, statements: event.statements, statementsDone: 0 };
         break;
+      case 'lock-wait':
+        lockWait = { tag: event.tag, message: event.message, statementIndex: event.statementIndex, attempt: event.attempt, retries: event.retries, retryInMs: event.retryInMs };
+        break;
       case 'statement-done':
+        if (lockWait?.tag === event.tag && event.index >= lockWait.statementIndex) lockWait = null;
         if (current !== null && current.tag === event.tag) {
           const running: RunningChangeSet = current;
           current = { ...running, statementsDone: Math.max(running.statementsDone, event.index + 1), statements: Math.max(running.statements, event.total) };
         }
         break;
       case 'changeset-done': {
+        if (lockWait?.tag === event.tag) lockWait = null;
         const running: RunningChangeSet | null = current?.tag === event.tag ? current : null;
         finished.push({
           tag: event.tag,
@@ -72,5 +91,5 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
   const done = finished.length;
   const share = current && current.statements > 0 ? current.statementsDone / current.statements : 0;
   const percent = planned > 0 ? Math.min(100, Math.round(((done + share) / planned) * 100)) : 0;
-  return { total: planned, current, finished, percent, failed: finished.some((f) => f.status === 'failed'), phase };
+  return { total: planned, current, finished, percent, failed: finished.some((f) => f.status === 'failed'), phase, lockWait };
 }

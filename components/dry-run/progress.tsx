@@ -65,6 +65,15 @@ export function RunProgress({ events, total }: { events: ProgressEvent[]; total:
       >
         <div className={`h-full rounded-full transition-[width] duration-300 ${barColour}`} style={{ width: `${state.percent}%` }} />
       </div>
+      {state.lockWait && !complete && !state.failed && (
+        <div role="status" data-testid="run-progress-lock-wait" className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p className="font-medium">
+            <span className="font-mono">{state.lockWait.tag}</span> is waiting out a lock holder · retry {state.lockWait.attempt} of {state.lockWait.retries} in{' '}
+            {formatDuration(state.lockWait.retryInMs)}
+          </p>
+          <p className="mt-1 break-words">{state.lockWait.message}</p>
+        </div>
+      )}
       {finishedCount > 0 && (
         <ol
           ref={list}

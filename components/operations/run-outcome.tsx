@@ -34,6 +34,11 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult | F
             <span className="ml-auto text-xs text-zinc-500 tabular-nums">
               {r.statements} statements · {r.rowsAffected} rows · {r.durationMs} ms
             </span>
+            {r.lockWaits?.length ? (
+              <p data-testid="outcome-lock-waits" className="w-full text-xs text-amber-900">
+                Waited out a lock holder ({r.lockWaits.length} {r.lockWaits.length === 1 ? 'retry' : 'retries'}): {r.lockWaits.at(-1)!.message}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

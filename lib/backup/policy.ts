@@ -43,7 +43,8 @@ export function backupPolicyFromVariables(prefix: string, env: EnvVars, protecti
   };
 }
 
-function wholeNumber(value: string | undefined, name: string, min: number): number | undefined {
+/** A whole-number setting of at least `min`, or undefined when unset; BAD_USAGE naming the variable otherwise. */
+export function wholeNumber(value: string | undefined, name: string, min: number): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value.trim());
   if (!Number.isInteger(n) || n < min) throw new StrataError('BAD_USAGE', `${name} must be a whole number of at least ${min} (got "${value}")`);

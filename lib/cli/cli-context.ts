@@ -4,7 +4,7 @@ import { engineLogger } from '../observability/logger';
 import { resolveActor, type Target } from './targets';
 
 /** The RunContext of a CLI command: its target, actor and time limits. */
-export function cliContext(options: { actor?: string; lockTimeout?: string; statementTimeout?: string }, target: Target): RunContext {
+export function cliContext(options: { actor?: string; lockTimeout?: string; statementTimeout?: string; lockRetries?: string }, target: Target): RunContext {
   return {
     url: target.url,
     environment: target.name,
@@ -12,6 +12,7 @@ export function cliContext(options: { actor?: string; lockTimeout?: string; stat
     logger: engineLogger(),
     lockTimeoutMs: milliseconds(options.lockTimeout, '--lock-timeout'),
     statementTimeoutMs: milliseconds(options.statementTimeout, '--statement-timeout'),
+    lockRetries: retries(options.lockRetries) ?? target.lockRetries,
     backup: target.backup,
   };
 }
@@ -25,3 +26,10 @@ export function milliseconds(value: string | undefined, flag: string): number | 
   return match[2] === 's' ? n * 1000 : match[2] === 'min' ? n * 60_000 : n;
 }
 
+
+/** --lock-retries: a whole number, 0 or more. */
+function retries(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new StrataError('BAD_USAGE', `--lock-retries takes a whole number of retries, 0 or more (got "${value}")`);
+  return Number(value.trim());
+}

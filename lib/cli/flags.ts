@@ -1,3 +1,4 @@
+import { DEFAULT_LOCK_RETRIES } from '../migrate/lock-wait';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from '../migrate/run-context';
 import { valueFlag, type Flags } from './command';
 
@@ -59,9 +60,15 @@ export const BACKUP_FLAGS = {
   backup: valueFlag('MODE', "off | destructive | always: copy what the change sets can destroy (or every table they touch) first, verified; overrides the environment's policy for this run"),
 } as const satisfies Flags;
 
+/** How often a change set that timed out waiting for a lock is tried again (cliContext; lib/migrate/lock-wait.ts). */
+export const LOCK_RETRY_FLAGS = {
+  'lock-retries': valueFlag('N', `retries after a lock timeout, naming who holds the lock, with pauses of 1s, 2s, 4s… (default ${DEFAULT_LOCK_RETRIES}, or the environment's STRATA_ENV_<NAME>_LOCK_RETRIES; 0: fail at once)`),
+} as const satisfies Flags;
+
 /** What a real apply or rollback takes besides its own selection: the run's limits, a reviewed plan, the confirmation or approved request, the target, the project and the actor. */
 export const RUN_FLAGS = {
   ...BACKUP_FLAGS,
+  ...LOCK_RETRY_FLAGS,
   ...timeoutFlags(durationText(DEFAULT_LOCK_TIMEOUT_MS), durationText(DEFAULT_STATEMENT_TIMEOUT_MS)),
   ...EXPECT_PLAN_FLAGS,
   ...CONFIRM_FLAGS,

@@ -6,9 +6,11 @@ import type { CommandOutput } from './command';
 
 /** What `apply` and `rollback` print: one line per change set run, the backup taken first, and a failure in full. */
 export function runOutput(result: RunResult, verb: string): CommandOutput {
-  const lines = result.records.map(
-    (r) => `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
-  );
+  // A change set that waited out a lock holder says whom it waited for, before its own line.
+  const lines = result.records.flatMap((r) => [
+    ...(r.lockWaits ?? []).map((w) => `… ${w.message}`),
+    `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
+  ]);
   if (!result.records.length) lines.push(`Nothing to ${verb}.`);
   for (const backup of [...result.backups].reverse()) {
     lines.unshift(

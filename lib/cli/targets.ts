@@ -13,6 +13,8 @@ export interface Target {
   embedded: boolean;
   /** Its backup policy (overridden for one run by --backup) and where copies go. */
   backup: BackupSettings;
+  /** The environment's STRATA_ENV_<NAME>_LOCK_RETRIES (overridden by --lock-retries); unset: the default. */
+  lockRetries?: number;
 }
 
 export function resolveTarget(config: StrataConfig, options: { env?: string; databaseUrl?: string; backup?: string }): Target {
@@ -24,7 +26,7 @@ export function resolveTarget(config: StrataConfig, options: { env?: string; dat
   }
   if (!options.env) throw new StrataError('BAD_USAGE', 'Which database? Give --env NAME or --database-url URL');
   const env = findEnvironment(config, options.env);
-  return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded', backup: backupSettingsFor(env, config.backupDir, options.backup) };
+  return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded', backup: backupSettingsFor(env, config.backupDir, options.backup), lockRetries: env.lockRetries };
 }
 
 /**

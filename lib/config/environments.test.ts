@@ -49,4 +49,17 @@ describe('loadConfig', () => {
     const config = loadConfig({ STRATA_ROOT: root });
     expect(() => findEnvironment(config, 'qa')).toThrow(/Unknown environment "qa" \(known: local, staging, production\)/);
   });
+
+  it('reads how often each environment retries after a lock timeout (STRATA_ENV_<NAME>_LOCK_RETRIES)', () => {
+    const demo = loadConfig({ STRATA_ROOT: root, STRATA_ENV_PRODUCTION_LOCK_RETRIES: '0', STRATA_ENV_STAGING_LOCK_RETRIES: ' 8 ' });
+    expect(demo.environments.map((e) => [e.name, e.lockRetries])).toEqual([
+      ['local', undefined],
+      ['staging', 8],
+      ['production', 0],
+    ]);
+    const external = { STRATA_ENVIRONMENTS: 'prod', STRATA_ENV_PROD_URL: 'postgres://h/p', STRATA_CONSOLE_DATABASE_URL: 'postgres://h/c' };
+    expect(findEnvironment(loadConfig({ ...external, STRATA_ENV_PROD_LOCK_RETRIES: '3' }), 'prod').lockRetries).toBe(3);
+    expect(() => loadConfig({ ...external, STRATA_ENV_PROD_LOCK_RETRIES: 'many' })).toThrow(/STRATA_ENV_PROD_LOCK_RETRIES must be a whole number of at least 0 \(got "many"\)/);
+    expect(() => loadConfig({ ...external, STRATA_ENV_PROD_LOCK_RETRIES: '-1' })).toThrow(/STRATA_ENV_PROD_LOCK_RETRIES must be a whole number/);
+  });
 });

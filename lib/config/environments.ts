@@ -5,7 +5,7 @@ import { parseDatabaseUrl } from '../db/connection-url';
 import { embeddedSettings, embeddedUrl, type EmbeddedSettings, type EnvVars } from './embedded-settings';
 import { DEMO_ENVIRONMENTS } from './demo-environments';
 import { embeddedConsolePassword } from './console-secrets';
-import { backupPolicyFromVariables } from '../backup/policy';
+import { backupPolicyFromVariables, wholeNumber } from '../backup/policy';
 import { protectionLevels, type Environment, type Protection, type StrataConfig } from './types';
 
 // The configuration's types live in types.ts, so that the modules loadConfig reads
@@ -52,6 +52,7 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
         protection: demo.protection,
         url: embeddedUrl(embedded, demo.database),
         backup: backupPolicyFromVariables(variablePrefix(demo.name), env, demo.protection),
+        ...lockRetriesFromVariables(variablePrefix(demo.name), env),
       })),
     };
   }
@@ -83,7 +84,13 @@ function externalEnvironment(name: string, env: EnvVars): Environment {
   if (!protectionLevels.includes(protection as Protection)) {
     throw new StrataError('BAD_USAGE', `${key}_PROTECTION must be one of ${protectionLevels.join(', ')} (got "${protection}")`);
   }
-  return { name, url, protection: protection as Protection, backup: backupPolicyFromVariables(key, env, protection as Protection) };
+  return { name, url, protection: protection as Protection, backup: backupPolicyFromVariables(key, env, protection as Protection), ...lockRetriesFromVariables(key, env) };
+}
+
+/** `STRATA_ENV_<NAME>_LOCK_RETRIES`: how often a change set that timed out waiting for a lock is tried again there. */
+function lockRetriesFromVariables(prefix: string, env: EnvVars): Pick<Environment, 'lockRetries'> {
+  const retries = wholeNumber(env[`${prefix}_LOCK_RETRIES`], `${prefix}_LOCK_RETRIES`, 0);
+  return retries === undefined ? {} : { lockRetries: retries };
 }
 
 /** `STRATA_ENV_<NAME>`: the prefix of an environment's own variables. */

@@ -36,6 +36,8 @@ export interface Environment {
   protection: Protection;
   /** Copies before change sets and their retention (STRATA_ENV_<NAME>_BACKUP…); unset: the default for its protection (see backupPolicyOf). */
   backup?: BackupPolicy;
+  /** Retries after a lock timeout (STRATA_ENV_<NAME>_LOCK_RETRIES, 0: fail at once); unset: the default, 5 (lib/migrate/lock-wait.ts). */
+  lockRetries?: number;
 }
 
 export interface StrataConfig {

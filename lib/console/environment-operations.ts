@@ -64,6 +64,7 @@ export function consoleRunContext(target: OperationTarget, principal: Principal,
     logger: engineLogger(),
     onProgress,
     lockWaitMs: CONSOLE_LOCK_WAIT_MS,
+    lockRetries: target.environment.lockRetries,
     backup: backupSettingsFor(target.environment, target.config.backupDir),
   };
 }

@@ -65,9 +65,10 @@ const FLUSH_EVERY_MS = 250;
 
 /**
  * A change set's end is written at once: what a change set did to the target is exactly what
- * a reader of the record (or the start-up check after a crash) must not miss.
+ * a reader of the record (or the start-up check after a crash) must not miss. So is a wait
+ * for a lock: whoever watches should see who is in the way while it is still in the way.
  */
-const flushesAtOnce = (event: ProgressEvent) => event.type === 'changeset-done';
+const flushesAtOnce = (event: ProgressEvent) => event.type === 'changeset-done' || event.type === 'lock-wait';
 
 interface Live {
   emitter: EventEmitter;
@@ -150,7 +151,10 @@ export async function startOperation<T>(
     );
     return writing;
   };
-  const onProgress = (event: ProgressEvent) => {
+  const secretUrls = secretUrlsOf(config);
+  const onProgress = (engineEvent: ProgressEvent) => {
+    // A lock wait's message names the blocker's role (quoted): a page must not (safe-message.ts).
+    const event = withSafeErrors(engineEvent, secretUrls);
     entry.events.push(event);
     pending.push(event);
     entry.emitter.emit('event', event);
@@ -163,7 +167,7 @@ export async function startOperation<T>(
   const finish = async (state: OperationState, result: unknown, error: { code: string; message: string } | null): Promise<OperationRecord<T>> => {
     if (timer) clearTimeout(timer);
     await flush();
-    const safe = withSafeErrors(result, secretUrlsOf(config));
+    const safe = withSafeErrors(result, secretUrls);
     const [ended] = await withConsole(config, (sql) => sql`
       update console.operations set state = ${state}, result = ${json(sql, safe)}::jsonb, error = ${error ? json(sql, error) : null}::jsonb,
         finished_at = now(), updated_at = now()

@@ -6,6 +6,7 @@ import { fileToRun, type Direction } from './change-set-file';
 import { allOutcomes, CheckFailedError, checkRowsText, runChecks, type PreparedChecks } from './check-runner';
 import { roundMs, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
+import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockRetryPolicy, type LockWatch } from './lock-wait';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
 import type { LockedConnection } from './target-lock';
 import { userSearchPath } from './user-search-path';
@@ -77,6 +78,13 @@ export interface ExecuteOptions {
    * new relation locks are read from pg_locks.
    */
   insideTransaction?: { locks?: LockCapture };
+  /**
+   * A real run's: when a statement's lock request times out (lock_timeout, 55P03), say who
+   * is in the way and try again after a pause, `retries` times. A transactional change set is
+   * rolled back and run again from its first statement (checks included); a no-transaction
+   * one retries only the statement that timed out, when that is safe (whyNotRetryableAlone).
+   */
+  lockRetry?: LockRetryPolicy;
 }
 
 export interface Execution {
@@ -126,24 +134,76 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
   }
 
   const transactional = !file.noTransaction;
-  try {
-    await openSession(conn, transactional, options.limits);
-    // Without a transaction, each check runs in a read-only transaction of its own, and an
-    // after-check that fails cannot undo the statements, which have committed one by one.
-    await runChecks(conn, checks, 'before', checked, transactional);
-    await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress });
-    await runChecks(conn, checks, 'after', checked, transactional);
-    if (!transactional) await conn.unsafe('begin');
-    await options.onSucceeded?.(execution(null).rows);
-    await conn.unsafe('commit');
-    return execution(null);
-  } catch (error) {
-    // Also ends the transaction a no-transaction file's onSucceeded runs in, if one is open.
-    await conn.unsafe('rollback').catch(() => undefined);
-    return execution(failureInfo(error, file, run.statements, done.length));
-  } finally {
-    if (!transactional) await closeSession(conn);
+  const retry = options.lockRetry;
+  const waits = { attempt: 0 };
+  for (;;) {
+    try {
+      await openSession(conn, transactional, options.limits);
+      // Without a transaction, each check runs in a read-only transaction of its own, and an
+      // after-check that fails cannot undo the statements, which have committed one by one.
+      await runChecks(conn, checks, 'before', checked, transactional);
+      await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress, watch: retry?.watch, retryAlone: transactional ? undefined : retry, waits });
+      await runChecks(conn, checks, 'after', checked, transactional);
+      if (!transactional) await conn.unsafe('begin');
+      await options.onSucceeded?.(execution(null).rows);
+      await conn.unsafe('commit');
+      return execution(null);
+    } catch (error) {
+      // Also ends the transaction a no-transaction file's onSucceeded runs in, if one is open.
+      await conn.unsafe('rollback').catch(() => undefined);
+      const failedAt = run.statements[Math.min(done.length, run.statements.length - 1)]?.index ?? 0;
+      // Rolled back whole, the change set can run again from the start: nothing of it remains.
+      if (transactional && retry && isLockTimeout(error) && waits.attempt < retry.retries) {
+        await pauseBeforeRetry(retry, waits, failedAt);
+        done.length = 0;
+        checked.length = 0;
+        continue;
+      }
+      const notAlone = transactional ? null : whyNotRetryableAlone(run.statements, Math.min(done.length, run.statements.length - 1));
+      return execution(lockFailure(failureInfo(error, file, run.statements, done.length), error, retry, waits.attempt, notAlone));
+    } finally {
+      if (!transactional) await closeSession(conn);
+    }
   }
+}
+
+/** Says who is in the way, then waits the retry's pause (doubling each time). */
+async function pauseBeforeRetry(retry: LockRetryPolicy, waits: { attempt: number }, statementIndex: number): Promise<void> {
+  waits.attempt += 1;
+  const lock = retry.watch.lastWait();
+  const retryInMs = retryDelayMs(waits.attempt, retry.delayMs);
+  retry.onWait({ attempt: waits.attempt, retries: retry.retries, retryInMs, statementIndex, lock: withoutRoleNames(lock), message: lockWaitText(lock) });
+  await new Promise((resolve) => setTimeout(resolve, retryInMs));
+}
+
+/** A lock timeout that was not (or no longer) retried: the failure names who was in the way, and how many retries it had. */
+function lockFailure(failure: FailureInfo, error: unknown, retry: LockRetryPolicy | undefined, retried: number, notAlone: string | null): FailureInfo {
+  if (!retry || !isLockTimeout(error)) return failure;
+  const lockWait = retry.watch.lastWait();
+  const after =
+    retried > 0
+      ? `gave up after ${retried} ${retried === 1 ? 'retry' : 'retries'}`
+      : notAlone && retry.retries > 0
+        ? `not retried: ${notAlone}`
+        : 'not retried';
+  return { ...failure, message: `${failure.message}: ${lockWaitText(lockWait)} (${after})`, lockWait: withoutRoleNames(lockWait) };
+}
+
+/**
+ * Why a no-transaction change set may not run the statement at `position` again after its
+ * lock request timed out (null: it may). Autocommitted, a statement that fails leaves nothing
+ * behind, so running it again is the same as running it once — except statements PostgreSQL
+ * runs in several transactions of their own (CREATE/REINDEX/DROP INDEX CONCURRENTLY, DETACH
+ * PARTITION CONCURRENTLY, VACUUM…: `outsideTransaction`), which can time out in a later phase
+ * and leave an INVALID index or a half-detached partition behind; and any statement after the
+ * file opened a transaction of its own (BEGIN), which the failure aborted.
+ */
+export function whyNotRetryableAlone(statements: Statement[], position: number): string | null {
+  const statement = statements[position];
+  if (!statement) return 'no such statement';
+  if (statement.outsideTransaction) return 'a statement PostgreSQL runs in several transactions of its own may have left part of its work behind';
+  const opensTransaction = statements.slice(0, position + 1).some((s) => s.node && typeof s.node === 'object' && 'TransactionStmt' in s.node);
+  return opensTransaction ? "it runs in the file's own transaction (BEGIN), which the timeout aborted" : null;
 }
 
 /** Runs the statements in order, appending each to `done` as it completes; throws PostgreSQL's error. */
@@ -151,10 +211,22 @@ async function runStatements(
   conn: LockedConnection,
   run: ChangeSetToRun,
   done: ExecutedStatement[],
-  options: { simulate: boolean; locks?: LockCapture; onProgress?: (event: ProgressEvent) => void },
+  options: {
+    simulate: boolean;
+    locks?: LockCapture;
+    onProgress?: (event: ProgressEvent) => void;
+    /** Looks at what each statement waits for (a real run's). */
+    watch?: LockWatch;
+    /** A no-transaction run's: retry a statement whose lock request timed out, by itself. */
+    retryAlone?: LockRetryPolicy;
+    waits?: { attempt: number };
+  },
 ): Promise<void> {
   const total = run.statements.length;
-  for (const statement of run.statements) {
+  const retry = options.retryAlone;
+  const watch = options.watch;
+  const watched = <T>(work: () => Promise<T>) => (watch ? watch.during(work) : work());
+  for (const [position, statement] of run.statements.entries()) {
     const rule = options.simulate ? statement.outsideTransaction : null;
     const base = { index: statement.index, line: statement.line, sql: statement.sql, label: rule?.reason ?? null, locks: [] };
     if (rule && rule.simulateWith === null) {
@@ -162,7 +234,19 @@ async function runStatements(
       continue;
     }
     const t0 = performance.now();
-    const result = await conn.unsafe(rule?.simulateWith ?? statement.sql);
+    const runIt = () => watched(() => conn.unsafe(rule?.simulateWith ?? statement.sql));
+    let result: Awaited<ReturnType<typeof runIt>>;
+    for (;;) {
+      try {
+        result = await runIt();
+        break;
+      } catch (error) {
+        // Only a no-transaction run passes retryAlone: the statement ran (and failed) alone.
+        const waits = options.waits ?? { attempt: 0 };
+        if (!retry || !isLockTimeout(error) || waits.attempt >= retry.retries || whyNotRetryableAlone(run.statements, position) !== null) throw error;
+        await pauseBeforeRetry(retry, waits, statement.index);
+      }
+    }
     const durationMs = performance.now() - t0;
     const rows = typeof result.count === 'number' ? result.count : 0;
     await options.locks?.afterStatement(done.length);

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ChangeSet } from '../changesets/project';
 import { fileToRun } from './change-set-file';
-import { executeChangeSet, type ChangeSetToRun } from './change-set-session';
+import { executeChangeSet, sessionLimits, type ChangeSetToRun } from './change-set-session';
+import { DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_RETRY_DELAY_MS, startLockWatch, waitedText, type LockRetryPolicy } from './lock-wait';
 import type { FailureInfo } from './statement-outcome';
 import { insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry, type Operation } from './history-store';
 import type { RunContext } from './run-context';
@@ -18,6 +19,12 @@ export interface RunRecord {
   rowsAffected: number;
   tables: string[];
   error?: FailureInfo;
+  /**
+   * What it waited for before each retry after a lock timeout, as told to the operator (absent:
+   * it never waited). A `message` each, so that a page's copy hides the blocker's role name
+   * like any error's words (withSafeErrors in lib/db/safe-message.ts).
+   */
+  lockWaits?: Array<{ message: string }>;
 }
 
 /**
@@ -87,16 +94,30 @@ export async function runChangeSet(
   // mid-file; when it cannot be written, nothing has run and the error is the caller's.
   // Its `statements` is the file's count; it has no outcome, so no duration.
   if (!transactional) await insertEntry(conn, { ...entry('started', 0), finishedAt: startedAt, durationMs: 0 });
-  const limits = { lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs };
-  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess });
+  const limits = sessionLimits({ lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs });
+  const lockWaits: Array<{ message: string }> = [];
+  const watch = await startLockWatch(conn, ctx.url, limits.lockTimeoutMs);
+  const lockRetry: LockRetryPolicy = {
+    retries: Math.max(0, Math.trunc(ctx.lockRetries ?? DEFAULT_LOCK_RETRIES)),
+    delayMs: ctx.lockRetryDelayMs ?? DEFAULT_LOCK_RETRY_DELAY_MS,
+    watch,
+    onWait: (wait) => {
+      const line = `${changeSet.tag}: ${wait.message}; retry ${wait.attempt} of ${wait.retries} in ${waitedText(wait.retryInMs)}`;
+      lockWaits.push({ message: line });
+      ctx.logger.warn({ env: ctx.environment, tag: changeSet.tag, statement: wait.statementIndex, attempt: wait.attempt, retries: wait.retries, lock: wait.lock }, line);
+      ctx.onProgress?.({ type: 'lock-wait', tag: changeSet.tag, ...wait });
+    },
+  };
+  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry }).finally(() => watch.close());
+  const withWaits = (record: RunRecord): RunRecord => (lockWaits.length ? { ...record, lockWaits } : record);
   if (execution.failure) {
     // The failure row is written outside the rolled-back transaction, so it survives.
     const failedEntry = entry('failed', execution.rows, execution.failure, execution.statements.length);
     await insertEntry(conn, failedEntry);
     const record = finish(ctx, changeSet, direction, 'failed', failedEntry, tables);
-    return { ...record, error: execution.failure };
+    return withWaits({ ...record, error: execution.failure });
   }
-  return finish(ctx, changeSet, direction, success, outcome ?? entry(success, execution.rows), tables);
+  return withWaits(finish(ctx, changeSet, direction, success, outcome ?? entry(success, execution.rows), tables));
 }
 
 /** Emits the one structured log line per change set and direction. */

@@ -1,5 +1,6 @@
 import type { BackupSettings } from '../backup/settings';
 import type { Logger } from '../observability/logger';
+import type { LockWait } from './statement-outcome';
 
 /** Who runs what, where, and with which limits; shared by every engine operation. */
 export interface RunContext {
@@ -12,6 +13,14 @@ export interface RunContext {
   lockTimeoutMs?: number;
   /** `statement_timeout` for every statement (default 10 minutes), so a runaway statement fails instead of holding its locks. */
   statementTimeoutMs?: number;
+  /**
+   * How many times a change set whose lock request timed out (lock_timeout) is tried again,
+   * after a pause that doubles each time (lock-wait.ts); 0: fail at once. Default 5, or the
+   * environment's STRATA_ENV_<NAME>_LOCK_RETRIES; the CLI's --lock-retries overrides both.
+   */
+  lockRetries?: number;
+  /** The first pause before such a retry (default 1 s; then 2 s, 4 s… up to 30 s). */
+  lockRetryDelayMs?: number;
   onProgress?: (event: ProgressEvent) => void;
   /** How long to wait for another runner's lock before failing with LOCKED (default: not at all). */
   lockWaitMs?: number;
@@ -37,6 +46,14 @@ export type ProgressEvent =
   /** A change set began: the `position`-th (0-based) of the run's `total`. */
   | { type: 'changeset-start'; tag: string; direction: 'up' | 'down'; statements: number; position: number; total: number }
   | { type: 'statement-done'; tag: string; index: number; total: number; rows: number; durationMs: number }
+  /**
+   * A statement of change set `tag` waited its lock_timeout for a lock: `message` names the
+   * lock and who holds it ("waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121
+   * (billing-worker, idle in transaction for 3 min…)"; the console passes it through
+   * safeMessage, which hides the quoted role name); the change set runs again in `retryInMs`
+   * (retry `attempt` of `retries`).
+   */
+  | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; message: string; lock: LockWait | null }
   | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;

@@ -22,7 +22,37 @@ export interface FailureInfo {
    * names it and its comment, and `detail` shows the rows it returned, masked.
    */
   check?: CheckFailure;
+  /** Set when the statement's lock request timed out (55P03): the lock and who held it, as last seen (lock-wait.ts). */
+  lockWait?: LockWait | null;
 }
+
+/**
+ * A session our statement waited behind, as pg_stat_activity saw it. Its role name is said
+ * only in the wait's text (quoted, so pages hide it: lib/db/safe-message.ts), never here.
+ */
+export interface LockBlocker {
+  pid: number;
+  applicationName: string;
+  /** e.g. `idle in transaction`, `active`. */
+  state: string;
+  /** How long it has been in that state (since state_change), in milliseconds. */
+  stateForMs: number;
+  /** How long its transaction has been open (since xact_start); null outside a transaction. */
+  transactionForMs: number | null;
+  /** The first 80 characters of its (last) query, literals masked as `?`. */
+  query: string;
+}
+
+/** The lock our statement waited for, and who was in the way. */
+export interface LockWait {
+  /** e.g. `ACCESS EXCLUSIVE`. */
+  mode: string;
+  /** `schema.table` for a relation lock; otherwise what is locked (`a row (transaction)`, …). */
+  object: string;
+  blockers: LockBlocker[];
+}
+
+
 
 export type CheckPhase = 'before' | 'after';
 
