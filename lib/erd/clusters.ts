@@ -1,5 +1,7 @@
 import Graph from 'graphology';
 import louvain from 'graphology-communities-louvain';
+import { groupBy } from '../group-by';
+import { mulberry32 } from '../seed/prng';
 import type { QualifiedName, SchemaModel, Table } from '../introspect/schema-model';
 import { compareText, partitionRoot, selectTables, tablesById, visibleForeignKeys, type TableSelection } from './model-helpers';
 
@@ -146,7 +148,7 @@ function detectCommunities(ids: QualifiedName[], keyEdges: KeyEdge[]): Qualified
     const [a, b] = key.split('\u0000');
     graph.addEdge(a, b, { weight: weights.get(key)! });
   }
-  const assignment = louvain(graph, { getEdgeWeight: 'weight', randomWalk: false, rng: seededRandom(15) });
+  const assignment = louvain(graph, { getEdgeWeight: 'weight', randomWalk: false, rng: mulberry32(15) });
   const groups = new Map<number, QualifiedName[]>();
   for (const id of ids) {
     const community = assignment[id];
@@ -181,7 +183,7 @@ function refineByPrefix(communities: QualifiedName[][], prefixOf: (id: Qualified
       groups.push({ kind: 'community', members });
       continue;
     }
-    const byPrefix = bucket(members, prefixOf);
+    const byPrefix = groupBy(members, prefixOf);
     const rest: QualifiedName[] = [];
     for (const [prefix, list] of byPrefix) {
       if (prefix !== null && list.length >= STRONG_PREFIX) groups.push({ kind: 'prefix', members: list });
@@ -215,45 +217,14 @@ function refineByPrefix(communities: QualifiedName[][], prefixOf: (id: Qualified
     if (home !== undefined) groups[home].members.push(id);
     else leftover.push(id);
   }
-  const unconnectedBySchema = new Map<string, QualifiedName[]>();
-  for (const [prefix, list] of bucket(leftover, prefixOf)) {
-    if (prefix !== null && list.length >= MIN_CLUSTER) {
-      groups.push({ kind: 'prefix', members: list });
-      continue;
-    }
-    for (const id of list) {
-      const schema = id.slice(0, id.indexOf('.'));
-      const bucketList = unconnectedBySchema.get(schema) ?? [];
-      bucketList.push(id);
-      unconnectedBySchema.set(schema, bucketList);
-    }
+  const loose: QualifiedName[] = [];
+  for (const [prefix, list] of groupBy(leftover, prefixOf)) {
+    if (prefix !== null && list.length >= MIN_CLUSTER) groups.push({ kind: 'prefix', members: list });
+    else loose.push(...list);
   }
+  const unconnectedBySchema = groupBy(loose, (id) => id.slice(0, id.indexOf('.')));
   for (const schema of [...unconnectedBySchema.keys()].sort(compareText)) {
     groups.push({ kind: 'unconnected', members: unconnectedBySchema.get(schema)! });
   }
   return groups;
-}
-
-/** Members grouped by prefix, in first-seen order (members arrive sorted, so the order is stable). */
-function bucket(members: QualifiedName[], prefixOf: (id: QualifiedName) => string | null): Map<string | null, QualifiedName[]> {
-  const map = new Map<string | null, QualifiedName[]>();
-  for (const id of members) {
-    const prefix = prefixOf(id);
-    const list = map.get(prefix);
-    if (list) list.push(id);
-    else map.set(prefix, [id]);
-  }
-  return map;
-}
-
-/** mulberry32: a tiny seeded PRNG, so nothing Louvain draws depends on Math.random. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -11,6 +11,7 @@ import type {
   ViewDefinitionRow,
 } from './catalog-rows';
 import type { CatalogScope, ServerInfo } from './catalog-scope';
+import { groupBy } from '../group-by';
 import { decodeIndex } from './assemble-indexes';
 import { rollUpPartitions } from './partition-rollup';
 import type {
@@ -228,13 +229,3 @@ function toEnums(rows: EnumLabelRow[], typeComments: Map<number, string>): EnumT
   return enums;
 }
 
-function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list) list.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
