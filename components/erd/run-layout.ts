@@ -1,5 +1,5 @@
 import type { ElkNode } from 'elkjs/lib/elk-api';
-import { elkInput, elkOutput, type Positions, type Routes, type RunElk } from '@/lib/erd/elk-layout';
+import { layoutGraph, type Positions, type Routes, type RunElk } from '@/lib/erd/elk-layout';
 import type { ErdGraph } from '@/lib/erd/graph';
 
 export interface LayoutRun {
@@ -37,8 +37,7 @@ export function runLayout(graph: ElkNode): LayoutRun {
 
 /** A graph's layout (schema groups packed, see elkInput) in the worker, read back as positions and routes. */
 export function layoutInWorker(graph: ErdGraph, keysOnly: boolean): { result: Promise<{ positions: Positions; routes: Routes }>; cancel: () => void } {
-  const run = runLayout(elkInput(graph, keysOnly));
-  return { result: run.result.then(elkOutput), cancel: run.cancel };
+  return inWorker((runElk) => layoutGraph(graph, keysOnly, runElk));
 }
 
 /**

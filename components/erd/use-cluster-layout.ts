@@ -2,6 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { clusterOverviewElk, EXPANDED_PADDING, expandedSize, placeClusters, type Box, type ClusterView } from '@/lib/erd/cluster-view';
+import { overviewKey as overviewKeyOf } from '@/lib/erd/cluster-layout';
 import { layoutKey } from '@/lib/erd/elk-graph';
 import type { ErdGraph } from '@/lib/erd/graph';
 import { filterGraph } from '@/lib/erd/neighbourhood';
@@ -42,7 +43,8 @@ const NONE: ReadonlySet<string> = new Set();
  */
 export function useClusterLayout({ env, view, graph, expanded, keysOnly }: { env: string; view: ClusterView | null; graph: ErdGraph; expanded: readonly string[]; keysOnly: boolean }): ClusterLayout {
   const overview = useMemo(() => (view ? clusterOverviewElk(view, graph) : null), [view, graph]);
-  const overviewKey = overview ? (overview.children ?? []).map((c) => c.id).join('\u0000') : null;
+  // The same key the server answers with: the overview is laid out again when its input changes.
+  const overviewKey = overview ? overviewKeyOf(overview) : null;
   const graphRef = useRef(graph);
   graphRef.current = graph;
   const [base, setBase] = useState<{ key: string; positions: Positions } | null>(null);

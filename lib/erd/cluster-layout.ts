@@ -1,6 +1,6 @@
 import { expandedSize, packedTablesElk, tooFarFromScreen } from './cluster-view';
-import type { ElkNode } from './elk-graph';
-import { elkInput, elkOutput, type Positions, type Routes, type RunElk } from './elk-layout';
+import { positionsFromElk, type ElkNode } from './elk-graph';
+import { layoutGraph, type Positions, type Routes, type RunElk } from './elk-layout';
 import { Fnv1a64 } from './fingerprint';
 import type { ErdGraph } from './graph';
 import { nodeSize } from './node-geometry';
@@ -13,7 +13,7 @@ import { nodeSize } from './node-geometry';
 
 /** The overview's clusters' top-left corners, from its ELK input (cluster-view's clusterOverviewElk). */
 export async function layoutClusterOverview(input: ElkNode, runElk: RunElk): Promise<{ positions: Positions; routes: Routes }> {
-  return { positions: childPositions(await runElk(input)), routes: {} };
+  return { positions: positionsFromElk(await runElk(input)), routes: {} };
 }
 
 /**
@@ -34,14 +34,8 @@ export function overviewKey(input: ElkNode): string {
 export async function layoutClusterInside(graph: ErdGraph, keysOnly: boolean, runElk: RunElk): Promise<{ positions: Positions; routes: Routes }> {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const size = (id: string) => nodeSize(byId.get(id)!, keysOnly);
-  const layered = elkOutput(await runElk(elkInput(graph, keysOnly)));
+  const layered = await layoutGraph(graph, keysOnly, runElk);
   const box = expandedSize(Object.entries(layered.positions).map(([id, p]) => ({ ...p, ...size(id) })));
   if (!tooFarFromScreen(box.width, box.height)) return layered;
-  return { positions: childPositions(await runElk(packedTablesElk(graph, size))), routes: {} };
-}
-
-function childPositions(result: ElkNode): Positions {
-  const positions: Positions = {};
-  for (const child of result.children ?? []) positions[child.id] = { x: child.x ?? 0, y: child.y ?? 0 };
-  return positions;
+  return { positions: positionsFromElk(await runElk(packedTablesElk(graph, size))), routes: {} };
 }

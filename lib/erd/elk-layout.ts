@@ -91,3 +91,8 @@ export function elkOutput(result: ElkNode): { positions: Positions; routes: Rout
   visit(result as LaidOutNode, 0, 0);
   return { positions: positionsFromElk(result), routes };
 }
+
+/** A graph laid out whole (elkInput), by whoever runs ELK, read back as positions and routes. */
+export async function layoutGraph(graph: ErdGraph, keysOnly: boolean, runElk: RunElk): Promise<{ positions: Positions; routes: Routes }> {
+  return elkOutput(await runElk(elkInput(graph, keysOnly)));
+}

@@ -8,7 +8,7 @@ import { layoutClusterInside, layoutClusterOverview, overviewKey } from './clust
 import { clusterOverviewElk, shownClusters, type ClusterView } from './cluster-view';
 import { CLUSTER_THRESHOLD, clusterSchema } from './clusters';
 import { layoutKey, type ElkNode } from './elk-graph';
-import { elkInput, elkOutput, type Positions, type Routes, type RunElk } from './elk-layout';
+import { layoutGraph, type Positions, type Routes, type RunElk } from './elk-layout';
 import { schemaToGraph, type ErdGraph } from './graph';
 import { inferRelationships } from './inferred';
 import { filterGraph } from './neighbourhood';
@@ -103,7 +103,7 @@ export function layoutJob(model: SchemaModel, view: LayoutView, options: LayoutO
   switch (view.kind) {
     case 'all': {
       const graph = wholeGraph(model, options);
-      return { graph, key: layoutKey(graph, options.keysOnly, true), compute: async (runElk) => elkOutput(await runElk(elkInput(graph, options.keysOnly))) };
+      return { graph, key: layoutKey(graph, options.keysOnly, true), compute: (runElk) => layoutGraph(graph, options.keysOnly, runElk) };
     }
     case 'clusters': {
       const map = clusterMap();
