@@ -71,11 +71,16 @@ export async function introspectInOwnSnapshot(conn: ReservedSql, options: Intros
  * Introspects the database at `url` on a connection of its own, which is always closed
  * afterwards; an unreachable target becomes one CONNECTION_FAILED error.
  */
-export async function introspectUrl(url: string, options: IntrospectOptions = {}): Promise<SchemaModel> {
+export function introspectUrl(url: string, options: IntrospectOptions = {}): Promise<SchemaModel> {
+  return withIntrospectionConnection(url, (sql) => introspect(sql, options));
+}
+
+/** One connection for reading a database's catalog (`strata-introspect`), checked reachable first, closed after `read`. */
+export async function withIntrospectionConnection<T>(url: string, read: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = connect(url, { max: 1, applicationName: 'strata-introspect' });
   try {
     await assertReachable(sql, url);
-    return await introspect(sql, options);
+    return await read(sql);
   } finally {
     await sql.end({ timeout: 5 });
   }

@@ -1,6 +1,5 @@
-import { assertReachable, connect } from '../db/client';
 import { catalogStamp } from './catalog-stamp';
-import { introspect } from './introspect';
+import { introspect, withIntrospectionConnection } from './introspect';
 import type { SchemaModel } from './schema-model';
 
 /**
@@ -52,9 +51,7 @@ export class StampedSchemaReader {
   private async readNow(key: string, url: string): Promise<SchemaModel> {
     const now = this.options.now ?? Date.now;
     const maxAge = this.options.maxAgeMs ?? MODEL_MAX_AGE_MS;
-    const sql = connect(url, { max: 1, applicationName: 'strata-introspect' });
-    try {
-      await assertReachable(sql, url);
+    return withIntrospectionConnection(url, async (sql) => {
       const stamp = await catalogStamp(sql);
       const kept = this.kept.get(key);
       if (kept && kept.url === url && kept.stamp === stamp && now() - kept.readAt < maxAge) return kept.model;
@@ -63,8 +60,6 @@ export class StampedSchemaReader {
       const model = await introspect(sql);
       this.kept.set(key, { url, stamp, model, readAt });
       return model;
-    } finally {
-      await sql.end({ timeout: 5 });
-    }
+    });
   }
 }
