@@ -2,6 +2,7 @@ import { loadModule, parseSync, type Node } from 'libpg-query';
 import { StrataError } from '../errors';
 import type { SqlFile } from './project';
 import { dataAtRisk, destroyedRelations, outsideTransaction, type DataAtRisk, type OutsideTransaction } from './statement-effects';
+import { BatchedDirectiveError, batchedDirectiveOf, whyNotBatchable, type BatchedOptions } from './batched-directive';
 
 /** One SQL statement of a change set, with where it sits in its file. */
 export interface Statement {
@@ -19,6 +20,8 @@ export interface Statement {
   outsideTransaction: OutsideTransaction | null;
   /** The statement's parse tree, as the split parsed it (locations count from its breakpoint chunk). */
   node: Node;
+  /** Set when a `-- strata:batched` line above it asks for primary-key-ordered batches. */
+  batched: BatchedOptions | null;
 }
 
 const BREAKPOINT = '--> statement-breakpoint';
@@ -59,27 +62,52 @@ export async function splitStatements(file: SqlFile): Promise<Statement[]> {
     }
     // The parser reports byte offsets into the UTF-8 text, not JavaScript string indexes.
     const bytes = Buffer.from(chunk, 'utf8');
+    let previousEnd = 0;
     for (const raw of parsed.stmts ?? []) {
       const startByte = raw.stmt_location ?? 0;
       const endByte = raw.stmt_len ? startByte + raw.stmt_len : bytes.length;
       const start = bytes.subarray(0, startByte).toString('utf8').length;
       const text = bytes.subarray(startByte, endByte).toString('utf8');
+      // The comments between the previous statement and this one (the parser may leave them out of its span).
+      const before = bytes.subarray(previousEnd, startByte).toString('utf8');
+      previousEnd = endByte;
       const sql = text.trim();
       if (!sql) continue;
       const leading = text.length - text.trimStart().length;
+      const line = lineAt(file.text, chunkStart + start + leading);
       statements.push({
         index: statements.length,
         sql,
-        line: lineAt(file.text, chunkStart + start + leading),
+        line,
         tables: relationsIn(raw.stmt),
         destroys: destroyedRelations(raw.stmt),
         atRisk: dataAtRisk(raw.stmt),
         outsideTransaction: outsideTransaction(raw.stmt, sql),
         node: raw.stmt as Node,
+        batched: batchedOptions(file, `${before}\n${sql}`, raw.stmt as Node, line, statements.length),
       });
     }
   }
   return statements;
+}
+
+/** A statement's batching options, refusing a malformed directive or one on a statement or file that cannot be batched. */
+function batchedOptions(file: SqlFile, leadingAndSql: string, node: Node, line: number, statementIndex: number): BatchedOptions | null {
+  const refuse = (why: string): never => {
+    throw new StrataError('MALFORMED_PROJECT', `${file.file}:${line}: ${why}`, { file: file.file, line, statementIndex });
+  };
+  let options: BatchedOptions | null;
+  try {
+    options = batchedDirectiveOf(leadingAndSql);
+  } catch (error) {
+    if (error instanceof BatchedDirectiveError) return refuse(error.message);
+    throw error;
+  }
+  if (!options) return null;
+  const why = whyNotBatchable(node);
+  if (why) return refuse(`strata:batched: ${why}`);
+  if (!file.noTransaction) return refuse('strata:batched needs a -- strata:no-transaction change set: each batch commits on its own, which one transaction around the file would undo');
+  return options;
 }
 
 function firstNonBlank(text: string): number {
