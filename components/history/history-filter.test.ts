@@ -29,6 +29,7 @@ function entry(id: number, status: HistoryEntry['status'], startedAt: string, ta
     errorCode: null,
     reason: null,
     backupSchema: null,
+    notes: null,
   };
 }
 

@@ -1,3 +1,4 @@
+import { durationMs } from '../config/duration';
 import { StrataError } from '../errors';
 import type { RunContext } from '../migrate/run-context';
 import { engineLogger } from '../observability/logger';
@@ -13,17 +14,14 @@ export function cliContext(options: { actor?: string; lockTimeout?: string; stat
     lockTimeoutMs: milliseconds(options.lockTimeout, '--lock-timeout'),
     statementTimeoutMs: milliseconds(options.statementTimeout, '--statement-timeout'),
     lockRetries: retries(options.lockRetries) ?? target.lockRetries,
+    maxReplicationLagMs: target.maxReplicationLagMs,
     backup: target.backup,
   };
 }
 
 /** "5s", "500ms", "2min" or a bare number of milliseconds. */
 export function milliseconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const match = /^(\d+)(ms|s|min)?$/.exec(value.trim());
-  if (!match) throw new StrataError('BAD_USAGE', `${flag} takes a duration like 500ms, 5s or 2min (got "${value}")`);
-  const n = Number(match[1]);
-  return match[2] === 's' ? n * 1000 : match[2] === 'min' ? n * 60_000 : n;
+  return value === undefined ? undefined : durationMs(value, flag);
 }
 
 

@@ -15,6 +15,8 @@ export interface Target {
   backup: BackupSettings;
   /** The environment's STRATA_ENV_<NAME>_LOCK_RETRIES (overridden by --lock-retries); unset: the default. */
   lockRetries?: number;
+  /** The environment's STRATA_ENV_<NAME>_MAX_REPLICATION_LAG; unset: the default (lib/migrate/batched-run.ts). */
+  maxReplicationLagMs?: number;
 }
 
 export function resolveTarget(config: StrataConfig, options: { env?: string; databaseUrl?: string; backup?: string }): Target {
@@ -26,7 +28,7 @@ export function resolveTarget(config: StrataConfig, options: { env?: string; dat
   }
   if (!options.env) throw new StrataError('BAD_USAGE', 'Which database? Give --env NAME or --database-url URL');
   const env = findEnvironment(config, options.env);
-  return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded', backup: backupSettingsFor(env, config.backupDir, options.backup), lockRetries: env.lockRetries };
+  return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded', backup: backupSettingsFor(env, config.backupDir, options.backup), lockRetries: env.lockRetries, maxReplicationLagMs: env.maxReplicationLagMs };
 }
 
 /**

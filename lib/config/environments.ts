@@ -6,6 +6,7 @@ import { embeddedSettings, embeddedUrl, type EmbeddedSettings, type EnvVars } fr
 import { DEMO_ENVIRONMENTS } from './demo-environments';
 import { embeddedConsolePassword } from './console-secrets';
 import { backupPolicyFromVariables, wholeNumber } from '../backup/policy';
+import { durationMs } from './duration';
 import { protectionLevels, type Environment, type Protection, type StrataConfig } from './types';
 
 // The configuration's types live in types.ts, so that the modules loadConfig reads
@@ -53,6 +54,7 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
         url: embeddedUrl(embedded, demo.database),
         backup: backupPolicyFromVariables(variablePrefix(demo.name), env, demo.protection),
         ...lockRetriesFromVariables(variablePrefix(demo.name), env),
+        ...replicationLagFromVariables(variablePrefix(demo.name), env),
       })),
     };
   }
@@ -84,13 +86,19 @@ function externalEnvironment(name: string, env: EnvVars): Environment {
   if (!protectionLevels.includes(protection as Protection)) {
     throw new StrataError('BAD_USAGE', `${key}_PROTECTION must be one of ${protectionLevels.join(', ')} (got "${protection}")`);
   }
-  return { name, url, protection: protection as Protection, backup: backupPolicyFromVariables(key, env, protection as Protection), ...lockRetriesFromVariables(key, env) };
+  return { name, url, protection: protection as Protection, backup: backupPolicyFromVariables(key, env, protection as Protection), ...lockRetriesFromVariables(key, env), ...replicationLagFromVariables(key, env) };
 }
 
 /** `STRATA_ENV_<NAME>_LOCK_RETRIES`: how often a change set that timed out waiting for a lock is tried again there. */
 function lockRetriesFromVariables(prefix: string, env: EnvVars): Pick<Environment, 'lockRetries'> {
   const retries = wholeNumber(env[`${prefix}_LOCK_RETRIES`], `${prefix}_LOCK_RETRIES`, 0);
   return retries === undefined ? {} : { lockRetries: retries };
+}
+
+/** `STRATA_ENV_<NAME>_MAX_REPLICATION_LAG` (e.g. 10s, 500ms): replay lag above which batched statements wait there. */
+function replicationLagFromVariables(prefix: string, env: EnvVars): Pick<Environment, 'maxReplicationLagMs'> {
+  const value = env[`${prefix}_MAX_REPLICATION_LAG`];
+  return value === undefined || value.trim() === '' ? {} : { maxReplicationLagMs: durationMs(value, `${prefix}_MAX_REPLICATION_LAG`) };
 }
 
 /** `STRATA_ENV_<NAME>`: the prefix of an environment's own variables. */

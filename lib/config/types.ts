@@ -38,6 +38,8 @@ export interface Environment {
   backup?: BackupPolicy;
   /** Retries after a lock timeout (STRATA_ENV_<NAME>_LOCK_RETRIES, 0: fail at once); unset: the default, 5 (lib/migrate/lock-wait.ts). */
   lockRetries?: number;
+  /** Replay lag above which batched statements wait (STRATA_ENV_<NAME>_MAX_REPLICATION_LAG, e.g. 10s); unset: 10 s (lib/migrate/batched-run.ts). */
+  maxReplicationLagMs?: number;
 }
 
 export interface StrataConfig {

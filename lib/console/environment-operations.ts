@@ -65,6 +65,7 @@ export function consoleRunContext(target: OperationTarget, principal: Principal,
     onProgress,
     lockWaitMs: CONSOLE_LOCK_WAIT_MS,
     lockRetries: target.environment.lockRetries,
+    maxReplicationLagMs: target.environment.maxReplicationLagMs,
     backup: backupSettingsFor(target.environment, target.config.backupDir),
   };
 }

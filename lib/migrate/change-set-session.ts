@@ -10,6 +10,7 @@ import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockR
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
 import type { LockedConnection } from './target-lock';
 import { userSearchPath } from './user-search-path';
+import type { BatchEstimate } from './batched-run';
 
 /**
  * The one place a change set's statements meet PostgreSQL. Apply, rollback, the shadow's
@@ -85,6 +86,14 @@ export interface ExecuteOptions {
    * one retries only the statement that timed out, when that is safe (whyNotRetryableAlone).
    */
   lockRetry?: LockRetryPolicy;
+  /**
+   * A real run's: runs a `-- strata:batched` statement batch by batch (batched-run.ts) and
+   * returns the rows it processed. Without it (the dry run, the shadow), such a statement runs
+   * whole, like any other.
+   */
+  runBatched?: (statement: Statement) => Promise<number>;
+  /** A dry run's: the number of batches and the time a batched statement would take (batched-run.ts). */
+  estimateBatches?: (statement: Statement, durationMs: number) => Promise<BatchEstimate | null>;
 }
 
 export interface Execution {
@@ -121,7 +130,7 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
     await conn.unsafe('savepoint strata_change_set');
     try {
       await runChecks(conn, checks, 'before', checked, true);
-      await runStatements(conn, run, done, { simulate: true, locks, onProgress: options.onProgress });
+      await runStatements(conn, run, done, { simulate: true, locks, onProgress: options.onProgress, estimateBatches: options.estimateBatches });
       await runChecks(conn, checks, 'after', checked, true);
     } catch (error) {
       await conn.unsafe('rollback to savepoint strata_change_set');
@@ -142,7 +151,7 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
       // Without a transaction, each check runs in a read-only transaction of its own, and an
       // after-check that fails cannot undo the statements, which have committed one by one.
       await runChecks(conn, checks, 'before', checked, transactional);
-      await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress, watch: retry?.watch, retryAlone: transactional ? undefined : retry, waits });
+      await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress, watch: retry?.watch, retryAlone: transactional ? undefined : retry, waits, runBatched: options.runBatched });
       await runChecks(conn, checks, 'after', checked, transactional);
       if (!transactional) await conn.unsafe('begin');
       await options.onSucceeded?.(execution(null).rows);
@@ -220,6 +229,8 @@ async function runStatements(
     /** A no-transaction run's: retry a statement whose lock request timed out, by itself. */
     retryAlone?: LockRetryPolicy;
     waits?: { attempt: number };
+    runBatched?: ExecuteOptions['runBatched'];
+    estimateBatches?: ExecuteOptions['estimateBatches'];
   },
 ): Promise<void> {
   const total = run.statements.length;
@@ -234,7 +245,10 @@ async function runStatements(
       continue;
     }
     const t0 = performance.now();
-    const runIt = () => watched(() => conn.unsafe(rule?.simulateWith ?? statement.sql));
+    const batched = statement.batched && options.runBatched;
+    // A batched statement that timed out on a lock is retried alone too: it resumes after its last checkpoint.
+    const runIt = (): Promise<{ count?: unknown }> =>
+      watched(async () => (batched ? { count: await batched(statement) } : conn.unsafe(rule?.simulateWith ?? statement.sql)));
     let result: Awaited<ReturnType<typeof runIt>>;
     for (;;) {
       try {
@@ -250,7 +264,8 @@ async function runStatements(
     const durationMs = performance.now() - t0;
     const rows = typeof result.count === 'number' ? result.count : 0;
     await options.locks?.afterStatement(done.length);
-    done.push({ ...base, durationMs: roundMs(durationMs), rows, skipped: false });
+    const batches = statement.batched && options.estimateBatches ? await options.estimateBatches(statement, durationMs) : null;
+    done.push({ ...base, durationMs: roundMs(durationMs), rows, skipped: false, ...(batches ? { batches } : {}) });
     options.onProgress?.({ type: 'statement-done', tag: run.changeSet.tag, index: statement.index, total, rows, durationMs });
   }
 }

@@ -50,6 +50,8 @@ export interface HistoryEntry {
   reason: string | null;
   /** Where a destructive rollback copied the affected tables first (`strata_backup_…`). */
   backupSchema: string | null;
+  /** What else the run says about itself, e.g. that a batched statement resumed after an interrupted run. */
+  notes: string | null;
 }
 
 export type NewHistoryEntry = Omit<HistoryEntry, 'id'>;
@@ -87,6 +89,7 @@ export function bookkeepingEntry(fields: {
     errorDetail: null,
     errorCode: null,
     backupSchema: null,
+    notes: null,
   };
 }
 
@@ -112,7 +115,9 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
         select 1 from pg_constraint
         where conrelid = to_regclass('strata.change_log') and conname = 'change_log_operation_check'
           and pg_get_constraintdef(oid) like '%''unskip''%'
-      ) as ok`;
+      )
+      and exists (select 1 from pg_attribute where attrelid = to_regclass('strata.change_log') and attname = 'notes')
+      and to_regclass('strata.batch_checkpoint') is not null as ok`;
   if (present?.ok) return;
   await sql.unsafe(`
     CREATE SCHEMA IF NOT EXISTS strata;
@@ -155,6 +160,24 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
     ALTER TABLE strata.change_log ADD CONSTRAINT change_log_operation_check
       CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt', 'skip', 'unskip'));
     CREATE INDEX IF NOT EXISTS change_log_tag_idx ON strata.change_log (tag, id);
+    -- Added with batched statements: a run's own words about itself (a resume), and the
+    -- checkpoint each batch commits in its own transaction (lib/migrate/batch-checkpoints.ts).
+    ALTER TABLE strata.change_log ADD COLUMN IF NOT EXISTS notes text;
+    CREATE TABLE IF NOT EXISTS strata.batch_checkpoint (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      run_log_id bigint NOT NULL,
+      tag text NOT NULL,
+      direction text NOT NULL CHECK (direction IN ('up', 'down')),
+      statement_index integer NOT NULL,
+      statement_hash text NOT NULL,
+      batch integer NOT NULL,
+      rows_done bigint NOT NULL,
+      last_key text[],
+      finished boolean NOT NULL DEFAULT false,
+      total_batches integer,
+      written_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    );
+    CREATE INDEX IF NOT EXISTS batch_checkpoint_statement_idx ON strata.batch_checkpoint (tag, direction, statement_index, id);
     -- History is append-only: a correction is a new row, never an edit.
     CREATE OR REPLACE FUNCTION strata.change_log_is_append_only() RETURNS trigger
       LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'strata.change_log is append-only'; END $$;
@@ -186,21 +209,24 @@ export async function loadDrizzleRows(sql: Queryable): Promise<DrizzleRow[]> {
   return rows.map((r) => ({ id: Number(r.id), hash: String(r.hash), createdAt: Number(r.created_at) }));
 }
 
-export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promise<void> {
-  await sql`
+/** Appends `entry`; returns its id (a batched statement's checkpoints name the `started` row of their run). */
+export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promise<number> {
+  const [row] = await sql`
     insert into strata.change_log (
       version, tag, operation, direction, status, checksum, actor, environment, started_at, finished_at,
       duration_ms, statements, rows_affected, tables_touched, no_transaction, error_message,
       error_statement_index, error_statement, error_position, error_hint, error_detail, error_code, reason,
-      backup_schema
+      backup_schema, notes
     ) values (
       ${entry.version}, ${entry.tag}, ${entry.operation}, ${entry.direction}, ${entry.status}, ${entry.checksum},
       ${entry.actor}, ${entry.environment}, ${entry.startedAt}, ${entry.finishedAt}, ${Math.round(entry.durationMs)},
       ${entry.statements}, ${entry.rowsAffected}, ${sql.array(entry.tablesTouched)}, ${entry.noTransaction},
       ${entry.errorMessage}, ${entry.errorStatementIndex}, ${entry.errorStatement}, ${entry.errorPosition},
       ${entry.errorHint}, ${entry.errorDetail}, ${entry.errorCode}, ${entry.reason},
-      ${entry.backupSchema}
-    )`;
+      ${entry.backupSchema}, ${entry.notes}
+    )
+    returning id`;
+  return Number(row!.id);
 }
 
 /** Records a change set as applied in drizzle's table (idempotent per `when`). */
@@ -242,5 +268,6 @@ function toEntry(r: postgres.Row): HistoryEntry {
     errorCode: r.error_code,
     reason: r.reason,
     backupSchema: r.backup_schema ?? null,
+    notes: r.notes ?? null,
   };
 }

@@ -6,6 +6,8 @@ import { DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_RETRY_DELAY_MS, startLockWatch, wait
 import type { FailureInfo } from './statement-outcome';
 import { insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry, type Operation } from './history-store';
 import type { RunContext } from './run-context';
+import type { Statement } from '../changesets/statements';
+import { assertBatchable, DEFAULT_MAX_REPLICATION_LAG_MS, runBatchedStatement } from './batched-run';
 import type { LockedConnection } from './target-lock';
 
 /** What one change set did in one direction; also the shape of its log line. */
@@ -52,6 +54,8 @@ export async function runChangeSet(
   const startedAt = new Date();
   const t0 = performance.now();
   const success = direction === 'up' ? 'applied' : 'rolled_back';
+  /** What the outcome row says besides its figures: a batched statement's resume. */
+  const notes: string[] = [];
 
   // A failing check is no statement of the file: the statements that ran are counted, and no statement index is recorded.
   const entry = (status: NewHistoryEntry['status'], rowsAffected: number, failure?: FailureInfo, ran = 0): NewHistoryEntry => ({
@@ -79,6 +83,7 @@ export async function runChangeSet(
     errorCode: failure?.code ?? null,
     reason: ctx.reason ?? null,
     backupSchema,
+    notes: notes.length ? notes.join('; ') : null,
   });
 
   // One entry object per outcome, so the history row and the log line carry the same figures.
@@ -93,7 +98,10 @@ export async function runChangeSet(
   // Autocommitted before anything runs, so it outlives this process if the process dies
   // mid-file; when it cannot be written, nothing has run and the error is the caller's.
   // Its `statements` is the file's count; it has no outcome, so no duration.
-  if (!transactional) await insertEntry(conn, { ...entry('started', 0), finishedAt: startedAt, durationMs: 0 });
+  // Batched statements that cannot be cut (a table without a primary key) are refused first.
+  const file = fileToRun(changeSet, direction);
+  await assertBatchable(conn, statements, file.file);
+  const runLogId = transactional ? null : await insertEntry(conn, { ...entry('started', 0), finishedAt: startedAt, durationMs: 0 });
   const limits = sessionLimits({ lockTimeoutMs: ctx.lockTimeoutMs, statementTimeoutMs: ctx.statementTimeoutMs });
   const lockWaits: Array<{ message: string }> = [];
   const watch = await startLockWatch(conn, ctx.url, limits.lockTimeoutMs);
@@ -108,7 +116,23 @@ export async function runChangeSet(
       ctx.onProgress?.({ type: 'lock-wait', tag: changeSet.tag, ...wait });
     },
   };
-  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry }).finally(() => watch.close());
+  const runBatched =
+    runLogId === null
+      ? undefined
+      : (statement: Statement) =>
+          runBatchedStatement(conn, statement, {
+            tag: changeSet.tag,
+            direction,
+            file: file.file,
+            runLogId,
+            maxReplicationLagMs: ctx.maxReplicationLagMs ?? DEFAULT_MAX_REPLICATION_LAG_MS,
+            onProgress: ctx.onProgress,
+            note: (text) => {
+              notes.push(text);
+              ctx.logger.info({ env: ctx.environment, tag: changeSet.tag, statement: statement.index }, text);
+            },
+          });
+  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry, runBatched }).finally(() => watch.close());
   const withWaits = (record: RunRecord): RunRecord => (lockWaits.length ? { ...record, lockWaits } : record);
   if (execution.failure) {
     // The failure row is written outside the rolled-back transaction, so it survives.

@@ -19,6 +19,11 @@ export interface RunContext {
    * environment's STRATA_ENV_<NAME>_LOCK_RETRIES; the CLI's --lock-retries overrides both.
    */
   lockRetries?: number;
+  /**
+   * Replay lag (pg_stat_replication) above which a batched statement waits between batches;
+   * default 10 s, or the environment's STRATA_ENV_<NAME>_MAX_REPLICATION_LAG.
+   */
+  maxReplicationLagMs?: number;
   /** The first pause before such a retry (default 1 s; then 2 s, 4 s… up to 30 s). */
   lockRetryDelayMs?: number;
   onProgress?: (event: ProgressEvent) => void;
@@ -54,7 +59,34 @@ export type ProgressEvent =
    * (retry `attempt` of `retries`).
    */
   | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; message: string; lock: LockWait | null }
+  /**
+   * A `-- strata:batched` statement committed its `batches`-th batch (counted over every run of
+   * it: a resumed run starts above 0), or waits before its next one (`throttle`). Totals are
+   * estimates (the planner's row count); `etaMs` is null until a rate is known.
+   */
+  | {
+      type: 'batch';
+      tag: string;
+      statementIndex: number;
+      batches: number;
+      totalBatches: number;
+      rowsDone: number;
+      totalRows: number;
+      rowsPerSecond: number;
+      etaMs: number | null;
+      /** Set when this run resumed an interrupted one: the first batch it ran. */
+      resumedAtBatch: number | null;
+      batchesThisRun: number;
+      throttle: BatchThrottle | null;
+    }
   | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };
+
+/** Why a batched statement waits longer than its pause before the next batch. */
+export interface BatchThrottle {
+  reason: 'lock-waiters' | 'replication-lag';
+  waitMs: number;
+  message: string;
+}
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10 * 60_000;

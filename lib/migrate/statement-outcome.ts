@@ -99,6 +99,8 @@ export interface ExecutedStatement {
   label: string | null;
   /** True when the statement was not run at all in the dry run (e.g. VACUUM). */
   skipped: boolean;
+  /** A dry run's estimate for a `-- strata:batched` statement (which it ran whole). */
+  batches?: { size: number; pauseMs: number; rows: number; batches: number; estimatedMs: number };
 }
 
 /** A lock a statement acquired, read from pg_locks right after it ran. */
