@@ -132,12 +132,9 @@ async function rowsAhead(conn: LockedConnection, table: BatchTable, lastKey: str
   }
 }
 
-/**
- * How many batches the statement takes in all, after `state`: each full batch of `size` keys,
- * then the last one, which finds fewer than `size` keys ahead (so it has no upper bound).
- */
+/** How many batches the statement takes in all, after `state`: the rest of the rows, `size` a batch (at least one more unless finished). */
 function batchesFor(state: Pick<Checkpoint, 'batch' | 'rowsDone' | 'finished'>, rowsEstimate: number, size: number): number {
-  return state.finished ? state.batch : state.batch + Math.floor(Math.max(0, rowsEstimate - state.rowsDone) / size) + 1;
+  return state.finished ? state.batch : state.batch + Math.max(1, Math.ceil(Math.max(0, rowsEstimate - state.rowsDone) / size));
 }
 
 /** The pause after a batch: the statement's own, or (while throttled) the backoff's. */
@@ -180,7 +177,7 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
      from ${table.target.inherit ? '' : 'only '}${targetSql(table.target)} as b
      ${lower ? `where ${keyRangeCondition('b', table.keys, { lower: true, upper: false })}` : ''}
      order by ${keyRow('b', table.keys).slice(1, -1)}
-     offset ${size - 1} limit 1`;
+     offset ${size - 1} limit 2`;
   const started = performance.now();
   const firstBatch = state.batch;
   let rowsThisRun = 0;
@@ -211,15 +208,18 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
     let next: Checkpoint;
     await conn.unsafe('begin');
     try {
-      const [bound] = await conn.unsafe(boundsSql(lower), lower ? state.lastKey! : []);
+      // The batch's last key, and whether any key follows it: none (fewer than `size` rows
+      // left) means no upper bound; none after it means this batch is the last.
+      const [bound, after] = await conn.unsafe(boundsSql(lower), lower ? state.lastKey! : []);
       const upperKey = bound ? table.keys.map((_, i) => String(bound[`k${i}`])) : null;
+      const last = !after;
       const params = [...(lower ? state.lastKey! : []), ...(upperKey ?? [])];
       const result = await conn.unsafe(batchSql(statement, table, lower, upperKey !== null, options.file), params);
       const rows = typeof result.count === 'number' ? result.count : 0;
       // Sessions queued behind the row locks this batch holds: the throttle's signal to back off.
       const [blocked] = await conn.unsafe(`select count(*)::int as n from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))`);
       waiting = Number(blocked?.n ?? 0);
-      next = { ...state, runLogId: options.runLogId, batch: state.batch + 1, rowsDone: state.rowsDone + rows, lastKey: upperKey ?? state.lastKey, finished: upperKey === null };
+      next = { ...state, runLogId: options.runLogId, batch: state.batch + 1, rowsDone: state.rowsDone + rows, lastKey: upperKey ?? state.lastKey, finished: last };
       next.totalBatches = batchesFor(next, rowsEstimate, size);
       // The defence: the checkpoint commits with the batch, or neither does.
       await writeCheckpoint(conn, key, next);

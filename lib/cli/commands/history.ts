@@ -24,7 +24,7 @@ export const historyCommand = defineCommand({
         h.status === 'started' ? '—' : `${h.durationMs}ms`,
         h.statements,
         h.rowsAffected,
-        h.errorMessage ?? h.reason ?? '',
+        [h.errorMessage ?? h.reason, h.notes].filter(Boolean).join('; '),
       ]);
       return {
         code: 0,
