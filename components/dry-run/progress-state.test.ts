@@ -59,3 +59,29 @@ describe('summarizeProgress', () => {
     expect(summarizeProgress([start('a', 0), wait('a', 1, 1), done('a', 'failed')], 1).lockWait).toBeNull();
   });
 });
+
+describe('summarizeProgress with a batched statement', () => {
+  const batch = (batches: number, throttle: string | null = null): ProgressEvent => ({
+    type: 'batch',
+    tag: 'a',
+    statementIndex: 1,
+    batches,
+    totalBatches: 400,
+    rowsDone: batches * 1000,
+    totalRows: 400_000,
+    rowsPerSecond: 5000,
+    etaMs: ((400 - batches) * 1000 * 1000) / 5000,
+    resumedAtBatch: 143,
+    batchesThisRun: batches - 142,
+    throttle: throttle ? { reason: 'lock-waiters', waitMs: 200, message: throttle } : null,
+  });
+
+  it('shows its batches, rows, rate and ETA, and why it backs off, until the statement is done', () => {
+    const state = summarizeProgress([start('a', 0), stmt('a', 0), batch(150), batch(200, '1 session waited on this batch\'s row locks; backing off 200 ms')], 1);
+    expect(state.batch).toMatchObject({ tag: 'a', statementIndex: 1, batches: 200, totalBatches: 400, percent: 50, rowsDone: 200_000, etaMs: 40_000, resumedAtBatch: 143 });
+    expect(state.batch?.throttle).toMatch(/backing off 200 ms/);
+    expect(summarizeProgress([start('a', 0), batch(150), batch(151)], 1).batch?.throttle).toBeNull();
+    expect(summarizeProgress([start('a', 0), batch(150), stmt('a', 1)], 1).batch).toBeNull();
+    expect(summarizeProgress([start('a', 0), batch(150), done('a', 'failed')], 1).batch).toBeNull();
+  });
+});

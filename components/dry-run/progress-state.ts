@@ -32,6 +32,23 @@ export interface LockWaitState {
   retryInMs: number;
 }
 
+/** The running batched statement (the last `batch` event): where it stands, how fast, and why it waits if it does. */
+export interface BatchState {
+  tag: string;
+  statementIndex: number;
+  batches: number;
+  totalBatches: number;
+  rowsDone: number;
+  totalRows: number;
+  rowsPerSecond: number;
+  etaMs: number | null;
+  resumedAtBatch: number | null;
+  /** 0–100: batches done of the (estimated) total. */
+  percent: number;
+  /** Set while it backs off (sessions waiting on its row locks, replica lag). */
+  throttle: string | null;
+}
+
 export interface ProgressState {
   total: number;
   current: RunningChangeSet | null;
@@ -43,6 +60,8 @@ export interface ProgressState {
   phase: string | null;
   /** Set while the running change set waits out a lock holder; cleared once it gets past the blocked statement or ends. */
   lockWait: LockWaitState | null;
+  /** Set while a batched statement of the running change set is between its first and last batch. */
+  batch: BatchState | null;
 }
 
 /** Folds the engine's progress events (in order) into what the progress bar shows. */
@@ -52,6 +71,7 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
   let planned = total;
   let phase: string | null = null;
   let lockWait: LockWaitState | null = null;
+  let batch = null as BatchState | null;
   for (const event of events) {
     switch (event.type) {
       case 'phase':
@@ -65,7 +85,14 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
       case 'lock-wait':
         lockWait = { tag: event.tag, message: event.message, statementIndex: event.statementIndex, attempt: event.attempt, retries: event.retries, retryInMs: event.retryInMs };
         break;
+      case 'batch': {
+        const { type: _type, throttle, batchesThisRun: _run, ...figures } = event;
+        batch = { ...figures, percent: event.totalBatches > 0 ? Math.min(100, Math.round((event.batches / event.totalBatches) * 100)) : 0, throttle: throttle?.message ?? null };
+        if (lockWait?.tag === event.tag) lockWait = null;
+        break;
+      }
       case 'statement-done':
+        if (batch?.tag === event.tag && event.index >= batch.statementIndex) batch = null;
         if (lockWait?.tag === event.tag && event.index >= lockWait.statementIndex) lockWait = null;
         if (current !== null && current.tag === event.tag) {
           const running: RunningChangeSet = current;
@@ -74,6 +101,7 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
         break;
       case 'changeset-done': {
         if (lockWait?.tag === event.tag) lockWait = null;
+        if (batch?.tag === event.tag) batch = null;
         const running: RunningChangeSet | null = current?.tag === event.tag ? current : null;
         finished.push({
           tag: event.tag,
@@ -91,5 +119,5 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
   const done = finished.length;
   const share = current && current.statements > 0 ? current.statementsDone / current.statements : 0;
   const percent = planned > 0 ? Math.min(100, Math.round(((done + share) / planned) * 100)) : 0;
-  return { total: planned, current, finished, percent, failed: finished.some((f) => f.status === 'failed'), phase, lockWait };
+  return { total: planned, current, finished, percent, failed: finished.some((f) => f.status === 'failed'), phase, lockWait, batch };
 }

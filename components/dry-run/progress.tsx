@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import type { ProgressEvent } from '@/lib/migrate/run-context';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { formatDuration } from './format';
-import { summarizeProgress, type FinishedStatus } from './progress-state';
+import { summarizeProgress, type BatchState, type FinishedStatus } from './progress-state';
 
 const STATUS: Record<FinishedStatus, { tone: BadgeTone; label: string }> = {
   applied: { tone: 'green', label: 'applied' },
@@ -74,6 +74,7 @@ export function RunProgress({ events, total }: { events: ProgressEvent[]; total:
           <p className="mt-1 break-words">{state.lockWait.message}</p>
         </div>
       )}
+      {state.batch && !complete && !state.failed && <BatchProgress batch={state.batch} />}
       {finishedCount > 0 && (
         <ol
           ref={list}
@@ -100,5 +101,39 @@ export function RunProgress({ events, total }: { events: ProgressEvent[]; total:
         </ol>
       )}
     </section>
+  );
+}
+
+/** A batched statement's own bar: batches done of the estimated total, rows, rate, ETA, and why it backs off. */
+function BatchProgress({ batch }: { batch: BatchState }) {
+  const n = (x: number) => x.toLocaleString('en');
+  const text = `Statement ${batch.statementIndex + 1}: batch ${n(batch.batches)} of ${n(batch.totalBatches)}`;
+  const figures = `${n(batch.rowsDone)} of ${n(batch.totalRows)} rows · ${n(batch.rowsPerSecond)} rows/s${batch.etaMs === null ? '' : ` · about ${formatDuration(batch.etaMs)} left`}`;
+  return (
+    <div data-testid="run-progress-batch" className="flex flex-col gap-1.5 rounded-lg border border-zinc-200 bg-zinc-50 px-3 py-2 text-sm">
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <p className="font-medium text-zinc-900">
+          <span className="font-mono">{batch.tag}</span> · {text}
+          {batch.resumedAtBatch !== null && <span className="font-normal text-zinc-500"> (resumed at batch {n(batch.resumedAtBatch)})</span>}
+        </p>
+        <p className="text-zinc-600 tabular-nums">{figures}</p>
+      </div>
+      <div
+        role="progressbar"
+        aria-label="Batched statement progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={batch.percent}
+        aria-valuetext={`${batch.percent}% · ${text} · ${figures}`}
+        className="h-1.5 w-full overflow-hidden rounded-full bg-zinc-200"
+      >
+        <div className="h-full rounded-full bg-blue-500 transition-[width] duration-300" style={{ width: `${batch.percent}%` }} />
+      </div>
+      {batch.throttle && (
+        <p role="status" data-testid="run-progress-batch-throttle" className="text-amber-900">
+          Backing off: {batch.throttle}
+        </p>
+      )}
+    </div>
   );
 }

@@ -225,6 +225,7 @@ function Details({ entry, env, unfinished }: { entry: HistoryEntry; env: string;
     );
   }
   if (entry.reason) parts.push(<p key="reason" className="text-zinc-600">{entry.reason}</p>);
+  if (entry.notes) parts.push(<p key="notes" data-testid="history-notes" className="text-zinc-700">{entry.notes}</p>);
   if (entry.noTransaction) parts.push(<p key="notx" className="text-amber-800">Ran outside a transaction</p>);
   return parts.length === 0 ? <span className="text-zinc-400">—</span> : <div className="flex flex-col gap-2">{parts}</div>;
 }

@@ -2,6 +2,7 @@ import { durationMs } from '../config/duration';
 import { StrataError } from '../errors';
 import type { RunContext } from '../migrate/run-context';
 import { engineLogger } from '../observability/logger';
+import { cliProgress } from './run-output';
 import { resolveActor, type Target } from './targets';
 
 /** The RunContext of a CLI command: its target, actor and time limits. */
@@ -16,6 +17,7 @@ export function cliContext(options: { actor?: string; lockTimeout?: string; stat
     lockRetries: retries(options.lockRetries) ?? target.lockRetries,
     maxReplicationLagMs: target.maxReplicationLagMs,
     backup: target.backup,
+    onProgress: cliProgress(),
   };
 }
 

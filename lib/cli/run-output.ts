@@ -1,6 +1,8 @@
 import { backupNotes, copiedText, undoAdvice } from '../backup/backup-record';
 import type { AuditVerdict } from '../console/audited';
 import type { RunResult } from '../migrate/apply';
+import { waitedText } from '../migrate/lock-wait';
+import type { ProgressEvent } from '../migrate/run-context';
 import { checkFailureLines, noTransactionAfterFailure } from './check-text';
 import type { CommandOutput } from './command';
 
@@ -10,6 +12,7 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
   const lines = result.records.flatMap((r) => [
     ...(r.lockWaits ?? []).map((w) => `… ${w.message}`),
     `${r.status === 'failed' ? '✗' : '✓'} ${r.tag} ${r.status} in ${r.durationMs}ms (${r.statements} statements, ${r.rowsAffected} rows)`,
+    ...(r.notes ? [`  ${r.notes}`] : []),
   ]);
   if (!result.records.length) lines.push(`Nothing to ${verb}.`);
   for (const backup of [...result.backups].reverse()) {
@@ -48,3 +51,32 @@ export const runVerdict = (r: RunResult): AuditVerdict => ({
   detail: [r.failed?.error?.message, ...backupNotes(r)].filter(Boolean).join('; ') || null,
 });
 
+
+/**
+ * One line of a batched statement's progress, as the CLI prints it while it runs:
+ * `0019_fill: statement 2: batch 143 of 400 · 142,000 of 400,000 rows · 12,345 rows/s · ETA 21 s`,
+ * or why it waits before the next batch.
+ */
+export function batchProgressText(event: Extract<ProgressEvent, { type: 'batch' }>): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const head = `${event.tag}: statement ${event.statementIndex + 1}`;
+  if (event.throttle) return `${head}: ${event.throttle.message}`;
+  const eta = event.etaMs === null ? '' : ` · ETA ${waitedText(event.etaMs)}`;
+  const resumed = event.resumedAtBatch !== null ? ` (resumed at batch ${n(event.resumedAtBatch)})` : '';
+  return `${head}: batch ${n(event.batches)} of ${n(event.totalBatches)} · ${n(event.rowsDone)} of ${n(event.totalRows)} rows · ${n(event.rowsPerSecond)} rows/s${eta}${resumed}`;
+}
+
+/**
+ * The CLI's live progress: batched statements' lines on stderr (stdout keeps the result, so
+ * --json stays machine-readable), at most one a second, plus the last batch and every throttle.
+ */
+export function cliProgress(write: (line: string) => unknown = (line) => process.stderr.write(line)): (event: ProgressEvent) => void {
+  let lastAt = 0;
+  return (event) => {
+    if (event.type !== 'batch') return;
+    const now = Date.now();
+    if (!event.throttle && event.etaMs !== 0 && now - lastAt < 1_000) return;
+    lastAt = now;
+    write(`… ${batchProgressText(event)}\n`);
+  };
+}

@@ -41,7 +41,39 @@ afterAll(async () => {
 
 const phase = (label: string): ProgressEvent => ({ type: 'phase', label });
 
+const batch = (batches: number, throttle = false): ProgressEvent => ({
+  type: 'batch',
+  tag: '0001_slow',
+  statementIndex: 0,
+  batches,
+  totalBatches: 10,
+  rowsDone: batches * 100,
+  totalRows: 1000,
+  rowsPerSecond: 100,
+  etaMs: 1000,
+  resumedAtBatch: null,
+  batchesThisRun: batches,
+  throttle: throttle ? { reason: 'lock-waiters', waitMs: 100, message: 'backing off' } : null,
+});
+
 describe('operations are records', () => {
+  it('keeps the latest of a batched statement\'s batch events per write, and each throttle', async () => {
+    const started = await startOperation(config, olga, { kind: 'dry-run', environment: 'prod', request: { kind: 'dry-run', direction: 'apply' } }, async (onProgress) => {
+      for (const n of [1, 2, 3]) onProgress(batch(n));
+      onProgress(batch(3, true));
+      for (const n of [4, 5]) onProgress(batch(n));
+      return { failed: null };
+    });
+    await waitFor(async () => (await getOperation(config, started.id))!.state === 'succeeded', 'the operation to end');
+    const stored = (await getOperation(config, started.id))!;
+    expect(stored.events.map((e) => [(e as { batches: number }).batches, (e as { throttle: unknown }).throttle !== null])).toEqual([
+      [3, false],
+      [3, true],
+      [5, false],
+    ]);
+    expect(stored.eventCount).toBe(3);
+  });
+
   it('is recorded running before its work goes on, its progress reaches the row, and its outcome ends it', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

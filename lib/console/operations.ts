@@ -68,7 +68,15 @@ const FLUSH_EVERY_MS = 250;
  * a reader of the record (or the start-up check after a crash) must not miss. So is a wait
  * for a lock: whoever watches should see who is in the way while it is still in the way.
  */
-const flushesAtOnce = (event: ProgressEvent) => event.type === 'changeset-done' || event.type === 'lock-wait';
+const flushesAtOnce = (event: ProgressEvent) => event.type === 'changeset-done' || event.type === 'lock-wait' || (event.type === 'batch' && event.throttle !== null);
+
+/**
+ * A batched statement reports every batch (thousands of them): a batch event that follows
+ * another of the same statement not yet written replaces it, so the record keeps about one
+ * per write, the latest, instead of growing with every batch. Live listeners still get each.
+ */
+const replacesPending = (previous: ProgressEvent | undefined, event: ProgressEvent): boolean =>
+  previous?.type === 'batch' && event.type === 'batch' && previous.throttle === null && event.throttle === null && previous.tag === event.tag && previous.statementIndex === event.statementIndex;
 
 interface Live {
   emitter: EventEmitter;
@@ -155,8 +163,13 @@ export async function startOperation<T>(
   const onProgress = (engineEvent: ProgressEvent) => {
     // A lock wait's message names the blocker's role (quoted): a page must not (safe-message.ts).
     const event = withSafeErrors(engineEvent, secretUrls);
-    entry.events.push(event);
-    pending.push(event);
+    if (replacesPending(pending.at(-1), event)) {
+      pending[pending.length - 1] = event;
+      entry.events[entry.events.length - 1] = event;
+    } else {
+      entry.events.push(event);
+      pending.push(event);
+    }
     entry.emitter.emit('event', event);
     if (flushesAtOnce(event)) {
       if (timer) clearTimeout(timer);

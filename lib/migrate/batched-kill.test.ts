@@ -32,7 +32,10 @@ it('a batched backfill killed with SIGKILL resumes after its last checkpoint: ev
   const child = spawnCli(['apply', '--database-url', db.url, '--dir', dir, '--actor', 'doomed']);
   await waitFor(async () => (await batchesDone()) >= 40, 'forty batches to commit', 120_000);
   child.kill('SIGKILL');
-  expect((await child.output).signal).toBe('SIGKILL');
+  const killed = await child.output;
+  expect(killed.signal).toBe('SIGKILL');
+  // Its live progress, on stderr while it ran.
+  expect(killed.stderr).toMatch(/… 0000_backfill: statement 1: batch \d+ of 400 · [\d,]+ of 400,000 rows · [\d,]+ rows\/s · ETA \d+ (ms|s|min)\n/);
   // The killed backend's open transaction (a batch and its checkpoint) is rolled back when PostgreSQL notices.
   await waitFor(async () => (await db.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'strata:%'`)[0]!.n === 0, 'the killed run to leave');
 
@@ -48,6 +51,7 @@ it('a batched backfill killed with SIGKILL resumes after its last checkpoint: ev
   expect(await cli('resolve', '0000_backfill', '--database-url', db.url, '--dir', dir, '--as', 'retry', '--reason', 'resume the backfill')).toMatchObject({ code: 0 });
   const rerun = await cli('apply', '--database-url', db.url, '--dir', dir);
   expect(rerun.code).toBe(0);
+  expect(rerun.stdout).toMatch(/✓ 0000_backfill applied in \d+ms \(1 statements, [\d]+ rows\)\n  statement 1 \(line 3\): resumed at batch \d+ of 400/);
   expect((await db.sql`select n, count(*)::int as c from public.events group by n`).map((r) => [r.n, r.c])).toEqual([[1, ROWS]]);
 
   const resumed = `statement 1 (line 3): resumed at batch ${done + 1} of 400, ${(done * 1000).toLocaleString('en')} rows already done`;

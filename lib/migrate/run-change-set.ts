@@ -27,6 +27,8 @@ export interface RunRecord {
    * like any error's words (withSafeErrors in lib/db/safe-message.ts).
    */
   lockWaits?: Array<{ message: string }>;
+  /** What its history row notes (a batched statement's resume). */
+  notes?: string;
 }
 
 /**
@@ -162,6 +164,7 @@ function finish(
     statements: e.statements,
     rowsAffected: e.rowsAffected,
     tables,
+    ...(e.notes ? { notes: e.notes } : {}),
   };
   const line = {
     env: ctx.environment,
