@@ -110,6 +110,14 @@ function StatementRow({ statement, tag, failed, findings }: { statement: DryRunS
           {statement.label}
         </p>
       )}
+      {statement.batches && (
+        <p data-testid="statement-batches" className="rounded-md bg-blue-50 px-2.5 py-1.5 text-xs text-blue-900">
+          <span className="font-medium">Batched: </span>
+          about {formatCount(statement.batches.batches)} {statement.batches.batches === 1 ? 'batch' : 'batches'} of {formatCount(statement.batches.size)} rows (
+          {formatCount(statement.batches.rows)} rows), each its own transaction; about {formatDuration(statement.batches.estimatedMs)}
+          {statement.batches.pauseMs > 0 && ` with pauses of ${formatDuration(statement.batches.pauseMs)}`}. The dry run ran it whole.
+        </p>
+      )}
       <FindingList findings={findings} label={`Lint findings on statement ${statement.index + 1}`} />
       {statement.locks.length > 0 && (
         <ul aria-label="Locks taken" className="flex flex-wrap gap-1.5">

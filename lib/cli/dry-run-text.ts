@@ -1,7 +1,15 @@
 import type { DryRunResult } from '../migrate/dry-run-types';
+import { waitedText } from '../migrate/lock-wait';
 import type { DriftReport } from '../migrate/drift';
 import type { SchemaDiff } from '../diff/types';
 import { checkFailureLines, checkOutcomeLine } from './check-text';
+
+/** `batched: about 400 batches of 1,000 rows (400,000 rows), about 2 min with pauses of 100 ms`. */
+export function batchEstimateText(b: NonNullable<DryRunResult['changeSets'][number]['statements'][number]['batches']>): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const pauses = b.pauseMs > 0 ? ` with pauses of ${b.pauseMs} ms` : '';
+  return `batched: about ${n(b.batches)} batch${b.batches === 1 ? '' : 'es'} of ${n(b.size)} rows (${n(b.rows)} rows), about ${waitedText(b.estimatedMs)}${pauses}`;
+}
 
 /** The terminal rendering of a dry run: what `strata plan` prints without --json. */
 export function dryRunText(result: DryRunResult): string {
@@ -17,7 +25,7 @@ export function dryRunText(result: DryRunResult): string {
     lines.push(`${mark} ${c.tag} ${c.status === 'not_run' ? 'not run (an earlier change set failed)' : `${c.durationMs} ms, ${c.rows} rows`}`);
     for (const s of c.statements) {
       const locks = s.locks.filter((l) => l.mode === 'AccessExclusiveLock').map((l) => `ACCESS EXCLUSIVE ${l.relation} ~${Math.round(l.heldMs)} ms`);
-      const note = [s.skipped ? 'skipped' : null, s.label, ...locks].filter(Boolean).join('; ');
+      const note = [s.skipped ? 'skipped' : null, s.label, ...locks, s.batches ? batchEstimateText(s.batches) : null].filter(Boolean).join('; ');
       if (note) lines.push(`    statement ${s.index + 1} (line ${s.line}): ${note}`);
     }
     for (const check of c.checks) lines.push(`    ${checkOutcomeLine(check)}`);

@@ -6,7 +6,10 @@ import { spawnCli, waitFor } from '../../test/support/cli-process';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { inject } from 'vitest';
+import { dryRunText } from '../cli/dry-run-text';
 import { applyChangeSets } from './apply';
+import { dryRun } from './dry-run';
 import { loadHistory } from './history-store';
 import { readTarget } from './read-status';
 import type { ProgressEvent } from './run-context';
@@ -158,5 +161,20 @@ describe('a batched UPDATE', () => {
     expect(throttled).toHaveLength(1);
     expect(throttled[0]).toMatchObject({ batches: 1, throttle: { reason: 'lock-waiters', waitMs: 100, message: expect.stringMatching(/^1 session waited on this batch's row locks; backing off 100 ms$/) } });
     expect(await counts('public.w')).toEqual({ 1: 2000 });
+  });
+});
+
+describe('the dry run of a batched statement', () => {
+  it('runs it whole, rolled back, and estimates its batches and time', async () => {
+    await db.sql.unsafe(`create table public.d (id int primary key, n int not null default 0);
+      insert into public.d select g from generate_series(1, 10000) g; analyze public.d`);
+    const dir = project('-- strata:batched size=1000 pause=50ms\nupdate public.d set n = n + 1');
+    const result = await dryRun(testContext(db.url), readProject(dir), { direction: 'apply', mode: 'transaction' }, { shadowServerUrl: inject('pgAdminUrl') });
+    expect(result.failed).toBeNull();
+    const [statement] = result.changeSets[0]!.statements;
+    expect(statement!.batches).toMatchObject({ size: 1000, pauseMs: 50, rows: 10000, batches: 10 });
+    expect(statement!.batches!.estimatedMs).toBeGreaterThanOrEqual(9 * 50);
+    expect(dryRunText(result)).toMatch(/statement 1 \(line 3\): batched: about 10 batches of 1,000 rows \(10,000 rows\), about \d+ (ms|s) with pauses of 50 ms/);
+    expect(await counts('public.d')).toEqual({ 0: 10000 });
   });
 });

@@ -266,12 +266,16 @@ export interface BatchEstimate {
   estimatedMs: number;
 }
 
-export async function estimateBatches(conn: LockedConnection, statement: Statement, file: string, durationMs: number): Promise<BatchEstimate | null> {
+/**
+ * Read before the dry run runs the statement (whose dead rows would inflate the planner's
+ * count): the rows and batches ahead; the time is added once the statement's duration is known.
+ */
+export async function estimateBatches(conn: LockedConnection, statement: Statement, file: string): Promise<((durationMs: number) => BatchEstimate) | null> {
   if (!statement.batched) return null;
   const table = await readBatchTable(conn, statement, file);
   if (!table) return null;
   const rows = await estimatedRows(conn, table);
   const { size, pauseMs } = statement.batched;
   const batches = batchesFor({ batch: 0, rowsDone: 0, finished: false }, rows, size);
-  return { size, pauseMs, rows, batches, estimatedMs: Math.round(durationMs + (batches - 1) * pauseMs) };
+  return (durationMs) => ({ size, pauseMs, rows, batches, estimatedMs: Math.round(durationMs + (batches - 1) * pauseMs) });
 }

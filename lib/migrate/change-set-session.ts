@@ -93,7 +93,7 @@ export interface ExecuteOptions {
    */
   runBatched?: (statement: Statement) => Promise<number>;
   /** A dry run's: the number of batches and the time a batched statement would take (batched-run.ts). */
-  estimateBatches?: (statement: Statement, durationMs: number) => Promise<BatchEstimate | null>;
+  estimateBatches?: (statement: Statement) => Promise<((durationMs: number) => BatchEstimate) | null>;
 }
 
 export interface Execution {
@@ -244,6 +244,7 @@ async function runStatements(
       done.push({ ...base, durationMs: 0, rows: 0, skipped: true });
       continue;
     }
+    const estimate = statement.batched && options.estimateBatches ? await options.estimateBatches(statement) : null;
     const t0 = performance.now();
     const batched = statement.batched && options.runBatched;
     // A batched statement that timed out on a lock is retried alone too: it resumes after its last checkpoint.
@@ -264,7 +265,7 @@ async function runStatements(
     const durationMs = performance.now() - t0;
     const rows = typeof result.count === 'number' ? result.count : 0;
     await options.locks?.afterStatement(done.length);
-    const batches = statement.batched && options.estimateBatches ? await options.estimateBatches(statement, durationMs) : null;
+    const batches = estimate?.(durationMs);
     done.push({ ...base, durationMs: roundMs(durationMs), rows, skipped: false, ...(batches ? { batches } : {}) });
     options.onProgress?.({ type: 'statement-done', tag: run.changeSet.tag, index: statement.index, total, rows, durationMs });
   }

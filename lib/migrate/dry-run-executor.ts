@@ -3,6 +3,7 @@ import type { SchemaModel } from '../introspect/schema-model';
 import { fileToRun, type Direction } from './change-set-file';
 import { executeChangeSet, openSession, type SessionLimits } from './change-set-session';
 import { allOutcomes } from './check-runner';
+import { estimateBatches } from './batched-run';
 import { roundMs } from './statement-outcome';
 import type { ExecutedChangeSet } from './dry-run-types';
 import { startLockCapture } from './lock-capture';
@@ -57,7 +58,13 @@ export async function executeInTransaction(
       const { changeSet, statements } = run;
       progress({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });
       const destroys = (await resolveTableNames(conn, [...new Set(statements.flatMap((s) => s.destroys))])).map((t) => `${t.schema}.${t.name}`);
-      const execution = await executeChangeSet(conn, { ...run, direction }, { onProgress: options.onProgress, insideTransaction: { locks } });
+      const batchedFile = fileToRun(changeSet, direction).file;
+      const execution = await executeChangeSet(conn, { ...run, direction }, {
+        onProgress: options.onProgress,
+        insideTransaction: { locks },
+        // A batched statement runs whole here; its estimate says how many batches and how long the real run takes.
+        estimateBatches: (statement) => estimateBatches(conn, statement, batchedFile),
+      });
       const { file, failure } = execution;
       changeSets.push({
         version: changeSet.version,
