@@ -11,6 +11,7 @@ import { benchSeed } from './seed-bench';
 import { benchRetention } from './retention-bench';
 import { benchLint } from './lint-bench';
 import { benchBackup } from './backup-bench';
+import { benchBackfill } from './backfill-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -58,6 +59,25 @@ async function main(): Promise<void> {
       console.log(`Strata restore (compressed files)        ${ms(r.restore.filesMs)}  ${rate(r.restore.filesRowsPerSecond)}`);
       console.log(`psql \\copy of the same rows from a file   ${ms(r.restore.psqlMs)}  ${rate(r.restore.psqlRowsPerSecond)}`);
       console.log(`Strata ÷ psql rows/s                     ${times(r.restore.ratio)}`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('backfill')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchBackfill(cluster);
+      results.backfill = r;
+      const row = (label: string, single: string, batched: string) => console.log(`${label.padEnd(40)}${single.padEnd(16)}${batched}`);
+      console.log(`\n## Backfill of ${r.rows.toLocaleString('en-US')} rows (update … set n = n + 1) with a writer loop updating random rows meanwhile — one run each, on fresh copies`);
+      console.log(`writer statement alone (median of 500): ${ms(r.writerBaselineMs)}; blocked time = a write's time beyond that`);
+      row('', 'one UPDATE', `batched (size=${r.batchSize.toLocaleString('en-US')})`);
+      row('total time', ms(r.single.totalMs), `${ms(r.batched.totalMs)}  (${times(r.ratio)} the single UPDATE)`);
+      row('longest time a row lock was held', ms(r.single.longestLockMs), `${ms(r.batched.longestLockMs)}  (longest batch of ${r.batched.batches})`);
+      row('writer: statements run meanwhile', String(r.single.writes), String(r.batched.writes));
+      row('writer: longest statement', ms(r.single.writerMaxMs), ms(r.batched.writerMaxMs));
+      row('writer: total blocked time', ms(r.single.writerBlockedTotalMs), ms(r.batched.writerBlockedTotalMs));
+      row('throttle back-offs (writer queued)', '—', String(r.batched.backoffs));
     } finally {
       await cluster.stop();
     }

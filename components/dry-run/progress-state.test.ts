@@ -73,6 +73,7 @@ describe('summarizeProgress with a batched statement', () => {
     etaMs: ((400 - batches) * 1000 * 1000) / 5000,
     resumedAtBatch: 143,
     batchesThisRun: batches - 142,
+    batchMs: 5,
     throttle: throttle ? { reason: 'lock-waiters', waitMs: 200, message: throttle } : null,
   });
 

@@ -86,7 +86,7 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
         lockWait = { tag: event.tag, message: event.message, statementIndex: event.statementIndex, attempt: event.attempt, retries: event.retries, retryInMs: event.retryInMs };
         break;
       case 'batch': {
-        const { type: _type, throttle, batchesThisRun: _run, ...figures } = event;
+        const { type: _type, throttle, batchesThisRun: _run, batchMs: _ms, ...figures } = event;
         batch = { ...figures, percent: event.totalBatches > 0 ? Math.min(100, Math.round((event.batches / event.totalBatches) * 100)) : 0, throttle: throttle?.message ?? null };
         if (lockWait?.tag === event.tag) lockWait = null;
         break;

@@ -53,6 +53,7 @@ const batch = (batches: number, throttle = false): ProgressEvent => ({
   etaMs: 1000,
   resumedAtBatch: null,
   batchesThisRun: batches,
+  batchMs: 5,
   throttle: throttle ? { reason: 'lock-waiters', waitMs: 100, message: 'backing off' } : null,
 });
 

@@ -5,8 +5,9 @@ import { StrataError } from '../errors';
 import { openCheckpoint, statementHash, writeCheckpoint, type Checkpoint, type CheckpointKey } from './batch-checkpoints';
 import { BatchShapeError, batchTargetOf, keyRangeCondition, keyRow, restrictStatement, targetSql, type BatchTarget, type KeyColumn } from './batched-statement';
 import type { BatchThrottle, ProgressEvent } from './run-context';
+import type { BatchEstimate } from './statement-outcome';
 import type { LockedConnection } from './target-lock';
-import { userSearchPath } from './user-search-path';
+import { openSession } from './change-set-session';
 
 /**
  * Runs a `-- strata:batched` statement in primary-key-ordered batches on a no-transaction
@@ -80,10 +81,9 @@ export async function readBatchTable(conn: LockedConnection, statement: Statemen
 export async function assertBatchable(conn: LockedConnection, statements: Statement[], file: string): Promise<void> {
   const batched = statements.filter((s) => s.batched);
   if (!batched.length) return;
-  const searchPath = await userSearchPath(conn);
-  await conn.unsafe('begin');
+  // The real run's session (its search_path), in a transaction that only reads.
+  await openSession(conn, true);
   try {
-    await conn.unsafe(`set local search_path = ${searchPath}`);
     for (const statement of batched) {
       const table = await readBatchTable(conn, statement, file);
       if (table) batchSql(statement, table, true, true, file);
@@ -119,9 +119,8 @@ const COUNT_BUDGET_MS = 2_000;
  * inflated by dead rows, but free).
  */
 async function rowsAhead(conn: LockedConnection, table: BatchTable, lastKey: string[] | null): Promise<number> {
-  await conn.unsafe('begin');
   try {
-    await conn.unsafe(`set local statement_timeout = ${COUNT_BUDGET_MS}`);
+    await openSession(conn, true, { statementTimeoutMs: COUNT_BUDGET_MS });
     const where = lastKey ? `where ${keyRangeCondition('b', table.keys, { lower: true, upper: false })}` : '';
     const [row] = await conn.unsafe(`select count(*)::int8 as n from ${table.target.inherit ? '' : 'only '}${targetSql(table.target)} as b ${where}`, lastKey ?? []);
     await conn.unsafe('commit');
@@ -182,6 +181,7 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
   const firstBatch = state.batch;
   let rowsThisRun = 0;
   let backoffMs = 0;
+  let lastBatchMs = 0;
   const emit = (throttle: BatchThrottle | null) => {
     const seconds = (performance.now() - started) / 1000;
     const rowsPerSecond = seconds > 0 ? rowsThisRun / seconds : 0;
@@ -198,6 +198,7 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
       etaMs: state.finished ? 0 : rowsPerSecond > 0 ? Math.round(((totalRows - state.rowsDone) / rowsPerSecond) * 1000) : null,
       resumedAtBatch: resumedAt ? resumedAt.batch + 1 : null,
       batchesThisRun: state.batch - firstBatch,
+      batchMs: Math.round(lastBatchMs * 100) / 100,
       throttle,
     });
   };
@@ -206,6 +207,7 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
     const lower = state.lastKey !== null;
     let waiting = 0;
     let next: Checkpoint;
+    const batchStarted = performance.now();
     await conn.unsafe('begin');
     try {
       // The batch's last key, and whether any key follows it: none (fewer than `size` rows
@@ -224,6 +226,7 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
       // The defence: the checkpoint commits with the batch, or neither does.
       await writeCheckpoint(conn, key, next);
       await conn.unsafe('commit');
+      lastBatchMs = performance.now() - batchStarted;
       rowsThisRun += rows;
     } catch (error) {
       await conn.unsafe('rollback').catch(() => undefined);
@@ -256,15 +259,6 @@ async function waitForReplicas(conn: LockedConnection, maxLagMs: number, emit: (
   }
 }
 
-/** The dry run's estimate for a batched statement: how many batches, and how long with its pauses. */
-export interface BatchEstimate {
-  size: number;
-  pauseMs: number;
-  rows: number;
-  batches: number;
-  /** The statement's time in the dry run plus the pauses between batches. */
-  estimatedMs: number;
-}
 
 /**
  * Read before the dry run runs the statement (whose dead rows would inflate the planner's

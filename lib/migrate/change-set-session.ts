@@ -4,13 +4,12 @@ import type { Statement } from '../changesets/statements';
 import { pgErrorInfo } from '../db/client';
 import { fileToRun, type Direction } from './change-set-file';
 import { allOutcomes, CheckFailedError, checkRowsText, runChecks, type PreparedChecks } from './check-runner';
-import { roundMs, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
+import { roundMs, type BatchEstimate, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
 import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockRetryPolicy, type LockWatch } from './lock-wait';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
 import type { LockedConnection } from './target-lock';
 import { userSearchPath } from './user-search-path';
-import type { BatchEstimate } from './batched-run';
 
 /**
  * The one place a change set's statements meet PostgreSQL. Apply, rollback, the shadow's

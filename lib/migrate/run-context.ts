@@ -77,6 +77,8 @@ export type ProgressEvent =
       /** Set when this run resumed an interrupted one: the first batch it ran. */
       resumedAtBatch: number | null;
       batchesThisRun: number;
+      /** How long the last batch's transaction took: as long as it held its row locks. */
+      batchMs: number;
       throttle: BatchThrottle | null;
     }
   | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };

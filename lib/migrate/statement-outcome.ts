@@ -100,7 +100,17 @@ export interface ExecutedStatement {
   /** True when the statement was not run at all in the dry run (e.g. VACUUM). */
   skipped: boolean;
   /** A dry run's estimate for a `-- strata:batched` statement (which it ran whole). */
-  batches?: { size: number; pauseMs: number; rows: number; batches: number; estimatedMs: number };
+  batches?: BatchEstimate;
+}
+
+/** The dry run's estimate for a batched statement: how many batches, and how long with its pauses. */
+export interface BatchEstimate {
+  size: number;
+  pauseMs: number;
+  rows: number;
+  batches: number;
+  /** The statement's time in the dry run plus the pauses between batches. */
+  estimatedMs: number;
 }
 
 /** A lock a statement acquired, read from pg_locks right after it ran. */
