@@ -14,10 +14,14 @@ export interface BackfillRun {
   /** The longest any row lock was held: the whole UPDATE's transaction, or the longest batch's. */
   longestLockMs: number;
   batches: number;
-  /** Writer statements during the run, and how long they took beyond an unblocked one. */
+  /** Writer statements during the run, and the longest one. */
   writes: number;
   writerMaxMs: number;
+  /** How long the writer waited on a lock (pg_stat_activity sampled every SAMPLE_MS): in all, and its longest wait. */
   writerBlockedTotalMs: number;
+  writerLongestBlockMs: number;
+  /** Time the writer's statements took beyond an unblocked one's (lock waits plus sharing two cores). */
+  writerSlowdownTotalMs: number;
   /** Pauses the throttle added because the writer queued behind a batch. */
   backoffs: number;
 }
@@ -35,20 +39,22 @@ export interface BackfillBenchResult {
 
 const ROWS = 1_000_000;
 const BATCH_SIZE = 5_000;
+const SAMPLE_MS = 10;
 
 /**
  * `npm run bench -- backfill`: `update … set n = n + 1` of 1,000,000 rows as one UPDATE (a
  * transactional change set) and as a `-- strata:batched` statement, each on a fresh copy of the
  * same table, with a writer loop running meanwhile (a second connection updating random rows,
- * one short autocommitted statement at a time). A write's blocked time is its time beyond the
- * writer's median with nothing else running.
+ * one short autocommitted statement at a time). The writer's blocked time is read from
+ * pg_stat_activity (wait_event_type = 'Lock'), sampled every SAMPLE_MS by a third connection;
+ * its slowdown is each write's time beyond the writer's median with nothing else running.
  */
 export async function benchBackfill(cluster: Awaited<ReturnType<typeof startBenchCluster>>): Promise<BackfillBenchResult> {
   const templateUrl = await cluster.freshDatabase('bench_backfill_template');
   const template = connect(templateUrl, { max: 1 });
   await template.unsafe(`create table public.events (id bigint primary key, account int not null, n int not null default 0, note text);
-    insert into public.events (id, account) select g, g % 1000 from generate_series(1, ${ROWS}) g;
-    vacuum analyze public.events`);
+    insert into public.events (id, account) select g, g % 1000 from generate_series(1, ${ROWS}) g`);
+  await template.unsafe('vacuum analyze public.events');
   await template.end();
   const templateName = new URL(templateUrl).pathname.slice(1);
 
@@ -97,6 +103,25 @@ async function backfillRun(url: string, statement: string, batched: boolean, bas
     }
   })();
 
+  const sampler = connect(url, { max: 1, applicationName: 'bench-sampler' });
+  let blockedTotalMs = 0;
+  let longestBlockMs = 0;
+  const sampling = (async () => {
+    let run = 0;
+    let last = performance.now();
+    while (!stop) {
+      const [row] = await sampler`select coalesce(bool_or(wait_event_type = 'Lock'), false) as waiting from pg_stat_activity where application_name = 'bench-writer'`;
+      const now = performance.now();
+      if (row?.waiting) {
+        blockedTotalMs += now - last;
+        run += now - last;
+        longestBlockMs = Math.max(longestBlockMs, run);
+      } else run = 0;
+      last = now;
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
+    }
+  })();
+
   const t = performance.now();
   const result = await applyChangeSets(
     { url, environment: 'bench', actor: 'bench', logger: quiet, onProgress: (e) => void (e.type === 'batch' && events.push(e)), statementTimeoutMs: 30 * 60_000 },
@@ -104,8 +129,9 @@ async function backfillRun(url: string, statement: string, batched: boolean, bas
   );
   const totalMs = performance.now() - t;
   stop = true;
-  await loop;
+  await Promise.all([loop, sampling]);
   await writer.end();
+  await sampler.end();
   if (result.failed) throw new Error(`bench backfill failed: ${result.failed.error?.message}`);
 
   const blocked = latencies.map((l) => Math.max(0, l - baselineMs));
@@ -116,7 +142,9 @@ async function backfillRun(url: string, statement: string, batched: boolean, bas
     batches: batched ? events.filter((e) => !e.throttle).length : 1,
     writes: latencies.length,
     writerMaxMs: Math.max(...latencies),
-    writerBlockedTotalMs: blocked.reduce((a, b) => a + b, 0),
+    writerBlockedTotalMs: blockedTotalMs,
+    writerLongestBlockMs: longestBlockMs,
+    writerSlowdownTotalMs: blocked.reduce((a, b) => a + b, 0),
     backoffs: events.filter((e) => e.throttle).length,
   };
 }

@@ -24,6 +24,7 @@ export class BatchShapeError extends Error {}
 interface RangeVarNode {
   schemaname?: string;
   relname: string;
+  /** Absent (false) for `ONLY t`: the tree leaves out false values. */
   inh?: boolean;
   alias?: { aliasname?: string };
 }
@@ -50,7 +51,7 @@ export function batchTargetOf(node: Node): BatchTarget {
 }
 
 function fromRangeVar(kind: BatchTarget['kind'], rv: RangeVarNode): BatchTarget {
-  return { kind, schema: rv.schemaname ?? null, name: rv.relname, qualifier: rv.alias?.aliasname ?? rv.relname, inherit: rv.inh !== false };
+  return { kind, schema: rv.schemaname ?? null, name: rv.relname, qualifier: rv.alias?.aliasname ?? rv.relname, inherit: rv.inh === true };
 }
 
 /** The target as SQL text: `"schema"."name"`, or the bare quoted name (resolved through the session's search_path). */
