@@ -39,6 +39,11 @@ export function RunOutcome({ env, result }: { env: string; result: RunResult | F
                 Waited out a lock holder ({r.lockWaits.length} {r.lockWaits.length === 1 ? 'retry' : 'retries'}): {r.lockWaits.at(-1)!.message}
               </p>
             ) : null}
+            {r.notes ? (
+              <p data-testid="outcome-notes" className="w-full text-xs text-zinc-700">
+                {r.notes}
+              </p>
+            ) : null}
           </li>
         ))}
       </ul>

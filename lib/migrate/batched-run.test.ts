@@ -74,12 +74,12 @@ describe('a batched UPDATE', () => {
     expect(last!.last_key).toHaveLength(2);
   });
 
-  it('works on a table partitioned by range (its key includes the partition key)', async () => {
+  it('works on a table partitioned by range, keyed by (uuid, timestamptz) like the demo\'s platform.usage_events', async () => {
     await db.sql.unsafe(`create schema platform;
-      create table platform.usage_events (id bigint not null, at timestamptz not null, n int not null default 0, primary key (id, at)) partition by range (at);
+      create table platform.usage_events (id uuid not null default gen_random_uuid(), at timestamptz not null, n int not null default 0, primary key (id, at)) partition by range (at);
       create table platform.usage_events_2025 partition of platform.usage_events for values from ('2025-01-01') to ('2026-01-01');
       create table platform.usage_events_2026 partition of platform.usage_events for values from ('2026-01-01') to ('2027-01-01');
-      insert into platform.usage_events (id, at) select g, timestamptz '2025-06-01' + (g * interval '1 hour') from generate_series(1, 12000) g`);
+      insert into platform.usage_events (at) select timestamptz '2025-06-01' + (g * interval '1 hour') from generate_series(1, 12000) g`);
     const dir = project('-- strata:batched size=1000\nupdate platform.usage_events set n = n + 1');
     const result = await applyChangeSets(testContext(db.url), readProject(dir));
     expect(result.failed).toBeNull();
@@ -129,6 +129,31 @@ describe('a batched UPDATE', () => {
     expect(await counts('public.f')).toEqual({ 1: 3000 });
     const history = await loadHistory(db.sql);
     expect(history.at(-1)).toMatchObject({ status: 'applied', notes: 'statement 1 (line 3): resumed at batch 5 of 6, 2,000 rows already done' });
+  });
+
+  it('a batch that times out on a row lock is retried from its checkpoint, and every row counts once', async () => {
+    await db.sql.unsafe(`create table public.l (id int primary key, n int not null default 0);
+      insert into public.l select g from generate_series(1, 3000) g`);
+    const holder = connect(db.url, { max: 1, applicationName: 'row-holder' });
+    const held = await holder.reserve();
+    try {
+      await held`begin`;
+      await held`select 1 from public.l where id = 1500 for update`;
+      const dir = project('-- strata:batched size=1000\nupdate public.l set n = n + 1');
+      const events: ProgressEvent[] = [];
+      const running = applyChangeSets(testContext(db.url, { lockTimeoutMs: 200, lockRetryDelayMs: 300, onProgress: (e) => events.push(e) }), readProject(dir));
+      await waitFor(async () => events.some((e) => e.type === 'lock-wait'), 'the batch to time out on row 1500');
+      await held`commit`;
+      const result = await running;
+      expect(result.failed).toBeNull();
+      expect(result.records[0]!.rowsAffected).toBe(3000);
+      expect(result.records[0]!.lockWaits?.[0]?.message).toMatch(/waiting for SHARE on a row .*held by pid \d+ \(row-holder, idle in transaction/);
+    } finally {
+      held.release();
+      await holder.end();
+    }
+    expect(await counts('public.l')).toEqual({ 1: 3000 });
+    expect((await loadHistory(db.sql)).at(-1)!.notes).toBeNull();
   });
 
   it('backs off while another session waits on the row locks of a batch', async () => {

@@ -34,6 +34,12 @@ export interface BatchedRunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Receives what the history row should say about the run (a resume). */
   note: (text: string) => void;
+  /**
+   * Rows done before this run, by statement index, kept across the calls of one run: a batch
+   * that timed out on a lock is retried by calling again, and the rows this run processed
+   * count from its first call.
+   */
+  rowsBeforeRun: Map<number, number>;
 }
 
 /** The table a batched statement works through, and its primary key. */
@@ -162,6 +168,7 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
   const rowsEstimate = (previous?.rowsDone ?? 0) + (await rowsAhead(conn, table, previous?.lastKey ?? null));
   let state: Checkpoint = previous ?? { runLogId: options.runLogId, statementHash: hash, batch: 0, rowsDone: 0, lastKey: null, finished: false, totalBatches: null };
   const totalBatches = () => batchesFor(state, rowsEstimate, size);
+  // A call after a lock timeout in this same run continues quietly; only another run's checkpoint is a resume.
   const resumedAt = previous && previous.runLogId !== options.runLogId ? previous : null;
   if (resumedAt) {
     const words = resumedAt.finished
@@ -169,7 +176,9 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
       : `statement ${statement.index + 1} (line ${statement.line}): resumed at batch ${(resumedAt.batch + 1).toLocaleString('en')} of ${totalBatches().toLocaleString('en')}, ${resumedAt.rowsDone.toLocaleString('en')} rows already done`;
     options.note(words);
   }
-  if (state.finished) return 0;
+  const rowsBefore = options.rowsBeforeRun.get(statement.index) ?? state.rowsDone;
+  options.rowsBeforeRun.set(statement.index, rowsBefore);
+  if (state.finished) return state.rowsDone - rowsBefore;
 
   const boundsSql = (lower: boolean) =>
     `select ${table.keys.map((k, i) => `${quoteIdent('b')}.${quoteIdent(k.name)}::text as k${i}`).join(', ')}
@@ -243,7 +252,7 @@ export async function runBatchedStatement(conn: LockedConnection, statement: Sta
     } else backoffMs = 0;
     await waitForReplicas(conn, options.maxReplicationLagMs, emit);
   }
-  return rowsThisRun;
+  return state.rowsDone - rowsBefore;
 }
 
 /** While a replica's replay lag is above `maxLagMs`, waits (longer each time) and says so. */

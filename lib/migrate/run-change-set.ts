@@ -118,6 +118,7 @@ export async function runChangeSet(
       ctx.onProgress?.({ type: 'lock-wait', tag: changeSet.tag, ...wait });
     },
   };
+  const rowsBeforeRun = new Map<number, number>();
   const runBatched =
     runLogId === null
       ? undefined
@@ -129,6 +130,7 @@ export async function runChangeSet(
             runLogId,
             maxReplicationLagMs: ctx.maxReplicationLagMs ?? DEFAULT_MAX_REPLICATION_LAG_MS,
             onProgress: ctx.onProgress,
+            rowsBeforeRun,
             note: (text) => {
               notes.push(text);
               ctx.logger.info({ env: ctx.environment, tag: changeSet.tag, statement: statement.index }, text);
