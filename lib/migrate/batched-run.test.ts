@@ -9,6 +9,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../../test/support/
 import { inject } from 'vitest';
 import { dryRunText } from '../cli/dry-run-text';
 import { applyChangeSets } from './apply';
+import { rollbackChangeSets } from './rollback';
 import { dryRun } from './dry-run';
 import { loadHistory } from './history-store';
 import { readTarget } from './read-status';
@@ -99,6 +100,20 @@ describe('a batched UPDATE', () => {
     expect(result.failed).toBeNull();
     expect((await db.sql`select count(*)::int as n, min(v)::int as lo from public.dst`)[0]).toEqual({ n: 2400, lo: 202 });
     expect((await db.sql`select count(*)::int as n from public.src`)[0]!.n).toBe(1250);
+  });
+
+  it('a rollback file\'s batched statement runs the same way, with checkpoints of its own direction', async () => {
+    await db.sql.unsafe(`create table public.r (id int primary key, n int not null default 0);
+      insert into public.r select g from generate_series(1, 2500) g`);
+    const dir = writeFixtureProject([
+      { name: 'backfill', up: `${NO_TX}-- strata:batched size=1000\nupdate public.r set n = n + 1`, down: `${NO_TX}-- strata:batched size=700\nupdate public.r set n = n - 1` },
+    ]);
+    expect((await applyChangeSets(testContext(db.url), readProject(dir))).failed).toBeNull();
+    expect(await counts('public.r')).toEqual({ 1: 2500 });
+    expect((await rollbackChangeSets(testContext(db.url), readProject(dir))).failed).toBeNull();
+    expect(await counts('public.r')).toEqual({ 0: 2500 });
+    const byDirection = await db.sql`select direction, max(batch)::int as batches from strata.batch_checkpoint group by direction order by direction`;
+    expect(byDirection.map((r) => [r.direction, r.batches])).toEqual([['down', 4], ['up', 3]]);
   });
 
   it('refuses a table without a primary key before anything runs, naming the table', async () => {
