@@ -62,4 +62,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...external, STRATA_ENV_PROD_LOCK_RETRIES: 'many' })).toThrow(/STRATA_ENV_PROD_LOCK_RETRIES must be a whole number of at least 0 \(got "many"\)/);
     expect(() => loadConfig({ ...external, STRATA_ENV_PROD_LOCK_RETRIES: '-1' })).toThrow(/STRATA_ENV_PROD_LOCK_RETRIES must be a whole number/);
   });
+
+  it('reads the replay lag above which batched statements wait (STRATA_ENV_<NAME>_MAX_REPLICATION_LAG)', () => {
+    const demo = loadConfig({ STRATA_ROOT: root, STRATA_ENV_PRODUCTION_MAX_REPLICATION_LAG: '2s', STRATA_ENV_STAGING_MAX_REPLICATION_LAG: '500ms' });
+    expect(demo.environments.map((e) => [e.name, e.maxReplicationLagMs])).toEqual([
+      ['local', undefined],
+      ['staging', 500],
+      ['production', 2000],
+    ]);
+    const external = { STRATA_ENVIRONMENTS: 'prod', STRATA_ENV_PROD_URL: 'postgres://h/p', STRATA_CONSOLE_DATABASE_URL: 'postgres://h/c' };
+    expect(findEnvironment(loadConfig({ ...external, STRATA_ENV_PROD_MAX_REPLICATION_LAG: '1min' }), 'prod').maxReplicationLagMs).toBe(60_000);
+    expect(() => loadConfig({ ...external, STRATA_ENV_PROD_MAX_REPLICATION_LAG: 'soon' })).toThrow(/STRATA_ENV_PROD_MAX_REPLICATION_LAG takes a duration like 500ms, 5s or 2min \(got "soon"\)/);
+  });
 });
