@@ -118,10 +118,15 @@ describe('a batched UPDATE', () => {
 
   it('refuses a table without a primary key before anything runs, naming the table', async () => {
     await db.sql.unsafe(`create table public.nokey (id int, n int not null default 0); insert into public.nokey select g from generate_series(1, 10) g`);
-    const dir = project('create table public.before_it (id int)', '-- strata:batched size=5\nupdate public.nokey set n = n + 1');
+    // Refused before the plan's first change set runs, as well as before the batched statement's own.
+    const dir = writeFixtureProject([
+      { name: 'first', up: 'create table public.first_one (id int)' },
+      { name: 'backfill', up: `${NO_TX}create table public.before_it (id int)${BREAK}-- strata:batched size=5\nupdate public.nokey set n = n + 1` },
+    ]);
     const error = await applyChangeSets(testContext(db.url), readProject(dir)).catch((e) => e);
     expect(error).toMatchObject({ code: 'INVALID_STATE' });
-    expect(error.message).toMatch(/migrations\/0000_backfill\.sql:\d+: strata:batched: table nokey has no primary key/);
+    expect(error.message).toMatch(/migrations\/0001_backfill\.sql:5: strata:batched: table nokey has no primary key, so it cannot be cut into key-ordered batches; add one, or run the statement unbatched\. Nothing was run\./);
+    expect((await db.sql`select to_regclass('public.first_one') as t`)[0]!.t).toBeNull();
     expect(await counts('public.nokey')).toEqual({ 0: 10 });
     expect((await db.sql`select to_regclass('public.before_it') as t`)[0]!.t).toBeNull();
     expect(await loadHistory(db.sql)).toEqual([]);

@@ -4,6 +4,7 @@ import type { ChangeSet } from '../changesets/project';
 import { splitStatements, type Statement } from '../changesets/statements';
 import { directionOf, fileToRun, type Direction } from './change-set-file';
 import { prepareChecks, type PreparedChecks } from './check-runner';
+import { assertBatchable } from './batched-run';
 import type { Operation } from './history-store';
 import { runChangeSet, type RunRecord } from './run-change-set';
 import type { RunContext } from './run-context';
@@ -64,6 +65,9 @@ export async function runInOrder(
   const records: RunRecord[] = [];
   const backups: BackupRecord[] = [];
   const done = async (failed: RunRecord | null): Promise<RunResult> => ({ records, failed, skippedOutOfOrder: extra.skippedOutOfOrder ?? [], backups, pruned: await prune(conn, ctx, backups) });
+  // Batched statements on tables without a primary key are refused before any change set runs
+  // (a table an earlier change set creates is checked again before its own change set).
+  for (const { changeSet, statements } of parsed) await assertBatchable(conn, statements, fileToRun(changeSet, direction).file);
   for (const [position, { changeSet, statements, checks }] of parsed.entries()) {
     ctx.onProgress?.({ type: 'changeset-start', tag: changeSet.tag, direction, statements: statements.length, position, total: parsed.length });
     const backup = await backupBeforeChangeSet(conn, ctx, changeSet, statements, direction);
