@@ -22,10 +22,12 @@ afterEach(async () => {
 const ROWS = 400_000;
 
 it('a batched backfill killed with SIGKILL resumes after its last checkpoint: every row is processed exactly once, and the history says so', { timeout: 240_000 }, async () => {
-  await db.sql.unsafe(`create table public.events (id bigint primary key, n int not null default 0);
+  await db.sql.unsafe(`create table public.marks (id serial primary key);
+    create table public.events (id bigint primary key, n int not null default 0);
     insert into public.events (id) select g from generate_series(1, ${ROWS}) g; analyze public.events`);
   const dir = writeFixtureProject([
-    { name: 'backfill', up: '-- strata:no-transaction\n-- strata:batched size=1000\nupdate public.events set n = n + 1' },
+    // The insert above the backfill is not idempotent: the resume must not run it again.
+    { name: 'backfill', up: '-- strata:no-transaction\ninsert into public.marks default values;\n--> statement-breakpoint\n-- strata:batched size=1000\nupdate public.events set n = n + 1' },
   ]);
   const batchesDone = async () => Number((await db.sql`select coalesce(max(batch), 0)::int as b from strata.batch_checkpoint`.catch(() => [{ b: 0 }]))[0]!.b);
 
@@ -35,7 +37,7 @@ it('a batched backfill killed with SIGKILL resumes after its last checkpoint: ev
   const killed = await child.output;
   expect(killed.signal).toBe('SIGKILL');
   // Its live progress, on stderr while it ran.
-  expect(killed.stderr).toMatch(/… 0000_backfill: statement 1: batch \d+ of 400 · [\d,]+ of 400,000 rows · [\d,]+ rows\/s · ETA \d+ (ms|s|min)\n/);
+  expect(killed.stderr).toMatch(/… 0000_backfill: statement 2: batch \d+ of 400 · [\d,]+ of 400,000 rows · [\d,]+ rows\/s · ETA \d+ (ms|s|min)\n/);
   // The killed backend's open transaction (a batch and its checkpoint) is rolled back when PostgreSQL notices.
   await waitFor(async () => (await db.sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'strata:%'`)[0]!.n === 0, 'the killed run to leave');
 
@@ -51,10 +53,11 @@ it('a batched backfill killed with SIGKILL resumes after its last checkpoint: ev
   expect(await cli('resolve', '0000_backfill', '--database-url', db.url, '--dir', dir, '--as', 'retry', '--reason', 'resume the backfill')).toMatchObject({ code: 0 });
   const rerun = await cli('apply', '--database-url', db.url, '--dir', dir);
   expect(rerun.code).toBe(0);
-  expect(rerun.stdout).toMatch(/✓ 0000_backfill applied in \d+ms \(1 statements, [\d]+ rows\)\n  statement 1 \(line 3\): resumed at batch \d+ of 400/);
+  expect(rerun.stdout).toMatch(/✓ 0000_backfill applied in \d+ms \(2 statements, [\d]+ rows\)\n  statement 1 not run again: the interrupted run had committed it; statement 2 \(line 5\): resumed at batch \d+ of 400/);
   expect((await db.sql`select n, count(*)::int as c from public.events group by n`).map((r) => [r.n, r.c])).toEqual([[1, ROWS]]);
+  expect((await db.sql`select count(*)::int as c from public.marks`)[0]!.c).toBe(1);
 
-  const resumed = `statement 1 (line 3): resumed at batch ${done + 1} of 400, ${(done * 1000).toLocaleString('en')} rows already done`;
+  const resumed = `statement 1 not run again: the interrupted run had committed it; statement 2 (line 5): resumed at batch ${done + 1} of 400, ${(done * 1000).toLocaleString('en')} rows already done`;
   const history = await loadHistory(db.sql);
   expect(history.map((h) => [h.operation, h.status])).toEqual([
     ['apply', 'started'],

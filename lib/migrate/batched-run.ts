@@ -137,6 +137,25 @@ async function rowsAhead(conn: LockedConnection, table: BatchTable, lastKey: str
   }
 }
 
+/**
+ * Where a rerun of an interrupted no-transaction file starts: at its batched statement whose
+ * open checkpoint is unfinished, or right after one whose checkpoint says it finished. The
+ * interrupted run committed every statement before that point (it runs them in order, and a
+ * batched statement's first checkpoint is written after the statements above it committed),
+ * so running them again would process their rows twice. 0 when nothing is to be resumed.
+ */
+export async function resumePosition(conn: LockedConnection, tag: string, direction: 'up' | 'down', statements: Statement[]): Promise<number> {
+  let position = 0;
+  for (const [at, statement] of statements.entries()) {
+    if (!statement.batched) continue;
+    const checkpoint = await openCheckpoint(conn, { tag, direction, statementIndex: statement.index });
+    // An edited statement is refused when it runs (runBatchedStatement); it is no resume point.
+    if (!checkpoint || checkpoint.statementHash !== statementHash(statement.sql)) continue;
+    position = Math.max(position, checkpoint.finished ? at + 1 : at);
+  }
+  return position;
+}
+
 /** How many batches the statement takes in all, after `state`: the rest of the rows, `size` a batch (at least one more unless finished). */
 function batchesFor(state: Pick<Checkpoint, 'batch' | 'rowsDone' | 'finished'>, rowsEstimate: number, size: number): number {
   return state.finished ? state.batch : state.batch + Math.max(1, Math.ceil(Math.max(0, rowsEstimate - state.rowsDone) / size));

@@ -91,6 +91,11 @@ export interface ExecuteOptions {
    * whole, like any other.
    */
   runBatched?: (statement: Statement) => Promise<number>;
+  /**
+   * A real no-transaction run's, resuming an interrupted one: the position of the first
+   * statement to run; those before it were committed by the interrupted run (resumePosition).
+   */
+  resumeFrom?: number;
   /** A dry run's: the number of batches and the time a batched statement would take (batched-run.ts). */
   estimateBatches?: (statement: Statement) => Promise<((durationMs: number) => BatchEstimate) | null>;
 }
@@ -150,7 +155,15 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
       // Without a transaction, each check runs in a read-only transaction of its own, and an
       // after-check that fails cannot undo the statements, which have committed one by one.
       await runChecks(conn, checks, 'before', checked, transactional);
-      await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress, watch: retry?.watch, retryAlone: transactional ? undefined : retry, waits, runBatched: options.runBatched });
+      await runStatements(conn, run, done, {
+        simulate: false,
+        onProgress: options.onProgress,
+        watch: retry?.watch,
+        retryAlone: transactional ? undefined : retry,
+        waits,
+        runBatched: options.runBatched,
+        resumeFrom: transactional ? 0 : options.resumeFrom,
+      });
       await runChecks(conn, checks, 'after', checked, transactional);
       if (!transactional) await conn.unsafe('begin');
       await options.onSucceeded?.(execution(null).rows);
@@ -230,6 +243,7 @@ async function runStatements(
     waits?: { attempt: number };
     runBatched?: ExecuteOptions['runBatched'];
     estimateBatches?: ExecuteOptions['estimateBatches'];
+    resumeFrom?: number;
   },
 ): Promise<void> {
   const total = run.statements.length;
@@ -241,6 +255,10 @@ async function runStatements(
     const base = { index: statement.index, line: statement.line, sql: statement.sql, label: rule?.reason ?? null, locks: [] };
     if (rule && rule.simulateWith === null) {
       done.push({ ...base, durationMs: 0, rows: 0, skipped: true });
+      continue;
+    }
+    if (position < (options.resumeFrom ?? 0)) {
+      done.push({ ...base, label: 'committed by the interrupted run', durationMs: 0, rows: 0, skipped: true });
       continue;
     }
     const estimate = statement.batched && options.estimateBatches ? await options.estimateBatches(statement) : null;

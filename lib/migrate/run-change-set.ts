@@ -7,7 +7,7 @@ import type { FailureInfo } from './statement-outcome';
 import { insertEntry, markDrizzleApplied, markDrizzleRolledBack, type NewHistoryEntry, type Operation } from './history-store';
 import type { RunContext } from './run-context';
 import type { Statement } from '../changesets/statements';
-import { assertBatchable, DEFAULT_MAX_REPLICATION_LAG_MS, runBatchedStatement } from './batched-run';
+import { assertBatchable, DEFAULT_MAX_REPLICATION_LAG_MS, resumePosition, runBatchedStatement } from './batched-run';
 import type { LockedConnection } from './target-lock';
 
 /** What one change set did in one direction; also the shape of its log line. */
@@ -119,6 +119,11 @@ export async function runChangeSet(
     },
   };
   const rowsBeforeRun = new Map<number, number>();
+  const resumeFrom = runLogId === null ? 0 : await resumePosition(conn, changeSet.tag, direction, statements);
+  if (resumeFrom > 0) {
+    const which = resumeFrom === 1 ? 'statement 1' : `statements 1–${resumeFrom}`;
+    notes.push(`${which} not run again: the interrupted run had committed ${resumeFrom === 1 ? 'it' : 'them'}`);
+  }
   const runBatched =
     runLogId === null
       ? undefined
@@ -136,7 +141,7 @@ export async function runChangeSet(
               ctx.logger.info({ env: ctx.environment, tag: changeSet.tag, statement: statement.index }, text);
             },
           });
-  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry, runBatched }).finally(() => watch.close());
+  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry, runBatched, resumeFrom }).finally(() => watch.close());
   const withWaits = (record: RunRecord): RunRecord => (lockWaits.length ? { ...record, lockWaits } : record);
   if (execution.failure) {
     // The failure row is written outside the rolled-back transaction, so it survives.
