@@ -2,7 +2,7 @@ import type postgres from 'postgres';
 import { quoteIdent, quoteQualified } from '../db/identifiers';
 import type { TablePolicy } from '../retention/types';
 import type { CopiedTable } from './report';
-import { copyExpressions, type ColumnFacts, type MaskKeys } from './masking';
+import { copyExpressions, hashedKeyColumns, type ColumnFacts, type MaskKeys } from './masking';
 
 /**
  * The data half of a rehearsal's copy: which tables, and their rows COPYed from the target
@@ -53,6 +53,13 @@ export async function tablesToCopy(target: Conn, named: string[]): Promise<Table
          exists (select 1 from pg_constraint k where k.contype in ('p', 'u', 'f') and k.conrelid = a.attrelid and a.attnum = any(k.conkey))
            or exists (select 1 from pg_constraint k where k.contype = 'f' and k.confrelid = a.attrelid and a.attnum = any(k.confkey))
            or exists (select 1 from pg_index i where i.indisunique and i.indrelid = a.attrelid and a.attnum = any(i.indkey::int2[])) as in_key
+,
+         coalesce((select array_agg(distinct ln.nspname || '.' || lc.relname || '.' || la.attname) from pg_constraint f
+           cross join lateral unnest(f.conkey, f.confkey) as k(own, other)
+           join pg_class lc on lc.oid = case when f.conrelid = a.attrelid and k.own = a.attnum then f.confrelid else f.conrelid end
+           join pg_namespace ln on ln.oid = lc.relnamespace
+           join pg_attribute la on la.attrelid = lc.oid and la.attnum = case when f.conrelid = a.attrelid and k.own = a.attnum then k.other else k.own end
+           where f.contype = 'f' and ((f.conrelid = a.attrelid and k.own = a.attnum) or (f.confrelid = a.attrelid and k.other = a.attnum))), '{}') as links
        from pg_attribute a join pg_type t on t.oid = a.atttypid left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
        where a.attrelid = $1 and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
        order by a.attnum`,
@@ -77,6 +84,7 @@ export async function tablesToCopy(target: Conn, named: string[]): Promise<Table
         maxLength: c.max_length === null ? null : Number(c.max_length),
         notNull: Boolean(c.not_null),
         inKey: Boolean(c.in_key),
+        links: (c.links as string[]).map(String),
       })),
     });
   }
@@ -100,9 +108,10 @@ export async function copyTables(
   // Triggers (foreign keys' included) would fire once per copied row; a superuser's session can skip them. Without it, parents go first.
   await scratch.unsafe(`set session_replication_role = replica`).catch(() => undefined);
   await scratch.unsafe(`truncate ${tables.map((t) => quoteQualified(t.schema, t.name)).join(', ')} cascade`);
+  const linked = hashedKeyColumns(tables, policies);
   const copied: CopiedTable[] = [];
   for (const [position, t] of parentsFirst(tables).entries()) {
-    const { select, masked } = copyExpressions(t.table, t.columns, policies.get(t.table), options.keys);
+    const { select, masked } = copyExpressions(t.table, t.columns, policies.get(t.table), options.keys, linked);
     const sampled = !t.referenced && options.sample < 1;
     const query = `select ${select.join(', ')} from ${quoteQualified(t.schema, t.name)}${sampled ? ` where random() < ${options.sample}` : ''}`;
     const columns = t.columns.map((c) => quoteIdent(c.name)).join(', ');
@@ -117,7 +126,7 @@ export async function copyTables(
     if (row) await scratch.unsafe(`select setval($1::regclass, $2::int8, $3)`, [qualifiedName(sequence), row.v, row.is_called]);
   }
   await scratch.unsafe(`reset session_replication_role`).catch(() => undefined);
-  return copied;
+  return copied.sort((a, b) => a.table.localeCompare(b.table));
 }
 
 /**

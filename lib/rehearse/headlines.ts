@@ -9,13 +9,13 @@ const MODES = ['ACCESS SHARE', 'ROW SHARE', 'ROW EXCLUSIVE', 'SHARE UPDATE EXCLU
 const MAX_HEADLINES = 8;
 
 /**
- * One line per notable effect, longest first: a blocking lock with how long it was held,
+ * One line per notable effect, blocking locks first, longest first: a blocking lock with how long it was held,
  * whether that table was rewritten and the statement's WAL ("ACCESS EXCLUSIVE on
  * platform.usage_events for 4.2 s; table rewritten; 180 MB WAL"); a statement that wrote
  * rows without a blocking lock gets its rows, time and WAL.
  */
 export function headlinesOf(changeSets: RehearsedChangeSet[]): string[] {
-  const lines: Array<{ ms: number; text: string }> = [];
+  const lines: Array<{ ms: number; text: string; blocking: boolean }> = [];
   for (const statement of changeSets.flatMap((c) => c.statements)) {
     // The strongest blocking lock per table: an index's lock comes with its table's, and a weaker lock on the same table adds nothing.
     const strongest = new Map<string, RehearsedLock>();
@@ -32,11 +32,11 @@ export function headlinesOf(changeSets: RehearsedChangeSet[]): string[] {
         ...(statement.walBytes >= 1024 * 1024 ? [`${bytesText(statement.walBytes)} WAL`] : []),
         ...(statement.tempBytes > 0 ? [`${bytesText(statement.tempBytes)} in ${statement.tempFiles} temp file${statement.tempFiles === 1 ? '' : 's'}`] : []),
       ].map((e) => `; ${e}`).join('');
-    for (const lock of blocking) lines.push({ ms: lock.heldMs, text: `${lock.mode} on ${lock.relation} for ${durationText(lock.heldMs)}${extras(lock.relation)}` });
-    if (blocking.length === 0 && statement.rows) lines.push({ ms: statement.wallMs, text: `${statement.summary} took ${durationText(statement.wallMs)}${extras(null)}` });
+    for (const lock of blocking) lines.push({ blocking: true, ms: lock.heldMs, text: `${lock.mode} on ${lock.relation} for ${durationText(lock.heldMs)}${extras(lock.relation)}` });
+    if (blocking.length === 0 && statement.rows) lines.push({ blocking: false, ms: statement.wallMs, text: `${statement.summary} took ${durationText(statement.wallMs)}${extras(null)}` });
   }
   return lines
-    .sort((a, b) => b.ms - a.ms)
+    .sort((a, b) => Number(b.blocking) - Number(a.blocking) || b.ms - a.ms)
     .slice(0, MAX_HEADLINES)
     .map((l) => l.text);
 }

@@ -31,6 +31,8 @@ export interface ColumnFacts {
   notNull: boolean;
   /** Part of a primary key, unique constraint or index, or foreign key (either side). */
   inKey: boolean;
+  /** Columns (`schema.table.column`) a foreign key links this one to, either side. */
+  links: string[];
 }
 
 export interface MaskedColumn {
@@ -56,18 +58,26 @@ const INTEGER_BITS: Record<string, number> = { int2: 16, int4: 32, int8: 64 };
  * The SELECT list that copies `columns` of `table` (policy: its entry in the registry, if
  * any), with what was masked and how (a constant counts as `nulled`: the value is gone).
  */
-export function copyExpressions(table: string, columns: ColumnFacts[], policy: TablePolicy | undefined, keys: MaskKeys): { select: string[]; masked: MaskedColumn[] } {
+export function copyExpressions(
+  table: string,
+  columns: ColumnFacts[],
+  policy: TablePolicy | undefined,
+  keys: MaskKeys,
+  /** Key columns hashed because a foreign key links them to a hashed column (hashedKeyColumns). */
+  linked: Map<string, string> = new Map(),
+): { select: string[]; masked: MaskedColumn[] } {
   const select: string[] = [];
   const masked: MaskedColumn[] = [];
   for (const column of columns) {
     const q = quoteIdent(column.name);
     const sensitive = policy ? sensitivityOf(policy, column.name) : null;
-    if (!sensitive) {
+    const link = linked.get(`${table}.${column.name}`);
+    if (!sensitive && !link) {
       select.push(q);
       continue;
     }
-    const classification = sensitive.tags.join(', ');
-    if (column.inKey) {
+    const classification = sensitive ? sensitive.tags.join(', ') : link!;
+    if (column.inKey || link) {
       select.push(`${hashed(table, column, keys)} as ${q}`);
       masked.push({ column: column.name, classification, how: 'hashed' });
     } else {
@@ -76,6 +86,38 @@ export function copyExpressions(table: string, columns: ColumnFacts[], policy: T
     }
   }
   return { select, masked };
+}
+
+/**
+ * Every column that must be hashed so foreign keys still match: the classified key columns,
+ * and, transitively, every column a foreign key links to one of them (either side: an
+ * unclassified orders.person_id must follow a hashed people.id, and an unclassified
+ * people.email must follow a classified, hashed reference to it). `schema.table.column` →
+ * the classification it follows.
+ */
+export function hashedKeyColumns(tables: Array<{ table: string; columns: ColumnFacts[] }>, policies: Map<string, TablePolicy>): Map<string, string> {
+  const byKey = new Map<string, ColumnFacts>(tables.flatMap((t) => t.columns.map((c) => [`${t.table}.${c.name}`, c] as const)));
+  const hashedCols = new Map<string, string>();
+  const queue: string[] = [];
+  for (const t of tables) {
+    const policy = policies.get(t.table);
+    for (const c of t.columns) {
+      const sensitive = policy ? sensitivityOf(policy, c.name) : null;
+      if (sensitive && c.inKey) {
+        hashedCols.set(`${t.table}.${c.name}`, sensitive.tags.join(', '));
+        queue.push(`${t.table}.${c.name}`);
+      }
+    }
+  }
+  while (queue.length) {
+    const key = queue.pop()!;
+    for (const other of byKey.get(key)?.links ?? []) {
+      if (hashedCols.has(other) || !byKey.has(other)) continue;
+      hashedCols.set(other, `linked to ${key} (${hashedCols.get(key)})`);
+      queue.push(other);
+    }
+  }
+  return hashedCols;
 }
 
 function hashed(table: string, column: ColumnFacts, keys: MaskKeys): string {
