@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { withoutBackups } from '../backup/backups';
 import type { Project } from '../changesets/project';
 import { connect } from '../db/client';
+import { databaseNameOf } from '../db/connection-url';
 import { StrataError } from '../errors';
 import { fileToRun } from '../migrate/change-set-file';
 import { startLockCapture } from '../migrate/lock-capture';
@@ -46,6 +47,7 @@ interface ScratchRun {
   runMs: number;
   changeSets: RehearsedChangeSet[];
   tempMeasured: boolean;
+  scratchDatabase: string;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
       runMs: run?.runMs ?? 0,
       walBytes: changeSets.flatMap((c) => c.statements).reduce((sum, s) => sum + s.walBytes, 0),
       headlines: headlinesOf(changeSets),
+      scratchDatabase: run?.scratchDatabase ?? null,
       scratchDropped: true,
       tempMeasured: run?.tempMeasured ?? false,
     };
@@ -96,7 +99,7 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
       const { copiedTables, dataMs } = await copyData(ctx.url, scratchUrl, parsed, { sample, policies, progress });
       progress({ type: 'phase', label: `Running ${parsed.length} change set${parsed.length === 1 ? '' : 's'} on the copy` });
       const ran = await runOnScratch(ctx, project, scratchUrl, parsed, progress);
-      return { schemaMs: Math.round(schemaMs), copiedTables, dataMs, ...ran };
+      return { schemaMs: Math.round(schemaMs), copiedTables, dataMs, ...ran, scratchDatabase: databaseNameOf(scratchUrl) };
     },
     { changeSets: replay },
   );
