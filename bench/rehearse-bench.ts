@@ -46,7 +46,8 @@ create table bench.events (id bigint generated always as identity primary key, a
   const first = await applyChangeSets({ url: targetUrl, environment: 'bench', actor: 'bench', logger: quiet }, project, { to: '0000_events' });
   if (first.failed) throw new Error(`bench setup failed: ${first.failed.error?.message}`);
   const sql = connect(targetUrl, { max: 1 });
-  await sql.unsafe(`insert into bench.events (account_id, amount, email) select g % 1000, g, 'user' || g || '@example.com' from generate_series(1, ${rows}) g; vacuum analyze bench.events`);
+  await sql.unsafe(`insert into bench.events (account_id, amount, email) select g % 1000, g, 'user' || g || '@example.com' from generate_series(1, ${rows}) g`);
+  await sql.unsafe('vacuum analyze bench.events');
   await sql.end();
   const template = new URL(targetUrl).pathname.slice(1);
 

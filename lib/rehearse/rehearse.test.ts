@@ -225,6 +225,23 @@ describe('rehearse', () => {
     expect(fs.existsSync(dumpFile)).toBe(false);
   });
 
+  it('names the locks on a table an earlier change set of the plan created, and samples a no-transaction statement’s locks', async () => {
+    const project = fixture(dumpFile, [
+      { name: 'notes', up: `create table app.notes (id int primary key);` },
+      { name: 'note_text', up: `alter table app.notes add column body text;` },
+      { name: 'amount_index', up: `-- strata:no-transaction\ncreate index concurrently orders_amount on app.orders (amount);` },
+    ]);
+    await withData(project);
+    const report = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: POLICIES });
+    const byTag = Object.fromEntries(report.changeSets.map((c) => [c.tag, c]));
+    // Created by the change set itself: nobody else's, left out (as the dry run does).
+    expect(byTag['0004_notes']!.statements[0]!.locks).toEqual([]);
+    expect(byTag['0005_note_text']!.statements[0]!.locks).toContainEqual(expect.objectContaining({ mode: 'ACCESS EXCLUSIVE', relation: 'app.notes', kind: 'table' }));
+    const cic = byTag['0006_amount_index']!;
+    expect(cic.noTransaction).toBe(true);
+    expect(cic.statements[0]).toMatchObject({ locksSampled: true, locks: [expect.objectContaining({ mode: 'SHARE UPDATE EXCLUSIVE', relation: 'app.orders' })] });
+  });
+
   it('--to stops the rehearsal at that change set', async () => {
     const project = fixture(dumpFile);
     await withData(project);

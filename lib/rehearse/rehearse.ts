@@ -5,7 +5,6 @@ import { connect } from '../db/client';
 import { databaseNameOf } from '../db/connection-url';
 import { StrataError } from '../errors';
 import { fileToRun } from '../migrate/change-set-file';
-import { startLockCapture } from '../migrate/lock-capture';
 import { appliedInOrder, planApply } from '../migrate/plan';
 import { readTargetStatus } from '../migrate/read-status';
 import type { ProgressEvent, RunContext } from '../migrate/run-context';
@@ -180,7 +179,8 @@ async function runOnScratch(
       const tempMeasured = await reportTempFiles(conn);
       const scratchCtx: RunContext = {
         url: scratchUrl,
-        environment: ctx.environment,
+        // Its log lines and history rows must not read as if the environment itself changed.
+        environment: `${ctx.environment ?? 'database'} (rehearsal copy)`,
         actor: ctx.actor,
         logger: ctx.logger,
         lockTimeoutMs: ctx.lockTimeoutMs,
@@ -191,7 +191,7 @@ async function runOnScratch(
         onProgress,
       };
       await openTargetSession(conn, project, scratchCtx);
-      probe = await RehearsalProbe.start(conn, scratchUrl, await startLockCapture(conn));
+      probe = await RehearsalProbe.start(conn, scratchUrl);
       const runner = probe;
       sink = runner.onNotice;
       try {

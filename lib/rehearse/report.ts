@@ -30,6 +30,12 @@ export interface RehearsedStatement {
   walBytes: number;
   tempFiles: number;
   tempBytes: number;
+  /**
+   * Set in a no-transaction change set: the statement's locks ended with it, so they were seen
+   * by polling pg_locks from a second session while it ran; one held for less than a poll's
+   * round trip may be missing. Otherwise they are read from the session itself after the statement.
+   */
+  locksSampled?: boolean;
   /** Set on a batched statement: how many batches it ran. */
   batches?: number;
 }
