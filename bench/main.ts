@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       console.log(`… copy: schema (replay)        ${ms(r.rehearsal.schemaMs)}`);
       console.log(`… copy: rows (COPY, masked)    ${ms(r.rehearsal.dataMs)}`);
       console.log(`… run on the copy              ${ms(r.rehearsal.runMs)}  (${times(r.runToApply)} the apply)`);
+      console.log(`… dropping the copy            ${ms(r.rehearsal.dropMs)}  (the rest: reading the target's status, opening sessions)`);
       console.log(`Rehearsal, --sample 10%        ${ms(r.sampled.totalMs)}  (rows ${ms(r.sampled.dataMs)}, run ${ms(r.sampled.runMs)})`);
       console.log(`Plain apply, same data         ${ms(r.applyMs)}`);
       console.log(`Headline: ${r.headline ?? 'none'}; plan WAL ${(r.walBytes / 1024 / 1024).toFixed(1)} MB`);

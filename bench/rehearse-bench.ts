@@ -13,7 +13,7 @@ export interface RehearseBenchResult {
   rows: number;
   runs: number;
   /** Medians, in milliseconds. */
-  rehearsal: { totalMs: number; schemaMs: number; dataMs: number; runMs: number };
+  rehearsal: { totalMs: number; schemaMs: number; dataMs: number; runMs: number; dropMs: number };
   sampled: { sample: number; totalMs: number; dataMs: number; runMs: number };
   applyMs: number;
   /** The rehearsal's run on the copy ÷ the plain apply on the same data: how faithful its timings are. */
@@ -78,6 +78,7 @@ create table bench.events (id bigint generated always as identity primary key, a
     schemaMs: median(full.map((r) => r.report.copy.schemaMs)),
     dataMs: median(full.map((r) => r.report.copy.dataMs)),
     runMs: median(full.map((r) => r.report.runMs)),
+    dropMs: median(full.map((r) => r.report.dropMs)),
   };
   return {
     rows,

@@ -29,6 +29,6 @@ export function rehearsalText(report: RehearsalReport): string {
   }
   lines.push('', report.headlines.length ? 'Headlines:' : 'No blocking locks and no rows written.', ...report.headlines.map((h) => `  ${h}`));
   if (!report.tempMeasured) lines.push('', "Temp files were not measured: the scratch server's role may not set log_temp_files (a superuser may).");
-  lines.push('', report.scratchDropped ? 'The scratch copy was dropped. Nothing was changed on the target.' : 'The scratch copy could not be dropped; the next shadow sweep removes it. Nothing was changed on the target.');
+  lines.push('', report.scratchDropped ? `The scratch copy was dropped (${elapsedText(report.dropMs)}). Nothing was changed on the target.` : 'The scratch copy could not be dropped; the next shadow sweep removes it. Nothing was changed on the target.');
   return lines.join('\n');
 }

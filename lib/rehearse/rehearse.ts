@@ -79,6 +79,7 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
       walBytes: changeSets.flatMap((c) => c.statements).reduce((sum, s) => sum + s.walBytes, 0),
       headlines: headlinesOf(changeSets),
       scratchDatabase: run?.scratchDatabase ?? null,
+      dropMs: 0,
       scratchDropped: true,
       tempMeasured: run?.tempMeasured ?? false,
     };
@@ -89,6 +90,7 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
   const replay = appliedInOrder(status);
   progress({ type: 'phase', label: `Copying the schema: replaying ${replay.length} applied change sets onto a scratch database` });
   const t0 = performance.now();
+  let workDone = t0;
   const run = await withShadowDatabase(
     options.scratchServerUrl,
     project,
@@ -98,11 +100,13 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
       const { copiedTables, dataMs } = await copyData(ctx.url, scratchUrl, parsed, { sample, policies, progress });
       progress({ type: 'phase', label: `Running ${parsed.length} change set${parsed.length === 1 ? '' : 's'} on the copy` });
       const ran = await runOnScratch(ctx, project, scratchUrl, parsed, progress);
+      progress({ type: 'phase', label: 'Dropping the scratch copy' });
+      workDone = performance.now();
       return { schemaMs: Math.round(schemaMs), copiedTables, dataMs, ...ran, scratchDatabase: databaseNameOf(scratchUrl) };
     },
     { changeSets: replay },
   );
-  return report(run);
+  return { ...report(run), dropMs: Math.round(performance.now() - workDone) };
 }
 
 /** `sample` as a fraction, refused unless 0 < sample ≤ 1. */

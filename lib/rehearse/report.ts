@@ -74,6 +74,8 @@ export interface RehearsalReport {
   walBytes: number;
   /** One line per notable effect, longest lock first: "ACCESS EXCLUSIVE on platform.usage_events for 4.2 s; table rewritten; 180 MB WAL". */
   headlines: string[];
+  /** How long dropping the scratch database took (PostgreSQL removes its files and checkpoints). */
+  dropMs: number;
   /** The scratch database's name (a shadow database: `strata_shadow_…`), null when nothing was copied. */
   scratchDatabase: string | null;
   /** The scratch database was dropped (false only if dropping failed; the sweep removes it later). */
