@@ -242,6 +242,16 @@ describe('rehearse', () => {
     expect(cic.statements[0]).toMatchObject({ locksSampled: true, locks: [expect.objectContaining({ mode: 'SHARE UPDATE EXCLUSIVE', relation: 'app.orders' })] });
   });
 
+  it('holds a transactional change set’s lock until its commit: statements after the lock count, the probe’s own queries do not', async () => {
+    const project = fixture(dumpFile, [{ name: 'note_then_wait', up: `alter table app.orders add column note text;\nselect pg_sleep(0.3);` }]);
+    await withData(project);
+    const report = await rehearse(testContext(db.url), project, { to: '0004_note_then_wait', sample: 0.01 }, { scratchServerUrl: scratchServerUrl(), policies: POLICIES });
+    const [alter, sleep] = report.changeSets.at(-1)!.statements;
+    const lock = alter!.locks.find((l) => l.relation === 'app.orders' && l.mode === 'ACCESS EXCLUSIVE')!;
+    expect(sleep!.wallMs).toBeGreaterThanOrEqual(300);
+    expect(lock.heldMs).toBeGreaterThanOrEqual(alter!.wallMs + sleep!.wallMs);
+  });
+
   it('--to stops the rehearsal at that change set', async () => {
     const project = fixture(dumpFile);
     await withData(project);

@@ -173,7 +173,8 @@ async function runOnScratch(
   const onProgress = (event: ProgressEvent) => {
     const p = parsed.find((x) => 'tag' in event && x.changeSet.tag === event.tag);
     if (event.type === 'changeset-start' && p) probe?.startChangeSet(noTransaction(p));
-    if (event.type === 'changeset-done') measured.set(event.tag, probe?.endChangeSet() ?? []);
+    // Emitted right after the change set's commit (or rollback): its transaction's end.
+    if (event.type === 'changeset-done') measured.set(event.tag, probe?.endChangeSet(performance.now()) ?? []);
     progress(event);
   };
   return withTargetLock(
