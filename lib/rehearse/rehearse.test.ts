@@ -252,6 +252,31 @@ describe('rehearse', () => {
     expect(lock.heldMs).toBeGreaterThanOrEqual(alter!.wallMs + sleep!.wallMs);
   });
 
+  it('two rehearsals of one target at once: each its own copy, both measured, both dropped', async () => {
+    const project = fixture(dumpFile);
+    await withData(project);
+    const [a, b] = await Promise.all(
+      [0.5, 0.2].map((sample) => rehearse(testContext(db.url), project, { to: '0001_retype_amount', sample }, { scratchServerUrl: scratchServerUrl(), policies: POLICIES })),
+    );
+    expect(a!.scratchDatabase).not.toBe(b!.scratchDatabase);
+    for (const r of [a!, b!]) expect(r.changeSets[0]!.statements[0]!.rewritten).toEqual(['app.orders']);
+    const left = await scratchDatabases();
+    expect(left).not.toContain(a!.scratchDatabase);
+    expect(left).not.toContain(b!.scratchDatabase);
+  });
+
+  it('refuses to copy a classified key it cannot hash, naming it; the target unchanged', async () => {
+    const project = fixture(dumpFile);
+    await withData(project);
+    const byBirth: TablePolicy[] = [{ ...POLICIES[0]!, columns: undefined, classification: ['PII'] }];
+    await db.sql.unsafe('create unique index people_born on app.people (born)');
+    const before = await targetState(db.sql);
+    const error = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: byBirth }).catch((e) => e);
+    expect(isStrataError(error, 'BAD_USAGE'), String(error)).toBe(true);
+    expect(error.message).toMatch(/Cannot mask app\.people\.born: .*type date cannot be hashed/);
+    expect(await targetState(db.sql)).toEqual(before);
+  });
+
   it('--to stops the rehearsal at that change set', async () => {
     const project = fixture(dumpFile);
     await withData(project);
