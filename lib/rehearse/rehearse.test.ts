@@ -286,3 +286,25 @@ describe('rehearse', () => {
     expect(report.copy.tables.map((t) => t.table)).toEqual(['app.orders', 'app.people']);
   });
 });
+
+describe('rehearse a partitioned table', () => {
+  it('copies a partition the plan names through its root, every partition’s rows', async () => {
+    const project = readProject(
+      writeFixtureProject([
+        {
+          name: 'events',
+          up: `create schema app;
+create table app.events (id int not null, at date not null, n int not null) partition by range (at);
+create table app.events_2025 partition of app.events for values from ('2025-01-01') to ('2026-01-01');
+create table app.events_2026 partition of app.events for values from ('2026-01-01') to ('2027-01-01');`,
+        },
+        { name: 'check_2026', up: `alter table app.events_2026 add constraint n_positive check (n > 0);` },
+      ]),
+    );
+    expect((await applyChangeSets(testContext(db.url), project, { to: '0000_events' })).failed).toBeNull();
+    await db.sql.unsafe(`insert into app.events select g, date '2025-06-01' + (g % 400), g from generate_series(1, 3000) g`);
+    const report = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: [] });
+    expect(report.copy.tables).toEqual([{ table: 'app.events', rows: 3000, masked: [] }]);
+    expect(report.changeSets[0]!.statements[0]!.locks).toContainEqual(expect.objectContaining({ mode: 'ACCESS EXCLUSIVE', relation: 'app.events_2026' }));
+  });
+});
