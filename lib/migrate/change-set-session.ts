@@ -7,7 +7,7 @@ import { allOutcomes, CheckFailedError, checkRowsText, runChecks, type PreparedC
 import { roundMs, type BatchEstimate, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
 import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockRetryPolicy, type LockWatch } from './lock-wait';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent, type StatementProbe } from './run-context';
 import type { LockedConnection } from './target-lock';
 import { userSearchPath } from './user-search-path';
 
@@ -98,6 +98,8 @@ export interface ExecuteOptions {
   resumeFrom?: number;
   /** A dry run's: the number of batches and the time a batched statement would take (batched-run.ts). */
   estimateBatches?: (statement: Statement) => Promise<((durationMs: number) => BatchEstimate) | null>;
+  /** A real run's: measures each statement (see StatementProbe). */
+  probe?: StatementProbe;
 }
 
 export interface Execution {
@@ -163,6 +165,7 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
         waits,
         runBatched: options.runBatched,
         resumeFrom: transactional ? 0 : options.resumeFrom,
+        probe: options.probe,
       });
       await runChecks(conn, checks, 'after', checked, transactional);
       if (!transactional) await conn.unsafe('begin');
@@ -244,6 +247,7 @@ async function runStatements(
     runBatched?: ExecuteOptions['runBatched'];
     estimateBatches?: ExecuteOptions['estimateBatches'];
     resumeFrom?: number;
+    probe?: StatementProbe;
   },
 ): Promise<void> {
   const total = run.statements.length;
@@ -262,6 +266,7 @@ async function runStatements(
       continue;
     }
     const estimate = statement.batched && options.estimateBatches ? await options.estimateBatches(statement) : null;
+    await options.probe?.before(conn, statement, run.changeSet.tag);
     const t0 = performance.now();
     const batched = statement.batched && options.runBatched;
     // A batched statement that timed out on a lock is retried alone too: it resumes after its last checkpoint.
@@ -281,6 +286,7 @@ async function runStatements(
     }
     const durationMs = performance.now() - t0;
     const rows = typeof result.count === 'number' ? result.count : 0;
+    await options.probe?.after(conn, statement, { durationMs, rows });
     await options.locks?.afterStatement(done.length);
     const batches = estimate?.(durationMs);
     done.push({ ...base, durationMs: roundMs(durationMs), rows, skipped: false, ...(batches ? { batches } : {}) });
