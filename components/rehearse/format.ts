@@ -1,0 +1,51 @@
+import type { RehearsalReport, RehearsedLock } from '@/lib/rehearse/report';
+
+/** "180 MB", "12.4 kB", "0 B": WAL and temp files as a reviewer reads them (powers of 1024). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '–';
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The sample choices the console offers (any fraction in (0, 1] is accepted by the API). */
+export const SAMPLE_CHOICES = [
+  { value: '1', label: 'All rows', testId: 'sample-all' },
+  { value: '0.1', label: '10%', testId: 'sample-10' },
+  { value: '0.01', label: '1%', testId: 'sample-1' },
+] as const;
+
+export { sampleLabel } from '@/lib/console/rehearsal-sample';
+
+/** ACCESS EXCLUSIVE blocks reads and writes alike: whatever spelling the engine reports it in. */
+export function isBlockingMode(mode: string): boolean {
+  return /^access\s*exclusive/i.test(mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'));
+}
+
+/** A headline a reviewer must not miss: a lock that blocks reads and writes, or a rewritten table. */
+export function isAlarmingHeadline(line: string): boolean {
+  return /ACCESS EXCLUSIVE|rewritten/i.test(line);
+}
+
+/** The locks of a statement, longest held first. */
+export function locksByHeld(locks: readonly RehearsedLock[]): RehearsedLock[] {
+  return [...locks].sort((a, b) => b.heldMs - a.heldMs);
+}
+
+/** How long the copy took against how long the plan ran: what the wall clock of a rehearsal was spent on. */
+export function copyVersusRun(report: Pick<RehearsalReport, 'copy' | 'runMs'>): { copyMs: number; runMs: number; copyShare: number } {
+  const copyMs = report.copy.schemaMs + report.copy.dataMs;
+  const total = copyMs + report.runMs;
+  return { copyMs, runMs: report.runMs, copyShare: total > 0 ? copyMs / total : 0 };
+}
+
+/** Every masked column of the copy, as `schema.table.column`, with its classification and how it was masked. */
+export function maskedColumns(report: Pick<RehearsalReport, 'copy'>): Array<{ column: string; classification: string; how: string }> {
+  return report.copy.tables.flatMap((t) => t.masked.map((m) => ({ column: `${t.table}.${m.column}`, classification: m.classification, how: m.how })));
+}
