@@ -4,7 +4,7 @@ import type { ChangeRequest, Principal } from '../auth/types';
 import type { ProgressEvent } from '../migrate/run-context';
 import { engineLogger } from '../observability/logger';
 import type { RehearsalReport } from '../rehearse/report';
-import { rehearse } from '../rehearse/rehearse';
+import { rehearse, type RehearsalProgress } from '../rehearse/rehearse';
 import { audited } from './audited';
 import { sampleLabel } from './rehearsal-sample';
 import { consoleRunContext, type OperationTarget } from './environment-operations';
@@ -36,13 +36,25 @@ export async function runRehearsal(target: OperationTarget, input: RehearsalInpu
     principal,
     { action: 'rehearse', environment: target.environment.name, target: input.to ?? null, intent: `rehearse ${input.to ? `up to ${input.to}` : 'all pending'} on a scratch copy, ${sampleLabel(input.sample)}` },
     () =>
-      rehearse(consoleRunContext(target, principal, onProgress), target.project, { to: input.to, sample: input.sample }, { scratchServerUrl: target.config.shadowServerUrl, onProgress }),
+      rehearse(consoleRunContext(target, principal), target.project, { to: input.to, sample: input.sample }, {
+        scratchServerUrl: target.config.shadowServerUrl,
+        onProgress: onProgress && ((event) => onProgress(asProgressEvent(event))),
+      }),
     (report) => ({
       outcome: rehearsalFailed(report) ? 'failed' : 'ok',
       target: report.changeSets.map((c) => c.tag).join(', ') || null,
       detail: [sampleLabel(report.sample), report.headlines[0] ?? 'no locks held', report.scratchDropped ? null : 'scratch copy NOT dropped'].filter(Boolean).join('; ').slice(0, 500),
     }),
   );
+}
+
+/**
+ * A rehearsal's progress in the terms every operation record and progress bar use: a copied
+ * table becomes a phase line ("Copied platform.users: 1,204 rows (2 of 5 tables)").
+ */
+export function asProgressEvent(event: RehearsalProgress): ProgressEvent {
+  if (event.type !== 'copy-table') return event;
+  return { type: 'phase', label: `Copied ${event.table}: ${event.rows.toLocaleString('en-US')} rows (${event.position + 1} of ${event.total} tables)` };
 }
 
 /** Starts a rehearsal as a recorded operation; its id answers at once, the report ends it. */
