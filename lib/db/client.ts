@@ -11,6 +11,8 @@ export interface ConnectOptions {
   connectTimeoutSeconds?: number;
   /** Server-side statement_timeout for every query of the pool (read-only reports cap their cost). */
   statementTimeoutMs?: number;
+  /** Receives the server's notices (dropped otherwise); a rehearsal reads its temp-file LOG lines from them. */
+  onNotice?: (notice: { severity?: string; message?: string }) => void;
 }
 
 /**
@@ -23,7 +25,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     max: options.max ?? 4,
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     idle_timeout: 20,
-    onnotice: () => {},
+    onnotice: options.onNotice ?? (() => {}),
     prepare: false,
     connection: {
       application_name: options.applicationName ?? 'strata',

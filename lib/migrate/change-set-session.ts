@@ -7,7 +7,7 @@ import { allOutcomes, CheckFailedError, checkRowsText, runChecks, type PreparedC
 import { roundMs, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
 import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockRetryPolicy, type LockWatch } from './lock-wait';
-import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent } from './run-context';
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent, type StatementProbe } from './run-context';
 import type { LockedConnection } from './target-lock';
 import { userSearchPath } from './user-search-path';
 
@@ -85,6 +85,8 @@ export interface ExecuteOptions {
    * one retries only the statement that timed out, when that is safe (whyNotRetryableAlone).
    */
   lockRetry?: LockRetryPolicy;
+  /** A real run's: measures each statement (see StatementProbe). */
+  probe?: StatementProbe;
 }
 
 export interface Execution {
@@ -142,7 +144,7 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
       // Without a transaction, each check runs in a read-only transaction of its own, and an
       // after-check that fails cannot undo the statements, which have committed one by one.
       await runChecks(conn, checks, 'before', checked, transactional);
-      await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress, watch: retry?.watch, retryAlone: transactional ? undefined : retry, waits });
+      await runStatements(conn, run, done, { simulate: false, onProgress: options.onProgress, watch: retry?.watch, retryAlone: transactional ? undefined : retry, waits, probe: options.probe });
       await runChecks(conn, checks, 'after', checked, transactional);
       if (!transactional) await conn.unsafe('begin');
       await options.onSucceeded?.(execution(null).rows);
@@ -220,6 +222,7 @@ async function runStatements(
     /** A no-transaction run's: retry a statement whose lock request timed out, by itself. */
     retryAlone?: LockRetryPolicy;
     waits?: { attempt: number };
+    probe?: StatementProbe;
   },
 ): Promise<void> {
   const total = run.statements.length;
@@ -233,6 +236,7 @@ async function runStatements(
       done.push({ ...base, durationMs: 0, rows: 0, skipped: true });
       continue;
     }
+    await options.probe?.before(conn, statement, run.changeSet.tag);
     const t0 = performance.now();
     const runIt = () => watched(() => conn.unsafe(rule?.simulateWith ?? statement.sql));
     let result: Awaited<ReturnType<typeof runIt>>;
@@ -249,6 +253,7 @@ async function runStatements(
     }
     const durationMs = performance.now() - t0;
     const rows = typeof result.count === 'number' ? result.count : 0;
+    await options.probe?.after(conn, statement, { durationMs, rows });
     await options.locks?.afterStatement(done.length);
     done.push({ ...base, durationMs: roundMs(durationMs), rows, skipped: false });
     options.onProgress?.({ type: 'statement-done', tag: run.changeSet.tag, index: statement.index, total, rows, durationMs });

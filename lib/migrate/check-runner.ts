@@ -168,12 +168,22 @@ async function maskReasons(
     const origin = c.table > 0 ? origins.get(`${c.table}:${c.number}`) : undefined;
     if (!origin) return computedReason;
     const policy = byTable.get(origin.table);
-    if (!policy) return null;
-    const own = policy.columns?.[origin.column];
-    if (own) return own.some((t) => SENSITIVE.includes(t)) ? `${sensitiveOf(own)}, ${origin.table}.${origin.column}` : null;
-    const tagsColumns = Object.keys(policy.columns ?? {}).length > 0;
-    return !tagsColumns && policy.classification.some((t) => SENSITIVE.includes(t)) ? `${sensitiveOf(policy.classification)}, table ${origin.table}` : null;
+    const sensitive = policy ? sensitivityOf(policy, origin.column) : null;
+    if (!sensitive) return null;
+    return sensitive.byTable ? `${sensitive.tags.join(', ')}, table ${origin.table}` : `${sensitive.tags.join(', ')}, ${origin.table}.${origin.column}`;
   });
+}
+
+/**
+ * Whether a project classifies `column` of the policy's table PII or secret, and so masks
+ * it wherever its values would leave the database (a failing check's rows, a rehearsal's
+ * copy): by the column's own tags, or — when the policy tags no column — by the table's.
+ */
+export function sensitivityOf(policy: TablePolicy, column: string): { tags: ClassificationTag[]; byTable: boolean } | null {
+  const own = policy.columns?.[column];
+  if (own) return own.some((t) => SENSITIVE.includes(t)) ? { tags: own.filter((t) => SENSITIVE.includes(t)), byTable: false } : null;
+  const tagsColumns = Object.keys(policy.columns ?? {}).length > 0;
+  return !tagsColumns && policy.classification.some((t) => SENSITIVE.includes(t)) ? { tags: policy.classification.filter((t) => SENSITIVE.includes(t)), byTable: true } : null;
 }
 
 function sensitiveOf(tags: ClassificationTag[]): string {

@@ -108,7 +108,7 @@ export async function runChangeSet(
       ctx.onProgress?.({ type: 'lock-wait', tag: changeSet.tag, ...wait });
     },
   };
-  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry }).finally(() => watch.close());
+  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry, probe: ctx.statementProbe }).finally(() => watch.close());
   const withWaits = (record: RunRecord): RunRecord => (lockWaits.length ? { ...record, lockWaits } : record);
   if (execution.failure) {
     // The failure row is written outside the rolled-back transaction, so it survives.

@@ -1,6 +1,8 @@
 import type { BackupSettings } from '../backup/settings';
 import type { Logger } from '../observability/logger';
+import type { Statement } from '../changesets/statements';
 import type { LockWait } from './statement-outcome';
+import type { LockedConnection } from './target-lock';
 
 /** Who runs what, where, and with which limits; shared by every engine operation. */
 export interface RunContext {
@@ -34,6 +36,19 @@ export interface RunContext {
   sessionLabel?: string;
   /** The target's backup policy and where copies go; unset: a bare URL's defaults (copy what can be destroyed, into the target). */
   backup?: BackupSettings;
+  /** Measures each statement of a real run on its own session (a rehearsal's: locks, rewrites, WAL); unset: nothing extra runs. */
+  statementProbe?: StatementProbe;
+}
+
+/**
+ * Called around every statement a real run executes, on the run's connection and inside its
+ * transaction (a rehearsal, lib/rehearse/, reads pg_locks, relfilenodes and the WAL position).
+ * Its own queries are not counted in the statement's duration; an error it throws fails the
+ * change set like the statement's, so it must only read.
+ */
+export interface StatementProbe {
+  before(conn: LockedConnection, statement: Statement, tag: string): Promise<void>;
+  after(conn: LockedConnection, statement: Statement, outcome: { durationMs: number; rows: number }): Promise<void>;
 }
 
 export type ProgressEvent =

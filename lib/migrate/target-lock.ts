@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { connect, assertReachable, type Sql } from '../db/client';
+import { connect, assertReachable, type ConnectOptions, type Sql } from '../db/client';
 import { startSessionCheck } from '../db/pooler';
 import { StrataError } from '../errors';
 
@@ -22,9 +22,9 @@ export async function withTargetLock<T>(
   url: string,
   actor: string,
   work: (conn: LockedConnection) => Promise<T>,
-  options: { waitMs?: number } = {},
+  options: { waitMs?: number; onNotice?: ConnectOptions['onNotice'] } = {},
 ): Promise<T> {
-  const sql: Sql = connect(url, { max: 1, applicationName: `${APP_PREFIX}${actor}`.slice(0, 63) });
+  const sql: Sql = connect(url, { max: 1, applicationName: `${APP_PREFIX}${actor}`.slice(0, 63), onNotice: options.onNotice });
   // Its second connection connects while this one does (see startSessionCheck).
   const sessionCheck = startSessionCheck(url);
   try {

@@ -12,6 +12,8 @@ export interface RehearsedLock {
   /** `schema.table`. */
   relation: string;
   heldMs: number;
+  /** What the relation is: headlines name tables; an index's lock comes with its table's. */
+  kind?: 'table' | 'index' | 'other';
 }
 
 export interface RehearsedStatement {
@@ -68,4 +70,6 @@ export interface RehearsalReport {
   headlines: string[];
   /** The scratch database was dropped (false only if dropping failed; the sweep removes it later). */
   scratchDropped: boolean;
+  /** Temp files were measured (false: the scratch server's role may not set log_temp_files, and every tempFiles/tempBytes is 0 unmeasured). */
+  tempMeasured: boolean;
 }
