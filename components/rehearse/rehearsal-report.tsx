@@ -60,6 +60,7 @@ export function RehearsalReportView({ report }: { report: RehearsalReport }) {
       <p className="-mt-3 text-xs text-zinc-600">
         <span className="font-medium text-sky-700">Copy</span> {Math.round(copyShare * 100)}% · <span className="font-medium text-violet-700">run</span> {100 - Math.round(copyShare * 100)}% of
         the rehearsal&apos;s time. The target was only read{report.scratchDropped ? '; the scratch copy was dropped.' : '.'}
+        {!report.tempMeasured && ' Temp files were not measured (the shadow server’s role may not set log_temp_files).'}
       </p>
       {!report.scratchDropped && (
         <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
