@@ -45,10 +45,22 @@ test('rehearse staging from its page: sample, progress, then the report; staging
   await expect(report).toHaveAttribute('data-failed', 'false');
   await expect(report.getByTestId('rehearsed-change-set')).toHaveCount(4);
   await expect(report.getByTestId('rehearsal-copied')).toContainText('10% sample');
-  await expect(report.getByTestId('rehearsed-statement').first()).toBeVisible();
+  // Each change set opens from the keyboard to show its statements.
+  const first = report.getByTestId('rehearsed-change-set').first();
+  if ((await first.getAttribute('open')) === null) {
+    await first.locator('summary').focus();
+    await page.keyboard.press('Enter');
+  }
+  await expect(first.getByTestId('rehearsed-statement').first()).toBeVisible();
   await expect(report.getByTestId('rehearsal-run-ms')).not.toHaveText('');
-  // The headlines come first, and name a relation.
-  await expect(report.getByTestId('rehearsal-headlines').locator('li').first()).toContainText(/ on \w+\.\w+/);
+  // The headlines come first; then every statement of the 4 change sets (23 + 7 + 3 + 102) with its figures.
+  await expect(report.getByTestId('rehearsal-headlines').locator('li').first()).toBeVisible();
+  await expect(report.getByTestId('rehearsed-statement')).toHaveCount(135);
+  const insert = report.getByTestId('rehearsed-statement').filter({ hasText: 'INSERT INTO "risk"."schema_version"' }).locator('td');
+  await expect(insert.nth(1)).toHaveText(/^\d+ ms$/); // wall time
+  await expect(insert.nth(3)).toHaveText('2'); // rows
+  await expect(insert.nth(4)).toHaveText('no'); // not rewritten
+  await expect(insert.nth(5)).toHaveText(/^\d+ (B|kB)$/); // WAL
   await expect(dialog).not.toContainText(/\bat .*\(.*:\d+:\d+\)/); // no stack trace
   await shot(page, 'rehearse-report', false);
 
@@ -61,6 +73,7 @@ test('rehearse staging from its page: sample, progress, then the report; staging
   await expect(page.getByTestId('operation')).toContainText('Rehearsal on staging');
   await expect(page.getByTestId('rehearsal-report')).toBeVisible();
   await shot(page, 'rehearse-operation-page');
+  await shot(page, 'rehearse-operation-page-top', false);
 
   const health = await (await page.request.get('/api/health')).json();
   expect(health.environments.find((e: { name: string }) => e.name === 'staging')).toMatchObject({ pending: 4 });
@@ -94,7 +107,7 @@ test('a production request is rehearsed: the approver sees it beside the diff, t
     await shot(review, 'approvals-rehearsing');
   }
   await expect(rehearsal).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
-  await expect(rehearsal.getByTestId('request-rehearsal-headlines').locator('li').first()).toContainText(/ on \w+\.\w+/);
+  await expect(rehearsal.getByTestId('request-rehearsal-headlines').locator('li').first()).toBeVisible();
   await expect(card.getByTestId('request-dry-run')).toBeVisible();
   await shot(review, 'approvals-rehearsal');
 

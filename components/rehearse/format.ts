@@ -1,18 +1,7 @@
 import type { RehearsalReport, RehearsedLock } from '@/lib/rehearse/report';
 
-/** "180 MB", "12.4 kB", "0 B": WAL and temp files as a reviewer reads them (powers of 1024). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '–';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
+/** WAL and temp files in the words the engine's headlines use ("180 MB", "12 kB"): one way to write bytes. */
+export { bytesText as formatBytes } from '@/lib/rehearse/headlines';
 
 /** The sample choices the console offers (any fraction in (0, 1] is accepted by the API). */
 export const SAMPLE_CHOICES = [

@@ -91,6 +91,7 @@ export function RehearsalReportView({ report }: { report: RehearsalReport }) {
         <h3 id="rehearsal-change-sets" className="text-sm font-semibold text-zinc-900">
           {plural(report.changeSets.length, 'change set')}, statement by statement
         </h3>
+        <p className="-mt-2 text-xs text-zinc-600">Change sets that failed, rewrote a table or took an ACCESS EXCLUSIVE lock are open; open the others to see their statements.</p>
         {report.changeSets.map((c) => (
           <ChangeSetTable key={c.tag} changeSet={c} />
         ))}
@@ -110,52 +111,62 @@ function Figure({ label, value, testId }: { label: string; value: string; testId
   );
 }
 
+/** A change set a reviewer must open: it failed, rewrote a table, or took a lock that blocks reads and writes. */
+function isNotable(c: RehearsedChangeSet): boolean {
+  return c.status === 'failed' || c.statements.some((s) => s.rewritten.length > 0 || s.locks.some((l) => isBlockingMode(l.mode)));
+}
+
+/** One change set, collapsed unless it is notable: its summary line (status, tag, time), then a table of its statements. */
 function ChangeSetTable({ changeSet: c }: { changeSet: RehearsedChangeSet }) {
   const status = CHANGE_SET_STATUS[c.status];
-  const captionId = `rehearsed-${c.tag}`;
+  const rows = c.statements.reduce((n, s) => n + (s.rows ?? 0), 0);
+  const wal = c.statements.reduce((n, s) => n + s.walBytes, 0);
   return (
-    <div data-testid="rehearsed-change-set" data-tag={c.tag} className="overflow-x-auto rounded-lg border border-zinc-200">
-      <table aria-labelledby={captionId} className="w-full text-left text-sm">
-        <caption id={captionId} className="border-b border-zinc-200 bg-zinc-50 px-3 py-2 text-left">
-          <span className="flex flex-wrap items-center gap-2">
-            <Badge tone={status.tone}>{status.label}</Badge>
-            <span className="font-mono font-medium text-zinc-900">{c.tag}</span>
-            {c.noTransaction && <span className="text-xs text-zinc-600">(no transaction)</span>}
-            <span className="ml-auto text-xs text-zinc-600 tabular-nums">{formatDuration(c.wallMs)}</span>
-          </span>
-        </caption>
-        <thead className="text-xs text-zinc-500">
-          <tr>
-            <th scope="col" className="px-3 py-1.5 font-medium">Statement</th>
-            <th scope="col" className="px-3 py-1.5 text-right font-medium">Wall time</th>
-            <th scope="col" className="px-3 py-1.5 font-medium">Locks (held)</th>
-            <th scope="col" className="px-3 py-1.5 text-right font-medium">Rows</th>
-            <th scope="col" className="px-3 py-1.5 font-medium">Rewritten</th>
-            <th scope="col" className="px-3 py-1.5 text-right font-medium">WAL</th>
-            <th scope="col" className="px-3 py-1.5 text-right font-medium">Temp files</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-100">
-          {c.statements.length === 0 && (
+    <details data-testid="rehearsed-change-set" data-tag={c.tag} open={isNotable(c)} className="rounded-lg border border-zinc-200">
+      <summary className="flex cursor-pointer flex-wrap items-center gap-2 bg-zinc-50 px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-blue-600">
+        <Badge tone={status.tone}>{status.label}</Badge>
+        <span className="font-mono font-medium text-zinc-900">{c.tag}</span>
+        {c.noTransaction && <span className="text-xs text-zinc-600">(no transaction)</span>}
+        <span className="ml-auto text-xs text-zinc-600 tabular-nums">
+          {plural(c.statements.length, 'statement')} · {formatDuration(c.wallMs)} · {plural(rows, 'row')} · {formatBytes(wal)} WAL
+        </span>
+      </summary>
+      <div className="overflow-x-auto border-t border-zinc-200">
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Statements of {c.tag} on the copy</caption>
+          <thead className="text-xs text-zinc-500">
             <tr>
-              <td colSpan={7} className="px-3 py-2 text-zinc-600">
-                {c.status === 'not_run' ? 'Not run: an earlier change set failed.' : 'No statement ran.'}
-              </td>
+              <th scope="col" className="px-3 py-1.5 font-medium">Statement</th>
+              <th scope="col" className="px-3 py-1.5 text-right font-medium">Wall time</th>
+              <th scope="col" className="px-3 py-1.5 font-medium">Locks (held)</th>
+              <th scope="col" className="px-3 py-1.5 text-right font-medium">Rows</th>
+              <th scope="col" className="px-3 py-1.5 font-medium">Rewritten</th>
+              <th scope="col" className="px-3 py-1.5 text-right font-medium">WAL</th>
+              <th scope="col" className="px-3 py-1.5 text-right font-medium">Temp files</th>
             </tr>
-          )}
-          {c.statements.map((s) => (
-            <StatementRow key={s.index} statement={s} />
-          ))}
-          {c.error && (
-            <tr>
-              <td colSpan={7} className="bg-red-50 px-3 py-2 break-words text-red-900">
-                {c.error}
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
-    </div>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {c.statements.length === 0 && (
+              <tr>
+                <td colSpan={7} className="px-3 py-2 text-zinc-600">
+                  {c.status === 'not_run' ? 'Not run: an earlier change set failed.' : 'No statement ran.'}
+                </td>
+              </tr>
+            )}
+            {c.statements.map((s) => (
+              <StatementRow key={s.index} statement={s} />
+            ))}
+            {c.error && (
+              <tr>
+                <td colSpan={7} className="bg-red-50 px-3 py-2 break-words text-red-900">
+                  {c.error}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }
 

@@ -84,7 +84,9 @@ function RehearseDialog({ env, protection, pending, onClose }: { env: string; pr
               Strata copies {env}&apos;s schema (replaying its applied change sets) and the rows of the tables the plan touches into a scratch database on the
               shadow server — PII and secret columns masked on the way — runs the plan there and measures every statement, then drops the copy.
             </p>
-            <SegmentedControl legend="Rows to copy" legendClassName="text-sm font-medium text-zinc-800" options={[...SAMPLE_CHOICES]} value={sample} onChange={setSample} />
+            <div className="self-start">
+              <SegmentedControl legend="Rows to copy" legendClassName="text-sm font-medium text-zinc-800" options={[...SAMPLE_CHOICES]} value={sample} onChange={setSample} />
+            </div>
             <div className="flex gap-3">
               <button
                 type="submit"
