@@ -21,7 +21,9 @@ describe('rehearsal report formatting', () => {
     expect(isBlockingMode('ExclusiveLock')).toBe(false);
     expect(isBlockingMode('ROW EXCLUSIVE')).toBe(false);
     expect(isAlarmingHeadline('ACCESS EXCLUSIVE on platform.usage_events for 4.2 s; table rewritten; 180 MB WAL')).toBe(true);
-    expect(isAlarmingHeadline('SHARE on platform.users for 3 ms')).toBe(false);
+    expect(isAlarmingHeadline('SHARE on platform.users for 3 ms')).toBe(true);
+    expect(isAlarmingHeadline('SHARE UPDATE EXCLUSIVE on platform.users for 3 ms')).toBe(false);
+    expect(isAlarmingHeadline('INSERT INTO "risk"."schema_version" took 3 ms; 2 rows')).toBe(false);
   });
 
   it('orders locks longest held first, and splits copy from run time', () => {

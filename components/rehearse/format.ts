@@ -17,9 +17,9 @@ export function isBlockingMode(mode: string): boolean {
   return /^access\s*exclusive/i.test(mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'));
 }
 
-/** A headline a reviewer must not miss: a lock that blocks reads and writes, or a rewritten table. */
+/** A headline a reviewer must not miss: a lock that blocks other sessions' writes (SHARE and stronger, as the engine's headlines lead with), or a rewritten table. */
 export function isAlarmingHeadline(line: string): boolean {
-  return /ACCESS EXCLUSIVE|rewritten/i.test(line);
+  return /^(SHARE|SHARE ROW EXCLUSIVE|EXCLUSIVE|ACCESS EXCLUSIVE) on /.test(line) || /table rewritten/.test(line);
 }
 
 /** The locks of a statement, longest held first. */
