@@ -11,6 +11,7 @@ import { benchSeed } from './seed-bench';
 import { benchRetention } from './retention-bench';
 import { benchLint } from './lint-bench';
 import { benchBackup } from './backup-bench';
+import { benchRehearse } from './rehearse-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -37,6 +38,24 @@ async function main(): Promise<void> {
       console.log(`drizzle-orm migrate()        ${ms(r.drizzleMs)}`);
       console.log(`Strata overhead / change set ${ms(r.overheadPerChangeSetMs)}  (target ≤ 15 ms)`);
       console.log(`drizzle overhead / change set ${ms(r.drizzleOverheadPerChangeSetMs)}`);
+    } finally {
+      await cluster.stop();
+    }
+  }
+  if (wanted('rehearse')) {
+    const cluster = await startBenchCluster(root);
+    try {
+      const r = await benchRehearse(cluster);
+      results.rehearse = r;
+      console.log(`\n## Rehearsal of a rewrite (ALTER COLUMN … TYPE bigint) on a ${r.rows.toLocaleString('en-US')}-row table — median of ${r.runs}`);
+      console.log(`Rehearsal, whole               ${ms(r.rehearsal.totalMs)}  (${times(r.totalToApply)} the apply)`);
+      console.log(`… copy: schema (replay)        ${ms(r.rehearsal.schemaMs)}`);
+      console.log(`… copy: rows (COPY, masked)    ${ms(r.rehearsal.dataMs)}`);
+      console.log(`… run on the copy              ${ms(r.rehearsal.runMs)}  (${times(r.runToApply)} the apply)`);
+      console.log(`… dropping the copy            ${ms(r.rehearsal.dropMs)}  (the rest: reading the target's status, opening sessions)`);
+      console.log(`Rehearsal, --sample 10%        ${ms(r.sampled.totalMs)}  (rows ${ms(r.sampled.dataMs)}, run ${ms(r.sampled.runMs)})`);
+      console.log(`Plain apply, same data         ${ms(r.applyMs)}`);
+      console.log(`Headline: ${r.headline ?? 'none'}; plan WAL ${(r.walBytes / 1024 / 1024).toFixed(1)} MB`);
     } finally {
       await cluster.stop();
     }

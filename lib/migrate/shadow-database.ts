@@ -52,6 +52,8 @@ export async function withShadowDatabase<T>(
 ): Promise<T> {
   const admin = connect(withDatabase(serverUrl, 'postgres'), { max: 1, applicationName: 'strata:shadow' });
   try {
+    // An unreachable shadow server is one clear CONNECTION_FAILED naming it, not a driver error half-way.
+    await assertReachable(admin, withDatabase(serverUrl, 'postgres'));
     await sweepOncePerProcess(admin, serverUrl, logger);
     const [clock] = await admin`select floor(extract(epoch from clock_timestamp()))::bigint as now`;
     const name = shadowName(Number(clock!.now));

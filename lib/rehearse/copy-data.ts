@@ -131,19 +131,37 @@ export async function copyTables(
 
 /**
  * Streams one COPY … TO STDOUT on the target into one COPY … FROM STDIN on the scratch
- * database. The source is never paused: postgres.js breaks the connection when a COPY
- * readable is paused for backpressure (porsager/postgres#499), so chunks the writable
- * cannot take yet are buffered in memory instead (both ends are usually the same server).
+ * database. The source is never paused by us: chunks the writable cannot take yet are
+ * buffered in memory instead (both ends are usually the same server).
  */
 async function pipeCopy(target: Conn, copyOut: string, scratch: Conn, copyIn: string): Promise<void> {
-  const readable = await target.unsafe(copyOut).readable();
   const writable = await scratch.unsafe(copyIn).writable();
+  const readable = await target.unsafe(copyOut).readable();
   await new Promise<void>((resolve, reject) => {
-    readable.on('data', (chunk: Buffer) => void writable.write(chunk));
-    readable.on('error', reject);
-    readable.on('end', () => writable.end());
     writable.on('error', reject);
     writable.on('finish', () => resolve());
+    drainCopyOut(readable, (chunk) => void writable.write(chunk)).then(() => writable.end(), reject);
+  });
+}
+
+/**
+ * Reads a postgres.js COPY … TO STDOUT readable to its end, and leaves its connection usable.
+ * postgres.js pauses the socket when a CopyData chunk fills the readable's buffer, and only
+ * the readable's next read resumes it; when CopyDone came in the same network chunk the
+ * readable ends first, is never read again, and the socket stays paused: the connection's
+ * next query waits forever (porsager/postgres#499, fixed upstream by PR #1016, unreleased).
+ * Everything the server sent before the readable was consumed is buffered, so a table that
+ * arrives faster than it is taken triggers it. Resuming once more at the end (the readable's
+ * own read(), which is `socket.resume()`) is harmless when the socket flows.
+ */
+export function drainCopyOut(readable: NodeJS.ReadableStream, onChunk: (chunk: Buffer) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    readable.on('data', onChunk);
+    readable.on('error', reject);
+    readable.on('end', () => {
+      (readable as unknown as { _read?: (size: number) => void })._read?.(0);
+      resolve();
+    });
   });
 }
 

@@ -32,8 +32,8 @@ export function headlinesOf(changeSets: RehearsedChangeSet[]): string[] {
         ...(statement.walBytes >= 1024 * 1024 ? [`${bytesText(statement.walBytes)} WAL`] : []),
         ...(statement.tempBytes > 0 ? [`${bytesText(statement.tempBytes)} in ${statement.tempFiles} temp file${statement.tempFiles === 1 ? '' : 's'}`] : []),
       ].map((e) => `; ${e}`).join('');
-    for (const lock of blocking) lines.push({ blocking: true, ms: lock.heldMs, text: `${lock.mode} on ${lock.relation} for ${durationText(lock.heldMs)}${extras(lock.relation)}` });
-    if (blocking.length === 0 && statement.rows) lines.push({ blocking: false, ms: statement.wallMs, text: `${statement.summary} took ${durationText(statement.wallMs)}${extras(null)}` });
+    for (const lock of blocking) lines.push({ blocking: true, ms: lock.heldMs, text: `${lock.mode} on ${lock.relation} for ${elapsedText(lock.heldMs)}${extras(lock.relation)}` });
+    if (blocking.length === 0 && statement.rows) lines.push({ blocking: false, ms: statement.wallMs, text: `${statement.summary} took ${elapsedText(statement.wallMs)}${extras(null)}` });
   }
   return lines
     .sort((a, b) => Number(b.blocking) - Number(a.blocking) || b.ms - a.ms)
@@ -41,8 +41,8 @@ export function headlinesOf(changeSets: RehearsedChangeSet[]): string[] {
     .map((l) => l.text);
 }
 
-/** 4.2 s, 350 ms. */
-export function durationText(ms: number): string {
+/** A duration for people: 4.2 s, 350 ms. */
+export function elapsedText(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 

@@ -16,6 +16,8 @@ import type { TablePolicy } from '../retention/types';
 import { rehearse } from './rehearse';
 
 const scratchServerUrl = () => inject('pgAdminUrl');
+/** A server nobody listens on: a rehearsal refused before it touches the scratch server says so instead of CONNECTION_FAILED. */
+const NO_SERVER = 'postgres://nobody:nothing@127.0.0.1:1/postgres';
 
 /**
  * People (e-mail, nickname, birth date: PII), their orders, and a whole-table secret keyed by
@@ -109,7 +111,6 @@ describe('rehearse', () => {
     const project = fixture(dumpFile);
     await withData(project);
     const before = await targetState(db.sql);
-    const scratchBefore = await scratchDatabases();
     const phases: string[] = [];
 
     const report = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: POLICIES, onProgress: (e) => e.type === 'phase' && phases.push(e.label) });
@@ -145,7 +146,9 @@ describe('rehearse', () => {
     expect(phases.some((p) => p.startsWith('Copying the rows of 3 tables'))).toBe(true);
 
     expect(await targetState(db.sql)).toEqual(before);
-    expect(await scratchDatabases()).toEqual(scratchBefore);
+    // Other test files make shadows of their own meanwhile: this rehearsal's is gone.
+    expect(report.scratchDatabase).toMatch(/^strata_shadow_/);
+    expect(await scratchDatabases()).not.toContain(report.scratchDatabase);
     expect(report.scratchDropped).toBe(true);
   });
 
@@ -197,29 +200,46 @@ describe('rehearse', () => {
     const project = fixture(dumpFile, [{ name: 'unique_amount', up: `alter table app.orders add constraint orders_person_unique unique (person_id);` }]);
     await withData(project);
     const before = await targetState(db.sql);
-    const scratchBefore = await scratchDatabases();
     const report = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: POLICIES });
     expect(report.changeSets.at(-1)).toMatchObject({ tag: '0004_unique_amount', status: 'failed', error: expect.stringContaining('could not create unique index') });
     expect(await targetState(db.sql)).toEqual(before);
-    expect(await scratchDatabases()).toEqual(scratchBefore);
+    expect(await scratchDatabases()).not.toContain(report.scratchDatabase);
   });
 
   it('refuses a bad sample or an unknown tag before anything is copied, and leaves nothing', async () => {
     const project = fixture(dumpFile);
     await withData(project);
     const before = await targetState(db.sql);
-    const scratchBefore = await scratchDatabases();
     for (const sample of [0, 1.5, -0.1, Number.NaN]) {
-      const error = await rehearse(testContext(db.url), project, { sample }, { scratchServerUrl: scratchServerUrl(), policies: POLICIES }).catch((e) => e);
+      const error = await rehearse(testContext(db.url), project, { sample }, { scratchServerUrl: NO_SERVER, policies: POLICIES }).catch((e) => e);
       expect(isStrataError(error, 'BAD_USAGE'), String(error)).toBe(true);
       expect(error.message).toMatch(/sample is a fraction .* above 0 and at most 1/);
     }
-    const unknown = await rehearse(testContext(db.url), project, { to: '9999_nope' }, { scratchServerUrl: scratchServerUrl(), policies: POLICIES }).catch((e) => e);
+    const unknown = await rehearse(testContext(db.url), project, { to: '9999_nope' }, { scratchServerUrl: NO_SERVER, policies: POLICIES }).catch((e) => e);
     expect(isStrataError(unknown, 'NOT_FOUND'), String(unknown)).toBe(true);
     expect(unknown.message).toContain('9999_nope');
+    // The same request with a good sample and tag does reach the scratch server: the refusals above came first.
+    const reached = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: NO_SERVER, policies: POLICIES }).catch((e) => e);
+    expect(isStrataError(reached, 'CONNECTION_FAILED'), String(reached)).toBe(true);
     expect(await targetState(db.sql)).toEqual(before);
-    expect(await scratchDatabases()).toEqual(scratchBefore);
     expect(fs.existsSync(dumpFile)).toBe(false);
+  });
+
+  it('names the locks on a table an earlier change set of the plan created, and samples a no-transaction statement’s locks', async () => {
+    const project = fixture(dumpFile, [
+      { name: 'notes', up: `create table app.notes (id int primary key);` },
+      { name: 'note_text', up: `alter table app.notes add column body text;` },
+      { name: 'amount_index', up: `-- strata:no-transaction\ncreate index concurrently orders_amount on app.orders (amount);` },
+    ]);
+    await withData(project);
+    const report = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: POLICIES });
+    const byTag = Object.fromEntries(report.changeSets.map((c) => [c.tag, c]));
+    // Created by the change set itself: nobody else's, left out (as the dry run does).
+    expect(byTag['0004_notes']!.statements[0]!.locks).toEqual([]);
+    expect(byTag['0005_note_text']!.statements[0]!.locks).toContainEqual(expect.objectContaining({ mode: 'ACCESS EXCLUSIVE', relation: 'app.notes', kind: 'table' }));
+    const cic = byTag['0006_amount_index']!;
+    expect(cic.noTransaction).toBe(true);
+    expect(cic.statements[0]).toMatchObject({ locksSampled: true, locks: [expect.objectContaining({ mode: 'SHARE UPDATE EXCLUSIVE', relation: 'app.orders' })] });
   });
 
   it('--to stops the rehearsal at that change set', async () => {

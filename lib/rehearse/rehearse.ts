@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { withoutBackups } from '../backup/backups';
 import type { Project } from '../changesets/project';
 import { connect } from '../db/client';
+import { databaseNameOf } from '../db/connection-url';
 import { StrataError } from '../errors';
 import { fileToRun } from '../migrate/change-set-file';
-import { startLockCapture } from '../migrate/lock-capture';
 import { appliedInOrder, planApply } from '../migrate/plan';
 import { readTargetStatus } from '../migrate/read-status';
 import type { ProgressEvent, RunContext } from '../migrate/run-context';
@@ -46,6 +46,7 @@ interface ScratchRun {
   runMs: number;
   changeSets: RehearsedChangeSet[];
   tempMeasured: boolean;
+  scratchDatabase: string;
 }
 
 /**
@@ -77,6 +78,8 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
       runMs: run?.runMs ?? 0,
       walBytes: changeSets.flatMap((c) => c.statements).reduce((sum, s) => sum + s.walBytes, 0),
       headlines: headlinesOf(changeSets),
+      scratchDatabase: run?.scratchDatabase ?? null,
+      dropMs: 0,
       scratchDropped: true,
       tempMeasured: run?.tempMeasured ?? false,
     };
@@ -87,6 +90,7 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
   const replay = appliedInOrder(status);
   progress({ type: 'phase', label: `Copying the schema: replaying ${replay.length} applied change sets onto a scratch database` });
   const t0 = performance.now();
+  let workDone = t0;
   const run = await withShadowDatabase(
     options.scratchServerUrl,
     project,
@@ -96,11 +100,13 @@ export async function rehearse(ctx: RunContext, project: Project, request: Rehea
       const { copiedTables, dataMs } = await copyData(ctx.url, scratchUrl, parsed, { sample, policies, progress });
       progress({ type: 'phase', label: `Running ${parsed.length} change set${parsed.length === 1 ? '' : 's'} on the copy` });
       const ran = await runOnScratch(ctx, project, scratchUrl, parsed, progress);
-      return { schemaMs: Math.round(schemaMs), copiedTables, dataMs, ...ran };
+      progress({ type: 'phase', label: 'Dropping the scratch copy' });
+      workDone = performance.now();
+      return { schemaMs: Math.round(schemaMs), copiedTables, dataMs, ...ran, scratchDatabase: databaseNameOf(scratchUrl) };
     },
     { changeSets: replay },
   );
-  return report(run);
+  return { ...report(run), dropMs: Math.round(performance.now() - workDone) };
 }
 
 /** `sample` as a fraction, refused unless 0 < sample ≤ 1. */
@@ -177,7 +183,8 @@ async function runOnScratch(
       const tempMeasured = await reportTempFiles(conn);
       const scratchCtx: RunContext = {
         url: scratchUrl,
-        environment: ctx.environment,
+        // Its log lines and history rows must not read as if the environment itself changed.
+        environment: `${ctx.environment ?? 'database'} (rehearsal copy)`,
         actor: ctx.actor,
         logger: ctx.logger,
         lockTimeoutMs: ctx.lockTimeoutMs,
@@ -188,7 +195,7 @@ async function runOnScratch(
         onProgress,
       };
       await openTargetSession(conn, project, scratchCtx);
-      probe = await RehearsalProbe.start(conn, scratchUrl, await startLockCapture(conn));
+      probe = await RehearsalProbe.start(conn, scratchUrl);
       const runner = probe;
       sink = runner.onNotice;
       try {

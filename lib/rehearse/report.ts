@@ -30,6 +30,12 @@ export interface RehearsedStatement {
   walBytes: number;
   tempFiles: number;
   tempBytes: number;
+  /**
+   * Set in a no-transaction change set: the statement's locks ended with it, so they were seen
+   * by polling pg_locks from a second session while it ran; one held for less than a poll's
+   * round trip may be missing. Otherwise they are read from the session itself after the statement.
+   */
+  locksSampled?: boolean;
   /** Set on a batched statement: how many batches it ran. */
   batches?: number;
 }
@@ -68,6 +74,10 @@ export interface RehearsalReport {
   walBytes: number;
   /** One line per notable effect, longest lock first: "ACCESS EXCLUSIVE on platform.usage_events for 4.2 s; table rewritten; 180 MB WAL". */
   headlines: string[];
+  /** How long dropping the scratch database took (PostgreSQL removes its files and checkpoints). */
+  dropMs: number;
+  /** The scratch database's name (a shadow database: `strata_shadow_…`), null when nothing was copied. */
+  scratchDatabase: string | null;
   /** The scratch database was dropped (false only if dropping failed; the sweep removes it later). */
   scratchDropped: boolean;
   /** Temp files were measured (false: the scratch server's role may not set log_temp_files, and every tempFiles/tempBytes is 0 unmeasured). */

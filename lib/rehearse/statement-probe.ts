@@ -1,6 +1,6 @@
 import type { Statement } from '../changesets/statements';
 import { connect, type Sql } from '../db/client';
-import type { LockCapture } from '../migrate/lock-capture';
+import { startLockCapture, type LockCapture } from '../migrate/lock-capture';
 import type { StatementProbe } from '../migrate/run-context';
 import { roundMs, type ExecutedStatement } from '../migrate/statement-outcome';
 import type { LockedConnection } from '../migrate/target-lock';
@@ -11,9 +11,11 @@ import type { RehearsedLock, RehearsedStatement } from './report';
  * What a rehearsal measures around each statement of the real run on the scratch database,
  * on the run's own session (so inside its transaction):
  * - locks: the relation locks the session holds after the statement that it did not hold
- *   before (lock-capture.ts, as the dry run), held until the change set's transaction ends;
- *   a no-transaction statement releases its locks when it ends, so for those a second
- *   session polls pg_locks for the runner's pid while the statement runs;
+ *   before (lock-capture.ts, as the dry run; relations the change set itself creates are
+ *   nobody else's and left out), held until the change set's transaction ends. A
+ *   no-transaction statement releases its locks when it ends, so for those a second session
+ *   polls pg_locks for the runner's pid while the statement runs (`locksSampled`: a lock
+ *   held for less than a poll's round trip, well under a millisecond, can be missed);
  * - rewrites: pg_class.relfilenode of every table the statement names (and their partitions)
  *   before and after — a new relfilenode means the table was rewritten;
  * - WAL: pg_current_wal_insert_lsn() before and after. It is the server's position, so WAL
@@ -31,21 +33,23 @@ export class RehearsalProbe implements StatementProbe {
   private current: { lsn: string; nodes: Map<number, { name: string; node: number }>; tempFiles: number; tempBytes: number } | null = null;
   private monitor: { stop: () => Promise<Map<string, string>> } | null = null;
   private noTransaction = false;
-  private fresh = true;
+  private locks: LockCapture | null = null;
 
   constructor(
-    private readonly locks: LockCapture,
     private readonly monitorSql: Sql,
     private readonly runnerPid: number,
-    private readonly kinds: Map<string, RehearsedLock['kind']>,
   ) {}
 
-  /** Opens a probe for a run on `conn`: its lock capture starts now, after the copy, so the copied tables have names. */
-  static async start(conn: LockedConnection, scratchUrl: string, locks: LockCapture): Promise<RehearsalProbe> {
+  /** The kind of every relation when the change set began, for its locks (headlines name tables). */
+  private kinds = new Map<string, RehearsedLock['kind']>();
+
+  /** Opens a probe for a run on `conn` (after the copy). */
+  static async start(conn: LockedConnection, scratchUrl: string): Promise<RehearsalProbe> {
     const [row] = await conn`select pg_backend_pid() as pid`;
-    const kinds = new Map<string, RehearsedLock['kind']>();
-    for (const r of await conn.unsafe(RELATION_KINDS)) kinds.set(String(r.name), r.kind === 'r' || r.kind === 'p' || r.kind === 'm' ? 'table' : r.kind === 'i' || r.kind === 'I' ? 'index' : 'other');
-    return new RehearsalProbe(locks, connect(scratchUrl, { max: 1, applicationName: 'strata:rehearsal-monitor' }), Number(row!.pid), kinds);
+    const monitor = connect(scratchUrl, { max: 1, applicationName: 'strata:rehearsal-monitor' });
+    // Connected now: a first poll that had to connect (and authenticate) would miss a short statement whole.
+    await monitor`select 1`;
+    return new RehearsalProbe(monitor, Number(row!.pid));
   }
 
   async close(): Promise<void> {
@@ -65,12 +69,12 @@ export class RehearsalProbe implements StatementProbe {
     this.statements = [];
     this.rehearsed = [];
     this.noTransaction = noTransaction;
-    this.fresh = true;
+    this.locks = null;
   }
 
   /** The change set's statements with their locks, once its transaction has ended (committed or rolled back). */
   endChangeSet(): RehearsedStatement[] {
-    if (!this.noTransaction) {
+    if (!this.noTransaction && this.locks) {
       this.locks.attribute(this.statements, false);
       for (const [i, s] of this.statements.entries()) this.rehearsed[i]!.locks = s.locks.map((l) => ({ mode: lockModeName(l.mode), relation: l.relation, heldMs: l.heldMs, kind: this.kinds.get(l.relation) ?? 'other' }));
     }
@@ -78,9 +82,13 @@ export class RehearsalProbe implements StatementProbe {
   }
 
   async before(conn: LockedConnection, statement: Statement): Promise<void> {
-    // The change set's transaction began just now: what the session held before it is not its doing.
-    if (this.fresh || this.noTransaction) await this.locks.discard();
-    this.fresh = false;
+    // The change set's transaction began just now: what the session holds is not its doing, and
+    // the relations that exist now (tables an earlier change set created included) are named.
+    if (!this.noTransaction && !this.locks) {
+      this.locks = await startLockCapture(conn);
+      this.kinds = new Map();
+      for (const r of await conn.unsafe(RELATION_KINDS)) this.kinds.set(String(r.name), r.kind === 'r' || r.kind === 'p' || r.kind === 'm' ? 'table' : r.kind === 'i' || r.kind === 'I' ? 'index' : 'other');
+    }
     const [row] = await conn.unsafe(`select pg_current_wal_insert_lsn()::text as lsn, ${RELFILENODES} as rels`, [statement.tables.map(qualifiedName)]);
     this.current = { lsn: String(row!.lsn), nodes: nodesOf(row!.rels), tempFiles: 0, tempBytes: 0 };
     if (this.noTransaction) this.monitor = this.pollLocks();
@@ -93,10 +101,10 @@ export class RehearsalProbe implements StatementProbe {
     const [row] = await conn.unsafe(`select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $2::pg_lsn)::int8 as wal, ${RELFILENODES} as rels`, [statement.tables.map(qualifiedName), current.lsn]);
     const after = nodesOf(row!.rels);
     const rewritten = [...current.nodes].filter(([oid, b]) => after.has(oid) && b.node !== 0 && after.get(oid)!.node !== b.node).map(([, b]) => b.name);
-    await this.locks.afterStatement(this.statements.length);
+    await this.locks?.afterStatement(this.statements.length);
     const durationMs = roundMs(outcome.durationMs);
     this.statements.push({ index: statement.index, line: statement.line, sql: statement.sql, durationMs, rows: outcome.rows, locks: [], label: null, skipped: false });
-    // Without a transaction the statement's locks ended with it: held for its own duration.
+    // Without a transaction the statement's locks ended with it: held for (at most) its own duration.
     const locks: RehearsedLock[] = [...seen].map(([relation, mode]) => ({ mode: lockModeName(mode), relation, heldMs: durationMs, kind: 'table' as const }));
     this.rehearsed.push({
       index: statement.index,
@@ -109,16 +117,23 @@ export class RehearsalProbe implements StatementProbe {
       walBytes: Number(row!.wal),
       tempFiles: current.tempFiles,
       tempBytes: current.tempBytes,
+      ...(this.noTransaction ? { locksSampled: true } : {}),
     });
     this.current = null;
   }
 
-  /** Polls the runner's granted relation locks every 20 ms until stopped: relation → strongest mode seen. */
+  /**
+   * Polls the runner's granted relation locks until stopped: relation → strongest mode seen.
+   * Back to back at first (a short statement is over in a few milliseconds), then every 20 ms,
+   * so a long CREATE INDEX CONCURRENTLY does not cost the server a query per millisecond.
+   */
   private pollLocks(): { stop: () => Promise<Map<string, string>> } {
     const seen = new Map<string, string>();
     let running = true;
+    let polls = 0;
     const loop = (async () => {
       while (running) {
+        polls += 1;
         const rows = await this.monitorSql.unsafe(
           `select n.nspname || '.' || c.relname as relation, l.mode from pg_locks l join pg_class c on c.oid = l.relation join pg_namespace n on n.oid = c.relnamespace
            where l.pid = $1 and l.locktype = 'relation' and l.granted and c.relkind in ('r', 'p', 'm')
@@ -130,7 +145,7 @@ export class RehearsalProbe implements StatementProbe {
           const mode = String(r.mode);
           if (strength(mode) > strength(seen.get(relation) ?? '')) seen.set(relation, mode);
         }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (polls > 100) await new Promise((resolve) => setTimeout(resolve, 20));
       }
     })();
     return {

@@ -11,6 +11,7 @@ import { importCommand } from './import';
 import { introspectCommand } from './introspect';
 import { lintCommand } from './lint';
 import { planCommand } from './plan';
+import { rehearseCommand } from './rehearse';
 import { resolveCommand } from './resolve';
 import { retentionCommand } from './retention';
 import { rollbackCommand } from './rollback';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   erdCommand,
   docsCommand,
   planCommand,
+  rehearseCommand,
   driftCommand,
   backupCommand,
   userCommand,
