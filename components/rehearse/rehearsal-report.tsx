@@ -59,7 +59,7 @@ export function RehearsalReportView({ report }: { report: RehearsalReport }) {
       </div>
       <p className="-mt-3 text-xs text-zinc-600">
         <span className="font-medium text-sky-700">Copy</span> {Math.round(copyShare * 100)}% · <span className="font-medium text-violet-700">run</span> {100 - Math.round(copyShare * 100)}% of
-        the rehearsal&apos;s time. The target was only read{report.scratchDropped ? '; the scratch copy was dropped.' : '.'}
+        the rehearsal&apos;s time. The target was only read{report.scratchDropped ? `; the scratch copy was dropped (in ${formatDuration(report.dropMs)}).` : '.'}
         {!report.tempMeasured && ' Temp files were not measured (the shadow server’s role may not set log_temp_files).'}
       </p>
       {!report.scratchDropped && (
@@ -91,7 +91,10 @@ export function RehearsalReportView({ report }: { report: RehearsalReport }) {
         <h3 id="rehearsal-change-sets" className="text-sm font-semibold text-zinc-900">
           {plural(report.changeSets.length, 'change set')}, statement by statement
         </h3>
-        <p className="-mt-2 text-xs text-zinc-600">Change sets that failed, rewrote a table or took an ACCESS EXCLUSIVE lock are open; open the others to see their statements.</p>
+        <p className="-mt-2 text-xs text-zinc-600">
+          Change sets that failed, rewrote a table or took an ACCESS EXCLUSIVE lock are open; open the others to see their statements. In a no-transaction
+          change set locks end with each statement and are sampled while it runs (* a very short one may be missing).
+        </p>
         {report.changeSets.map((c) => (
           <ChangeSetTable key={c.tag} changeSet={c} />
         ))}
@@ -181,7 +184,9 @@ function StatementRow({ statement: s }: { statement: RehearsedStatement }) {
       <td className="px-3 py-1.5 text-right tabular-nums">{formatDuration(s.wallMs)}</td>
       <td className="px-3 py-1.5">
         {s.locks.length === 0 ? (
-          <span className="text-zinc-400">–</span>
+          <span className="text-zinc-400" title={s.locksSampled ? 'sampled while it ran: a lock held for less than a poll may be missing' : undefined}>
+            –{s.locksSampled && '*'}
+          </span>
         ) : (
           <ul className="flex flex-col gap-0.5 text-xs">
             {locksByHeld(s.locks).map((l, i) => (
