@@ -55,7 +55,8 @@ async function main(): Promise<void> {
       console.log(`… dropping the copy            ${ms(r.rehearsal.dropMs)}  (the rest: reading the target's status, opening sessions)`);
       console.log(`Rehearsal, --sample 10%        ${ms(r.sampled.totalMs)}  (rows ${ms(r.sampled.dataMs)}, run ${ms(r.sampled.runMs)})`);
       console.log(`Plain apply, same data         ${ms(r.applyMs)}`);
-      console.log(`Headline: ${r.headline ?? 'none'}; plan WAL ${(r.walBytes / 1024 / 1024).toFixed(1)} MB`);
+      console.log(`ACCESS EXCLUSIVE held          ${ms(r.lockHeldMs)}  (the run on the copy, the lock measured)`);
+      console.log(`Last headline: ${r.headline ?? 'none'}; plan WAL ${(r.walBytes / 1024 / 1024).toFixed(1)} MB`);
     } finally {
       await cluster.stop();
     }

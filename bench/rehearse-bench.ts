@@ -20,6 +20,9 @@ export interface RehearseBenchResult {
   runToApply: number;
   /** The whole rehearsal (copy + run + drop) ÷ the plain apply: what knowing beforehand costs. */
   totalToApply: number;
+  /** The rewrite's ACCESS EXCLUSIVE on bench.events, held (median): the figure a dry run can only guess. */
+  lockHeldMs: number;
+  /** The last run's headline (its own figures). */
   headline: string | null;
   walBytes: number;
 }
@@ -88,6 +91,7 @@ create table bench.events (id bigint generated always as identity primary key, a
     applyMs,
     runToApply: rehearsal.runMs / applyMs,
     totalToApply: rehearsal.totalMs / applyMs,
+    lockHeldMs: median(full.map((r) => Math.max(0, ...r.report.changeSets.flatMap((c) => c.statements.flatMap((st) => st.locks.filter((l) => l.mode === 'ACCESS EXCLUSIVE' && l.relation === 'bench.events').map((l) => l.heldMs)))))),
     headline: full.at(-1)!.report.headlines[0] ?? null,
     walBytes: full.at(-1)!.report.walBytes,
   };

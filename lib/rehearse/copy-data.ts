@@ -23,12 +23,16 @@ export interface TableToCopy {
   sequences: string[];
 }
 
-/** Tables the plan names plus, transitively, every table they reference by a foreign key (existing plain or partitioned tables only). */
+/**
+ * Tables the plan names plus, transitively, every table they reference by a foreign key
+ * (existing plain or partitioned tables; a partition stands for its partition tree's root).
+ */
 export async function tablesToCopy(target: Conn, named: string[]): Promise<TableToCopy[]> {
   const quoted = named.map((n) => qualifiedName(n));
   const rows = await target.unsafe(
     `with recursive named as (
-       select to_regclass(x) as oid from unnest($1::text[]) x
+       -- A partition named by the plan is copied through its root, which COPY fills partition by partition.
+       select coalesce(pg_partition_root(to_regclass(x)), to_regclass(x)) as oid from unnest($1::text[]) x
      ), closure(oid) as (
        select c.oid from pg_class c join named on named.oid = c.oid where c.relkind in ('r', 'p')
        union

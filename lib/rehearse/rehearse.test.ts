@@ -242,6 +242,41 @@ describe('rehearse', () => {
     expect(cic.statements[0]).toMatchObject({ locksSampled: true, locks: [expect.objectContaining({ mode: 'SHARE UPDATE EXCLUSIVE', relation: 'app.orders' })] });
   });
 
+  it('holds a transactional change set’s lock until its commit: statements after the lock count, the probe’s own queries do not', async () => {
+    const project = fixture(dumpFile, [{ name: 'note_then_wait', up: `alter table app.orders add column note text;\nselect pg_sleep(0.3);` }]);
+    await withData(project);
+    const report = await rehearse(testContext(db.url), project, { to: '0004_note_then_wait', sample: 0.01 }, { scratchServerUrl: scratchServerUrl(), policies: POLICIES });
+    const [alter, sleep] = report.changeSets.at(-1)!.statements;
+    const lock = alter!.locks.find((l) => l.relation === 'app.orders' && l.mode === 'ACCESS EXCLUSIVE')!;
+    expect(sleep!.wallMs).toBeGreaterThanOrEqual(300);
+    expect(lock.heldMs).toBeGreaterThanOrEqual(alter!.wallMs + sleep!.wallMs);
+  });
+
+  it('two rehearsals of one target at once: each its own copy, both measured, both dropped', async () => {
+    const project = fixture(dumpFile);
+    await withData(project);
+    const [a, b] = await Promise.all(
+      [0.5, 0.2].map((sample) => rehearse(testContext(db.url), project, { to: '0001_retype_amount', sample }, { scratchServerUrl: scratchServerUrl(), policies: POLICIES })),
+    );
+    expect(a!.scratchDatabase).not.toBe(b!.scratchDatabase);
+    for (const r of [a!, b!]) expect(r.changeSets[0]!.statements[0]!.rewritten).toEqual(['app.orders']);
+    const left = await scratchDatabases();
+    expect(left).not.toContain(a!.scratchDatabase);
+    expect(left).not.toContain(b!.scratchDatabase);
+  });
+
+  it('refuses to copy a classified key it cannot hash, naming it; the target unchanged', async () => {
+    const project = fixture(dumpFile);
+    await withData(project);
+    const byBirth: TablePolicy[] = [{ ...POLICIES[0]!, columns: undefined, classification: ['PII'] }];
+    await db.sql.unsafe('create unique index people_born on app.people (born)');
+    const before = await targetState(db.sql);
+    const error = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: byBirth }).catch((e) => e);
+    expect(isStrataError(error, 'BAD_USAGE'), String(error)).toBe(true);
+    expect(error.message).toMatch(/Cannot mask app\.people\.born: .*type date cannot be hashed/);
+    expect(await targetState(db.sql)).toEqual(before);
+  });
+
   it('--to stops the rehearsal at that change set', async () => {
     const project = fixture(dumpFile);
     await withData(project);
@@ -249,5 +284,27 @@ describe('rehearse', () => {
     expect(report.to).toBe('0001_retype_amount');
     expect(report.changeSets.map((c) => c.tag)).toEqual(['0001_retype_amount']);
     expect(report.copy.tables.map((t) => t.table)).toEqual(['app.orders', 'app.people']);
+  });
+});
+
+describe('rehearse a partitioned table', () => {
+  it('copies a partition the plan names through its root, every partition’s rows', async () => {
+    const project = readProject(
+      writeFixtureProject([
+        {
+          name: 'events',
+          up: `create schema app;
+create table app.events (id int not null, at date not null, n int not null) partition by range (at);
+create table app.events_2025 partition of app.events for values from ('2025-01-01') to ('2026-01-01');
+create table app.events_2026 partition of app.events for values from ('2026-01-01') to ('2027-01-01');`,
+        },
+        { name: 'check_2026', up: `alter table app.events_2026 add constraint n_positive check (n > 0);` },
+      ]),
+    );
+    expect((await applyChangeSets(testContext(db.url), project, { to: '0000_events' })).failed).toBeNull();
+    await db.sql.unsafe(`insert into app.events select g, date '2025-06-01' + (g % 400), g from generate_series(1, 3000) g`);
+    const report = await rehearse(testContext(db.url), project, {}, { scratchServerUrl: scratchServerUrl(), policies: [] });
+    expect(report.copy.tables).toEqual([{ table: 'app.events', rows: 3000, masked: [] }]);
+    expect(report.changeSets[0]!.statements[0]!.locks).toContainEqual(expect.objectContaining({ mode: 'ACCESS EXCLUSIVE', relation: 'app.events_2026' }));
   });
 });

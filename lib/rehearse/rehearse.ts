@@ -3,6 +3,7 @@ import { withoutBackups } from '../backup/backups';
 import type { Project } from '../changesets/project';
 import { connect } from '../db/client';
 import { databaseNameOf } from '../db/connection-url';
+import { quoteQualified } from '../db/identifiers';
 import { StrataError } from '../errors';
 import { fileToRun } from '../migrate/change-set-file';
 import { appliedInOrder, planApply } from '../migrate/plan';
@@ -144,7 +145,7 @@ async function copyData(
       });
       await source.unsafe('rollback');
       // Fresh statistics, as the target's would be: the plan's statements are planned on them.
-      if (copiedTables.length) await sink.unsafe(`analyze ${tables.map((t) => `"${t.schema.replaceAll('"', '""')}"."${t.name.replaceAll('"', '""')}"`).join(', ')}`);
+      if (copiedTables.length) await sink.unsafe(`analyze ${tables.map((t) => quoteQualified(t.schema, t.name)).join(', ')}`);
       return { copiedTables, dataMs: Math.round(performance.now() - t0) };
     } finally {
       await source.unsafe('rollback').catch(() => undefined);
@@ -173,7 +174,8 @@ async function runOnScratch(
   const onProgress = (event: ProgressEvent) => {
     const p = parsed.find((x) => 'tag' in event && x.changeSet.tag === event.tag);
     if (event.type === 'changeset-start' && p) probe?.startChangeSet(noTransaction(p));
-    if (event.type === 'changeset-done') measured.set(event.tag, probe?.endChangeSet() ?? []);
+    // Emitted right after the change set's commit (or rollback): its transaction's end.
+    if (event.type === 'changeset-done') measured.set(event.tag, probe?.endChangeSet(performance.now()) ?? []);
     progress(event);
   };
   return withTargetLock(

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Statement } from '../changesets/statements';
 import { connect, type Sql } from '../db/client';
 import { startLockCapture, type LockCapture } from '../migrate/lock-capture';
@@ -12,7 +13,8 @@ import type { RehearsedLock, RehearsedStatement } from './report';
  * on the run's own session (so inside its transaction):
  * - locks: the relation locks the session holds after the statement that it did not hold
  *   before (lock-capture.ts, as the dry run; relations the change set itself creates are
- *   nobody else's and left out), held until the change set's transaction ends. A
+ *   nobody else's and left out), held from the statement's start until the change set's
+ *   transaction ends (after-checks and commit included, this probe's own queries not). A
  *   no-transaction statement releases its locks when it ends, so for those a second session
  *   polls pg_locks for the runner's pid while the statement runs (`locksSampled`: a lock
  *   held for less than a poll's round trip, well under a millisecond, can be missed);
@@ -29,6 +31,10 @@ import type { RehearsedLock, RehearsedStatement } from './report';
  */
 export class RehearsalProbe implements StatementProbe {
   private statements: ExecutedStatement[] = [];
+  /** When each statement started, and how much probing had been done by then: its locks are held from then to the transaction's end. */
+  private starts: Array<{ at: number; probedMs: number }> = [];
+  /** Time spent in this probe's own queries, which the real run would not spend while holding its locks. */
+  private probedMs = 0;
   private rehearsed: RehearsedStatement[] = [];
   private current: { lsn: string; nodes: Map<number, { name: string; node: number }>; tempFiles: number; tempBytes: number } | null = null;
   private monitor: { stop: () => Promise<Map<string, string>> } | null = null;
@@ -67,21 +73,31 @@ export class RehearsalProbe implements StatementProbe {
 
   startChangeSet(noTransaction: boolean): void {
     this.statements = [];
+    this.starts = [];
     this.rehearsed = [];
     this.noTransaction = noTransaction;
     this.locks = null;
   }
 
-  /** The change set's statements with their locks, once its transaction has ended (committed or rolled back). */
-  endChangeSet(): RehearsedStatement[] {
+  /**
+   * The change set's statements with their locks, once its transaction has ended (committed or
+   * rolled back) at `endedAt`: a lock is held from its statement's start to then — its after-
+   * checks and commit included — less the time this probe spent on its own queries meanwhile.
+   */
+  endChangeSet(endedAt = performance.now()): RehearsedStatement[] {
     if (!this.noTransaction && this.locks) {
       this.locks.attribute(this.statements, false);
-      for (const [i, s] of this.statements.entries()) this.rehearsed[i]!.locks = s.locks.map((l) => ({ mode: lockModeName(l.mode), relation: l.relation, heldMs: l.heldMs, kind: this.kinds.get(l.relation) ?? 'other' }));
+      for (const [i, s] of this.statements.entries()) {
+        const start = this.starts[i]!;
+        const heldMs = roundMs(Math.max(s.durationMs, endedAt - start.at - (this.probedMs - start.probedMs)));
+        this.rehearsed[i]!.locks = s.locks.map((l) => ({ mode: lockModeName(l.mode), relation: l.relation, heldMs, kind: this.kinds.get(l.relation) ?? 'other' }));
+      }
     }
     return this.rehearsed;
   }
 
   async before(conn: LockedConnection, statement: Statement): Promise<void> {
+    const t0 = performance.now();
     // The change set's transaction began just now: what the session holds is not its doing, and
     // the relations that exist now (tables an earlier change set created included) are named.
     if (!this.noTransaction && !this.locks) {
@@ -92,9 +108,12 @@ export class RehearsalProbe implements StatementProbe {
     const [row] = await conn.unsafe(`select pg_current_wal_insert_lsn()::text as lsn, ${RELFILENODES} as rels`, [statement.tables.map(qualifiedName)]);
     this.current = { lsn: String(row!.lsn), nodes: nodesOf(row!.rels), tempFiles: 0, tempBytes: 0 };
     if (this.noTransaction) this.monitor = this.pollLocks();
+    this.probedMs += performance.now() - t0;
+    this.starts[this.statements.length] = { at: performance.now(), probedMs: this.probedMs };
   }
 
   async after(conn: LockedConnection, statement: Statement, outcome: { durationMs: number; rows: number }): Promise<void> {
+    const t0 = performance.now();
     const current = this.current!;
     const seen = (await this.monitor?.stop()) ?? new Map<string, string>();
     this.monitor = null;
@@ -120,6 +139,7 @@ export class RehearsalProbe implements StatementProbe {
       ...(this.noTransaction ? { locksSampled: true } : {}),
     });
     this.current = null;
+    this.probedMs += performance.now() - t0;
   }
 
   /**
