@@ -2,7 +2,7 @@
 
 import type { StartAnswer } from '@/lib/console/start-answer';
 import { enterActionDoor, Door } from './guard';
-import { openEnvironmentOperation, openRequestExecution, openRestore, openSeed, type Opened } from './operation-doors';
+import { openEnvironmentOperation, openRehearsal, openRequestExecution, openRestore, openSeed, type Opened } from './operation-doors';
 
 /**
  * The server actions the pages start operations with: each goes through the same door as
@@ -19,6 +19,12 @@ function answer(opened: Opened): StartAnswer {
 export async function startOperationAction(env: string, input: unknown): Promise<StartAnswer> {
   const door = await enterActionDoor('start operation');
   return door instanceof Door ? answer(await openEnvironmentOperation(door, env, input)) : door;
+}
+
+/** Rehearse the plan on a scratch copy: the same body as POST /api/environments/{env}/rehearsals. */
+export async function startRehearsalAction(env: string, input: unknown): Promise<StartAnswer> {
+  const door = await enterActionDoor('rehearse');
+  return door instanceof Door ? answer(await openRehearsal(door, env, input)) : door;
 }
 
 /** Seed or reset: the same body as POST /api/environments/{env}/seed. */

@@ -3,11 +3,12 @@ import type { z } from 'zod';
 import { loadConfig } from '@/lib/config/environments';
 import { assertApproved } from '@/lib/auth/requests';
 import { findRequest } from '@/lib/console/change-requests';
-import { backupIdSchema, executeRequestSchema, operationRequestSchema, restoreRequestSchema, seedRequestSchema } from '@/lib/console/api-schemas';
+import { backupIdSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, restoreRequestSchema, seedRequestSchema } from '@/lib/console/api-schemas';
 import { startRestore } from '@/lib/console/environment-backups';
 import { operationTarget } from '@/lib/console/environment-operations';
 import { operationActions } from '@/lib/console/operation-request';
 import type { StartedOperation } from '@/lib/console/operations';
+import { startRehearsal } from '@/lib/console/rehearsals';
 import { startEnvironmentOperation, startRequestExecution, startSeed } from '@/lib/console/start-operations';
 import { StrataError } from '@/lib/errors';
 import { isRefused, parsed } from './door-input';
@@ -33,6 +34,23 @@ export async function openEnvironmentOperation(door: Door, env: string, input: u
       if (refused) return refused;
     }
     return { ok: true, started: await startEnvironmentOperation(target, request, door.principal) };
+  } catch (error) {
+    return door.refusal(error, env);
+  }
+}
+
+/**
+ * A rehearsal: the environment's pending plan (or up to `to`) run for real on a scratch copy.
+ * It only reads the target, so it needs no confirmation; two may run at once (each its own copy).
+ */
+export async function openRehearsal(door: Door, env: string, input: unknown): Promise<Opened> {
+  const request = parsed(rehearsalRequestSchema, input);
+  if (isRefused(request)) return request;
+  try {
+    const target = operationTarget(env);
+    const refused = await door.check('rehearse', { protection: target.environment.protection, environment: target.environment.name });
+    if (refused) return refused;
+    return { ok: true, started: await startRehearsal(target, request, door.principal) };
   } catch (error) {
     return door.refusal(error, env);
   }

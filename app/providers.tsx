@@ -5,7 +5,7 @@ import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
 import { OperationStartersProvider, type OperationStarters } from '@/components/operations/operation-starters';
 import { requestFixAction, resolveChangeSetAction, skipChangeSetAction, unskipChangeSetAction } from './change-set-actions';
-import { executeRequestAction, restoreBackupAction, startOperationAction, startSeedAction } from './operation-actions';
+import { executeRequestAction, restoreBackupAction, startOperationAction, startRehearsalAction, startSeedAction } from './operation-actions';
 
 // zod 4 probes `Function("")` to decide whether to compile its parsers; under the console's CSP
 // (no 'unsafe-eval') that probe is a reported violation. In the browser (the ERD's URL state,
@@ -15,6 +15,7 @@ if (typeof window !== 'undefined') z.config({ jitless: true });
 /** The server actions the pages start operations with (each behind the same door as the HTTP API). */
 const STARTERS: OperationStarters = {
   startOperation: startOperationAction,
+  startRehearsal: startRehearsalAction,
   startSeed: startSeedAction,
   executeRequest: executeRequestAction,
   resolveChangeSet: resolveChangeSetAction,

@@ -5,6 +5,7 @@ import { databaseState } from './support/database-state';
 import { embeddedSql } from './support/embedded-sql';
 import { AUTHENTICATION_DOORS, CHANGING_ENDPOINTS, MUTATING_ENDPOINTS, SERVER_ACTION_DOORS } from './support/mutating-endpoints';
 import { actionsIn, callServerAction, callServerActionFrom } from './support/server-actions';
+import { lastLine } from './support/plan';
 import { browseFrom, cookieOf, CONSOLE_ORIGIN, rawRequest } from './support/raw-http';
 import { storageFor, USERS } from './support/users';
 import { exportedMethods, isRouteFile, sourceFiles } from '../test/support/route-files';
@@ -83,7 +84,7 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
     for (const endpoint of CHANGING_ENDPOINTS) {
       expect(denied.some((d) => d.action === `${endpoint.method} ${endpoint.path}` && /UNAUTHENTICATED/.test(String(d.detail))), endpoint.path).toBe(true);
     }
-    for (const what of ['action start operation', 'action seed', 'action execute request', 'action resolve change set', 'action skip change set', 'action unskip change set', 'action request fix', 'action restore backup']) {
+    for (const what of ['action start operation', 'action rehearse', 'action seed', 'action execute request', 'action resolve change set', 'action skip change set', 'action unskip change set', 'action request fix', 'action restore backup']) {
       expect(denied.some((d) => d.action === what && /UNAUTHENTICATED/.test(String(d.detail))), `${what} in ${JSON.stringify(denied.map((d) => [d.action, String(d.detail).slice(0, 60)]))}`).toBe(true);
     }
   } finally {
@@ -180,6 +181,66 @@ test('seed one table: a table name that is not schema.table is 400 at every door
   }
   expect(((await databaseState()) as Record<string, unknown>).strata_local).toEqual(dataBefore);
 });
+
+test('rehearsals: bad samples, unknown environments and other sites are refused at every door; two at once both run; the targets are unchanged', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const devon = await contextAs(browser, 'devon');
+  const before = await databaseState();
+  const targets = (state: Record<string, unknown>) => [state.strata_local, state.strata_staging, state.strata_production];
+  // Bad input: 400 naming the problem, from the route and the server action alike; nothing starts.
+  const operationsBefore = await operationCount();
+  for (const body of [{ sample: 0 }, { sample: 1.5 }, { sample: -0.1 }, { sample: '10%' }, { sample: null }, { to: "0015'; drop table x; --" }, { to: '0015_risk_v1', extra: 1 }] as object[]) {
+    const answer = await devon.post('/api/environments/staging/rehearsals', { data: body });
+    expect(answer.status(), JSON.stringify(body)).toBe(400);
+    expect(await answer.json(), JSON.stringify(body)).toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/sample|to|extra/) });
+    const action = await callServerAction(devon, '/environments/staging', 'app/operation-actions.ts', 'startRehearsalAction', ['staging', body]);
+    expect(action.text, JSON.stringify(body)).toMatch(/"code":"BAD_USAGE"/);
+  }
+  expect((await (await devon.post('/api/environments/staging/rehearsals', { data: { sample: 2 } })).json()).message).toBe('Invalid request: sample: sample is a fraction of each table’s rows: at most 1 (all rows)');
+  // An unknown environment: 404, whoever asks.
+  const nowhere = await devon.post('/api/environments/nowhere/rehearsals', { data: {} });
+  expect(nowhere.status()).toBe(404);
+  expect((await nowhere.json()).code).toBe('UNKNOWN_ENVIRONMENT');
+  expect((await callServerAction(devon, '/environments/staging', 'app/operation-actions.ts', 'startRehearsalAction', ['nowhere', {}])).text).toMatch(/"code":"UNKNOWN_ENVIRONMENT"/);
+  // Another site, in devon's signed-in browser: refused at the front door.
+  const cookie = cookieOf('devon');
+  for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }] as Array<Record<string, string>>) {
+    const post = await rawRequest({ method: 'POST', path: '/api/environments/staging/rehearsals', from: '127.0.0.22', headers: { cookie, 'content-type': 'application/json', ...headers }, body: '{"sample":0.1}' });
+    expect(post.status).toBe(403);
+    expect(JSON.parse(post.text).code).toBe('CROSS_SITE');
+  }
+  // A developer may not rehearse protected production (its rows are copied); a viewer nowhere.
+  expect((await (await devon.post('/api/environments/production/rehearsals', { data: {} })).json()).message).toBe('developer may not rehearse change sets on a scratch copy on a protected environment; it needs operator');
+  expect(await operationCount()).toBe(operationsBefore);
+  expect(await databaseState()).toEqual(before);
+
+  // Two at once on staging: each its own scratch copy, both finish with a report; staging only read.
+  const [first, second] = await Promise.all([devon.post('/api/environments/staging/rehearsals', { data: { sample: 0.01 } }), devon.post('/api/environments/staging/rehearsals', { data: { sample: 0.01 } })]);
+  const [a, b] = [await lastLine(first), await lastLine(second)];
+  expect([a.type, b.type], JSON.stringify([a, b])).toEqual(['result', 'result']);
+  expect([a.result.scratchDropped, b.result.scratchDropped]).toEqual([true, true]);
+  expect(a.result.changeSets.map((c: { tag: string }) => c.tag)).toEqual(['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes']);
+  expect(targets(await databaseState())).toEqual(targets(before));
+  const health = await (await devon.get('/api/health')).json();
+  expect(health.environments.find((e: { name: string }) => e.name === 'staging')).toMatchObject({ pending: 4 });
+  // Both were audited, started and ended.
+  const consoleDb = embeddedSql('strata_console');
+  try {
+    const rows = await consoleDb`select outcome from console.audit_log where action = 'rehearse' and actor = 'devon' and environment = 'staging' order by id desc limit 4`;
+    expect(rows.map((r) => r.outcome).sort()).toEqual(['ok', 'ok', 'started', 'started']);
+  } finally {
+    await consoleDb.end();
+  }
+});
+
+async function operationCount(): Promise<number> {
+  const consoleDb = embeddedSql('strata_console');
+  try {
+    return (await consoleDb`select count(*)::int as n from console.operations`)[0]!.n;
+  } finally {
+    await consoleDb.end();
+  }
+}
 
 test('named ERD views: anyone signed in saves; only the author changes, the author or an admin deletes; bad input, other sites and other environments change nothing', async ({ browser }) => {
   const [vera, devon, olivia, admin] = await Promise.all(['vera', 'devon', 'olivia', 'admin'].map((u) => contextAs(browser, u)));

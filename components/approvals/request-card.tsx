@@ -9,6 +9,7 @@ import { Badge } from '@/components/ui/badge';
 import { DecisionForm } from './decision-form';
 import { ExecutePanel } from './execute-panel';
 import { readDryRun, readResult, type DryRunSummary, type ResultSummary } from './request-display';
+import { RequestRehearsal } from './request-rehearsal';
 import { RequestStatusBadge } from './request-status-badge';
 
 /** What the signed-in person may do with one request, decided on the server by lib's guard. */
@@ -126,6 +127,9 @@ export function RequestCard({ request, description, permissions, now }: { reques
             )}
           </div>
         )}
+
+        {/* Beside the diff: what the plan did on a scratch copy of real-sized data. */}
+        {r.kind === 'change' && <RequestRehearsal operationId={r.rehearsalOperation} direction={r.direction} plan={r.plan.length} />}
 
         {dry ? (
           <DryRunDetails env={r.environment} dry={dry} />

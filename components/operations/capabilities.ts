@@ -14,6 +14,8 @@ export type FixMode = 'direct' | 'request';
 export interface Capabilities {
   role: Principal['role'];
   dryRun: boolean;
+  /** Run the pending change sets on a scratch copy of the environment (developer+; operator+ on protected ones). */
+  rehearse: boolean;
   /** Apply and roll back directly (open and guarded environments). */
   change: boolean;
   /** Ask for an apply or rollback through two-person approval (protected environments). */
@@ -30,6 +32,7 @@ export function capabilitiesFor(principal: Principal, protection: Protection): C
   return {
     role: principal.role,
     dryRun: can(principal, 'dry-run', { protection }),
+    rehearse: can(principal, 'rehearse', { protection }),
     change: can(principal, 'apply', { protection }),
     request: can(principal, 'request.create', { protection }),
     seed: can(principal, 'seed', { protection }),

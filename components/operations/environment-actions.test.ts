@@ -30,7 +30,7 @@ it('after an out-of-order apply, the rollback buttons name exactly the change se
       createElement(EnvironmentActions, {
         env: 'test',
         protection: 'open',
-        capabilities: { role: 'operator', dryRun: true, change: true, request: false, seed: true, reset: true, restore: true, restoreDryRun: true },
+        capabilities: { role: 'operator', dryRun: true, rehearse: true, change: true, request: false, seed: true, reset: true, restore: true, restoreDryRun: true },
         pending: [],
         rollback: column.rollback!,
         blocked: false,

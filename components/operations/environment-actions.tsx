@@ -5,6 +5,7 @@ import type { Protection } from '@/lib/config/environments';
 import type { RollbackChoices } from '@/lib/migrate/rollback-choices';
 import { undone } from '@/lib/migrate/rollback-order';
 import { operationKind, type Capabilities } from './capabilities';
+import { RehearseButton } from '@/components/rehearse/rehearse-button';
 import { OperationButton, type OperationKind } from './operation-dialog';
 
 interface Item {
@@ -73,7 +74,11 @@ export function EnvironmentActions({
             <p className="text-sm text-zinc-600">Nothing pending: every change set is applied.</p>
           ) : (
             <>
-              <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `${verb}Apply ${pending.length} pending` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+              <div className="flex flex-wrap items-start gap-2">
+                <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `${verb}Apply ${pending.length} pending` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+                {/* Beside the dry run: the same plan run for real on a scratch copy, to learn how long its locks are held. */}
+                {capabilities.rehearse && !reason && <RehearseButton env={env} protection={protection} pending={pending.length} />}
+              </div>
               {pending.length > 1 && (
                 <div className="flex flex-wrap items-end gap-2">
                   <label htmlFor={applyId} className="flex flex-col gap-1 text-sm text-zinc-700">

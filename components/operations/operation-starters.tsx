@@ -17,6 +17,8 @@ export type FixRequestAnswer = { ok: true; request: { id: number; status: string
 export interface OperationStarters {
   /** A dry run, an apply or a rollback (the body of POST /api/environments/{env}/operations). */
   startOperation(env: string, input: unknown): Promise<StartAnswer>;
+  /** Rehearse the pending change sets on a scratch copy (the body of POST /api/environments/{env}/rehearsals). */
+  startRehearsal(env: string, input: unknown): Promise<StartAnswer>;
   /** Seed, or reset and seed (the body of POST /api/environments/{env}/seed). */
   startSeed(env: string, input: unknown): Promise<StartAnswer>;
   /** Execute an approved request (the body of POST /api/requests/{id}/execute). */
@@ -35,6 +37,7 @@ const unavailable = async (): Promise<Refused> => ({ ok: false, status: 503, cod
 
 const StartersContext = createContext<OperationStarters>({
   startOperation: unavailable,
+  startRehearsal: unavailable,
   startSeed: unavailable,
   executeRequest: unavailable,
   resolveChangeSet: unavailable,

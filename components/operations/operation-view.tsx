@@ -11,6 +11,8 @@ import { formatTimestamp } from '@/components/history/history-filter';
 import { summarizeSeed } from '@/components/seed/seed-progress';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { RestoreOutcome, RestoreProgress } from '@/components/backups/restore-outcome';
+import { RehearsalReportView } from '@/components/rehearse/rehearsal-report';
+import type { RehearsalReport } from '@/lib/rehearse/report';
 import type { RestoreResult } from '@/lib/backup/restore';
 import { RunOutcome } from './run-outcome';
 import { useOperationRecord } from './use-operation';
@@ -24,6 +26,7 @@ export const OPERATION_KIND_LABEL: Record<OperationRecord['kind'], string> = {
   'request-execution': 'Approved request',
   'backup-restore': 'Backup restore',
   promotion: 'Promotion',
+  rehearse: 'Rehearsal',
 };
 
 export const OPERATION_STATE: Record<OperationRecord['state'], { tone: BadgeTone; label: string }> = {
@@ -59,7 +62,7 @@ export function OperationView({ initial }: { initial: OperationRecord }) {
         </p>
       </header>
       {/* A finished run's outcome lists each change set: its progress would say it twice. */}
-      {!(op.result && (op.kind === 'apply' || op.kind === 'rollback' || op.kind === 'request-execution')) && <OperationProgress op={op} />}
+      {!(op.result && (op.kind === 'apply' || op.kind === 'rollback' || op.kind === 'request-execution' || op.kind === 'rehearse')) && <OperationProgress op={op} />}
       <OperationOutcome op={op} />
     </article>
   );
@@ -113,6 +116,7 @@ function OperationOutcome({ op }: { op: OperationRecord }) {
     );
   }
   if (op.kind === 'dry-run') return <DryRunView result={op.result as DryRunResult} />;
+  if (op.kind === 'rehearse') return <RehearsalReportView report={op.result as RehearsalReport} />;
   if (op.kind === 'backup-restore') return <RestoreOutcome result={op.result as RestoreResult} />;
   if (op.kind === 'seed' || op.kind === 'reset') {
     const seed = op.result as SeedResult;

@@ -86,6 +86,22 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['operator', 'admin'],
   },
   {
+    // A rehearsal only reads the target (the plan runs on a scratch copy): developers and up on guarded staging…
+    file: 'app/api/environments/[env]/rehearsals/route.ts',
+    method: 'POST',
+    path: '/api/environments/staging/rehearsals',
+    body: { sample: 0.1 },
+    allowed: ['developer', 'operator', 'admin'],
+  },
+  {
+    // …operators and up on protected production, whose (masked) rows it copies.
+    file: 'app/api/environments/[env]/rehearsals/route.ts',
+    method: 'POST',
+    path: '/api/environments/production/rehearsals',
+    body: { sample: 0.01 },
+    allowed: ['operator', 'admin'],
+  },
+  {
     // Looking: it used to hold the migration lock while it replayed; every role may look, nobody signed out.
     file: 'app/api/environments/[env]/drift/route.ts',
     method: 'GET',
@@ -273,6 +289,8 @@ const FIXES = 'app/change-set-actions.ts';
 export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
+  { file: ACTIONS, name: 'startRehearsalAction', page: '/environments/staging', args: ['staging', { sample: 0.1 }], allowed: ['developer', 'operator', 'admin'] },
+  { file: ACTIONS, name: 'startRehearsalAction', page: '/environments/production', args: ['production', { sample: 0.01 }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startSeedAction', page: '/environments/staging', args: ['staging', { reset: true, confirm: 'staging' }], allowed: [] },
   { file: ACTIONS, name: 'startSeedAction', page: '/environments/local', args: ['local', { reset: true, confirm: 'local' }], allowed: ['developer', 'operator', 'admin'] },
   { file: ACTIONS, name: 'restoreBackupAction', page: '/environments/staging', args: ['staging', BACKUP, { kind: 'run', confirm: 'staging' }], allowed: ['operator', 'admin'] },

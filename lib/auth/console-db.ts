@@ -265,6 +265,9 @@ const CONSOLE_DDL = `
   ALTER TABLE console.change_requests ADD CONSTRAINT change_requests_change_direction CHECK (kind <> 'change' OR direction IS NOT NULL);
   CREATE INDEX IF NOT EXISTS change_requests_environment ON console.change_requests (environment, id);
   CREATE INDEX IF NOT EXISTS change_requests_open ON console.change_requests (expires_at) WHERE status IN ('pending', 'approved');
+  -- The rehearsal started for an apply request when it was filed (an operation of kind
+  -- 'rehearse'): its approver sees what the plan did on a scratch copy beside the diff.
+  ALTER TABLE console.change_requests ADD COLUMN IF NOT EXISTS rehearsal_operation bigint;
 
   -- The schema a list of applied change sets (tag and checksum, in order) produces, built
   -- once on a shadow database and kept: a drift check is then one introspection and a diff.
@@ -282,7 +285,7 @@ const CONSOLE_DDL = `
   -- reload, a second browser or a restart all see the same thing.
   CREATE TABLE IF NOT EXISTS console.operations (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    kind text NOT NULL CHECK (kind IN ('apply', 'rollback', 'dry-run', 'seed', 'reset', 'request-execution', 'backup-restore', 'promotion')),
+    kind text NOT NULL CHECK (kind IN ('apply', 'rollback', 'dry-run', 'seed', 'reset', 'request-execution', 'backup-restore', 'promotion', 'rehearse')),
     environment text NOT NULL,
     request jsonb NOT NULL,
     actor text NOT NULL,
@@ -300,6 +303,10 @@ const CONSOLE_DDL = `
   );
   CREATE INDEX IF NOT EXISTS operations_environment ON console.operations (environment, id);
   CREATE INDEX IF NOT EXISTS operations_running ON console.operations (environment) WHERE state = 'running';
+  -- Rehearsals (the plan run for real on a scratch copy, lib/rehearse) are operations too.
+  ALTER TABLE console.operations DROP CONSTRAINT IF EXISTS operations_kind_check;
+  ALTER TABLE console.operations ADD CONSTRAINT operations_kind_check
+    CHECK (kind IN ('apply', 'rollback', 'dry-run', 'seed', 'reset', 'request-execution', 'backup-restore', 'promotion', 'rehearse'));
 
   -- Named ERD views (lib/console/erd-views.ts): a view's canonical query string
   -- (lib/erd/view-state.ts) and the table positions its author arranged, shared by link.

@@ -13,6 +13,7 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'audit.read': { roles: from('operator'), on: ALL },
   'dry-run': { roles: from('developer'), on: ALL },
   'dry-run.on-target': { roles: from('developer'), on: ['open', 'guarded'], rolesOn: { guarded: from('operator') } },
+  rehearse: { roles: from('developer'), on: ALL, rolesOn: { protected: from('operator') } },
   seed: { roles: from('developer'), on: ['open'] },
   reset: { roles: from('developer'), on: ['open'] },
   apply: { roles: from('operator'), on: ['open', 'guarded'] },

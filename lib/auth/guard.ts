@@ -14,6 +14,7 @@ export type Action =
   | 'audit.read'
   | 'dry-run'
   | 'dry-run.on-target'
+  | 'rehearse'
   | 'apply'
   | 'rollback'
   | 'request.create'
@@ -54,6 +55,9 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
     protection: ['open', 'guarded'],
     description: 'run dry runs on the environment itself (a shadow dry run is allowed)',
   },
+  // A rehearsal only reads the target and writes a scratch copy on the shadow server; on a protected
+  // environment it copies (masked) production rows, so operators there.
+  rehearse: { minRole: 'developer', minRoleOn: { protected: 'operator' }, description: 'rehearse change sets on a scratch copy' },
   apply: { minRole: 'operator', protection: ['open', 'guarded'], description: 'apply change sets' },
   rollback: { minRole: 'operator', protection: ['open', 'guarded'], description: 'roll back change sets' },
   'request.create': { minRole: 'operator', protection: ['protected'], description: 'request changes' },

@@ -33,6 +33,7 @@ function toRequest(r: postgres.Row): ChangeRequest {
     steps: r.steps === null || r.steps === undefined ? null : Number(r.steps),
     plan: r.plan,
     dryRun: r.dry_run ?? null,
+    rehearsalOperation: r.rehearsal_operation === null || r.rehearsal_operation === undefined ? null : Number(r.rehearsal_operation),
     requestedBy: r.requested_by,
     requestedAt: iso(r.requested_at)!,
     reason: r.reason,
@@ -111,6 +112,13 @@ export async function createRequest(
             ${input.requestedBy.trim()}, ${reason}, now() + make_interval(secs => ${ttl * 3600}))
     returning *`;
   return toRequest(row!);
+}
+
+/** Attaches the rehearsal started for request `id` (an operation's id); the request's other fields are left alone. */
+export async function setRequestRehearsal(sql: Sql, id: number, operation: number): Promise<ChangeRequest> {
+  const [row] = await sql`update console.change_requests set rehearsal_operation = ${operation} where id = ${id} returning *`;
+  if (!row) throw new StrataError('NOT_FOUND', `No request #${id}`);
+  return toRequest(row);
 }
 
 /** Newest first; pending and approved requests past their expiry are stored and reported as expired. */

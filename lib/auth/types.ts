@@ -58,6 +58,8 @@ export interface ChangeRequest {
   plan: Array<{ tag: string; checksum: string }>;
   /** The shadow dry run's result summary attached at request time (JSON). */
   dryRun: unknown;
+  /** The rehearsal started when an apply request was filed (a console operation of kind `rehearse`), or null. */
+  rehearsalOperation: number | null;
   requestedBy: string;
   requestedAt: string;
   reason: string;

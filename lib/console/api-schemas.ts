@@ -68,6 +68,19 @@ export const restoreRequestSchema = z
   })
   .strict();
 
+/** POST /api/environments/{env}/rehearsals: run the plan for real on a scratch copy of the environment (lib/rehearse). */
+export const rehearsalRequestSchema = z
+  .object({
+    to: changeSetTag.optional().describe('rehearse the pending change sets up to this one (default: all pending)'),
+    sample: z
+      .number()
+      .gt(0, 'sample is a fraction of each table’s rows: more than 0')
+      .max(1, 'sample is a fraction of each table’s rows: at most 1 (all rows)')
+      .optional()
+      .describe('the fraction of each copied table’s rows, e.g. 0.1 for 10% (default 1: all rows)'),
+  })
+  .strict();
+
 /** A backup's id in a path: `strata_backup_<utc>_<version>_<random>`. */
 export const backupIdSchema = z.string().regex(BACKUP_ID_PATTERN, 'a backup id (strata_backup_…)');
 

@@ -10,6 +10,7 @@ import { planItems, type PlanItem } from '../migrate/plan';
 import type { ProgressEvent } from '../migrate/run-context';
 import { audited } from './audited';
 import { runDryRun, runPlan, type OperationTarget } from './environment-operations';
+import { attachRehearsal } from './rehearsals';
 import { describeRequest, kindOf } from './request-kinds';
 
 /**
@@ -56,6 +57,15 @@ export async function requestChange(target: OperationTarget, input: ChangeReques
       ),
     (r) => ({ outcome: 'ok', detail: `request #${r.id}: ${input.reason.trim()}`.slice(0, 500) }),
   );
+}
+
+/**
+ * What the console's door files for an apply or rollback: the request (requestChange), then,
+ * for an apply, its rehearsal on a scratch copy started and attached to it (rehearsals.ts) —
+ * the approver sees both beside the diff. The answer does not wait for the rehearsal.
+ */
+export async function fileChangeRequest(target: OperationTarget, input: ChangeRequestInput, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<ChangeRequest> {
+  return attachRehearsal(target, await requestChange(target, input, principal, onProgress), principal);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLUSTER_ID_MAX, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { CLUSTER_ID_MAX, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 
 /**
@@ -87,6 +87,14 @@ export const API_ENDPOINTS: Endpoint[] = [
     who: 'any signed-in role',
     query: [{ name: 'state', description: 'only those in this state', schema: { type: 'string', enum: ['running', 'succeeded', 'failed', 'interrupted'] } }],
     answers: { status: 200, type: 'application/json', description: '{ operations }' },
+  },
+  {
+    method: 'post',
+    path: '/api/environments/{env}/rehearsals',
+    summary: 'Rehearse the pending change sets on a scratch copy of the environment (all rows or a sample, PII and secrets masked): per statement the wall time, locks and how long they were held, rows, rewrites, WAL and temp files; the target is only read',
+    who: 'developer+ (operator+ on protected environments)',
+    body: rehearsalRequestSchema,
+    answers: ndjson('The recorded rehearsal (its result: the report)'),
   },
   {
     method: 'get',

@@ -21,7 +21,7 @@ import { describeOperationError } from './describe-error';
  * API's NDJSON streams do).
  */
 
-export const OPERATION_KINDS = ['apply', 'rollback', 'dry-run', 'seed', 'reset', 'request-execution', 'backup-restore', 'promotion'] as const;
+export const OPERATION_KINDS = ['apply', 'rollback', 'dry-run', 'seed', 'reset', 'request-execution', 'backup-restore', 'promotion', 'rehearse'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 export type OperationState = 'running' | 'succeeded' | 'failed' | 'interrupted';
 

@@ -1,5 +1,5 @@
 import { changeRequestSchema, isKindRequest } from '@/lib/console/api-schemas';
-import { requestChange } from '@/lib/console/change-requests';
+import { fileChangeRequest } from '@/lib/console/change-requests';
 import { operationTarget, type OperationTarget } from '@/lib/console/environment-operations';
 import { fileFixRequest } from '@/app/change-set-doors';
 import { enterDoor, refusedResponse } from '@/app/guard';
@@ -12,7 +12,8 @@ const body = changeRequestSchema;
 
 /**
  * POST a change request on a protected environment. An apply or rollback (no `kind`): Strata
- * dry-runs it on a shadow and stores it for approval, streaming progress. A fix of one change
+ * dry-runs it on a shadow and stores it for approval, streaming progress; an apply's rehearsal on a
+ * scratch copy is started and attached to it (its operation id: `rehearsalOperation`). A fix of one change
  * set (`kind` resolve, skip or unskip): checked against the target's state and stored, answered
  * as JSON `{ request }`.
  */
@@ -35,5 +36,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ env
   }
   const refused = await door.authorize('request.create', { protection: target.environment.protection, environment: target.environment.name });
   if (refused) return refused;
-  return streamWork(target.environment.url, (onProgress) => requestChange(target, input, principal, onProgress));
+  return streamWork(target.environment.url, (onProgress) => fileChangeRequest(target, input, principal, onProgress));
 }
