@@ -118,7 +118,6 @@ export async function runChangeSet(
       ctx.onProgress?.({ type: 'lock-wait', tag: changeSet.tag, ...wait });
     },
   };
-<<<<<<< HEAD
   const rowsBeforeRun = new Map<number, number>();
   const resumeFrom = runLogId === null ? 0 : await resumePosition(conn, changeSet.tag, direction, statements);
   if (resumeFrom > 0) {
@@ -142,10 +141,7 @@ export async function runChangeSet(
               ctx.logger.info({ env: ctx.environment, tag: changeSet.tag, statement: statement.index }, text);
             },
           });
-  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry, runBatched, resumeFrom }).finally(() => watch.close());
-=======
-  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry, probe: ctx.statementProbe }).finally(() => watch.close());
->>>>>>> h-rehearse
+  const execution = await executeChangeSet(conn, run, { limits, onProgress: ctx.onProgress, onSucceeded: recordSuccess, lockRetry, runBatched, resumeFrom, probe: ctx.statementProbe }).finally(() => watch.close());
   const withWaits = (record: RunRecord): RunRecord => (lockWaits.length ? { ...record, lockWaits } : record);
   if (execution.failure) {
     // The failure row is written outside the rolled-back transaction, so it survives.
