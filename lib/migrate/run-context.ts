@@ -34,6 +34,11 @@ export interface RunContext {
   sessionLabel?: string;
   /** The target's backup policy and where copies go; unset: a bare URL's defaults (copy what can be destroyed, into the target). */
   backup?: BackupSettings;
+  /**
+   * Who asked to cancel this run while it waits for a lock (null: nobody). The console reads
+   * it from the operation's record, so a cancel from any console process stops the run.
+   */
+  cancelRequested?: () => Promise<string | null>;
 }
 
 export type ProgressEvent =
@@ -51,9 +56,9 @@ export type ProgressEvent =
    * lock and who holds it ("waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121
    * (billing-worker, idle in transaction for 3 min…)"; the console passes it through
    * safeMessage, which hides the quoted role name); the change set runs again in `retryInMs`
-   * (retry `attempt` of `retries`).
+   * (retry `attempt` of `retries`). `runnerPid` is our waiting backend: what Cancel stops (absent in records written before it existed).
    */
-  | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; message: string; lock: LockWait | null }
+  | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; message: string; lock: LockWait | null; runnerPid?: number }
   | { type: 'changeset-done'; tag: string; direction: 'up' | 'down'; status: 'applied' | 'rolled_back' | 'failed'; durationMs: number };
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
