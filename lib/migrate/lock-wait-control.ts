@@ -118,7 +118,7 @@ export async function terminateBlocker(url: string, runnerPid: number, pid: numb
            ($6::boolean and $5::text is not null and exists (
              select 1 from pg_locks l where l.pid = a.pid and l.granted and l.locktype = 'relation'
                and l.database = (select oid from pg_database where datname = current_database())
-               and l.relation = to_regclass($5::text))) as holds_reported_lock
+               and l.relation = (select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname || '.' || c.relname = $5::text))) as holds_reported_lock
          from pg_stat_activity a where a.pid = $4
        )
        select (select ok from runner) as runner_ok, c.*,
