@@ -229,6 +229,21 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['viewer', 'developer', 'operator', 'admin'],
   },
   {
+    // Role first, before the operation is looked up: operator+ (then the right that runs it there).
+    file: 'app/api/operations/[id]/cancel/route.ts',
+    method: 'POST',
+    path: '/api/operations/1/cancel',
+    body: {},
+    allowed: ['operator', 'admin'],
+  },
+  {
+    file: 'app/api/operations/[id]/terminate-blocker/route.ts',
+    method: 'POST',
+    path: '/api/operations/1/terminate-blocker',
+    body: { pid: 4121 },
+    allowed: ['admin'],
+  },
+  {
     file: 'app/api/users/route.ts',
     method: 'POST',
     path: '/api/users',
@@ -270,6 +285,7 @@ export interface ServerActionDoor {
 
 const ACTIONS = 'app/operation-actions.ts';
 const FIXES = 'app/change-set-actions.ts';
+const LOCKS = 'app/lock-wait-actions.ts';
 export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
@@ -282,6 +298,8 @@ export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: FIXES, name: 'resolveChangeSetAction', page: '/environments/production', args: ['production', '0010_files_project_files_base', { as: 'accept-checksum', reason: 'access test', confirm: 'production' }], allowed: [] },
   { file: FIXES, name: 'skipChangeSetAction', page: '/environments/staging', args: ['staging', OPTIONAL, { reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
   { file: FIXES, name: 'unskipChangeSetAction', page: '/environments/staging', args: ['staging', OPTIONAL, { reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
+  { file: LOCKS, name: 'cancelOperationAction', page: '/environments/local', args: [1], allowed: ['operator', 'admin'] },
+  { file: LOCKS, name: 'terminateBlockerAction', page: '/environments/local', args: [1, { pid: 4121 }], allowed: ['admin'] },
   { file: FIXES, name: 'requestFixAction', page: '/environments/production', args: ['production', { kind: 'skip', tag: OPTIONAL, reason: 'access test' }], allowed: ['operator', 'admin'] },
 ];
 
