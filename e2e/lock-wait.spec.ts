@@ -13,13 +13,13 @@ import { storageFor } from './support/users';
  */
 test('a run waits out a lock holder, and its progress names it', async ({ page }) => {
   test.setTimeout(120_000);
-  const tag = '0018_platform_usage_events_fk_indexes';
+  const tag = '0019_platform_usage_events_total_tokens';
   await page.goto('/environments/local');
   await page.getByRole('button', { name: `Roll back last change set (${tag})` }).click();
   const dialog = page.getByTestId('operation-dialog');
   await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 30_000 });
 
-  // Taken after the dry run (which would otherwise time out on it): DROP INDEX needs ACCESS EXCLUSIVE.
+  // Taken after the dry run (which would otherwise time out on it): DROP COLUMN needs ACCESS EXCLUSIVE.
   const sql = embeddedSql('strata_local');
   const holder = await sql.reserve();
   try {
@@ -73,20 +73,20 @@ async function reapplyOnLocal(page: Page, tag = TAG): Promise<void> {
 
 const lockWaitBox = (dialog: import('@playwright/test').Locator) => dialog.getByTestId('run-progress-lock-wait');
 
-const TAG = '0018_platform_usage_events_fk_indexes';
+const TAG = '0019_platform_usage_events_total_tokens';
 
-/** The indexes of platform.usage_events on local (the parent's): what the rollback of 0018 would drop. */
-async function usageEventIndexes(): Promise<string[]> {
+/** The columns of platform.usage_events on local: what the rollback of 0019 would change (it drops total_tokens). */
+async function usageEventColumns(): Promise<string[]> {
   const sql = embeddedSql('strata_local');
   try {
-    const rows = await sql`select indexname from pg_indexes where schemaname = 'platform' and tablename = 'usage_events' order by 1`;
-    return rows.map((r) => String(r.indexname));
+    const rows = await sql`select column_name from information_schema.columns where table_schema = 'platform' and table_name = 'usage_events' order by 1`;
+    return rows.map((r) => String(r.column_name));
   } finally {
     await sql.end();
   }
 }
 
-/** Opens Roll back 0018 on local and waits for its dry run (taken before any holder, which would time it out). */
+/** Opens Roll back of the last change set (0019) on local and waits for its dry run (taken before any holder, which would time it out). */
 async function openRollback(page: Page) {
   await page.goto('/environments/local');
   await page.getByRole('button', { name: `Roll back last change set (${TAG})` }).click();
@@ -126,7 +126,8 @@ const operationIdIn = async (dialog: import('@playwright/test').Locator) => Numb
 test('Cancel stops a run waiting for a lock: it fails "cancelled by …", nothing of it applied, and cannot be cancelled twice', async ({ page }) => {
   test.setTimeout(120_000);
   const dialog = await openRollback(page);
-  const indexes = await usageEventIndexes();
+  const columns = await usageEventColumns();
+  expect(columns).toContain('total_tokens');
   const holder = await holdUsageEvents();
   try {
     await dialog.getByTestId('confirm-operation').click();
@@ -141,8 +142,8 @@ test('Cancel stops a run waiting for a lock: it fails "cancelled by …", nothin
     await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'true', { timeout: 30_000 });
     await expect(dialog).toContainText(`cancelled by admin while waiting for ACCESS EXCLUSIVE on platform.usage_events — held by pid ${holder.pid} (billing-worker`);
     await shot(page, 'lock-wait-cancelled', false);
-    // The rollback's transaction was rolled back: the indexes are all there.
-    expect(await usageEventIndexes()).toEqual(indexes);
+    // The rollback's transaction was rolled back: the column is still there.
+    expect(await usageEventColumns()).toEqual(columns);
     // Once ended, it cannot be cancelled again.
     const again = await page.request.post(`/api/operations/${id}/cancel`, { data: {} });
     expect(again.status()).toBe(409);
@@ -151,7 +152,7 @@ test('Cancel stops a run waiting for a lock: it fails "cancelled by …", nothin
     await holder.end();
   }
   await dialog.getByTestId('close-operation').click();
-  // Leave local as it was: the failed rollback changed nothing, so 0018 is recorded applied again.
+  // Leave local as it was: the failed rollback changed nothing, so 0019 is recorded applied again.
   const resolved = await page.request.post(`/api/environments/local/changesets/${TAG}/resolve`, { data: { as: 'applied', reason: 'rollback cancelled by the lock-wait spec; nothing was dropped', confirm: 'local' } });
   expect(resolved.status(), await resolved.text()).toBe(200);
   const body = await (await page.request.get('/api/health')).json();

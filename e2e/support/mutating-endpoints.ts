@@ -17,7 +17,7 @@ export interface MutatingEndpoint {
 }
 
 /** A reviewed plan as the console sends it: tags and checksums (any well-formed checksum: the guard refuses first). */
-const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'].map((tag) => ({ tag, checksum: '0'.repeat(64) }));
+const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0019_platform_usage_events_total_tokens'].map((tag) => ({ tag, checksum: '0'.repeat(64) }));
 
 /** A well-formed backup id that names no backup: the guard refuses before it is looked up. */
 const BACKUP = 'strata_backup_20260101t000000_0015_abcd';
