@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProject } from '../changesets/project';
 import { connect, type Sql } from '../db/client';
 import { isStrataError } from '../errors';
-import { waitFor } from '../../test/support/cli-process';
+import { spawnCli, waitFor } from '../../test/support/cli-process';
 import { catalogFingerprint } from '../../test/support/catalog-fingerprint';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
@@ -142,6 +142,27 @@ describe('cancelling a run that waits for a lock', () => {
     expect(await columns()).toEqual(['id', 'total']);
     expect(await history()).toEqual([['0000_orders', 'applied'], ['0001_note', 'started'], ['0001_note', 'failed']]);
   }, 30_000);
+});
+
+describe('Ctrl-C in the CLI while it waits', () => {
+  it('ends the run: its session leaves the server, its transaction is rolled back, nothing is recorded applied', async () => {
+    const dir = writeFixtureProject([
+      { name: 'orders', up: 'create schema risk;\n--> statement-breakpoint\ncreate table risk.orders (id int primary key, total numeric);' },
+      { name: 'note', up: 'alter table risk.orders add column note text;' },
+    ]);
+    await applyChangeSets(testContext(db.url), readProject(dir), { to: '0000_orders' });
+    await holdLock(db.url);
+    const before = await catalogFingerprint(db.sql);
+    const run = spawnCli(['apply', '--database-url', db.url, '--dir', dir, '--lock-timeout', '60s']);
+    await waitForRows(db.sql, `select pid from pg_stat_activity where application_name like 'strata:%' and wait_event_type = 'Lock'`);
+    run.kill('SIGINT');
+    const exited = await run.output;
+    expect(exited.code !== 0 || exited.signal !== null).toBe(true);
+    // PostgreSQL ends the waiting session (the client is gone), and with it the runner's lock.
+    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where application_name like 'strata:%'`).length === 0, 'the runner session to end');
+    expect(await catalogFingerprint(db.sql)).toEqual(before);
+    expect(await history()).toEqual([['0000_orders', 'applied']]);
+  }, 60_000);
 });
 
 describe('terminating the blocker', () => {
