@@ -24,7 +24,7 @@ test('the pipeline overview shows every change set on every environment, and dri
   await expect(matrix.getByTestId('cell-staging-18')).toHaveAttribute('data-state', 'pending');
   await expect(matrix.getByTestId('cell-staging-14')).toHaveAttribute('data-state', 'applied');
   await expect(matrix.getByTestId('cell-production-10')).toHaveAttribute('data-state', 'pending');
-  await expect(page.getByTestId('promotion-staging')).toContainText('staging is 4 change sets behind local');
+  await expect(page.getByTestId('promotion-staging')).toContainText('staging is 5 change sets behind local');
   await expect(page.getByTestId('promotion-production').getByRole('button')).toHaveText('Request: Promote staging → production');
   for (const env of ['local', 'staging', 'production']) {
     await expect(page.getByTestId(`drift-${env}`)).toHaveAttribute('data-drift', 'clean', { timeout: 30_000 });
@@ -85,7 +85,7 @@ test('apply one change set to staging, then roll it back in one click; history, 
   await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
   await expect(dialog.getByTestId('progress-changeset')).toHaveCount(1);
   await dialog.getByTestId('close-operation').click();
-  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0015_risk_v1', pending: 3 });
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0015_risk_v1', pending: 4 });
 
   // Data in a table the rollback drops: Strata must copy it before dropping it.
   const sql = embeddedSql('strata_staging');

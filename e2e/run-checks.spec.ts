@@ -47,6 +47,8 @@ test("a dry run on staging runs the checks of what it would apply and lists each
 });
 
 test('a failing check: the dry run, the outcome, the environment page and the history name it, and staging stays at the change set before', async ({ page, request }) => {
+  // Four change sets dry-run on staging (0019's backfill among them), a failed run, a CLI resolve and a rollback: more than 30 s on a busy machine.
+  test.setTimeout(90_000);
   const first = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', to: '0015_risk_v1', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'apply') } });
   expect((await lastLine(first)).type).toBe('result');
   const sql = embeddedSql('strata_staging');
