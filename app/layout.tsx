@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import './globals.css';
 import { UserBar } from '@/components/auth/user-bar';
+import { can } from '@/lib/auth/guard';
 import { currentPrincipal } from './auth';
 import { Providers } from './providers';
 
@@ -30,7 +31,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         {principal && <UserBar principal={principal} />}
-        <Providers>{children}</Providers>
+        <Providers lockWait={{ canCancel: can(principal, 'operation.cancel'), canTerminate: can(principal, 'lock.terminate') }}>{children}</Providers>
       </body>
     </html>
   );

@@ -5,6 +5,8 @@ import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
 import { OperationStartersProvider, type OperationStarters } from '@/components/operations/operation-starters';
 import { requestFixAction, resolveChangeSetAction, skipChangeSetAction, unskipChangeSetAction } from './change-set-actions';
+import { LockWaitAbilitiesProvider, type LockWaitAbilities } from '@/components/operations/lock-wait-controls';
+import { cancelOperationAction, terminateBlockerAction } from './lock-wait-actions';
 import { executeRequestAction, restoreBackupAction, startOperationAction, startRehearsalAction, startSeedAction } from './operation-actions';
 
 // zod 4 probes `Function("")` to decide whether to compile its parsers; under the console's CSP
@@ -23,6 +25,8 @@ const STARTERS: OperationStarters = {
   unskipChangeSet: unskipChangeSetAction,
   requestFix: requestFixAction,
   restoreBackup: restoreBackupAction,
+  cancelOperation: cancelOperationAction,
+  terminateBlocker: terminateBlockerAction,
 };
 
 /**
@@ -30,7 +34,7 @@ const STARTERS: OperationStarters = {
  * server actions that start them. One QueryClient per browser tab, created lazily so that
  * server rendering never shares one between requests.
  */
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ children, lockWait }: { children: ReactNode; /** Which of Cancel and Terminate blocker the signed-in role is offered (the doors decide again). */ lockWait: LockWaitAbilities }) {
   const [client] = useState(
     () =>
       new QueryClient({
@@ -41,7 +45,9 @@ export function Providers({ children }: { children: ReactNode }) {
   );
   return (
     <QueryClientProvider client={client}>
-      <OperationStartersProvider starters={STARTERS}>{children}</OperationStartersProvider>
+      <OperationStartersProvider starters={STARTERS}>
+        <LockWaitAbilitiesProvider abilities={lockWait}>{children}</LockWaitAbilitiesProvider>
+      </OperationStartersProvider>
     </QueryClientProvider>
   );
 }

@@ -35,7 +35,7 @@ export interface ApplyBenchResult {
  */
 export async function benchApply(cluster: Awaited<ReturnType<typeof startBenchCluster>>, projectDir: string, runs = 5): Promise<ApplyBenchResult> {
   // drizzle-orm's migrate() runs everything in one transaction, so all three runners get the
-  // change sets that can run in one (the demo's 0018 builds indexes CONCURRENTLY: it cannot).
+  // change sets that can run in one (the demo's 0018 builds indexes CONCURRENTLY and 0019 backfills in batches: they cannot).
   const copy = transactionalCopy(projectDir, readProject(projectDir).changeSets);
   const project = readProject(copy.dir);
   const quiet = createLogger(fs.createWriteStream('/dev/null'));

@@ -369,9 +369,9 @@ test('named ERD views: anyone signed in saves; only the author changes, the auth
 test('each role sees exactly the actions it has', async ({ browser }) => {
   const expectations: Record<string, { staging: string[]; production: string[]; nav: string[] }> = {
     vera: { staging: [], production: [], nav: ['Environments', 'Approvals'] },
-    devon: { staging: ['Dry-run: Apply 4 pending'], production: ['Dry-run: Apply 9 pending'], nav: ['Environments', 'Approvals'] },
-    olivia: { staging: ['Apply 4 pending'], production: ['Request: Apply 9 pending'], nav: ['Environments', 'Approvals', 'Audit'] },
-    admin: { staging: ['Apply 4 pending'], production: ['Request: Apply 9 pending'], nav: ['Environments', 'Approvals', 'Audit', 'Users'] },
+    devon: { staging: ['Dry-run: Apply 5 pending'], production: ['Dry-run: Apply 10 pending'], nav: ['Environments', 'Approvals'] },
+    olivia: { staging: ['Apply 5 pending'], production: ['Request: Apply 10 pending'], nav: ['Environments', 'Approvals', 'Audit'] },
+    admin: { staging: ['Apply 5 pending'], production: ['Request: Apply 10 pending'], nav: ['Environments', 'Approvals', 'Audit', 'Users'] },
   };
   for (const [username, want] of Object.entries(expectations)) {
     const context = await browser.newContext({ storageState: storageFor(username) });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 
 /**
- * First start of the embedded demo: local is fully migrated, staging is 4 change sets
- * behind and production 8 (lib/config/demo-environments.ts). Expected versions come from
+ * First start of the embedded demo: local is fully migrated, staging is 5 change sets
+ * behind and production 10 (lib/config/demo-environments.ts). Expected versions come from
  * the demo journal itself, so adding a change set does not break this journey.
  */
 const journal = JSON.parse(fs.readFileSync(path.resolve('drizzle/demo/migrations/meta/_journal.json'), 'utf8')) as {
@@ -13,8 +13,8 @@ const journal = JSON.parse(fs.readFileSync(path.resolve('drizzle/demo/migrations
 const tags = journal.entries.map((e) => e.tag);
 const expected = [
   { name: 'local', protection: 'open', pending: 0, tag: tags[tags.length - 1]!, position: tags.length },
-  { name: 'staging', protection: 'guarded', pending: 4, tag: tags[tags.length - 5]!, position: tags.length - 4 },
-  { name: 'production', protection: 'protected', pending: 9, tag: tags[tags.length - 10]!, position: tags.length - 9 },
+  { name: 'staging', protection: 'guarded', pending: 5, tag: tags[tags.length - 6]!, position: tags.length - 5 },
+  { name: 'production', protection: 'protected', pending: 10, tag: tags[tags.length - 11]!, position: tags.length - 10 },
 ];
 
 /** The embedded superuser's password, generated on this fresh start: it must appear nowhere. */

@@ -7,7 +7,7 @@ import { storageFor } from './support/users';
 /**
  * Platform engineers on staging (guarded) and production (protected): dry run first, then
  * apply and roll back in one click with progress; history, ERD and health agree afterwards.
- * The journey leaves staging as the first start made it (4 pending), for any later spec.
+ * The journey leaves staging as the first start made it (5 pending), for any later spec.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -24,7 +24,7 @@ test('the pipeline overview shows every change set on every environment, and dri
   await expect(matrix.getByTestId('cell-staging-18')).toHaveAttribute('data-state', 'pending');
   await expect(matrix.getByTestId('cell-staging-14')).toHaveAttribute('data-state', 'applied');
   await expect(matrix.getByTestId('cell-production-10')).toHaveAttribute('data-state', 'pending');
-  await expect(page.getByTestId('promotion-staging')).toContainText('staging is 4 change sets behind local');
+  await expect(page.getByTestId('promotion-staging')).toContainText('staging is 5 change sets behind local');
   await expect(page.getByTestId('promotion-production').getByRole('button')).toHaveText('Request: Promote staging → production');
   for (const env of ['local', 'staging', 'production']) {
     await expect(page.getByTestId(`drift-${env}`)).toHaveAttribute('data-drift', 'clean', { timeout: 30_000 });
@@ -69,7 +69,7 @@ test('dry-run a pending change set on staging: the diff, the statements and the 
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await page.reload();
   await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'pending');
-  expect((await health(page.request, 'staging')).pending).toBe(4);
+  expect((await health(page.request, 'staging')).pending).toBe(5);
 });
 
 test('apply one change set to staging, then roll it back in one click; history, ERD and health agree', async ({ page, request }) => {
@@ -85,7 +85,7 @@ test('apply one change set to staging, then roll it back in one click; history, 
   await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
   await expect(dialog.getByTestId('progress-changeset')).toHaveCount(1);
   await dialog.getByTestId('close-operation').click();
-  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0015_risk_v1', pending: 3 });
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0015_risk_v1', pending: 4 });
 
   // Data in a table the rollback drops: Strata must copy it before dropping it.
   const sql = embeddedSql('strata_staging');
@@ -108,12 +108,12 @@ test('apply one change set to staging, then roll it back in one click; history, 
   await shot(page, 'rollback-done', false);
   await dialog.getByTestId('close-operation').click();
 
-  // History: newest first, the rollback with its backup; health: back to 4 pending.
+  // History: newest first, the rollback with its backup; health: back to 5 pending.
   const first = page.getByTestId('history-row').first();
   await expect(first).toHaveAttribute('data-status', 'rolled_back');
   await expect(first.getByTestId('history-backup')).toContainText('strata_backup_');
   await shot(page, 'staging-after-rollback');
-  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 4 });
+  expect(await health(request, 'staging')).toMatchObject({ schemaVersion: '0014_files_workspace_scope_backfill', pending: 5 });
   const schema = await (await request.get('/api/environments/staging/schema')).json();
   expect(schema.tables.some((t: { id: string }) => t.id === 'risk.daily_pnl')).toBe(false);
   await page.goto('/environments/staging/erd');
@@ -125,12 +125,12 @@ test('production: no direct apply or rollback — the buttons make requests; the
   await page.goto('/environments/production');
   const actions = page.getByTestId('environment-actions');
   await expect(actions.getByTestId('operation-rollback').first()).toHaveText(/^Request: Roll back last change set/);
-  await expect(actions.getByTestId('operation-apply').first()).toHaveText('Request: Apply 9 pending');
+  await expect(actions.getByTestId('operation-apply').first()).toHaveText('Request: Apply 10 pending');
   await shot(page, 'production');
   const refused = await request.post('/api/environments/production/operations', { data: { kind: 'run', direction: 'rollback', steps: 1, confirm: 'production', expect: reviewedPlan(['0009_lifegraph_signals_links'], 'rollback') } });
   expect(refused.status()).toBe(403);
   expect((await refused.json()).message).toMatch(/protected/);
-  expect((await health(request, 'production')).pending).toBe(9);
+  expect((await health(request, 'production')).pending).toBe(10);
 });
 
 test('operations API: bad input is refused with a clear error and changes nothing', async ({ request }) => {
@@ -154,11 +154,11 @@ test('operations API: bad input is refused with a clear error and changes nothin
   expect(await lastLine(moved)).toMatchObject({ type: 'error', code: 'PLAN_CHANGED', message: expect.stringMatching(/plan changed since it was reviewed: 0016_risk_v2 was added/) });
   const notJson = await request.post('/api/environments/staging/operations', { headers: { 'Content-Type': 'application/json' }, data: '{nope' });
   expect(notJson.status()).toBe(400);
-  expect((await health(request, 'staging')).pending).toBe(4);
+  expect((await health(request, 'staging')).pending).toBe(5);
 });
 
 test('two runs of one reviewed plan at once: one runs, the other is refused, nothing runs twice', async ({ request }) => {
-  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
+  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0019_platform_usage_events_total_tokens'];
   const run = () => request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: reviewedPlan(plan, 'apply') } });
   const [a, b] = await Promise.all([run(), run()]);
   const lines = [...(await a.text()).trim().split('\n'), ...(await b.text()).trim().split('\n')].map((l) => JSON.parse(l));
@@ -172,7 +172,7 @@ test('two runs of one reviewed plan at once: one runs, the other is refused, not
   // Put staging back as the first start left it.
   const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan([...plan].reverse(), 'rollback') } });
   expect((await back.text()).trim().split('\n').map((l) => JSON.parse(l)).at(-1).type).toBe('result');
-  expect(await health(request, 'staging')).toMatchObject({ pending: 4 });
+  expect(await health(request, 'staging')).toMatchObject({ pending: 5 });
 });
 
 test('an apply is a record: a reload mid-way and a second browser see the same progress, then the same outcome', async ({ page, browser, request }) => {
@@ -180,7 +180,7 @@ test('an apply is a record: a reload mid-way and a second browser see the same p
   const first = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', to: '0015_risk_v1', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'apply') } });
   expect((await lastLine(first)).type).toBe('result');
   await page.goto('/environments/staging');
-  await page.getByRole('button', { name: 'Apply 3 pending' }).click();
+  await page.getByRole('button', { name: 'Apply 4 pending' }).click();
   const dialog = page.getByTestId('operation-dialog');
   await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 30_000 });
 
@@ -206,7 +206,7 @@ test('an apply is a record: a reload mid-way and a second browser see the same p
     const record = other.getByTestId('operation');
     await expect(record).toHaveAttribute('data-state', 'running');
     for (const view of [running, record]) {
-      await expect(view.getByTestId('run-progress')).toContainText('Change set 1 of 3 · 0016_risk_v2');
+      await expect(view.getByTestId('run-progress')).toContainText('Change set 1 of 4 · 0016_risk_v2');
       await expect(view.getByTestId('run-progress-statement')).toHaveText('statement 4 of 7');
     }
     await shot(other, 'operation-running');
@@ -222,7 +222,7 @@ test('an apply is a record: a reload mid-way and a second browser see the same p
   const record = other.getByTestId('operation');
   await expect(record).toHaveAttribute('data-state', 'succeeded', { timeout: 30_000 });
   await expect(record.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false');
-  await expect(record.getByTestId('outcome-changeset')).toHaveCount(3);
+  await expect(record.getByTestId('outcome-changeset')).toHaveCount(4);
   await expect(record).toContainText('started by admin (admin)');
   await shot(other, 'operation-succeeded');
   await expect(page.getByTestId('running-operation')).toHaveCount(0, { timeout: 15_000 });
@@ -230,14 +230,14 @@ test('an apply is a record: a reload mid-way and a second browser see the same p
   await expect(row).toHaveAttribute('data-state', 'succeeded');
   await expect(row).toContainText(`#${id} Apply`);
   // The page read itself again when the operation ended: the history shows it.
-  await expect(page.getByTestId('history-row').first()).toContainText('0018_platform_usage_events_fk_indexes');
+  await expect(page.getByTestId('history-row').first()).toContainText('0019_platform_usage_events_total_tokens');
   await shot(page, 'staging-operations');
   expect(await (await request.get(`/api/operations/${id}`)).json()).toMatchObject({ id, kind: 'apply', environment: 'staging', actor: 'admin', state: 'succeeded', eventCount: expect.any(Number) });
   await watching.close();
 
   // Put staging back as the first start left it.
-  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
+  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0019_platform_usage_events_total_tokens'];
   const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan([...plan].reverse(), 'rollback') } });
   expect((await lastLine(back)).type).toBe('result');
-  expect(await health(request, 'staging')).toMatchObject({ pending: 4 });
+  expect(await health(request, 'staging')).toMatchObject({ pending: 5 });
 });

@@ -9,7 +9,7 @@ import { storageFor } from './support/users';
  * Nothing lost: on staging (guarded, policy `destructive`), rolling back a change set whose
  * tables hold rows copies and verifies them first; after re-applying it, the backup is
  * restored from the environment page — a dry run says what it would write, confirming writes
- * it — and the rows are back, identical. Staging ends as it started (0014, 4 pending).
+ * it — and the rows are back, identical. Staging ends as it started (0014, 5 pending).
  */
 test.describe.configure({ mode: 'serial' });
 

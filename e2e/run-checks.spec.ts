@@ -10,7 +10,7 @@ import { strataCli } from './support/users';
  * reason and the history, naming the check file and its comment. Named to run after
  * operations.spec, which expects 0015 never run: this spec's real run leaves history rows on
  * 0015 and 0016 (both end rolled back, as operations.spec's own runs leave them) and staging at
- * 0014 with 4 pending.
+ * 0014 with 5 pending.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -24,7 +24,7 @@ async function pending(request: import('@playwright/test').APIRequestContext): P
 
 test("a dry run on staging runs the checks of what it would apply and lists each as passed", async ({ page }) => {
   await page.goto('/environments/staging');
-  await page.getByRole('button', { name: 'Apply 4 pending' }).click();
+  await page.getByRole('button', { name: 'Apply 5 pending' }).click();
   const dialog = page.getByTestId('operation-dialog');
   await expect(dialog.getByTestId('dry-run-view')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
   const checks = dialog.getByTestId('dry-run-check');
@@ -47,6 +47,8 @@ test("a dry run on staging runs the checks of what it would apply and lists each
 });
 
 test('a failing check: the dry run, the outcome, the environment page and the history name it, and staging stays at the change set before', async ({ page, request }) => {
+  // Four change sets dry-run on staging (0019's backfill among them), a failed run, a CLI resolve and a rollback: more than 30 s on a busy machine.
+  test.setTimeout(90_000);
   const first = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'apply', to: '0015_risk_v1', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'apply') } });
   expect((await lastLine(first)).type).toBe('result');
   const sql = embeddedSql('strata_staging');
@@ -57,7 +59,7 @@ test('a failing check: the dry run, the outcome, the environment page and the hi
     await sql`insert into risk.schema_version (version, applied_at, description) values (3, '2026-12-01', 'v3, from another tool')`;
 
     await page.goto('/environments/staging');
-    await page.getByRole('button', { name: 'Apply 3 pending' }).click();
+    await page.getByRole('button', { name: 'Apply 4 pending' }).click();
     const dialog = page.getByTestId('operation-dialog');
     const failure = dialog.getByTestId('dry-run-failure');
     await expect(failure).toContainText('0016_risk_v2 would fail its check', { timeout: 30_000 });
@@ -71,7 +73,7 @@ test('a failing check: the dry run, the outcome, the environment page and the hi
 
     // The real run (the console will not confirm a failed dry run; the API runs it): failed, undone.
     const run = await request.post('/api/environments/staging/operations', {
-      data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: reviewedPlan(['0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'], 'apply') },
+      data: { kind: 'run', direction: 'apply', confirm: 'staging', expect: reviewedPlan(['0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0019_platform_usage_events_total_tokens'], 'apply') },
     });
     const lines = (await run.text()).trim().split('\n').map((l) => JSON.parse(l));
     const id = lines[0].id as number;
@@ -101,5 +103,5 @@ test('a failing check: the dry run, the outcome, the environment page and the hi
     const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'rollback') } });
     expect((await lastLine(back)).type).toBe('result');
   }
-  expect(await pending(request)).toBe(4);
+  expect(await pending(request)).toBe(5);
 });

@@ -105,7 +105,7 @@ test('what is reviewed is what runs: a pending file edited between the dry run a
 test('looking never blocks changing: viewers polling drift do not stop an apply, and the checks are shared', async ({ browser }) => {
   const vera = await browser.newContext({ storageState: storageFor('vera') });
   const olivia = await browser.newContext({ storageState: storageFor('olivia') });
-  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'];
+  const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0019_platform_usage_events_total_tokens'];
   let looking = true;
   const looks: number[] = [];
   const poll = (async () => {

@@ -121,7 +121,7 @@ export function ExecutePanel({ id, env, total, available }: { id: number; env: s
         {phase === 'running' ? `Executing request #${id} on ${env}…` : `Request #${id} on ${env}`}
       </h3>
       {phase === 'running' && <p className="text-xs text-zinc-600">The run continues on the server even if this page is closed.</p>}
-      <RunProgress events={run.state.events} total={total} />
+      <RunProgress events={run.state.events} total={total} operationId={run.id} />
       {phase === 'failed' && (
         <div role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
           <p className="font-semibold">The execution was refused or failed</p>

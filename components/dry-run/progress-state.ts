@@ -30,6 +30,10 @@ export interface LockWaitState {
   attempt: number;
   retries: number;
   retryInMs: number;
+  /** Our waiting backend, what Cancel stops (null in records from before it was reported). */
+  runnerPid: number | null;
+  /** Who is in the way, as the run last saw them: what Terminate blocker offers. */
+  blockers: Array<{ pid: number; applicationName: string }>;
 }
 
 /** The running batched statement (the last `batch` event): where it stands, how fast, and why it waits if it does. */
@@ -83,7 +87,16 @@ export function summarizeProgress(events: readonly ProgressEvent[], total: numbe
         current = { tag: event.tag, direction: event.direction, position: event.position + 1, statements: event.statements, statementsDone: 0 };
         break;
       case 'lock-wait':
-        lockWait = { tag: event.tag, message: event.message, statementIndex: event.statementIndex, attempt: event.attempt, retries: event.retries, retryInMs: event.retryInMs };
+        lockWait = {
+          tag: event.tag,
+          message: event.message,
+          statementIndex: event.statementIndex,
+          attempt: event.attempt,
+          retries: event.retries,
+          retryInMs: event.retryInMs,
+          runnerPid: event.runnerPid ?? null,
+          blockers: (event.lock?.blockers ?? []).map((b) => ({ pid: b.pid, applicationName: b.applicationName })),
+        };
         break;
       case 'batch': {
         const { type: _type, throttle, batchesThisRun: _run, batchMs: _ms, ...figures } = event;

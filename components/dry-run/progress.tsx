@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import type { ProgressEvent } from '@/lib/migrate/run-context';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
+import { LockWaitControls } from '@/components/operations/lock-wait-controls';
 import { formatDuration } from './format';
 import { summarizeProgress, type BatchState, type FinishedStatus } from './progress-state';
 
@@ -18,7 +19,7 @@ const STATUS: Record<FinishedStatus, { tone: BadgeTone; label: string }> = {
  * `events` are the engine's ProgressEvents in the order they arrived; `total` is the number
  * of change sets the run was planned with.
  */
-export function RunProgress({ events, total }: { events: ProgressEvent[]; total: number }) {
+export function RunProgress({ events, total, operationId = null }: { events: ProgressEvent[]; total: number; /** The recorded operation: offers Cancel and Terminate blocker while it waits for a lock. */ operationId?: number | null }) {
   const state = summarizeProgress(events, total);
   const list = useRef<HTMLOListElement>(null);
   const finishedCount = state.finished.length;
@@ -72,6 +73,7 @@ export function RunProgress({ events, total }: { events: ProgressEvent[]; total:
             {formatDuration(state.lockWait.retryInMs)}
           </p>
           <p className="mt-1 break-words">{state.lockWait.message}</p>
+          {operationId !== null && <LockWaitControls operationId={operationId} lockWait={state.lockWait} />}
         </div>
       )}
       {state.batch && !complete && !state.failed && <BatchProgress batch={state.batch} />}

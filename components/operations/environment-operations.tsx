@@ -80,7 +80,7 @@ function RunningOperation({ id }: { id: number }) {
         </Link>{' '}
         by {data.actor} — {data.state === 'running' ? 'running now' : OPERATION_STATE[data.state].label}
       </p>
-      <RunProgress events={data.events} total={planned} />
+      <RunProgress events={data.events} total={planned} operationId={data.state === 'running' ? id : null} />
     </div>
   );
 }

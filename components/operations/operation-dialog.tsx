@@ -194,7 +194,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
 
         {run.state.phase !== 'idle' && (
           <div className="flex flex-col gap-4">
-            <RunProgress events={run.state.events} total={dryResult?.changeSets.length ?? plan.expected} />
+            <RunProgress events={run.state.events} total={dryResult?.changeSets.length ?? plan.expected} operationId={run.id} />
             {run.id !== null && (
               <p className="text-xs text-zinc-600">
                 Operation{' '}

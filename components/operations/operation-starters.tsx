@@ -3,6 +3,8 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { FixResult } from '@/lib/console/change-set-fixes';
 import type { Refused, StartAnswer } from '@/lib/console/start-answer';
+import type { CancelOutcome } from '@/lib/console/lock-wait-control';
+import type { TerminatedBlocker } from '@/lib/migrate/lock-wait-control';
 
 /** What fixing a change set answers: its state afterwards, or why nothing changed. */
 export type FixAnswer = { ok: true; result: FixResult } | Refused;
@@ -31,6 +33,10 @@ export interface OperationStarters {
   requestFix(env: string, input: unknown): Promise<FixRequestAnswer>;
   /** Restore a backup, or dry-run it (the body of POST /api/environments/{env}/backups/{backup}/restore). */
   restoreBackup(env: string, backup: string, input: unknown): Promise<StartAnswer>;
+  /** Cancel a run waiting for a lock (POST /api/operations/{id}/cancel). */
+  cancelOperation(id: number): Promise<{ ok: true; outcome: CancelOutcome } | Refused>;
+  /** Terminate the session blocking it, its pid typed back (POST /api/operations/{id}/terminate-blocker). */
+  terminateBlocker(id: number, input: unknown): Promise<{ ok: true; terminated: TerminatedBlocker } | Refused>;
 }
 
 const unavailable = async (): Promise<Refused> => ({ ok: false, status: 503, code: 'UNAVAILABLE', message: 'This page cannot start operations.' });
@@ -45,6 +51,8 @@ const StartersContext = createContext<OperationStarters>({
   unskipChangeSet: unavailable,
   requestFix: unavailable,
   restoreBackup: unavailable,
+  cancelOperation: unavailable,
+  terminateBlocker: unavailable,
 });
 
 export function OperationStartersProvider({ starters, children }: { starters: OperationStarters; children: ReactNode }) {

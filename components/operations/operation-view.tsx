@@ -91,7 +91,7 @@ function OperationProgress({ op }: { op: OperationRecord }) {
   const planned = Array.isArray((op.request as { expect?: unknown[] } | null)?.expect) ? (op.request as { expect: unknown[] }).expect.length : 0;
   return (
     <div data-testid="operation-progress">
-      <RunProgress events={op.events} total={planned} />
+      <RunProgress events={op.events} total={planned} operationId={op.state === 'running' ? op.id : null} />
     </div>
   );
 }

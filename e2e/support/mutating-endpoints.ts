@@ -17,7 +17,7 @@ export interface MutatingEndpoint {
 }
 
 /** A reviewed plan as the console sends it: tags and checksums (any well-formed checksum: the guard refuses first). */
-const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes'].map((tag) => ({ tag, checksum: '0'.repeat(64) }));
+const plan = ['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0019_platform_usage_events_total_tokens'].map((tag) => ({ tag, checksum: '0'.repeat(64) }));
 
 /** A well-formed backup id that names no backup: the guard refuses before it is looked up. */
 const BACKUP = 'strata_backup_20260101t000000_0015_abcd';
@@ -245,6 +245,21 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['viewer', 'developer', 'operator', 'admin'],
   },
   {
+    // Role first, before the operation is looked up: operator+ (then the right that runs it there).
+    file: 'app/api/operations/[id]/cancel/route.ts',
+    method: 'POST',
+    path: '/api/operations/1/cancel',
+    body: {},
+    allowed: ['operator', 'admin'],
+  },
+  {
+    file: 'app/api/operations/[id]/terminate-blocker/route.ts',
+    method: 'POST',
+    path: '/api/operations/1/terminate-blocker',
+    body: { pid: 4121 },
+    allowed: ['admin'],
+  },
+  {
     file: 'app/api/users/route.ts',
     method: 'POST',
     path: '/api/users',
@@ -286,6 +301,7 @@ export interface ServerActionDoor {
 
 const ACTIONS = 'app/operation-actions.ts';
 const FIXES = 'app/change-set-actions.ts';
+const LOCKS = 'app/lock-wait-actions.ts';
 export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
@@ -300,6 +316,8 @@ export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: FIXES, name: 'resolveChangeSetAction', page: '/environments/production', args: ['production', '0010_files_project_files_base', { as: 'accept-checksum', reason: 'access test', confirm: 'production' }], allowed: [] },
   { file: FIXES, name: 'skipChangeSetAction', page: '/environments/staging', args: ['staging', OPTIONAL, { reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
   { file: FIXES, name: 'unskipChangeSetAction', page: '/environments/staging', args: ['staging', OPTIONAL, { reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
+  { file: LOCKS, name: 'cancelOperationAction', page: '/environments/local', args: [1], allowed: ['operator', 'admin'] },
+  { file: LOCKS, name: 'terminateBlockerAction', page: '/environments/local', args: [1, { pid: 4121 }], allowed: ['admin'] },
   { file: FIXES, name: 'requestFixAction', page: '/environments/production', args: ['production', { kind: 'skip', tag: OPTIONAL, reason: 'access test' }], allowed: ['operator', 'admin'] },
 ];
 

@@ -29,6 +29,8 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'changeset.skip': { roles: from('operator'), on: ['open', 'guarded'] },
   'view.save': { roles: from('viewer'), on: ALL },
   'view.manage': { roles: ['admin'], on: ALL },
+  'operation.cancel': { roles: from('operator'), on: ALL },
+  'lock.terminate': { roles: ['admin'], on: ALL },
 };
 
 const principal = (role: Role): Principal => ({ username: `a-${role}`, role, via: 'console' });

@@ -29,7 +29,9 @@ export type Action =
   | 'changeset.resolve'
   | 'changeset.skip'
   | 'view.save'
-  | 'view.manage';
+  | 'view.manage'
+  | 'operation.cancel'
+  | 'lock.terminate';
 
 export interface ActionRule {
   /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
@@ -80,6 +82,12 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   'view.save': { minRole: 'viewer', description: 'save named ERD views' },
   // Someone else's view: only an admin may delete it (nobody edits another person's view).
   'view.manage': { minRole: 'admin', description: "delete other people's named ERD views" },
+  // Stopping our own run while it waits for a lock: asked first, by role alone, before the operation
+  // is even looked up; then the right that runs that operation's kind there (apply, rollback,
+  // request.execute) is asked too (lib/console/lock-wait-control.ts).
+  'operation.cancel': { minRole: 'operator', description: 'cancel runs waiting for a lock' },
+  // Ending someone else's session on an environment's server, after typing its pid: admins only.
+  'lock.terminate': { minRole: 'admin', description: 'terminate sessions blocking a run' },
 };
 
 export interface GuardContext {

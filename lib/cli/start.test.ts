@@ -103,7 +103,7 @@ describe('npm start', () => {
     const held = await holder.reserve();
     await held`begin`;
     await held`lock table platform.usage_events in access exclusive mode`;
-    const tag = '0018_platform_usage_events_fk_indexes';
+    const tag = '0019_platform_usage_events_total_tokens';
     const checksum = createHash('sha256').update(fs.readFileSync(path.join(root, 'drizzle/demo/rollback', `${tag}.sql`), 'utf8')).digest('hex');
     const run = await fetch(`${base}/api/environments/local/operations`, {
       method: 'POST',

@@ -14,6 +14,6 @@ export interface DemoEnvironment {
 
 export const DEMO_ENVIRONMENTS: readonly DemoEnvironment[] = [
   { name: 'local', database: 'strata_local', protection: 'open', pendingOnFirstStart: 0 },
-  { name: 'staging', database: 'strata_staging', protection: 'guarded', pendingOnFirstStart: 4 },
-  { name: 'production', database: 'strata_production', protection: 'protected', pendingOnFirstStart: 9 },
+  { name: 'staging', database: 'strata_staging', protection: 'guarded', pendingOnFirstStart: 5 },
+  { name: 'production', database: 'strata_production', protection: 'protected', pendingOnFirstStart: 10 },
 ];

@@ -131,6 +131,17 @@ export const decisionSchema = z.object({ approve: z.boolean(), comment: z.string
 /** POST /api/requests/{id}/execute. */
 export const executeRequestSchema = z.object({ confirm: z.string().max(100).describe("the environment's name, typed back") }).strict();
 
+/** POST /api/operations/{id}/cancel: no options; a JSON body all the same, as every changing call sends. */
+export const cancelOperationSchema = z.object({}).strict();
+
+/** PostgreSQL's backend pids are positive int4 values. */
+const BACKEND_PID_MAX = 2_147_483_647;
+
+/** POST /api/operations/{id}/terminate-blocker. */
+export const terminateBlockerSchema = z
+  .object({ pid: z.number().int().min(1).max(BACKEND_PID_MAX).describe("the blocking session's pid, typed by the admin from the run's progress") })
+  .strict();
+
 /** POST /api/users. */
 export const userCreateSchema = z
   .object({

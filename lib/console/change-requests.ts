@@ -9,7 +9,7 @@ import type { RunResult } from '../migrate/apply';
 import { planItems, type PlanItem } from '../migrate/plan';
 import type { ProgressEvent } from '../migrate/run-context';
 import { audited } from './audited';
-import { runDryRun, runPlan, type OperationTarget } from './environment-operations';
+import { runDryRun, runPlan, type OperationTarget, type RunExtras } from './environment-operations';
 import { attachRehearsal } from './rehearsals';
 import { describeRequest, kindOf } from './request-kinds';
 
@@ -128,8 +128,14 @@ export function executorLabel(actor: string, id: number): string {
  * request's outcome is recorded before the run returns.
  */
 /** Executes an approved request of any kind: `change` through executeChange, the others through their kind's executor. */
-export async function executeRequest(target: OperationTarget, request: ChangeRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult | unknown> {
-  if (request.kind === 'change') return executeChange(target, request, principal, onProgress);
+export async function executeRequest(
+  target: OperationTarget,
+  request: ChangeRequest,
+  principal: Principal,
+  onProgress?: (event: ProgressEvent) => void,
+  cancelRequested?: RunExtras['cancelRequested'],
+): Promise<RunResult | unknown> {
+  if (request.kind === 'change') return executeChange(target, request, principal, onProgress, cancelRequested);
   const { label, approval } = await beforeExecution(target, request, principal);
   let claimed = false;
   const claim = async (plan: PlanItem[]) => {
@@ -160,7 +166,13 @@ async function beforeExecution(target: OperationTarget, request: ChangeRequest, 
   };
 }
 
-export async function executeChange(target: OperationTarget, request: ChangeRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
+export async function executeChange(
+  target: OperationTarget,
+  request: ChangeRequest,
+  principal: Principal,
+  onProgress?: (event: ProgressEvent) => void,
+  cancelRequested?: RunExtras['cancelRequested'],
+): Promise<RunResult> {
   if (request.kind !== 'change' || request.direction === null) {
     throw new StrataError('BAD_USAGE', `Request #${request.id} is a ${request.kind} request, not an apply or rollback: ${describeRequest(request)}`);
   }
@@ -177,7 +189,7 @@ export async function executeChange(target: OperationTarget, request: ChangeRequ
       { direction, to: request.to ?? undefined, steps: request.steps ?? undefined },
       principal,
       onProgress,
-      { auditDetail: approval, historyReason: approval, sessionLabel: label, beforeRun: claim },
+      { auditDetail: approval, historyReason: approval, sessionLabel: label, beforeRun: claim, cancelRequested },
     );
     await withConsole(target.config, (sql) =>
       finishRequest(sql, request.id, {

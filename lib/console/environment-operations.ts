@@ -102,9 +102,15 @@ export async function runDryRun(
   );
 }
 
-export async function runOperation(target: OperationTarget, request: OperationRequest, principal: Principal, onProgress?: (event: ProgressEvent) => void): Promise<RunResult> {
+export async function runOperation(
+  target: OperationTarget,
+  request: OperationRequest,
+  principal: Principal,
+  onProgress?: (event: ProgressEvent) => void,
+  cancelRequested?: RunContext['cancelRequested'],
+): Promise<RunResult> {
   assertRunAllowed(target.environment, request);
-  return runPlan(target, request, principal, onProgress);
+  return runPlan(target, request, principal, onProgress, { cancelRequested });
 }
 
 /** What a run on behalf of something else (an approved request) adds to a plain run. */
@@ -117,6 +123,8 @@ export interface RunExtras {
   sessionLabel?: string;
   /** Under the target's lock, once the plan is settled and before anything runs. */
   beforeRun?: (plan: PlanItem[]) => Promise<void>;
+  /** Who asked to cancel the run while it waits for a lock (the operation's record says). */
+  cancelRequested?: RunContext['cancelRequested'];
 }
 
 /** Apply or roll back exactly `expect` (checked under the lock), audited. Protection is the caller's business. */
@@ -127,7 +135,7 @@ export async function runPlan(
   onProgress?: (event: ProgressEvent) => void,
   extras: RunExtras = {},
 ): Promise<RunResult> {
-  const ctx = { ...consoleRunContext(target, principal, onProgress), reason: extras.historyReason, sessionLabel: extras.sessionLabel };
+  const ctx = { ...consoleRunContext(target, principal, onProgress), reason: extras.historyReason, sessionLabel: extras.sessionLabel, cancelRequested: extras.cancelRequested };
   const planned = request.expect?.map((p) => p.tag).join(', ') ?? null;
   return audited(
     target.config,

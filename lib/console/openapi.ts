@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLUSTER_ID_MAX, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { CLUSTER_ID_MAX, cancelOperationSchema, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, terminateBlockerSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 
 /**
@@ -168,6 +168,22 @@ export const API_ENDPOINTS: Endpoint[] = [
     who: 'any signed-in role',
     query: [{ name: 'after', description: 'only the progress events after the first N', schema: { type: 'integer', minimum: 0 } }],
     answers: { status: 200, type: 'application/json', description: 'the operation record' },
+  },
+  {
+    method: 'post',
+    path: '/api/operations/{id}/cancel',
+    summary: 'Cancel an apply, rollback or request execution while it waits for a lock: its waiting statement is cancelled, it is not retried, and it fails "cancelled by <user> while waiting for …" (409 when it is not waiting, has ended, or is already being cancelled)',
+    who: 'operator+ who may run that operation on its environment',
+    body: cancelOperationSchema,
+    answers: { status: 200, type: 'application/json', description: '{ statementCancelled }: true when the waiting statement was cancelled, false when the run was pausing before a retry (it stops before the next one)' },
+  },
+  {
+    method: 'post',
+    path: '/api/operations/{id}/terminate-blocker',
+    summary: "Terminate the session blocking a waiting operation's lock (pg_terminate_backend), after the server checked on the target that this pid blocks it there (409 otherwise: not a blocker, the operation's own session, another database's, or the operation no longer waiting)",
+    who: 'admin',
+    body: terminateBlockerSchema,
+    answers: { status: 200, type: 'application/json', description: '{ terminated: { pid, applicationName, state, query } } (query with literals masked)' },
   },
   { method: 'post', path: '/api/users', summary: 'Add a user with a generated password (answered once)', who: 'admin', body: userCreateSchema, answers: { status: 201, type: 'application/json', description: '{ user, password }' } },
   { method: 'post', path: '/api/users/{username}', summary: 'Change a user’s role, or disable the account', who: 'admin', body: userChangeSchema, answers: { status: 200, type: 'application/json', description: 'the user' } },

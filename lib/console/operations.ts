@@ -42,6 +42,8 @@ export interface OperationRecord<Result = unknown> {
   /** Why it failed or was interrupted, in words safe to show. */
   error: { code: string; message: string; history?: InterruptedStep[] } | null;
   executor: string;
+  /** Who asked to cancel it while it waited for a lock (null: nobody). */
+  cancelRequestedBy: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -105,12 +107,19 @@ function toRecord(r: postgres.Row): OperationRecord {
     result: r.result ?? null,
     error: r.error ?? null,
     executor: r.executor,
+    cancelRequestedBy: r.cancel_requested_by ?? null,
     createdAt: new Date(r.created_at).toISOString(),
     finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
   };
 }
 
 const json = (sql: Sql, value: unknown) => sql.json(JSON.parse(JSON.stringify(value ?? null)) as postgres.JSONValue);
+
+/** What the work of an operation may ask of its record while it runs. */
+export interface OperationControl {
+  /** Who asked to cancel it (null: nobody), read from the row: a cancel through any console process counts. */
+  cancelRequested: () => Promise<string | null>;
+}
 
 export interface StartedOperation<T> {
   id: number;
@@ -128,7 +137,7 @@ export async function startOperation<T>(
   config: StrataConfig,
   principal: Principal,
   meta: { kind: OperationKind; environment: string; request: unknown },
-  work: (onProgress: (event: ProgressEvent) => void) => Promise<T>,
+  work: (onProgress: (event: ProgressEvent) => void, control: OperationControl) => Promise<T>,
   verdict: Verdict<T> = () => 'succeeded',
 ): Promise<StartedOperation<T>> {
   const role = principal.via === 'cli' ? 'cli' : principal.role;
@@ -194,7 +203,13 @@ export async function startOperation<T>(
     return record;
   };
 
-  const done = work(onProgress).then(
+  const control: OperationControl = {
+    cancelRequested: async () => {
+      const [state] = await withConsole(config, (sql) => sql`select cancel_requested_by from console.operations where id = ${id}`);
+      return (state?.cancel_requested_by as string | null | undefined) ?? null;
+    },
+  };
+  const done = work(onProgress, control).then(
     (result) => finish(verdict(result), result, null),
     (error: unknown) => {
       const { code, message } = describeOperationError(error);
@@ -210,7 +225,7 @@ export async function startOperation<T>(
 export async function getOperation(config: StrataConfig, id: number, after = 0): Promise<OperationRecord | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const [row] = await withConsole(config, (sql) => sql`
-    select id, kind, environment, request, actor, role, state, event_count, result, error, executor, created_at, finished_at,
+    select id, kind, environment, request, actor, role, state, event_count, result, error, executor, cancel_requested_by, created_at, finished_at,
            coalesce((select jsonb_agg(e order by n) from jsonb_array_elements(events) with ordinality as x(e, n) where n > ${Math.max(0, Math.trunc(after))}), '[]'::jsonb) as events
     from console.operations where id = ${id}`);
   return row ? toRecord(row) : null;
@@ -220,7 +235,7 @@ export async function getOperation(config: StrataConfig, id: number, after = 0):
 export async function listOperations(config: StrataConfig, filter: { environment?: string; state?: OperationState; limit?: number } = {}): Promise<OperationRecord[]> {
   const limit = Math.min(Math.max(Math.trunc(filter.limit ?? 20), 1), 200);
   const rows = await withConsole(config, (sql) => sql`
-    select id, kind, environment, request, actor, role, state, event_count, null::jsonb as result, error, executor, created_at, finished_at, '[]'::jsonb as events
+    select id, kind, environment, request, actor, role, state, event_count, null::jsonb as result, error, executor, cancel_requested_by, created_at, finished_at, '[]'::jsonb as events
     from console.operations
     where true
       ${filter.environment !== undefined ? sql`and environment = ${filter.environment}` : sql``}

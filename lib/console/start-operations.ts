@@ -22,7 +22,7 @@ export function startEnvironmentOperation(target: OperationTarget, request: Oper
     return startOperation<DryRunResult | RunResult>(target.config, principal, { kind: 'dry-run', ...where }, (onProgress) => runDryRun(target, request, principal, onProgress), failedIf);
   }
   assertRunAllowed(target.environment, request);
-  return startOperation<DryRunResult | RunResult>(target.config, principal, { kind: request.direction, ...where }, (onProgress) => runOperation(target, request, principal, onProgress), failedIf);
+  return startOperation<DryRunResult | RunResult>(target.config, principal, { kind: request.direction, ...where }, (onProgress, control) => runOperation(target, request, principal, onProgress, control.cancelRequested), failedIf);
 }
 
 export function startSeed(target: OperationTarget, options: SeedRequest, principal: Principal): Promise<StartedOperation<SeedResult>> {
@@ -44,7 +44,7 @@ export function startRequestExecution(target: OperationTarget, changeRequest: Ch
       environment: target.environment.name,
       request: { requestId: changeRequest.id, kind: changeRequest.kind, direction: changeRequest.direction, payload: changeRequest.payload, plan: changeRequest.plan },
     },
-    (onProgress) => executeRequest(target, changeRequest, principal, onProgress),
+    (onProgress, control) => executeRequest(target, changeRequest, principal, onProgress, control.cancelRequested),
     (result) => ((result as { failed?: unknown } | null)?.failed ? 'failed' : 'succeeded'),
   );
 }

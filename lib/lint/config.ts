@@ -43,6 +43,11 @@ export interface LintConfig {
   softDeleteColumns: string[];
   /** Soft-delete columns a table may add (`is_deleted`); using one requires the full set above. */
   softDeleteOptionalColumns: string[];
+  /**
+   * From how many rows (the target's live count) an UPDATE or DELETE touching the whole table,
+   * or a range of it, should run batched (rule large-update-not-batched).
+   */
+  batchingRowThreshold: number;
 }
 
 /** What a project gets without a config file: accepts the demo's conventions (ix_, idx_, …_idx). */
@@ -57,6 +62,7 @@ export const DEFAULT_LINT_CONFIG: LintConfig = {
   timestampColumns: ['created_at', 'updated_at'],
   softDeleteColumns: ['deleted_at', 'deleted_by'],
   softDeleteOptionalColumns: ['is_deleted'],
+  batchingRowThreshold: 100_000,
 };
 
 const words = (name: string) => name.toLowerCase().split('_').filter(Boolean);

@@ -34,6 +34,7 @@ const configSchema = z
     timestampColumns: names.optional(),
     softDeleteColumns: names.optional(),
     softDeleteOptionalColumns: names.optional(),
+    batchingRowThreshold: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -166,3 +166,43 @@ describe('adding a column with a default', () => {
     expect(await rules(add('note text DEFAULT NULL'), { serverVersion: 10 })).toEqual([]);
   });
 });
+
+describe('batching big UPDATEs and DELETEs', () => {
+  const big = (rows: number) => ({ tableRows: (t: string) => (t === 'public.orders' ? rows : null) });
+
+  it('suggests batching a whole-table UPDATE or DELETE of a table with many live rows, naming the table, its rows and the directive', async () => {
+    const report = await lintFixture(`UPDATE public.orders SET total = 0 WHERE total IS NULL;`, big(250_000));
+    const found = findingsOf(report).filter((f) => f.ruleId === 'large-update-not-batched');
+    expect(found.map((f) => [f.severity, f.message])).toEqual([
+      [
+        'warning',
+        'UPDATE on public.orders (250,000 rows; batching from 100,000) runs with a WHERE that pins no indexed key in one statement: every row it changes stays locked until the change set commits; run it as `-- strata:batched size=1000` in a `-- strata:no-transaction` change set',
+      ],
+    ]);
+    expect(found[0]!.saferAlternative).toContain('-- strata:batched size=1000 pause=50ms');
+    expect(await rules(`DELETE FROM public.orders;`, big(250_000))).toEqual(['large-update-not-batched']);
+    // A range on an indexed column may still be most of the table.
+    expect(await rules(`DELETE FROM public.orders WHERE created_at < now() - interval '1 year';`, big(250_000))).toEqual(['large-update-not-batched']);
+    // A column of another table in UPDATE … FROM does not make it selective.
+    expect(await rules(`UPDATE public.orders o SET total = 0 FROM public.accounts a WHERE a.id = 7 AND o.account_id = a.id;`, big(250_000))).toEqual(['large-update-not-batched']);
+    expect(await rules(`${NO_TX}UPDATE public.orders SET total = 0;`, big(250_000))).toEqual(['large-update-not-batched']);
+  });
+
+  it('is quiet on a batched statement, a selective WHERE on an indexed key, a small or unknown table, and a table of this change set', async () => {
+    const batched = `${NO_TX}-- strata:batched size=500 pause=10ms\nUPDATE public.orders SET total = 0 WHERE total IS NULL;`;
+    expect(await rules(batched, big(5_000_000))).toEqual([]);
+    expect(await rules(`UPDATE public.orders SET total = 0 WHERE id = 42;`, big(250_000))).toEqual([]);
+    expect(await rules(`UPDATE public.orders o SET total = 0 WHERE o.id IN (1, 2, 3);`, big(250_000))).toEqual([]);
+    expect(await rules(`DELETE FROM public.orders WHERE account_id = $1 AND total < 0;`, big(250_000))).toEqual([]);
+    expect(await rules(`UPDATE public.orders SET total = 0;`, big(99_999))).toEqual([]);
+    // No target: the schema model has no row counts, and the rule does not guess.
+    expect(await rules(`UPDATE public.orders SET total = 0;`)).toEqual([]);
+    expect(await rules(`CREATE TABLE public.t (id bigint PRIMARY KEY, n int, created_at timestamptz, updated_at timestamptz);
+UPDATE public.t SET n = 0;`, { tableRows: () => 1_000_000 })).toEqual([]);
+  });
+
+  it('takes its threshold from strata-lint.json', async () => {
+    expect(await rules(`UPDATE public.orders SET total = 0;`, { ...big(5_000), config: { batchingRowThreshold: 1_000 } })).toEqual(['large-update-not-batched']);
+    expect(await rules(`UPDATE public.orders SET total = 0;`, { ...big(500_000), config: { batchingRowThreshold: 1_000_000 } })).toEqual([]);
+  });
+});

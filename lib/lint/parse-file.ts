@@ -1,4 +1,5 @@
 import type { Node } from 'libpg-query';
+import type { BatchedOptions } from '../changesets/batched-directive';
 import type { SqlFile } from '../changesets/project';
 import { splitStatements } from '../changesets/statements';
 import { isStrataError } from '../errors';
@@ -12,6 +13,8 @@ export interface LintStatement {
   node: Node;
   /** The comment lines directly above the statement (no blank line between), with their line numbers. */
   comments: Array<{ line: number; text: string }>;
+  /** Set when a `-- strata:batched` line asks the runner to run it in primary-key-ordered batches (splitStatements checked it). */
+  batched: BatchedOptions | null;
 }
 
 export type ParsedFile = { ok: true; statements: LintStatement[] } | { ok: false; line: number; message: string };
@@ -37,6 +40,7 @@ export async function parseFile(file: SqlFile): Promise<ParsedFile> {
     line: s.line,
     node: s.node,
     comments: leadingComments(lines, s.line),
+    batched: s.batched,
   }));
   return { ok: true, statements };
 }

@@ -116,6 +116,10 @@ describe('strata-lint.json', () => {
       indexSuffixes: ['_idx', '_key', '_pkey', '_uniq', '_index'],
       timestampColumns: ['inserted_at'],
     });
+    expect(loadLintConfig(project({ batchingRowThreshold: 5_000 })).batchingRowThreshold).toBe(5_000);
+    expect(loadLintConfig(project(undefined)).batchingRowThreshold).toBe(100_000);
+    expect(malformed(project({ batchingRowThreshold: 0 }))).toMatch(/strata-lint\.json: batchingRowThreshold: /);
+    expect(malformed(project({ batchingRowThreshold: '1e5' }))).toMatch(/strata-lint\.json: batchingRowThreshold: /);
   });
 });
 

@@ -6,7 +6,8 @@ import { fileToRun, type Direction } from './change-set-file';
 import { allOutcomes, CheckFailedError, checkRowsText, runChecks, type PreparedChecks } from './check-runner';
 import { roundMs, type BatchEstimate, type CheckOutcome, type ExecutedStatement, type FailureInfo } from './statement-outcome';
 import type { LockCapture } from './lock-capture';
-import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockRetryPolicy, type LockWatch } from './lock-wait';
+import { isLockTimeout, lockWaitText, retryDelayMs, withoutRoleNames, type LockRetryPolicy, type LockWatch, type WatchedLockWait } from './lock-wait';
+import { cancellationOf, pauseUnlessCancelled } from './lock-wait-control';
 import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS, type ProgressEvent, type StatementProbe } from './run-context';
 import type { LockedConnection } from './target-lock';
 import { userSearchPath } from './user-search-path';
@@ -150,7 +151,7 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
 
   const transactional = !file.noTransaction;
   const retry = options.lockRetry;
-  const waits = { attempt: 0 };
+  const waits: RetryWaits = { attempt: 0, lastWait: null };
   for (;;) {
     try {
       await openSession(conn, transactional, options.limits);
@@ -176,9 +177,18 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
       // Also ends the transaction a no-transaction file's onSucceeded runs in, if one is open.
       await conn.unsafe('rollback').catch(() => undefined);
       const failedAt = run.statements[Math.min(done.length, run.statements.length - 1)]?.index ?? 0;
+      // Cancelled by an operator while it waited: no retry, the failure says who and for what.
+      const cancelled = await cancellationOf(error, retry, waits.lastWait);
+      if (cancelled) return execution({ ...failureInfo(cancelled, file, run.statements, done.length), lockWait: withoutRoleNames(cancelled.lockWait) });
       // Rolled back whole, the change set can run again from the start: nothing of it remains.
       if (transactional && retry && isLockTimeout(error) && waits.attempt < retry.retries) {
-        await pauseBeforeRetry(retry, waits, failedAt);
+        try {
+          await pauseBeforeRetry(retry, waits, failedAt);
+        } catch (pauseError) {
+          const stopped = await cancellationOf(pauseError, retry, waits.lastWait);
+          if (!stopped) throw pauseError;
+          return execution({ ...failureInfo(stopped, file, run.statements, done.length), lockWait: withoutRoleNames(stopped.lockWait) });
+        }
         done.length = 0;
         checked.length = 0;
         continue;
@@ -191,13 +201,23 @@ export async function executeChangeSet(conn: LockedConnection, run: ChangeSetToR
   }
 }
 
-/** Says who is in the way, then waits the retry's pause (doubling each time). */
-async function pauseBeforeRetry(retry: LockRetryPolicy, waits: { attempt: number }, statementIndex: number): Promise<void> {
+/** The retries a real run has made after lock timeouts, and the last wait it reported (what a cancel names). */
+interface RetryWaits {
+  attempt: number;
+  lastWait: WatchedLockWait | null;
+}
+
+/**
+ * Says who is in the way, then waits the retry's pause (doubling each time); throws
+ * LockWaitCancelled when an operator cancels the run meanwhile (asked before the pause too).
+ */
+async function pauseBeforeRetry(retry: LockRetryPolicy, waits: RetryWaits, statementIndex: number): Promise<void> {
   waits.attempt += 1;
   const lock = retry.watch.lastWait();
+  waits.lastWait = lock ?? waits.lastWait;
   const retryInMs = retryDelayMs(waits.attempt, retry.delayMs);
-  retry.onWait({ attempt: waits.attempt, retries: retry.retries, retryInMs, statementIndex, lock: withoutRoleNames(lock), message: lockWaitText(lock) });
-  await new Promise((resolve) => setTimeout(resolve, retryInMs));
+  retry.onWait({ attempt: waits.attempt, retries: retry.retries, retryInMs, statementIndex, lock: withoutRoleNames(lock), message: lockWaitText(lock), runnerPid: retry.watch.pid });
+  await pauseUnlessCancelled(retryInMs, retry, waits.lastWait);
 }
 
 /** A lock timeout that was not (or no longer) retried: the failure names who was in the way, and how many retries it had. */
@@ -243,7 +263,7 @@ async function runStatements(
     watch?: LockWatch;
     /** A no-transaction run's: retry a statement whose lock request timed out, by itself. */
     retryAlone?: LockRetryPolicy;
-    waits?: { attempt: number };
+    waits?: RetryWaits;
     runBatched?: ExecuteOptions['runBatched'];
     estimateBatches?: ExecuteOptions['estimateBatches'];
     resumeFrom?: number;
@@ -279,7 +299,10 @@ async function runStatements(
         break;
       } catch (error) {
         // Only a no-transaction run passes retryAlone: the statement ran (and failed) alone.
-        const waits = options.waits ?? { attempt: 0 };
+        const waits = options.waits ?? { attempt: 0, lastWait: null };
+        // A cancel is thrown as the failure (LockWaitCancelled), whatever the retries left.
+        const cancelled = await cancellationOf(error, retry, waits.lastWait);
+        if (cancelled) throw cancelled;
         if (!retry || !isLockTimeout(error) || waits.attempt >= retry.retries || whyNotRetryableAlone(run.statements, position) !== null) throw error;
         await pauseBeforeRetry(retry, waits, statement.index);
       }

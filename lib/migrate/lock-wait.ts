@@ -144,6 +144,8 @@ export async function readLockWait(sql: Sql, pid: number): Promise<WatchedLockWa
  * statements are all quick never opens it) and keeps the last wait seen.
  */
 export interface LockWatch {
+  /** The watched (runner's) backend pid: what a cancel from the console stops (lock-wait-control.ts). */
+  readonly pid: number;
   /** Runs `statement`, looking every so often at what it waits for; forgets earlier looks. */
   during<T>(statement: () => Promise<T>): Promise<T>;
   /** The last wait seen during the last statement (null: none seen). */
@@ -160,6 +162,7 @@ export async function startLockWatch(conn: LockedConnection, url: string, lockTi
   let sql: Sql | null = null;
   let last: WatchedLockWait | null = null;
   return {
+    pid,
     async during(statement) {
       last = null;
       let stopped = false;
@@ -197,8 +200,13 @@ export interface LockRetryPolicy {
   retries: number;
   delayMs: number;
   watch: LockWatch;
-  /** Tells the operator (CLI, progress events) before each pause: `text` is lockWaitText's. */
-  onWait: (wait: { attempt: number; retries: number; retryInMs: number; statementIndex: number; lock: LockWait | null; message: string }) => void;
+  /** Tells the operator (CLI, progress events) before each pause: `text` is lockWaitText's; `runnerPid` is the waiting backend's. */
+  onWait: (wait: { attempt: number; retries: number; retryInMs: number; statementIndex: number; lock: LockWait | null; message: string; runnerPid: number }) => void;
+  /**
+   * Who asked to cancel the run (null: nobody), read before each retry and during its pause;
+   * a run cancelled stops retrying and fails "cancelled by WHO while waiting for …".
+   */
+  cancelRequested?: () => Promise<string | null>;
 }
 
 export type { LockBlocker, LockWait };

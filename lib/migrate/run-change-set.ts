@@ -111,6 +111,7 @@ export async function runChangeSet(
     retries: Math.max(0, Math.trunc(ctx.lockRetries ?? DEFAULT_LOCK_RETRIES)),
     delayMs: ctx.lockRetryDelayMs ?? DEFAULT_LOCK_RETRY_DELAY_MS,
     watch,
+    cancelRequested: ctx.cancelRequested,
     onWait: (wait) => {
       const line = `${changeSet.tag}: ${wait.message}; retry ${wait.attempt} of ${wait.retries} in ${waitedText(wait.retryInMs)}`;
       lockWaits.push({ message: line });

@@ -43,6 +43,11 @@ export interface RunContext {
   backup?: BackupSettings;
   /** Measures each statement of a real run on its own session (a rehearsal's: locks, rewrites, WAL); unset: nothing extra runs. */
   statementProbe?: StatementProbe;
+  /**
+   * Who asked to cancel this run while it waits for a lock (null: nobody). The console reads
+   * it from the operation's record, so a cancel from any console process stops the run.
+   */
+  cancelRequested?: () => Promise<string | null>;
 }
 
 /**
@@ -71,9 +76,9 @@ export type ProgressEvent =
    * lock and who holds it ("waiting for ACCESS EXCLUSIVE on risk.orders — held by pid 4121
    * (billing-worker, idle in transaction for 3 min…)"; the console passes it through
    * safeMessage, which hides the quoted role name); the change set runs again in `retryInMs`
-   * (retry `attempt` of `retries`).
+   * (retry `attempt` of `retries`). `runnerPid` is our waiting backend: what Cancel stops (absent in records written before it existed).
    */
-  | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; message: string; lock: LockWait | null }
+  | { type: 'lock-wait'; tag: string; statementIndex: number; attempt: number; retries: number; retryInMs: number; message: string; lock: LockWait | null; runnerPid?: number }
   /**
    * A `-- strata:batched` statement committed its `batches`-th batch (counted over every run of
    * it: a resumed run starts above 0), or waits before its next one (`throttle`). Totals are

@@ -6,6 +6,8 @@ import { StrataError } from '../errors';
 /** The advisory lock key pair every Strata runner takes on a target ("ST", "RA"). */
 const LOCK_CLASS = 0x5354;
 const LOCK_OBJECT = 0x5241;
+/** The same keys as pg_locks shows them (classid, objid), for reading who holds the lock from another session. */
+export const RUNNER_LOCK_KEYS = { classid: LOCK_CLASS, objid: LOCK_OBJECT } as const;
 const APP_PREFIX = 'strata:';
 
 export type LockedConnection = postgres.ReservedSql<Record<string, never>>;

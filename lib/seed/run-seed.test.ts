@@ -177,7 +177,7 @@ describe('seedDatabase', () => {
       await db.sql`insert into platform.organizations (name, slug) values ('Keep', 'keep')`;
       const error = await seedDatabase(testContext(db.url), demoProject, { reset: true }).catch((e: unknown) => e);
       expect(isStrataError(error, 'INVALID_STATE')).toBe(true);
-      expect((error as Error).message).toMatch(/4 change sets are not applied: 0015_risk_v1, 0016_risk_v2, 0017_risk_daily_unrealized_pnl, 0018_platform_usage_events_fk_indexes/);
+      expect((error as Error).message).toMatch(/5 change sets are not applied: 0015_risk_v1, 0016_risk_v2, 0017_risk_daily_unrealized_pnl, 0018_platform_usage_events_fk_indexes, 0019_platform_usage_events_total_tokens/);
       expect(await db.sql`select slug from platform.organizations`).toEqual([{ slug: 'keep' }]);
     } finally {
       await db.drop();

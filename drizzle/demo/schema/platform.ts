@@ -247,6 +247,9 @@ export const usageEvents = platform.table(
     status: text('status').notNull(),
     costUsd: numeric('cost_usd', { precision: 12, scale: 6 }).notNull().default('0'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    // 0019: input_tokens + output_tokens, stored for the rollups and the billing export; filled
+    // for existing rows by a batched backfill (-- strata:batched), nullable until then.
+    totalTokens: integer('total_tokens'),
   },
   (t) => [
     primaryKey({ name: 'usage_events_pkey', columns: [t.id, t.occurredAt] }),

@@ -1,6 +1,7 @@
 import type { LintRule } from '../rule';
 import type { LintRuleInfo } from '../types';
 import { ALTER_TABLE_LOCK_RULES } from './alter-table-locks';
+import { BATCHING_RULES } from './batching';
 import { BREAKING_RULES } from './breaking';
 import { CHECK_RULES } from './checks';
 import { COLUMN_DESIGN_RULES } from './column-design';
@@ -17,6 +18,7 @@ export const ALL_RULES: LintRule[] = [
   ...ALTER_TABLE_LOCK_RULES,
   columnTypeRewrite,
   ...TABLE_LOCK_RULES,
+  ...BATCHING_RULES,
   narrowedColumnType,
   ...BREAKING_RULES,
   ...COLUMN_DESIGN_RULES,
