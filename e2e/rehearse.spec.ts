@@ -5,10 +5,10 @@ import { shot } from './support/screenshot';
 import { storageFor } from './support/users';
 
 /**
- * Rehearsals in the console: a developer rehearses staging's 4 pending change sets from the
+ * Rehearsals in the console: a developer rehearses staging's 5 pending change sets from the
  * environment page (a 10% sample of the demo data) and reads the report; an operator files a
  * production request and the approver sees its rehearsal beside the diff, with the full report
- * one click away. The environments are only read: staging stays at 0014 with 4 pending, and
+ * one click away. The environments are only read: staging stays at 0014 with 5 pending, and
  * the request is rejected at the end so nothing is left waiting.
  */
 test.describe.configure({ mode: 'serial' });
@@ -26,7 +26,7 @@ test('rehearse staging from its page: sample, progress, then the report; staging
   const page = await devon.newPage();
   await page.goto('/environments/staging');
   const open = page.getByTestId('rehearse-open');
-  await expect(open).toHaveText('Rehearse 4 pending on a copy');
+  await expect(open).toHaveText('Rehearse 5 pending on a copy');
   await shot(page, 'rehearse-environment-page');
 
   // Keyboard only: open, pick 10% with the arrow keys, start.
@@ -43,7 +43,7 @@ test('rehearse staging from its page: sample, progress, then the report; staging
   const report = dialog.getByTestId('rehearsal-report');
   await expect(report).toBeVisible({ timeout: 90_000 });
   await expect(report).toHaveAttribute('data-failed', 'false');
-  await expect(report.getByTestId('rehearsed-change-set')).toHaveCount(4);
+  await expect(report.getByTestId('rehearsed-change-set')).toHaveCount(5);
   await expect(report.getByTestId('rehearsal-copied')).toContainText('10% sample');
   // Each change set opens from the keyboard to show its statements.
   const first = report.getByTestId('rehearsed-change-set').first();
@@ -53,9 +53,9 @@ test('rehearse staging from its page: sample, progress, then the report; staging
   }
   await expect(first.getByTestId('rehearsed-statement').first()).toBeVisible();
   await expect(report.getByTestId('rehearsal-run-ms')).not.toHaveText('');
-  // The headlines come first; then every statement of the 4 change sets (23 + 7 + 3 + 102) with its figures.
+  // The headlines come first; then every statement of the 5 change sets (23 + 7 + 3 + 102 + 3) with its figures.
   await expect(report.getByTestId('rehearsal-headlines').locator('li').first()).toBeVisible();
-  await expect(report.getByTestId('rehearsed-statement')).toHaveCount(135);
+  await expect(report.getByTestId('rehearsed-statement')).toHaveCount(138);
   const insert = report.getByTestId('rehearsed-statement').filter({ hasText: 'INSERT INTO "risk"."schema_version"' }).locator('td');
   await expect(insert.nth(1)).toHaveText(/^\d+ ms$/); // wall time
   await expect(insert.nth(3)).toHaveText('2'); // rows
@@ -76,7 +76,7 @@ test('rehearse staging from its page: sample, progress, then the report; staging
   await shot(page, 'rehearse-operation-page-top', false);
 
   const health = await (await page.request.get('/api/health')).json();
-  expect(health.environments.find((e: { name: string }) => e.name === 'staging')).toMatchObject({ pending: 4 });
+  expect(health.environments.find((e: { name: string }) => e.name === 'staging')).toMatchObject({ pending: 5 });
   expect(await environments()).toEqual(before);
   await devon.close();
 });
@@ -88,7 +88,7 @@ test('a production request is rehearsed: the approver sees it beside the diff, t
   const ada = await browser.newContext({ storageState: storageFor('ada') });
   const page = await olivia.newPage();
   await page.goto('/environments/production');
-  await page.getByRole('button', { name: 'Request: Apply 9 pending' }).click();
+  await page.getByRole('button', { name: 'Request: Apply 10 pending' }).click();
   const dialog = page.getByTestId('operation-dialog');
   await expect(dialog.getByTestId('dry-run-view')).toBeVisible({ timeout: 60_000 });
   await dialog.getByTestId('request-reason').fill('ship the risk schema; see the rehearsal');
@@ -113,7 +113,7 @@ test('a production request is rehearsed: the approver sees it beside the diff, t
 
   await rehearsal.getByTestId('request-rehearsal-link').click();
   await expect(review.getByTestId('operation')).toContainText('Rehearsal on production');
-  await expect(review.getByTestId('rehearsal-report').getByTestId('rehearsed-change-set')).toHaveCount(9);
+  await expect(review.getByTestId('rehearsal-report').getByTestId('rehearsed-change-set')).toHaveCount(10);
   await shot(review, 'approvals-rehearsal-full-report');
 
   // Leave nothing waiting: the request is rejected, and production was only read.
