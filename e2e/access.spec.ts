@@ -219,10 +219,10 @@ test('rehearsals: bad samples, unknown environments and other sites are refused 
   const [a, b] = [await lastLine(first), await lastLine(second)];
   expect([a.type, b.type], JSON.stringify([a, b])).toEqual(['result', 'result']);
   expect([a.result.scratchDropped, b.result.scratchDropped]).toEqual([true, true]);
-  expect(a.result.changeSets.map((c: { tag: string }) => c.tag)).toEqual(['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes']);
+  expect(a.result.changeSets.map((c: { tag: string }) => c.tag)).toEqual(['0015_risk_v1', '0016_risk_v2', '0017_risk_daily_unrealized_pnl', '0018_platform_usage_events_fk_indexes', '0019_platform_usage_events_total_tokens']);
   expect(targets(await databaseState())).toEqual(targets(before));
   const health = await (await devon.get('/api/health')).json();
-  expect(health.environments.find((e: { name: string }) => e.name === 'staging')).toMatchObject({ pending: 4 });
+  expect(health.environments.find((e: { name: string }) => e.name === 'staging')).toMatchObject({ pending: 5 });
   // Both were audited, started and ended.
   const consoleDb = embeddedSql('strata_console');
   try {
