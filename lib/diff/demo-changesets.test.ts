@@ -116,8 +116,8 @@ describe('demo change sets: the diff names exactly what each one changes', () =>
     await db.drop();
   });
 
-  it('the demo has the 19 change sets and snapshots the oracle reads, each snapshot following the previous', () => {
-    expect(demo.changeSets.map((c) => c.tag.slice(0, 4))).toEqual(Array.from({ length: 19 }, (_, i) => String(i).padStart(4, '0')));
+  it('the demo has the 20 change sets and snapshots the oracle reads, each snapshot following the previous', () => {
+    expect(demo.changeSets.map((c) => c.tag.slice(0, 4))).toEqual(Array.from({ length: 20 }, (_, i) => String(i).padStart(4, '0')));
     snapshots.forEach((snapshot, i) => expect(snapshot.prevId).toBe(i === 0 ? '00000000-0000-0000-0000-000000000000' : snapshots[i - 1]!.id));
     // The custom exceptions are exactly the change sets whose snapshot repeats the previous one.
     const repeats = demo.changeSets.filter((_, i) => i > 0 && diffSnapshots(snapshots[i - 1]!, snapshots[i]!).length === 0).map((c) => c.tag);

@@ -195,6 +195,6 @@ describe('verifyProject', () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
     const report = await verifyProject(server(), readProject(path.join(root, 'drizzle/demo')));
     expect(report.changeSets.filter((c) => c.verdict !== 'ok').map((c) => [c.tag, c.verdict, c.steps.flatMap((s) => s.differences ?? (s.detail ? [s.detail] : []))])).toEqual([]);
-    expect(report.changeSets).toHaveLength(19);
+    expect(report.changeSets).toHaveLength(20);
   });
 });
