@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { LockedConnection } from './target-lock';
+import type { Sql } from '../db/client';
+
+type Queryable = Sql | LockedConnection;
 
 /**
  * strata.batch_checkpoint (created with strata.change_log, history-store.ts): one row per
@@ -60,6 +63,49 @@ export async function openCheckpoint(conn: LockedConnection, key: CheckpointKey)
     finished: Boolean(row.finished),
     totalBatches: row.total_batches === null ? null : Number(row.total_batches),
   };
+}
+
+/** How far an interrupted run's batched statement got, as its latest open checkpoint says. */
+export interface BatchProgress {
+  statementIndex: number;
+  batch: number;
+  rowsDone: number;
+  totalBatches: number | null;
+  finished: boolean;
+}
+
+/**
+ * The latest open checkpoint of each change set (by tag and direction), for readers that
+ * explain an interrupted run: status, pages, health. Read-only; a target whose bookkeeping
+ * predates checkpoints has none.
+ */
+export async function openBatchProgress(sql: Queryable): Promise<Map<string, BatchProgress>> {
+  const found = new Map<string, BatchProgress>();
+  const [table] = await sql`select to_regclass('strata.batch_checkpoint') is not null as present`;
+  if (!table?.present) return found;
+  const rows = await sql`
+    select distinct on (c.tag, c.direction) c.tag, c.direction, c.statement_index, c.batch, c.rows_done, c.total_batches, c.finished
+    from strata.batch_checkpoint c
+    where c.run_log_id > coalesce((
+      select max(l.id) from strata.change_log l
+      where l.tag = c.tag and l.status in ('applied', 'rolled_back', 'skipped')
+        and not (l.operation = 'resolve' and l.reason like 'retry:%')
+    ), 0)
+    order by c.tag, c.direction, c.id desc`;
+  for (const row of rows) {
+    found.set(batchProgressKey(String(row.tag), row.direction as 'up' | 'down'), {
+      statementIndex: Number(row.statement_index),
+      batch: Number(row.batch),
+      rowsDone: Number(row.rows_done),
+      totalBatches: row.total_batches === null ? null : Number(row.total_batches),
+      finished: Boolean(row.finished),
+    });
+  }
+  return found;
+}
+
+export function batchProgressKey(tag: string, direction: 'up' | 'down'): string {
+  return `${direction} ${tag}`;
 }
 
 /** Writes a checkpoint on `conn`, inside the batch's open transaction (the caller commits both). */

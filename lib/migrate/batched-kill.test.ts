@@ -50,6 +50,11 @@ it('a batched backfill killed with SIGKILL resumes after its last checkpoint: ev
     [1, done * 1000],
   ]);
 
+  // Status says how far it got, and that a retry resumes there.
+  const status = await cli('status', '--database-url', db.url, '--dir', dir);
+  expect(status.stdout + status.stderr).toContain(
+    `its batched statement 2 had committed ${done.toLocaleString('en')} of about 400 batches, ${(done * 1000).toLocaleString('en')} rows: a retry resumes after them and does not run the statements above it again`,
+  );
   expect(await cli('resolve', '0000_backfill', '--database-url', db.url, '--dir', dir, '--as', 'retry', '--reason', 'resume the backfill')).toMatchObject({ code: 0 });
   const rerun = await cli('apply', '--database-url', db.url, '--dir', dir);
   expect(rerun.code).toBe(0);

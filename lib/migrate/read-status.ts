@@ -2,6 +2,7 @@ import type { Project } from '../changesets/project';
 import { assertReachable, connect } from '../db/client';
 import { loadDrizzleRows, loadHistory, type HistoryEntry } from './history-store';
 import { lookAtRunner } from './runner-look';
+import { openBatchProgress } from './batch-checkpoints';
 import { computeTargetStatus, type TargetStatus } from './target-state';
 
 /**
@@ -15,7 +16,8 @@ export async function readTarget(url: string, project: Project): Promise<{ statu
     const [history, drizzleRows] = await Promise.all([loadHistory(sql), loadDrizzleRows(sql)]);
     const status = computeTargetStatus(project, history, drizzleRows);
     if (status.counts.interrupted === 0) return { status, history };
-    return { status: computeTargetStatus(project, history, drizzleRows, await lookAtRunner(sql, history)), history };
+    const look = { runner: await lookAtRunner(sql, history), batches: await openBatchProgress(sql) };
+    return { status: computeTargetStatus(project, history, drizzleRows, look), history };
   } finally {
     await sql.end({ timeout: 5 });
   }

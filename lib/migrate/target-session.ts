@@ -7,13 +7,23 @@ import {
   loadDrizzleRows,
   loadHistory,
   markDrizzleApplied,
+  type DrizzleRow,
+  type HistoryEntry,
 } from './history-store';
 import type { RunContext } from './run-context';
-import { computeTargetStatus, type RunnerLook, type TargetStatus } from './target-state';
+import { computeTargetStatus, type InterruptedLook, type TargetStatus } from './target-state';
+import { openBatchProgress } from './batch-checkpoints';
 import type { LockedConnection } from './target-lock';
 
 /** What a session holding the target's lock knows: no other runner can be mid-change-set. */
-const HELD_BY_US: RunnerLook = { kind: 'stopped' };
+const HELD_BY_US: InterruptedLook = { runner: { kind: 'stopped' } };
+
+/** The status under the lock; an interrupted change set's reason also says how far its batched statement got. */
+async function statusUnderLock(conn: LockedConnection, project: Project, history: HistoryEntry[], drizzleRows: DrizzleRow[]): Promise<TargetStatus> {
+  const status = computeTargetStatus(project, history, drizzleRows, HELD_BY_US);
+  if (status.counts.interrupted === 0) return status;
+  return computeTargetStatus(project, history, drizzleRows, { ...HELD_BY_US, batches: await openBatchProgress(conn) });
+}
 
 /**
  * The first step of every mutating operation, under the lock: make sure the bookkeeping
@@ -25,7 +35,7 @@ export async function openTargetSession(conn: LockedConnection, project: Project
   await ensureBookkeeping(conn);
   const [history, drizzleRows] = await Promise.all([loadHistory(conn), loadDrizzleRows(conn)]);
   // This session holds the target's lock, so a `started` run without an outcome is not running.
-  const status = computeTargetStatus(project, history, drizzleRows, HELD_BY_US);
+  const status = await statusUnderLock(conn, project, history, drizzleRows);
   const drizzleWhens = new Set(drizzleRows.map((r) => r.createdAt));
   let changed = false;
   for (const c of status.changeSets) {
@@ -50,7 +60,7 @@ export async function openTargetSession(conn: LockedConnection, project: Project
     }
   }
   if (!changed) return status;
-  return computeTargetStatus(project, await loadHistory(conn), await loadDrizzleRows(conn), HELD_BY_US);
+  return statusUnderLock(conn, project, await loadHistory(conn), await loadDrizzleRows(conn));
 }
 
 /**

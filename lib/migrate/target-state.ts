@@ -2,6 +2,7 @@ import type { ChangeSet, Project } from '../changesets/project';
 import { fileFor } from './change-set-file';
 import type { DrizzleRow, HistoryEntry } from './history-store';
 import type { LockHolder } from './target-lock';
+import { batchProgressKey, type BatchProgress } from './batch-checkpoints';
 
 /**
  * Where each change set of a project stands on one target, decided change set by change
@@ -20,6 +21,13 @@ export const BLOCKING_STATES: readonly ChangeSetState[] = ['failed', 'interrupte
  * reason says both are possible.
  */
 export type RunnerLook = { kind: 'stopped' } | { kind: 'held'; holder: LockHolder };
+
+/** What a reader knows about interrupted runs besides their `started` rows. */
+export interface InterruptedLook {
+  runner?: RunnerLook;
+  /** Open checkpoints of batched statements (batch-checkpoints.ts), by batchProgressKey. */
+  batches?: Map<string, BatchProgress>;
+}
 
 export interface ChangeSetStatus {
   changeSet: ChangeSet;
@@ -44,7 +52,7 @@ export interface TargetStatus {
   unknownTags: string[];
 }
 
-export function computeTargetStatus(project: Project, history: HistoryEntry[], drizzleRows: DrizzleRow[], runner?: RunnerLook): TargetStatus {
+export function computeTargetStatus(project: Project, history: HistoryEntry[], drizzleRows: DrizzleRow[], look: InterruptedLook = {}): TargetStatus {
   const lastByTag = new Map<string, HistoryEntry>();
   for (const entry of history) lastByTag.set(entry.tag, entry);
   const drizzleByWhen = new Map(drizzleRows.map((r) => [r.createdAt, r]));
@@ -79,7 +87,7 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
           `Resolve with: strata resolve ${c.changeSet.tag} --as retry|applied|rolled-back --reason "…"${rows}`,
       };
     }
-    if (c.last?.status === 'started') return { ...c, state: 'interrupted', reason: interruptedReason(c.changeSet, c.last, runner) };
+    if (c.last?.status === 'started') return { ...c, state: 'interrupted', reason: interruptedReason(c.changeSet, c.last, look) };
     if (c.applied && c.appliedChecksum !== c.changeSet.forward.checksum) {
       return {
         ...c,
@@ -129,7 +137,7 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
  * outcome. Part of it may be in place, and a half-built CONCURRENTLY index is left INVALID,
  * so retrying is only safe once such leftovers are dropped or finished by hand.
  */
-function interruptedReason(changeSet: ChangeSet, started: HistoryEntry, runner: RunnerLook | undefined): string {
+function interruptedReason(changeSet: ChangeSet, started: HistoryEntry, { runner, batches }: InterruptedLook): string {
   const verb = started.direction === 'up' ? 'apply' : 'rollback';
   const statements = `${started.statements} statement${started.statements === 1 ? '' : 's'}`;
   const file = fileFor(changeSet, started.direction)?.file ?? `rollback/${changeSet.tag}.sql`;
@@ -139,10 +147,16 @@ function interruptedReason(changeSet: ChangeSet, started: HistoryEntry, runner: 
       : runner?.kind === 'held'
         ? ` The target's lock is held by ${runner.holder.actor} since ${runner.holder.since.toISOString()} (backend pid ${runner.holder.pid}): if that is this run, wait for it to finish.`
         : '';
+  const batched = batches?.get(batchProgressKey(changeSet.tag, started.direction));
+  // A batched statement's checkpoint says how far the run got; other statements leave no trace.
+  const progress = batched
+    ? `(its batched statement ${batched.statementIndex + 1} had committed ${batched.batch.toLocaleString('en')}${batched.totalBatches ? ` of about ${batched.totalBatches.toLocaleString('en')}` : ''} batches, ` +
+      `${batched.rowsDone.toLocaleString('en')} rows${batched.finished ? ', all of them' : ''}: a retry resumes after them and does not run the statements above it again)`
+    : '(how many of its statements ran is not recorded)';
   return (
     `${changeSet.tag} is interrupted: its ${verb} (${file}, without a transaction, ${statements}) was started by ${started.actor} ` +
     `at ${started.startedAt.toISOString()} and has no outcome: it is running now, or its process stopped half-way ` +
-    `(how many of its statements ran is not recorded).${look} ` +
+    `${progress}.${look} ` +
     `Part of it may be in place: a half-run CREATE INDEX CONCURRENTLY leaves an INVALID index, which must be dropped or finished by hand (REINDEX) before a retry. ` +
     `Then resolve with: strata resolve ${changeSet.tag} --as retry|applied|rolled-back --reason "…"`
   );
