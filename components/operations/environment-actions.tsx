@@ -25,8 +25,8 @@ interface Item {
 export function EnvironmentActions({
   env,
   protection,
-  pending,
-  rollback,
+  pending: livePending,
+  rollback: liveRollback,
   blocked,
   capabilities,
 }: {
@@ -37,6 +37,13 @@ export function EnvironmentActions({
   rollback: RollbackChoices;
   blocked: boolean;
 }) {
+  // While a dialog is open, the page behind it keeps the state it was opened from: a run's end
+  // refreshes the page, and an apply that leaves nothing pending would otherwise unmount its
+  // own button — and the dialog showing the run's outcome with it.
+  const [frozen, setFrozen] = useState<{ pending: Item[]; rollback: RollbackChoices } | null>(null);
+  const pending = frozen?.pending ?? livePending;
+  const rollback = frozen?.rollback ?? liveRollback;
+  const holdWhileOpen = (open: boolean) => setFrozen(open ? { pending: livePending, rollback: liveRollback } : null);
   const [applyTo, setApplyTo] = useState(pending.at(-1)?.tag ?? '');
   const [rollbackTo, setRollbackTo] = useState(rollback.floors.at(-1)?.tag ?? '');
   const last = undoing(rollback, { steps: 1 });
@@ -75,7 +82,7 @@ export function EnvironmentActions({
           ) : (
             <>
               <div className="flex flex-wrap items-start gap-2">
-                <OperationButton env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `${verb}Apply ${pending.length} pending` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+                <OperationButton onOpenChange={holdWhileOpen} env={env} protection={protection} plan={{ direction: 'apply', expected: pending.length, label: `${verb}Apply ${pending.length} pending` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
                 {/* Beside the dry run: the same plan run for real on a scratch copy, to learn how long its locks are held. */}
                 {capabilities.rehearse && !reason && <RehearseButton env={env} protection={protection} pending={pending.length} />}
               </div>
@@ -91,7 +98,7 @@ export function EnvironmentActions({
                       ))}
                     </select>
                   </label>
-                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `${verb}Apply up to ${applyTo.slice(0, 4)}` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+                  <OperationButton onOpenChange={holdWhileOpen} env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `${verb}Apply up to ${applyTo.slice(0, 4)}` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
                 </div>
               )}
             </>
@@ -104,6 +111,7 @@ export function EnvironmentActions({
           ) : (
             <>
               <OperationButton
+                onOpenChange={holdWhileOpen}
                 env={env}
                 protection={protection}
                 tone="danger"
@@ -132,6 +140,7 @@ export function EnvironmentActions({
                       </select>
                     </label>
                     <OperationButton
+                      onOpenChange={holdWhileOpen}
                       env={env}
                       protection={protection}
                       tone="danger"

@@ -46,6 +46,7 @@ export function OperationButton({
   reasonShownAt,
   tone = 'primary',
   kind = 'run',
+  onOpenChange,
 }: {
   env: string;
   protection: Protection;
@@ -56,8 +57,14 @@ export function OperationButton({
   tone?: 'primary' | 'danger';
   /** run: confirm and run; dry-run: look only (the role may not change); request: ask for two-person approval. */
   kind?: OperationKind;
+  /** Told when the dialog opens and closes, so the page can keep what the dialog was opened from. */
+  onOpenChange?: (open: boolean) => void;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpenState] = useState(false);
+  const setOpen = (next: boolean) => {
+    setOpenState(next);
+    onOpenChange?.(next);
+  };
   const ownReasonId = useId();
   const reasonId = reasonShownAt ?? ownReasonId;
   const colours =
