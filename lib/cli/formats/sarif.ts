@@ -79,8 +79,12 @@ function sarifRule(rule: LintRuleInfo) {
   };
 }
 
-/** A silencing comment lives in the source (inSource); a strata-lint.json `ignore` entry outside it (external). */
+/**
+ * A silencing comment lives in the source (inSource); a strata-lint.json `ignore` entry outside
+ * it (external). No `status`: the final 2.1.0 text has it, earlier 2.1.0 schemas still in use
+ * call it `state` and refuse `status`, and a suppression without either counts as accepted.
+ */
 function suppression(silenced: NonNullable<LintFinding['silenced']>) {
   const external = silenced.source === 'config' || silenced.line === 0;
-  return { kind: external ? 'external' : 'inSource', status: 'accepted', justification: silenced.reason };
+  return { kind: external ? 'external' : 'inSource', justification: silenced.reason };
 }
