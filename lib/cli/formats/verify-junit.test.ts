@@ -68,8 +68,8 @@ describe('strata verify --format junit', () => {
       '0004_after reapply skipped',
       '0004_after compare-first skipped',
     ]);
-    expect(suite).toMatchObject({ name: 'strata verify', tests: '25', failures: '2', skipped: '12', errors: '0' });
-    expect(root).toMatchObject({ tests: '25', failures: '2', skipped: '12' });
+    expect(suite).toMatchObject({ name: 'strata verify', tests: '25', failures: '2', skipped: '13', errors: '0' });
+    expect(root).toMatchObject({ tests: '25', failures: '2', skipped: '13' });
     const mismatch = cases[7]!.failure!;
     expect(mismatch).toMatchObject({ type: 'rollback-mismatch', message: '0001_region compare-before: column public.accounts.region is still there after the rollback' });
     expect(mismatch['#text']).toBe('column public.accounts.region is still there after the rollback');
