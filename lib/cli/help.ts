@@ -20,6 +20,10 @@ export function overviewHelp(commands: readonly CommandDefinition[]): string {
     flagLines({ ...TARGET_FLAGS, ...PROJECT_FLAGS, ...ACTOR_FLAGS, ...CONFIRM_FLAGS, ...REQUEST_FLAGS, ...GLOBAL_FLAGS }),
     '',
     'Exit codes: 0 done, 1 failed (or drift found), 2 bad usage or unconfirmed, 3 target locked.',
+    '',
+    // Every command's --format choices in one place: CI looks here for SARIF, JUnit and Markdown.
+    'Output formats (--format; docs/ci.md has a GitHub Actions workflow using them):',
+    ...commands.filter((c) => c.flags.format).map((c) => `  ${c.name.padEnd(nameWidth)}${c.flags.format!.description.replace(/ \(default.*$/, '')}`),
   ].join('\n');
 }
 

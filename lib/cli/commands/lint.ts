@@ -1,11 +1,15 @@
+import { StrataError } from '../../errors';
 import { readProject } from '../../changesets/project';
 import { loadConfig } from '../../config/environments';
 import { LINT_RULES, lintProject } from '../../lint';
 import { readLiveContext } from '../../lint/live-context';
 import { silencedWhere } from '../../lint/silencing';
 import type { LintCategory, LintFinding, LintReport } from '../../lint/types';
-import { defineCommand, switchFlag, type OptionValues } from '../command';
+import { defineCommand, switchFlag, valueFlag, type OptionValues } from '../command';
 import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { choicesText, chooseFormat } from '../formats/choose-format';
+import { lintAnnotations } from '../formats/github-annotations';
+import { lintSarif } from '../formats/sarif';
 import { withReachableTarget } from '../with-target';
 
 /**
@@ -14,6 +18,8 @@ import { withReachableTarget } from '../with-target';
  * server version and row counts sharpen the rules that depend on them. Exit 1 on errors.
  */
 const lint = async (options: OptionValues<typeof LINT_FLAGS>) => {
+  const format = chooseFormat(options, LINT_FORMATS);
+  if (options.rules && format !== 'text') throw new StrataError('BAD_USAGE', `--rules lists the rules as text; --format ${format} is for findings`);
   if (options.rules) return { code: 0, text: rulesText(), json: LINT_RULES };
   const project = readProject(options.dir ?? loadConfig().projectDir);
   let source = 'no target: PostgreSQL 18 assumed, row counts unknown';
@@ -27,8 +33,13 @@ const lint = async (options: OptionValues<typeof LINT_FLAGS>) => {
   } else {
     report = await lintProject(project);
   }
-  return { code: report.errors > 0 ? 1 : 0, text: lintText(report, source), json: report };
+  // The exit code does not depend on the format: a CI step fails on errors whatever it prints.
+  const text = format === 'sarif' ? JSON.stringify(lintSarif(report), null, 2) : format === 'github' ? lintAnnotations(report) : lintText(report, source);
+  return { code: report.errors > 0 ? 1 : 0, text, json: report };
 };
+
+/** text (the default) for people; sarif for code scanning; github for workflow annotations on the diff. */
+const LINT_FORMATS = ['text', 'sarif', 'github'] as const;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -60,6 +71,7 @@ export function rulesText(): string {
 }
 
 const LINT_FLAGS = {
+  format: valueFlag('F', `${choicesText(LINT_FORMATS)} (default text): sarif is a SARIF 2.1.0 log for code scanning, github one workflow annotation per finding`),
   rules: switchFlag('list every rule by category, with its default severity, why and what instead'),
   ...PROJECT_FLAGS,
   ...TARGET_FLAGS,
@@ -67,8 +79,8 @@ const LINT_FLAGS = {
 
 export const lintCommand = defineCommand({
   name: 'lint',
-  summary: 'check every change set against the migration rules (exit 1 on errors) [--rules]',
-  usage: ['strata lint [--dir PATH] [--env NAME | --database-url URL] [--json]', 'strata lint --rules'],
+  summary: 'check every change set against the migration rules (exit 1 on errors) [--rules] [--format sarif|github]',
+  usage: ['strata lint [--dir PATH] [--env NAME | --database-url URL] [--json | --format text|sarif|github]', 'strata lint --rules'],
   description: `Checks every change set of the project (forward and rollback SQL, parsed with PostgreSQL's
 own parser) against the migration rules, each change set judged against the schema the
 earlier ones built: locking (index builds without CONCURRENTLY, table rewrites, NOT NULL
@@ -89,6 +101,11 @@ Silence one statement with a comment directly above it (the reason is required):
   -- strata-lint-ignore <rule-id>[, <rule-id>…]: <reason>
 Silence applied history, whose files must not change (their checksum is recorded), there:
   { "ignore": [{ "changeSet": "0004", "rules": ["<rule-id>"], "lines": [12], "reason": "…" }] }
+
+In CI: --format sarif > lint.sarif for github/codeql-action/upload-sarif (file paths from
+the repository root, silenced findings as suppressions with their reason); --format github
+prints ::error / ::warning workflow commands that annotate the pull request (silenced ones
+left out). See docs/ci.md.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found or the project cannot be read,
 2 bad usage.`,

@@ -4,8 +4,10 @@ import { ensureEmbeddedRunning } from '../../embedded/ensure-running';
 import { engineLogger } from '../../observability/logger';
 import { verifyProject } from '../../verify/round-trip';
 import type { VerifyReport } from '../../verify/types';
-import { defineCommand, type CommandOutput, type OptionValues } from '../command';
+import { defineCommand, valueFlag, type CommandOutput, type OptionValues } from '../command';
 import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { choicesText, chooseFormat } from '../formats/choose-format';
+import { verifyJunit } from '../formats/junit';
 import { shadowServerFor } from '../shadow-server';
 import { withReachableTarget } from '../with-target';
 
@@ -16,6 +18,7 @@ import { withReachableTarget } from '../with-target';
  * overrides both); the target itself is never touched. Exit 1 unless every change set is ok.
  */
 const verify = async (options: OptionValues<typeof VERIFY_FLAGS>): Promise<CommandOutput> => {
+  const format = chooseFormat(options, VERIFY_FORMATS);
   const config = loadConfig();
   const project = readProject(options.dir ?? config.projectDir);
   const run = (server: string) => verifyProject(server, project, { logger: engineLogger() });
@@ -30,7 +33,7 @@ const verify = async (options: OptionValues<typeof VERIFY_FLAGS>): Promise<Comma
       await embedded?.stop();
     }
   }
-  return { code: report.ok ? 0 : 1, text: verifyText(report), json: report };
+  return { code: report.ok ? 0 : 1, text: format === 'junit' ? verifyJunit(report) : verifyText(report), json: report };
 };
 
 export function verifyText(report: VerifyReport): string {
@@ -60,12 +63,19 @@ export function verifyText(report: VerifyReport): string {
   return lines.join('\n');
 }
 
-const VERIFY_FLAGS = { ...PROJECT_FLAGS, ...TARGET_FLAGS };
+/** text (the default) for people; junit for a CI test report. */
+const VERIFY_FORMATS = ['text', 'junit'] as const;
+
+const VERIFY_FLAGS = {
+  format: valueFlag('F', `${choicesText(VERIFY_FORMATS)} (default text): junit is JUnit XML, one test case per change set and step`),
+  ...PROJECT_FLAGS,
+  ...TARGET_FLAGS,
+};
 
 export const verifyCommand = defineCommand({
   name: 'verify',
-  summary: 'round-trip every change set on a shadow database (exit 1 on a mismatch)',
-  usage: ['strata verify [--dir PATH] [--env NAME | --database-url URL] [--json]'],
+  summary: 'round-trip every change set on a shadow database (exit 1 on a mismatch) [--format junit]',
+  usage: ['strata verify [--dir PATH] [--env NAME | --database-url URL] [--json | --format text|junit]'],
   description: `Round-trips every change set of the project on a shadow database: applies it,
 rolls it back and compares the schema with the one before (must be identical), applies it
 again and compares with the first apply (identical), and, when its forward file says
@@ -78,6 +88,11 @@ made on the target's server when --env or --database-url is given (never in the 
 itself), else on the console's (STRATA_SHADOW_DATABASE_URL overrides), and is always dropped.`,
   flags: VERIFY_FLAGS,
   notes: `Exit 1 unless every change set round-trips: a rollback that leaves an index or a column
-behind, a rollback PostgreSQL refuses, a missing rollback file, a re-apply that differs.`,
+behind, a rollback PostgreSQL refuses, a missing rollback file, a re-apply that differs.
+
+In CI: --format junit > verify.xml for a test reporter: one test suite, one test case per
+change set and step (apply, rollback, compare-before, reapply, compare-first, idempotent
+when claimed; classname the tag), a failed step with PostgreSQL's message or the
+differences, a step that did not run skipped with the reason. See docs/ci.md.`,
   run: verify,
 });
