@@ -27,7 +27,8 @@ afterAll(() => {
 function configFolder(body: string): string {
   const dir = fs.mkdtempSync(path.join(fixtures, '.tmp-config-'));
   folders.push(dir);
-  fs.mkdirSync(path.join(dir, 'db', 'migrations'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'db', 'migrations', 'meta'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'db', 'migrations', 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] }));
   writeConfig(dir, body);
   return dir;
 }
@@ -131,19 +132,19 @@ describe('a config file that is wrong names the key and the problem', () => {
   it('a protection level that does not exist', () => {
     const { file, error } = wrong(`{ environments: { production: { urlEnv: 'PROD_URL', protection: 'yolo' as 'open' } } }`);
     expect(isStrataError(error, 'MALFORMED_PROJECT')).toBe(true);
-    expect(error.message).toBe(`${file}: environments.production.protection: expected one of open|guarded|protected (expected export default defineProject({ … }))`);
+    expect(error.message).toBe(`${file}: environments.production.protection: expected one of open|guarded|protected (expected export default defineProject({ policies, seeds }))`);
   });
 
   it('a misspelt key is refused, not ignored', () => {
     const { file, error } = wrong(`{ environments: { production: { urlEnv: 'PROD_URL', protecton: 'open' } as never } }`);
-    expect(error.message).toBe(`${file}: environments.production: unknown key "protecton" (expected export default defineProject({ … }))`);
+    expect(error.message).toBe(`${file}: environments.production: unknown key "protecton" (expected export default defineProject({ policies, seeds }))`);
     expect(wrong(`{ enviroments: {} } as never`).error.message).toMatch(/: unknown key "enviroments" \(/);
   });
 
   it('a literal URL with a password is refused, and the message does not repeat it', () => {
     const { file, error } = wrong(`{ environments: { production: { url: 'postgres://admin:hunter2@db/prod' } } }`);
     expect(error.message).toBe(
-      `${file}: environments.production.url: a URL with a password is a secret and is refused here: put it in an environment variable and name that variable in urlEnv (expected export default defineProject({ … }))`,
+      `${file}: environments.production.url: a URL with a password is a secret and is refused here: put it in an environment variable and name that variable in urlEnv (expected export default defineProject({ policies, seeds }))`,
     );
     expect(error.message).not.toContain('hunter2');
     expect(wrong(`{ environments: { production: { urlEnv: 'postgres://admin:hunter2@db/prod' } } }`).error.message).toMatch(
@@ -163,21 +164,44 @@ describe('a config file that is wrong names the key and the problem', () => {
 });
 
 describe('when the config file is invalid, nothing connects', () => {
-  /** A TCP listener where every URL points: it records each connection and drops it. */
+  /**
+   * A TCP listener where every URL points: it records each connection and answers its startup
+   * message as a server refusing the login would (a FATAL ErrorResponse), so the client fails
+   * at once instead of retrying a dropped socket.
+   */
   async function recordingListener(): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
     let count = 0;
+    const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {
       count += 1;
-      socket.destroy();
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {});
+      socket.on('data', (data) => {
+        // An SSLRequest (length 8, code 80877103) gets "N": no TLS here; anything else is the startup message.
+        if (data.length === 8 && data.readInt32BE(4) === 80877103) return void socket.write('N');
+        const fields = Buffer.from('SFATAL\0C28000\0Mrefused by the test listener\0\0');
+        const header = Buffer.alloc(5);
+        header.write('E', 0);
+        header.writeInt32BE(fields.length + 4, 1);
+        socket.end(Buffer.concat([header, fields]));
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
-    return { port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    return {
+      port,
+      connections: () => count,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise((resolve) => server.close(() => resolve()));
+      },
+    };
   }
 
   it('strata status with a wrong key: a clear error, and the listener sees no connection (with the key right, it sees them)', async () => {
     const listener = await recordingListener();
-    const dir = configFolder(`{ environments: { production: { urlEnv: 'PROD_URL', protection: 'yolo' as 'open' } }, console: { urlEnv: 'CONSOLE_URL' } }`);
+    const dir = configFolder(`{ projectDir: './db', environments: { production: { urlEnv: 'PROD_URL', protection: 'yolo' as 'open' } }, console: { urlEnv: 'CONSOLE_URL' } }`);
     const saved = { ...process.env };
     Object.assign(process.env, { STRATA_ROOT: dir, PROD_URL: `postgres://u:p@127.0.0.1:${listener.port}/prod`, CONSOLE_URL: `postgres://u:p@127.0.0.1:${listener.port}/console` });
     try {
@@ -187,9 +211,9 @@ describe('when the config file is invalid, nothing connects', () => {
       expect(listener.connections()).toBe(0);
 
       // The same file with the key right does reach the listener: the count above could have moved.
-      writeConfig(dir, `{ environments: { production: { urlEnv: 'PROD_URL', protection: 'open' } }, console: { urlEnv: 'CONSOLE_URL' } }`);
-      await cli('status');
-      expect(listener.connections()).toBeGreaterThan(0);
+      writeConfig(dir, `{ projectDir: './db', environments: { production: { urlEnv: 'PROD_URL', protection: 'open' } }, console: { urlEnv: 'CONSOLE_URL' } }`);
+      const reached = await cli('status');
+      expect(listener.connections(), reached.stderr + reached.stdout).toBeGreaterThan(0);
     } finally {
       process.env = saved;
       await listener.close();

@@ -27,7 +27,7 @@ export interface EnvironmentSettings {
  * wins over the file, key by key (README, "The config file").
  */
 export interface StrataSettings {
-  /** The Drizzle project folder (migrations/ and rollback/), relative to this file. Unset: the file's own folder. */
+  /** The Drizzle project folder (migrations/ and rollback/), relative to this file. Unset: STRATA_PROJECT_DIR, else drizzle/demo. */
   projectDir?: string;
   /** The targets, in the order the console lists them (STRATA_ENVIRONMENTS and STRATA_ENV_<NAME>_…). */
   environments?: Record<string, EnvironmentSettings>;

@@ -121,7 +121,8 @@ async function definitionOf(configFile: string): Promise<ProjectDefinition> {
  */
 async function configNamingFolder(projectDir: string): Promise<string | null> {
   const configFile = locateConfigFile(process.env);
-  if (!configFile) return null;
+  // Only a file that names a project folder can name this one; any other is not evaluated for it.
+  if (!configFile || !fs.readFileSync(configFile, 'utf8').includes('projectDir')) return null;
   const declared = (await definitionOf(configFile)).projectDir;
   return declared !== undefined && projectDirOf(configFile, declared) === path.resolve(projectDir) ? configFile : null;
 }
@@ -176,7 +177,7 @@ function checkedDefinition(configFile: string, exported: unknown, evaluated: Mod
   if (exported === undefined || !checked.success) {
     const issue = checked.error?.issues[0];
     const problem = exported === undefined || !issue ? 'it has no default export' : describeIssue(issue);
-    throw new StrataError('MALFORMED_PROJECT', `${displayPath(configFile)}: ${problem} (expected export default defineProject({ … }))`, { file: displayPath(configFile) });
+    throw new StrataError('MALFORMED_PROJECT', `${displayPath(configFile)}: ${problem} (expected export default defineProject({ policies, seeds }))`, { file: displayPath(configFile) });
   }
   const files = [...new Set([configFile, ...Object.keys(evaluated)])].filter((file) => !file.split(path.sep).includes('node_modules'));
   return { definition: exported as ProjectDefinition, files: files.flatMap(stamp) };
@@ -187,6 +188,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const at = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') return `${at ? `${at}: ` : ''}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_value') return `${at}: expected one of ${issue.values.map(String).join('|')}`;
+  // A record's key that does not fit (an environment's name): its own message, not zod's "Invalid key in record".
+  if (issue.code === 'invalid_key') return `${at}: ${issue.issues[0]?.message ?? issue.message}`;
   return `${at || 'the default export'}: ${issue.message}`;
 }
 
