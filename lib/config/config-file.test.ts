@@ -184,7 +184,7 @@ describe('when the config file is invalid, nothing connects', () => {
         const header = Buffer.alloc(5);
         header.write('E', 0);
         header.writeInt32BE(fields.length + 4, 1);
-        socket.end(Buffer.concat([header, fields]));
+        socket.end(new Uint8Array(Buffer.concat([header, fields])));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
