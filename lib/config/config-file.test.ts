@@ -180,11 +180,9 @@ describe('when the config file is invalid, nothing connects', () => {
       socket.on('data', (data) => {
         // An SSLRequest (length 8, code 80877103) gets "N": no TLS here; anything else is the startup message.
         if (data.length === 8 && data.readInt32BE(4) === 80877103) return void socket.write('N');
-        const fields = Buffer.from('SFATAL\0C28000\0Mrefused by the test listener\0\0');
-        const header = Buffer.alloc(5);
-        header.write('E', 0);
-        header.writeInt32BE(fields.length + 4, 1);
-        socket.end(new Uint8Array(Buffer.concat([header, fields])));
+        const fields = 'SFATAL\0C28000\0Mrefused by the test listener\0\0';
+        const length = fields.length + 4;
+        socket.end(`E${String.fromCharCode(length >>> 24, (length >>> 16) & 255, (length >>> 8) & 255, length & 255)}${fields}`, 'latin1');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
