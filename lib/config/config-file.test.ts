@@ -204,9 +204,9 @@ describe('when the config file is invalid, nothing connects', () => {
     Object.assign(process.env, { STRATA_ROOT: dir, PROD_URL: `postgres://u:p@127.0.0.1:${listener.port}/prod`, CONSOLE_URL: `postgres://u:p@127.0.0.1:${listener.port}/console` });
     try {
       const refused = await cli('status');
+      expect(listener.connections()).toBe(0);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain(`[MALFORMED_PROJECT]: ${shown(path.join(dir, 'strata.config.ts'))}: environments.production.protection: expected one of open|guarded|protected`);
-      expect(listener.connections()).toBe(0);
 
       // The same file with the key right does reach the listener: the count above could have moved.
       writeConfig(dir, `{ projectDir: './db', environments: { production: { urlEnv: 'PROD_URL', protection: 'open' } }, console: { urlEnv: 'CONSOLE_URL' } }`);
