@@ -31,15 +31,16 @@ export function parseBackupMode(value: string, where: string): BackupMode {
 
 /**
  * An environment's policy from `<prefix>_BACKUP` (mode), `<prefix>_BACKUP_KEEP` and
- * `<prefix>_BACKUP_MAX_AGE_DAYS`, each falling back to the default for its protection.
+ * `<prefix>_BACKUP_MAX_AGE_DAYS`, each falling back to the config file's value (`fromFile`,
+ * already validated there) and then to the default for its protection.
  */
-export function backupPolicyFromVariables(prefix: string, env: EnvVars, protection: Protection): BackupPolicy {
+export function backupPolicyFromVariables(prefix: string, env: EnvVars, protection: Protection, fromFile: Partial<BackupPolicy> = {}): BackupPolicy {
   const defaults = defaultBackupPolicy(protection);
   const mode = env[`${prefix}_BACKUP`];
   return {
-    mode: mode?.trim() ? parseBackupMode(mode, `${prefix}_BACKUP`) : defaults.mode,
-    keep: wholeNumber(env[`${prefix}_BACKUP_KEEP`], `${prefix}_BACKUP_KEEP`, 1) ?? defaults.keep,
-    maxAgeDays: wholeNumber(env[`${prefix}_BACKUP_MAX_AGE_DAYS`], `${prefix}_BACKUP_MAX_AGE_DAYS`, 1) ?? defaults.maxAgeDays,
+    mode: mode?.trim() ? parseBackupMode(mode, `${prefix}_BACKUP`) : (fromFile.mode ?? defaults.mode),
+    keep: wholeNumber(env[`${prefix}_BACKUP_KEEP`], `${prefix}_BACKUP_KEEP`, 1) ?? fromFile.keep ?? defaults.keep,
+    maxAgeDays: wholeNumber(env[`${prefix}_BACKUP_MAX_AGE_DAYS`], `${prefix}_BACKUP_MAX_AGE_DAYS`, 1) ?? fromFile.maxAgeDays ?? defaults.maxAgeDays,
   };
 }
 

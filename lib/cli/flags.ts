@@ -15,7 +15,7 @@ export const TARGET_FLAGS = {
 
 /** The Drizzle project whose change sets a command reads. */
 export const PROJECT_FLAGS = {
-  dir: valueFlag('PATH', 'the Drizzle project folder (default: drizzle/demo, or STRATA_PROJECT_DIR)'),
+  dir: valueFlag('PATH', 'the Drizzle project folder (default: STRATA_PROJECT_DIR, else projectDir in strata.config.ts, else drizzle/demo)'),
 } as const satisfies Flags;
 
 /** Who is recorded in the target's history and the audit trail (resolveActor in targets.ts). */

@@ -8,6 +8,8 @@ import { embeddedConsolePassword } from './console-secrets';
 import { backupPolicyFromVariables, wholeNumber } from '../backup/policy';
 import { durationMs } from './duration';
 import { protectionLevels, type Environment, type Protection, type StrataConfig } from './types';
+import { DEFAULT_PROJECT_DIR, displayPath, loadSettingsSync, locateConfigFile, projectDirOf } from '../project/load-project';
+import type { EnvironmentSettings, ProjectDefinition } from '../project/define-project';
 
 // The configuration's types live in types.ts, so that the modules loadConfig reads
 // (console-secrets, demo-environments) can name them without importing this module back;
@@ -27,19 +29,38 @@ const envName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'environment names are lower-case letters, digits, - and _');
 
+/** The config file's settings, where they came from, for messages naming the file and the key. */
+interface FileSettings {
+  file: string | null;
+  settings: ProjectDefinition;
+}
+
 /**
- * Reads the configuration from environment variables (documented in .env.example).
- * With no STRATA_ENVIRONMENTS the embedded demo is used, so a fresh clone needs nothing.
+ * Reads the configuration from environment variables (documented in .env.example) and the
+ * settings of strata.config.ts (locateConfigFile: beside drizzle.config.ts, or in the project
+ * folder). A variable that is set wins over the file's value for the same key; the file wins
+ * over the defaults. A config file that does not load or validate throws here, before anything
+ * connects. With no environments in either, the embedded demo is used, so a fresh clone needs nothing.
  */
 export function loadConfig(env: EnvVars = process.env): StrataConfig {
   const root = env.STRATA_ROOT ?? process.cwd();
-  const projectDir = path.resolve(root, env.STRATA_PROJECT_DIR ?? 'drizzle/demo');
+  const configFile = locateConfigFile(env);
+  const file: FileSettings = { file: configFile, settings: configFile ? loadSettingsSync(configFile) : {} };
+  const projectDir = env.STRATA_PROJECT_DIR?.trim()
+    ? path.resolve(root, env.STRATA_PROJECT_DIR.trim())
+    : configFile && file.settings.projectDir !== undefined
+      ? projectDirOf(configFile, file.settings.projectDir)
+      : path.resolve(root, DEFAULT_PROJECT_DIR);
+  const approvals = file.settings.approvals;
   const embedded = embeddedSettings(env, root);
   const auditHeadFile = path.resolve(root, env.STRATA_AUDIT_HEAD_FILE?.trim() || path.join(embedded.home, 'audit-head.json'));
   const backupDir = env.STRATA_BACKUP_DIR?.trim() ? path.resolve(root, env.STRATA_BACKUP_DIR.trim()) : null;
   const list = env.STRATA_ENVIRONMENTS?.trim();
-  if (!list) {
+  const fileEnvironments = file.settings.environments;
+  if (!list && !fileEnvironments) {
     return {
+      configFile,
+      approvals,
       mode: 'embedded',
       projectDir,
       embedded,
@@ -58,47 +79,68 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
       })),
     };
   }
-  const names = list.split(',').map((n) => n.trim()).filter(Boolean);
-  const environments = names.map((name) => externalEnvironment(name, env));
-  const consoleDatabaseUrl = env.STRATA_CONSOLE_DATABASE_URL;
+  // The list of names is one key: STRATA_ENVIRONMENTS replaces the file's list (each name still finds its settings there).
+  const names = list ? list.split(',').map((n) => n.trim()).filter(Boolean) : Object.keys(fileEnvironments ?? {});
+  const environments = names.map((name) => externalEnvironment(name, env, file));
+  const consoleDatabaseUrl = env.STRATA_CONSOLE_DATABASE_URL || (file.settings.console ? variableOf(file, 'console.urlEnv', file.settings.console.urlEnv, env) : undefined);
   if (!consoleDatabaseUrl) {
-    throw new StrataError('BAD_USAGE', 'STRATA_ENVIRONMENTS is set, so STRATA_CONSOLE_DATABASE_URL must be set too');
+    const why = list ? 'STRATA_ENVIRONMENTS is set' : `${displayPath(configFile!)} declares environments`;
+    throw new StrataError('BAD_USAGE', `${why}, so STRATA_CONSOLE_DATABASE_URL must be set too${configFile ? ` (or console: { urlEnv } in ${displayPath(configFile)})` : ''}`);
   }
   parseDatabaseUrl(consoleDatabaseUrl);
   const shadowServerUrl = env.STRATA_SHADOW_DATABASE_URL || consoleDatabaseUrl;
   parseDatabaseUrl(shadowServerUrl);
   const consoleOwnerUrl = env.STRATA_CONSOLE_OWNER_URL?.trim() || null;
   if (consoleOwnerUrl) parseDatabaseUrl(consoleOwnerUrl);
-  return { mode: 'external', projectDir, embedded, auditHeadFile, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl, backupDir };
+  return { configFile, approvals, mode: 'external', projectDir, embedded, auditHeadFile, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl, backupDir };
 }
 
-function externalEnvironment(name: string, env: EnvVars): Environment {
+/** An environment's settings, each from its STRATA_ENV_<NAME>_… variable when set, else from the config file, else the default. */
+function externalEnvironment(name: string, env: EnvVars, file: FileSettings): Environment {
   const checked = envName.safeParse(name);
   if (!checked.success) {
     throw new StrataError('BAD_USAGE', `STRATA_ENVIRONMENTS: "${name}": ${checked.error.issues[0]?.message}`);
   }
   const key = variablePrefix(name);
-  const url = env[`${key}_URL`];
-  if (!url) throw new StrataError('BAD_USAGE', `Environment "${name}" needs ${key}_URL`);
+  const fromFile: EnvironmentSettings = file.settings.environments?.[name] ?? {};
+  const url =
+    env[`${key}_URL`] ||
+    (fromFile.urlEnv !== undefined ? variableOf(file, `environments.${name}.urlEnv`, fromFile.urlEnv, env) : fromFile.url);
+  if (!url) throw new StrataError('BAD_USAGE', `Environment "${name}" needs ${key}_URL${file.file ? ` (or urlEnv in ${displayPath(file.file)})` : ''}`);
   parseDatabaseUrl(url);
   // Unspecified protection is the safest level: a forgotten variable must not open production.
-  const protection = (env[`${key}_PROTECTION`] ?? 'protected').trim();
+  const protection = (env[`${key}_PROTECTION`] ?? fromFile.protection ?? 'protected').trim();
   if (!protectionLevels.includes(protection as Protection)) {
     throw new StrataError('BAD_USAGE', `${key}_PROTECTION must be one of ${protectionLevels.join(', ')} (got "${protection}")`);
   }
-  return { name, url, protection: protection as Protection, backup: backupPolicyFromVariables(key, env, protection as Protection), ...lockRetriesFromVariables(key, env), ...replicationLagFromVariables(key, env) };
+  return {
+    name,
+    url,
+    protection: protection as Protection,
+    backup: backupPolicyFromVariables(key, env, protection as Protection, fromFile.backup),
+    ...lockRetriesFromVariables(key, env, fromFile),
+    ...replicationLagFromVariables(key, env, fromFile),
+  };
 }
 
-/** `STRATA_ENV_<NAME>_LOCK_RETRIES`: how often a change set that timed out waiting for a lock is tried again there. */
-function lockRetriesFromVariables(prefix: string, env: EnvVars): Pick<Environment, 'lockRetries'> {
-  const retries = wholeNumber(env[`${prefix}_LOCK_RETRIES`], `${prefix}_LOCK_RETRIES`, 0);
+/** The value of the variable a config file names (`urlEnv`); BAD_USAGE naming the file's key when it is unset. */
+function variableOf(file: FileSettings, keyPath: string, variable: string, env: EnvVars): string {
+  const value = env[variable]?.trim();
+  if (!value) throw new StrataError('BAD_USAGE', `${displayPath(file.file!)}: ${keyPath}: the variable ${variable} is not set`);
+  return value;
+}
+
+/** `STRATA_ENV_<NAME>_LOCK_RETRIES`, else the file's lockRetries: how often a change set that timed out waiting for a lock is tried again there. */
+function lockRetriesFromVariables(prefix: string, env: EnvVars, fromFile: EnvironmentSettings = {}): Pick<Environment, 'lockRetries'> {
+  const retries = wholeNumber(env[`${prefix}_LOCK_RETRIES`], `${prefix}_LOCK_RETRIES`, 0) ?? fromFile.lockRetries;
   return retries === undefined ? {} : { lockRetries: retries };
 }
 
-/** `STRATA_ENV_<NAME>_MAX_REPLICATION_LAG` (e.g. 10s, 500ms): replay lag above which batched statements wait there. */
-function replicationLagFromVariables(prefix: string, env: EnvVars): Pick<Environment, 'maxReplicationLagMs'> {
+/** `STRATA_ENV_<NAME>_MAX_REPLICATION_LAG` (e.g. 10s, 500ms), else the file's maxReplicationLag: replay lag above which batched statements wait there. */
+function replicationLagFromVariables(prefix: string, env: EnvVars, fromFile: EnvironmentSettings = {}): Pick<Environment, 'maxReplicationLagMs'> {
   const value = env[`${prefix}_MAX_REPLICATION_LAG`];
-  return value === undefined || value.trim() === '' ? {} : { maxReplicationLagMs: durationMs(value, `${prefix}_MAX_REPLICATION_LAG`) };
+  if (value !== undefined && value.trim() !== '') return { maxReplicationLagMs: durationMs(value, `${prefix}_MAX_REPLICATION_LAG`) };
+  return fromFile.maxReplicationLag === undefined ? {} : { maxReplicationLagMs: durationMs(fromFile.maxReplicationLag, 'maxReplicationLag') };
 }
 
 /** `STRATA_ENV_<NAME>`: the prefix of an environment's own variables. */

@@ -72,4 +72,8 @@ export interface StrataConfig {
    * environment, instead of into a schema of the target. Null: into the target.
    */
   backupDir: string | null;
+  /** The strata.config.ts the settings were read from (README, "The config file"); null or unset: none. */
+  configFile?: string | null;
+  /** What two-person approval needs: a change request expires this many hours after it is filed (unset: 24). */
+  approvals?: { requestHours?: number };
 }

@@ -53,6 +53,7 @@ export async function requestChange(target: OperationTarget, input: ChangeReques
           dryRun: { mode: dry.mode, durationMs: dry.durationMs, diff: dry.diff, risks: dry.risks, backupTables: dry.backupTables, changeSets: dry.changeSets.map((c) => ({ tag: c.tag, status: c.status, rows: c.rows, durationMs: c.durationMs })) },
           requestedBy: principal.username,
           reason: input.reason.trim(),
+          ttlHours: target.config.approvals?.requestHours,
         }),
       ),
     (r) => ({ outcome: 'ok', detail: `request #${r.id}: ${input.reason.trim()}`.slice(0, 500) }),
@@ -92,7 +93,7 @@ export async function requestKind(
     async () => {
       await definition.check(target, payload);
       return withConsole(target.config, (sql) =>
-        createRequest(sql, { environment: target.environment.name, kind, payload, direction: null, to: null, steps: null, plan, dryRun: null, requestedBy: principal.username, reason: why }),
+        createRequest(sql, { environment: target.environment.name, kind, payload, direction: null, to: null, steps: null, plan, dryRun: null, requestedBy: principal.username, reason: why, ttlHours: target.config.approvals?.requestHours }),
       );
     },
     (r) => ({ outcome: 'ok', detail: `request #${r.id}: ${what}: ${why}`.slice(0, 500) }),

@@ -171,6 +171,14 @@ describe('on a protected environment: a request, approved by another admin, exec
     expect(await state('prod', '0002_extra')).toBe('skipped');
   });
 
+  it("a request expires the config's approvals.requestHours after it is filed (strata.config.ts), else after 24 hours", async () => {
+    const hoursOf = (request: { requestedAt: string; expiresAt: string }) => (Date.parse(request.expiresAt) - Date.parse(request.requestedAt)) / 3_600_000;
+    const short = await requestKind({ ...target('prod'), config: { ...config, approvals: { requestHours: 2 } } }, 'resolve', { tag: '0001_b', as: 'retry' }, 'two hours', olga);
+    expect(hoursOf(short)).toBeCloseTo(2, 3);
+    const usual = await requestKind(target('prod'), 'resolve', { tag: '0001_b', as: 'retry' }, 'a day', olga);
+    expect(hoursOf(usual)).toBeCloseTo(24, 3);
+  });
+
   it('an approved request whose change set was settled meanwhile is refused under the lock, before the claim: still approved, history unchanged', async () => {
     const request = await requestKind(target('prod'), 'resolve', { tag: '0001_b', as: 'retry' }, 'retry it', olga);
     const approved = await decideChange(target('prod'), request.id, { approve: true, comment: 'ok' }, ada);

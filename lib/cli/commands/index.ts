@@ -8,6 +8,7 @@ import { driftCommand } from './drift';
 import { erdCommand } from './erd';
 import { historyCommand } from './history';
 import { importCommand } from './import';
+import { initCommand } from './init';
 import { introspectCommand } from './introspect';
 import { lintCommand } from './lint';
 import { planCommand } from './plan';
@@ -45,4 +46,5 @@ export const COMMANDS: readonly CommandDefinition[] = [
   lintCommand,
   verifyCommand,
   importCommand,
+  initCommand,
 ];
