@@ -91,7 +91,7 @@ export function EnvironmentActions({
                       ))}
                     </select>
                   </label>
-                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `${verb}Apply up to ${applyTo.slice(0, 4)}` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+                  <OperationButton env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `${verb}Apply up to ${shortTag(applyTo)}` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
                 </div>
               )}
             </>
