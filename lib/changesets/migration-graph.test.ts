@@ -86,6 +86,8 @@ describe('strata check, beside drizzle-kit 1.0 check', () => {
     expect(report.problems.filter((p) => p.severity === 'error').map((p) => [p.kind, p.folders])).toEqual([
       ['same-timestamp', [BOOKS, '20261206195514_books_copy']],
       ['same-snapshot-id', [BOOKS, '20261206195514_books_copy']],
+      // Both also follow AUTHORS and add the same table: a fork too.
+      ['conflicting-branches', [BOOKS, '20261206195514_books_copy']],
     ]);
     expect(report.problems[0]!.message).toMatch(/have the same timestamp \(20261206195514\): drizzle-orm 1\.0 records both with one created_at/);
   });

@@ -1,13 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { drizzle } from 'drizzle-orm-v1/postgres-js';
-import { migrate } from 'drizzle-orm-v1/postgres-js/migrator';
-import postgres from 'postgres';
 import { readProject } from '../changesets/project';
 import { lintProject } from '../lint/lint-project';
 import { verifyProject } from '../verify/round-trip';
+import { copyMigrations, runDrizzleKitV1 } from '../../test/support/drizzle-kit-v1';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { testContext } from '../../test/support/run-context';
 import { applyChangeSets } from './apply';
@@ -16,8 +13,8 @@ import { readTarget } from './read-status';
 
 /**
  * A drizzle-kit 1.0 project (test/fixtures/drizzle-v1, made by its generate.sh with the aliased
- * devDependency drizzle-kit-v1) run by Strata and by drizzle-orm 1.0's migrator — the migrator
- * drizzle-kit 1.0's `migrate` command calls — taking turns on one database.
+ * devDependency drizzle-kit-v1) run by Strata and by drizzle-kit 1.0's own `migrate` command,
+ * taking turns on one database.
  */
 const FIXTURE = path.resolve('test/fixtures/drizzle-v1');
 const FOLDERS = ['20261206195512_authors', '20261206195514_books', '20261206195516_author_bio'];
@@ -30,21 +27,17 @@ afterEach(async () => {
   await db.drop();
 });
 
-/** A copy of the fixture holding only its first `count` migration folders (what an older checkout had). */
-function copyWithFirst(count: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-dv1-'));
-  for (const folder of FOLDERS.slice(0, count)) fs.cpSync(path.join(FIXTURE, 'migrations', folder), path.join(dir, 'migrations', folder), { recursive: true });
-  return dir;
-}
-
-/** drizzle-orm 1.0's migrate() on a project folder. */
-async function drizzleMigrate(dir: string): Promise<void> {
-  const client = postgres(db.url, { max: 1, onnotice: () => {} });
-  try {
-    await migrate(drizzle({ client }), { migrationsFolder: path.join(dir, 'migrations') });
-  } finally {
-    await client.end();
-  }
+/**
+ * drizzle-kit 1.0's own `migrate` command (its CLI, from a scratch copy of the project). Its SQL
+ * names public tables unqualified, and the test server's role is called `strata`, whose default
+ * search_path ("$user", public) would put them in Strata's bookkeeping schema once it exists —
+ * so drizzle-kit connects with search_path=public, as a deployment running it as a role named
+ * strata must (Strata's own runs drop its schemas from the path: user-search-path.ts).
+ */
+function drizzleKitMigrate(folders: string[]): void {
+  const url = `${db.url}${db.url.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c search_path=public')}`;
+  const result = runDrizzleKitV1(copyMigrations(FIXTURE, folders), ['migrate'], { url });
+  if (result.status !== 0) throw new Error(`drizzle-kit migrate exited ${result.status}: ${result.output}`);
 }
 
 async function tables(): Promise<string[]> {
@@ -73,7 +66,7 @@ describe('a drizzle-kit 1.0 project (folder per migration)', () => {
   });
 
   it('refuses two migration folders of the same second, naming both', () => {
-    const dir = copyWithFirst(2);
+    const dir = copyMigrations(FIXTURE, FOLDERS.slice(0, 2));
     fs.cpSync(path.join(dir, 'migrations', FOLDERS[1]!), path.join(dir, 'migrations', '20261206195514_other'), { recursive: true });
     expect(() => readProject(dir)).toThrow(/20261206195514_books and 20261206195514_other have the same timestamp/);
   });
@@ -88,15 +81,15 @@ describe('a drizzle-kit 1.0 project (folder per migration)', () => {
     expect(await tables()).toEqual(['authors']);
     expect(await authorColumns()).toEqual(['id', 'name']);
     expect(await db.sql`select count(*)::int as n from drizzle.__drizzle_migrations`).toEqual([{ n: 1 }]);
-    // drizzle-orm 1.0 now applies exactly the two Strata rolled back.
-    await drizzleMigrate(FIXTURE);
+    // drizzle-kit 1.0 now applies exactly the two Strata rolled back.
+    drizzleKitMigrate(FOLDERS);
     expect(await tables()).toEqual(['authors', 'books']);
     expect(await authorColumns()).toEqual(['id', 'name', 'bio']);
     expect(await drizzleNames()).toEqual(FOLDERS);
   });
 
-  it('drizzle-orm 1.0 first, then Strata: Strata adopts what drizzle applied and applies nothing twice', async () => {
-    await drizzleMigrate(copyWithFirst(2));
+  it('drizzle-kit 1.0 migrate first, then Strata: Strata adopts what drizzle applied and applies nothing twice', async () => {
+    drizzleKitMigrate(FOLDERS.slice(0, 2));
     expect(await drizzleNames()).toEqual(FOLDERS.slice(0, 2));
     const project = readProject(FIXTURE);
     const before = await readTarget(db.url, project);
@@ -115,16 +108,16 @@ describe('a drizzle-kit 1.0 project (folder per migration)', () => {
     ]);
     // Strata wrote its row in drizzle-orm 1.0's shape: with the folder's name.
     expect(await drizzleNames()).toEqual(FOLDERS);
-    // And drizzle-orm 1.0 again finds nothing to do (a rerun would fail on "already exists").
-    await drizzleMigrate(FIXTURE);
+    // And drizzle-kit 1.0 again finds nothing to do (a rerun would fail on "already exists").
+    drizzleKitMigrate(FOLDERS);
     expect(await db.sql`select count(*)::int as n from drizzle.__drizzle_migrations`).toEqual([{ n: 3 }]);
   });
 
-  it('Strata first, then drizzle-orm 1.0: drizzle upgrades its table, names Strata\'s rows and applies only the rest', async () => {
+  it('Strata first, then drizzle-kit 1.0 migrate: drizzle upgrades its table, names Strata\'s rows and applies only the rest', async () => {
     await applyChangeSets(testContext(db.url), readProject(FIXTURE), { to: FOLDERS[1] });
     // Strata created drizzle's table in the 0.x shape (no name column), which drizzle-orm 1.0 upgrades itself.
     expect(await drizzleNames().catch((e: Error) => e.message)).toMatch(/column "name" does not exist/);
-    await drizzleMigrate(FIXTURE);
+    drizzleKitMigrate(FOLDERS);
     expect(await authorColumns()).toEqual(['id', 'name', 'bio']);
     expect(await drizzleNames()).toEqual(FOLDERS);
     const { status } = await readTarget(db.url, readProject(FIXTURE));
@@ -142,7 +135,7 @@ describe('a drizzle-kit 1.0 project (folder per migration)', () => {
   it('lints: rollback.sql counts as the rollback file, and a missing one is named where it belongs', async () => {
     const report = await lintProject(readProject(FIXTURE));
     expect(report.errors).toBe(0);
-    const dir = copyWithFirst(3);
+    const dir = copyMigrations(FIXTURE, FOLDERS.slice(0, 3));
     fs.rmSync(path.join(dir, 'migrations', FOLDERS[2]!, 'rollback.sql'));
     const missing = await lintProject(readProject(dir));
     const messages = missing.changeSets.flatMap((c) => c.findings.map((f) => f.message));

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { checkMigrationFolders, type MigrationCheckReport } from '../../changesets/migration-graph';
 import { detectLayout, readProject } from '../../changesets/project';
 import { loadConfig } from '../../config/environments';
-import { StrataError } from '../../errors';
 import { defineCommand } from '../command';
 import { PROJECT_FLAGS } from '../flags';
 
@@ -25,17 +24,16 @@ with the folders involved and what to do. Forks whose branches touch different o
 reported as notes and pass. A 0.x project (journal) is checked for what its journal can hold:
 unique tags, indexes and timestamps.`,
   flags: { ...PROJECT_FLAGS },
-  notes: 'Exit codes: 0 nothing to fix, 1 problems found, 2 the folder is not a Drizzle project.',
+  notes: 'Exit codes: 0 nothing to fix (notes only), 1 problems found or the folder is not a Drizzle project.',
   async run(options) {
     const dir = path.resolve(options.dir ?? loadConfig().projectDir);
     const layout = detectLayout(dir);
-    if (layout === null) readProject(dir); // says, in its words, why this is no project
-    if (layout === 'journal') {
+    if (layout !== 'folders') {
+      // A 0.x journal project: readProject refuses duplicate tags, indexes and timestamps (and says why a folder is no project).
       const project = readProject(dir);
       const report: MigrationCheckReport = { dir, migrations: project.changeSets.length, problems: [], errors: 0 };
-      return { code: 0, text: `${project.changeSets.length} change sets in the journal: tags, indexes and timestamps are unique. (Forks are checked in drizzle-kit 1.0's folder layout.)`, json: report };
+      return { code: 0, text: `${project.changeSets.length} change set${project.changeSets.length === 1 ? '' : 's'} in the journal: tags, indexes and timestamps are unique. (Forks are checked in drizzle-kit 1.0's folder layout.)`, json: report };
     }
-    if (layout !== 'folders') throw new StrataError('MALFORMED_PROJECT', `${dir} is not a Drizzle project folder`);
     const report = checkMigrationFolders(dir);
     return { code: report.errors > 0 ? 1 : 0, text: checkText(report), json: report };
   },
