@@ -21,14 +21,14 @@ describe('strata check', () => {
 
   it('fails two folders of the same second with exit 1, in words and in --json', async () => {
     const dir = copyMigrations(FIXTURE, FOLDERS.slice(0, 2));
-    fs.cpSync(path.join(dir, 'migrations', FOLDERS[1]!), path.join(dir, 'migrations', '20261206195514_again'), { recursive: true });
+    fs.cpSync(path.join(dir, 'migrations', FOLDERS[1]!), path.join(dir, 'migrations', '20261206195514_later'), { recursive: true });
     const text = await cli('check', '--dir', dir);
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain(`error  ${FOLDERS[1]}, 20261206195514_again\n    ${FOLDERS[1]} and 20261206195514_again have the same timestamp (20261206195514)`);
-    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('3 migrations checked: 2 problems to fix before applying.');
+    expect(text.stdout).toContain(`error  ${FOLDERS[1]}, 20261206195514_later\n    ${FOLDERS[1]} and 20261206195514_later have the same timestamp (20261206195514)`);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('3 migrations checked: 3 problems to fix before applying.');
     const json = await cli('check', '--dir', dir, '--json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout).problems.map((p: { kind: string }) => p.kind)).toEqual(['same-timestamp', 'same-snapshot-id']);
+    expect(JSON.parse(json.stdout).problems.map((p: { kind: string }) => p.kind)).toEqual(['same-timestamp', 'same-snapshot-id', 'conflicting-branches']);
   });
 
   it('says a folder that is no Drizzle project is none, exit 1', async () => {
