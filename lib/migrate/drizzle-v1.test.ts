@@ -132,6 +132,15 @@ describe('a drizzle-kit 1.0 project (folder per migration)', () => {
     expect(await drizzleNames()).toEqual(FOLDERS);
   });
 
+  it("runs the checks.sql in a migration's folder, and a failing one stops that migration", async () => {
+    const dir = copyMigrations(FIXTURE, FOLDERS);
+    fs.writeFileSync(path.join(dir, 'migrations', FOLDERS[1]!, 'checks.sql'), '-- books start empty\nselect 1 as always;\n');
+    const result = await applyChangeSets(testContext(db.url), readProject(dir));
+    expect(result.records.map((r) => [r.tag, r.status])).toEqual([[FOLDERS[0], 'applied'], [FOLDERS[1], 'failed']]);
+    expect(result.failed!.error!.message).toBe(`check migrations/${FOLDERS[1]}/checks.sql:2 "books start empty" failed: it returned 1 row, and must return none`);
+    expect(await tables()).toEqual(['authors']);
+  });
+
   it('lints: rollback.sql counts as the rollback file, and a missing one is named where it belongs', async () => {
     const report = await lintProject(readProject(FIXTURE));
     expect(report.errors).toBe(0);
