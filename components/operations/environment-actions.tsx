@@ -98,7 +98,7 @@ export function EnvironmentActions({
                       ))}
                     </select>
                   </label>
-                  <OperationButton onOpenChange={holdWhileOpen} env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `${verb}Apply up to ${applyTo.slice(0, 4)}` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
+                  <OperationButton onOpenChange={holdWhileOpen} env={env} protection={protection} plan={{ direction: 'apply', to: applyTo, expected: applyCount, label: `${verb}Apply up to ${shortTag(applyTo)}` }} kind={kind ?? 'dry-run'} disabledReason={reason} reasonShownAt={reason ? reasonId : undefined} />
                 </div>
               )}
             </>

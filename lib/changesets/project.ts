@@ -5,17 +5,36 @@ import { z } from 'zod';
 import { StrataError } from '../errors';
 
 /**
- * A Drizzle project folder as Strata manages it: drizzle-kit's `migrations/` (journal,
- * SQL, snapshots) plus Strata's `rollback/NNNN_tag.sql` and `checks/NNNN_tag.sql`. Reading it never touches a
- * database, so status pages stay cheap; statements are split only when a run needs them.
+ * A Drizzle project folder as Strata manages it, in either of drizzle-kit's layouts (detected
+ * from what is on disk):
+ * - 0.x, `journal`: `migrations/meta/_journal.json` and `migrations/NNNN_tag.sql`, plus Strata's
+ *   `rollback/NNNN_tag.sql` and `checks/NNNN_tag.sql`;
+ * - 1.0, `folders`: one folder per migration, `migrations/<yyyymmddhhmmss>_<name>/migration.sql`
+ *   and `snapshot.json`, no journal; Strata's files sit beside them as `rollback.sql` and
+ *   `checks.sql`, so a migration travels (and merges) as one folder.
+ * Reading it never touches a database, so status pages stay cheap; statements are split only
+ * when a run needs them.
  */
 export interface ChangeSet {
-  /** Position in the journal (drizzle's `idx`). */
+  /** Position in the journal (drizzle's `idx`); in the folder layout, in folder-name order (drizzle-orm 1.0's order). */
   version: number;
-  /** drizzle-kit's tag: the file name without `.sql`, e.g. `0003_dataservice_phase1`. */
+  /**
+   * drizzle-kit's tag: the file name without `.sql`, e.g. `0003_dataservice_phase1`; in the
+   * folder layout the folder's name, e.g. `20261206195512_authors`.
+   */
   tag: string;
-  /** drizzle's `when` (ms); drizzle-orm's migrator stores it as created_at. */
+  /**
+   * drizzle's `when` (ms); drizzle-orm's migrator stores it as created_at. In the folder layout
+   * drizzle-orm 1.0 derives it from the folder name's timestamp (UTC, whole seconds).
+   */
   when: number;
+  /**
+   * Folder layout only: the folder's name, which drizzle-orm 1.0 records in the `name` column of
+   * drizzle.__drizzle_migrations and uses (not the hash) to decide what is applied.
+   */
+  drizzleName?: string;
+  /** Folder layout only: drizzle-kit's `snapshot.json` of the schema after this migration (path relative to the project). */
+  snapshotFile?: string;
   forward: SqlFile;
   rollback: SqlFile | null;
   /**
@@ -36,9 +55,13 @@ export interface SqlFile {
   noTransaction: boolean;
 }
 
+export type ProjectLayout = 'journal' | 'folders';
+
 export interface Project {
   dir: string;
   changeSets: ChangeSet[];
+  /** Which drizzle-kit wrote it: 0.x (`journal`) or 1.0 (`folders`). Absent on projects built in memory (journal-like). */
+  layout?: ProjectLayout;
 }
 
 const journalSchema = z.object({
@@ -55,24 +78,69 @@ const journalSchema = z.object({
 
 export const NO_TRANSACTION_DIRECTIVE = '-- strata:no-transaction';
 
+/**
+ * The first line of a rollback file written by `strata draft-rollback` (lib/changesets/draft-rollback.ts):
+ * a machine's guess that a person has not yet reviewed. Lint reports it (rule
+ * unreviewed-draft-rollback) until whoever checked the SQL deletes the line; verify
+ * round-trips it like any rollback.
+ */
+export const DRAFT_ROLLBACK_DIRECTIVE = '-- strata:draft-rollback';
+
+/** Whether a rollback file's first line marks it as an unreviewed draft. */
+export function isDraftRollback(text: string): boolean {
+  return text.trimStart().split('\n', 1)[0]?.trim() === DRAFT_ROLLBACK_DIRECTIVE;
+}
+
 /** The folder, beside `migrations/` and `rollback/`, of each change set's checks. */
 export const CHECKS_DIR = 'checks';
 
-/** Reads and validates a project folder; every problem names the file it is in. */
 /** A path for messages: relative to the working directory when inside it, so errors do not expose the server's layout. */
 function shown(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') ? relative : file;
 }
 
+/** drizzle-kit 1.0's migration folder name: a UTC timestamp to the second, then the name. */
+export const MIGRATION_FOLDER_PATTERN = /^(\d{14})_[A-Za-z0-9_.-]+$/;
+
+/** The folders under `migrations/` holding a `migration.sql` (what drizzle-orm 1.0's migrator reads), sorted as it sorts them. */
+export function migrationFolders(absoluteDir: string): string[] {
+  const migrations = path.join(absoluteDir, 'migrations');
+  if (!fs.existsSync(migrations)) return [];
+  return fs
+    .readdirSync(migrations, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(migrations, e.name, 'migration.sql')))
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/** Which layout a project folder is in, or null when it is in neither. A journal wins: drizzle-orm 1.0 refuses a folder that still has one. */
+export function detectLayout(absoluteDir: string): ProjectLayout | null {
+  if (fs.existsSync(path.join(absoluteDir, 'migrations', 'meta', '_journal.json'))) return 'journal';
+  return migrationFolders(absoluteDir).length > 0 ? 'folders' : null;
+}
+
+/** drizzle-orm 1.0's created_at for a folder name: its 14-digit prefix read as UTC (drizzle's formatToMillis). */
+export function folderMillis(folder: string): number {
+  const d = folder.slice(0, 14);
+  const n = (from: number, to: number) => Number.parseInt(d.slice(from, to), 10);
+  return Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14));
+}
+
+/** Reads and validates a project folder in either layout; every problem names the file it is in. */
 export function readProject(dir: string): Project {
   const absolute = path.resolve(dir);
   const journalFile = path.join(absolute, 'migrations', 'meta', '_journal.json');
   if (!fs.existsSync(absolute)) {
     throw new StrataError('MALFORMED_PROJECT', `Project folder not found: ${shown(absolute)}`);
   }
-  if (!fs.existsSync(journalFile)) {
-    throw new StrataError('MALFORMED_PROJECT', `No drizzle journal at ${shown(journalFile)} (is --dir a Drizzle project folder?)`);
+  const layout = detectLayout(absolute);
+  if (layout === 'folders') return readFolderProject(absolute);
+  if (layout === null) {
+    throw new StrataError(
+      'MALFORMED_PROJECT',
+      `No drizzle journal at ${shown(journalFile)} and no migration folders (migrations/<timestamp>_<name>/migration.sql) in ${shown(path.join(absolute, 'migrations'))} (is --dir a Drizzle project folder?)`,
+    );
   }
   let raw: unknown;
   try {
@@ -100,7 +168,55 @@ export function readProject(dir: string): Project {
     const checks = readSqlFile(absolute, path.join(CHECKS_DIR, `${entry.tag}.sql`));
     return { version: entry.idx, tag: entry.tag, when: entry.when, forward, rollback: readSqlFile(absolute, rollbackPath), checks };
   });
-  return { dir: absolute, changeSets };
+  return { dir: absolute, changeSets, layout: 'journal' };
+}
+
+/** Where a change set's rollback file is (or belongs), relative to the project folder, in its project's layout. */
+export function rollbackFileOf(changeSet: Pick<ChangeSet, 'tag' | 'drizzleName'>): string {
+  return changeSet.drizzleName ? path.join('migrations', changeSet.drizzleName, 'rollback.sql') : path.join('rollback', `${changeSet.tag}.sql`);
+}
+
+/**
+ * drizzle-kit 1.0's layout. Two folders of the same second would share drizzle's created_at,
+ * which Strata and drizzle's own table upgrade match rows by, so they are refused here
+ * (`strata check` explains them without refusing).
+ */
+function readFolderProject(absolute: string): Project {
+  const folders = migrationFolders(absolute);
+  for (const folder of folders) {
+    if (!MIGRATION_FOLDER_PATTERN.test(folder)) {
+      throw new StrataError(
+        'MALFORMED_PROJECT',
+        `${shown(path.join(absolute, 'migrations', folder))}: a migration folder's name must be <yyyymmddhhmmss>_<name> (letters, digits, _ . -), as drizzle-kit 1.0 writes it`,
+      );
+    }
+  }
+  const bySecond = new Map<number, string>();
+  for (const folder of folders) {
+    const other = bySecond.get(folderMillis(folder));
+    if (other) {
+      throw new StrataError(
+        'MALFORMED_PROJECT',
+        `${shown(path.join(absolute, 'migrations'))}: ${other} and ${folder} have the same timestamp; rename one to a later second (strata check explains)`,
+      );
+    }
+    bySecond.set(folderMillis(folder), folder);
+  }
+  const changeSets = folders.map((folder, index): ChangeSet => {
+    const forward = readSqlFile(absolute, path.join('migrations', folder, 'migration.sql'))!;
+    const snapshot = path.join('migrations', folder, 'snapshot.json');
+    return {
+      version: index,
+      tag: folder,
+      when: folderMillis(folder),
+      drizzleName: folder,
+      snapshotFile: fs.existsSync(path.join(absolute, snapshot)) ? snapshot : undefined,
+      forward,
+      rollback: readSqlFile(absolute, path.join('migrations', folder, 'rollback.sql')),
+      checks: readSqlFile(absolute, path.join('migrations', folder, 'checks.sql')),
+    };
+  });
+  return { dir: absolute, changeSets, layout: 'folders' };
 }
 
 function readSqlFile(dir: string, relative: string): SqlFile | null {

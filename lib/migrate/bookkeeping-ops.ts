@@ -39,7 +39,7 @@ export async function baselineChangeSets(ctx: RunContext, project: Project, opti
     try {
       for (const c of plan) {
         await insertEntry(conn, entryFor(ctx, c, 'baseline', 'applied', c.changeSet.forward.checksum, options.reason ?? 'baseline: schema already present'));
-        await markDrizzleApplied(conn, c.changeSet.forward.checksum, c.changeSet.when);
+        await markDrizzleApplied(conn, c.changeSet.forward.checksum, c.changeSet.when, c.changeSet.drizzleName);
       }
       await conn.unsafe('commit');
     } catch (error) {
@@ -85,8 +85,8 @@ export async function resolveChangeSet(
     await conn.unsafe('begin');
     try {
       await insertEntry(conn, entryFor(ctx, current, 'resolve', appliedAfter ? 'applied' : 'rolled_back', changeSet.forward.checksum, `${resolution}: ${reason.trim()}`));
-      if (appliedAfter) await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet.when);
-      else await markDrizzleRolledBack(conn, changeSet.when);
+      if (appliedAfter) await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet.when, changeSet.drizzleName);
+      else await markDrizzleRolledBack(conn, changeSet.when, changeSet.drizzleName);
       await conn.unsafe('commit');
     } catch (error) {
       await conn.unsafe('rollback').catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { ChangeSet, SqlFile } from '../changesets/project';
+import { rollbackFileOf, type ChangeSet, type SqlFile } from '../changesets/project';
 import { StrataError } from '../errors';
 
 /**
@@ -21,6 +21,6 @@ export function fileFor(changeSet: ChangeSet, direction: Direction): SqlFile | n
 /** The file a change set runs in `direction`: one without a rollback file cannot run down. */
 export function fileToRun(changeSet: ChangeSet, direction: Direction): SqlFile {
   const file = fileFor(changeSet, direction);
-  if (!file) throw new StrataError('NO_ROLLBACK', `${changeSet.tag} has no rollback file (expected rollback/${changeSet.tag}.sql)`, { tags: [changeSet.tag] });
+  if (!file) throw new StrataError('NO_ROLLBACK', `${changeSet.tag} has no rollback file (expected ${rollbackFileOf(changeSet)})`, { tags: [changeSet.tag] });
   return file;
 }

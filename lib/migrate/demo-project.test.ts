@@ -67,9 +67,11 @@ describe('the demo project (drizzle/demo)', () => {
     const out = fs.mkdtempSync(path.join(root, '.strata', 'generate-check-'));
     fs.cpSync(path.join(demoDir, 'migrations'), out, { recursive: true });
     const before = fs.readdirSync(out).sort();
+    // drizzle-kit 0.31's own bin.cjs, not node_modules/.bin/drizzle-kit: the drizzle-kit-v1 alias
+    // (drizzle-kit 1.0) declares the same bin name, and npm may link that one there instead.
     const run = spawnSync(
-      path.join(root, 'node_modules/.bin/drizzle-kit'),
-      ['generate', '--dialect', 'postgresql', '--schema', 'drizzle/demo/schema', '--out', path.relative(root, out)],
+      process.execPath,
+      [path.join(root, 'node_modules/drizzle-kit/bin.cjs'), 'generate', '--dialect', 'postgresql', '--schema', 'drizzle/demo/schema', '--out', path.relative(root, out)],
       { cwd: root, encoding: 'utf8', input: '' },
     );
     expect(run.status, run.stderr + run.stdout).toBe(0);

@@ -97,6 +97,11 @@ export interface DrizzleRow {
   id: number;
   hash: string;
   createdAt: number;
+  /**
+   * drizzle-orm 1.0's `name` column: the migration folder's name, by which 1.0 decides what is
+   * applied. Null in a 0.x table (no column) and on rows a 0.x migrator or older Strata wrote.
+   */
+  name: string | null;
 }
 
 /** Creates the bookkeeping tables. Call only while holding the target lock (DDL races). */
@@ -205,8 +210,22 @@ export async function loadHistory(sql: Queryable): Promise<HistoryEntry[]> {
 export async function loadDrizzleRows(sql: Queryable): Promise<DrizzleRow[]> {
   const [exists] = await sql`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`;
   if (!exists?.ok) return [];
-  const rows = await sql`select id, hash, created_at from drizzle.__drizzle_migrations order by id`;
-  return rows.map((r) => ({ id: Number(r.id), hash: String(r.hash), createdAt: Number(r.created_at) }));
+  const rows = (await hasNameColumn(sql))
+    ? await sql`select id, hash, created_at, name from drizzle.__drizzle_migrations order by id`
+    : await sql`select id, hash, created_at, null as name from drizzle.__drizzle_migrations order by id`;
+  return rows.map((r) => ({ id: Number(r.id), hash: String(r.hash), createdAt: Number(r.created_at), name: r.name === null ? null : String(r.name) }));
+}
+
+/**
+ * Whether drizzle's table has drizzle-orm 1.0's `name` (and `applied_at`) columns. Strata never
+ * adds them itself: drizzle-orm 1.0 upgrades a 0.x table on its next migrate(), filling `name`
+ * by matching created_at to the folder timestamps — rows Strata wrote with the same created_at
+ * match too. Adding the columns without that backfill would make 1.0 rerun every nameless row.
+ */
+async function hasNameColumn(sql: Queryable): Promise<boolean> {
+  const [row] = await sql`
+    select exists (select 1 from pg_attribute where attrelid = to_regclass('drizzle.__drizzle_migrations') and attname = 'name' and not attisdropped) as ok`;
+  return Boolean(row?.ok);
 }
 
 /** Appends `entry`; returns its id (a batched statement's checkpoints name the `started` row of their run). */
@@ -229,15 +248,24 @@ export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promi
   return Number(row!.id);
 }
 
-/** Records a change set as applied in drizzle's table (idempotent per `when`). */
-export async function markDrizzleApplied(sql: Queryable, hash: string, when: number): Promise<void> {
-  await sql`delete from drizzle.__drizzle_migrations where created_at = ${when}`;
-  await sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${hash}, ${when})`;
+/**
+ * Records a change set as applied in drizzle's table (idempotent per `when`). `name` is the
+ * migration folder of a drizzle-kit 1.0 project; it is written when the table has drizzle-orm
+ * 1.0's `name` column, as drizzle-orm 1.0 writes it (applied_at takes its default).
+ */
+export async function markDrizzleApplied(sql: Queryable, hash: string, when: number, name?: string): Promise<void> {
+  await markDrizzleRolledBack(sql, when, name);
+  if (name !== undefined && (await hasNameColumn(sql))) {
+    await sql`insert into drizzle.__drizzle_migrations (hash, created_at, name) values (${hash}, ${when}, ${name})`;
+  } else {
+    await sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${hash}, ${when})`;
+  }
 }
 
 /** Removes a rolled-back change set from drizzle's table, so its migrate() would reapply it. */
-export async function markDrizzleRolledBack(sql: Queryable, when: number): Promise<void> {
+export async function markDrizzleRolledBack(sql: Queryable, when: number, name?: string): Promise<void> {
   await sql`delete from drizzle.__drizzle_migrations where created_at = ${when}`;
+  if (name !== undefined && (await hasNameColumn(sql))) await sql`delete from drizzle.__drizzle_migrations where name = ${name}`;
 }
 
 function toEntry(r: postgres.Row): HistoryEntry {

@@ -1,4 +1,4 @@
-import { findChangeSet, type ChangeSet, type Project } from '../changesets/project';
+import { findChangeSet, rollbackFileOf, type ChangeSet, type Project } from '../changesets/project';
 import { StrataError } from '../errors';
 import { directionOf, fileFor } from './change-set-file';
 import { undone } from './rollback-order';
@@ -68,7 +68,7 @@ export function planRollback(project: Project, status: TargetStatus, options: Ro
   if (missing.length) {
     throw new StrataError(
       'NO_ROLLBACK',
-      `Cannot roll back: no rollback file for ${missing.map((c) => `${c.tag} (expected rollback/${c.tag}.sql)`).join(', ')}. Nothing was changed.`,
+      `Cannot roll back: no rollback file for ${missing.map((c) => `${c.tag} (expected ${rollbackFileOf(c)})`).join(', ')}. Nothing was changed.`,
       { tags: missing.map((c) => c.tag) },
     );
   }

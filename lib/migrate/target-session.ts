@@ -55,7 +55,7 @@ export async function openTargetSession(conn: LockedConnection, project: Project
       );
       changed = true;
     } else if (c.last?.status === 'applied' && !drizzleWhens.has(c.changeSet.when)) {
-      await markDrizzleApplied(conn, c.last.checksum, c.changeSet.when);
+      await markDrizzleApplied(conn, c.last.checksum, c.changeSet.when, c.changeSet.drizzleName);
       changed = true;
     }
   }

@@ -1,4 +1,4 @@
-import type { ChangeSet, Project } from '../changesets/project';
+import { rollbackFileOf, type ChangeSet, type Project } from '../changesets/project';
 import { fileFor } from './change-set-file';
 import type { DrizzleRow, HistoryEntry } from './history-store';
 import type { LockHolder } from './target-lock';
@@ -56,10 +56,12 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
   const lastByTag = new Map<string, HistoryEntry>();
   for (const entry of history) lastByTag.set(entry.tag, entry);
   const drizzleByWhen = new Map(drizzleRows.map((r) => [r.createdAt, r]));
+  // drizzle-orm 1.0 decides by the folder name; a row without one (0.x, or not yet upgraded) by created_at.
+  const drizzleByName = new Map(drizzleRows.filter((r) => r.name !== null).map((r) => [r.name!, r]));
 
   const interim = project.changeSets.map((changeSet) => {
     const last = lastByTag.get(changeSet.tag) ?? null;
-    const drizzleRow = drizzleByWhen.get(changeSet.when);
+    const drizzleRow = (changeSet.drizzleName !== undefined ? drizzleByName.get(changeSet.drizzleName) : undefined) ?? drizzleByWhen.get(changeSet.when);
     const strataApplied = last?.status === 'applied';
     // A failed or interrupted run may have left drizzle's row behind (a rollback that stopped
     // half-way): that is not drizzle-orm applying it, and must not be adopted as applied.
@@ -140,7 +142,7 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
 function interruptedReason(changeSet: ChangeSet, started: HistoryEntry, { runner, batches }: InterruptedLook): string {
   const verb = started.direction === 'up' ? 'apply' : 'rollback';
   const statements = `${started.statements} statement${started.statements === 1 ? '' : 's'}`;
-  const file = fileFor(changeSet, started.direction)?.file ?? `rollback/${changeSet.tag}.sql`;
+  const file = fileFor(changeSet, started.direction)?.file ?? rollbackFileOf(changeSet);
   const look =
     runner?.kind === 'stopped'
       ? ' No other session holds the target\'s lock, so it is not running: it stopped half-way.'

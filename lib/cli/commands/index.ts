@@ -3,7 +3,9 @@ import { applyCommand } from './apply';
 import { auditCommand } from './audit';
 import { backupCommand } from './backup';
 import { baselineCommand } from './baseline';
+import { checkCommand } from './check';
 import { docsCommand } from './docs';
+import { draftRollbackCommand } from './draft-rollback';
 import { driftCommand } from './drift';
 import { erdCommand } from './erd';
 import { historyCommand } from './history';
@@ -45,6 +47,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   retentionCommand,
   lintCommand,
   verifyCommand,
+  checkCommand,
+  draftRollbackCommand,
   importCommand,
   initCommand,
 ];

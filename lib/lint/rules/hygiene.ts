@@ -1,3 +1,4 @@
+import { DRAFT_ROLLBACK_DIRECTIVE, isDraftRollback, rollbackFileOf } from '../../changesets/project';
 import { nodeOf } from '../ast';
 import { createdObjects, droppedObjects, notUndone } from '../rollback-coverage';
 import { hits, listed, type LintRule } from '../rule';
@@ -10,11 +11,11 @@ export const missingRollback: LintRule = {
   severity: 'warning',
   title: 'Change set without rollback SQL',
   explanation:
-    'Without rollback/NNNN_tag.sql, `strata rollback` refuses to undo the change set (and everything applied after it), so a bad deploy can only be fixed forward, under pressure.',
-  saferAlternative: 'Write rollback/<tag>.sql undoing the change in reverse order; for a change that cannot be undone, a rollback file that says so in a comment.',
+    'Without a rollback file (rollback/NNNN_tag.sql; rollback.sql in a drizzle-kit 1.0 migration folder), `strata rollback` refuses to undo the change set (and everything applied after it), so a bad deploy can only be fixed forward, under pressure.',
+  saferAlternative: 'Write rollback/<tag>.sql (or migrations/<folder>/rollback.sql; `strata draft-rollback` drafts one from drizzle-kit 1.0 snapshots) undoing the change in reverse order; for a change that cannot be undone, a rollback file that says so in a comment.',
   checkChangeSet(ctx) {
     if (ctx.changeSet.rollback) return [];
-    return [{ message: `${ctx.changeSet.tag} has no rollback file (rollback/${ctx.changeSet.tag}.sql)`, statementIndex: null, line: 1 }];
+    return [{ message: `${ctx.changeSet.tag} has no rollback file (${rollbackFileOf(ctx.changeSet)})`, statementIndex: null, line: 1 }];
   },
 };
 
@@ -98,9 +99,24 @@ export const lintIgnoreUnknownRule: LintRule = {
   saferAlternative: 'Use the ids listed by `strata lint --rules`.',
 };
 
+export const unreviewedDraftRollback: LintRule = {
+  id: 'unreviewed-draft-rollback',
+  category: 'hygiene',
+  severity: 'error',
+  title: 'Rollback drafted by strata draft-rollback and not yet reviewed',
+  explanation:
+    'A drafted rollback is drizzle-kit\'s SQL from the migration\'s snapshot back to the one before it: it knows the schema, not the data. It may drop a column whose values nothing restores, or miss what the migration did outside the schema (data backfills). Until a person has read it, nobody has decided that undoing the migration this way is acceptable.',
+  saferAlternative: 'Read the draft, fix what it gets wrong (or say in a comment why the loss is acceptable), then delete its first lines starting with `-- strata:draft-rollback`.',
+  checkChangeSet(ctx) {
+    if (!ctx.changeSet.rollback || !isDraftRollback(ctx.changeSet.rollback.text)) return [];
+    return [{ message: `${ctx.changeSet.rollback.file} is a draft nobody has reviewed (its first line is ${DRAFT_ROLLBACK_DIRECTIVE})`, statementIndex: null, line: 1, fileKind: 'rollback' }];
+  },
+};
+
 export const HYGIENE_RULES: LintRule[] = [
   missingRollback,
   rollbackIncomplete,
+  unreviewedDraftRollback,
   transactionControl,
   sqlSyntaxError,
   lintIgnoreNeedsReason,
