@@ -3,7 +3,7 @@
  * Builds the `strata` executable: lib/cli/bin.ts bundled by esbuild into one plain
  * JavaScript file (dist/cli/strata.js, ignored by git), so starting the CLI compiles no
  * TypeScript. Run by `npm install` (prepare) and `npm run build`; `--out FILE` builds
- * elsewhere (the install test builds into a temp folder).
+ * elsewhere inside the checkout (tests build their own from the current sources).
  *
  * Packages stay external (resolved from node_modules at run time) when they carry native
  * or WASM files, or load files beside themselves: bundling them would break their paths.
@@ -22,7 +22,7 @@ const outfile = outIndex > 0 ? path.resolve(process.argv[outIndex + 1]) : path.j
 /**
  * Heavy packages, loaded only when a command first uses them: each import of one becomes a
  * stand-in whose use (call, `new`, property) requires the package then. `strata --help`
- * thus loads none of them (each costs 100–200 ms), and `status` loads only what it uses.
+ * thus loads none of them (each cost 100–200 ms of start-up here), and `status` loads only what it uses.
  * A name not listed here fails the build ("No matching export"), so a new import is noticed.
  */
 export const LAZY = {
@@ -94,7 +94,8 @@ const result = await build({
   // Less to parse on every start; identifiers are kept, so error names and stack frames still read.
   minifyWhitespace: true,
   minifySyntax: true,
-  // The bundle resolves its external packages from the checkout's node_modules (dist/ sits in the checkout).
+  // Bundled CommonJS code requires Node's built-ins, and an ES module has no `require`: one is made
+  // here. It resolves from the bundle's folder, so the bundle must sit in the checkout (or package).
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __strataCreateRequire } from 'node:module';\nconst require = __strataCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
   logLevel: 'warning',
