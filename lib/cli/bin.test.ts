@@ -42,7 +42,7 @@ describe('the strata executable', () => {
     expect(pkg.scripts.build).toMatch(/^node scripts\/build-cli\.mjs && next build$/);
   });
 
-  it('--help and a bad flag load none of the heavy packages; the same text and exit codes as the sources', () => {
+  it('--help and a bad flag load none of the heavy packages, lint loads libpg-query on use, and a stale build says so', () => {
     const bin = buildCli(path.join(root, '.strata', `test-bin-${process.pid}`, 'strata.js'));
     try {
       // Nothing imports them when the bundle loads (they would be static imports of the ESM bundle)…
