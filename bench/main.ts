@@ -13,6 +13,7 @@ import { benchLint } from './lint-bench';
 import { benchBackup } from './backup-bench';
 import { benchBackfill } from './backfill-bench';
 import { benchRehearse } from './rehearse-bench';
+import { benchCli } from './cli-bench';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -243,6 +244,18 @@ async function main(): Promise<void> {
     console.log(`strata lint (lintProject)      ${ms(r.lintMs)}  (target < 2 s; ${r.findings.toLocaleString('en-US')} findings)`);
     console.log(`parse only (libpg-query)       ${ms(r.parseOnlyMs)}`);
     console.log(`lint ÷ parse only              ${times(r.ratio)}`);
+  }
+  if (wanted('cli')) {
+    const r = await benchCli(root);
+    results.cli = r;
+    console.log(`\n## CLI start-up, whole process — median of ${r.runs} (node -e 0 alone: ${ms(r.nodeMs)})`);
+    console.log(`node dist/cli/strata.js --help       ${ms(r.help.binMs)}  (target < 200 ms)`);
+    console.log(`npx strata --help                    ${ms(r.help.npxMs)}`);
+    console.log(`npm run strata -- --help (tsx)       ${ms(r.help.npmRunMs)}`);
+    console.log(`npx tsx lib/cli/main.ts --help       ${ms(r.help.tsxMs)}  (${times(r.help.tsxMs / r.help.binMs)} the executable)`);
+    console.log('strata status on the embedded demo (3 environments):');
+    console.log(`  PostgreSQL running (npm start)     executable ${ms(r.status.running.binMs)}  (target < 500 ms)   tsx ${ms(r.status.running.tsxMs)}`);
+    console.log(`  started and stopped by the command executable ${ms(r.status.startedByCommand.binMs)}   tsx ${ms(r.status.startedByCommand.tsxMs)}`);
   }
   if (wanted('start')) {
     const r = await benchStart(root);

@@ -57,6 +57,16 @@ export async function closeConsole(config: StrataConfig): Promise<void> {
   await sql?.end({ timeout: 5 });
 }
 
+/** Ends every cached console pool: a CLI process, once its command is done, so it exits at once. */
+export async function closeConsolePools(): Promise<void> {
+  const { pools, ensured, ensuring } = registry();
+  const open = [...pools.values()];
+  pools.clear();
+  ensured.clear();
+  ensuring.clear();
+  await Promise.all(open.map((sql) => sql.end({ timeout: 5 })));
+}
+
 /** Runs `work` on the console database, its schema created or upgraded first (once per process and database). */
 export async function withConsole<T>(config: StrataConfig, work: (sql: Sql) => Promise<T>): Promise<T> {
   const sql = consoleSql(config);

@@ -40,7 +40,7 @@ describe('help generated from the command definitions', () => {
   it.each(COMMANDS.map((c) => c.name))('%s refuses an unknown flag with exit 2, naming it', async (name) => {
     const result = await cli(name, '--frobnicate', '--help');
     expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toMatch(new RegExp(`^Unknown option --frobnicate for ${name}\\. Run npm run strata -- ${name} --help`));
+    expect(result.stderr).toMatch(new RegExp(`^Unknown option --frobnicate for ${name}\\. Run npx strata ${name} --help`));
   });
 
   it("refuses another command's flag, saying which command takes it, and changes nothing", async () => {

@@ -11,7 +11,7 @@ export function overviewHelp(commands: readonly CommandDefinition[]): string {
   return [
     'strata — PostgreSQL schema operations',
     '',
-    'Usage: npm run strata -- <command> [options]',
+    'Usage: npx strata <command> [options]      (or npm run strata -- <command> in a checkout)',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(nameWidth)}${c.summary}`),

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { isStrataError, type StrataErrorCode } from '../errors';
 import { flagsOf, GLOBAL_FLAGS, type FlagSpec, type Flags, type OptionValues } from './command';
 import { COMMANDS } from './commands';
+import { finishCli } from './finish';
 import { commandHelp, overviewHelp } from './help';
 
 /**
@@ -35,10 +36,10 @@ export async function runCli(
   if (name === undefined || name === 'help') {
     const unknown = unknownFlag(argv, GLOBAL_FLAGS);
     if (unknown) {
-      err(`Unknown option ${unknown.raw} without a command. Run npm run strata -- --help for the commands.\n`);
+      err(`Unknown option ${unknown.raw} without a command. Run npx strata --help for the commands.\n`);
       return 2;
     }
-    const parsed = parseFlags(argv, GLOBAL_FLAGS, 'npm run strata -- --help', err);
+    const parsed = parseFlags(argv, GLOBAL_FLAGS, 'npx strata --help', err);
     if (!parsed) return 2;
     out(`${overviewHelp(COMMANDS)}\n`);
     return name || parsed.values.help ? 0 : 2;
@@ -54,10 +55,10 @@ export async function runCli(
     // Naming the command that takes it catches the usual slip (apply --steps); a flag most commands take needs no pointer.
     const takenBy = COMMANDS.filter((c) => unknown.name in c.flags).map((c) => c.name);
     const hint = takenBy.length > 0 && takenBy.length <= 3 ? ` (${takenBy.join(', ')} ${takenBy.length === 1 ? 'takes' : 'take'} it)` : '';
-    err(`Unknown option ${unknown.raw} for ${name}${hint}. Run npm run strata -- ${name} --help for the options it takes.\n`);
+    err(`Unknown option ${unknown.raw} for ${name}${hint}. Run npx strata ${name} --help for the options it takes.\n`);
     return 2;
   }
-  const parsed = parseFlags(argv, flags, `npm run strata -- ${name} --help`, err);
+  const parsed = parseFlags(argv, flags, `npx strata ${name} --help`, err);
   if (!parsed) return 2;
   if (parsed.values.help) {
     out(`${commandHelp(command)}\n`);
@@ -128,9 +129,7 @@ function optionValues(command: string, values: Record<string, string | boolean |
   return { ...Object.fromEntries(camel), command } as OptionValues<Flags>;
 }
 
-// Run when executed directly (npm run strata), not when imported by tests.
+// Run when executed directly (npm run strata: tsx, always the current sources), not when imported by tests or bundled (bin.ts).
 if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) {
-  runCli(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  void runCli(process.argv.slice(2)).then(finishCli);
 }

@@ -18,7 +18,7 @@ export function runOutput(result: RunResult, verb: string): CommandOutput {
   for (const backup of [...result.backups].reverse()) {
     lines.unshift(
       `Backed up before ${backup.changeSet}, verified: ${backup.tables.map(copiedText).join(', ')} into ${backup.id}`,
-      `  ${undoAdvice(backup)} (npm run strata -- backup restore ${backup.id} with the same --env or --database-url)`,
+      `  ${undoAdvice(backup)} (npx strata backup restore ${backup.id} with the same --env or --database-url)`,
     );
   }
   if (result.pruned.length) lines.push('', `Pruned ${result.pruned.length} old backup${result.pruned.length === 1 ? '' : 's'}: ${result.pruned.map((p) => `${p.id} (${p.why})`).join(', ')}`);

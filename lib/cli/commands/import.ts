@@ -23,7 +23,7 @@ export function importText(report: ImportReport): string {
   ];
   if (report.skipped.length) lines.push(`Skipped, not ${report.format} migrations: ${report.skipped.join(', ')}`);
   if (report.flagged.length) lines.push('', 'Flagged (converted as they are; look at each before applying):', ...report.flagged.map((f) => `  ${f.source}: ${f.problem}`));
-  lines.push('', `Next: npm run strata -- lint --dir ${report.out}   and   npm run strata -- verify --dir ${report.out}`);
+  lines.push('', `Next: npx strata lint --dir ${report.out}   and   npx strata verify --dir ${report.out}`);
   return lines.join('\n');
 }
 

@@ -44,7 +44,7 @@ export const userCommand = defineCommand({
   usage: [USER_USAGE.add, 'strata user list [--json]', USER_USAGE.disable, USER_USAGE.setRole],
   description: `Manages the console's users (in the console database). \`user add\` generates a password and
 prints it once, unless --password-stdin reads one (at least 12 characters) from a pipe:
-  printf %s "$PASSWORD" | npm run strata -- user add alice --role operator --password-stdin
+  printf %s "$PASSWORD" | npx strata user add alice --role operator --password-stdin
 Roles, each allowed what the ones before it are: viewer (read), developer (dry runs; seed
 and reset on open environments), operator (apply and roll back on open and guarded ones;
 request and execute changes on protected ones), admin (approve requests, manage users).
