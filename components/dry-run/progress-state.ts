@@ -37,21 +37,15 @@ export interface LockWaitState {
 }
 
 /** The running batched statement (the last `batch` event): where it stands, how fast, and why it waits if it does. */
-export interface BatchState {
-  tag: string;
-  statementIndex: number;
-  batches: number;
-  totalBatches: number;
-  rowsDone: number;
-  totalRows: number;
-  rowsPerSecond: number;
-  etaMs: number | null;
-  resumedAtBatch: number | null;
+export type BatchState = Pick<
+  Extract<ProgressEvent, { type: 'batch' }>,
+  'tag' | 'statementIndex' | 'batches' | 'totalBatches' | 'rowsDone' | 'totalRows' | 'rowsPerSecond' | 'etaMs' | 'resumedAtBatch'
+> & {
   /** 0–100: batches done of the (estimated) total. */
   percent: number;
   /** Set while it backs off (sessions waiting on its row locks, replica lag). */
   throttle: string | null;
-}
+};
 
 export interface ProgressState {
   total: number;
