@@ -40,17 +40,23 @@ export function statementHash(sql: string): string {
   return createHash('sha256').update(sql).digest('hex');
 }
 
+/**
+ * A checkpoint row `c` is open when no run or person settled its change set since it was
+ * written: no applied, rolled-back or skipped row after it, `resolve --as retry` excepted.
+ */
+const OPEN_CHECKPOINT = `c.run_log_id > coalesce((
+  select max(l.id) from strata.change_log l
+  where l.tag = c.tag and l.status in ('applied', 'rolled_back', 'skipped')
+    and not (l.operation = 'resolve' and l.reason like 'retry:%')
+), 0)`;
+
 /** The statement's latest open checkpoint, or null when it has none (never ran, or its change set was settled since). */
 export async function openCheckpoint(conn: LockedConnection, key: CheckpointKey): Promise<Checkpoint | null> {
   const [row] = await conn`
     select run_log_id, statement_hash, batch, rows_done, last_key, finished, total_batches
     from strata.batch_checkpoint c
     where c.tag = ${key.tag} and c.direction = ${key.direction} and c.statement_index = ${key.statementIndex}
-      and c.run_log_id > coalesce((
-        select max(l.id) from strata.change_log l
-        where l.tag = ${key.tag} and l.status in ('applied', 'rolled_back', 'skipped')
-          and not (l.operation = 'resolve' and l.reason like 'retry:%')
-      ), 0)
+      and ${conn.unsafe(OPEN_CHECKPOINT)}
     order by c.id desc
     limit 1`;
   if (!row) return null;
@@ -86,11 +92,7 @@ export async function openBatchProgress(sql: Queryable): Promise<Map<string, Bat
   const rows = await sql`
     select distinct on (c.tag, c.direction) c.tag, c.direction, c.statement_index, c.batch, c.rows_done, c.total_batches, c.finished
     from strata.batch_checkpoint c
-    where c.run_log_id > coalesce((
-      select max(l.id) from strata.change_log l
-      where l.tag = c.tag and l.status in ('applied', 'rolled_back', 'skipped')
-        and not (l.operation = 'resolve' and l.reason like 'retry:%')
-    ), 0)
+    where ${sql.unsafe(OPEN_CHECKPOINT)}
     order by c.tag, c.direction, c.id desc`;
   for (const row of rows) {
     found.set(batchProgressKey(String(row.tag), row.direction as 'up' | 'down'), {
