@@ -226,13 +226,17 @@ test('Terminate blocker: only an admin, only a pid that really blocks the run on
     holder.terminated();
     await confirm.getByTestId('confirm-terminate').click();
     await expect(confirm.getByTestId('terminate-answer')).toHaveText(`Terminated pid ${holder.pid} (billing-worker); the run takes the lock at its next retry.`);
+    // The run moves on without waiting for the admin; the answer stays until they close it.
+    await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 60_000 });
+    await expect(waiting).toHaveCount(0);
+    await expect(confirm.getByTestId('terminate-answer')).toBeVisible();
     await confirm.getByTestId('close-terminate').click();
+    await expect(confirm).toHaveCount(0);
   } finally {
     await holder.end();
     await local.end();
     await other.end();
   }
-  await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 60_000 });
   await shot(page, 'terminate-blocker-done', false);
   await dialog.getByTestId('close-operation').click();
 

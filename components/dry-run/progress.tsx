@@ -1,11 +1,11 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ProgressEvent } from '@/lib/migrate/run-context';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
-import { LockWaitControls } from '@/components/operations/lock-wait-controls';
+import { LockWaitControls, TerminateDialog } from '@/components/operations/lock-wait-controls';
 import { formatDuration } from './format';
-import { summarizeProgress, type BatchState, type FinishedStatus } from './progress-state';
+import { summarizeProgress, type BatchState, type FinishedStatus, type LockWaitState } from './progress-state';
 
 const STATUS: Record<FinishedStatus, { tone: BadgeTone; label: string }> = {
   applied: { tone: 'green', label: 'applied' },
@@ -23,6 +23,9 @@ export function RunProgress({ events, total, operationId = null }: { events: Pro
   const state = summarizeProgress(events, total);
   const list = useRef<HTMLOListElement>(null);
   const finishedCount = state.finished.length;
+  // Held here, not in the lock-wait notice: the notice unmounts as soon as the run gets its lock.
+  // It keeps the operation's id too, which callers stop passing once the operation has ended.
+  const [terminateFrom, setTerminateFrom] = useState<{ operationId: number; lockWait: LockWaitState } | null>(null);
 
   useEffect(() => {
     const el = list.current;
@@ -73,9 +76,10 @@ export function RunProgress({ events, total, operationId = null }: { events: Pro
             {formatDuration(state.lockWait.retryInMs)}
           </p>
           <p className="mt-1 break-words">{state.lockWait.message}</p>
-          {operationId !== null && <LockWaitControls operationId={operationId} lockWait={state.lockWait} />}
+          {operationId !== null && <LockWaitControls operationId={operationId} lockWait={state.lockWait} onTerminate={(lockWait) => setTerminateFrom({ operationId, lockWait })} />}
         </div>
       )}
+      {terminateFrom && <TerminateDialog operationId={terminateFrom.operationId} lockWait={terminateFrom.lockWait} onClose={() => setTerminateFrom(null)} />}
       {state.batch && !complete && !state.failed && <BatchProgress batch={state.batch} />}
       {finishedCount > 0 && (
         <ol

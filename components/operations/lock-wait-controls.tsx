@@ -24,14 +24,15 @@ const buttonClass =
 
 /**
  * Under a run's "waiting out a lock holder" notice: Cancel run (operators and admins) stops
- * our attempt; Terminate blocker (admins) ends the session in the way, after its pid is typed
- * back in a dialog. Both go through the console's doors, which check everything again.
+ * our attempt; Terminate blocker (admins) asks the caller to open the TerminateDialog, which
+ * the caller renders outside this notice: the notice goes the moment the run takes the lock,
+ * and the admin must still read what was terminated. Both go through the console's doors,
+ * which check everything again.
  */
-export function LockWaitControls({ operationId, lockWait }: { operationId: number; lockWait: LockWaitState }) {
+export function LockWaitControls({ operationId, lockWait, onTerminate }: { operationId: number; lockWait: LockWaitState; onTerminate: (lockWait: LockWaitState) => void }) {
   const { canCancel, canTerminate } = useContext(AbilitiesContext);
   const starters = useOperationStarters();
   const [cancel, setCancel] = useState<Sent>({ phase: 'idle' });
-  const [terminating, setTerminating] = useState(false);
   if (lockWait.runnerPid === null) return null;
   const offerTerminate = canTerminate && lockWait.blockers.length > 0;
   if (!canCancel && !offerTerminate) return null;
@@ -61,7 +62,7 @@ export function LockWaitControls({ operationId, lockWait }: { operationId: numbe
           </button>
         )}
         {offerTerminate && (
-          <button type="button" onClick={() => setTerminating(true)} data-testid="terminate-blocker" className={`${buttonClass} bg-red-700 text-white hover:bg-red-600`}>
+          <button type="button" onClick={() => onTerminate(lockWait)} data-testid="terminate-blocker" className={`${buttonClass} bg-red-700 text-white hover:bg-red-600`}>
             Terminate blocker…
           </button>
         )}
@@ -71,13 +72,15 @@ export function LockWaitControls({ operationId, lockWait }: { operationId: numbe
           {cancel.message}
         </p>
       )}
-      {terminating && <TerminateDialog operationId={operationId} lockWait={lockWait} onClose={() => setTerminating(false)} />}
     </div>
   );
 }
 
-/** The admin types the blocker's pid back; the button stays disabled until it names one of the blockers shown. */
-function TerminateDialog({ operationId, lockWait, onClose }: { operationId: number; lockWait: LockWaitState; onClose: () => void }) {
+/**
+ * The admin types the blocker's pid back; the button stays disabled until it names one of the
+ * blockers shown. `lockWait` is the notice it was opened from, kept while the run moves on.
+ */
+export function TerminateDialog({ operationId, lockWait, onClose }: { operationId: number; lockWait: LockWaitState; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const starters = useOperationStarters();
   const titleId = useId();
