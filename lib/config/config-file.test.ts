@@ -152,6 +152,19 @@ describe('a config file that is wrong names the key and the problem', () => {
     );
   });
 
+  it('a secret in a literal URL\'s query (password, sslpassword) is refused too, and not repeated', () => {
+    for (const [url, key] of [
+      ['postgres://app@db.internal:5432/app?password=hunter2', 'password'],
+      ['postgres://app@db.internal/app?sslmode=require&SSLPassword=hunter2', 'SSLPassword'],
+    ] as const) {
+      const { file, error } = wrong(`{ environments: { production: { url: '${url}' } } }`);
+      expect(error.message).toBe(
+        `${file}: environments.production.url: a URL with a ${key} parameter is a secret and is refused here: put it in an environment variable and name that variable in urlEnv (expected export default defineProject({ policies, seeds }))`,
+      );
+      expect(error.message).not.toContain('hunter2');
+    }
+  });
+
   it('a variable the file names that is not set, and settings of the wrong kind', () => {
     const { file, error } = wrong(`{ environments: { production: { urlEnv: 'NOT_SET_ANYWHERE' } }, console: { urlEnv: 'CONSOLE_URL' } }`);
     expect(isStrataError(error, 'BAD_USAGE')).toBe(true);
@@ -160,6 +173,28 @@ describe('a config file that is wrong names the key and the problem', () => {
     expect(wrong(`{ environments: { production: { urlEnv: 'PROD_URL', lockRetries: -1 } } }`).error.message).toMatch(/: environments\.production\.lockRetries: Too small/);
     expect(wrong(`{ environments: { production: { urlEnv: 'PROD_URL', maxReplicationLag: 'soon' } } }`).error.message).toMatch(/: environments\.production\.maxReplicationLag: takes a duration like '500ms', '5s' or '2min'/);
     expect(wrong(`{ environments: { Production: { urlEnv: 'PROD_URL' } } }`).error.message).toMatch(/: environments\.Production: environment names are lower-case/);
+  });
+});
+
+describe("a project folder's own strata.config.ts (defineProject) with settings", () => {
+  /** STRATA_ROOT holds no config; the project folder (STRATA_PROJECT_DIR=db) holds one with `body`. */
+  function projectFolderConfig(body: string): string {
+    const dir = configFolder('{}');
+    fs.rmSync(path.join(dir, 'strata.config.ts'));
+    fs.writeFileSync(path.join(dir, 'db', 'strata.config.ts'), `import { defineProject } from '../../../../lib/project/define-project';\n\nexport default defineProject(${body});\n`);
+    return dir;
+  }
+
+  it('is read when its keys are quoted', () => {
+    const dir = projectFolderConfig(`{ 'environments': { staging: { urlEnv: 'STAGING_URL' } }, "console": { urlEnv: 'CONSOLE_URL' } }`);
+    const config = loadConfig({ STRATA_ROOT: dir, STRATA_PROJECT_DIR: 'db', ...urls });
+    expect(config.mode).toBe('external');
+    expect(config.environments.map((e) => e.name)).toEqual(['staging']);
+  });
+
+  it('is refused for a misspelt top-level key, instead of falling back to the embedded demo', () => {
+    const dir = projectFolderConfig(`{ enviroments: { staging: { urlEnv: 'STAGING_URL' } } } as never`);
+    expect(errorOf({ STRATA_ROOT: dir, STRATA_PROJECT_DIR: 'db', ...urls }).message).toMatch(/db\/strata\.config\.ts: unknown key "enviroments" \(/);
   });
 });
 

@@ -45,7 +45,7 @@ interface FileSettings {
 export function loadConfig(env: EnvVars = process.env): StrataConfig {
   const root = env.STRATA_ROOT ?? process.cwd();
   const configFile = locateConfigFile(env);
-  const file: FileSettings = { file: configFile, settings: configFile ? loadSettingsSync(configFile) : {} };
+  const file: FileSettings = { file: configFile, settings: configFile ? loadSettingsSync(configFile, root) : {} };
   const projectDir = env.STRATA_PROJECT_DIR?.trim()
     ? path.resolve(root, env.STRATA_PROJECT_DIR.trim())
     : configFile && file.settings.projectDir !== undefined

@@ -24,15 +24,19 @@ export function parseDatabaseUrl(raw: string): URL {
   return url;
 }
 
-/** The URL with its password replaced, safe for messages and logs. */
+/** Query parameters of a libpq URL that carry a secret, as the password does (lower case; libpq's keys are case-sensitive, the check is not). */
+export const SECRET_URL_PARAMETERS = ['password', 'sslpassword'];
+
+/** The URL with its password (and any password query parameter) replaced, safe for messages and logs. */
 export function redactUrl(raw: string): string {
   try {
     const url = new URL(raw);
     if (url.password) url.password = '***';
+    for (const key of [...url.searchParams.keys()]) if (SECRET_URL_PARAMETERS.includes(key.toLowerCase())) url.searchParams.set(key, '***');
     return url.toString();
   } catch {
-    // Unparsable: hide anything that looks like user:password@.
-    return raw.replace(/\/\/[^@/]*@/, '//***@');
+    // Unparsable: hide anything that looks like user:password@, and password parameters.
+    return raw.replace(/\/\/[^@/]*@/, '//***@').replace(/((?:ssl)?password=)[^&\s]*/gi, '$1***');
   }
 }
 

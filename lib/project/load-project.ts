@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { durationMs } from '../config/duration';
 import { backupModes, protectionLevels } from '../config/types';
 import { StrataError } from '../errors';
+import { SECRET_URL_PARAMETERS } from '../db/connection-url';
 import type { ProjectDefinition } from './define-project';
 
 /** The file at a project folder's root that declares its policies and seed set (lib/project/define-project.ts). */
@@ -28,6 +29,24 @@ export function locateConfigFile(env: Record<string, string | undefined>): strin
 const SETTINGS_KEYS = ['projectDir', 'environments', 'console', 'approvals'] as const;
 
 /**
+ * Words only a file with settings contains: a settings key (bare or quoted, before `:`, `,` or
+ * `}`), or a key that only appears inside settings (urlEnv, protection, requestHours), so that
+ * a misspelt top-level key (`enviroments: { staging: { urlEnv … } }`) still gets the file
+ * evaluated and refused, instead of silently falling back to the embedded demo.
+ */
+const SETTINGS_WORDS = new RegExp(`(\\b|['"])(${[...SETTINGS_KEYS, 'urlEnv', 'protection', 'requestHours'].join('|')})['"]?\\s*[:,}]`);
+
+/**
+ * Whether loadConfig must evaluate this file. The file beside drizzle.config.ts (at the root)
+ * is Strata's settings file and always is; so is one written with defineStrataConfig. A project
+ * folder's own strata.config.ts (policies and seeds) only when its text has settings words.
+ */
+function mayHoldSettings(configFile: string, text: string, root: string): boolean {
+  const atRoot = path.dirname(configFile) === path.resolve(root);
+  return atRoot || text.includes('defineStrataConfig') || SETTINGS_WORDS.test(text);
+}
+
+/**
  * The config file's definition, read synchronously for loadConfig (which every door calls and
  * is synchronous), sharing loadProject's cache so the file is evaluated once per process until
  * it changes. A file that neither calls defineStrataConfig nor has a settings key in its text
@@ -37,9 +56,9 @@ const SETTINGS_KEYS = ['projectDir', 'environments', 'console', 'approvals'] as 
  * module; a file made with defineStrataConfig (what `strata init` writes) is always checked
  * whole, a misspelt top-level key included.
  */
-export function loadSettingsSync(configFile: string): ProjectDefinition {
+export function loadSettingsSync(configFile: string, root: string): ProjectDefinition {
   const text = fs.readFileSync(configFile, 'utf8');
-  if (!text.includes('defineStrataConfig') && !SETTINGS_KEYS.some((key) => new RegExp(`\\b${key}\\s*[:,}]`).test(text))) return {};
+  if (!mayHoldSettings(configFile, text, root)) return {};
   const slot = loaded.get(configFile);
   if (slot?.settled && (!slot.files || slot.files.every(unchanged))) return slot.settled.definition;
   const result = evaluateSync(configFile, text);
@@ -239,7 +258,11 @@ const literalUrl = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'is not a URL' });
     return;
   }
-  if (url.password) ctx.addIssue({ code: 'custom', message: 'a URL with a password is a secret and is refused here: put it in an environment variable and name that variable in urlEnv' });
+  const inQuery = [...url.searchParams.keys()].find((key) => SECRET_URL_PARAMETERS.includes(key.toLowerCase()));
+  if (url.password || inQuery) {
+    const where = url.password ? 'a password' : `a ${inQuery} parameter`;
+    ctx.addIssue({ code: 'custom', message: `a URL with ${where} is a secret and is refused here: put it in an environment variable and name that variable in urlEnv` });
+  }
 });
 
 function isDuration(value: string): boolean {
