@@ -13,7 +13,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outIndex = process.argv.indexOf('--out');
@@ -80,6 +79,43 @@ const englishOnlyZod = {
     b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: "export { default as en } from './en.js';", loader: 'js', resolveDir: path.dirname(args.path) }));
   },
 };
+
+/**
+ * Without esbuild (a devDependency: an install with --omit=dev, or Strata installed as a
+ * package), the executable is a small launcher that runs the TypeScript entry through tsx (a
+ * runtime dependency): slower to start, but `npx strata` works, and the install does not fail.
+ */
+function writeLauncher(why) {
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  const entry = path.relative(path.dirname(outfile), path.join(root, 'lib/cli/bin.ts')).split(path.sep).join('/');
+  fs.writeFileSync(
+    outfile,
+    [
+      '#!/usr/bin/env node',
+      '// Written by scripts/build-cli.mjs without esbuild: runs the TypeScript entry through tsx.',
+      "import { spawnSync } from 'node:child_process';",
+      "import { createRequire } from 'node:module';",
+      "import path from 'node:path';",
+      "import { fileURLToPath } from 'node:url';",
+      'const here = path.dirname(fileURLToPath(import.meta.url));',
+      "const tsx = createRequire(import.meta.url).resolve('tsx/cli');",
+      `const run = spawnSync(process.execPath, [tsx, path.join(here, ${JSON.stringify(entry)}), ...process.argv.slice(2)], { stdio: 'inherit' });`,
+      'process.exit(run.status ?? 1);',
+      '',
+    ].join('\n'),
+  );
+  fs.chmodSync(outfile, 0o755);
+  fs.rmSync(`${outfile}.sources.json`, { force: true });
+  console.warn(`strata: ${why}; ${path.relative(root, outfile)} runs lib/cli/bin.ts through tsx instead (install devDependencies for the fast executable)`);
+}
+
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  writeLauncher('esbuild is not installed');
+  process.exit(0);
+}
 
 const result = await build({
   absWorkingDir: root,

@@ -42,6 +42,24 @@ describe('the strata executable', () => {
     expect(pkg.scripts.build).toMatch(/^node scripts\/build-cli\.mjs && next build$/);
   });
 
+  it('without esbuild (an install without devDependencies), prepare still succeeds and the executable runs the sources through tsx', () => {
+    // A checkout whose node_modules lacks esbuild: only tsx (a runtime dependency) and, through lib/, the rest.
+    const bare = path.join(scratch, 'bare');
+    fs.mkdirSync(path.join(bare, 'scripts'), { recursive: true });
+    fs.mkdirSync(path.join(bare, 'node_modules'));
+    fs.copyFileSync(path.join(root, 'scripts/build-cli.mjs'), path.join(bare, 'scripts/build-cli.mjs'));
+    fs.copyFileSync(path.join(root, 'package.json'), path.join(bare, 'package.json'));
+    fs.symlinkSync(path.join(root, 'node_modules', 'tsx'), path.join(bare, 'node_modules', 'tsx'), 'dir');
+    fs.symlinkSync(path.join(root, 'lib'), path.join(bare, 'lib'), 'dir');
+
+    const prepare = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { cwd: bare, encoding: 'utf8' });
+    expect(prepare.status).toBe(0);
+    expect(prepare.stderr).toMatch(/esbuild is not installed; dist\/cli\/strata\.js runs lib\/cli\/bin\.ts through tsx instead/);
+    const help = spawnSync(path.join(bare, 'dist/cli/strata.js'), ['--help'], { cwd: bare, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^strata — PostgreSQL schema operations\n/);
+  });
+
   it('--help and a bad flag load none of the heavy packages, lint loads libpg-query on use, and a stale build says so', () => {
     const bin = buildCli(path.join(root, '.strata', `test-bin-${process.pid}`, 'strata.js'));
     try {
