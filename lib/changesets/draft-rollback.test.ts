@@ -59,6 +59,20 @@ describe('strata draft-rollback', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(draft.text);
   });
 
+  it('refuses, in words, a migration whose rollback drizzle-kit would have to ask about (a dropped and a created column)', async () => {
+    const dir = withoutRollbacks();
+    // author_bio as if it had also dropped authors.name: going back creates name and drops bio, a possible rename.
+    const snapshotFile = path.join(dir, 'migrations', FOLDERS[2]!, 'snapshot.json');
+    const snapshot = JSON.parse(fs.readFileSync(snapshotFile, 'utf8')) as { ddl: Array<{ entityType: string; table?: string; name: string }> };
+    snapshot.ddl = snapshot.ddl.filter((e) => !(e.entityType === 'columns' && e.table === 'authors' && e.name === 'name'));
+    fs.writeFileSync(snapshotFile, JSON.stringify(snapshot));
+    await expect(draftRollback(readProject(dir), FOLDERS[2]!)).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+      message: `${FOLDERS[2]}'s rollback would both drop and create a column (a rename, or one column replaced by another), and drizzle-kit cannot tell which without asking; nothing was written: write its rollback.sql by hand`,
+    });
+    expect(fs.existsSync(path.join(dir, 'migrations', FOLDERS[2]!, 'rollback.sql'))).toBe(false);
+  });
+
   it('refuses a 0.x journal project and an unknown migration, naming the problem', async () => {
     const journal = readProject(writeFixtureProject([{ name: 'a', up: 'create table public.a (id int);' }]));
     await expect(draftRollback(journal, '0000_a')).rejects.toMatchObject({ code: 'BAD_USAGE', message: expect.stringMatching(/reads drizzle-kit 1\.0 snapshots/) });

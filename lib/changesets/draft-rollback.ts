@@ -47,6 +47,15 @@ export async function draftRollback(project: Project, tagOrVersion: string): Pro
     statements = await loadDrizzleKitV1(project.dir).generateMigration(current, previous);
   } catch (error) {
     if (error instanceof StrataError) throw error;
+    // drizzle-kit asks a person whether a dropped and a created object of one kind are a rename;
+    // its programmatic API cannot be told, so it gives up with an internal error. Say what it means.
+    const ambiguous = /resolver\(([\w ]+)\) was called without a HintsHandler/.exec((error as Error).message);
+    if (ambiguous) {
+      throw new StrataError(
+        'INVALID_STATE',
+        `${changeSet.tag}'s rollback would both drop and create a ${ambiguous[1]} (a rename, or one ${ambiguous[1]} replaced by another), and drizzle-kit cannot tell which without asking; nothing was written: write its rollback.sql by hand`,
+      );
+    }
     throw new StrataError('INVALID_STATE', `drizzle-kit could not draft the rollback of ${changeSet.tag}: ${(error as Error).message}`);
   }
   const file = rollbackFileOf(changeSet);
