@@ -51,3 +51,11 @@ describe('strata plan --format markdown', () => {
     expect(back.stdout).toContain('A real run first copies, and verifies, what it destroys in: `public.accounts` (2 rows).');
   });
 });
+
+describe('Markdown text from messages', () => {
+  it('keeps what GitHub would strip or format: tags, emphasis, links and table pipes', async () => {
+    const { prose } = await import('./plan-markdown');
+    expect(prose('Write rollback/<tag>.sql (or migrations/<folder>/rollback.sql)')).toBe('Write rollback/&lt;tag&gt;.sql (or migrations/&lt;folder&gt;/rollback.sql)');
+    expect(prose('user_id and *all* [rows] | `x`')).toBe('user\\_id and \\*all\\* \\[rows\\] \\| `x`');
+  });
+});

@@ -20,6 +20,22 @@ const BLOCKING_MODES: Record<string, string> = {
   ShareLock: 'SHARE (blocks writes)',
 };
 
+/**
+ * Words from messages (lint, risks, failures) as Markdown text: GitHub's sanitizer removes what
+ * looks like an HTML tag (`rollback/<tag>.sql` would lose `<tag>`), and `_`, `*`, `[`, `|` would
+ * turn into emphasis, links or table cells. Backticks stay: messages quote code with them.
+ */
+export function prose(text: string): string {
+  return text.replace(/[\\*_[\]<>|]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+}
+
+/** A fenced block whose fence is longer than any run of backticks inside it (SQL or identifiers may hold some). */
+function fenced(info: string, body: string[]): string[] {
+  const longest = Math.max(0, ...body.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${info}`, ...body, fence];
+}
+
 export function planMarkdown(result: DryRunResult): string {
   const target = result.environment ? `\`${result.environment}\`` : 'the database';
   const where = result.mode === 'transaction' ? 'in a rolled-back transaction on the target' : 'on a shadow database (the target was only read)';
@@ -29,9 +45,9 @@ export function planMarkdown(result: DryRunResult): string {
       ? '✅ Nothing to do: no change set is pending.'
       : `✅ All ${result.changeSets.length} change set(s) would succeed.`;
   const lines = [`## Strata plan: ${result.direction} on ${target}`, '', `Dry run ${where}. ${verdict}`];
-  if (result.modeReason) lines.push('', `It ran on a shadow database instead of the target: ${result.modeReason}.`);
+  if (result.modeReason) lines.push('', `It ran on a shadow database instead of the target: ${prose(result.modeReason)}.`);
   if (result.changeSets.length) lines.push('', ...changeSetTable(result.changeSets));
-  if (result.failed?.error) lines.push('', '### Failure', '', '```', ...failureLines(result.failed), '```');
+  if (result.failed?.error) lines.push('', '### Failure', '', ...fenced('', failureLines(result.failed)));
   lines.push('', '### Schema diff', '', ...diffLines(result));
   lines.push('', '### Risks', '', ...riskLines(result));
   lines.push('', '### Locks', '', ...lockLines(result));
@@ -71,13 +87,13 @@ function failureLines(failed: DryRunChangeSet): string[] {
 function diffLines(result: DryRunResult): string[] {
   const [head, ...changes] = diffText(result.diff);
   if (changes.length === 0) return [head!];
-  return [`${head}:`, '', '```diff', ...changes.map((c) => c.replace(/^ {2}/, '').replace(/^~/, '!')), '```'];
+  return [`${head}:`, '', ...fenced('diff', changes.map((c) => c.replace(/^ {2}/, '').replace(/^~/, '!')))];
 }
 
 function riskLines(result: DryRunResult): string[] {
   const risks = result.risks.filter((r) => r.kind !== 'access_exclusive_lock');
   if (!risks.length) return ['None found.'];
-  return risks.map((r) => `- **${r.severity}** ${r.message}`);
+  return risks.map((r) => `- **${r.severity}** ${prose(r.message)}`);
 }
 
 /** Locks that block writes or more, per statement, in a stable order; a lock held over a second in the dry run is marked. */
@@ -102,6 +118,6 @@ function lintLines(changeSets: DryRunChangeSet[]): string[] {
 
 function lintLine(f: LintFinding): string {
   const where = `\`${f.file}:${f.line}\``;
-  if (f.silenced) return `- 🔕 silenced \`${f.ruleId}\` ${where}: ${f.message} — ${f.silenced.reason}`;
-  return `- ${f.severity === 'error' ? '🛑 **error**' : '⚠️ warning'} \`${f.ruleId}\` ${where}: ${f.message}. Instead: ${f.saferAlternative}`;
+  if (f.silenced) return `- 🔕 silenced \`${f.ruleId}\` ${where}: ${prose(f.message)} — ${prose(f.silenced.reason)}`;
+  return `- ${f.severity === 'error' ? '🛑 **error**' : '⚠️ warning'} \`${f.ruleId}\` ${where}: ${prose(f.message)}. Instead: ${prose(f.saferAlternative)}`;
 }
