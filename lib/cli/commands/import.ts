@@ -20,7 +20,7 @@ export function importText(report: ImportReport): string {
   const withoutRollback = report.changeSets.filter((c) => !c.hasRollback).length;
   const noTx = report.changeSets.filter((c) => c.noTransaction).length;
   const lines = [
-    `Imported ${report.changeSets.length} migrations from ${report.format} into ${report.out}, ${report.layout === 'folders' ? "drizzle-kit 1.0's layout" : "drizzle-kit 0.x's layout"} (${withoutRollback} without rollback, ${noTx} outside a transaction, ${report.flagged.length} flagged).`,
+    `Imported ${report.changeSets.length} migrations from ${report.format} into ${report.out}${report.layout === 'folders' ? " in drizzle-kit 1.0's layout" : ''} (${withoutRollback} without rollback, ${noTx} outside a transaction, ${report.flagged.length} flagged).`,
   ];
   if (report.skipped.length) lines.push(`Skipped, not ${report.format} migrations: ${report.skipped.join(', ')}`);
   if (report.flagged.length) lines.push('', 'Flagged (converted as they are; look at each before applying):', ...report.flagged.map((f) => `  ${f.source}: ${f.problem}`));
