@@ -128,16 +128,21 @@ describe('strata check on a drizzle-kit 0.x journal project, beside drizzle-kit 
     fs.rmSync(path.join(dir, 'migrations', '0005_lifegraph_documents_baseline.sql'));
     fs.writeFileSync(path.join(dir, 'migrations', '0099_hand_written.sql'), 'SELECT 1;');
     editJournal(dir, (entries) =>
-      entries.map((e) => (e.idx === 12 ? { ...e, when: (entries[10]!.when as number) - 1 } : e.idx === 15 ? { ...e, idx: 14 } : e)),
+      // 0012 goes back before 0011, and 0013 after 0012 but still before 0011: both are behind the latest so far (0011), as drizzle-kit compares.
+      entries.map((e) =>
+        e.idx === 12 ? { ...e, when: (entries[10]!.when as number) + 1 } : e.idx === 13 ? { ...e, when: (entries[10]!.when as number) + 2 } : e.idx === 15 ? { ...e, idx: 14 } : e,
+      ),
     );
     const v = verdicts(dir);
     expect(v.strataExit).toBe(1);
     // drizzle-kit only warns about the timestamp, and checks neither files nor idx.
     expect(v.kitExit).toBe(0);
     expect(v.kitOutput).toMatch(/0012_files_boundary_columns .* in the journal, but its timestamp is not greater/);
+    expect(v.kitOutput).toMatch(/0013_files_default_contracts_backfill .* follows 0011_files_data_boundary_contracts/);
     expect(kinds(v.strata)).toEqual([
       ['duplicate-journal-entry', 'error', ['0014_files_workspace_scope_backfill', '0015_risk_v1']],
       ['journal-order', 'error', ['0011_files_data_boundary_contracts', '0012_files_boundary_columns']],
+      ['journal-order', 'error', ['0011_files_data_boundary_contracts', '0013_files_default_contracts_backfill']],
       ['journal-entry-without-sql', 'error', ['0005_lifegraph_documents_baseline']],
       ['sql-not-in-journal', 'error', ['0099_hand_written']],
     ]);

@@ -99,19 +99,23 @@ function journalProblems(entries: JournalEntry[]): CheckProblem[] {
       problems.push(error('duplicate-journal-entry', group.map((e) => e.tag), `${group.map((e) => e.tag).join(' and ')} have the same ${field} (${group[0]![field]}) in the journal: drizzle's migrator tells migrations apart by it. Give the later one its own (drizzle-kit generate numbers and times them).`));
     }
   }
+  // Compared with the latest entry so far, as drizzle-kit does: drizzle-orm 0.x's migrator applies only entries newer than the newest applied.
+  let latest = entries[0];
   for (let i = 1; i < entries.length; i++) {
     const [before, entry] = [entries[i - 1]!, entries[i]!];
     if (entry.idx < before.idx) {
       problems.push(error('journal-order', [before.tag, entry.tag], `${entry.tag} (idx ${entry.idx}) follows ${before.tag} (idx ${before.idx}) in the journal: entries must be in idx order, the order drizzle's migrator runs them in.`));
     }
-    if (entry.when < before.when) {
+    if (entry.when < latest!.when) {
       problems.push(
         error(
           'journal-order',
-          [before.tag, entry.tag],
-          `${entry.tag} (when ${entry.when}) follows ${before.tag} (when ${before.when}) in the journal, but its timestamp is not greater: once ${before.tag} is applied, drizzle-orm's migrator skips ${entry.tag} without a word. Journal timestamps must strictly increase in entry order.`,
+          [latest!.tag, entry.tag],
+          `${entry.tag} (when ${entry.when}) follows ${latest!.tag} (when ${latest!.when}) in the journal, but its timestamp is not greater: once ${latest!.tag} is applied, drizzle-orm's migrator skips ${entry.tag} without a word. Journal timestamps must strictly increase in entry order.`,
         ),
       );
+    } else {
+      latest = entry;
     }
   }
   return problems;
