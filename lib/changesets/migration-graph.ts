@@ -17,7 +17,20 @@ import { folderMillis, MIGRATION_FOLDER_PATTERN, migrationFolders } from './proj
 /** drizzle-kit's parent id of a first migration: the empty schema. */
 export const ORIGIN_ID = '00000000-0000-0000-0000-000000000000';
 
-export type CheckProblemKind = 'conflicting-branches' | 'same-timestamp' | 'same-snapshot-id' | 'unknown-parent' | 'unreadable-snapshot' | 'bad-folder-name';
+export type CheckProblemKind =
+  | 'conflicting-branches'
+  | 'same-timestamp'
+  | 'same-snapshot-id'
+  | 'unknown-parent'
+  | 'unreadable-snapshot'
+  | 'no-snapshot'
+  | 'bad-folder-name'
+  // drizzle-kit 0.x's journal layout (lib/changesets/journal-check.ts):
+  | 'old-snapshot-version'
+  | 'journal-order'
+  | 'duplicate-journal-entry'
+  | 'journal-entry-without-sql'
+  | 'sql-not-in-journal';
 
 export interface CheckProblem {
   kind: CheckProblemKind;
@@ -37,7 +50,7 @@ export interface MigrationCheckReport {
 }
 
 /** One entry of a snapshot's `ddl`: an object of the schema (table, column, index…). */
-interface DdlEntry {
+export interface DdlEntry {
   entityType: string;
   schema?: string;
   table?: string;
@@ -45,7 +58,8 @@ interface DdlEntry {
   [key: string]: unknown;
 }
 
-interface Node {
+/** A migration with its snapshot: `folder` is how messages name it (a folder, or a 0.x tag). */
+export interface Node {
   folder: string;
   id: string;
   prevIds: string[];
@@ -103,7 +117,13 @@ export function checkMigrationFolders(dir: string): MigrationCheckReport {
 function readSnapshot(dir: string, folder: string, problems: CheckProblem[]): Node | null {
   const file = path.join(dir, 'migrations', folder, 'snapshot.json');
   if (!fs.existsSync(file)) {
-    problems.push(error('unreadable-snapshot', [folder], `${folder} has no snapshot.json: without it nobody can tell which migration it follows. Regenerate it with drizzle-kit generate.`));
+    // drizzle-kit 1.0's check and migrate skip such a folder too; `strata import --layout folders` writes none.
+    problems.push({
+      kind: 'no-snapshot',
+      severity: 'note',
+      folders: [folder],
+      message: `${folder} has no snapshot.json (an imported or hand-written migration), so it is left out of the fork checks, as drizzle-kit 1.0 leaves it out.`,
+    });
     return null;
   }
   try {
@@ -116,52 +136,64 @@ function readSnapshot(dir: string, folder: string, problems: CheckProblem[]): No
   }
 }
 
+/** Two branches from one parent, and the first object both change (null: they commute). */
+export interface Fork {
+  parent: Node | undefined;
+  parentId: string;
+  a: Branch;
+  b: Branch;
+  overlap: { object: string; a: string; b: string } | null;
+}
+
 /**
  * Every parent with more than one child is a fork. For each pair of its branches (a child and
  * everything generated after it), the objects each branch changed since the parent are
  * compared; branches that later merged (share a last migration) are settled and skipped.
+ * Shared by both layouts, which word the result their own way.
  */
-function forkProblems(nodes: Node[], byId: Map<string, Node>): CheckProblem[] {
+export function findForks(nodes: Node[], byId: Map<string, Node>): Fork[] {
   const children = new Map<string, Node[]>();
   for (const node of nodes) for (const parent of node.prevIds) children.set(parent, [...(children.get(parent) ?? []), node]);
-  const problems: CheckProblem[] = [];
+  const forks: Fork[] = [];
   for (const [parentId, kids] of children) {
     if (kids.length < 2) continue;
     const parent = byId.get(parentId);
-    const parentName = parent ? parent.folder : 'the empty schema (both are first migrations)';
     const branches = kids.map((kid) => branchFrom(kid, children));
     for (let i = 0; i < branches.length; i++) {
       for (let j = i + 1; j < branches.length; j++) {
         const a = branches[i]!;
         const b = branches[j]!;
         if (a.leaves.some((leaf) => b.leaves.includes(leaf))) continue;
-        const overlap = overlapping(changesBetween(parent?.ddl ?? [], a.last.ddl), changesBetween(parent?.ddl ?? [], b.last.ddl));
-        const names = `${a.folders.join(', ')} and ${b.folders.join(', ')}`;
-        if (overlap) {
-          problems.push(
-            error(
-              'conflicting-branches',
-              [...a.folders, ...b.folders],
-              `${names} were generated on two branches from the same parent, ${parentName}, and both change ${overlap.object}: ` +
-                `${a.folders.at(-1)} ${overlap.a}, ${b.folders.at(-1)} ${overlap.b}. Whichever runs second was written against a schema that is no longer there. ` +
-                `Keep one branch: delete the other branch's migration folders and run drizzle-kit generate again on top of it.`,
-            ),
-          );
-        } else {
-          problems.push({
-            kind: 'conflicting-branches',
-            severity: 'note',
-            folders: [...a.folders, ...b.folders],
-            message: `${names} were generated on two branches from the same parent, ${parentName}, but touch different objects, so they apply in either order (drizzle-kit 1.0 accepts this too).`,
-          });
-        }
+        forks.push({ parent, parentId, a, b, overlap: overlapping(changesBetween(parent?.ddl ?? [], a.last.ddl), changesBetween(parent?.ddl ?? [], b.last.ddl)) });
       }
     }
   }
-  return problems;
+  return forks;
 }
 
-interface Branch {
+function forkProblems(nodes: Node[], byId: Map<string, Node>): CheckProblem[] {
+  return findForks(nodes, byId).map(({ parent, a, b, overlap }) => {
+    const parentName = parent ? parent.folder : 'the empty schema (both are first migrations)';
+    const names = `${a.folders.join(', ')} and ${b.folders.join(', ')}`;
+    if (overlap) {
+      return error(
+        'conflicting-branches',
+        [...a.folders, ...b.folders],
+        `${names} were generated on two branches from the same parent, ${parentName}, and both change ${overlap.object}: ` +
+          `${a.folders.at(-1)} ${overlap.a}, ${b.folders.at(-1)} ${overlap.b}. Whichever runs second was written against a schema that is no longer there. ` +
+          `Keep one branch: delete the other branch's migration folders and run drizzle-kit generate again on top of it.`,
+      );
+    }
+    return {
+      kind: 'conflicting-branches' as const,
+      severity: 'note' as const,
+      folders: [...a.folders, ...b.folders],
+      message: `${names} were generated on two branches from the same parent, ${parentName}, but touch different objects, so they apply in either order (drizzle-kit 1.0 accepts this too).`,
+    };
+  });
+}
+
+export interface Branch {
   folders: string[];
   leaves: string[];
   /** The branch's last migration by folder order: its snapshot is the branch's schema. */
@@ -248,12 +280,12 @@ function overlapping(a: Change[], b: Change[]): { object: string; a: string; b: 
   return null;
 }
 
-function error(kind: CheckProblemKind, folders: string[], message: string): CheckProblem {
+export function error(kind: CheckProblemKind, folders: string[], message: string): CheckProblem {
   return { kind, severity: 'error', folders, message };
 }
 
 /** Groups of two or more items sharing a key. */
-function groupBy<T, K>(items: T[], key: (item: T) => K): T[][] {
+export function groupBy<T, K>(items: T[], key: (item: T) => K): T[][] {
   const groups = new Map<K, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
   return [...groups.values()].filter((g) => g.length > 1);

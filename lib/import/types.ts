@@ -50,6 +50,8 @@ export interface ImportReport {
   format: ImportFormat;
   src: string;
   out: string;
+  /** The drizzle-kit layout written: `journal` (0.x) or `folders` (1.0). */
+  layout: 'journal' | 'folders';
   changeSets: ImportedChangeSet[];
   skipped: string[];
   /** Everything a person should look at: no rollback, SQL that does not parse, CONCURRENTLY in a transaction… */

@@ -15,8 +15,27 @@ describe('strata check', () => {
     const ok = await cli('check', '--dir', FIXTURE);
     expect(ok).toMatchObject({ code: 0, stdout: '3 migrations checked: nothing to fix.\n' });
     const journal = await cli('check', '--dir', writeFixtureProject([{ name: 'a', up: 'select 1;' }]));
-    expect(journal.code).toBe(0);
-    expect(journal.stdout).toMatch(/^1 change set in the journal: tags, indexes and timestamps are unique/);
+    expect(journal).toMatchObject({ code: 0, stdout: '1 migrations checked: nothing to fix.\n' });
+  });
+
+  it('fails a 0.x journal project whose snapshots fork, exit 1, in words and in --json', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-check-journal-'));
+    fs.cpSync(path.resolve('drizzle/demo/migrations'), path.join(dir, 'migrations'), { recursive: true });
+    const meta = path.join(dir, 'migrations', 'meta');
+    // A second branch's 0020, generated from 0018's schema like 0019 was: a fork at 0018.
+    const base = JSON.parse(fs.readFileSync(path.join(meta, '0018_snapshot.json'), 'utf8'));
+    fs.writeFileSync(path.join(meta, '0020_snapshot.json'), JSON.stringify({ ...base, id: '11111111-1111-4111-8111-111111111111', prevId: base.id }));
+    fs.writeFileSync(path.join(dir, 'migrations', '0020_branch.sql'), 'SELECT 1;');
+    const journal = JSON.parse(fs.readFileSync(path.join(meta, '_journal.json'), 'utf8'));
+    journal.entries.push({ idx: 20, version: '7', when: journal.entries.at(-1).when + 1, tag: '0020_branch', breakpoints: true });
+    fs.writeFileSync(path.join(meta, '_journal.json'), JSON.stringify(journal));
+    const text = await cli('check', '--dir', dir);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('error  0019_platform_usage_events_total_tokens, 0020_branch\n    0019_platform_usage_events_total_tokens and 0020_branch were generated on two branches from the same parent, 0018_platform_usage_events_fk_indexes');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('21 migrations checked: 1 problem to fix before applying.');
+    const json = await cli('check', '--dir', dir, '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ migrations: 21, errors: 1, problems: [{ kind: 'conflicting-branches', severity: 'error', folders: ['0019_platform_usage_events_total_tokens', '0020_branch'] }] });
   });
 
   it('fails two folders of the same second with exit 1, in words and in --json', async () => {
