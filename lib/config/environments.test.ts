@@ -46,6 +46,9 @@ describe('loadConfig', () => {
     ).toThrow(/STRATA_ENV_PROD_PROTECTION must be one of open, guarded, protected \(got "yolo"\)/);
     expect(() => loadConfig({ STRATA_ENVIRONMENTS: 'Prod!', STRATA_CONSOLE_DATABASE_URL: 'postgres://h/c' })).toThrow(/environment names are lower-case/);
     expect(() => loadConfig({ STRATA_ENVIRONMENTS: 'prod', STRATA_ENV_PROD_URL: 'http://h/p', STRATA_CONSOLE_DATABASE_URL: 'postgres://h/c' })).toThrow(/must start with postgres:\/\//);
+    expect(() => loadConfig({ STRATA_ENVIRONMENTS: 'eu-west,eu_west', STRATA_ENV_EU_WEST_URL: 'postgres://h/p', STRATA_CONSOLE_DATABASE_URL: 'postgres://h/c' })).toThrow(
+      'Environments "eu-west" and "eu_west" would share the variables STRATA_ENV_EU_WEST_…: rename one',
+    );
     const config = loadConfig({ STRATA_ROOT: root });
     expect(() => findEnvironment(config, 'qa')).toThrow(/Unknown environment "qa" \(known: local, staging, production\)/);
   });

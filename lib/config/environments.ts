@@ -81,6 +81,7 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
   }
   // The list of names is one key: STRATA_ENVIRONMENTS replaces the file's list (each name still finds its settings there).
   const names = list ? list.split(',').map((n) => n.trim()).filter(Boolean) : Object.keys(fileEnvironments ?? {});
+  refuseSharedVariables(names);
   const environments = names.map((name) => externalEnvironment(name, env, file));
   const consoleDatabaseUrl = env.STRATA_CONSOLE_DATABASE_URL || (file.settings.console ? variableOf(file, 'console.urlEnv', file.settings.console.urlEnv, env) : undefined);
   if (!consoleDatabaseUrl) {
@@ -141,6 +142,17 @@ function replicationLagFromVariables(prefix: string, env: EnvVars, fromFile: Env
   const value = env[`${prefix}_MAX_REPLICATION_LAG`];
   if (value !== undefined && value.trim() !== '') return { maxReplicationLagMs: durationMs(value, `${prefix}_MAX_REPLICATION_LAG`) };
   return fromFile.maxReplicationLag === undefined ? {} : { maxReplicationLagMs: durationMs(fromFile.maxReplicationLag, 'maxReplicationLag') };
+}
+
+/** `a-b` and `a_b` would read the same STRATA_ENV_A_B_… variables: one environment's URL for both. */
+function refuseSharedVariables(names: string[]): void {
+  const byPrefix = new Map<string, string>();
+  for (const name of names) {
+    const prefix = variablePrefix(name);
+    const other = byPrefix.get(prefix);
+    if (other !== undefined && other !== name) throw new StrataError('BAD_USAGE', `Environments "${other}" and "${name}" would share the variables ${prefix}_…: rename one`);
+    byPrefix.set(prefix, name);
+  }
 }
 
 /** `STRATA_ENV_<NAME>`: the prefix of an environment's own variables. */
