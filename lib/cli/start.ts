@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { loadConfig } from '../config/environments';
-import { ensureEmbeddedRunning } from '../embedded/ensure-running';
+import { embeddedDatabasesOf, ensureEmbeddedRunning } from '../embedded/ensure-running';
 import { isStrataError } from '../errors';
 import { engineLogger } from '../observability/logger';
 import { withConsole } from '../auth/console-db';
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const config = loadConfig();
   if (config.mode === 'embedded') say(`Embedded PostgreSQL in ${path.relative(root, config.embedded.dataDir)} on localhost:${config.embedded.port}`);
+  else if (embeddedDatabasesOf(config).length > 0) say(`Using ${config.environments.length} configured environments; the embedded PostgreSQL on localhost:${config.embedded.port} serves ${embeddedDatabasesOf(config).join(', ')}`);
   else say(`Using ${config.environments.length} configured environments; nothing embedded is started`);
   const embedded = await ensureEmbeddedRunning(config, engineLogger(), say);
   for (const line of recoveryLines(await recoverAtStart(config, engineLogger()))) say(line);

@@ -16,20 +16,10 @@ export const DEMO_ACTOR = 'strata-demo-bootstrap';
  * left exactly as they are, so a second start reuses the same data.
  */
 export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (line: string) => void = () => {}): Promise<string[]> {
-  const admin = connect(withDatabase(config.consoleOwnerUrl ?? config.consoleDatabaseUrl, 'postgres'), { max: 1, applicationName: 'strata:bootstrap' });
-  const created: string[] = [];
-  try {
-    const wanted = [databaseNameOf(config.consoleDatabaseUrl), ...config.environments.map((e) => databaseNameOf(e.url))];
-    const existing = new Set((await admin`select datname from pg_database`).map((r) => String(r.datname)));
-    for (const name of wanted) {
-      if (existing.has(name)) continue;
-      await admin.unsafe(`create database ${quoteIdent(name)}`);
-      created.push(name);
-    }
-    await ensureConsoleRole(admin, embeddedConsolePassword(config.embedded));
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
+  const wanted = [databaseNameOf(config.consoleDatabaseUrl), ...config.environments.map((e) => databaseNameOf(e.url))];
+  const created = await createMissingDatabases(withDatabase(config.consoleOwnerUrl ?? config.consoleDatabaseUrl, 'postgres'), wanted, (admin) =>
+    ensureConsoleRole(admin, embeddedConsolePassword(config.embedded)),
+  );
   const project = readProject(config.projectDir);
   for (const env of config.environments) {
     if (!created.includes(databaseNameOf(env.url))) continue;
@@ -39,6 +29,27 @@ export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (
     say(`Migrating ${env.name} to ${upTo.tag}`);
     const result = await applyChangeSets({ url: env.url, environment: env.name, actor: DEMO_ACTOR, logger }, project, { to: upTo.tag });
     if (result.failed) throw new Error(`Demo bootstrap: ${result.failed.tag} failed on ${env.name}: ${result.failed.error?.message}`);
+  }
+  return created;
+}
+
+/**
+ * Creates each of `names` that the server at `adminUrl` (a superuser's) does not have yet, then
+ * runs `andThen` on the same connection: the databases it created. Existing ones are left as they are.
+ */
+export async function createMissingDatabases(adminUrl: string, names: string[], andThen: (admin: ReturnType<typeof connect>) => Promise<void> = async () => {}): Promise<string[]> {
+  const admin = connect(adminUrl, { max: 1, applicationName: 'strata:bootstrap' });
+  const created: string[] = [];
+  try {
+    const existing = new Set((await admin`select datname from pg_database`).map((r) => String(r.datname)));
+    for (const name of names) {
+      if (existing.has(name) || created.includes(name)) continue;
+      await admin.unsafe(`create database ${quoteIdent(name)}`);
+      created.push(name);
+    }
+    await andThen(admin);
+  } finally {
+    await admin.end({ timeout: 5 });
   }
   return created;
 }

@@ -1,21 +1,25 @@
 import postgres from 'postgres';
 import type { StrataConfig } from '../config/environments';
-import { withDatabase } from '../db/connection-url';
+import { embeddedUrl } from '../config/embedded-settings';
+import { databaseNameOf, withDatabase } from '../db/connection-url';
 import type { Logger } from '../observability/logger';
 import { startCluster } from './cluster';
-import { bootstrapDemo } from './demo-bootstrap';
+import { bootstrapDemo, createMissingDatabases } from './demo-bootstrap';
 
 /**
- * Makes sure the embedded demo is up: when it already runs (an `npm start` elsewhere) we
- * only use it; otherwise we start it (initialising and bootstrapping on first use) and
- * hand back a stop function. External configurations start nothing.
+ * Makes sure the embedded PostgreSQL is up when the configuration uses it: when it already
+ * runs (an `npm start` elsewhere) we only use it; otherwise we start it (initialising on first
+ * use) and hand back a stop function. The embedded demo also gets its demo databases. A
+ * configuration of real servers (variables or strata.config.ts) starts nothing, unless some of
+ * its URLs point at the embedded server (localhost at STRATA_EMBEDDED_PORT): then the server is
+ * started and the databases those URLs name are created when missing, nothing else (no demo).
  */
 export async function ensureEmbeddedRunning(
   config: StrataConfig,
   logger: Logger,
   say: (line: string) => void = () => {},
 ): Promise<{ stop: () => Promise<void>; startedHere: boolean } | null> {
-  if (config.mode !== 'embedded') return null;
+  if (config.mode !== 'embedded') return ensureServingDatabases(config, say);
   if (await isServing(withDatabase(config.consoleOwnerUrl ?? config.consoleDatabaseUrl, 'postgres'))) {
     await bootstrapDemo(config, logger, say);
     return { stop: async () => {}, startedHere: false };
@@ -28,6 +32,32 @@ export async function ensureEmbeddedRunning(
     throw error;
   }
   return { stop: cluster.stop, startedHere: true };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The databases an external configuration keeps on the embedded server: those of its URLs at localhost:STRATA_EMBEDDED_PORT. */
+export function embeddedDatabasesOf(config: StrataConfig): string[] {
+  const urls = [config.consoleDatabaseUrl, ...config.environments.map((e) => e.url)];
+  const atEmbedded = urls.filter((raw) => {
+    const url = new URL(raw);
+    return LOOPBACK.has(url.hostname) && Number(url.port || 5432) === config.embedded.port;
+  });
+  return [...new Set(atEmbedded.map(databaseNameOf))];
+}
+
+async function ensureServingDatabases(config: StrataConfig, say: (line: string) => void): Promise<{ stop: () => Promise<void>; startedHere: boolean } | null> {
+  const databases = embeddedDatabasesOf(config);
+  if (databases.length === 0) return null;
+  const admin = embeddedUrl(config.embedded, 'postgres');
+  const cluster = (await isServing(admin)) ? null : await startCluster(config.embedded, say);
+  try {
+    for (const name of await createMissingDatabases(admin, databases)) say(`Created database ${name} on the embedded PostgreSQL`);
+  } catch (error) {
+    await cluster?.stop();
+    throw error;
+  }
+  return { stop: cluster?.stop ?? (async () => {}), startedHere: cluster !== null };
 }
 
 async function isServing(url: string): Promise<boolean> {
