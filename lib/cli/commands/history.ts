@@ -12,11 +12,13 @@ export const historyCommand = defineCommand({
   flags: { ...TARGET_FLAGS, ...PROJECT_FLAGS },
   run: (options) =>
     withTarget(options, async (target, project) => {
-      const { history } = await readTarget(target.url, project);
+      const { history, status } = await readTarget(target.url, project);
+      // Rows written before `drizzle-kit up` keep the old tag: name the folder it became.
+      const renamedTo = new Map(status.changeSets.flatMap((c) => c.formerTags.map((t) => [t, c.changeSet.tag] as const)));
       const newest = [...history].reverse();
       const rows = newest.map((h) => [
         when(h.startedAt),
-        h.tag,
+        renamedTo.has(h.tag) ? `${h.tag} (now ${renamedTo.get(h.tag)})` : h.tag,
         h.operation,
         h.status,
         h.actor,
