@@ -211,6 +211,36 @@ describe('a 0.x project applied by Strata, then upgraded by the real drizzle-kit
     expect((await applyChangeSets(testContext(db.url), moved)).records).toEqual([]);
   });
 
+  it('refuses to apply when an old tag matches no folder (one renamed to another second), changing nothing; baseline is the way out', async () => {
+    const zeroX = zeroXProject(2);
+    await applyChangeSets(testContext(db.url), readProject(zeroX));
+    const upped = drizzleKitUp(zeroX);
+    const project = readProject(upped);
+    // migration.sql edited after the upgrade: drizzle's row of its second says it was applied with other SQL.
+    const sqlFile = path.join(upped, project.changeSets[1]!.forward.file);
+    const original = fs.readFileSync(sqlFile, 'utf8');
+    fs.appendFileSync(sqlFile, '\n-- reviewed\n');
+    expect((await readTarget(db.url, readProject(upped))).status.changeSets[1]!.state).toBe('checksum_mismatch');
+    fs.writeFileSync(sqlFile, original);
+    // Renamed to a later second by hand: nothing ties the old tag to it any more.
+    const folder = project.changeSets[1]!.tag;
+    fs.renameSync(path.join(upped, 'migrations', folder), path.join(upped, 'migrations', `${folder.slice(0, 12)}59${folder.slice(14)}`));
+    const edited = readProject(upped);
+    const historyBefore = (await readTarget(db.url, edited)).history.length;
+    const drizzleBefore = await drizzleTable();
+    await expect(applyChangeSets(testContext(db.url), edited)).rejects.toThrow(
+      new RegExp(`history has change sets this project does not: ${readProject(zeroX).changeSets[1]!.tag}; and ${edited.changeSets[1]!.tag} is not recorded as applied`),
+    );
+    await expect(rollbackChangeSets(testContext(db.url), edited, { steps: 1 })).rejects.toThrow(/history has change sets this project does not/);
+    expect((await readTarget(db.url, edited)).history).toHaveLength(historyBefore);
+    expect(await drizzleTable()).toEqual(drizzleBefore);
+
+    const { baselineChangeSets } = await import('./bookkeeping-ops');
+    expect(await baselineChangeSets(testContext(db.url), edited, { reason: 'renamed after drizzle-kit up; checked in place' })).toEqual([edited.changeSets[1]!.tag]);
+    expect((await readTarget(db.url, edited)).status.counts).toMatchObject({ applied: 2, pending: 0 });
+    expect((await applyChangeSets(testContext(db.url), edited)).records).toEqual([]);
+  });
+
   it('a 0.x project meeting drizzle-orm 1.0\'s table writes the name drizzle-kit up will give, so drizzle-kit 1.0 migrate runs nothing after the upgrade', async () => {
     // drizzle's table already has 1.0's columns (drizzle-orm 1.0 ran here from an upgraded branch).
     await db.sql.unsafe(`create schema drizzle;
