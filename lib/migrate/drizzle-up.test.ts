@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProject, sha256, upgradedFolderName, type ChangeSet, type Project } from '../changesets/project';
 import { isStrataError } from '../errors';
 import { lintProject } from '../lint/lint-project';
-import { runDrizzleKitV1 } from '../../test/support/drizzle-kit-v1';
+import { cli } from '../../test/support/cli-runner';
+import { copyMigrations, runDrizzleKitV1 } from '../../test/support/drizzle-kit-v1';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { testContext } from '../../test/support/run-context';
 import { applyChangeSets } from './apply';
@@ -112,6 +113,23 @@ describe('a project folder holding both layouts', () => {
     fs.mkdirSync(path.join(dir, 'migrations', '20261122055132_platform_core'));
     fs.copyFileSync(path.join(dir, 'migrations', '0000_platform_core.sql'), path.join(dir, 'migrations', '20261122055132_platform_core', 'migration.sql'));
     expect(() => readProject(dir)).toThrow(/holds both drizzle-kit 0\.x's journal .*_journal\.json\) and drizzle-kit 1\.0's migration folders \(20261122055132_platform_core\)\. Finish the upgrade: run `drizzle-kit up`/);
+  });
+});
+
+describe('lint in the folder layout: files drizzle-kit up left in rollback/ and checks/', () => {
+  it('names the git mv for each, or says the folder already has one, or that no folder fits; checks/ files are not reported twice', async () => {
+    const dir = copyMigrations(path.resolve('test/fixtures/drizzle-v1'), ['20261206195512_authors', '20261206195514_books']);
+    fs.mkdirSync(path.join(dir, 'checks'));
+    fs.mkdirSync(path.join(dir, 'rollback'));
+    fs.writeFileSync(path.join(dir, 'checks', '0001_books.sql'), '-- books have titles\nselect id from books where title is null;\n');
+    fs.writeFileSync(path.join(dir, 'rollback', '0000_authors.sql'), 'drop table authors;\n');
+    fs.writeFileSync(path.join(dir, 'rollback', '0007_gone.sql'), 'select 1;\n');
+    const report = await lintProject(readProject(dir));
+    expect(report.projectFindings!.map((f) => [f.ruleId, f.file, f.message.split('; ')[1]])).toEqual([
+      ['file-left-by-upgrade', 'rollback/0000_authors.sql', 'migrations/20261206195512_authors/rollback.sql exists already: compare the two, keep one there and delete rollback/0000_authors.sql'],
+      ['file-left-by-upgrade', 'rollback/0007_gone.sql', "no migration folder is named <timestamp>_gone: move it into its migration's folder as rollback.sql, or delete it"],
+      ['file-left-by-upgrade', 'checks/0001_books.sql', 'move it: git mv checks/0001_books.sql migrations/20261206195514_books/checks.sql'],
+    ]);
   });
 });
 
@@ -239,6 +257,26 @@ describe('a 0.x project applied by Strata, then upgraded by the real drizzle-kit
     expect(await baselineChangeSets(testContext(db.url), edited, { reason: 'renamed after drizzle-kit up; checked in place' })).toEqual([edited.changeSets[1]!.tag]);
     expect((await readTarget(db.url, edited)).status.counts).toMatchObject({ applied: 2, pending: 0 });
     expect((await applyChangeSets(testContext(db.url), edited)).records).toEqual([]);
+  });
+
+  it('through the CLI: status and history name the old tags, apply runs nothing, lint names each git mv', async () => {
+    const zeroX = zeroXProject(2);
+    const before = readProject(zeroX);
+    expect((await cli('apply', '--database-url', db.url, '--dir', zeroX)).code).toBe(0);
+    const upped = drizzleKitUp(zeroX);
+    const folders = before.changeSets.map((c) => upgradedFolderName(c.tag, c.when));
+    const target = ['--database-url', db.url, '--dir', upped];
+    const status = await cli('status', ...target);
+    expect(status.stdout).toMatch(/2 applied, 0 pending/);
+    for (const [i, c] of before.changeSets.entries()) expect(status.stdout).toContain(`${folders[i]} (was ${c.tag})`);
+    expect(status.stdout).not.toMatch(/does not have/);
+    expect((await cli('history', ...target)).stdout).toContain(`${before.changeSets[0]!.tag} (now ${folders[0]})`);
+    const apply = await cli('apply', ...target);
+    expect(apply.code).toBe(0);
+    expect((await readTarget(db.url, readProject(upped))).history).toHaveLength(2);
+    const lint = await cli('lint', '--dir', upped);
+    expect(lint.code).toBe(1);
+    expect(lint.stdout).toContain(`git mv rollback/${before.changeSets[1]!.tag}.sql migrations/${folders[1]}/rollback.sql`);
   });
 
   it('a 0.x project meeting drizzle-orm 1.0\'s table writes the name drizzle-kit up will give, so drizzle-kit 1.0 migrate runs nothing after the upgrade', async () => {

@@ -145,6 +145,11 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
   };
 }
 
+/** The folder each old tag of the history became in `drizzle-kit up` (upgraded-tags.ts), for readers of raw history rows. */
+export function renamedTags(status: TargetStatus): Map<string, string> {
+  return new Map(status.changeSets.flatMap((c) => c.formerTags.map((t) => [t, c.changeSet.tag] as const)));
+}
+
 /**
  * drizzle's row for a change set: the one carrying the name drizzle-orm 1.0 gives it (its folder;
  * for a journal entry the folder `drizzle-kit up` will make, which Strata writes when the table

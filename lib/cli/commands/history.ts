@@ -1,4 +1,5 @@
 import { readTarget } from '../../migrate/read-status';
+import { renamedTags } from '../../migrate/target-state';
 import { defineCommand } from '../command';
 import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
 import { table, when } from '../format';
@@ -14,7 +15,7 @@ export const historyCommand = defineCommand({
     withTarget(options, async (target, project) => {
       const { history, status } = await readTarget(target.url, project);
       // Rows written before `drizzle-kit up` keep the old tag: name the folder it became.
-      const renamedTo = new Map(status.changeSets.flatMap((c) => c.formerTags.map((t) => [t, c.changeSet.tag] as const)));
+      const renamedTo = renamedTags(status);
       const newest = [...history].reverse();
       const rows = newest.map((h) => [
         when(h.startedAt),
