@@ -114,10 +114,25 @@ export function migrationFolders(absoluteDir: string): string[] {
     .sort((a, b) => a.localeCompare(b));
 }
 
-/** Which layout a project folder is in, or null when it is in neither. A journal wins: drizzle-orm 1.0 refuses a folder that still has one. */
+/**
+ * Which layout a project folder is in, or null when it is in neither. Both at once is refused,
+ * as drizzle-orm 1.0's migrator refuses it: it is a `drizzle-kit up` that stopped half-way (or
+ * a merge of an upgraded branch into one that is not), and reading either half would show the
+ * other's migrations as missing.
+ */
 export function detectLayout(absoluteDir: string): ProjectLayout | null {
-  if (fs.existsSync(path.join(absoluteDir, 'migrations', 'meta', '_journal.json'))) return 'journal';
-  return migrationFolders(absoluteDir).length > 0 ? 'folders' : null;
+  const journal = path.join(absoluteDir, 'migrations', 'meta', '_journal.json');
+  const folders = migrationFolders(absoluteDir);
+  if (fs.existsSync(journal) && folders.length > 0) {
+    throw new StrataError(
+      'MALFORMED_PROJECT',
+      `${shown(path.join(absoluteDir, 'migrations'))} holds both drizzle-kit 0.x's journal (${shown(journal)}) and drizzle-kit 1.0's migration folders ` +
+        `(${folders.slice(0, 3).join(', ')}${folders.length > 3 ? ', …' : ''}). Finish the upgrade: run \`drizzle-kit up\` (drizzle-kit 1.0), which moves every ` +
+        `journal entry into a folder and deletes meta/; or, if the folders were added by mistake, remove them.`,
+    );
+  }
+  if (fs.existsSync(journal)) return 'journal';
+  return folders.length > 0 ? 'folders' : null;
 }
 
 /** drizzle-orm 1.0's created_at for a folder name: its 14-digit prefix read as UTC (drizzle's formatToMillis). */
@@ -125,6 +140,24 @@ export function folderMillis(folder: string): number {
   const d = folder.slice(0, 14);
   const n = (from: number, to: number) => Number.parseInt(d.slice(from, to), 10);
   return Date.UTC(n(0, 4), n(4, 6) - 1, n(6, 8), n(8, 10), n(10, 12), n(12, 14));
+}
+
+/**
+ * The folder `drizzle-kit up` (1.0) makes of a 0.x journal entry: the entry's `when` as a UTC
+ * second stamp, then the tag without its `NNNN_` number (drizzle-kit's migrateToFoldersV3 and
+ * prepareSnapshotFolderName; drizzle-kit takes the year from local time, identical under UTC
+ * except in the hours around New Year). It is the `name` drizzle-orm 1.0 will look for.
+ */
+export function upgradedFolderName(tag: string, when: number): string {
+  const d = new Date(when);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getUTCFullYear()}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;
+  return `${stamp}_${tag.split('_').slice(1).join('_')}`;
+}
+
+/** The name of a change set as drizzle-orm 1.0 records it: its folder, or the folder `drizzle-kit up` will make of its journal entry. */
+export function drizzleV1Name(changeSet: Pick<ChangeSet, 'tag' | 'when' | 'drizzleName'>): string {
+  return changeSet.drizzleName ?? upgradedFolderName(changeSet.tag, changeSet.when);
 }
 
 /** Reads and validates a project folder in either layout; every problem names the file it is in. */

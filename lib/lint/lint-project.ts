@@ -7,6 +7,7 @@ import { lintChangeSet } from './lint-change-set';
 import { checkWithoutChangeSet } from './rules/checks';
 import { loadLintConfig } from './load-config';
 import { SchemaModel } from './schema-model';
+import { upgradeLeftovers } from './upgrade-leftovers';
 import type { ChangeSetLint, LintFinding, LintReport } from './types';
 
 /** The PostgreSQL major version assumed without a target: the one the embedded server and parser ship. */
@@ -43,7 +44,7 @@ export async function lintProject(project: Project, options: LintOptions = {}): 
     const findings = await lintChangeSet(changeSet, model, ruleOptions, collect);
     if (collect) changeSets.push({ tag: changeSet.tag, version: changeSet.version, findings });
   }
-  const projectFindings = wanted ? [] : orphanChecks(project, config);
+  const projectFindings = wanted ? [] : [...orphanChecks(project, config), ...upgradeLeftovers(project, config)];
   const all = [...changeSets.flatMap((c) => c.findings), ...projectFindings];
   const live = all.filter((f) => !f.silenced);
   return {
@@ -61,6 +62,8 @@ export async function lintProject(project: Project, options: LintOptions = {}): 
 /** Checks files (`checks/*.sql`) whose tag is no change set of the journal: they would never run. */
 function orphanChecks(project: Project, config: LintConfig): LintFinding[] {
   const dir = path.join(project.dir, CHECKS_DIR);
+  // In drizzle-kit 1.0's layout checks/ is not read at all: upgradeLeftovers says where each file goes.
+  if (project.layout === 'folders') return [];
   if (!fs.existsSync(dir) || config.rules[checkWithoutChangeSet.id] === 'off') return [];
   const tags = new Set(project.changeSets.map((c) => c.tag));
   const configured = config.rules[checkWithoutChangeSet.id];

@@ -33,13 +33,13 @@ export async function baselineChangeSets(ctx: RunContext, project: Project, opti
   const limit = options.to ? findChangeSet(project, options.to).version : Infinity;
   return withTargetLock(ctx.url, ctx.actor, async (conn) => {
     const status = await openTargetSession(conn, project, ctx);
-    assertNoBlockers(status);
+    assertNoBlockers(status, { allowUnknownHistory: true });
     const plan = status.changeSets.filter((c) => (c.state === 'pending' || c.state === 'out_of_order') && c.changeSet.version <= limit);
     await conn.unsafe('begin');
     try {
       for (const c of plan) {
         await insertEntry(conn, entryFor(ctx, c, 'baseline', 'applied', c.changeSet.forward.checksum, options.reason ?? 'baseline: schema already present'));
-        await markDrizzleApplied(conn, c.changeSet.forward.checksum, c.changeSet.when, c.changeSet.drizzleName);
+        await markDrizzleApplied(conn, c.changeSet.forward.checksum, c.changeSet);
       }
       await conn.unsafe('commit');
     } catch (error) {
@@ -85,8 +85,8 @@ export async function resolveChangeSet(
     await conn.unsafe('begin');
     try {
       await insertEntry(conn, entryFor(ctx, current, 'resolve', appliedAfter ? 'applied' : 'rolled_back', changeSet.forward.checksum, `${resolution}: ${reason.trim()}`));
-      if (appliedAfter) await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet.when, changeSet.drizzleName);
-      else await markDrizzleRolledBack(conn, changeSet.when, changeSet.drizzleName);
+      if (appliedAfter) await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet);
+      else await markDrizzleRolledBack(conn, changeSet);
       await conn.unsafe('commit');
     } catch (error) {
       await conn.unsafe('rollback').catch(() => undefined);

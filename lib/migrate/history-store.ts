@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { drizzleV1Name, type ChangeSet } from '../changesets/project';
 
 /**
  * strata.change_log lives in the target database so the truth travels with the data,
@@ -249,23 +250,39 @@ export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promi
 }
 
 /**
- * Records a change set as applied in drizzle's table (idempotent per `when`). `name` is the
- * migration folder of a drizzle-kit 1.0 project; it is written when the table has drizzle-orm
- * 1.0's `name` column, as drizzle-orm 1.0 writes it (applied_at takes its default).
+ * Records a change set as applied in drizzle's table (idempotent per change set). When the table
+ * has drizzle-orm 1.0's `name` column, `name` is what drizzle-orm 1.0 decides by: the migration
+ * folder — for a 0.x journal entry the folder `drizzle-kit up` will make of it (upgradedFolderName),
+ * since a nameless row in a table already upgraded reads as "not applied" to drizzle-orm 1.0
+ * and its next migrate would run the change set again. applied_at takes its default.
  */
-export async function markDrizzleApplied(sql: Queryable, hash: string, when: number, name?: string): Promise<void> {
-  await markDrizzleRolledBack(sql, when, name);
-  if (name !== undefined && (await hasNameColumn(sql))) {
-    await sql`insert into drizzle.__drizzle_migrations (hash, created_at, name) values (${hash}, ${when}, ${name})`;
+export async function markDrizzleApplied(sql: Queryable, hash: string, changeSet: DrizzleChangeSet): Promise<void> {
+  await markDrizzleRolledBack(sql, changeSet);
+  if (await hasNameColumn(sql)) {
+    await sql`insert into drizzle.__drizzle_migrations (hash, created_at, name) values (${hash}, ${changeSet.when}, ${drizzleV1Name(changeSet)})`;
   } else {
-    await sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${hash}, ${when})`;
+    await sql`insert into drizzle.__drizzle_migrations (hash, created_at) values (${hash}, ${changeSet.when})`;
   }
 }
 
-/** Removes a rolled-back change set from drizzle's table, so its migrate() would reapply it. */
-export async function markDrizzleRolledBack(sql: Queryable, when: number, name?: string): Promise<void> {
-  await sql`delete from drizzle.__drizzle_migrations where created_at = ${when}`;
-  if (name !== undefined && (await hasNameColumn(sql))) await sql`delete from drizzle.__drizzle_migrations where name = ${name}`;
+/** What drizzle's table knows a change set by. */
+export type DrizzleChangeSet = Pick<ChangeSet, 'tag' | 'when' | 'drizzleName'>;
+
+/**
+ * Removes a rolled-back change set from drizzle's table, so its migrate() would reapply it: its
+ * row by drizzle-orm 1.0's name, and a nameless row of its created_at — for a migration folder
+ * any time in its second, because a row written from the 0.x journal before `drizzle-kit up`
+ * kept the journal's milliseconds (folders of one second are refused, so no other row is there).
+ */
+export async function markDrizzleRolledBack(sql: Queryable, changeSet: DrizzleChangeSet): Promise<void> {
+  const from = changeSet.drizzleName !== undefined ? Math.floor(changeSet.when / 1000) * 1000 : changeSet.when;
+  const to = changeSet.drizzleName !== undefined ? from + 999 : changeSet.when;
+  if (await hasNameColumn(sql)) {
+    await sql`delete from drizzle.__drizzle_migrations
+      where name = ${drizzleV1Name(changeSet)} or (name is null and created_at between ${from} and ${to})`;
+  } else {
+    await sql`delete from drizzle.__drizzle_migrations where created_at between ${from} and ${to}`;
+  }
 }
 
 function toEntry(r: postgres.Row): HistoryEntry {

@@ -93,8 +93,8 @@ export async function runChangeSet(
   const recordSuccess = async (rowsAffected: number) => {
     outcome = entry(success, rowsAffected);
     await insertEntry(conn, outcome);
-    if (direction === 'up') await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet.when, changeSet.drizzleName);
-    else await markDrizzleRolledBack(conn, changeSet.when, changeSet.drizzleName);
+    if (direction === 'up') await markDrizzleApplied(conn, changeSet.forward.checksum, changeSet);
+    else await markDrizzleRolledBack(conn, changeSet);
   };
 
   // Autocommitted before anything runs, so it outlives this process if the process dies

@@ -36,7 +36,6 @@ export async function openTargetSession(conn: LockedConnection, project: Project
   const [history, drizzleRows] = await Promise.all([loadHistory(conn), loadDrizzleRows(conn)]);
   // This session holds the target's lock, so a `started` run without an outcome is not running.
   const status = await statusUnderLock(conn, project, history, drizzleRows);
-  const drizzleWhens = new Set(drizzleRows.map((r) => r.createdAt));
   let changed = false;
   for (const c of status.changeSets) {
     if (c.appliedByDrizzleOnly) {
@@ -54,8 +53,8 @@ export async function openTargetSession(conn: LockedConnection, project: Project
         }),
       );
       changed = true;
-    } else if (c.last?.status === 'applied' && !drizzleWhens.has(c.changeSet.when)) {
-      await markDrizzleApplied(conn, c.last.checksum, c.changeSet.when, c.changeSet.drizzleName);
+    } else if (c.last?.status === 'applied' && c.drizzleRow === null) {
+      await markDrizzleApplied(conn, c.last.checksum, c.changeSet);
       changed = true;
     }
   }
@@ -68,7 +67,9 @@ export async function openTargetSession(conn: LockedConnection, project: Project
  * outcome) or edited after it was applied: the state of the target is then not what the
  * files say, and guessing would be unsafe.
  */
-export function assertNoBlockers(status: TargetStatus): void {
+export function assertNoBlockers(status: TargetStatus, options: { allowUnknownHistory?: boolean } = {}): void {
+  // baseline is the way out of an unknown history (it records change sets as applied, running nothing).
+  if (!options.allowUnknownHistory) assertNoUnknownHistory(status);
   const mismatch = status.changeSets.filter((c) => c.state === 'checksum_mismatch');
   if (mismatch.length) {
     throw new StrataError('CHECKSUM_MISMATCH', mismatch.map((c) => c.reason).join('\n'), {
@@ -82,4 +83,26 @@ export function assertNoBlockers(status: TargetStatus): void {
       interrupted: failed.filter((c) => c.state === 'interrupted').map((c) => c.changeSet.tag),
     });
   }
+}
+
+/**
+ * Refuses to plan while the history names change sets the project does not have and change sets
+ * are waiting to run: the files were most likely renamed (a `drizzle-kit up` Strata could not
+ * match, a hand rename), so the "pending" ones may be those very change sets, applied already —
+ * running them again would fail half-way or, worse, succeed twice. With nothing pending an
+ * unknown tag is only history (a change set deleted after rollback) and blocks nothing.
+ */
+function assertNoUnknownHistory(status: TargetStatus): void {
+  const waiting = status.changeSets.filter((c) => c.state === 'pending' || c.state === 'out_of_order');
+  if (status.unknownTags.length === 0 || waiting.length === 0) return;
+  const names = (tags: string[]) => tags.slice(0, 5).join(', ') + (tags.length > 5 ? ` and ${tags.length - 5} more` : '');
+  throw new StrataError(
+    'INVALID_STATE',
+    `The target's history has change sets this project does not: ${names(status.unknownTags)}; ` +
+      `and ${names(waiting.map((c) => c.changeSet.tag))} ${waiting.length === 1 ? 'is' : 'are'} not recorded as applied. ` +
+      'If the files were renamed (drizzle-kit up, or by hand), those may be the same change sets, already applied: running them again is refused. ' +
+      'Restore the old names, or — after checking they are in place on the target — record them as applied without running them: strata baseline --to <last of them> --reason "…" ' +
+      '(a folder made by drizzle-kit up is recognised by itself when its migration.sql is unchanged and drizzle\'s row is still there).',
+    { unknownTags: status.unknownTags, pending: waiting.map((c) => c.changeSet.tag) },
+  );
 }

@@ -1,8 +1,9 @@
-import { rollbackFileOf, type ChangeSet, type Project } from '../changesets/project';
+import { drizzleV1Name, rollbackFileOf, type ChangeSet, type Project } from '../changesets/project';
 import { fileFor } from './change-set-file';
 import type { DrizzleRow, HistoryEntry } from './history-store';
 import type { LockHolder } from './target-lock';
 import { batchProgressKey, type BatchProgress } from './batch-checkpoints';
+import { sameSecond, upgradedTags } from './upgraded-tags';
 
 /**
  * Where each change set of a project stands on one target, decided change set by change
@@ -40,6 +41,10 @@ export interface ChangeSetStatus {
   appliedChecksum: string | null;
   /** Human explanation of blocking states and what resolves them. */
   reason: string | null;
+  /** The tags its history rows carry from before `drizzle-kit up` renamed it (e.g. `0003_x` for `20241206153640_x`): upgraded-tags.ts. */
+  formerTags: string[];
+  /** drizzle's row for it, if any (by drizzle-orm 1.0's name, else a nameless row of its created_at). */
+  drizzleRow: DrizzleRow | null;
 }
 
 export interface TargetStatus {
@@ -48,28 +53,34 @@ export interface TargetStatus {
   schemaVersion: string | null;
   lastMigrationAt: Date | null;
   counts: Record<ChangeSetState, number>;
-  /** Tags in history that the project no longer has. */
+  /** Tags in history that the project no longer has (and that are not a change set renamed by `drizzle-kit up`). */
   unknownTags: string[];
 }
 
 export function computeTargetStatus(project: Project, history: HistoryEntry[], drizzleRows: DrizzleRow[], look: InterruptedLook = {}): TargetStatus {
+  // History rows written before `drizzle-kit up` carry the old tag: they count for the folder it became.
+  const renamed = upgradedTags(project, history, drizzleRows);
+  const tagOf = (entry: HistoryEntry) => renamed.get(entry.tag)?.tag ?? entry.tag;
   const lastByTag = new Map<string, HistoryEntry>();
-  for (const entry of history) lastByTag.set(entry.tag, entry);
-  const drizzleByWhen = new Map(drizzleRows.map((r) => [r.createdAt, r]));
-  // drizzle-orm 1.0 decides by the folder name; a row without one (0.x, or not yet upgraded) by created_at.
+  for (const entry of history) lastByTag.set(tagOf(entry), entry);
+  const formerTags = new Map<string, string[]>();
+  for (const [oldTag, changeSet] of renamed) formerTags.set(changeSet.tag, [...(formerTags.get(changeSet.tag) ?? []), oldTag]);
+  // drizzle-orm 1.0 decides by name; only a row without one (0.x, or not yet upgraded) is matched
+  // by created_at — a row named otherwise is another migration, whatever its created_at.
   const drizzleByName = new Map(drizzleRows.filter((r) => r.name !== null).map((r) => [r.name!, r]));
+  const nameless = drizzleRows.filter((r) => r.name === null);
 
   const interim = project.changeSets.map((changeSet) => {
     const last = lastByTag.get(changeSet.tag) ?? null;
-    const drizzleRow = (changeSet.drizzleName !== undefined ? drizzleByName.get(changeSet.drizzleName) : undefined) ?? drizzleByWhen.get(changeSet.when);
+    const drizzleRow = findDrizzleRow(changeSet, drizzleByName, nameless) ?? null;
     const strataApplied = last?.status === 'applied';
     // A failed or interrupted run may have left drizzle's row behind (a rollback that stopped
     // half-way): that is not drizzle-orm applying it, and must not be adopted as applied.
     const unsettled = last?.status === 'failed' || last?.status === 'started';
-    const appliedByDrizzleOnly = !strataApplied && !unsettled && drizzleRow !== undefined;
+    const appliedByDrizzleOnly = !strataApplied && !unsettled && drizzleRow !== null;
     const applied = strataApplied || appliedByDrizzleOnly;
     const appliedChecksum = strataApplied ? last!.checksum : appliedByDrizzleOnly ? drizzleRow!.hash : null;
-    return { changeSet, last, applied, appliedByDrizzleOnly, appliedChecksum };
+    return { changeSet, last, applied, appliedByDrizzleOnly, appliedChecksum, drizzleRow, formerTags: formerTags.get(changeSet.tag) ?? [] };
   });
 
   const lastAppliedIndex = interim.reduce((acc, c, i) => (c.applied ? i : acc), -1);
@@ -130,8 +141,27 @@ export function computeTargetStatus(project: Project, history: HistoryEntry[], d
     schemaVersion: lastApplied?.tag ?? null,
     lastMigrationAt: finished.length ? new Date(Math.max(...finished)) : null,
     counts,
-    unknownTags: [...new Set(history.map((h) => h.tag).filter((t) => !known.has(t)))],
+    unknownTags: [...new Set(history.map(tagOf).filter((t) => !known.has(t)))],
   };
+}
+
+/** The folder each old tag of the history became in `drizzle-kit up` (upgraded-tags.ts), for readers of raw history rows. */
+export function renamedTags(status: TargetStatus): Map<string, string> {
+  return new Map(status.changeSets.flatMap((c) => c.formerTags.map((t) => [t, c.changeSet.tag] as const)));
+}
+
+/**
+ * drizzle's row for a change set: the one carrying the name drizzle-orm 1.0 gives it (its folder;
+ * for a journal entry the folder `drizzle-kit up` will make, which Strata writes when the table
+ * has the column), else a nameless row of its created_at — in the folder layout any time in its
+ * second, since a journal's `when` (written before `drizzle-kit up`) had milliseconds the folder
+ * name drops, as drizzle-orm 1.0's own table upgrade rounds them.
+ */
+function findDrizzleRow(changeSet: ChangeSet, byName: Map<string, DrizzleRow>, nameless: DrizzleRow[]): DrizzleRow | undefined {
+  const named = byName.get(drizzleV1Name(changeSet));
+  if (named) return named;
+  if (changeSet.drizzleName === undefined) return nameless.find((r) => r.createdAt === changeSet.when);
+  return nameless.find((r) => r.createdAt === changeSet.when) ?? nameless.find((r) => sameSecond(r.createdAt, changeSet.when));
 }
 
 /**

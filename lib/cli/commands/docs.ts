@@ -7,6 +7,7 @@ import { StrataError } from '../../errors';
 import { introspectUrl } from '../../introspect/introspect';
 import type { SchemaModel } from '../../introspect/schema-model';
 import { readTarget } from '../../migrate/read-status';
+import { renamedTags } from '../../migrate/target-state';
 import { withShadowDatabase } from '../../migrate/shadow-database';
 import { engineLogger } from '../../observability/logger';
 import { defineCommand, valueFlag } from '../command';
@@ -39,8 +40,11 @@ target, it documents that database as it is, with its history and live figures.`
     let files;
     if (options.env || options.databaseUrl) {
       files = await withReachableTarget(options, async (target) => {
-        const [{ history }, model] = await Promise.all([readTarget(target.url, project), introspectUrl(target.url)]);
-        return renderProjectDocs(project, model, { title, history, target: target.name ?? model.database });
+        const [{ history, status }, model] = await Promise.all([readTarget(target.url, project), introspectUrl(target.url)]);
+        // Rows written before `drizzle-kit up` carry the old tag: the change log reads them under the folder's.
+        const renamed = renamedTags(status);
+        const current = history.map((h) => (renamed.has(h.tag) ? { ...h, tag: renamed.get(h.tag)! } : h));
+        return renderProjectDocs(project, model, { title, history: current, target: target.name ?? model.database });
       });
     } else {
       const embedded = await ensureEmbeddedRunning(config, engineLogger());

@@ -1,4 +1,5 @@
 import { readTarget } from '../../migrate/read-status';
+import { renamedTags } from '../../migrate/target-state';
 import { defineCommand } from '../command';
 import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
 import { table, when } from '../format';
@@ -12,11 +13,13 @@ export const historyCommand = defineCommand({
   flags: { ...TARGET_FLAGS, ...PROJECT_FLAGS },
   run: (options) =>
     withTarget(options, async (target, project) => {
-      const { history } = await readTarget(target.url, project);
+      const { history, status } = await readTarget(target.url, project);
+      // Rows written before `drizzle-kit up` keep the old tag: name the folder it became.
+      const renamedTo = renamedTags(status);
       const newest = [...history].reverse();
       const rows = newest.map((h) => [
         when(h.startedAt),
-        h.tag,
+        renamedTo.has(h.tag) ? `${h.tag} (now ${renamedTo.get(h.tag)})` : h.tag,
         h.operation,
         h.status,
         h.actor,

@@ -23,7 +23,8 @@ pending, out_of_order, failed, checksum_mismatch or skipped — and what resolve
       const { status } = await readTarget(target.url, project);
       const rows = status.changeSets.map((c) => [
         String(c.changeSet.version).padStart(4, '0'),
-        c.changeSet.tag,
+        // History from before `drizzle-kit up` carries the old tag: say which, so the two can be told apart.
+        c.formerTags.length ? `${c.changeSet.tag} (was ${c.formerTags.join(', ')})` : c.changeSet.tag,
         c.state,
         c.state === 'applied' ? when(c.last?.finishedAt) : '',
         c.state === 'applied' ? (c.last?.actor ?? (c.appliedByDrizzleOnly ? 'drizzle-orm' : '')) : '',
@@ -34,15 +35,17 @@ pending, out_of_order, failed, checksum_mismatch or skipped — and what resolve
         `${status.counts.interrupted} interrupted, ${status.counts.out_of_order} out of order, ${status.counts.checksum_mismatch} edited after apply, ${status.counts.skipped} skipped`;
       return {
         code: 0,
-        text: [header, '', table(['ver', 'tag', 'state', 'applied at', 'by'], rows), ...(notes.length ? ['', ...notes] : [])].join('\n'),
+        text: [header, '', table(['ver', 'tag', 'state', 'applied at', 'by'], rows), ...(notes.length ? ['', ...notes] : []), ...unknownNote(status.unknownTags)].join('\n'),
         json: {
           target: target.name,
           schemaVersion: status.schemaVersion,
           lastMigrationAt: status.lastMigrationAt,
           counts: status.counts,
+          unknownTags: status.unknownTags,
           changeSets: status.changeSets.map((c) => ({
             version: c.changeSet.version,
             tag: c.changeSet.tag,
+            formerTags: c.formerTags,
             state: c.state,
             checksum: c.changeSet.forward.checksum,
             appliedAt: c.state === 'applied' ? c.last?.finishedAt ?? null : null,
@@ -82,4 +85,9 @@ async function statusOfAll(dir: string | undefined): Promise<CommandOutput> {
   } finally {
     await embedded?.stop();
   }
+}
+
+/** History tags no change set of the project answers to (renamed or deleted files): apply and rollback refuse while any is pending. */
+function unknownNote(unknownTags: string[]): string[] {
+  return unknownTags.length ? ['', `! The history also names change sets this project does not have: ${unknownTags.join(', ')}`] : [];
 }

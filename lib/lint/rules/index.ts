@@ -11,6 +11,7 @@ import { INDEX_LOCK_RULES } from './index-locks';
 import { NAMING_RULES } from './naming';
 import { TABLE_CONVENTION_RULES } from './table-conventions';
 import { TABLE_LOCK_RULES } from './table-locks';
+import { fileLeftByUpgrade } from './upgrade-leftovers';
 
 /** Every rule with its checks, in the order `strata lint --rules` lists them (by category). */
 export const ALL_RULES: LintRule[] = [
@@ -26,6 +27,7 @@ export const ALL_RULES: LintRule[] = [
   ...TABLE_CONVENTION_RULES,
   ...HYGIENE_RULES,
   ...CHECK_RULES,
+  fileLeftByUpgrade,
 ];
 
 /** The rules as documentation (no checks): for `strata lint --rules`, the console and config validation. */
