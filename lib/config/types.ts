@@ -42,6 +42,27 @@ export interface Environment {
   maxReplicationLagMs?: number;
 }
 
+/** Where a fleet's targets come from. */
+export type FleetSource =
+  /** A fixed list: STRATA_ENV_<NAME>_URLS, STRATA_ENV_<NAME>_URLS_FILE (one URL per line), or `--fleet-file FILE`. */
+  | { kind: 'urls'; urls: string[] }
+  /** Discovery on one server: every database whose name matches `pattern` (SQL LIKE), found when the fleet is read. */
+  | { kind: 'databases'; serverUrl: string; pattern: string };
+
+/**
+ * A fleet: one project rolled out to many target databases (a database per tenant, or many
+ * regional copies of one service). Each target is migrated exactly as a single environment
+ * is; the fleet adds where the targets come from, the rollout in waves, and an overview.
+ */
+export interface Fleet {
+  name: string;
+  /** Applies to every target: a protected fleet's rollout needs two-person approval, as a whole. */
+  protection: Protection;
+  source: FleetSource;
+  backup?: BackupPolicy;
+  lockRetries?: number;
+}
+
 export interface StrataConfig {
   /** `embedded`: Strata starts its own PostgreSQL under .strata/; `external`: URLs from the environment. */
   mode: 'embedded' | 'external';
@@ -74,6 +95,8 @@ export interface StrataConfig {
   backupDir: string | null;
   /** The strata.config.ts the settings were read from (README, "The config file"); null or unset: none. */
   configFile?: string | null;
+  /** Fleets: one project rolled out to many databases (lib/fleet/); unset: none. */
+  fleets?: Fleet[];
   /** What two-person approval needs: a change request expires this many hours after it is filed (unset: 24). */
   approvals?: { requestHours?: number };
 }
