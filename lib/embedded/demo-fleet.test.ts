@@ -55,10 +55,10 @@ describe('the demo fleet', () => {
 
     const targets = await fleetTargets(fleet);
     expect(targets.map((t) => t.name)).toEqual(tenantPlan(project).map((t) => t.database));
-    const templates = await admin((sql) => sql`select datname, datistemplate from pg_database where datname like 'strata\_template\_tenant\_%' order by 1`);
-    expect(templates.map((r) => [r.datname, r.datistemplate])).toEqual([
-      ['strata_template_tenant_behind', true],
-      ['strata_template_tenant_head', true],
+    const templates = await admin((sql) => sql`select datname, datistemplate, datallowconn from pg_database where datname like 'strata\_template\_tenant\_%' order by 1`);
+    expect(templates.map((r) => [r.datname, r.datistemplate, r.datallowconn])).toEqual([
+      ['strata_template_tenant_behind', true, false],
+      ['strata_template_tenant_head', true, false],
     ]);
 
     const first = await readTargetStatus(targets[0]!.url, project);

@@ -26,6 +26,12 @@ describe('ensureEmbeddedRunning with environments from a settings file', () => {
     const config = configWith(embedded, 'postgres://u:p@localhost:54999/app_console', ['postgres://u:p@127.0.0.1:54999/app', 'postgres://u:p@db.example.com:54999/other', 'postgres://u:p@localhost:5432/local', 'postgres://u:p@localhost:54999/app']);
     expect(embeddedDatabasesOf(config)).toEqual(['app_console', 'app']);
     expect(embeddedDatabasesOf(configWith(embedded, 'postgres://u:p@db.example.com/console', ['postgres://u:p@db.example.com/app']))).toEqual([]);
+    // A fleet's listed targets there too, and its discovery server's database, never what discovery would find.
+    const fleets: StrataConfig['fleets'] = [
+      { name: 'tenants', protection: 'guarded', source: { kind: 'urls', urls: ['postgres://u:p@localhost:54999/t1', 'postgres://u:p@db.example.com/t2'] } },
+      { name: 'shops', protection: 'guarded', source: { kind: 'databases', serverUrl: 'postgres://u:p@localhost:54999/postgres', pattern: 'shop_%' } },
+    ];
+    expect(embeddedDatabasesOf({ ...config, fleets })).toEqual(['app_console', 'app', 't1', 'postgres']);
   });
 
   it('starts nothing for real servers elsewhere, and for URLs at the embedded server starts it and creates just their databases', async () => {

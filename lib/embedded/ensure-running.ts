@@ -36,9 +36,14 @@ export async function ensureEmbeddedRunning(
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** The databases an external configuration keeps on the embedded server: those of its URLs at localhost:STRATA_EMBEDDED_PORT. */
+/**
+ * The databases an external configuration keeps on the embedded server: those of its URLs at
+ * localhost:STRATA_EMBEDDED_PORT — the console's, the environments', a fleet's listed targets
+ * and its discovery server's (what discovery finds is never created).
+ */
 export function embeddedDatabasesOf(config: StrataConfig): string[] {
-  const urls = [config.consoleDatabaseUrl, ...config.environments.map((e) => e.url)];
+  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.serverUrl]));
+  const urls = [config.consoleDatabaseUrl, ...config.environments.map((e) => e.url), ...fleetUrls];
   const atEmbedded = urls.filter((raw) => {
     const url = new URL(raw);
     return LOOPBACK.has(url.hostname) && Number(url.port || 5432) === config.embedded.port;
