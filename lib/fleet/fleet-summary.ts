@@ -2,6 +2,7 @@ import { withConsole } from '../auth/console-db';
 import type { Project } from '../changesets/project';
 import type { StrataConfig } from '../config/types';
 import { projectKey, TARGET_STATES, type CellState, type TargetOverview } from './fleet-overview';
+import type { FleetQuery } from './fleet-query';
 import type { Fleet, TargetState } from './types';
 
 /**
@@ -11,21 +12,7 @@ import type { Fleet, TargetState } from './types';
  * rows to count them itself.
  */
 
-export const FLEET_SORTS = ['name', 'state', 'pending', 'checked'] as const;
-export type FleetSort = (typeof FLEET_SORTS)[number];
-
-export interface FleetQuery {
-  /** Only targets in this state. */
-  state?: TargetState;
-  /** Only targets whose name contains this text (any case; % and _ are plain characters). */
-  search?: string;
-  sort: FleetSort;
-  order: 'asc' | 'desc';
-  limit: number;
-  offset: number;
-}
-
-export const DEFAULT_FLEET_QUERY: FleetQuery = { sort: 'state', order: 'asc', limit: 100, offset: 0 };
+export { DEFAULT_FLEET_QUERY, FLEET_SORTS, type FleetQuery, type FleetSort } from './fleet-query';
 
 export interface FleetSummary {
   fleet: { name: string; protection: Fleet['protection']; source: Fleet['source']['kind'] };
