@@ -10,7 +10,8 @@ import { tableChangeSet } from '../../test/support/out-of-order-target';
 import { editJournal, writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
-import { refreshFleet, type CheckOptions } from './fleet-overview';
+import { refreshFleet, targetStateOf, type CheckOptions } from './fleet-overview';
+import { fleetCacheSeconds, refreshInProgress, startRefresh } from './fleet-refresher';
 import { DEFAULT_FLEET_QUERY, readFleetPage, type FleetQuery } from './fleet-summary';
 import { readTargetDetail } from './fleet-target-detail';
 import { fleetTargets } from './fleet-targets';
@@ -153,6 +154,45 @@ describe('the fleet overview', () => {
       ['0002_c', 'failed'],
       ['0003_d', 'pending'],
     ]);
+  });
+});
+
+describe('the fleet overview, kept fresh', () => {
+  it('reads a row again once it is older than the cache allows', async () => {
+    await refreshFleet(options, { maxAgeSeconds: 60, force: true });
+    await withConsole(config, (sql) => sql`update console.fleet_targets set checked_at = now() - interval '61 seconds' where target = ${nameOf('head')}`);
+    expect(await refreshFleet(options, { maxAgeSeconds: 60 })).toEqual({ checked: 1, total: 6 });
+  });
+
+  it('runs one refresh per fleet at a time, whoever asks, and reports its progress', async () => {
+    const first = startRefresh(options, true);
+    const second = startRefresh(options, true);
+    expect(second).toBe(first);
+    expect(refreshInProgress('tenants')).toMatchObject({ done: expect.any(Number) });
+    await first;
+    expect(refreshInProgress('tenants')).toBeNull();
+    const rows = await withConsole(config, (sql) => sql`select count(*)::int as n, min(checked_at) > now() - interval '30 seconds' as fresh from console.fleet_targets where fleet = 'tenants'`);
+    expect(rows[0]).toEqual({ n: 6, fresh: true });
+  });
+
+  it('takes its freshness from STRATA_FLEET_CACHE_SECONDS, refusing anything but a whole number of seconds', () => {
+    expect(fleetCacheSeconds({})).toBe(120);
+    expect(fleetCacheSeconds({ STRATA_FLEET_CACHE_SECONDS: '15' })).toBe(15);
+    for (const bad of ['0', '-1', '1.5', 'soon']) expect(() => fleetCacheSeconds({ STRATA_FLEET_CACHE_SECONDS: bad })).toThrow(/STRATA_FLEET_CACHE_SECONDS must be a whole number/);
+  });
+});
+
+describe('a target\'s state', () => {
+  const status = (counts: Partial<Record<string, number>>) =>
+    ({ counts: { applied: 0, pending: 0, out_of_order: 0, failed: 0, interrupted: 0, checksum_mismatch: 0, skipped: 0, ...counts } }) as never;
+  it('is the most urgent of what its change sets and drift say', () => {
+    expect(targetStateOf(status({ failed: 1, out_of_order: 1, pending: 1 }), 3)).toBe('failed');
+    expect(targetStateOf(status({ interrupted: 1 }), 0)).toBe('failed');
+    expect(targetStateOf(status({ checksum_mismatch: 1 }), 0)).toBe('failed');
+    expect(targetStateOf(status({ out_of_order: 1, pending: 1 }), 2)).toBe('out-of-order');
+    expect(targetStateOf(status({ pending: 2 }), 1)).toBe('drifted');
+    expect(targetStateOf(status({ pending: 2 }), null)).toBe('pending');
+    expect(targetStateOf(status({ applied: 3, skipped: 1 }), 0)).toBe('at-head');
   });
 });
 
