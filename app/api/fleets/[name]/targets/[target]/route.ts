@@ -17,7 +17,9 @@ const headers = { 'Cache-Control': 'no-store' };
 export async function GET(request: Request, { params }: { params: Promise<{ name: string; target: string }> }): Promise<Response> {
   const door = await enterDoor(request);
   if (door instanceof Response) return door;
-  const { name, target } = await params;
+  const { name, target: raw } = await params;
+  // A target named host:port/database (names repeated across servers) arrives as one encoded segment.
+  const target = decodedSegment(raw);
   let url: string | undefined;
   try {
     const options = fleetContext(name, door.principal.username);
@@ -29,5 +31,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   } catch (error) {
     const { status, code, message } = describeOperationError(error, url);
     return Response.json({ code, message }, { status, headers });
+  }
+}
+
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
