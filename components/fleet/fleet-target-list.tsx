@@ -42,7 +42,8 @@ export function FleetTargetList({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
-  const virtualizer = useVirtualizer({ count: targets.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  // Fixed-height rows: no measuring; flushSync off, as React 19 warns about it inside effects.
+  const virtualizer = useVirtualizer({ count: targets.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, useFlushSync: false });
   const items = virtualizer.getVirtualItems();
   const lastShown = items.at(-1)?.index ?? 0;
 
@@ -50,7 +51,7 @@ export function FleetTargetList({
   useEffect(() => {
     if (targets.length < matched && lastShown >= targets.length - 20) loadMore();
   }, [lastShown, targets.length, matched, loadMore]);
-  // A new filter or search: back to the top.
+  // A shorter list (a filter, a search): keep the active row inside it.
   useEffect(() => setActive((a) => Math.min(a, Math.max(0, targets.length - 1))), [targets.length]);
 
   function move(to: number) {
