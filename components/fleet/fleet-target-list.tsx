@@ -143,7 +143,20 @@ export function FleetTargetList({
           </div>
         </div>
       )}
+      <p className="border-t border-zinc-200 bg-zinc-50 px-3 py-1.5 text-xs text-zinc-600">
+        One square per change set, in journal order: <Legend tone="green" label="applied" /> <Legend tone="neutral" label="pending" /> <Legend tone="amber" label="out of order" />{' '}
+        <Legend tone="red" label="failed" />. The numbers above them: targets that have it applied.
+      </p>
     </div>
+  );
+}
+
+function Legend({ tone, label }: { tone: BadgeTone; label: string }) {
+  return (
+    <span className="inline-flex items-center gap-1">
+      <span aria-hidden="true" className={`inline-block size-2.5 rounded-[2px] ${CELL_BG[tone]}`} />
+      {label}
+    </span>
   );
 }
 
