@@ -136,7 +136,9 @@ export function FleetTargetDetail({ fleet, target, onClose }: { fleet: string; t
                     <tr key={h.id} className="border-t border-zinc-100 align-top">
                       <td className="py-1 pr-2 font-mono break-all text-zinc-900">{h.tag}</td>
                       <td className={`py-1 pr-2 ${h.status === 'failed' ? 'text-red-700' : 'text-zinc-700'}`} title={h.errorMessage ?? undefined}>
-                        {h.operation} {h.status.replace('_', ' ')}
+                        {h.operation}
+                        {/* An apply that applied or a rollback that rolled back says so by its name alone. */}
+                        {h.status !== 'applied' && h.status !== 'rolled_back' && ` (${h.status})`}
                       </td>
                       <td className="py-1 pr-2 text-zinc-700">{h.actor}</td>
                       <td className="py-1 whitespace-nowrap text-zinc-600">
