@@ -61,8 +61,8 @@ export async function benchFleetPage(root: string, options: { runs?: number; scr
   try {
     const projectDir = fixtureProject(path.join(settings.home, 'project'));
     const t0 = Date.now();
-    const urls = await tenantDatabases(adminUrl, projectDir, say);
-    const setupMs = Date.now() - t0;
+    const { urls, made } = await tenantDatabases(adminUrl, projectDir, say);
+    const setupMs = made ? Date.now() - t0 : 0;
     const urlsFile = path.join(settings.home, 'fleet-urls.txt');
     fs.writeFileSync(urlsFile, urls.join('\n') + '\n');
 
@@ -82,6 +82,8 @@ export async function benchFleetPage(root: string, options: { runs?: number; scr
       }
       const readAllMs = Date.now() - r0;
       const summary = await (await api.request.get(`${apiUrl}?limit=1`)).json();
+      // The list's last row in its default order (by state, the most urgent first).
+      const lastName = String((await (await api.request.get(`${apiUrl}?limit=1&offset=${FLEET_SIZE - 1}`)).json()).targets[0].target);
       await api.close();
 
       const renders: number[] = [];
@@ -103,7 +105,6 @@ export async function benchFleetPage(root: string, options: { runs?: number; scr
           const s = Date.now();
           await page.getByTestId('fleet-targets').focus();
           // End loads the pages beyond the first as it goes: press it until the last target is shown.
-          const lastName = `tenant_${String(FLEET_SIZE).padStart(4, '0')}`;
           for (;;) {
             await page.keyboard.press('End');
             if (await page.locator(`[data-testid="fleet-target"][data-target="${lastName}"]`).isVisible()) break;
@@ -116,6 +117,14 @@ export async function benchFleetPage(root: string, options: { runs?: number; scr
             await page.getByTestId('fleet-target').first().waitFor({ state: 'visible' });
             fs.mkdirSync(path.dirname(screenshot), { recursive: true });
             await page.screenshot({ path: screenshot });
+            // One target opened (read live), and the home page's card.
+            await page.getByTestId('fleet-targets').focus();
+            await page.keyboard.press('Enter');
+            await page.getByTestId('detail-history').waitFor({ state: 'visible', timeout: WAIT_MS });
+            await page.screenshot({ path: screenshot.replace(/\.png$/, '-detail.png') });
+            await page.goto(served.origin);
+            await page.getByTestId(`fleet-card-${FLEET}`).waitFor({ state: 'visible' });
+            await page.screenshot({ path: screenshot.replace(/\.png$/, '-home.png'), fullPage: true });
           }
         }
         await context.close();
@@ -161,12 +170,12 @@ function fixtureProject(dir: string): string {
  * tenant_0001 … tenant_1000 from two templates (at the head; one change set behind), every
  * fiftieth given a table by hand (drift). Made once: a run finding all of them keeps them.
  */
-async function tenantDatabases(adminUrl: string, projectDir: string, say: (line: string) => void): Promise<string[]> {
+async function tenantDatabases(adminUrl: string, projectDir: string, say: (line: string) => void): Promise<{ urls: string[]; made: boolean }> {
   const names = Array.from({ length: FLEET_SIZE }, (_, i) => `tenant_${String(i + 1).padStart(4, '0')}`);
   const admin = connect(adminUrl, { max: 1 });
   try {
     const existing = new Set((await admin`select datname from pg_database where datname like 'tenant\\_%'`).map((r) => String(r.datname)));
-    if (names.every((n) => existing.has(n))) return names.map((n) => withDatabase(adminUrl, n));
+    if (names.every((n) => existing.has(n))) return { urls: names.map((n) => withDatabase(adminUrl, n)), made: false };
     say(`(fleet-page bench: making ${FLEET_SIZE} tenant databases once, kept under .strata/bench-fleet)`);
     const project = readProject(projectDir);
     const logger = createLogger({ write: () => true } as never);
@@ -186,7 +195,7 @@ async function tenantDatabases(adminUrl: string, projectDir: string, say: (line:
         await sql`create table public.added_by_hand (id int)`.finally(() => sql.end());
       }
     }
-    return names.map((n) => withDatabase(adminUrl, n));
+    return { urls: names.map((n) => withDatabase(adminUrl, n)), made: true };
   } finally {
     await admin.end();
   }
