@@ -34,7 +34,7 @@ describe('strata CLI', () => {
     expect((await cli('apply', '--bogus')).code).toBe(2);
     const unknownEnv = await cli('apply', '--env', 'nowhere', '--dir', dir);
     expect(unknownEnv).toMatchObject({ code: 2 });
-    expect(unknownEnv.stderr).toMatch(/UNKNOWN_ENVIRONMENT.*Unknown environment "nowhere" \(known: local, staging, production\)/);
+    expect(unknownEnv.stderr).toMatch(/UNKNOWN_ENVIRONMENT.*Unknown environment "nowhere" \(known: local, staging, production; fleets: tenants\)/);
     const badUrl = await cli('apply', '--database-url', 'mysql://user:hunter2@host/db', '--dir', dir);
     expect(badUrl.code).toBe(2);
     expect(badUrl.stderr).toMatch(/must start with postgres:\/\//);

@@ -13,6 +13,11 @@ export const TARGET_FLAGS = {
   'database-url': valueFlag('URL', 'any PostgreSQL database instead (no protection level)'),
 } as const satisfies Flags;
 
+/** The fleet a fleet command acts on, besides --env FLEET (resolveFleetOption in lib/fleet/resolve-fleet.ts). */
+export const FLEET_FLAGS = {
+  'fleet-file': valueFlag('FILE', 'a fleet of bare databases: one PostgreSQL URL per line, # comments (guarded; named after the file)'),
+} as const satisfies Flags;
+
 /** The Drizzle project whose change sets a command reads. */
 export const PROJECT_FLAGS = {
   dir: valueFlag('PATH', 'the Drizzle project folder (default: STRATA_PROJECT_DIR, else projectDir in strata.config.ts, else drizzle/demo)'),

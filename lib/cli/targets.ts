@@ -4,6 +4,7 @@ import { findEnvironment, type Protection, type StrataConfig } from '../config/e
 import { parseDatabaseUrl } from '../db/connection-url';
 import type { EnvVars } from '../config/embedded-settings';
 import { StrataError } from '../errors';
+import { fleetGivenForEnvironment } from '../fleet/resolve-fleet';
 
 /** A database the CLI acts on: a configured environment, or a bare URL (no protection level). */
 export interface Target {
@@ -19,7 +20,7 @@ export interface Target {
   maxReplicationLagMs?: number;
 }
 
-export function resolveTarget(config: StrataConfig, options: { env?: string; databaseUrl?: string; backup?: string }): Target {
+export function resolveTarget(config: StrataConfig, options: { env?: string; databaseUrl?: string; backup?: string; command?: string }): Target {
   if (options.env && options.databaseUrl) throw new StrataError('BAD_USAGE', 'Give --env or --database-url, not both');
   if (options.databaseUrl) {
     parseDatabaseUrl(options.databaseUrl);
@@ -27,6 +28,9 @@ export function resolveTarget(config: StrataConfig, options: { env?: string; dat
     return { ...bare, embedded: false, backup: backupSettingsFor(bare, config.backupDir, options.backup) };
   }
   if (!options.env) throw new StrataError('BAD_USAGE', 'Which database? Give --env NAME or --database-url URL');
+  // A fleet's name where one database is meant: say what migrates a fleet (lib/fleet/resolve-fleet.ts).
+  const fleet = fleetGivenForEnvironment(config, options.env, options.command);
+  if (fleet) throw fleet;
   const env = findEnvironment(config, options.env);
   return { name: env.name, url: env.url, protection: env.protection, embedded: config.mode === 'embedded', backup: backupSettingsFor(env, config.backupDir, options.backup), lockRetries: env.lockRetries, maxReplicationLagMs: env.maxReplicationLagMs };
 }

@@ -253,3 +253,73 @@ describe('when the config file is invalid, nothing connects', () => {
     }
   });
 });
+
+describe('fleets in strata.config.ts (fleet: { urlsEnv | urlsFile | discover })', () => {
+  const fleetUrls = { TENANT_URLS: 'postgres://u:s1@db1/t1,postgres://u:s2@db1/t2', TENANT_SERVER_URL: 'postgres://u:s@db3/postgres' };
+
+  it('are read as fleets, each with its source, protection, backup and lock retries, beside the environments', () => {
+    const dir = configFolder(`{
+      environments: {
+        staging: { urlEnv: 'STAGING_URL', protection: 'guarded' },
+        tenants: { fleet: { urlsEnv: 'TENANT_URLS' }, protection: 'guarded', lockRetries: 1, backup: { mode: 'off' } },
+        regions: { fleet: { urlsFile: './regions.txt' } },
+        shops: { fleet: { discover: { serverUrlEnv: 'TENANT_SERVER_URL', databases: 'shop_%' } }, protection: 'open' },
+      },
+      console: { urlEnv: 'CONSOLE_URL' },
+    }`);
+    fs.writeFileSync(path.join(dir, 'regions.txt'), 'postgres://u:p@eu/app\npostgres://u:p@us/app\n');
+    const config = loadConfig({ STRATA_ROOT: dir, ...urls, ...fleetUrls });
+    expect(config.environments.map((e) => e.name)).toEqual(['staging']);
+    expect(config.fleets).toEqual([
+      { name: 'tenants', protection: 'guarded', source: { kind: 'urls', urls: ['postgres://u:s1@db1/t1', 'postgres://u:s2@db1/t2'] }, backup: { mode: 'off', keep: 10, maxAgeDays: 30 }, lockRetries: 1 },
+      { name: 'regions', protection: 'protected', source: { kind: 'urls', urls: ['postgres://u:p@eu/app', 'postgres://u:p@us/app'] }, backup: { mode: 'destructive', keep: 10, maxAgeDays: 30 } },
+      { name: 'shops', protection: 'open', source: { kind: 'databases', serverUrl: fleetUrls.TENANT_SERVER_URL, pattern: 'shop_%' }, backup: { mode: 'off', keep: 10, maxAgeDays: 30 } },
+    ]);
+    // A variable that is set wins over the file: the source, and the protection.
+    const overridden = loadConfig({ STRATA_ROOT: dir, ...urls, ...fleetUrls, STRATA_ENV_TENANTS_URLS: 'postgres://u:p@db5/x', STRATA_ENV_SHOPS_PROTECTION: 'protected' });
+    expect(overridden.fleets?.map((f) => [f.name, f.protection, f.source.kind === 'urls' ? f.source.urls : f.source.pattern])).toEqual([
+      ['tenants', 'guarded', ['postgres://u:p@db5/x']],
+      ['regions', 'protected', ['postgres://u:p@eu/app', 'postgres://u:p@us/app']],
+      ['shops', 'protected', 'shop_%'],
+    ]);
+  });
+
+  const wrong = (body: string, env: Record<string, string> = {}) => {
+    const dir = configFolder(body);
+    return { file: shown(path.join(dir, 'strata.config.ts')), error: errorOf({ STRATA_ROOT: dir, ...urls, ...fleetUrls, ...env }) };
+  };
+  const tail = ' (expected export default defineProject({ policies, seeds }))';
+
+  it('a fleet without a source, with two, or with a URL where a variable is named, is refused naming the key', () => {
+    const none = wrong(`{ environments: { tenants: { fleet: {} } }, console: { urlEnv: 'CONSOLE_URL' } }`);
+    expect(isStrataError(none.error, 'MALFORMED_PROJECT')).toBe(true);
+    expect(none.error.message).toBe(`${none.file}: environments.tenants.fleet: needs exactly one of urlsEnv (the variable holding its URLs), urlsFile (one URL per line) or discover: { serverUrlEnv, databases }${tail}`);
+    const two = wrong(`{ environments: { tenants: { fleet: { urlsEnv: 'TENANT_URLS', urlsFile: 't.txt' } } } }`);
+    expect(two.error.message).toMatch(/: environments\.tenants\.fleet: needs exactly one of urlsEnv/);
+    const literal = wrong(`{ environments: { tenants: { fleet: { urlsEnv: 'postgres://u:hunter2@db/t1' } } } }`);
+    expect(literal.error.message).toMatch(/: environments\.tenants\.fleet\.urlsEnv: must be the name of an environment variable/);
+    expect(literal.error.message).not.toContain('hunter2');
+    expect(wrong(`{ environments: { tenants: { fleet: { urls: ['postgres://db/t1'] } as never } } }`).error.message).toMatch(/: environments\.tenants\.fleet: unknown key "urls" \(/);
+    expect(wrong(`{ environments: { tenants: { fleet: { discover: { serverUrlEnv: 'TENANT_SERVER_URL' } as never } } } }`).error.message).toMatch(/: environments\.tenants\.fleet\.discover\.databases: /);
+  });
+
+  it('a name is one database or a fleet, never both', () => {
+    const both = wrong(`{ environments: { tenants: { urlEnv: 'PROD_URL', fleet: { urlsEnv: 'TENANT_URLS' } } } }`);
+    expect(both.error.message).toBe(`${both.file}: environments.tenants: is a fleet (fleet) and one database (urlEnv/url) at once: a name is one or the other (a discovery server goes in fleet.discover.serverUrlEnv)${tail}`);
+    const byVariable = wrong(`{ environments: { tenants: { urlEnv: 'PROD_URL' } }, console: { urlEnv: 'CONSOLE_URL' } }`, { STRATA_ENV_TENANTS_URLS: 'postgres://db/t1' });
+    expect(byVariable.error.message).toBe(`"tenants" cannot be both a fleet and one database: STRATA_ENV_TENANTS_URLS makes it a fleet, ${byVariable.file} gives it urlEnv`);
+    const urlToo = wrong(`{ environments: { tenants: { fleet: { urlsEnv: 'TENANT_URLS' } } }, console: { urlEnv: 'CONSOLE_URL' } }`, { STRATA_ENV_TENANTS_URL: 'postgres://db/t0' });
+    expect(urlToo.error.message).toBe(`"tenants" cannot be both a fleet and one database: ${urlToo.file}: environments.tenants.fleet.urlsEnv lists its targets, and STRATA_ENV_TENANTS_URL is set too`);
+    expect(wrong(`{ environments: { tenants: { fleet: { urlsEnv: 'TENANT_URLS' }, maxReplicationLag: '2s' } } }`).error.message).toMatch(/: environments\.tenants\.maxReplicationLag: maxReplicationLag is not supported on a fleet \(/);
+  });
+
+  it('a variable or file the fleet names that is missing is BAD_USAGE naming the key', () => {
+    const unset = wrong(`{ environments: { tenants: { fleet: { urlsEnv: 'NOT_SET_ANYWHERE' } } }, console: { urlEnv: 'CONSOLE_URL' } }`);
+    expect(isStrataError(unset.error, 'BAD_USAGE')).toBe(true);
+    expect(unset.error.message).toBe(`${unset.file}: environments.tenants.fleet.urlsEnv: the variable NOT_SET_ANYWHERE is not set`);
+    const server = wrong(`{ environments: { tenants: { fleet: { discover: { serverUrlEnv: 'NOT_SET_ANYWHERE', databases: 't_%' } } } }, console: { urlEnv: 'CONSOLE_URL' } }`);
+    expect(server.error.message).toBe(`${server.file}: environments.tenants.fleet.discover.serverUrlEnv: the variable NOT_SET_ANYWHERE is not set`);
+    const file = wrong(`{ environments: { tenants: { fleet: { urlsFile: './nowhere.txt' } } }, console: { urlEnv: 'CONSOLE_URL' } }`);
+    expect(file.error.message).toMatch(new RegExp(`^${file.file.replace(/[.]/g, '\\.')}: environments\\.tenants\\.fleet\\.urlsFile: cannot read .*nowhere\\.txt \\(ENOENT\\)$`));
+  });
+});

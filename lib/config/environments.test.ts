@@ -50,7 +50,7 @@ describe('loadConfig', () => {
       'Environments "eu-west" and "eu_west" would share the variables STRATA_ENV_EU_WEST_…: rename one',
     );
     const config = loadConfig({ STRATA_ROOT: root });
-    expect(() => findEnvironment(config, 'qa')).toThrow(/Unknown environment "qa" \(known: local, staging, production\)/);
+    expect(() => findEnvironment(config, 'qa')).toThrow(/Unknown environment "qa" \(known: local, staging, production; fleets: tenants\)/);
   });
 
   it('reads how often each environment retries after a lock timeout (STRATA_ENV_<NAME>_LOCK_RETRIES)', () => {

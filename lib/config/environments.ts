@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { StrataError } from '../errors';
 import { parseDatabaseUrl } from '../db/connection-url';
 import { embeddedSettings, embeddedUrl, type EmbeddedSettings, type EnvVars } from './embedded-settings';
-import { DEMO_ENVIRONMENTS } from './demo-environments';
+import { DEMO_ENVIRONMENTS, DEMO_FLEET } from './demo-environments';
+import { fleetOf, isFleetEntry, type FleetEntry } from './fleets';
 import { embeddedConsolePassword } from './console-secrets';
 import { backupPolicyFromVariables, wholeNumber } from '../backup/policy';
 import { durationMs } from './duration';
-import { protectionLevels, type Environment, type Protection, type StrataConfig } from './types';
+import { protectionLevels, type Environment, type Fleet, type Protection, type StrataConfig } from './types';
 import { DEFAULT_PROJECT_DIR, displayPath, loadSettingsSync, locateConfigFile, projectDirOf } from '../project/load-project';
 import type { EnvironmentSettings, ProjectDefinition } from '../project/define-project';
 
@@ -77,12 +78,22 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
         ...lockRetriesFromVariables(variablePrefix(demo.name), env),
         ...replicationLagFromVariables(variablePrefix(demo.name), env),
       })),
+      fleets: [demoFleet(embedded, env)],
     };
   }
   // The list of names is one key: STRATA_ENVIRONMENTS replaces the file's list (each name still finds its settings there).
   const names = list ? list.split(',').map((n) => n.trim()).filter(Boolean) : Object.keys(fileEnvironments ?? {});
   refuseSharedVariables(names);
-  const environments = names.map((name) => externalEnvironment(name, env, file));
+  // An entry is one database or a fleet (lib/config/fleets.ts); fleets never land among the environments.
+  const environments: Environment[] = [];
+  const fleets: Fleet[] = [];
+  for (const name of names) {
+    const checked = envName.safeParse(name);
+    if (!checked.success) throw new StrataError('BAD_USAGE', `STRATA_ENVIRONMENTS: "${name}": ${checked.error.issues[0]?.message}`);
+    const entry: FleetEntry = { name, prefix: variablePrefix(name), fromFile: file.settings.environments?.[name] ?? {}, configFile, root };
+    if (isFleetEntry(entry, env)) fleets.push(fleetOf(entry, env));
+    else environments.push(externalEnvironment(name, env, file));
+  }
   const consoleDatabaseUrl = env.STRATA_CONSOLE_DATABASE_URL || (file.settings.console ? variableOf(file, 'console.urlEnv', file.settings.console.urlEnv, env) : undefined);
   if (!consoleDatabaseUrl) {
     const why = list ? 'STRATA_ENVIRONMENTS is set' : `${displayPath(configFile!)} declares environments`;
@@ -93,15 +104,23 @@ export function loadConfig(env: EnvVars = process.env): StrataConfig {
   parseDatabaseUrl(shadowServerUrl);
   const consoleOwnerUrl = env.STRATA_CONSOLE_OWNER_URL?.trim() || null;
   if (consoleOwnerUrl) parseDatabaseUrl(consoleOwnerUrl);
-  return { configFile, approvals, mode: 'external', projectDir, embedded, auditHeadFile, environments, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl, backupDir };
+  return { configFile, approvals, mode: 'external', projectDir, embedded, auditHeadFile, environments, fleets, consoleDatabaseUrl, consoleOwnerUrl, shadowServerUrl, backupDir };
+}
+
+/** The embedded demo's fleet: the tenant databases bootstrapDemo made from a template, found by discovery. */
+function demoFleet(embedded: EmbeddedSettings, env: EnvVars): Fleet {
+  const prefix = variablePrefix(DEMO_FLEET.name);
+  return {
+    name: DEMO_FLEET.name,
+    protection: DEMO_FLEET.protection,
+    source: { kind: 'databases', serverUrl: embeddedUrl(embedded, 'postgres'), pattern: DEMO_FLEET.pattern },
+    backup: backupPolicyFromVariables(prefix, env, DEMO_FLEET.protection),
+    ...lockRetriesFromVariables(prefix, env),
+  };
 }
 
 /** An environment's settings, each from its STRATA_ENV_<NAME>_… variable when set, else from the config file, else the default. */
 function externalEnvironment(name: string, env: EnvVars, file: FileSettings): Environment {
-  const checked = envName.safeParse(name);
-  if (!checked.success) {
-    throw new StrataError('BAD_USAGE', `STRATA_ENVIRONMENTS: "${name}": ${checked.error.issues[0]?.message}`);
-  }
   const key = variablePrefix(name);
   const fromFile: EnvironmentSettings = file.settings.environments?.[name] ?? {};
   const url =
@@ -169,12 +188,23 @@ export function configuredEnvironment(config: StrataConfig, name: string): Envir
   return config.environments.find((e) => e.name === name);
 }
 
-/** The environment called `name`, or an error listing the known ones (UNKNOWN_ENVIRONMENT). */
+/**
+ * The environment called `name`, or an error (UNKNOWN_ENVIRONMENT): a fleet's name is not a
+ * single environment and says so; any other name lists the known environments and fleets.
+ */
 export function findEnvironment(config: StrataConfig, name: string): Environment {
   const found = configuredEnvironment(config, name);
   if (!found) {
-    const known = config.environments.map((e) => e.name).join(', ');
-    throw new StrataError('UNKNOWN_ENVIRONMENT', `Unknown environment "${name}" (known: ${known})`);
+    if (config.fleets?.some((f) => f.name === name)) {
+      throw new StrataError('UNKNOWN_ENVIRONMENT', `"${name}" is a fleet, not a single environment: its targets are migrated by a rollout (strata rollout --env ${name})`);
+    }
+    throw new StrataError('UNKNOWN_ENVIRONMENT', `Unknown environment "${name}" (${knownNames(config)})`);
   }
   return found;
+}
+
+/** `known: local, staging, production; fleets: tenants`: what a name could have been, for errors about an unknown one. */
+export function knownNames(config: StrataConfig): string {
+  const fleets = config.fleets?.map((f) => f.name) ?? [];
+  return `known: ${config.environments.map((e) => e.name).join(', ') || 'none'}${fleets.length ? `; fleets: ${fleets.join(', ')}` : ''}`;
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { embeddedSettings, embeddedUrl } from '../config/embedded-settings';
 import { startCluster } from './cluster';
+import { freePort } from '../../test/support/free-port';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,14 +18,6 @@ function freshSettings(port: number) {
   return embeddedSettings({ STRATA_HOME: home, STRATA_EMBEDDED_PORT: String(port) }, root);
 }
 
-/** A port the OS just handed out and released: fixed ports can be some connection's ephemeral port. */
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function canQuery(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });

@@ -1,19 +1,21 @@
-import { readProject } from '../changesets/project';
+import { readProject, type Project } from '../changesets/project';
 import { connect } from '../db/client';
 import { databaseNameOf, withDatabase } from '../db/connection-url';
 import { quoteIdent } from '../db/identifiers';
-import { DEMO_ENVIRONMENTS } from '../config/demo-environments';
+import { DEMO_ENVIRONMENTS, DEMO_FLEET } from '../config/demo-environments';
 import { EMBEDDED_CONSOLE_ROLE, type StrataConfig } from '../config/environments';
 import { embeddedConsolePassword } from '../config/console-secrets';
 import { applyChangeSets } from '../migrate/apply';
 import type { Logger } from '../observability/logger';
+import { bootstrapDemoFleet } from './demo-fleet';
 
 export const DEMO_ACTOR = 'strata-demo-bootstrap';
 
 /**
  * Creates the console database and the demo environments' databases that do not exist
- * yet, and migrates each new one to its first-start position. Existing databases are
- * left exactly as they are, so a second start reuses the same data.
+ * yet, and migrates each new one to its first-start position; then the demo fleet's tenant
+ * databases that do not exist yet (demo-fleet.ts). Existing databases are left exactly as
+ * they are, so a second start reuses the same data.
  */
 export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (line: string) => void = () => {}): Promise<string[]> {
   const wanted = [databaseNameOf(config.consoleDatabaseUrl), ...config.environments.map((e) => databaseNameOf(e.url))];
@@ -21,6 +23,21 @@ export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (
     ensureConsoleRole(admin, embeddedConsolePassword(config.embedded)),
   );
   const project = readProject(config.projectDir);
+  // The fleet's tenants are copied (disk-bound) while the environments migrate (round trips), so the first start waits for the longer, not the sum.
+  const fleet = config.fleets?.find((f) => f.name === DEMO_FLEET.name);
+  const [environments, tenants] = await Promise.allSettled([
+    migrateNewEnvironments(config, project, created, logger, say),
+    fleet ? bootstrapDemoFleet(fleet, project, DEMO_ACTOR, logger, say) : Promise.resolve([]),
+  ]);
+  // Both finish before either's failure is thrown, so the caller never stops the server under the other.
+  if (environments.status === 'rejected') throw environments.reason;
+  if (tenants.status === 'rejected') throw tenants.reason;
+  created.push(...tenants.value);
+  return created;
+}
+
+/** Migrates each demo environment whose database was just created to its first-start position. */
+async function migrateNewEnvironments(config: StrataConfig, project: Project, created: string[], logger: Logger, say: (line: string) => void): Promise<void> {
   for (const env of config.environments) {
     if (!created.includes(databaseNameOf(env.url))) continue;
     const demo = DEMO_ENVIRONMENTS.find((d) => d.name === env.name);
@@ -30,7 +47,6 @@ export async function bootstrapDemo(config: StrataConfig, logger: Logger, say: (
     const result = await applyChangeSets({ url: env.url, environment: env.name, actor: DEMO_ACTOR, logger }, project, { to: upTo.tag });
     if (result.failed) throw new Error(`Demo bootstrap: ${result.failed.tag} failed on ${env.name}: ${result.failed.error?.message}`);
   }
-  return created;
 }
 
 /**

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -9,15 +8,8 @@ import type { StrataConfig } from '../config/environments';
 import { engineLogger } from '../observability/logger';
 import { externalConfig } from '../../test/support/external-config';
 import { embeddedDatabasesOf, ensureEmbeddedRunning } from './ensure-running';
+import { freePort } from '../../test/support/free-port';
 
-/** A port the OS just handed out and released. */
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Real servers configured by strata.config.ts or variables, some of whose URLs may point at the embedded server. */
 function configWith(embedded: StrataConfig['embedded'], consoleUrl: string, targetUrls: string[]): StrataConfig {

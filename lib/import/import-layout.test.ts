@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProject, type Project } from '../changesets/project';
@@ -10,21 +9,13 @@ import { copyMigrations, runDrizzleKitV1 } from '../../test/support/drizzle-kit-
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { importMigrations } from './import-migrations';
+import { importOutDir, importSource } from '../../test/support/import-source';
 
 /**
  * `strata import --layout journal|folders`: one source, drizzle-kit 0.x's and 1.0's layouts, the
  * same change sets; the folders import applied by Strata is what drizzle-kit 1.0's migrate
  * considers done.
  */
-function source(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-import-src-'));
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), text);
-  }
-  return dir;
-}
-const outDir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-import-out-')), 'project');
 
 /** Diesel: a zero version (no time), two timestamped, one outside a transaction, one without a down. */
 const DIESEL = {
@@ -73,9 +64,9 @@ afterAll(async () => {
 
 describe('import --layout', () => {
   it('folders: drizzle-kit 1.0 folders named from the source times, the same change sets as the journal import', async () => {
-    const src = source(DIESEL);
-    const journal = await importMigrations({ format: 'diesel', src, out: outDir() });
-    const folders = await importMigrations({ format: 'diesel', src, out: outDir(), layout: 'folders' });
+    const src = importSource(DIESEL);
+    const journal = await importMigrations({ format: 'diesel', src, out: importOutDir() });
+    const folders = await importMigrations({ format: 'diesel', src, out: importOutDir(), layout: 'folders' });
     expect(journal.layout).toBe('journal');
     expect(folders.layout).toBe('folders');
     expect(folders.changeSets.map((c) => [c.tag, c.when, c.hasRollback, c.noTransaction])).toEqual([
@@ -109,7 +100,7 @@ describe('import --layout', () => {
   });
 
   it("folders: applied by Strata on PostgreSQL, then drizzle-kit 1.0's migrate finds nothing to apply", async () => {
-    const out = (await importMigrations({ format: 'diesel', src: source(DIESEL), out: outDir(), layout: 'folders' })).out;
+    const out = (await importMigrations({ format: 'diesel', src: importSource(DIESEL), out: importOutDir(), layout: 'folders' })).out;
     const applied = await applyChangeSets(testContext(db.url), readProject(out));
     expect(applied.failed).toBeNull();
     expect(applied.records.map((r) => r.tag)).toEqual(FOLDERS);
@@ -125,8 +116,8 @@ describe('import --layout', () => {
   });
 
   it('keeps the layout of the project already in --out (with --force)', async () => {
-    const src = source(DIESEL);
-    const out = (await importMigrations({ format: 'diesel', src, out: outDir(), layout: 'folders' })).out;
+    const src = importSource(DIESEL);
+    const out = (await importMigrations({ format: 'diesel', src, out: importOutDir(), layout: 'folders' })).out;
     fs.writeFileSync(path.join(out, 'drizzle.config.ts'), 'export default {};\n');
     const again = await importMigrations({ format: 'diesel', src, out, force: true });
     expect(again.layout).toBe('folders');
@@ -135,19 +126,19 @@ describe('import --layout', () => {
   });
 
   it('refuses an unknown layout, and the other layout into an existing project, writing nothing', async () => {
-    const src = source(DIESEL);
-    const fresh = outDir();
+    const src = importSource(DIESEL);
+    const fresh = importOutDir();
     expect(await refusal(importMigrations({ format: 'diesel', src, out: fresh, layout: 'flat' }))).toBe('import: --layout must be journal (drizzle-kit 0.x) or folders (drizzle-kit 1.0) (got "flat")');
     expect(fs.existsSync(fresh)).toBe(false);
 
-    const journalOut = (await importMigrations({ format: 'diesel', src, out: outDir() })).out;
+    const journalOut = (await importMigrations({ format: 'diesel', src, out: importOutDir() })).out;
     const before = tree(journalOut);
     // Even with --force: replacing migrations/ would change the project's drizzle-kit version under it.
     expect(await refusal(importMigrations({ format: 'diesel', src, out: journalOut, layout: 'folders', force: true }))).toMatch(
       /is a Drizzle project in drizzle-kit 0\.x's layout \(migrations\/meta\/_journal\.json\); --layout folders would mix the two in one folder/,
     );
     expect(tree(journalOut)).toEqual(before);
-    const foldersOut = (await importMigrations({ format: 'diesel', src, out: outDir(), layout: 'folders' })).out;
+    const foldersOut = (await importMigrations({ format: 'diesel', src, out: importOutDir(), layout: 'folders' })).out;
     const beforeFolders = tree(foldersOut);
     expect(await refusal(importMigrations({ format: 'diesel', src, out: foldersOut, layout: 'journal', force: true }))).toMatch(/in drizzle-kit 1\.0's layout .*--layout journal would mix/);
     expect(tree(foldersOut)).toEqual(beforeFolders);
@@ -155,14 +146,14 @@ describe('import --layout', () => {
   });
 
   it('the CLI: --layout folders, its words and --json; a bad layout exits non-zero', async () => {
-    const src = source(DIESEL);
-    const out = outDir();
+    const src = importSource(DIESEL);
+    const out = importOutDir();
     const result = await cli('import', '--from', 'diesel', src, '--out', out, '--layout', 'folders');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Imported 4 migrations from diesel into .* in drizzle-kit 1\.0's layout \(1 without rollback, 1 outside a transaction, 1 flagged\)\./);
-    const json = await cli('import', '--from', 'diesel', src, '--out', outDir(), '--layout', 'folders', '--json');
+    const json = await cli('import', '--from', 'diesel', src, '--out', importOutDir(), '--layout', 'folders', '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ layout: 'folders', changeSets: FOLDERS.map((tag) => ({ tag })) });
-    const bad = await cli('import', '--from', 'diesel', src, '--out', outDir(), '--layout', 'v1');
+    const bad = await cli('import', '--from', 'diesel', src, '--out', importOutDir(), '--layout', 'v1');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--layout must be journal (drizzle-kit 0.x) or folders (drizzle-kit 1.0) (got "v1")');
   });

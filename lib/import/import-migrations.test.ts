@@ -9,17 +9,8 @@ import { rollbackChangeSets } from '../migrate/rollback';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { importMigrations } from './import-migrations';
+import { importOutDir, importSource } from '../../test/support/import-source';
 
-/** A source folder built from `files` (relative path → content). */
-function source(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-import-src-'));
-  for (const [file, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), text);
-  }
-  return dir;
-}
-const outDir = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'strata-import-out-')), 'project');
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   const error = await promise.catch((e: unknown) => e);
@@ -39,14 +30,14 @@ const tables = async () => (await db.sql`select tablename from pg_tables where s
 
 describe('importMigrations', () => {
   it('golang-migrate: order by version, names kept, up/down pairs; the result applies and rolls back with Strata', async () => {
-    const src = source({
+    const src = importSource({
       '10_orders.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));',
       '10_orders.down.sql': 'DROP TABLE orders;',
       '2_users.up.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);',
       '2_users.down.sql': 'DROP TABLE users;',
       'README.md': '# notes',
     });
-    const out = outDir();
+    const out = importOutDir();
     const report = await importMigrations({ format: 'golang-migrate', src, out });
     expect(report.changeSets.map((c) => [c.tag, c.source, c.hasRollback])).toEqual([
       ['0000_users', '2_users.up.sql', true],
@@ -64,11 +55,11 @@ describe('importMigrations', () => {
   });
 
   it('dbmate: up and down sections, transaction:false becomes -- strata:no-transaction', async () => {
-    const src = source({
+    const src = importSource({
       'db/migrations/20240101120000_create_items.sql': '-- migrate:up\nCREATE TABLE items (id bigint PRIMARY KEY, name text);\n\n-- migrate:down\nDROP TABLE items;\n',
       'db/migrations/20240102120000_index_items.sql': '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY ix_items_name ON items (name);\n\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY ix_items_name;\n',
     });
-    const out = outDir();
+    const out = importOutDir();
     // SRC may be the project folder: dbmate's default db/migrations is found inside it.
     const report = await importMigrations({ format: 'dbmate', src, out });
     expect(report.changeSets.map((c) => c.source)).toEqual(['db/migrations/20240101120000_create_items.sql (migrate:up)', 'db/migrations/20240102120000_index_items.sql (migrate:up)']);
@@ -90,7 +81,7 @@ describe('importMigrations', () => {
   });
 
   it('diesel: folders in version order (dashes removed, as text), metadata.toml run_in_transaction = false', async () => {
-    const src = source({
+    const src = importSource({
       '00000000000000_diesel_initial_setup/up.sql': 'CREATE FUNCTION noop() RETURNS void LANGUAGE sql AS $$ SELECT $$;',
       '00000000000000_diesel_initial_setup/down.sql': 'DROP FUNCTION noop();',
       '2024-10-25-112826_second/up.sql': 'CREATE TABLE b (id int);',
@@ -102,7 +93,7 @@ describe('importMigrations', () => {
       '2025-11-19-091444-0000_third/metadata.toml': 'run_in_transaction = false # CONCURRENTLY\n',
       'data_fix.sql': 'UPDATE a SET id = 1;',
     });
-    const out = outDir();
+    const out = importOutDir();
     const report = await importMigrations({ format: 'diesel', src, out });
     expect(report.changeSets.map((c) => [c.tag, c.noTransaction])).toEqual([
       ['0000_diesel_initial_setup', false],
@@ -130,7 +121,7 @@ describe('importMigrations', () => {
   });
 
   it('dbmate: files dbmate refuses are reported and not imported; problems name the source file and its own line numbers', async () => {
-    const src = source({
+    const src = importSource({
       '20240101120000_ok.sql': '-- a comment before the marker is fine\n-- migrate:up\nCREATE TABLE t (id int);\nCREATE INDEX CONCURRENTLY ix_t ON t (id);\n-- migrate:down\n',
       '20240101120000_again.sql': '-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n',
       '20240102120000_before.sql': 'CREATE TABLE early (id int);\n-- migrate:up\nSELECT 1;\n-- migrate:down\n',
@@ -138,7 +129,7 @@ describe('importMigrations', () => {
       '20240104120000_none.sql': 'SELECT 1;\n',
       'schema.sql': 'CREATE TABLE t (id int);',
     });
-    const report = await importMigrations({ format: 'dbmate', src, out: outDir() });
+    const report = await importMigrations({ format: 'dbmate', src, out: importOutDir() });
     expect(report.changeSets.map((c) => c.source)).toEqual(['20240101120000_again.sql (migrate:up)', '20240101120000_ok.sql (migrate:up)']);
     expect(report.skipped).toEqual(['schema.sql']);
     expect(report.flagged.map((f) => `${f.source}: ${f.problem}`)).toEqual([
@@ -153,7 +144,7 @@ describe('importMigrations', () => {
   });
 
   it('plain numbered SQL: rollbacks only where a down file exists; what did not convert is flagged, not hidden', async () => {
-    const src = source({
+    const src = importSource({
       '001_init.sql': 'CREATE TABLE t (id int);',
       '001_init.down.sql': 'DROP TABLE t;',
       '003_add_col.sql': 'ALTER TABLE t ADD COLUMN c int;',
@@ -164,7 +155,7 @@ describe('importMigrations', () => {
       'down/009_gone.sql': 'DROP TABLE gone;',
       'notes.txt': 'not a migration',
     });
-    const report = await importMigrations({ format: 'sql', src, out: outDir() });
+    const report = await importMigrations({ format: 'sql', src, out: importOutDir() });
     expect(report.changeSets.map((c) => [c.tag, c.hasRollback])).toEqual([
       ['0000_init', true],
       ['0001_add_col', false],
@@ -191,8 +182,8 @@ describe('importMigrations', () => {
   });
 
   it('refuses bad input with a clear error and writes nothing', async () => {
-    const src = source({ '1_a.up.sql': 'SELECT 1;' });
-    const out = outDir();
+    const src = importSource({ '1_a.up.sql': 'SELECT 1;' });
+    const out = importOutDir();
     expect(await refusal(importMigrations({ format: 'flyway', src, out }))).toMatch(/--from must be one of sql, golang-migrate, dbmate, diesel \(got "flyway"\)/);
     expect(await refusal(importMigrations({ format: 'diesel', src: '/tmp/no-such-strata-source', out }))).toMatch(/not a folder/);
     expect(await refusal(importMigrations({ format: 'diesel', src, out }))).toMatch(/no diesel migrations in .* \(found only: 1_a\.up\.sql\)/);
@@ -218,13 +209,13 @@ describe('importMigrations', () => {
   });
 
   it('keeps journal times strictly increasing when the source\'s collide, and says so', async () => {
-    const src = source({
+    const src = importSource({
       '20240101120000_a.up.sql': 'SELECT 1;',
       '20240101120000_a.down.sql': 'SELECT 1;',
       '20240101120000_b.up.sql': 'SELECT 2;',
       '20240101120000_b.down.sql': 'SELECT 2;',
     });
-    const report = await importMigrations({ format: 'golang-migrate', src, out: outDir() });
+    const report = await importMigrations({ format: 'golang-migrate', src, out: importOutDir() });
     expect(report.changeSets.map((c) => c.when)).toEqual([Date.UTC(2024, 0, 1, 12), Date.UTC(2024, 0, 1, 12) + 1]);
     expect(report.flagged.map((f) => f.problem)).toEqual(expect.arrayContaining([expect.stringMatching(/version 20240101120000 is also used by/), expect.stringMatching(/not after the previous migration's/)]));
   });

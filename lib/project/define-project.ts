@@ -20,6 +20,22 @@ export interface EnvironmentSettings {
   lockRetries?: number;
   /** A duration such as '10s' or '500ms': replay lag above which batched statements wait. */
   maxReplicationLag?: string;
+  /** Makes this entry a fleet (many target databases, lib/fleet/) instead of one database: then neither urlEnv nor url. */
+  fleet?: FleetSettings;
+}
+
+/**
+ * Where a fleet's targets come from, exactly one of: the variable holding their URLs (comma or
+ * whitespace separated), a file of URLs (one a line, relative to this file; it holds secrets, so
+ * keep it out of the repository), or discovery of databases on one server by a LIKE pattern.
+ */
+export interface FleetSettings {
+  /** e.g. 'TENANT_DATABASE_URLS': a variable holding the URLs, comma or whitespace separated. */
+  urlsEnv?: string;
+  /** e.g. './tenants.txt': one URL per line, # comments. */
+  urlsFile?: string;
+  /** Every database on the server of `serverUrlEnv` (a variable holding a URL) whose name matches `databases` (SQL LIKE, e.g. 'tenant_%'). */
+  discover?: { serverUrlEnv: string; databases: string };
 }
 
 /**

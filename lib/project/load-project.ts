@@ -34,7 +34,7 @@ const SETTINGS_KEYS = ['projectDir', 'environments', 'console', 'approvals'] as 
  * a misspelt top-level key (`enviroments: { staging: { urlEnv … } }`) still gets the file
  * evaluated and refused, instead of silently falling back to the embedded demo.
  */
-const SETTINGS_WORDS = new RegExp(`(\\b|['"])(${[...SETTINGS_KEYS, 'urlEnv', 'protection', 'requestHours'].join('|')})['"]?\\s*[:,}]`);
+const SETTINGS_WORDS = new RegExp(`(\\b|['"])(${[...SETTINGS_KEYS, 'urlEnv', 'urlsEnv', 'protection', 'requestHours'].join('|')})['"]?\\s*[:,}]`);
 
 /**
  * Whether loadConfig must evaluate this file. The file beside drizzle.config.ts (at the root)
@@ -274,6 +274,17 @@ function isDuration(value: string): boolean {
   }
 }
 
+/** A fleet's source (FleetSettings in define-project.ts): exactly one of a variable of URLs, a file of URLs, or discovery. */
+const fleetSettings = z
+  .strictObject({
+    urlsEnv: variableName.optional(),
+    urlsFile: z.string().min(1).optional(),
+    discover: z.strictObject({ serverUrlEnv: variableName, databases: z.string().min(1, "needs a LIKE pattern such as 'tenant_%'") }).optional(),
+  })
+  .refine((f) => [f.urlsEnv, f.urlsFile, f.discover].filter((v) => v !== undefined).length === 1, {
+    message: 'needs exactly one of urlsEnv (the variable holding its URLs), urlsFile (one URL per line) or discover: { serverUrlEnv, databases }',
+  });
+
 const environmentSettings = z
   .strictObject({
     urlEnv: variableName.optional(),
@@ -282,8 +293,14 @@ const environmentSettings = z
     backup: z.strictObject({ mode: z.enum(backupModes).optional(), keep: z.number().int().min(1).optional(), maxAgeDays: z.number().int().min(1).optional() }).optional(),
     lockRetries: z.number().int().nonnegative().optional(),
     maxReplicationLag: z.string().refine((value) => isDuration(value), "takes a duration like '500ms', '5s' or '2min'").optional(),
+    fleet: fleetSettings.optional(),
   })
-  .refine((e) => (e.urlEnv === undefined) !== (e.url === undefined), { message: 'needs exactly one of urlEnv (the variable holding its URL) or url (without a password)' });
+  .refine((e) => e.fleet !== undefined || (e.urlEnv === undefined) !== (e.url === undefined), { message: 'needs exactly one of urlEnv (the variable holding its URL) or url (without a password)' })
+  // A name is one database or a fleet, never both: its URL would be neither a target nor the discovery server for sure.
+  .refine((e) => e.fleet === undefined || (e.urlEnv === undefined && e.url === undefined), {
+    message: 'is a fleet (fleet) and one database (urlEnv/url) at once: a name is one or the other (a discovery server goes in fleet.discover.serverUrlEnv)',
+  })
+  .refine((e) => e.fleet === undefined || e.maxReplicationLag === undefined, { message: 'maxReplicationLag is not supported on a fleet', path: ['maxReplicationLag'] });
 
 /**
  * The shape of a definition, checked when it is loaded so a hand-written policy or seed step

@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port';
 
 /** Where Debian's package puts it; .ci/run installs it when missing. */
 export const PGBOUNCER_BINARY = '/usr/sbin/pgbouncer';
@@ -90,16 +90,6 @@ function postgresOsUser(): { uid: number; gid: number } {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once PgBouncer logs that it listens on `port`; rejects with its output if it exits first. */
 function listening(child: ChildProcess, port: number): Promise<void> {

@@ -5,19 +5,25 @@ import { environmentHealth } from '../../health/environment-health';
 import { readTarget } from '../../migrate/read-status';
 import { engineLogger } from '../../observability/logger';
 import { defineCommand, type CommandOutput } from '../command';
-import { PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { FLEET_FLAGS, PROJECT_FLAGS, TARGET_FLAGS } from '../flags';
+import { fleetStatusOutput, readFleetStatus } from '../fleet-status';
+import { fleetOf } from '../../fleet/resolve-fleet';
+import { fleetTargets } from '../../fleet/fleet-targets';
+import type { StrataConfig } from '../../config/environments';
 import { table, when } from '../format';
 import { withTarget } from '../with-target';
 
 export const statusCommand = defineCommand({
   name: 'status',
   summary: 'where every change set stands (all environments when no target is given)',
-  usage: ['strata status [--env NAME | --database-url URL] [--dir PATH] [--json]'],
+  usage: ['strata status [--env NAME | --database-url URL] [--dir PATH] [--json]', 'strata status --env FLEET | --fleet-file FILE [--dir PATH] [--json]'],
   description: `Without a target: one line per configured environment (reachable, schema version,
 last migration, pending, failed). With a target: every change set's state — applied,
-pending, out_of_order, failed, checksum_mismatch or skipped — and what resolves blocked ones.`,
-  flags: { ...TARGET_FLAGS, ...PROJECT_FLAGS },
+pending, out_of_order, failed, checksum_mismatch or skipped — and what resolves blocked ones. With a fleet: how many targets are at the head, pending,
+failed, out of order or unreachable, then each target that is not at the head.`,
+  flags: { ...TARGET_FLAGS, ...FLEET_FLAGS, ...PROJECT_FLAGS },
   async run(options) {
+    if (options.fleetFile || (options.env && isFleetName(loadConfig(), options.env))) return statusOfFleet(options);
     if (!options.env && !options.databaseUrl) return statusOfAll(options.dir);
     return withTarget(options, async (target, project) => {
       const { status } = await readTarget(target.url, project);
@@ -82,6 +88,25 @@ async function statusOfAll(dir: string | undefined): Promise<CommandOutput> {
       text: table(['environment', 'protection', 'reachable', 'schema version', 'last migration', 'pending', 'failed', 'interrupted', 'out of order', 'edited'], rows),
       json: health,
     };
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+function isFleetName(config: StrataConfig, name: string): boolean {
+  return config.fleets?.some((f) => f.name === name) ?? false;
+}
+
+/** `strata status --env FLEET` / `--fleet-file FILE`: the fleet's summary (fleet-status.ts). */
+async function statusOfFleet(options: { env?: string; fleetFile?: string; databaseUrl?: string; dir?: string }): Promise<CommandOutput> {
+  const config = loadConfig();
+  const project = readProject(options.dir ?? config.projectDir);
+  // The fleet is checked (and a fleet file read) before the embedded server is started for it.
+  const fleet = fleetOf(options, config);
+  // A fleet file is bare databases, like --database-url: nothing is started for it.
+  const embedded = options.fleetFile ? null : await ensureEmbeddedRunning(config, engineLogger());
+  try {
+    return fleetStatusOutput(await readFleetStatus(fleet, await fleetTargets(fleet), project));
   } finally {
     await embedded?.stop();
   }
