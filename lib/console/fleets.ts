@@ -1,6 +1,6 @@
 import { readProject } from '../changesets/project';
 import { loadConfig } from '../config/environments';
-import { findFleet, type CheckOptions } from '../fleet/fleet-overview';
+import { configuredFleet, type CheckOptions } from '../fleet/fleet-overview';
 import { refreshInProgress, startRefresh } from '../fleet/fleet-refresher';
 import { readFleetPage, readFleetSummary, type FleetPage, type FleetQuery, type FleetSummary } from '../fleet/fleet-summary';
 import { fleetTargets } from '../fleet/fleet-targets';
@@ -16,7 +16,7 @@ import { engineLogger } from '../observability/logger';
 /** Resolves a fleet by name: NOT_FOUND for a name the configuration does not have. */
 export function fleetContext(name: string, actor: string): CheckOptions {
   const config = loadConfig();
-  const fleet = findFleet(config, name);
+  const fleet = configuredFleet(config, name);
   return { config, fleet, project: readProject(config.projectDir), logger: engineLogger(), actor };
 }
 

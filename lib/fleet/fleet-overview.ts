@@ -201,8 +201,8 @@ export async function storeOverview(config: StrataConfig, fleet: string, key: st
   });
 }
 
-/** The fleet named, or NOT_FOUND: a name from a URL is only ever looked up, never used to build anything. */
-export function findFleet(config: StrataConfig, name: string): Fleet {
+/** The fleet named, or NOT_FOUND, for the console's doors (the CLI's findFleet, resolve-fleet.ts, words its refusals for the command line). A name from a URL is only ever looked up. */
+export function configuredFleet(config: StrataConfig, name: string): Fleet {
   const fleet = config.fleets?.find((f) => f.name === name);
   if (!fleet) throw new StrataError('NOT_FOUND', `Unknown fleet "${name.slice(0, 80)}"`);
   return fleet;

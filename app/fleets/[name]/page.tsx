@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { pagePrincipal } from '@/app/guard';
 import { authorize } from '@/lib/auth/guard';
 import { loadConfig } from '@/lib/config/environments';
-import { findFleet } from '@/lib/fleet/fleet-overview';
+import { configuredFleet } from '@/lib/fleet/fleet-overview';
 import { isStrataError } from '@/lib/errors';
 import { PageHeader } from '@/components/layout/page-header';
 import { ProtectionBadge } from '@/components/environments/protection-badge';
@@ -28,7 +28,7 @@ export default async function FleetPage({ params }: Params) {
   const principal = await pagePrincipal();
   let fleet;
   try {
-    fleet = findFleet(loadConfig(), name);
+    fleet = configuredFleet(loadConfig(), name);
   } catch (error) {
     if (isStrataError(error, 'NOT_FOUND')) notFound();
     throw error;
