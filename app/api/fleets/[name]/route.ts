@@ -21,14 +21,17 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   const { name } = await params;
   const query = parsed(fleetQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
   if (isRefused(query)) return refusedResponse(query);
+  let url: string | undefined;
   try {
     const options = fleetContext(name, door.principal.username);
+    // A discovery fleet's server is a secret like a target's URL: a failure to reach it never names it.
+    url = options.fleet.source.kind === 'databases' ? options.fleet.source.serverUrl : undefined;
     const refused = await door.authorize('history.read', { protection: options.fleet.protection, environment: options.fleet.name });
     if (refused) return refused;
     const { refresh, ...page } = query;
     return Response.json(await fleetOverview(options, page, refresh === '1'), { headers });
   } catch (error) {
-    const { status, code, message } = describeOperationError(error);
+    const { status, code, message } = describeOperationError(error, url);
     return Response.json({ code, message }, { status, headers });
   }
 }
