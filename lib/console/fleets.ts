@@ -28,7 +28,7 @@ export interface FleetAnswer extends FleetPage {
 /** The summary and a page of targets; starts a refresh of stale rows (of all rows with `force`). */
 export async function fleetOverview(options: CheckOptions, query: FleetQuery, force = false): Promise<FleetAnswer> {
   const names = (await fleetTargets(options.fleet)).map((t) => t.name);
-  void startRefresh(options, force);
+  await startRefresh(options, force);
   const page = await readFleetPage(options.config, options.fleet, options.project, names, query);
   return { ...page, refreshing: refreshInProgress(options.fleet.name) };
 }
@@ -36,7 +36,7 @@ export async function fleetOverview(options: CheckOptions, query: FleetQuery, fo
 /** The home page's card: counts only, a refresh of stale rows started as for the page. */
 export async function fleetCard(options: CheckOptions): Promise<FleetSummary & { refreshing: RefreshProgress | null }> {
   const names = (await fleetTargets(options.fleet)).map((t) => t.name);
-  void startRefresh(options);
+  await startRefresh(options);
   const summary = await readFleetSummary(options.config, options.fleet, options.project, names);
   return { ...summary, refreshing: refreshInProgress(options.fleet.name) };
 }

@@ -162,6 +162,17 @@ export interface RefreshOptions {
  * fleet no longer has are removed. Answers how many targets were checked.
  */
 export async function refreshFleet(options: CheckOptions, refresh: RefreshOptions): Promise<{ checked: number; total: number }> {
+  return readStaleTargets(options, await planRefresh(options, refresh), refresh.onProgress);
+}
+
+/** What a refresh will read: the fleet's targets whose row is missing, old or of another project version (all with `force`). */
+export interface RefreshPlan {
+  stale: FleetTarget[];
+  total: number;
+}
+
+/** Decides which targets a refresh reads (and drops the rows of targets the fleet no longer has); connects to no target. */
+export async function planRefresh(options: CheckOptions, refresh: Pick<RefreshOptions, 'force' | 'maxAgeSeconds'>): Promise<RefreshPlan> {
   const { config, fleet, project } = options;
   const targets = await fleetTargets(fleet);
   const key = projectKey(project);
@@ -175,16 +186,21 @@ export async function refreshFleet(options: CheckOptions, refresh: RefreshOption
         and checked_at > now() - make_interval(secs => ${refresh.maxAgeSeconds})`;
     return new Set(rows.map((r) => String(r.target)));
   });
-  const stale = targets.filter((t) => !fresh.has(t.name));
-  const progress: RefreshProgress = { done: 0, total: stale.length, startedAt: new Date().toISOString() };
-  refresh.onProgress?.({ ...progress });
-  await forEachLimited(stale, TARGET_CONCURRENCY, async (target) => {
+  return { stale: targets.filter((t) => !fresh.has(t.name)), total: targets.length };
+}
+
+/** Reads the plan's targets, 8 at a time, each row written as soon as its target is read. */
+export async function readStaleTargets(options: CheckOptions, plan: RefreshPlan, onProgress?: (progress: RefreshProgress) => void): Promise<{ checked: number; total: number }> {
+  const key = projectKey(options.project);
+  const progress: RefreshProgress = { done: 0, total: plan.stale.length, startedAt: new Date().toISOString() };
+  onProgress?.({ ...progress });
+  await forEachLimited(plan.stale, TARGET_CONCURRENCY, async (target) => {
     const overview = await checkTarget(target, options);
-    await storeOverview(config, fleet.name, key, overview);
+    await storeOverview(options.config, options.fleet.name, key, overview);
     progress.done++;
-    refresh.onProgress?.({ ...progress });
+    onProgress?.({ ...progress });
   });
-  return { checked: stale.length, total: targets.length };
+  return { checked: plan.stale.length, total: plan.total };
 }
 
 export async function storeOverview(config: StrataConfig, fleet: string, key: string, o: TargetOverview): Promise<void> {
