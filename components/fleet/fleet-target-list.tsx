@@ -80,7 +80,9 @@ export function FleetTargetList({
 
   const columns = `minmax(9rem,1.3fr) 7.5rem 4.5rem minmax(${changeSets.length * 0.875}rem,${changeSets.length}fr)`;
   return (
-    <div className="overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-sm">
+    // Narrow screens scroll the whole table sideways: header, rows and legend stay aligned.
+    <div className="overflow-x-auto rounded-xl border border-zinc-200 bg-white shadow-sm">
+      <div className="min-w-[40rem]">
       <div aria-hidden="true" className="grid items-end gap-3 border-b border-zinc-200 bg-zinc-50 px-3 py-2 text-xs font-medium text-zinc-600" style={{ gridTemplateColumns: columns }}>
         <span>Target</span>
         <span>State</span>
@@ -147,6 +149,7 @@ export function FleetTargetList({
         One square per change set, in journal order: <Legend tone="green" label="applied" /> <Legend tone="neutral" label="pending" /> <Legend tone="amber" label="out of order" />{' '}
         <Legend tone="red" label="failed" />. The numbers above them: targets that have it applied.
       </p>
+      </div>
     </div>
   );
 }
