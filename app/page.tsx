@@ -10,6 +10,7 @@ import { ProtectionLegend } from '@/components/environments/protection-legend';
 import { formatAbsolute } from '@/components/environments/environment-display';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/layout/page-header';
+import { HomeFleets } from '@/components/fleet/home-fleets';
 
 // Health is read from live databases on every request; `next build` must never connect.
 export const dynamic = 'force-dynamic';
@@ -58,6 +59,8 @@ export default async function HomePage() {
         )}
 
         <EnvironmentPipeline environments={environments} now={now} />
+
+        <HomeFleets config={config} principal={principal} />
 
         <PipelineMatrix overview={overview} capabilities={Object.fromEntries(config.environments.map((e) => [e.name, capabilitiesFor(principal, e.protection)]))} />
 

@@ -14,6 +14,7 @@ import { benchBackup } from './backup-bench';
 import { benchBackfill } from './backfill-bench';
 import { benchRehearse } from './rehearse-bench';
 import { benchCli } from './cli-bench';
+import { benchFleetPage } from './fleet-page';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -208,6 +209,21 @@ async function main(): Promise<void> {
     } finally {
       await cluster.stop();
     }
+  }
+  // Not in a bare `npm run bench`: its 1,000 databases take minutes to make the first time.
+  if (only.includes('fleet-page')) {
+    const screenshot = path.join(root, 'test-results', 'bench-fleet-page.png');
+    const r = await benchFleetPage(root, { screenshot });
+    results.fleetPage = r;
+    console.log(`\n## The fleet page at ${r.targets.toLocaleString('en-US')} targets × ${r.changeSets} change sets, in Chromium — median of ${r.runs}`);
+    console.log(`making the databases           ${r.setupMs ? ms(r.setupMs) : 'kept from an earlier run'}`);
+    console.log(`reading every target (cold)    ${ms(r.readAllMs)}  (status + drift, one connection each, 8 at a time)`);
+    console.log(`first render, cache warm       ${ms(r.firstRenderMs)}  (runs: ${r.firstRenderRunsMs.join(', ')} ms)`);
+    console.log(`rows in the DOM                ${r.rowsInDom} of ${r.targets}`);
+    console.log(`End key to the last target     ${ms(r.scrollToEndMs)}  (pages of 200 loaded as it goes)`);
+    console.log(`first API answer               ${(r.firstApiBytes / 1024).toFixed(1)} KB`);
+    console.log(`counts                         ${JSON.stringify(r.counts)}`);
+    console.log(`screenshot: ${path.relative(root, screenshot)}`);
   }
   if (wanted('seed')) {
     const cluster = await startBenchCluster(root);

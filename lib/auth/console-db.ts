@@ -186,7 +186,7 @@ export async function auditProtection(sql: Sql): Promise<AuditProtection> {
 }
 
 /** Every console table the console's role reads and writes (the audit trail is granted apart). */
-const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas', 'operations', 'erd_views'];
+const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas', 'operations', 'erd_views', 'fleet_targets'];
 
 const CONSOLE_DDL = `
   CREATE SCHEMA IF NOT EXISTS console;
@@ -336,6 +336,29 @@ const CONSOLE_DDL = `
     updated_at timestamptz NOT NULL DEFAULT now()
   );
   CREATE UNIQUE INDEX IF NOT EXISTS erd_views_name ON console.erd_views (environment, lower(name));
+
+  -- The fleet overview's cache (lib/fleet/fleet-overview.ts): where each target of a fleet
+  -- stood when it was last read, for the project version project_key names. Counts, filters
+  -- and pages of the fleet page are queries over it; rows older than a few minutes, or of
+  -- another project version, are read again from the targets.
+  CREATE TABLE IF NOT EXISTS console.fleet_targets (
+    fleet text NOT NULL,
+    target text NOT NULL,
+    project_key text NOT NULL,
+    state text NOT NULL CHECK (state IN ('at-head', 'pending', 'failed', 'out-of-order', 'drifted', 'unreachable')),
+    applied integer NOT NULL,
+    pending integer NOT NULL,
+    last_tag text,
+    last_migration_at timestamptz,
+    -- Each change set's state on the target, in journal order (lib/migrate/target-state.ts's names).
+    cells jsonb NOT NULL CHECK (jsonb_typeof(cells) = 'array'),
+    drift_changes integer,
+    problem text,
+    checked_at timestamptz NOT NULL,
+    check_ms integer NOT NULL,
+    PRIMARY KEY (fleet, target)
+  );
+  CREATE INDEX IF NOT EXISTS fleet_targets_state ON console.fleet_targets (fleet, state, target);
 
   -- id is assigned by the appender (previous id + 1, under an advisory lock), so a gap means a deleted entry.
   CREATE TABLE IF NOT EXISTS console.audit_log (

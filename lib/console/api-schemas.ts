@@ -6,6 +6,7 @@ import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 import { RESOLUTIONS } from '../migrate/ways-out';
 import { changeSetTag, operationRequestSchema } from './operation-request';
 import { positionsSchema, viewNameSchema, viewStateSchema } from './erd-view-input';
+import { FLEET_SORTS } from '../fleet/fleet-query';
 
 /**
  * The request bodies of the console's HTTP API (and of its server actions), in one place:
@@ -173,3 +174,16 @@ export const erdViewChangeSchema = z
   .object({ name: viewNameSchema.optional(), state: viewState.optional(), positions: positionsSchema.optional() })
   .strict()
   .refine((c) => c.name !== undefined || c.state !== undefined || c.positions !== undefined, { message: 'give a name, a state or positions to change' });
+
+/** GET /api/fleets/{name}: which targets of the fleet, in which order (query strings; the counts always cover the whole fleet). */
+export const fleetQuerySchema = z
+  .object({
+    state: z.enum(['at-head', 'pending', 'failed', 'out-of-order', 'drifted', 'unreachable']).optional().describe('only targets in this state'),
+    search: z.string().trim().max(100).optional().describe('only targets whose name contains this text (any case; % and _ are plain characters)'),
+    sort: z.enum(FLEET_SORTS).default('state').describe('state (the most urgent first), name, pending (how many change sets) or checked (when read)'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).describe('targets per page, 1–1000'),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    refresh: z.enum(['0', '1']).default('0').describe('1: read every target again now (in the background; `refreshing` reports progress)'),
+  })
+  .strict();

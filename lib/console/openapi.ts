@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLUSTER_ID_MAX, cancelOperationSchema, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, terminateBlockerSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
+import { FLEET_SORTS } from '../fleet/fleet-query';
 
 /**
  * The console's HTTP API as an OpenAPI 3.0 document (served at /api/openapi.json). The
@@ -158,6 +159,29 @@ export const API_ENDPOINTS: Endpoint[] = [
     who: 'operator+ on open and guarded environments (protected: file a request)',
     body: skipChangeSetSchema,
     answers: { status: 200, type: 'application/json', description: '{ fixed: { action, tag, as, state } }' },
+  },
+  {
+    method: 'get',
+    path: '/api/fleets/{name}',
+    summary: 'A fleet at a glance: counts per target state, change set × state totals and one page of targets, aggregated on the server from its cache of the targets; stale targets are read again in the background',
+    who: 'any signed-in role',
+    query: [
+      { name: 'state', description: 'only targets in this state', schema: { type: 'string', enum: ['at-head', 'pending', 'failed', 'out-of-order', 'drifted', 'unreachable'] } },
+      { name: 'search', description: 'only targets whose name contains this text (any case; % and _ are plain characters)', schema: { type: 'string', maxLength: 100 } },
+      { name: 'sort', description: 'state (the most urgent first), name, pending or checked', schema: { type: 'string', enum: [...FLEET_SORTS], default: 'state' } },
+      { name: 'order', description: 'asc or desc', schema: { type: 'string', enum: ['asc', 'desc'], default: 'asc' } },
+      { name: 'limit', description: 'targets per page', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+      { name: 'offset', description: 'targets skipped', schema: { type: 'integer', minimum: 0, default: 0 } },
+      { name: 'refresh', description: '1: read every target again now (in the background)', schema: { type: 'string', enum: ['0', '1'], default: '0' } },
+    ],
+    answers: { status: 200, type: 'application/json', description: 'fleet, changeSets, total, unchecked, counts, matrix, checkedBetween, matched, targets (target, state, applied, pending, lastTag, cells, driftChanges, problem, checkedAt), refreshing ({ done, total } or null)' },
+  },
+  {
+    method: 'get',
+    path: '/api/fleets/{name}/targets/{target}',
+    summary: 'One target of a fleet, read live: its state, each change set’s state, its history (newest first) and its drift against the cached expected schema (404 for a target the fleet does not have)',
+    who: 'any signed-in role',
+    answers: { status: 200, type: 'application/json', description: 'fleet, overview, changeSets (tag, state, reason), history, drift ({ checkedAt, expected, changes, more } or null)' },
   },
   { method: 'post', path: '/api/requests/{id}/decision', summary: 'Approve or reject a change request', who: 'an admin other than the requester', body: decisionSchema, answers: { status: 200, type: 'application/json', description: 'the request' } },
   { method: 'post', path: '/api/requests/{id}/execute', summary: 'Run an approved request, once', who: 'operator+', body: executeRequestSchema, answers: ndjson('The recorded execution') },

@@ -44,6 +44,14 @@ export interface DriftOptions {
  * target has been read, holding no lock on it.
  */
 export async function checkDrift(ctx: RunContext, project: Project, options: DriftOptions): Promise<DriftReport> {
+  return (await checkDriftWithStatus(ctx, project, options)).report;
+}
+
+/**
+ * checkDrift, also answering the target's status read in the same snapshot: a fleet's
+ * overview (lib/fleet/fleet-overview.ts) gets both from one connection per target.
+ */
+export async function checkDriftWithStatus(ctx: RunContext, project: Project, options: DriftOptions): Promise<{ report: DriftReport; status: TargetStatus }> {
   const t0 = performance.now();
   const { status, live } = await readAtOneMoment(ctx, project);
   const applied = appliedInOrder(status);
@@ -54,7 +62,7 @@ export async function checkDrift(ctx: RunContext, project: Project, options: Dri
     onProgress: ctx.onProgress,
   });
   const diff = diffSchemas(expected.model, live);
-  return {
+  const report: DriftReport = {
     environment: ctx.environment,
     checkedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - t0),
@@ -64,6 +72,7 @@ export async function checkDrift(ctx: RunContext, project: Project, options: Dri
     expected: expected.origin,
     diff,
   };
+  return { report, status };
 }
 
 /** Which applied set the target has now, read without the lock: the console's cached reports are keyed by it. */
