@@ -61,11 +61,23 @@ describe('safeMessage (the rules, on driver and server wording)', () => {
   it('takes every URL of a configuration', () => {
     const config = {
       environments: [{ name: 'a', url: 'postgres://u:p@h1/d1', protection: 'open' }],
+      fleets: [
+        { name: 'tenants', protection: 'guarded', source: { kind: 'urls', urls: ['postgres://t:p@h5/t1', 'postgres://t:p@h6/t2'] } },
+        { name: 'found', protection: 'guarded', source: { kind: 'databases', serverUrl: 'postgres://f:p@h7/postgres', pattern: 't_%' } },
+      ],
       consoleDatabaseUrl: 'postgres://u:p@h2/d2',
       consoleOwnerUrl: 'postgres://o:p@h4/d2',
       shadowServerUrl: 'postgres://u:p@h3/d3',
     } as unknown as StrataConfig;
-    expect(secretUrlsOf(config)).toEqual(['postgres://u:p@h1/d1', 'postgres://u:p@h2/d2', 'postgres://o:p@h4/d2', 'postgres://u:p@h3/d3']);
+    expect(secretUrlsOf(config)).toEqual([
+      'postgres://u:p@h1/d1',
+      'postgres://t:p@h5/t1',
+      'postgres://t:p@h6/t2',
+      'postgres://f:p@h7/postgres',
+      'postgres://u:p@h2/d2',
+      'postgres://o:p@h4/d2',
+      'postgres://u:p@h3/d3',
+    ]);
   });
 });
 

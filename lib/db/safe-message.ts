@@ -39,7 +39,9 @@ export function safeMessage(message: string, secretUrls: ReadonlyArray<string | 
 
 /** Every URL a configuration holds: targets, the console database (and its owner), the shadow server. */
 export function secretUrlsOf(config: StrataConfig): string[] {
-  return [...config.environments.map((e) => e.url), config.consoleDatabaseUrl, config.consoleOwnerUrl, config.shadowServerUrl].filter(
+  // A fleet's listed URLs and its discovery server; discovered databases share that server's credentials.
+  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.serverUrl]));
+  return [...config.environments.map((e) => e.url), ...fleetUrls, config.consoleDatabaseUrl, config.consoleOwnerUrl, config.shadowServerUrl].filter(
     (url): url is string => Boolean(url),
   );
 }
