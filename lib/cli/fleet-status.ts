@@ -3,11 +3,10 @@ import { failureReason } from '../db/client';
 import { readTarget } from '../migrate/read-status';
 import type { Fleet, FleetTarget, TargetState } from '../fleet/types';
 import type { TargetStatus } from '../migrate/target-state';
+import { forEachLimited } from '../fleet/limited';
+import { TARGET_CONCURRENCY, targetStateOf } from '../fleet/fleet-overview';
 import type { CommandOutput } from './command';
 import { table } from './format';
-
-/** Targets read at once: enough to hide round trips, few enough for a server's max_connections beside its own work. */
-export const FLEET_READ_CONCURRENCY = 8;
 
 /** The states `strata status --env FLEET` counts (drift needs the expected schema: the fleet page's, not this summary's). */
 export type SummaryState = Exclude<TargetState, 'drifted'>;
@@ -36,19 +35,14 @@ export interface FleetStatusReport {
 
 /**
  * Where every target of a fleet stands: each read with one connection of its own (max 1,
- * ended before the next target is taken), FLEET_READ_CONCURRENCY at a time, so a fleet of
- * a thousand never holds more than that many connections on its servers.
+ * ended before the next target is taken), TARGET_CONCURRENCY at a time (as the fleet page
+ * reads them), so a fleet of a thousand never holds more than that many connections.
  */
-export async function readFleetStatus(fleet: Fleet, targets: FleetTarget[], project: Project, concurrency = FLEET_READ_CONCURRENCY): Promise<FleetStatusReport> {
+export async function readFleetStatus(fleet: Fleet, targets: FleetTarget[], project: Project, concurrency = TARGET_CONCURRENCY): Promise<FleetStatusReport> {
   const summaries: TargetSummary[] = new Array(targets.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < targets.length) {
-      const index = next++;
-      summaries[index] = await summarise(targets[index]!, project);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  await forEachLimited(targets, concurrency, async (target, index) => {
+    summaries[index] = await summarise(target, project);
+  });
   const counts = Object.fromEntries(SUMMARY_STATES.map((s) => [s, 0])) as Record<SummaryState, number>;
   for (const s of summaries) counts[s.state] += 1;
   return { fleet: fleet.name, protection: fleet.protection, head: project.changeSets.at(-1)?.tag ?? null, counts, targets: summaries };
@@ -67,13 +61,8 @@ function blockedCount(status: TargetStatus): number {
   return status.counts.failed + status.counts.interrupted + status.counts.checksum_mismatch;
 }
 
-/** A target's one state: what blocks it first, then what is out of order, then what is pending. */
-export function stateOf(status: TargetStatus): SummaryState {
-  if (blockedCount(status) > 0) return 'failed';
-  if (status.counts.out_of_order > 0) return 'out-of-order';
-  if (status.counts.pending > 0) return 'pending';
-  return 'at-head';
-}
+/** The fleet page's state, without drift (it needs the expected schema, which this summary does not build). */
+const stateOf = (status: TargetStatus) => targetStateOf(status, null) as SummaryState;
 
 /** The summary line, then the targets that are not at the head; exit 1 when a target could not be read (as `strata status` for environments). */
 export function fleetStatusOutput(report: FleetStatusReport): CommandOutput {
