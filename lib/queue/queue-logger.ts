@@ -1,0 +1,18 @@
+import type { Logger as GraphileLogger } from 'graphile-worker';
+import { engineLogger } from '../observability/logger';
+
+/**
+ * graphile-worker's logger, writing through Strata's (pino, stderr): its default writes to
+ * stdout, which would break `--json`. Its debug chatter stays at debug.
+ */
+export async function queueLogger(): Promise<GraphileLogger> {
+  const { Logger } = await import('graphile-worker');
+  const log = engineLogger();
+  return new Logger((scope) => (level, message, meta) => {
+    const fields = { component: 'queue', ...(scope as Record<string, unknown>), ...(meta ?? {}) };
+    if (level === 'error') log.error(fields, message);
+    else if (level === 'warning') log.warn(fields, message);
+    else if (level === 'info') log.info(fields, message);
+    else log.debug(fields, message);
+  });
+}
