@@ -173,7 +173,7 @@ async function advance(tx: Tx, id: number): Promise<void> {
     update console.rollout_targets set state = 'running', attempts = attempts + 1, started_at = now(), finished_at = null, error = null
     where rollout = ${id} and name = any(${start}) and state = 'waiting'`;
   for (const name of start) {
-    await tx`select graphile_worker.add_job(${TARGET_JOB}, payload := ${JSON.stringify({ rollout: id, target: name })}::json, max_attempts := 25)`;
+    await tx`select graphile_worker.add_job(${TARGET_JOB}, payload := (${JSON.stringify({ rollout: id, target: name })}::text)::json, max_attempts := 25)`;
   }
 }
 

@@ -57,7 +57,7 @@ export async function startQueueWorker(config: StrataConfig, options: { slots: n
   try {
     for (const workerId of registry.workerIds) {
       // run() honours workerId with concurrency 1 (graphile-worker's main.ts reads it from the raw options); its type omits it.
-      const runnerOptions = { pgPool: pool, concurrency: 1, workerId, noHandleSignals: true, taskList: options.tasks, logger, pollInterval: 2000 };
+      const runnerOptions = { pgPool: pool, concurrency: 1, workerId, noHandleSignals: true, taskList: options.tasks, parsedCronItems: [], logger, pollInterval: 2000 };
       runners.push(await run(runnerOptions));
     }
   } catch (error) {
