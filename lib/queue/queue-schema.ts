@@ -21,6 +21,15 @@ export async function ensureQueueSchema(ownerUrl: string, grantTo: string | null
       GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${r};
       GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${r};
       GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${r};`);
+    // graphile-worker turns on row-level security for its private tables (so that an API
+    // layer over the database cannot see them): a role that does not own them sees and
+    // writes no row until a policy lets it.
+    const { rows } = await client.query<{ table: string }>(`select tablename as table from pg_tables where schemaname = 'graphile_worker' and rowsecurity`);
+    const policy = quoteIdent(`strata console ${grantTo}`);
+    for (const { table } of rows) {
+      const t = `graphile_worker.${quoteIdent(table)}`;
+      await client.query(`DROP POLICY IF EXISTS ${policy} ON ${t}; CREATE POLICY ${policy} ON ${t} TO ${r} USING (true) WITH CHECK (true)`);
+    }
   } finally {
     await client.end();
   }
