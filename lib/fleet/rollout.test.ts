@@ -13,7 +13,9 @@ import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { fleetOfFile } from './rollout-fleet';
-import { runRollout } from './rollout-run';
+import { startQueueWorker } from '../queue/queue-worker';
+import { rolloutTasks } from './rollout-jobs';
+import { runRollout, waitForRollout } from './rollout-run';
 import { createRollout, readRollout, readRolloutTargets } from './rollout-store';
 import { parseWaves } from './rollout-waves';
 
@@ -163,6 +165,48 @@ describe('killed processes', () => {
     expect(w2out.stdout).toMatch(/stopped \(SIGTERM\) after finishing its jobs/);
     expect(await sql`select 1 from console.queue_workers where pid = ${w2.pid!}`).toHaveLength(0);
   }, 240_000);
+});
+
+describe('pause, resume and retry-failed', () => {
+  it('pause stops new targets from starting, resume goes on, retry-failed runs the failed targets again; each is audited', async () => {
+    const { file, targets } = await makeFleet('rp', 4);
+    const sql = consoleSql(config);
+    await targets[3]!.sql`create table public.t_c (id int)`;
+    const fleet = fleetOfFile(file);
+    // Stored with no worker running: the first target's job waits in the queue.
+    const rollout = await createRollout(sql, {
+      fleet: fleet.name, fleetFile: file, projectDir: project, toTag: null, waves: parseWaves('100%'), concurrency: 1, maxFailures: 0, actor: 'tester', driver: null,
+      targets: targets.map((t) => ({ name: t.name, wave: 0 })),
+    });
+    expect((await cli('rollout', 'pause', String(rollout.id))).code).toBe(0);
+    expect((await cli('rollout', 'pause', String(rollout.id))).stderr).toMatch(/is paused, not running: nothing to pause/);
+    const worker = await startQueueWorker(config, { slots: 2, tasks: rolloutTasks(config) });
+    try {
+      // The target already started finishes; none other starts while paused.
+      const paused = await waitForRollout(config, rollout.id, { onEvent: () => undefined, pollMs: 100 });
+      expect(paused.rollout.state).toBe('paused');
+      expect(paused.targets.map((t) => t.state)).toEqual(['succeeded', 'waiting', 'waiting', 'waiting']);
+      expect((await cli('rollout', 'resume', String(rollout.id))).code).toBe(0);
+      const ended = await waitForRollout(config, rollout.id, { onEvent: () => undefined, pollMs: 100 });
+      expect(ended.rollout.state).toBe('failed');
+      expect(ended.targets.map((t) => t.state)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed']);
+      const status = await cli('rollout', 'status', String(rollout.id));
+      expect(status.stdout).toMatch(new RegExp(`failed: ${targets[3]!.name}: 0002_c failed: relation "t_c" already exists`));
+      await targets[3]!.sql`drop table public.t_c`;
+      await resolveChangeSet(testContext(targets[3]!.url, { environment: `rp/${targets[3]!.name}` }), readProject(project), '0002_c', 'retry', 'conflicting table removed');
+      const retried = await cli('rollout', 'retry-failed', String(rollout.id));
+      expect(retried.stdout).toMatch(new RegExp(`${targets[3]!.name} waits to run again`));
+      const done = await waitForRollout(config, rollout.id, { onEvent: () => undefined, pollMs: 100 });
+      expect(done.rollout.state).toBe('succeeded');
+      expect(done.targets.find((t) => t.name === targets[3]!.name)).toMatchObject({ state: 'succeeded', attempts: 2, applied: ['0002_c'] });
+      expect((await cli('rollout', 'retry-failed', String(rollout.id))).stderr).toMatch(/has no failed target to retry/);
+    } finally {
+      await worker.stop();
+    }
+    for (const t of targets) expect(await appliedCounts(t)).toEqual({ '0000_a': 1, '0001_b': 1, '0002_c': 1 });
+    const audit = await sql`select action, outcome from console.audit_log where environment = 'rp' and outcome <> 'started' order by id`;
+    expect(audit.map((a) => `${a.action} ${a.outcome}`)).toEqual(['rollout-pause ok', 'rollout-pause failed', 'rollout-resume ok', 'rollout-retry-failed ok', 'rollout-retry-failed failed']);
+  }, 120_000);
 });
 
 describe('bad input changes nothing', () => {
