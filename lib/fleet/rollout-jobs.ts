@@ -15,9 +15,9 @@ import { finishTarget, readRollout, readTarget, TARGET_JOB, type TargetOutcome }
 /** The jobs a queue worker runs for rollouts (lib/queue/queue-worker.ts takes them as its task list). */
 export function rolloutTasks(config: StrataConfig): TaskList {
   return {
-    [TARGET_JOB]: async (payload) => {
+    [TARGET_JOB]: async (payload, helpers) => {
       const { rollout, target } = payload as { rollout: number; target: string };
-      await runTargetJob(config, rollout, target);
+      await runTargetJob(config, rollout, target, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
     },
   };
 }
@@ -30,7 +30,7 @@ export function rolloutTasks(config: StrataConfig): TaskList {
  * finished already) does nothing, so a job run twice never applies twice — and the target
  * lock plus the history make a second apply find nothing pending anyway.
  */
-export async function runTargetJob(config: StrataConfig, id: number, name: string): Promise<void> {
+export async function runTargetJob(config: StrataConfig, id: number, name: string, options: { lastAttempt?: boolean } = {}): Promise<void> {
   const sql = await withConsole(config, async (s) => s);
   const row = await readTarget(sql, id, name);
   if (!row || row.state !== 'running') return;
@@ -58,8 +58,9 @@ export async function runTargetJob(config: StrataConfig, id: number, name: strin
       ? { state: 'failed', applied, error: `${result.failed.tag} failed: ${result.failed.error?.message ?? 'unknown error'}` }
       : { state: applied.length ? 'succeeded' : 'skipped-at-head', applied };
   } catch (error) {
-    // Another runner holds the target's lock: the queue tries again later (with its backoff).
-    if (isStrataError(error) && error.code === 'LOCKED') throw error;
+    // Another runner holds the target's lock: the queue tries again later (with its backoff),
+    // until its last attempt, which records the target as failed rather than leave it running.
+    if (isStrataError(error) && error.code === 'LOCKED' && !options.lastAttempt) throw error;
     const message = isStrataError(error) ? `${error.code}: ${error.message}` : (error as Error)?.message ?? String(error);
     outcome = { state: 'failed', applied: [], error: message };
   }

@@ -6,6 +6,7 @@ import { closeConsole, consoleSql, withConsole } from '../auth/console-db';
 import { readProject } from '../changesets/project';
 import { loadConfig, type StrataConfig } from '../config/environments';
 import { resolveChangeSet } from '../migrate/bookkeeping-ops';
+import { withTargetLock } from '../migrate/target-lock';
 import { spawnCli, waitFor } from '../../test/support/cli-process';
 import { cli } from '../../test/support/cli-runner';
 import { consoleTestEnv } from '../../test/support/console-env';
@@ -103,6 +104,30 @@ describe('a rollout to 30 databases in four waves', () => {
     for (const t of targets.slice(10)) expect(states.get(t.name)).toBe('succeeded');
     for (const t of targets) expect(await appliedCounts(t)).toEqual({ '0000_a': 1, '0001_b': 1, '0002_c': 1 });
   }, 240_000);
+});
+
+describe('a target another runner holds', () => {
+  it('is retried later by the queue, not failed', async () => {
+    const { file, targets } = await makeFleet('rl', 2);
+    const sql = consoleSql(config);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = withTargetLock(targets[0]!.url, 'other-runner', async () => {
+      locked();
+      await held;
+    });
+    await isLocked;
+    const run = runRollout(config, { fleet: fleetOfFile(file), fleetFile: file, project: readProject(project), toTag: null, waves: parseWaves('100%'), concurrency: 2, maxFailures: 0, actor: 'tester' }, { slots: 2, onEvent: () => undefined });
+    await waitFor(async () => (await sql`select 1 from graphile_worker.jobs where last_error like ${'%locked by other-runner%'}`).length > 0, 'the locked target to be tried and put back');
+    release();
+    await holder;
+    const outcome = await run;
+    expect(outcome.rollout.state).toBe('succeeded');
+    expect(outcome.targets.map((t) => t.state)).toEqual(['succeeded', 'succeeded']);
+    for (const t of targets) expect(await appliedCounts(t)).toEqual({ '0000_a': 1, '0001_b': 1, '0002_c': 1 });
+  }, 120_000);
 });
 
 describe('killed processes', () => {

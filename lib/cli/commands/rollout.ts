@@ -89,7 +89,7 @@ fleet's unfinished rollout, and targets already at the head are skipped.`,
           }),
         (o) => ({ outcome: o.rollout.state === 'failed' ? 'failed' : 'ok', target: `rollout ${o.rollout.id}`, detail: o.rollout.error ?? o.rollout.state }),
       );
-      return { code: outcome.rollout.state === 'failed' ? 1 : 0, text: rolloutText(outcome.rollout, outcome.targets), json: { ...outcome, events: lines } };
+      return { code: outcome.rollout.state === 'failed' ? 1 : 0, text: `${outcome.resumed ? `Resumed rollout ${outcome.rollout.id}: the process that ran it was gone.\n` : ''}${rolloutText(outcome.rollout, outcome.targets)}`, json: { ...outcome, events: lines } };
     });
   },
 });
