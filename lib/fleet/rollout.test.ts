@@ -234,6 +234,22 @@ describe('pause, resume and retry-failed', () => {
   }, 120_000);
 });
 
+describe('a dry run', () => {
+  it('runs on the first target of wave 1, on a shadow, and writes nothing: no rollout, no history on any target', async () => {
+    const { file, targets } = await makeFleet('rd', 3);
+    const sql = consoleSql(config);
+    const before = (await sql`select count(*)::int as n from console.rollouts`)[0]!.n;
+    const result = await cli('rollout', '--fleet-file', file, '--dir', project, '--dry-run', '--waves', '1,100%');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`on ${targets[0]!.name} \\(the first target of wave 1\\), on a shadow database: nothing was written`));
+    expect(result.stdout).toMatch(/Waves: 1 → 2 targets/);
+    expect(result.stdout).toMatch(/0000_a/);
+    expect((await sql`select count(*)::int as n from console.rollouts`)[0]!.n).toBe(before);
+    for (const t of targets) expect((await t.sql`select count(*)::int as n from pg_tables where schemaname = 'public'`)[0]!.n).toBe(0);
+    for (const t of targets) expect((await t.sql`select to_regclass('strata.change_log') as t`)[0]!.t).toBeNull();
+  });
+});
+
 describe('bad input changes nothing', () => {
   it.each([
     [['--env', 'nosuch'], 2, /Unknown fleet "nosuch"/],
