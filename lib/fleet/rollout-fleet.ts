@@ -20,13 +20,9 @@ export function fleetOfFile(file: string): Fleet {
   } catch (error) {
     throw new StrataError('BAD_USAGE', `Cannot read the fleet file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  // A bare fleet, like a bare --database-url, has no protection level of its own.
-  return { name: fleetNameOfFile(absolute), protection: 'open', source: { kind: 'urls', urls: parseFleetUrls(text, file) } };
-}
-
-/** `fleets/tenants.txt` → `tenants`: the fleet's name in histories (`tenants/<target>`) and in the one-open-rollout rule. */
-export function fleetNameOfFile(file: string): string {
-  return path.basename(file).replace(/\.[^.]*$/, '') || 'fleet';
+  // As h-fleetcfg's fleetFromFile (lib/fleet/resolve-fleet.ts on main), which replaces this at
+  // merge: a bare fleet is guarded and named after its file, e.g. `tenants.txt/<target>` in histories.
+  return { name: path.basename(absolute), protection: 'guarded', source: { kind: 'urls', urls: parseFleetUrls(text, file) } };
 }
 
 /**

@@ -95,7 +95,7 @@ describe('a rollout to 30 databases in four waves', () => {
 
     // The fix: the conflicting table goes, and the failed change set is marked for a retry.
     await broken.sql`drop table public.t_b`;
-    await resolveChangeSet(testContext(broken.url, { environment: `rw/${broken.name}` }), readProject(project), '0001_b', 'retry', 'conflicting table removed');
+    await resolveChangeSet(testContext(broken.url, { environment: `rw.txt/${broken.name}` }), readProject(project), '0001_b', 'retry', 'conflicting table removed');
     const second = await runRollout(config, request, { slots: 4, onEvent: () => undefined });
     expect(second.rollout.state).toBe('succeeded');
     expect(second.rollout.id).not.toBe(first.rollout.id);
@@ -136,8 +136,8 @@ describe('killed processes', () => {
     const args = ['rollout', '--fleet-file', file, '--dir', slowProject, '--waves', '2,100%', '--concurrency', '2'];
     const child = spawnCli(args, env);
     const sql = consoleSql(config);
-    await waitFor(async () => (await sql`select 1 from console.rollouts r join console.rollout_targets t on t.rollout = r.id where r.fleet = 'rk' and t.state = 'succeeded' and t.wave = 1`).length > 0, 'a second-wave target to finish', 60_000);
-    const [open] = await sql`select id from console.rollouts where fleet = 'rk' and state = 'running'`;
+    await waitFor(async () => (await sql`select 1 from console.rollouts r join console.rollout_targets t on t.rollout = r.id where r.fleet = 'rk.txt' and t.state = 'succeeded' and t.wave = 1`).length > 0, 'a second-wave target to finish', 60_000);
+    const [open] = await sql`select id from console.rollouts where fleet = 'rk.txt' and state = 'running'`;
     // While it runs, another rollout of the fleet is refused, naming it, and changes nothing.
     const rolloutsBefore = (await sql`select count(*)::int as n from console.rollouts`)[0]!.n;
     const refused = await cli(...args);
@@ -152,7 +152,7 @@ describe('killed processes', () => {
 
     const rerun = spawnCli(args, env);
     const out = await rerun.output;
-    expect(out.stderr).toMatch(new RegExp(`resuming rollout ${open!.id} of fleet rk`));
+    expect(out.stderr).toMatch(new RegExp(`resuming rollout ${open!.id} of fleet rk.txt`));
     expect(out.code).toBe(0);
     const rollout = await readRollout(sql, Number(open!.id));
     expect(rollout.state).toBe('succeeded');
@@ -218,7 +218,7 @@ describe('pause, resume and retry-failed', () => {
       const status = await cli('rollout', 'status', String(rollout.id));
       expect(status.stdout).toMatch(new RegExp(`failed: ${targets[3]!.name}: 0002_c failed: relation "t_c" already exists`));
       await targets[3]!.sql`drop table public.t_c`;
-      await resolveChangeSet(testContext(targets[3]!.url, { environment: `rp/${targets[3]!.name}` }), readProject(project), '0002_c', 'retry', 'conflicting table removed');
+      await resolveChangeSet(testContext(targets[3]!.url, { environment: `rp.txt/${targets[3]!.name}` }), readProject(project), '0002_c', 'retry', 'conflicting table removed');
       const retried = await cli('rollout', 'retry-failed', String(rollout.id));
       expect(retried.stdout).toMatch(new RegExp(`${targets[3]!.name} waits to run again`));
       const done = await waitForRollout(config, rollout.id, { onEvent: () => undefined, pollMs: 100 });
@@ -229,7 +229,7 @@ describe('pause, resume and retry-failed', () => {
       await worker.stop();
     }
     for (const t of targets) expect(await appliedCounts(t)).toEqual({ '0000_a': 1, '0001_b': 1, '0002_c': 1 });
-    const audit = await sql`select action, outcome from console.audit_log where environment = 'rp' and outcome <> 'started' order by id`;
+    const audit = await sql`select action, outcome from console.audit_log where environment = 'rp.txt' and outcome <> 'started' order by id`;
     expect(audit.map((a) => `${a.action} ${a.outcome}`)).toEqual(['rollout-pause ok', 'rollout-pause failed', 'rollout-resume ok', 'rollout-retry-failed ok', 'rollout-retry-failed failed']);
   }, 120_000);
 });
