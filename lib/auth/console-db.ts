@@ -4,6 +4,7 @@ import type { StrataConfig } from '../config/environments';
 import { connect, type Sql } from '../db/client';
 import { parseDatabaseUrl } from '../db/connection-url';
 import { quoteIdent } from '../db/identifiers';
+import { ensureQueueSchema } from '../queue/queue-schema';
 
 /**
  * The console database (schema `console`): users, sign-in attempts, change requests and
@@ -16,6 +17,13 @@ export type ConsoleQueryable = Sql | postgres.TransactionSql<Record<string, neve
 /** The advisory lock keys of the console schema ("CO", …); two-int keys never meet a target's lock. */
 export const CONSOLE_LOCK_CLASS = 0x434f;
 export const CONSOLE_LOCKS = { schema: 1, users: 2, audit: 3, signIn: 4 } as const;
+/**
+ * A job-queue worker process (lib/queue/worker-registry.ts) holds the key
+ * QUEUE_WORKER_LOCK_BASE + its console.queue_workers id for its lifetime, on a connection of
+ * its own: PostgreSQL drops the lock when that process dies, which is how others know.
+ * Far above CONSOLE_LOCKS, so the two never meet.
+ */
+export const QUEUE_WORKER_LOCK_BASE = 1_000_000;
 
 interface PoolRegistry {
   pools: Map<string, Sql>;
@@ -102,9 +110,15 @@ export async function withConsole<T>(config: StrataConfig, work: (sql: Sql) => P
 async function ensureFor(config: StrataConfig, sql: Sql): Promise<void> {
   if (await schemaCurrent(sql)) return;
   const ownerUrl = config.consoleOwnerUrl;
-  if (!ownerUrl || ownerUrl === config.consoleDatabaseUrl) return ensureConsoleSchema(sql);
+  // The job queue's schema (graphile_worker, lib/queue) lives beside the console's, installed
+  // and upgraded by the same role, which grants the console's role what a worker needs.
+  if (!ownerUrl || ownerUrl === config.consoleDatabaseUrl) {
+    await ensureQueueSchema(config.consoleDatabaseUrl, null);
+    return ensureConsoleSchema(sql);
+  }
   const owner = connect(ownerUrl, { max: 1, applicationName: 'strata:console-owner' });
   try {
+    await ensureQueueSchema(ownerUrl, userOf(config.consoleDatabaseUrl));
     await ensureConsoleSchema(owner, userOf(config.consoleDatabaseUrl));
   } finally {
     await owner.end({ timeout: 5 });
@@ -140,13 +154,16 @@ function grants(role: string): string {
     GRANT SELECT, INSERT, UPDATE, DELETE ON ${CONSOLE_TABLES.map((t) => `console.${t}`).join(', ')} TO ${r};
     REVOKE ALL ON console.audit_log FROM ${r};
     GRANT SELECT, INSERT ON console.audit_log TO ${r};
-    GRANT USAGE ON ALL SEQUENCES IN SCHEMA console TO ${r};`;
+    GRANT USAGE ON ALL SEQUENCES IN SCHEMA console TO ${r};
+    GRANT SELECT, UPDATE ON console.queue_workers_id_seq TO ${r};`;
 }
 
 async function schemaCurrent(sql: Sql): Promise<boolean> {
   try {
     const [row] = await sql`select to_regclass('console.schema_meta') is not null as present`;
     if (!row?.present) return false;
+    const [queue] = await sql`select to_regclass('graphile_worker.migrations') is not null as present`;
+    if (!queue?.present) return false;
     // A dropped or disabled append-only trigger counts as out of date: it is put back.
     const [meta] = await sql`
       select ddl_sha, exists (select 1 from pg_trigger where tgrelid = to_regclass('console.audit_log')
@@ -186,7 +203,7 @@ export async function auditProtection(sql: Sql): Promise<AuditProtection> {
 }
 
 /** Every console table the console's role reads and writes (the audit trail is granted apart). */
-const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas', 'operations', 'erd_views', 'fleet_targets'];
+const CONSOLE_TABLES = ['users', 'sign_in_attempts', 'change_requests', 'expected_schemas', 'operations', 'erd_views', 'fleet_targets', 'queue_workers', 'rollouts', 'rollout_targets'];
 
 const CONSOLE_DDL = `
   CREATE SCHEMA IF NOT EXISTS console;
@@ -359,6 +376,54 @@ const CONSOLE_DDL = `
     PRIMARY KEY (fleet, target)
   );
   CREATE INDEX IF NOT EXISTS fleet_targets_state ON console.fleet_targets (fleet, state, target);
+
+  -- The processes running job-queue workers (lib/queue/worker-registry.ts): each holds the
+  -- advisory lock (CONSOLE_LOCK_CLASS, QUEUE_WORKER_LOCK_BASE + id) while it lives, so any other
+  -- worker can tell a dead one and free the jobs its graphile-worker ids had locked.
+  CREATE TABLE IF NOT EXISTS console.queue_workers (
+    id integer PRIMARY KEY,
+    worker_ids text[] NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE SEQUENCE IF NOT EXISTS console.queue_workers_id_seq AS integer;
+
+  -- Rollouts of a project to a fleet in waves (lib/fleet/rollout-*.ts). Target URLs are never
+  -- stored (they carry passwords): a job resolves the fleet again from the configuration, or
+  -- from fleet_file, the path of the CLI's --fleet-file. driver: the queue_workers id of the
+  -- process that waits for it (a CLI rollout); a rerun takes over a rollout whose driver is gone.
+  CREATE TABLE IF NOT EXISTS console.rollouts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    fleet text NOT NULL,
+    fleet_file text,
+    project_dir text NOT NULL,
+    to_tag text,
+    waves jsonb NOT NULL,
+    concurrency integer NOT NULL CHECK (concurrency >= 1),
+    max_failures integer NOT NULL CHECK (max_failures >= 0),
+    state text NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'paused', 'succeeded', 'failed')),
+    actor text NOT NULL,
+    driver integer,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
+    error text
+  );
+  -- One unfinished rollout per fleet: a second one is refused by the database itself.
+  CREATE UNIQUE INDEX IF NOT EXISTS rollouts_one_open_per_fleet ON console.rollouts (fleet) WHERE state IN ('running', 'paused');
+  CREATE TABLE IF NOT EXISTS console.rollout_targets (
+    rollout bigint NOT NULL REFERENCES console.rollouts (id) ON DELETE CASCADE,
+    name text NOT NULL,
+    wave integer NOT NULL CHECK (wave >= 0),
+    state text NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'running', 'succeeded', 'failed', 'skipped-at-head')),
+    applied text[] NOT NULL DEFAULT '{}',
+    error text,
+    attempts integer NOT NULL DEFAULT 0,
+    started_at timestamptz,
+    finished_at timestamptz,
+    PRIMARY KEY (rollout, name)
+  );
+  CREATE INDEX IF NOT EXISTS rollout_targets_state ON console.rollout_targets (rollout, wave, state);
 
   -- id is assigned by the appender (previous id + 1, under an advisory lock), so a gap means a deleted entry.
   CREATE TABLE IF NOT EXISTS console.audit_log (

@@ -18,11 +18,13 @@ import { rehearseCommand } from './rehearse';
 import { resolveCommand } from './resolve';
 import { retentionCommand } from './retention';
 import { rollbackCommand } from './rollback';
+import { rolloutCommand } from './rollout';
 import { seedCommand } from './seed';
 import { skipCommand, unskipCommand } from './skip';
 import { statusCommand } from './status';
 import { userCommand } from './user';
 import { verifyCommand } from './verify';
+import { workerCommand } from './worker';
 
 /** Every command, in the order `strata --help` lists them. */
 export const COMMANDS: readonly CommandDefinition[] = [
@@ -30,6 +32,8 @@ export const COMMANDS: readonly CommandDefinition[] = [
   historyCommand,
   applyCommand,
   rollbackCommand,
+  rolloutCommand,
+  workerCommand,
   resolveCommand,
   skipCommand,
   unskipCommand,
