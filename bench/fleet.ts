@@ -10,7 +10,7 @@ import { embeddedSettings, embeddedUrl } from '../lib/config/embedded-settings';
 import { connect } from '../lib/db/client';
 import { withDatabase } from '../lib/db/connection-url';
 import { startCluster } from '../lib/embedded/cluster';
-import { fleetOfFile } from '../lib/fleet/rollout-fleet';
+import { fleetFromFile } from '../lib/fleet/resolve-fleet';
 import { runRollout } from '../lib/fleet/rollout-run';
 import { parseWaves } from '../lib/fleet/rollout-waves';
 import { applyChangeSets } from '../lib/migrate/apply';
@@ -88,7 +88,7 @@ export async function benchFleet(root: string, count = 200): Promise<FleetBenchR
       const t = performance.now();
       const outcome = await runRollout(
         config,
-        { fleet: fleetOfFile(fleetFile), fleetFile, project, toTag: null, waves: parseWaves('1,10%,100%'), concurrency, maxFailures: 0, actor: 'bench' },
+        { fleet: fleetFromFile(fleetFile), fleetFile, project, toTag: null, waves: parseWaves('1,10%,100%'), concurrency, maxFailures: 0, actor: 'bench' },
         { slots: 1, onEvent: () => undefined, pollMs: 100 },
       );
       const ms = performance.now() - t;

@@ -13,7 +13,7 @@ import { consoleTestEnv } from '../../test/support/console-env';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
-import { fleetOfFile } from './rollout-fleet';
+import { fleetFromFile } from './resolve-fleet';
 import { startQueueWorker } from '../queue/queue-worker';
 import { rolloutTasks } from './rollout-jobs';
 import { runRollout, waitForRollout } from './rollout-run';
@@ -77,7 +77,7 @@ describe('a rollout to 30 databases in four waves', () => {
     // Waves 1,3,10,100%: targets 0 | 1-2 | 3-9 | 10-29. rw05 is in the third wave.
     const broken = targets[5]!;
     await broken.sql`create table public.t_b (id int)`;
-    const request = { fleet: fleetOfFile(file), fleetFile: file, project: readProject(project), toTag: null, waves: parseWaves('1,3,10,100%'), concurrency: 4, maxFailures: 0, actor: 'tester' };
+    const request = { fleet: fleetFromFile(file), fleetFile: file, project: readProject(project), toTag: null, waves: parseWaves('1,3,10,100%'), concurrency: 4, maxFailures: 0, actor: 'tester' };
     const events: string[] = [];
     const first = await runRollout(config, request, { slots: 4, onEvent: (e) => events.push(e) });
     expect(first.rollout.state).toBe('failed');
@@ -119,7 +119,7 @@ describe('a target another runner holds', () => {
       await held;
     });
     await isLocked;
-    const run = runRollout(config, { fleet: fleetOfFile(file), fleetFile: file, project: readProject(project), toTag: null, waves: parseWaves('100%'), concurrency: 2, maxFailures: 0, actor: 'tester' }, { slots: 2, onEvent: () => undefined });
+    const run = runRollout(config, { fleet: fleetFromFile(file), fleetFile: file, project: readProject(project), toTag: null, waves: parseWaves('100%'), concurrency: 2, maxFailures: 0, actor: 'tester' }, { slots: 2, onEvent: () => undefined });
     await waitFor(async () => (await sql`select 1 from graphile_worker.jobs where last_error like ${'%locked by other-runner%'}`).length > 0, 'the locked target to be tried and put back');
     release();
     await holder;
@@ -169,7 +169,7 @@ describe('killed processes', () => {
     const [w1Row] = await sql`select id from console.queue_workers where pid = ${w1.pid!}`;
     const w1Prefix = `strata-${w1Row!.id}-%`;
     // The rollout is stored by this process, which runs no worker: the two workers do all of it.
-    const fleet = fleetOfFile(file);
+    const fleet = fleetFromFile(file);
     const names = targets.map((t) => t.name).sort();
     const rollout = await createRollout(sql, {
       fleet: fleet.name, fleetFile: file, projectDir: slowProject, toTag: null, waves: parseWaves('100%'), concurrency: 4, maxFailures: 0, actor: 'tester', driver: null,
@@ -197,7 +197,7 @@ describe('pause, resume and retry-failed', () => {
     const { file, targets } = await makeFleet('rp', 4);
     const sql = consoleSql(config);
     await targets[3]!.sql`create table public.t_c (id int)`;
-    const fleet = fleetOfFile(file);
+    const fleet = fleetFromFile(file);
     // Stored with no worker running: the first target's job waits in the queue.
     const rollout = await createRollout(sql, {
       fleet: fleet.name, fleetFile: file, projectDir: project, toTag: null, waves: parseWaves('100%'), concurrency: 1, maxFailures: 0, actor: 'tester', driver: null,
@@ -253,6 +253,7 @@ describe('a dry run', () => {
 describe('bad input changes nothing', () => {
   it.each([
     [['--env', 'nosuch'], 2, /Unknown fleet "nosuch"/],
+    [['--env', 'tenants', '--fleet-file', 'x.txt'], 2, /Give --env FLEET or --fleet-file FILE, not both/],
     [['--waves', '0'], 2, /at least 1/],
     [['--waves', '150%'], 2, /at most 100%/],
     [['--waves', 'abc'], 2, /neither a number/],
@@ -264,7 +265,7 @@ describe('bad input changes nothing', () => {
     fs.writeFileSync(file, `${consoleDb.url}\n`);
     const sql = consoleSql(config);
     const before = (await sql`select count(*)::int as n from console.rollouts`)[0]!.n;
-    const args = extra[0] === '--env' ? ['rollout', ...extra] : ['rollout', '--fleet-file', file, ...extra];
+    const args = extra.includes('--env') ? ['rollout', ...extra] : ['rollout', '--fleet-file', file, ...extra];
     const result = await cli(...args);
     expect(result.code).toBe(code);
     expect(result.stderr).toMatch(message);

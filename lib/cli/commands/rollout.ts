@@ -6,7 +6,7 @@ import { audited } from '../../console/audited';
 import { auditRefusal } from '../../console/refusals';
 import { ensureEmbeddedRunning } from '../../embedded/ensure-running';
 import { StrataError } from '../../errors';
-import { configuredFleet, fleetOfFile } from '../../fleet/rollout-fleet';
+import { fleetOf } from '../../fleet/resolve-fleet';
 import { countsText, dryRunRollout, runRollout, type RolloutRequest } from '../../fleet/rollout-run';
 import { pauseRollout, readRollout, readRolloutTargets, resumeRollout, retryFailedTargets, type Rollout, type RolloutTarget } from '../../fleet/rollout-store';
 import { parseWaves, wavesText } from '../../fleet/rollout-waves';
@@ -52,14 +52,13 @@ fleet's unfinished rollout, and targets already at the head are skipped.`,
     const action = positional[0];
     if (action !== undefined) return manage(action, positional[1], options);
     // Everything the flags say is checked before any database is reached.
-    if (options.env !== undefined && options.fleetFile !== undefined) throw new StrataError('BAD_USAGE', 'Give --env FLEET or --fleet-file FILE, not both');
     if (options.env === undefined && options.fleetFile === undefined) throw new StrataError('BAD_USAGE', 'rollout needs a fleet: --env FLEET or --fleet-file FILE (or a subcommand: pause, resume, retry-failed, status)');
     const waves = parseWaves(options.waves ?? DEFAULT_WAVES);
     const concurrency = wholeNumber(options.concurrency, '--concurrency', 1) ?? DEFAULT_ROLLOUT_CONCURRENCY;
     const maxFailures = wholeNumber(options.maxFailures, '--max-failures', 0) ?? 0;
     const config = loadConfig();
     const fleetFile = options.fleetFile !== undefined ? path.resolve(options.fleetFile) : null;
-    const fleet = fleetFile ? fleetOfFile(fleetFile) : configuredFleet(config, options.env!);
+    const fleet = fleetOf({ env: options.env, fleetFile: fleetFile ?? undefined }, config);
     const project = readProject(options.dir ?? config.projectDir);
     const actor = resolveActor(options.actor);
     const request: RolloutRequest = { fleet, fleetFile, project, toTag: options.to ?? null, waves, concurrency, maxFailures, actor };
