@@ -3,22 +3,32 @@ import path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { loadConfig } from '../config/environments';
 import { embeddedDatabasesOf, ensureEmbeddedRunning } from '../embedded/ensure-running';
-import { isStrataError } from '../errors';
+import { isStrataError, StrataError } from '../errors';
 import { engineLogger } from '../observability/logger';
 import { withConsole } from '../auth/console-db';
 import { ensureFirstAdmin } from '../auth/users';
 import { consoleSecrets } from '../config/console-secrets';
 import { recoverAtStart, recoveryLines } from '../recovery/at-start';
+import { startQueueWorker, type QueueWorker } from '../queue/queue-worker';
+import { rolloutTasks } from '../fleet/rollout-jobs';
 
 /**
  * `npm start`: the embedded PostgreSQL (unless real servers are configured), the demo
  * environments on first start, a production build when the sources changed, then the
- * console server (app/_server/console-server.ts: Next.js behind the front door). Ctrl-C
- * stops the console and then PostgreSQL, cleanly.
+ * console server (app/_server/console-server.ts: Next.js behind the front door), and a worker
+ * on the console database's job queue (rollout targets), so a console alone runs rollouts;
+ * `strata worker` processes share the same jobs. Ctrl-C stops the console, lets the worker
+ * finish its jobs, then stops PostgreSQL, cleanly.
  */
 const say = (line: string) => process.stdout.write(`[strata] ${line}\n`);
 const root = process.cwd();
 const port = process.env.PORT ?? '3000';
+/** Jobs this console runs at once (STRATA_WORKER_SLOTS; 0: none here, leave them to `strata worker`). */
+const workerSlots = (): number => {
+  const raw = process.env.STRATA_WORKER_SLOTS?.trim() || '2';
+  if (!/^\d+$/.test(raw) || Number(raw) > 64) throw new StrataError('BAD_USAGE', `STRATA_WORKER_SLOTS takes a whole number from 0 to 64 (got "${raw}")`);
+  return Number(raw);
+};
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -29,6 +39,9 @@ async function main(): Promise<void> {
   const embedded = await ensureEmbeddedRunning(config, engineLogger(), say);
   for (const line of recoveryLines(await recoverAtStart(config, engineLogger()))) say(line);
   await announceFirstAdmin(config);
+  const slots = workerSlots();
+  const worker: QueueWorker | null = slots > 0 ? await startQueueWorker(config, { slots, tasks: rolloutTasks(config) }) : null;
+  if (worker) say(`Queue worker ${worker.processId} running ${slots} job${slots === 1 ? '' : 's'} at a time`);
 
   let stopping = false;
   let server: ChildProcess | null = null;
@@ -40,6 +53,7 @@ async function main(): Promise<void> {
       server.kill('SIGTERM');
       await new Promise((r) => server!.once('exit', r));
     }
+    await worker?.stop();
     await embedded?.stop();
     if (embedded?.startedHere) say('PostgreSQL stopped');
     process.exit(code);
