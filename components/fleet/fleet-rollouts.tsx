@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import type { FleetRollouts as RolloutList } from '@/lib/console/fleets';
 import { Badge, type BadgeTone } from '@/components/ui/badge';
 import { formatAbsolute } from '@/components/environments/environment-display';
@@ -97,7 +98,12 @@ function LatestRollout({ rollout: r }: { rollout: Rollout }) {
           {r.state === 'running' ? 'following its progress…' : ''}
         </span>
       </div>
-      <ol aria-label={`Waves of rollout ${r.id}`} className="grid gap-3" style={{ gridTemplateColumns: `repeat(${Math.min(r.waves.length, 6)}, minmax(0, 1fr))` }}>
+      {/* One wave per row on a phone; side by side (up to 6 a row) from sm up. */}
+      <ol
+        aria-label={`Waves of rollout ${r.id}`}
+        className="grid grid-cols-1 gap-3 sm:[grid-template-columns:var(--wave-columns)]"
+        style={{ '--wave-columns': `repeat(${Math.min(r.waves.length, 6)}, minmax(0, 1fr))` } as CSSProperties}
+      >
         {r.waves.map((w) => (
           <li key={w.wave} className="flex min-w-0 flex-col gap-1" data-testid="rollout-wave">
             <div className="flex items-baseline justify-between gap-2 text-xs">
