@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import type { TargetState } from '@/lib/fleet/types';
 import { formatAbsolute } from '@/components/environments/environment-display';
+import { FleetRollouts } from './fleet-rollouts';
 import { FleetStateBar } from './fleet-state-bar';
 import { TARGET_STATE_LOOK, TARGET_STATE_ORDER } from './fleet-states';
 import { FleetTargetDetail } from './fleet-target-detail';
@@ -116,6 +117,8 @@ export function FleetView({ name }: { name: string }) {
           ))}
         </div>
       </section>
+
+      <FleetRollouts rollouts={first.rollouts} />
 
       <div className="grid gap-5 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section aria-labelledby="fleet-targets-heading" className="flex min-w-0 flex-col gap-3">

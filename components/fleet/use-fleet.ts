@@ -23,7 +23,7 @@ export interface FleetFilters {
 /**
  * The fleet's summary and its targets, page by page (filtered and sorted by the server).
  * While the server is reading targets again, it is asked every second, so counts fill in
- * as targets are read.
+ * as targets are read; while the latest rollout runs, every 2 seconds.
  */
 export function useFleet(name: string, filters: FleetFilters) {
   return useInfiniteQuery<FleetAnswer, Error>({
@@ -38,7 +38,12 @@ export function useFleet(name: string, filters: FleetFilters) {
       return getJson<FleetAnswer>(`/api/fleets/${encodeURIComponent(name)}?${params}`);
     },
     getNextPageParam: (last) => (last.query.offset + last.targets.length < last.matched ? last.query.offset + last.targets.length : undefined),
-    refetchInterval: (query) => (query.state.data?.pages[0]?.refreshing ? 1000 : false),
+    // Also every 2 s while the latest rollout runs, so its waves fill in.
+    refetchInterval: (query) => {
+      const first = query.state.data?.pages[0];
+      if (first?.refreshing) return 1000;
+      return first?.rollouts[0]?.state === 'running' ? 2000 : false;
+    },
   });
 }
 

@@ -187,3 +187,39 @@ export const fleetQuerySchema = z
     refresh: z.enum(['0', '1']).default('0').describe('1: read every target again now (in the background; `refreshing` reports progress)'),
   })
   .strict();
+
+const rolloutTargetCount = z.number().int().min(0);
+
+/**
+ * GET /api/fleets/{name} answers `rollouts`: the fleet's latest rollouts, newest first (the
+ * answer is checked against this before it leaves, so the page and the OpenAPI document
+ * cannot disagree with what is sent).
+ */
+export const fleetRolloutsSchema = z.array(
+  z
+    .object({
+      id: z.number().int(),
+      state: z.enum(['running', 'paused', 'succeeded', 'failed']),
+      actor: z.string(),
+      toTag: z.string().nullable(),
+      createdAt: z.string(),
+      finishedAt: z.string().nullable(),
+      error: z.string().nullable().describe('why the rollout stopped or failed'),
+      waves: z.array(
+        z
+          .object({
+            wave: z.number().int().min(1),
+            total: rolloutTargetCount,
+            waiting: rolloutTargetCount,
+            running: rolloutTargetCount,
+            succeeded: rolloutTargetCount,
+            failed: rolloutTargetCount,
+            'skipped-at-head': rolloutTargetCount,
+          })
+          .strict(),
+      ),
+      failedTargets: z.array(z.object({ name: z.string(), wave: z.number().int().min(1), error: z.string().nullable() }).strict()).describe('the first failed targets, by wave and name'),
+      failedCount: rolloutTargetCount,
+    })
+    .strict(),
+);

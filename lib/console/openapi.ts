@@ -174,7 +174,7 @@ export const API_ENDPOINTS: Endpoint[] = [
       { name: 'offset', description: 'targets skipped', schema: { type: 'integer', minimum: 0, default: 0 } },
       { name: 'refresh', description: '1: read every target again now (in the background)', schema: { type: 'string', enum: ['0', '1'], default: '0' } },
     ],
-    answers: { status: 200, type: 'application/json', description: 'fleet, changeSets, total, unchecked, counts, matrix, checkedBetween, matched, targets (target, state, applied, pending, lastTag, cells, driftChanges, problem, checkedAt), refreshing ({ done, total } or null)' },
+    answers: { status: 200, type: 'application/json', description: 'fleet, changeSets, total, unchecked, counts, matrix, checkedBetween, matched, targets (target, state, applied, pending, lastTag, cells, driftChanges, problem, checkedAt), refreshing ({ done, total } or null), rollouts (the latest 5, newest first: id, state, actor, toTag, createdAt, finishedAt, error, waves (wave, total and a count per target state), failedTargets (name, wave, error), failedCount)' },
   },
   {
     method: 'get',

@@ -46,8 +46,8 @@ export default async function FleetPage({ params }: Params) {
         description={
           <>
             {fleet.source.kind === 'urls' ? 'A list of databases' : 'Databases discovered on one server'}, each migrated as the environment{' '}
-            <span className="font-mono">{name}/&lt;target&gt;</span> with its own lock and history. Rollouts run in waves on the job queue; when they exist they
-            appear here.
+            <span className="font-mono">{name}/&lt;target&gt;</span> with its own lock and history. Rollouts (<span className="font-mono">strata rollout</span>) run in waves on the job queue;
+            the latest appear below.
           </>
         }
       />
