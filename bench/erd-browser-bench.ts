@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { launchChromium, signInAdmin as signIn, startBenchConsole, type SignedIn } from './bench-console';
 import { connect } from '../lib/db/client';
 import { median, type startBenchCluster } from './bench-cluster';
 import { ensureBuilt } from './start-bench';
@@ -10,7 +9,6 @@ import { syntheticSchemaSql } from '../test/synthetic/schema-sql';
 import { CORPUS_DIR, corpusDump, corpusDumpPresent, ensurePostgresRole, loadCorpusDump } from '../test/support/corpus-dumps';
 
 type BenchCluster = Awaited<ReturnType<typeof startBenchCluster>>;
-type SignedIn = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 export interface ErdBrowserRow {
   /** The environment's name on the bench console (erd300, erd2000, gitlab, musicbrainz). */
@@ -203,15 +201,6 @@ export async function benchErdBrowser(
   }
 }
 
-async function launchChromium(): Promise<Browser> {
-  const systemChromium = '/usr/bin/chromium';
-  return chromium.launch(
-    fs.existsSync(systemChromium)
-      ? { executablePath: systemChromium, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }
-      : {},
-  );
-}
-
 /** Tables as the catalog has them, partitions counted apart (the ERD draws a partitioned table once). */
 async function countTables(url: string): Promise<{ tables: number; partitions: number }> {
   const sql = connect(url, { max: 1 });
@@ -226,78 +215,17 @@ async function countTables(url: string): Promise<{ tables: number; partitions: n
   }
 }
 
-/**
- * The launcher (lib/cli/start.ts) serving one environment, on a console database and a
- * STRATA_HOME of its own, with the first admin's password chosen here (STRATA_ADMIN_PASSWORD,
- * as the e2e suite does) and the two secrets external mode requires. Its output goes to a log file, quoted when it fails to start.
- */
+/** The launcher serving one environment, on a console database of its own. */
 async function startConsole(cluster: BenchCluster, root: string, environment: string, url: string) {
-  const port = process.env.STRATA_BENCH_HTTP_PORT ?? '3300';
-  const home = path.join(root, '.strata', 'bench-erd-console');
-  fs.rmSync(home, { recursive: true, force: true });
-  fs.mkdirSync(home, { recursive: true });
-  const logFile = path.join(home, 'server.log');
-  const log = fs.openSync(logFile, 'w');
-  const adminPassword = `bench-${randomBytes(12).toString('base64url')}`;
   const key = environment.toUpperCase();
-  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/start.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      STRATA_HOME: home,
-      STRATA_ENVIRONMENTS: environment,
-      [`STRATA_ENV_${key}_URL`]: url,
-      [`STRATA_ENV_${key}_PROTECTION`]: 'open',
-      STRATA_CONSOLE_DATABASE_URL: await cluster.freshDatabase('bench_console'),
-      STRATA_ADMIN_PASSWORD: adminPassword,
-      // External mode asks for both secrets; fresh ones per start (nothing outlives a run).
-      AUTH_SECRET: randomBytes(32).toString('base64'),
-      STRATA_AUDIT_KEY: randomBytes(32).toString('base64'),
-      PORT: port,
-      STRATA_SKIP_BUILD: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', log, log],
+  return startBenchConsole(root, 'bench-erd-console', {
+    STRATA_ENVIRONMENTS: environment,
+    [`STRATA_ENV_${key}_URL`]: url,
+    [`STRATA_ENV_${key}_PROTECTION`]: 'open',
+    STRATA_CONSOLE_DATABASE_URL: await cluster.freshDatabase('bench_console'),
   });
-  fs.closeSync(log);
-  const stop = async () => {
-    if (server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
-  };
-  const origin = `http://localhost:${port}`;
-  try {
-    await waitForHttp(`${origin}/sign-in`, server);
-  } catch (error) {
-    await stop();
-    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail}`);
-  }
-  return { origin, adminPassword, stop };
 }
 
-/**
- * Signs `admin` in once through the real sign-in form (as e2e/auth.setup.ts does) and
- * keeps the session cookie. localStorage is left out, so every visitor built from it
- * starts without remembered positions.
- */
-async function signIn(browser: Browser, origin: string, password: string): Promise<SignedIn> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(`${origin}/sign-in`);
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-as').filter({ hasText: 'admin' }).waitFor({ timeout: 60_000 });
-    const state = await context.storageState();
-    return { cookies: state.cookies, origins: [] };
-  } finally {
-    await context.close();
-  }
-}
 
 /** A new browser context holding only the session cookie: a first visit. */
 async function freshVisitor(browser: Browser, signedIn: SignedIn): Promise<Page> {
@@ -383,16 +311,3 @@ async function panFrames(page: Page): Promise<number[]> {
   return frames;
 }
 
-async function waitForHttp(url: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the console exited with ${server.exitCode} before answering ${url}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within 120 s`);
-}

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type BrowserContext } from '@playwright/test';
+import { launchChromium, signInAdmin as signIn, startBenchConsole } from './bench-console';
 import { readProject } from '../lib/changesets/project';
 import { embeddedSettings, embeddedUrl } from '../lib/config/embedded-settings';
 import { connect } from '../lib/db/client';
@@ -15,7 +14,6 @@ import { median } from './bench-cluster';
 import { ensureBuilt } from './start-bench';
 import { writeFixtureProject } from '../test/support/fixture-project';
 
-type SignedIn = Awaited<ReturnType<BrowserContext['storageState']>>;
 
 /**
  * The fleet page's first render at 1,000 targets, in real Chromium, signed in like a
@@ -201,87 +199,19 @@ async function tenantDatabases(adminUrl: string, projectDir: string, say: (line:
   }
 }
 
-async function launchChromium(): Promise<Browser> {
-  const systemChromium = '/usr/bin/chromium';
-  return chromium.launch(
-    fs.existsSync(systemChromium)
-      ? { executablePath: systemChromium, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }
-      : {},
-  );
-}
-
 /** The launcher serving the fleet (external configuration, a fresh console database), its cache kept for a day so the measured renders read it warm. */
 async function startConsole(adminUrl: string, root: string, projectDir: string, urlsFile: string) {
-  const port = process.env.STRATA_BENCH_HTTP_PORT ?? '3300';
-  const home = path.join(root, '.strata', 'bench-fleet-console');
-  fs.rmSync(home, { recursive: true, force: true });
-  fs.mkdirSync(home, { recursive: true });
   const consoleDb = `bench_console_${randomBytes(4).toString('hex')}`;
   const admin = connect(adminUrl, { max: 1 });
   await admin.unsafe(`create database ${quoteIdent(consoleDb)}`).finally(() => admin.end());
-  const logFile = path.join(home, 'server.log');
-  const log = fs.openSync(logFile, 'w');
-  const adminPassword = `bench-${randomBytes(12).toString('base64url')}`;
   const key = `STRATA_ENV_${FLEET.toUpperCase()}`;
-  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/start.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      STRATA_HOME: home,
-      STRATA_ENVIRONMENTS: FLEET,
-      [`${key}_URLS_FILE`]: urlsFile,
-      [`${key}_PROTECTION`]: 'open',
-      STRATA_PROJECT_DIR: projectDir,
-      STRATA_CONSOLE_DATABASE_URL: withDatabase(adminUrl, consoleDb),
-      STRATA_SHADOW_DATABASE_URL: adminUrl,
-      STRATA_FLEET_CACHE_SECONDS: '86400',
-      STRATA_ADMIN_PASSWORD: adminPassword,
-      AUTH_SECRET: randomBytes(32).toString('base64'),
-      STRATA_AUDIT_KEY: randomBytes(32).toString('base64'),
-      PORT: port,
-      STRATA_SKIP_BUILD: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', log, log],
+  return startBenchConsole(root, 'bench-fleet-console', {
+    STRATA_ENVIRONMENTS: FLEET,
+    [`${key}_URLS_FILE`]: urlsFile,
+    [`${key}_PROTECTION`]: 'open',
+    STRATA_PROJECT_DIR: projectDir,
+    STRATA_CONSOLE_DATABASE_URL: withDatabase(adminUrl, consoleDb),
+    STRATA_SHADOW_DATABASE_URL: adminUrl,
+    STRATA_FLEET_CACHE_SECONDS: '86400',
   });
-  fs.closeSync(log);
-  const stop = async () => {
-    if (server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGTERM');
-      await exited;
-    }
-  };
-  const origin = `http://localhost:${port}`;
-  try {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`the console exited with ${server.exitCode}`);
-      const ok = await fetch(`${origin}/sign-in`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('the console did not answer within 120 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } catch (error) {
-    await stop();
-    const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-    throw new Error(`${(error as Error).message}\n--- ${logFile} ---\n${tail}`);
-  }
-  return { origin, adminPassword, stop };
-}
-
-async function signIn(browser: Browser, origin: string, password: string): Promise<SignedIn> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(`${origin}/sign-in`);
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-as').filter({ hasText: 'admin' }).waitFor({ timeout: 60_000 });
-    const state = await context.storageState();
-    return { cookies: state.cookies, origins: [] };
-  } finally {
-    await context.close();
-  }
 }
