@@ -19,7 +19,7 @@ describe('console schema', () => {
   it('is created once and is idempotent under concurrency', async () => {
     await Promise.all([ensureConsoleSchema(db.sql), ensureConsoleSchema(db.sql), ensureConsoleSchema(db.sql)]);
     const tables = await db.sql`select table_name from information_schema.tables where table_schema = 'console' order by 1`;
-    expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'change_requests', 'erd_views', 'expected_schemas', 'operations', 'schema_meta', 'sign_in_attempts', 'users']);
+    expect(tables.map((t) => t.table_name)).toEqual(['audit_log', 'change_requests', 'erd_views', 'expected_schemas', 'fleet_targets', 'operations', 'queue_workers', 'rollout_targets', 'rollouts', 'schema_meta', 'sign_in_attempts', 'users']);
   });
 });
 
