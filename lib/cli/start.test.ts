@@ -80,7 +80,8 @@ describe('npm start', () => {
     if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('run `next build` first (npm test does)');
     fs.rmSync(home, { recursive: true, force: true });
     const first = start();
-    await waitFor(async () => (await health()) !== null, 'the console to answer', 90_000);
+    // The first start makes the demo: three environments migrated and the tenants fleet's 50 databases.
+    await waitFor(async () => (await health()) !== null, 'the console to answer', 240_000);
     const firstHealth = await health();
     expect(firstHealth!.status).toBe(200);
     const versions = firstHealth!.body.environments.map((e) => [e.name, e.schemaVersion]);
@@ -143,7 +144,7 @@ describe('npm start', () => {
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
     fs.rmSync(home, { recursive: true, force: true });
-  }, 300_000);
+  }, 540_000);
 
   // The CLI used to print its result and then wait ~20 s for the idle timeout of the console
   // pool it opened for the audit entry (lib/cli/finish.ts ends it). Measured from the last
@@ -152,7 +153,8 @@ describe('npm start', () => {
     if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('run `next build` first (npm test does)');
     fs.rmSync(home, { recursive: true, force: true });
     const console_ = start();
-    await waitFor(async () => (await health()) !== null, 'the console to answer', 90_000);
+    // The first start makes the demo: three environments migrated and the tenants fleet's 50 databases.
+    await waitFor(async () => (await health()) !== null, 'the console to answer', 240_000);
     const bin = buildCli(path.join(home, 'bin', 'strata.js'));
     const staging = async () => (await health())!.body.environments.find((e) => e.name === 'staging')!.schemaVersion;
     const before = await staging();
@@ -189,5 +191,5 @@ describe('npm start', () => {
     console_.child.kill('SIGTERM');
     expect(await console_.exited).toBe(0);
     fs.rmSync(home, { recursive: true, force: true });
-  }, 300_000);
+  }, 540_000);
 });
