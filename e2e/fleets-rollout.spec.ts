@@ -136,9 +136,17 @@ test.describe('the rollout doors, attacked', () => {
     const before = await histories();
     const request = page.request;
     const body = { to: behindTag, waves: '1,10%,100%', concurrency: 4, maxFailures: 0, confirm: DEMO_FLEET.name };
-    for (const bad of [{ ...body, waves: '1,abc' }, { ...body, concurrency: 0 }, { ...body, extra: 1 }, { ...body, confirm: 'other' }, { ...body, to: 'no_such_tag' }, { ...body, maxFailures: -1 }]) {
+    const attacks: Array<[Record<string, unknown>, number]> = [
+      [{ ...body, waves: '1,abc' }, 400],
+      [{ ...body, concurrency: 0 }, 400],
+      [{ ...body, extra: 1 }, 400],
+      [{ ...body, maxFailures: -1 }, 400],
+      [{ ...body, to: 'no_such_tag' }, 404],
+      [{ ...body, confirm: 'other' }, 409], // CONFIRMATION_REQUIRED, as every typed-back confirmation
+    ];
+    for (const [bad, status] of attacks) {
       const answer = await request.post(`${api}/rollouts`, { data: bad });
-      expect([400, 404], JSON.stringify(bad)).toContain(answer.status());
+      expect(answer.status(), JSON.stringify(bad)).toBe(status);
       const action = await callServerAction(request, `/fleets/${DEMO_FLEET.name}`, 'app/rollout-actions.ts', 'startRolloutAction', [DEMO_FLEET.name, bad]);
       expect(action.text, JSON.stringify(bad)).toMatch(/"code":"(BAD_USAGE|CONFIRMATION_REQUIRED|NOT_FOUND)"/);
     }
