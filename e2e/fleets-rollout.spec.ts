@@ -106,7 +106,7 @@ test('an admin starts the same no-op rollout from the page; the console\'s worke
   await dialog.getByTestId('rollout-confirm').press('Enter');
   await expect(dialog).toBeHidden();
   const message = panel.getByTestId('rollout-action-message');
-  await expect(message).toContainText(/Rollout #\d+: running/);
+  await expect(message).toContainText(/Started rollout #\d+: 50 targets/);
   const id = Number(/#(\d+)/.exec((await message.textContent())!)![1]);
   const latest = await ended(page.request, id);
   expect(latest.state).toBe('succeeded');

@@ -22,15 +22,15 @@ export function RolloutControls({ fleet, latest }: { fleet: string; latest: { id
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const unfinished = latest && (latest.state === 'running' || latest.state === 'paused');
 
-  async function settle(answer: RolloutAnswer) {
-    setMessage(answer.ok ? { ok: true, text: `Rollout #${answer.rollout.id}: ${answer.rollout.state}; ${answer.note}.` } : { ok: false, text: answer.message });
+  async function settle(verb: string, answer: RolloutAnswer) {
+    setMessage(answer.ok ? { ok: true, text: `${verb} rollout #${answer.rollout.id}: ${answer.note}.` } : { ok: false, text: answer.message });
     await queryClient.invalidateQueries({ queryKey: ['fleet', fleet] });
   }
 
-  async function step(run: () => Promise<RolloutAnswer>) {
+  async function step(verb: string, run: () => Promise<RolloutAnswer>) {
     setBusy(true);
     try {
-      await settle(await run());
+      await settle(verb, await run());
     } finally {
       setBusy(false);
     }
@@ -43,17 +43,17 @@ export function RolloutControls({ fleet, latest }: { fleet: string; latest: { id
           Start rollout…
         </button>
         {latest?.state === 'running' && (
-          <button type="button" className={BUTTON} disabled={busy} onClick={() => step(() => starters.pauseRollout(fleet, latest.id))} data-testid="pause-rollout">
+          <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Paused', () => starters.pauseRollout(fleet, latest.id))} data-testid="pause-rollout">
             Pause #{latest.id}
           </button>
         )}
         {latest?.state === 'paused' && (
-          <button type="button" className={BUTTON} disabled={busy} onClick={() => step(() => starters.resumeRollout(fleet, latest.id))} data-testid="resume-rollout">
+          <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Resumed', () => starters.resumeRollout(fleet, latest.id))} data-testid="resume-rollout">
             Resume #{latest.id}
           </button>
         )}
         {latest && latest.failedCount > 0 && (
-          <button type="button" className={BUTTON} disabled={busy} onClick={() => step(() => starters.retryFailedRollout(fleet, latest.id))} data-testid="retry-failed-rollout">
+          <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Retrying in', () => starters.retryFailedRollout(fleet, latest.id))} data-testid="retry-failed-rollout">
             Retry {latest.failedCount} failed
           </button>
         )}
@@ -68,7 +68,7 @@ export function RolloutControls({ fleet, latest }: { fleet: string; latest: { id
           fleet={fleet}
           onClose={() => setOpen(false)}
           onAnswer={async (answer) => {
-            await settle(answer);
+            await settle('Started', answer);
             if (answer.ok) setOpen(false);
           }}
         />
