@@ -7,6 +7,7 @@ import { OperationStartersProvider, type OperationStarters } from '@/components/
 import { requestFixAction, resolveChangeSetAction, skipChangeSetAction, unskipChangeSetAction } from './change-set-actions';
 import { LockWaitAbilitiesProvider, type LockWaitAbilities } from '@/components/operations/lock-wait-controls';
 import { cancelOperationAction, terminateBlockerAction } from './lock-wait-actions';
+import { pauseRolloutAction, resumeRolloutAction, retryFailedRolloutAction, startRolloutAction } from './rollout-actions';
 import { executeRequestAction, restoreBackupAction, startOperationAction, startRehearsalAction, startSeedAction } from './operation-actions';
 
 // zod 4 probes `Function("")` to decide whether to compile its parsers; under the console's CSP
@@ -27,6 +28,10 @@ const STARTERS: OperationStarters = {
   restoreBackup: restoreBackupAction,
   cancelOperation: cancelOperationAction,
   terminateBlocker: terminateBlockerAction,
+  startRollout: startRolloutAction,
+  pauseRollout: pauseRolloutAction,
+  resumeRollout: resumeRolloutAction,
+  retryFailedRollout: retryFailedRolloutAction,
 };
 
 /**

@@ -5,6 +5,10 @@ import type { FixResult } from '@/lib/console/change-set-fixes';
 import type { Refused, StartAnswer } from '@/lib/console/start-answer';
 import type { CancelOutcome } from '@/lib/console/lock-wait-control';
 import type { TerminatedBlocker } from '@/lib/migrate/lock-wait-control';
+import type { Steered } from '@/lib/console/fleet-rollout-control';
+
+/** What starting or steering a fleet's rollout answers: its id and state, or why nothing changed. */
+export type RolloutAnswer = ({ ok: true } & Steered) | Refused;
 
 /** What fixing a change set answers: its state afterwards, or why nothing changed. */
 export type FixAnswer = { ok: true; result: FixResult } | Refused;
@@ -37,6 +41,12 @@ export interface OperationStarters {
   cancelOperation(id: number): Promise<{ ok: true; outcome: CancelOutcome } | Refused>;
   /** Terminate the session blocking it, its pid typed back (POST /api/operations/{id}/terminate-blocker). */
   terminateBlocker(id: number, input: unknown): Promise<{ ok: true; terminated: TerminatedBlocker } | Refused>;
+  /** Start a fleet's rollout (the body of POST /api/fleets/{name}/rollouts). */
+  startRollout(fleet: string, input: unknown): Promise<RolloutAnswer>;
+  /** Pause, resume or retry the failed targets of one (POST /api/fleets/{name}/rollouts/{id}/…). */
+  pauseRollout(fleet: string, id: number): Promise<RolloutAnswer>;
+  resumeRollout(fleet: string, id: number): Promise<RolloutAnswer>;
+  retryFailedRollout(fleet: string, id: number): Promise<RolloutAnswer>;
 }
 
 const unavailable = async (): Promise<Refused> => ({ ok: false, status: 503, code: 'UNAVAILABLE', message: 'This page cannot start operations.' });
@@ -53,6 +63,10 @@ const StartersContext = createContext<OperationStarters>({
   restoreBackup: unavailable,
   cancelOperation: unavailable,
   terminateBlocker: unavailable,
+  startRollout: unavailable,
+  pauseRollout: unavailable,
+  resumeRollout: unavailable,
+  retryFailedRollout: unavailable,
 });
 
 export function OperationStartersProvider({ starters, children }: { starters: OperationStarters; children: ReactNode }) {

@@ -245,6 +245,21 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['viewer', 'developer', 'operator', 'admin'],
   },
   {
+    // A no-op rollout (every tenant is at or past it) would start for an operator: the role is refused first.
+    file: 'app/api/fleets/[name]/rollouts/route.ts',
+    method: 'POST',
+    path: '/api/fleets/tenants/rollouts',
+    body: { to: '0016_risk_v2', confirm: 'tenants' },
+    allowed: ['operator', 'admin'],
+  },
+  ...(['pause', 'resume', 'retry-failed'] as const).map((step) => ({
+    file: `app/api/fleets/[name]/rollouts/[id]/${step}/route.ts`,
+    method: 'POST' as const,
+    path: `/api/fleets/tenants/rollouts/1/${step}`,
+    body: {},
+    allowed: ['operator', 'admin'] as Role[],
+  })),
+  {
     // Role first, before the operation is looked up: operator+ (then the right that runs it there).
     file: 'app/api/operations/[id]/cancel/route.ts',
     method: 'POST',
@@ -302,6 +317,7 @@ export interface ServerActionDoor {
 const ACTIONS = 'app/operation-actions.ts';
 const FIXES = 'app/change-set-actions.ts';
 const LOCKS = 'app/lock-wait-actions.ts';
+const ROLLOUTS = 'app/rollout-actions.ts';
 export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'run', direction: 'apply', confirm: 'staging', expect: plan }], allowed: ['operator', 'admin'] },
   { file: ACTIONS, name: 'startOperationAction', page: '/environments/staging', args: ['staging', { kind: 'dry-run', direction: 'apply', mode: 'transaction' }], allowed: ['operator', 'admin'] },
@@ -318,6 +334,10 @@ export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: FIXES, name: 'unskipChangeSetAction', page: '/environments/staging', args: ['staging', OPTIONAL, { reason: 'access test', confirm: 'staging' }], allowed: ['operator', 'admin'] },
   { file: LOCKS, name: 'cancelOperationAction', page: '/environments/local', args: [1], allowed: ['operator', 'admin'] },
   { file: LOCKS, name: 'terminateBlockerAction', page: '/environments/local', args: [1, { pid: 4121 }], allowed: ['admin'] },
+  { file: ROLLOUTS, name: 'startRolloutAction', page: '/fleets/tenants', args: ['tenants', { to: '0016_risk_v2', confirm: 'tenants' }], allowed: ['operator', 'admin'] },
+  { file: ROLLOUTS, name: 'pauseRolloutAction', page: '/fleets/tenants', args: ['tenants', 1], allowed: ['operator', 'admin'] },
+  { file: ROLLOUTS, name: 'resumeRolloutAction', page: '/fleets/tenants', args: ['tenants', 1], allowed: ['operator', 'admin'] },
+  { file: ROLLOUTS, name: 'retryFailedRolloutAction', page: '/fleets/tenants', args: ['tenants', 1], allowed: ['operator', 'admin'] },
   { file: FIXES, name: 'requestFixAction', page: '/environments/production', args: ['production', { kind: 'skip', tag: OPTIONAL, reason: 'access test' }], allowed: ['operator', 'admin'] },
 ];
 

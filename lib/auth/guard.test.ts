@@ -31,6 +31,8 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'view.manage': { roles: ['admin'], on: ALL },
   'operation.cancel': { roles: from('operator'), on: ALL },
   'lock.terminate': { roles: ['admin'], on: ALL },
+  // A protected fleet's rollout is refused by its door, with the CLI's words (lib/fleet/rollout-protection.ts).
+  rollout: { roles: from('operator'), on: ALL },
 };
 
 const principal = (role: Role): Principal => ({ username: `a-${role}`, role, via: 'console' });

@@ -31,7 +31,8 @@ export type Action =
   | 'view.save'
   | 'view.manage'
   | 'operation.cancel'
-  | 'lock.terminate';
+  | 'lock.terminate'
+  | 'rollout';
 
 export interface ActionRule {
   /** The lowest role allowed (roles are ordered: viewer < developer < operator < admin). */
@@ -88,6 +89,9 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   'operation.cancel': { minRole: 'operator', description: 'cancel runs waiting for a lock' },
   // Ending someone else's session on an environment's server, after typing its pid: admins only.
   'lock.terminate': { minRole: 'admin', description: 'terminate sessions blocking a run' },
+  // Starting, pausing, resuming or retrying a fleet's rollout from the console: operators. A protected
+  // fleet's rollout is refused by the door itself, with the CLI's words (no two-person rollouts yet).
+  rollout: { minRole: 'operator', description: 'start or steer fleet rollouts' },
 };
 
 export interface GuardContext {

@@ -135,6 +135,20 @@ export const executeRequestSchema = z.object({ confirm: z.string().max(100).desc
 /** POST /api/operations/{id}/cancel: no options; a JSON body all the same, as every changing call sends. */
 export const cancelOperationSchema = z.object({}).strict();
 
+/** POST /api/fleets/{name}/rollouts: what `strata rollout --env FLEET` takes, and the fleet's name typed back. */
+export const rolloutStartSchema = z
+  .object({
+    to: changeSetTag.optional().describe('stop each target after this change set (default: the head)'),
+    waves: z.string().trim().min(1).max(200).optional().describe('cumulative wave sizes, counts or percentages (default 1,10%,100%)'),
+    concurrency: z.number().int().min(1).max(64).optional().describe('targets migrated at once, across all workers (default 4)'),
+    maxFailures: z.number().int().min(0).max(100_000).optional().describe('failed targets allowed before the rollout stops at the next wave (default 0)'),
+    confirm: z.string().max(100).describe("the fleet's name, typed back"),
+  })
+  .strict();
+
+/** POST /api/fleets/{name}/rollouts/{id}/pause|resume|retry-failed: no options. */
+export const rolloutStepSchema = z.object({}).strict();
+
 /** PostgreSQL's backend pids are positive int4 values. */
 const BACKEND_PID_MAX = 2_147_483_647;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLUSTER_ID_MAX, cancelOperationSchema, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, seedRequestSchema, skipChangeSetSchema, terminateBlockerSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { CLUSTER_ID_MAX, cancelOperationSchema, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, rolloutStartSchema, rolloutStepSchema, seedRequestSchema, skipChangeSetSchema, terminateBlockerSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 import { FLEET_SORTS } from '../fleet/fleet-query';
 
@@ -183,6 +183,22 @@ export const API_ENDPOINTS: Endpoint[] = [
     who: 'any signed-in role',
     answers: { status: 200, type: 'application/json', description: 'fleet, overview, changeSets (tag, state, reason), history, drift ({ checkedAt, expected, changes, more } or null)' },
   },
+  {
+    method: 'post',
+    path: '/api/fleets/{name}/rollouts',
+    summary: 'Start a rollout of a configured fleet, as `strata rollout --env` does: stored with its first jobs and answered at once; the console’s queue worker runs it (409 LOCKED naming the fleet’s unfinished rollout; 403 PROTECTED on a protected fleet)',
+    who: 'operator+ (not on protected fleets)',
+    body: rolloutStartSchema,
+    answers: { status: 200, type: 'application/json', description: '{ rollout: { id, fleet, state }, note }' },
+  },
+  ...(['pause', 'resume', 'retry-failed'] as const).map((step) => ({
+    method: 'post' as const,
+    path: `/api/fleets/{name}/rollouts/{id}/${step}`,
+    summary: `${step === 'pause' ? 'Pause a running rollout (running targets finish)' : step === 'resume' ? 'Resume a paused rollout' : 'Retry the failed targets of a rollout (a stopped one runs on)'}; 404 for a rollout of another fleet, 409 when its state does not allow it`,
+    who: 'operator+ (not on protected fleets)',
+    body: rolloutStepSchema,
+    answers: { status: 200, type: 'application/json', description: '{ rollout: { id, fleet, state }, note }' },
+  })),
   { method: 'post', path: '/api/requests/{id}/decision', summary: 'Approve or reject a change request', who: 'an admin other than the requester', body: decisionSchema, answers: { status: 200, type: 'application/json', description: 'the request' } },
   { method: 'post', path: '/api/requests/{id}/execute', summary: 'Run an approved request, once', who: 'operator+', body: executeRequestSchema, answers: ndjson('The recorded execution') },
   {

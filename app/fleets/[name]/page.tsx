@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { pagePrincipal } from '@/app/guard';
-import { authorize } from '@/lib/auth/guard';
+import { authorize, can } from '@/lib/auth/guard';
 import { loadConfig } from '@/lib/config/environments';
 import { configuredFleet } from '@/lib/fleet/fleet-overview';
 import { isStrataError } from '@/lib/errors';
@@ -52,7 +52,8 @@ export default async function FleetPage({ params }: Params) {
         }
       />
       <main id="main" className="mx-auto flex max-w-[96rem] flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
-        <FleetView name={name} />
+        {/* The controls show for who may use them; the doors refuse anyone else (and any protected fleet). */}
+        <FleetView name={name} canRollout={can(principal, 'rollout') && fleet.protection !== 'protected'} />
       </main>
     </>
   );

@@ -9,6 +9,7 @@ import { StrataError } from '../../errors';
 import { fleetOf } from '../../fleet/resolve-fleet';
 import { countsText, dryRunRollout, runRollout, type RolloutRequest } from '../../fleet/rollout-run';
 import { pauseRollout, readRollout, readRolloutTargets, resumeRollout, retryFailedTargets, type Rollout, type RolloutTarget } from '../../fleet/rollout-store';
+import { protectedRolloutMessage } from '../../fleet/rollout-protection';
 import { parseWaves, wavesText } from '../../fleet/rollout-waves';
 import { engineLogger } from '../../observability/logger';
 import { cliPrincipal } from '../cli-audit';
@@ -17,8 +18,7 @@ import { dryRunText } from '../dry-run-text';
 import { ACTOR_FLAGS, PROJECT_FLAGS } from '../flags';
 import { resolveActor } from '../targets';
 
-export const DEFAULT_WAVES = '1,10%,100%';
-export const DEFAULT_ROLLOUT_CONCURRENCY = 4;
+import { DEFAULT_ROLLOUT_CONCURRENCY, DEFAULT_WAVES } from '../../fleet/rollout-protection';
 
 export const rolloutCommand = defineCommand({
   name: 'rollout',
@@ -69,7 +69,7 @@ fleet's unfinished rollout, and targets already at the head are skipped.`,
         return { code: dry.result.failed ? 1 : 0, text, json: dry };
       }
       if (fleet.protection === 'protected') {
-        const message = `Fleet "${fleet.name}" is protected: its rollout needs an approved two-person request, which rollouts do not support yet; nothing was started`;
+        const message = protectedRolloutMessage(fleet.name);
         await auditRefusal(config, { actor, role: 'cli', action: 'rollout', environment: fleet.name, detail: `PROTECTED: ${message}`, source: 'cli' });
         throw new StrataError('PROTECTED', message);
       }

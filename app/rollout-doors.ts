@@ -1,0 +1,40 @@
+import 'server-only';
+import { rolloutStartSchema } from '@/lib/console/api-schemas';
+import { startFleetRollout, steerFleetRollout, type RolloutStep, type Steered } from '@/lib/console/fleet-rollout-control';
+import { fleetContext } from '@/lib/console/fleets';
+import { StrataError } from '@/lib/errors';
+import { isRefused, parsed } from './door-input';
+import type { Door, Refused } from './guard';
+
+/**
+ * A fleet's rollout from a door, shared by the server actions of the fleet page and the
+ * route handlers of the HTTP API, so both refuse and act alike: the role first (who may
+ * not learns nothing more), then the input, the fleet from configuration, then the work.
+ */
+export type SteerAnswer = ({ ok: true } & Steered) | Refused;
+
+export async function openRolloutStart(door: Door, fleetName: string, input: unknown): Promise<SteerAnswer> {
+  const early = await door.check('rollout', { environment: fleetName });
+  if (early) return early;
+  const body = parsed(rolloutStartSchema, input);
+  if (isRefused(body)) return body;
+  try {
+    const options = fleetContext(fleetName, door.principal.username);
+    return { ok: true, ...(await startFleetRollout(options, body, door.principal)) };
+  } catch (error) {
+    return door.refusal(error, fleetName);
+  }
+}
+
+export async function openRolloutStep(door: Door, fleetName: string, idText: string | number, step: RolloutStep): Promise<SteerAnswer> {
+  const early = await door.check('rollout', { environment: fleetName });
+  if (early) return early;
+  try {
+    const id = Number(idText);
+    if (!/^\d+$/.test(String(idText)) || !Number.isSafeInteger(id) || id < 1) throw new StrataError('NOT_FOUND', `Fleet "${fleetName}" has no rollout ${String(idText).slice(0, 40)}`);
+    const options = fleetContext(fleetName, door.principal.username);
+    return { ok: true, ...(await steerFleetRollout(options, id, step, door.principal)) };
+  } catch (error) {
+    return door.refusal(error, fleetName);
+  }
+}

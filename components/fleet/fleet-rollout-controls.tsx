@@ -1,0 +1,166 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useOperationStarters, type RolloutAnswer } from '@/components/operations/operation-starters';
+import { ModalDialog } from '@/components/ui/modal-dialog';
+
+const BUTTON = 'rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
+const PRIMARY = 'rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
+
+/**
+ * Start a rollout, and Pause / Resume / Retry failed on the latest one according to its
+ * state. Each goes through the same doors as the HTTP API; the server refuses whoever may
+ * not, and the page shows its words. The fleet's query is read again after each answer
+ * (it polls while a rollout runs), so the panel follows the console's queue worker.
+ */
+export function RolloutControls({ fleet, latest }: { fleet: string; latest: { id: number; state: string; failedCount: number } | undefined }) {
+  const starters = useOperationStarters();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const unfinished = latest && (latest.state === 'running' || latest.state === 'paused');
+
+  async function settle(verb: string, answer: RolloutAnswer) {
+    setMessage(answer.ok ? { ok: true, text: `${verb} rollout #${answer.rollout.id}: ${answer.note}.` } : { ok: false, text: answer.message });
+    await queryClient.invalidateQueries({ queryKey: ['fleet', fleet] });
+  }
+
+  async function step(verb: string, run: () => Promise<RolloutAnswer>) {
+    setBusy(true);
+    try {
+      await settle(verb, await run());
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Rollout actions">
+        <button type="button" className={PRIMARY} onClick={() => setOpen(true)} disabled={busy || Boolean(unfinished)} title={unfinished ? `Rollout #${latest!.id} is ${latest!.state}: it must end first` : undefined} data-testid="start-rollout">
+          Start rollout…
+        </button>
+        {latest?.state === 'running' && (
+          <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Paused', () => starters.pauseRollout(fleet, latest.id))} data-testid="pause-rollout">
+            Pause #{latest.id}
+          </button>
+        )}
+        {latest?.state === 'paused' && (
+          <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Resumed', () => starters.resumeRollout(fleet, latest.id))} data-testid="resume-rollout">
+            Resume #{latest.id}
+          </button>
+        )}
+        {latest && latest.failedCount > 0 && (
+          <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Retrying in', () => starters.retryFailedRollout(fleet, latest.id))} data-testid="retry-failed-rollout">
+            Retry {latest.failedCount} failed
+          </button>
+        )}
+      </div>
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} data-testid="rollout-action-message" className={`text-sm ${message.ok ? 'text-zinc-700' : 'rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-800'}`}>
+          {message.text}
+        </p>
+      )}
+      {open && (
+        <StartRolloutDialog
+          fleet={fleet}
+          onClose={() => setOpen(false)}
+          onAnswer={async (answer) => {
+            await settle('Started', answer);
+            if (answer.ok) setOpen(false);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function StartRolloutDialog({ fleet, onClose, onAnswer }: { fleet: string; onClose: () => void; onAnswer: (answer: RolloutAnswer) => Promise<void> }) {
+  const starters = useOperationStarters();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const [waves, setWaves] = useState('1,10%,100%');
+  const [to, setTo] = useState('');
+  const [concurrency, setConcurrency] = useState('4');
+  const [maxFailures, setMaxFailures] = useState('0');
+  const [confirm, setConfirm] = useState('');
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => dialog.current?.showModal(), []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setStarting(true);
+    setError(null);
+    try {
+      const answer = await starters.startRollout(fleet, {
+        waves: waves.trim(),
+        ...(to.trim() ? { to: to.trim() } : {}),
+        concurrency: Number(concurrency),
+        maxFailures: Number(maxFailures),
+        confirm,
+      });
+      if (!answer.ok) setError(answer.message);
+      await onAnswer(answer);
+    } finally {
+      setStarting(false);
+    }
+  }
+
+  const field = 'rounded-md border border-zinc-300 px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-blue-600';
+  return (
+    <ModalDialog ref={dialog} labelledBy={titleId} onClose={() => !starting && onClose()} testId="start-rollout-dialog" width="w-[min(520px,96vw)]">
+      <form onSubmit={submit} className="flex flex-col gap-4 p-5">
+        <h2 id={titleId} className="text-base font-semibold text-zinc-900">
+          Start a rollout of {fleet}
+        </h2>
+        <p className="text-sm text-zinc-600">Every target gets the pending change sets, wave by wave, on the console&apos;s job queue. A wave starts when the previous one has ended; past the failures allowed, the rollout stops before the next wave.</p>
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
+          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
+            Waves
+            <input className={`${field} font-mono`} value={waves} onChange={(e) => setWaves(e.target.value)} aria-describedby={`${titleId}-waves`} data-testid="rollout-waves" />
+            <span id={`${titleId}-waves`} className="text-xs font-normal text-zinc-500">cumulative: 1 target, then 10%, then all</span>
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
+            Up to change set (optional)
+            <input className={`${field} font-mono`} value={to} onChange={(e) => setTo(e.target.value)} placeholder="the head" data-testid="rollout-to" />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
+            Concurrency
+            <input className={field} type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} data-testid="rollout-concurrency" />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
+            Max failures
+            <input className={field} type="number" min={0} value={maxFailures} onChange={(e) => setMaxFailures(e.target.value)} data-testid="rollout-max-failures" />
+          </label>
+        </div>
+        <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
+          <span>
+            Type <span className="font-mono">{fleet}</span> to confirm
+          </span>
+          <input className={`${field} font-mono`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" spellCheck={false} data-testid="rollout-confirm" />
+        </label>
+        {error && (
+          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="start-rollout-error">
+            {error}
+          </p>
+        )}
+        {starting && (
+          <p role="status" className="text-sm text-zinc-600">
+            Planning the waves and starting…
+          </p>
+        )}
+        <div className="flex justify-end gap-2">
+          <button type="button" className={BUTTON} onClick={onClose} disabled={starting}>
+            Cancel
+          </button>
+          <button type="submit" className={PRIMARY} disabled={starting || confirm !== fleet} data-testid="confirm-start-rollout">
+            Start rollout
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
+  );
+}
