@@ -78,13 +78,13 @@ describe('cancelling a run that waits for a lock', () => {
     const running = applyChangeSets(testContext(db.url, { lockTimeoutMs: 120_000, onProgress: (e) => events.push(e), cancelRequested: async () => cancelledBy }), p);
 
     // The runner waits, and its watch has looked at least once (its connection is idle again after a look).
-    const [runner] = await waitForRows(db.sql, `select pid from pg_stat_activity where application_name like 'strata:%' and wait_event_type = 'Lock'`);
-    await waitForRows(db.sql, `select 1 from pg_stat_activity where application_name = 'strata:lock-watch' and state = 'idle' and query like '%pg_blocking_pids%'`);
+    const [runner] = await waitForRows(db.sql, `select pid from pg_stat_activity where datname = current_database() and application_name like 'strata:%' and wait_event_type = 'Lock'`);
+    await waitForRows(db.sql, `select 1 from pg_stat_activity where datname = current_database() and application_name = 'strata:lock-watch' and state = 'idle' and query like '%pg_blocking_pids%'`);
     // A pid that is not the target's runner is never cancelled: not the blocker, not another session queued for the table.
     const queued = connect(db.url, { max: 1, applicationName: 'reader' });
     sessions.push(queued);
     const reading = queued.unsafe('select count(*) from risk.orders').catch((error: unknown) => error);
-    const [waiter] = await waitForRows(db.sql, `select pid from pg_stat_activity where application_name = 'reader' and wait_event_type = 'Lock'`);
+    const [waiter] = await waitForRows(db.sql, `select pid from pg_stat_activity where datname = current_database() and application_name = 'reader' and wait_event_type = 'Lock'`);
     expect(await cancelWaitingRunner(db.url, blocker)).toBe(false);
     expect(await cancelWaitingRunner(db.url, Number(waiter!.pid))).toBe(false);
     cancelledBy = 'olga';
@@ -154,12 +154,12 @@ describe('Ctrl-C in the CLI while it waits', () => {
     await holdLock(db.url);
     const before = await catalogFingerprint(db.sql);
     const run = spawnCli(['apply', '--database-url', db.url, '--dir', dir, '--lock-timeout', '60s']);
-    await waitForRows(db.sql, `select pid from pg_stat_activity where application_name like 'strata:%' and wait_event_type = 'Lock'`);
+    await waitForRows(db.sql, `select pid from pg_stat_activity where datname = current_database() and application_name like 'strata:%' and wait_event_type = 'Lock'`);
     run.kill('SIGINT');
     const exited = await run.output;
     expect(exited.code !== 0 || exited.signal !== null).toBe(true);
     // PostgreSQL ends the waiting session (the client is gone), and with it the runner's lock.
-    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where application_name like 'strata:%'`).length === 0, 'the runner session to end');
+    await waitFor(async () => (await db.sql`select 1 from pg_stat_activity where datname = current_database() and application_name like 'strata:%'`).length === 0, 'the runner session to end');
     expect(await catalogFingerprint(db.sql)).toEqual(before);
     expect(await history()).toEqual([['0000_orders', 'applied']]);
   }, 60_000);
