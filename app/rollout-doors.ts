@@ -1,10 +1,11 @@
 import 'server-only';
-import { rolloutStartSchema } from '@/lib/console/api-schemas';
+import { rolloutStartSchema, rolloutStepSchema } from '@/lib/console/api-schemas';
 import { startFleetRollout, steerFleetRollout, type RolloutStep, type Steered } from '@/lib/console/fleet-rollout-control';
 import { fleetContext } from '@/lib/console/fleets';
 import { StrataError } from '@/lib/errors';
 import { isRefused, parsed } from './door-input';
-import type { Door, Refused } from './guard';
+import { enterDoor, refusedResponse, type Door, type Refused } from './guard';
+import { readJson } from './read-json';
 
 /**
  * A fleet's rollout from a door, shared by the server actions of the fleet page and the
@@ -37,4 +38,24 @@ export async function openRolloutStep(door: Door, fleetName: string, idText: str
   } catch (error) {
     return door.refusal(error, fleetName);
   }
+}
+
+/**
+ * The route handler of POST /api/fleets/{name}/rollouts/{id}/(pause|resume|retry-failed): one
+ * per step, the same door otherwise (404 for an id of another fleet; 409 when its state does
+ * not allow the step).
+ */
+export function rolloutStepRoute(step: RolloutStep) {
+  return async function POST(request: Request, { params }: { params: Promise<{ name: string; id: string }> }): Promise<Response> {
+    const door = await enterDoor(request);
+    if (door instanceof Response) return door;
+    const { name, id } = await params;
+    const early = await door.authorize('rollout', { environment: name });
+    if (early) return early;
+    const input = await readJson(request, rolloutStepSchema);
+    if (input instanceof Response) return input;
+    const answer = await openRolloutStep(door, name, id, step);
+    if (!answer.ok) return refusedResponse(answer);
+    return Response.json({ rollout: answer.rollout, note: answer.note }, { headers: { 'Cache-Control': 'no-store' } });
+  };
 }

@@ -44,19 +44,11 @@ export interface RolloutTarget {
   attempts: number;
 }
 
-export interface NewRollout {
-  fleet: string;
-  fleetFile: string | null;
-  projectDir: string;
-  toTag: string | null;
-  waves: WaveSize[];
-  concurrency: number;
-  maxFailures: number;
-  actor: string;
-  driver: number | null;
+/** What a new rollout is made of: its row's settings, and its targets. */
+export type NewRollout = Pick<Rollout, 'fleet' | 'fleetFile' | 'projectDir' | 'toTag' | 'waves' | 'concurrency' | 'maxFailures' | 'actor' | 'driver'> & {
   /** Target names in name order, with the wave of each. */
   targets: Array<{ name: string; wave: number }>;
-}
+};
 
 type Tx = postgres.TransactionSql<Record<string, never>>;
 
