@@ -9,7 +9,7 @@ import { startQueueWorker } from '../queue/queue-worker';
 import { fleetTargets, targetEnvironment } from './fleet-targets';
 import { rolloutTasks } from './rollout-jobs';
 import { createRollout, findOpenRollout, readRollout, readRolloutTargets, takeOverRollout, type Rollout, type RolloutTarget } from './rollout-store';
-import { assignWaves, type WaveSize } from './rollout-waves';
+import { assignWaves, wavesText, type WaveSize } from './rollout-waves';
 import type { Fleet } from './types';
 
 export interface RolloutRequest {
@@ -60,7 +60,7 @@ export async function runRollout(config: StrataConfig, request: RolloutRequest, 
       if (open.driverAlive) throw new StrataError('LOCKED', `Fleet "${request.fleet.name}" already has a rollout running (rollout ${open.rollout.id}, started by ${open.rollout.actor}); wait for it, or pause it first`, { rollout: open.rollout.id });
       rollout = await takeOverRollout(sql, open.rollout.id, worker.processId);
       resumed = true;
-      options.onEvent(`resuming rollout ${rollout.id} of fleet ${rollout.fleet}: its process is gone (targets already at the head are skipped; the stored waves and limits apply)`);
+      options.onEvent(takeOverMessage(open.rollout, request));
     } else {
       rollout = await createRollout(sql, {
         fleet: request.fleet.name,
@@ -82,6 +82,26 @@ export async function runRollout(config: StrataConfig, request: RolloutRequest, 
   } finally {
     await worker.stop();
   }
+}
+
+/**
+ * What a rerun says when it joins the fleet's unfinished rollout instead of starting one: who
+ * started it, from where, and that its stored settings — not this command's flags — apply.
+ * A rollout with no driver was started from the console (its queue worker runs it): this
+ * process helps run it and follows it to the end, which is safe because every target job
+ * takes the target's lock and skips change sets already applied. One whose driving process
+ * is gone (a killed CLI) is taken over. Either way it never starts a second rollout.
+ */
+export function takeOverMessage(open: Rollout, request: Pick<RolloutRequest, 'toTag' | 'waves' | 'concurrency' | 'maxFailures'>): string {
+  const when = open.createdAt.toISOString().replace('T', ' ').slice(0, 19);
+  const stored = `to ${open.toTag ?? 'the head'}, waves ${wavesText(open.waves)}, concurrency ${open.concurrency}, max failures ${open.maxFailures}`;
+  const asked = `to ${request.toTag ?? 'the head'}, waves ${wavesText(request.waves)}, concurrency ${request.concurrency}, max failures ${request.maxFailures}`;
+  const settings = stored === asked ? `its settings are the ones asked for (${stored})` : `its stored settings apply (${stored}), not the ones asked for (${asked})`;
+  const who =
+    open.driver === null
+      ? `rollout ${open.id} of fleet ${open.fleet}, started from the console by ${open.actor} at ${when} UTC, is unfinished: this process helps the console's workers run it and follows it to the end`
+      : `rollout ${open.id} of fleet ${open.fleet}, started by ${open.actor} at ${when} UTC, is unfinished and the process that drove it is gone: this process takes it over`;
+  return `${who}; ${settings}; targets already at the head are skipped. (strata rollout status ${open.id} shows it without joining; strata rollout pause ${open.id} pauses it.)`;
 }
 
 /** Polls the rollout until it has ended (or is paused with nothing running), reporting each wave as it ends. */

@@ -152,7 +152,7 @@ describe('killed processes', () => {
 
     const rerun = spawnCli(args, env);
     const out = await rerun.output;
-    expect(out.stderr).toMatch(new RegExp(`resuming rollout ${open!.id} of fleet rk.txt`));
+    expect(out.stderr).toMatch(new RegExp(`rollout ${open!.id} of fleet rk.txt, started by cli:\\S+.* at [0-9: -]+ UTC, is unfinished and the process that drove it is gone: this process takes it over; its settings are the ones asked for`));
     expect(out.code).toBe(0);
     const rollout = await readRollout(sql, Number(open!.id));
     expect(rollout.state).toBe('succeeded');
@@ -231,6 +231,37 @@ describe('pause, resume and retry-failed', () => {
     for (const t of targets) expect(await appliedCounts(t)).toEqual({ '0000_a': 1, '0001_b': 1, '0002_c': 1 });
     const audit = await sql`select action, outcome from console.audit_log where environment = 'rp.txt' and outcome <> 'started' order by id`;
     expect(audit.map((a) => `${a.action} ${a.outcome}`)).toEqual(['rollout-pause ok', 'rollout-pause failed', 'rollout-resume ok', 'rollout-retry-failed ok', 'rollout-retry-failed failed']);
+  }, 120_000);
+});
+
+describe('a rerun while a rollout started from the console is unfinished', () => {
+  it('says who started it and where, that this process only helps run it, and that the stored settings apply, not its flags; nothing is applied twice', async () => {
+    const { file, targets } = await makeFleet('rc', 3);
+    const sql = consoleSql(config);
+    const fleet = fleetFromFile(file);
+    // As the console's start door stores it: no driving process; its queue worker would run it.
+    const started = await createRollout(sql, {
+      fleet: fleet.name, fleetFile: file, projectDir: project, toTag: '0001_b', waves: parseWaves('1,100%'), concurrency: 2, maxFailures: 0, actor: 'olivia', driver: null,
+      targets: targets.map((t, i) => ({ name: t.name, wave: i === 0 ? 0 : 1 })),
+    });
+    const rolloutsBefore = (await sql`select count(*)::int as n from console.rollouts`)[0]!.n;
+    const lines: string[] = [];
+    const outcome = await runRollout(
+      config,
+      { fleet, fleetFile: file, project: readProject(project), toTag: null, waves: parseWaves('100%'), concurrency: 4, maxFailures: 0, actor: 'cli:tester' },
+      { slots: 2, onEvent: (line) => lines.push(line), pollMs: 100 },
+    );
+    expect(lines[0]).toBe(
+      `rollout ${started.id} of fleet rc.txt, started from the console by olivia at ${started.createdAt.toISOString().replace('T', ' ').slice(0, 19)} UTC, is unfinished: ` +
+        `this process helps the console's workers run it and follows it to the end; ` +
+        `its stored settings apply (to 0001_b, waves 1,100%, concurrency 2, max failures 0), not the ones asked for (to the head, waves 100%, concurrency 4, max failures 0); ` +
+        `targets already at the head are skipped. (strata rollout status ${started.id} shows it without joining; strata rollout pause ${started.id} pauses it.)`,
+    );
+    expect(outcome.resumed).toBe(true);
+    expect(outcome.rollout).toMatchObject({ id: started.id, state: 'succeeded', actor: 'olivia', toTag: '0001_b' });
+    expect((await sql`select count(*)::int as n from console.rollouts`)[0]!.n).toBe(rolloutsBefore);
+    // The stored --to applied, not this command's head: 0002_c ran nowhere.
+    for (const t of targets) expect(await appliedCounts(t)).toEqual({ '0000_a': 1, '0001_b': 1 });
   }, 120_000);
 });
 
