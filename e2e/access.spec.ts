@@ -59,7 +59,7 @@ test('every route handler and server action that changes something is in the lis
 test('signed out: pages go to the sign-in page and every changing door answers 401, changing nothing', async ({ browser }) => {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
-  for (const url of ['/', '/environments/staging', '/environments/staging/erd', '/approvals', '/audit', '/fleets/tenants']) {
+  for (const url of ['/', '/environments/staging', '/environments/staging/erd', '/approvals', '/audit', '/fleets/tenants', '/fleets/tenants/targets/strata_tenant_001/erd']) {
     await page.goto(url);
     await expect(page).toHaveURL(/\/sign-in/);
   }
@@ -68,7 +68,7 @@ test('signed out: pages go to the sign-in page and every changing door answers 4
     const response = await context.request.fetch(endpoint.path, { method: endpoint.method, data: endpoint.body as object | undefined });
     expect(response.status(), `${endpoint.method} ${endpoint.path}`).toBe(401);
   }
-  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/schema/clusters', '/api/environments/staging/schema/layout', '/api/environments/staging/drift', '/api/operations/1', '/api/environments/staging/views', '/api/environments/staging/views/1', '/api/fleets/tenants', '/api/fleets/tenants/targets/strata_tenant_001']) {
+  for (const url of ['/api/environments/staging/schema', '/api/environments/staging/schema/clusters', '/api/environments/staging/schema/layout', '/api/environments/staging/drift', '/api/operations/1', '/api/environments/staging/views', '/api/environments/staging/views/1', '/api/fleets/tenants', '/api/fleets/tenants/targets/strata_tenant_001', '/api/fleets/tenants/targets/strata_tenant_001/schema']) {
     expect((await context.request.get(url)).status(), url).toBe(401);
   }
   // From an address of their own: refusals are audited at most 20 a minute per caller and address.

@@ -42,8 +42,11 @@ export function ErdWorkspace({
   problem,
   classifications,
   seed,
+  environmentTools = true,
 }: {
   env: string;
+  /** Named views, server exports and table pages: a configured environment's (false for a fleet target's read-only diagram). */
+  environmentTools?: boolean;
   model: SchemaModel;
   updatedAt: number;
   problem: string | null;
@@ -72,7 +75,7 @@ export function ErdWorkspace({
   // `?view=<id>`: a named view (console database) — its state replaces the page's once it
   // arrives; its author's table positions are drawn while the state stays the view's.
   const viewId = searchParams?.get('view') || null;
-  const named = useNamedView(env, viewId);
+  const named = useNamedView(env, environmentTools ? viewId : null);
   const [applied, setApplied] = useState<{ id: string; query: string; positions: Positions } | null>(null);
   useEffect(() => {
     if (named.status !== 'ready' || !viewId || applied?.id === viewId) return;
@@ -315,8 +318,8 @@ export function ErdWorkspace({
         end={
           <>
             <LiveStatus updatedAt={updatedAt} problem={problem} />
-            <NamedViews env={env} state={viewState} positions={shownPositions} />
-            <ExportMenu env={env} onImage={onImage} />
+            {environmentTools && <NamedViews env={env} state={viewState} positions={shownPositions} />}
+            {environmentTools && <ExportMenu env={env} onImage={onImage} />}
           </>
         }
       >
@@ -391,7 +394,7 @@ export function ErdWorkspace({
             )}
           </>
         )}
-        {selectedId && <TablePanel env={env} seed={seed} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => {
+        {selectedId && <TablePanel env={env} tablePage={environmentTools} seed={seed} model={model} classify={classify} tableId={selectedId} onClose={closePanel} onJump={openTable} onFocus={(id) => {
           setPathEnds(null);
           setFocus({ tableId: id, hops: focus?.hops ?? 1 });
         }} />}

@@ -58,7 +58,8 @@ function shownOptions(graph: ErdGraph): { bookkeeping: '0' | '1'; inferred: '0' 
  * answer, runs `fallback` (the worker) instead.
  */
 function serverFirst(env: string | null, query: Record<string, string>, key: string, fallback: () => ServerLayoutRun): ServerLayoutRun {
-  if (env === null) return fallback();
+  // A fleet target's diagram (`fleet/target`: environment names have no slash) has no layout route: the worker lays it out.
+  if (env === null || env.includes('/')) return fallback();
   const controller = new AbortController();
   let worker: ServerLayoutRun | null = null;
   const result = (async () => {

@@ -24,8 +24,11 @@ export function TablePanel({
   onFocus,
   classify,
   seed,
+  tablePage = true,
 }: {
   classify?: ClassificationLookup;
+  /** Whether the environment has table pages to link to (a fleet target's diagram has none). */
+  tablePage?: boolean;
   /** Whether this person may seed here; absent: no Seed buttons. */
   seed?: SeedAvailability;
   env: string;
@@ -78,9 +81,11 @@ export function TablePanel({
               <button type="button" onClick={() => onFocus(table.id)} className="rounded-md border border-zinc-300 px-2 py-1 font-medium text-zinc-800 hover:bg-zinc-50">
                 Focus on this table
               </button>
-              <Link href={tableHref(env, table.id)} className="rounded-md border border-zinc-300 px-2 py-1 font-medium text-blue-700 hover:bg-zinc-50">
-                Open table page →
-              </Link>
+              {tablePage && (
+                <Link href={tableHref(env, table.id)} className="rounded-md border border-zinc-300 px-2 py-1 font-medium text-blue-700 hover:bg-zinc-50">
+                  Open table page →
+                </Link>
+              )}
             </div>
           )}
           {table && seed && (

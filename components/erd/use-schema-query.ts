@@ -27,11 +27,16 @@ export class SchemaFetchError extends Error {
  */
 const lastAnswer = new Map<string, { etag: string; model: SchemaModel }>();
 
-export async function fetchSchema(env: string, signal?: AbortSignal): Promise<SchemaModel> {
+/** Where a fleet target's schema is read (its ERD): the target's own schema route. */
+export function fleetTargetSchemaUrl(fleet: string, target: string): string {
+  return `/api/fleets/${encodeURIComponent(fleet)}/targets/${encodeURIComponent(target)}/schema`;
+}
+
+export async function fetchSchema(env: string, signal?: AbortSignal, url = `/api/environments/${encodeURIComponent(env)}/schema`): Promise<SchemaModel> {
   let response: Response;
   const last = lastAnswer.get(env);
   try {
-    response = await fetch(`/api/environments/${encodeURIComponent(env)}/schema`, { cache: 'no-store', signal, headers: last ? { 'If-None-Match': last.etag } : {} });
+    response = await fetch(url, { cache: 'no-store', signal, headers: last ? { 'If-None-Match': last.etag } : {} });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new SchemaFetchError(0, 'network', 'The Strata console did not answer. Is it still running?');
@@ -50,14 +55,15 @@ export async function fetchSchema(env: string, signal?: AbortSignal): Promise<Sc
 export const POLL_INTERVAL_MS = 10_000;
 
 /**
- * The live schema of one environment: refetched every 10 s and when the window regains focus.
+ * The live schema of one environment (or of a fleet target, named `fleet/target`, read from
+ * `url`): refetched every 10 s and when the window regains focus.
  * Structural sharing keeps unchanged tables the same objects between polls, so nothing
  * downstream recomputes when nothing changed.
  */
-export function useSchemaQuery(env: string) {
+export function useSchemaQuery(env: string, url?: string) {
   return useQuery<SchemaModel, SchemaFetchError>({
     queryKey: schemaKeys.environment(env),
-    queryFn: ({ signal }) => fetchSchema(env, signal),
+    queryFn: ({ signal }) => fetchSchema(env, signal, url),
     refetchInterval: (query) => (query.state.error?.status === 404 ? false : POLL_INTERVAL_MS),
     refetchOnWindowFocus: true,
     retry: (failures, error) => error.status !== 404 && failures < 1,

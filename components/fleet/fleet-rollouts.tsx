@@ -75,6 +75,14 @@ function summaryOf(r: Rollout): string {
   return `${total} targets in ${r.waves.length} wave${r.waves.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
+/** What the page is doing about the latest rollout: following it while targets run, and why a paused one still moves. */
+function progressText(r: Rollout): string {
+  const running = r.waves.reduce((n, w) => n + w.running, 0);
+  if (r.state === 'running') return 'following its progress…';
+  if (r.state === 'paused') return running ? `paused: ${running} running target${running === 1 ? '' : 's'} finish${running === 1 ? 'es' : ''}, no other starts…` : 'paused: no target starts until it is resumed';
+  return '';
+}
+
 function LatestRollout({ rollout: r }: { rollout: Rollout }) {
   return (
     <div className="flex flex-col gap-3" data-testid="fleet-rollout-latest" data-rollout={r.id} data-state={r.state}>
@@ -96,8 +104,8 @@ function LatestRollout({ rollout: r }: { rollout: Rollout }) {
             </>
           )}
         </span>
-        <span role="status" aria-live="polite" className="text-zinc-500">
-          {r.state === 'running' ? 'following its progress…' : ''}
+        <span role="status" aria-live="polite" className="text-zinc-500" data-testid="fleet-rollout-progress">
+          {progressText(r)}
         </span>
       </div>
       {/* One wave per row on a phone; side by side (up to 6 a row) from sm up. */}

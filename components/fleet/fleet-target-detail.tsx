@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useEffect, useRef } from 'react';
 import { CELL_STATE } from '@/components/pipeline/cell-state';
 import { formatAbsolute } from '@/components/environments/environment-display';
@@ -9,8 +10,8 @@ import { useFleetTarget } from './use-fleet';
 
 /**
  * One target, read live when opened: what is not applied and why, drift against the
- * expected schema, and its history. (The schema diagram takes an environment, not a fleet
- * target, so there is no ERD link here yet.) Escape closes it and gives the list its focus back.
+ * expected schema, its history, and a link to its live schema diagram (read-only, on a page
+ * of its own). Escape closes it and gives the list its focus back.
  */
 export function FleetTargetDetail({ fleet, target, onClose }: { fleet: string; target: string | null; onClose: () => void }) {
   const detail = useFleetTarget(fleet, target);
@@ -51,6 +52,13 @@ export function FleetTargetDetail({ fleet, target, onClose }: { fleet: string; t
               read <time dateTime={d.overview.checkedAt}>{formatAbsolute(d.overview.checkedAt)}</time> in {d.overview.checkMs} ms
             </p>
           )}
+          <Link
+            href={`/fleets/${encodeURIComponent(fleet)}/targets/${encodeURIComponent(target)}/erd`}
+            data-testid="fleet-target-erd-link"
+            className="self-start text-xs font-medium text-blue-700 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+          >
+            Schema diagram of {target} →
+          </Link>
         </div>
         <button
           type="button"

@@ -38,11 +38,14 @@ export function useFleet(name: string, filters: FleetFilters) {
       return getJson<FleetAnswer>(`/api/fleets/${encodeURIComponent(name)}?${params}`);
     },
     getNextPageParam: (last) => (last.query.offset + last.targets.length < last.matched ? last.query.offset + last.targets.length : undefined),
-    // Also every 2 s while the latest rollout runs, so its waves fill in.
+    // Also every 2 s while the latest rollout runs, so its waves fill in — and while it is
+    // paused with targets still running (they finish), so the page does not keep showing them
+    // running after they ended.
     refetchInterval: (query) => {
       const first = query.state.data?.pages[0];
       if (first?.refreshing) return 1000;
-      return first?.rollouts[0]?.state === 'running' ? 2000 : false;
+      const latest = first?.rollouts[0];
+      return latest && (latest.state === 'running' || (latest.state === 'paused' && latest.waves.some((w) => w.running > 0))) ? 2000 : false;
     },
   });
 }

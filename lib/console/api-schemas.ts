@@ -149,6 +149,9 @@ export const rolloutStartSchema = z
 /** POST /api/fleets/{name}/rollouts/{id}/pause|resume|retry-failed: no options. */
 export const rolloutStepSchema = z.object({}).strict();
 
+/** A fleet target's name in a URL (the database name, or host:port/database): only ever compared with the fleet's own target names, never put into SQL. */
+export const fleetTargetNameSchema = z.string().min(1).max(320).regex(/^[^\u0000-\u001f\u007f]+$/, 'a target name (no control characters)');
+
 /** PostgreSQL's backend pids are positive int4 values. */
 const BACKEND_PID_MAX = 2_147_483_647;
 

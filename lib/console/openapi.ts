@@ -184,6 +184,13 @@ export const API_ENDPOINTS: Endpoint[] = [
     answers: { status: 200, type: 'application/json', description: 'fleet, overview, changeSets (tag, state, reason), history, drift ({ checkedAt, expected, changes, more } or null)' },
   },
   {
+    method: 'get',
+    path: '/api/fleets/{name}/targets/{target}/schema',
+    summary: 'The live SchemaModel of one fleet target, read-only (its ERD polls this): 400 for a name that is not one, 404 for an unknown fleet or a target the fleet does not have, 503 while the target cannot be reached; an ETag, so that an unchanged schema answers 304',
+    who: 'any signed-in role',
+    answers: { status: 200, type: 'application/json', description: 'the SchemaModel (as GET /api/environments/{env}/schema)' },
+  },
+  {
     method: 'post',
     path: '/api/fleets/{name}/rollouts',
     summary: 'Start a rollout of a configured fleet, as `strata rollout --env` does: stored with its first jobs and answered at once; the console’s queue worker runs it (409 LOCKED naming the fleet’s unfinished rollout; 403 PROTECTED on a protected fleet)',

@@ -58,7 +58,7 @@ export async function readSchema(name: string): Promise<SchemaRead> {
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', '57P01', '57P03', '3D000', '28P01', '28000']);
 
-function isUnreachable(error: unknown): boolean {
+export function isUnreachable(error: unknown): boolean {
   if (isStrataError(error, 'CONNECTION_FAILED')) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && CONNECTION_CODES.has(code);
