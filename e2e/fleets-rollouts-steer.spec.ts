@@ -86,7 +86,7 @@ test('pause, resume and retry failed, clicked on a real rollout of the tenants: 
     try {
       // The queue tried the canary, found it locked and put it back for later.
       await expect
-        .poll(async () => (await consoleDb`select 1 from graphile_worker.jobs where payload->>'target' = ${canary} and (payload->>'rollout')::int = ${id} and last_error like ${'%locked by%'}`).length, { timeout: 60_000 })
+        .poll(async () => (await consoleDb`select 1 from graphile_worker._private_jobs where payload->>'target' = ${canary} and (payload->>'rollout')::int = ${id} and last_error like ${'%locked by%'}`).length, { timeout: 60_000 })
         .toBe(1);
     } finally {
       await consoleDb.end();
