@@ -93,6 +93,10 @@ test('the target schema door: ETag, unknown names 404, names that are not names 
   const etag = first.headers()['etag']!;
   expect(etag).toMatch(/^"/);
   expect((await request.get(`${api}/targets/${atHead}/schema`, { headers: { 'If-None-Match': etag } })).status()).toBe(304);
+  // Two callers at once: one read of the target, the same model for both.
+  const both = await Promise.all([request.get(`${api}/targets/${atHead}/schema`), request.get(`${api}/targets/${atHead}/schema`)]);
+  expect(both.map((a) => a.status())).toEqual([200, 200]);
+  expect(both.map((a) => a.headers()['etag'])).toEqual([etag, etag]);
 
   const answers: Array<[string, number, string]> = [
     [`${api}/targets/nope/schema`, 404, 'unknown_target'],
