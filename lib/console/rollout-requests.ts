@@ -157,6 +157,7 @@ function targetChange(filed: readonly string[], now: readonly string[]): string 
  */
 export async function executeRolloutRequest(options: CheckOptions, id: number, principal: Principal, driver: number | null = null): Promise<{ rollout: Rollout; request: ChangeRequest }> {
   const { config, fleet, project } = options;
+  refuseUnprotected(options);
   const request = await findRolloutRequest(options, id);
   assertApproved(request);
   const parsed = rolloutPayload.safeParse(request.payload);
