@@ -15,6 +15,7 @@ import type { Fleet } from '../fleet/types';
 import { applyChangeSets } from '../migrate/apply';
 import { engineLogger } from '../observability/logger';
 import { startQueueWorker } from '../queue/queue-worker';
+import { cli } from '../../test/support/cli-runner';
 import { consoleTestEnv } from '../../test/support/console-env';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
@@ -224,5 +225,34 @@ describe('a protected fleet rollout request', () => {
     const final = await finish(running.id);
     expect(final.rollout.state).toBe('succeeded');
     for (const t of targets) expect(await appliedTags(t)).toEqual(['0000_a', '0001_b', '0002_c']);
+  }, 180_000);
+});
+
+describe('strata rollout on a protected fleet', () => {
+  it('refuses a direct rollout naming the way; --dry-run names the representative; --reason files, another admin approves, --request N runs it once to the head', async () => {
+    const refused = await cli('rollout', '--env', 'shops', '--dir', projectABCD);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/is protected: its rollout runs only from an approved two-person request; nothing was started.*--reason WHY.*--request N/s);
+
+    const dry = await cli('rollout', '--env', 'shops', '--dir', projectABCD, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(new RegExp(`on a representative target: ${targets[0]!.name}, like 4 of 4 targets \\(3 change sets applied\\)`));
+    expect(dry.stdout).toMatch(/Not in a transaction on .*: the fleet is protected/);
+    for (const t of targets) expect(await appliedTags(t)).toEqual(['0000_a', '0001_b', '0002_c']);
+
+    const filed = await cli('rollout', '--env', 'shops', '--dir', projectABCD, '--reason', 'd for the shops', '--waves', '2,100%');
+    expect(filed.code).toBe(0);
+    const id = Number(/Request #(\d+) filed for fleet shops/.exec(filed.stdout)?.[1]);
+    expect(id).toBeGreaterThan(0);
+    expect(filed.stdout).toMatch(/Roll out to 4 targets up to the head, waves 2,100%/);
+    // The approval covers the options as filed: none may be given again.
+    expect((await cli('rollout', '--env', 'shops', '--dir', projectABCD, '--request', String(id))).stderr).toMatch(/is not approved yet/);
+    await approve(id, adam);
+    expect((await cli('rollout', '--env', 'shops', '--dir', projectABCD, '--request', String(id), '--waves', '100%')).stderr).toMatch(/runs the approved rollout as it is/);
+    const ran = await cli('rollout', '--env', 'shops', '--dir', projectABCD, '--request', String(id));
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(new RegExp(`Rollout \\d+ of fleet shops: succeeded .*approved request #${id}\\)`));
+    for (const t of targets) expect(await appliedTags(t)).toEqual(['0000_a', '0001_b', '0002_c', '0003_d']);
+    expect((await cli('rollout', '--env', 'shops', '--dir', projectABCD, '--request', String(id))).stderr).toMatch(/was already executed/);
   }, 180_000);
 });
