@@ -118,8 +118,10 @@ test.beforeAll(async () => {
   });
   console2 = child;
   let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
+  // Kept in a file as well, for the reference an error page shows.
+  const log = fs.createWriteStream(path.join(work, 'console.log'));
+  child.stdout!.on('data', (d) => ((output += d), log.write(d)));
+  child.stderr!.on('data', (d) => ((output += d), log.write(d)));
   await waitFor(
     async () => {
       if (child.exitCode !== null) return true;

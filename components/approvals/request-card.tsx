@@ -11,7 +11,8 @@ import { ExecutePanel } from './execute-panel';
 import { readDryRun, readResult, type DryRunSummary, type ResultSummary } from './request-display';
 import { RequestRehearsal } from './request-rehearsal';
 import { RequestStatusBadge } from './request-status-badge';
-import { readRolloutFacts, RolloutExecutePanel, RolloutFacts, startedRollout } from './rollout-request-parts';
+import { RolloutExecutePanel } from './rollout-execute-panel';
+import { readRolloutFacts, RolloutFacts, startedRollout } from './rollout-request-display';
 
 /** What the signed-in person may do with one request, decided on the server by lib's guard. */
 export interface RequestPermissions {
