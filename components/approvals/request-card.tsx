@@ -150,7 +150,8 @@ export function RequestCard({ request, description, permissions, now }: { reques
         {r.kind === 'change' && <RequestRehearsal operationId={r.rehearsalOperation} direction={r.direction} plan={r.plan.length} />}
 
         {dry ? (
-          <DryRunDetails env={r.environment} dry={dry} />
+          // A rollout's dry run ran on its representative target: name it, as the engine does (<fleet>/<target>).
+          <DryRunDetails env={facts ? `${r.environment}/${facts.representative}` : r.environment} dry={dry} />
         ) : r.kind !== 'change' ? (
           <p className="text-sm text-zinc-600">This request runs no SQL of the change set: it records, in {r.environment}&apos;s history, what a person decided about it.</p>
         ) : (
