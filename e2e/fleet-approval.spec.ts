@@ -222,7 +222,7 @@ test('approval: not by an operator, not by the filer; another admin approves on 
   await page.goto('/approvals');
   const card = page.locator(`[data-testid="request"][data-id="${filed}"]`);
   await expect(card.getByTestId('request-description')).toHaveText('Roll out to 3 targets up to the head, waves 1,100%, 4 at a time, 0 failures allowed');
-  await expect(card.getByTestId('request-representative')).toContainText('shop_1, like 3 of 3 targets (0 change sets applied)');
+  await expect(card.getByTestId('request-representative')).toContainText('shop_1, like 3 of 3 targets with change sets pending (0 change sets applied)');
   await expect(card.getByTestId('request-plan')).toContainText('fleet targets (3)');
   await shot(page, 'fleet-approval-approvals-pending');
   await card.getByTestId('approve-request').click();

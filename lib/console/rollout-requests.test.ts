@@ -104,19 +104,34 @@ afterAll(async () => {
 describe('the representative target', () => {
   it('is the one whose applied change sets most targets share; ties go to the first by name; unreadable targets stand for nothing', () => {
     expect(chooseRepresentative([
-      { name: 't3', applied: ['a'], pending: [] },
-      { name: 't1', applied: [], pending: [] },
-      { name: 't2', applied: ['a'], pending: [] },
+      { name: 't3', applied: ['a'], pending: ['b'] },
+      { name: 't1', applied: [], pending: ['a', 'b'] },
+      { name: 't2', applied: ['a'], pending: ['b'] },
       { name: 't0', applied: null, pending: [] },
-    ])).toMatchObject({ name: 't2', like: 2, of: 3, unreadable: 1, why: 't2, like 2 of 3 targets (1 change set applied); 1 could not be read' });
+    ])).toMatchObject({ name: 't2', like: 2, of: 3, unreadable: 1, why: 't2, like 2 of 3 targets with change sets pending (1 change set applied); 1 could not be read' });
     // Two groups of two: the group whose first name comes first wins, and its first member stands for it.
     expect(chooseRepresentative([
-      { name: 'd', applied: ['a'], pending: [] },
-      { name: 'b', applied: [], pending: [] },
-      { name: 'c', applied: ['a'], pending: [] },
-      { name: 'e', applied: [], pending: [] },
+      { name: 'd', applied: ['a'], pending: ['b'] },
+      { name: 'b', applied: [], pending: ['a', 'b'] },
+      { name: 'c', applied: ['a'], pending: ['b'] },
+      { name: 'e', applied: [], pending: ['a', 'b'] },
     ])?.name).toBe('b');
     expect(chooseRepresentative([{ name: 'x', applied: null, pending: [] }])).toBeNull();
+  });
+
+  it('is chosen among the targets the rollout changes: most are at the head, the most common of the others stands for them', () => {
+    const head = ['a', 'b', 'c'];
+    const fleet = [
+      ...['h1', 'h2', 'h3', 'h4'].map((name) => ({ name, applied: head, pending: [] })),
+      { name: 'p1', applied: ['a'], pending: ['b', 'c'] },
+      { name: 'p2', applied: ['a', 'b'], pending: ['c'] },
+      { name: 'p3', applied: ['a', 'b'], pending: ['c'] },
+    ];
+    expect(chooseRepresentative(fleet)).toMatchObject({ name: 'p2', like: 2, of: 3, amongPending: true, why: 'p2, like 2 of 3 targets with change sets pending (2 change sets applied); 4 already there' });
+    // Up to b: only p1 has anything to run.
+    expect(chooseRepresentative(fleet, new Set(['a', 'b']))).toMatchObject({ name: 'p1', like: 1, of: 1 });
+    // Nothing pending anywhere: the most common of all.
+    expect(chooseRepresentative(fleet.slice(0, 4))).toMatchObject({ name: 'h1', like: 4, of: 4, amongPending: false, why: 'h1, like 4 of 4 targets (3 change sets applied)' });
   });
 });
 
@@ -125,7 +140,7 @@ describe('a protected fleet rollout request', () => {
     const { request, dryRun } = await fileRolloutRequest(checks(projectAB), { waves: '1,100%', concurrency: 2, reason: 'ship b to the shops' }, olga);
     expect(request).toMatchObject({ kind: 'rollout', environment: 'shops', status: 'pending', requestedBy: 'olga' });
     expect(dryRun.representative).toMatchObject({ name: targets[1]!.name, like: 3, of: 4 });
-    expect(dryRun.representative.why).toBe(`${targets[1]!.name}, like 3 of 4 targets (1 change set applied)`);
+    expect(dryRun.representative.why).toBe(`${targets[1]!.name}, like 3 of 4 targets with change sets pending (1 change set applied)`);
     // Protected: only the shadow ran, and it ran b (the representative's one pending change set).
     expect(dryRun.onTarget).toBeNull();
     expect(dryRun.result.mode).toBe('shadow');
@@ -236,7 +251,7 @@ describe('strata rollout on a protected fleet', () => {
 
     const dry = await cli('rollout', '--env', 'shops', '--dir', projectABCD, '--dry-run');
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(new RegExp(`on a representative target: ${targets[0]!.name}, like 4 of 4 targets \\(3 change sets applied\\)`));
+    expect(dry.stdout).toMatch(new RegExp(`on a representative target: ${targets[0]!.name}, like 4 of 4 targets with change sets pending \\(3 change sets applied\\)`));
     expect(dry.stdout).toMatch(/Not in a transaction on .*: the fleet is protected/);
     for (const t of targets) expect(await appliedTags(t)).toEqual(['0000_a', '0001_b', '0002_c']);
 

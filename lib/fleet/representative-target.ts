@@ -9,7 +9,9 @@ import type { FleetTarget } from './types';
 /**
  * A rollout's dry run runs on one target that stands for the fleet: the one whose applied
  * change sets are the most common among the targets (so the dry run meets the schema most
- * targets have), ties broken by name. A target that cannot be read stands for nothing.
+ * targets have), ties broken by name — among the targets the rollout will change (those with
+ * change sets pending), since a target already at the head would dry-run nothing; among all
+ * when none has anything pending. A target that cannot be read stands for nothing.
  */
 
 /** What one target has applied, in journal order; null when it could not be read. */
@@ -26,8 +28,10 @@ export interface Representative {
   name: string;
   /** How many targets have exactly its applied change sets (itself included). */
   like: number;
-  /** Targets read (unreachable ones left out). */
+  /** Targets it was chosen among: those read with change sets pending (or every target read, when none has). */
   of: number;
+  /** Whether it was chosen among the targets with change sets pending. */
+  amongPending: boolean;
   /** Targets that could not be read. */
   unreadable: number;
   /** Its applied change sets: the dry run plans from here. */
@@ -36,12 +40,18 @@ export interface Representative {
   why: string;
 }
 
-/** The representative of targets already read; null when none could be read. */
-export function chooseRepresentative(targets: readonly TargetApplied[]): Representative | null {
+/**
+ * The representative of targets already read; null when none could be read. `upTo`: the tags
+ * the rollout runs (up to its `to`), null for all: a target counts as pending when one of them is.
+ */
+export function chooseRepresentative(targets: readonly TargetApplied[], upTo: ReadonlySet<string> | null = null): Representative | null {
   const readable = targets.filter((t): t is TargetApplied & { applied: string[] } => t.applied !== null);
   if (readable.length === 0) return null;
+  const pending = readable.filter((t) => t.pending.some((tag) => !upTo || upTo.has(tag)));
+  const amongPending = pending.length > 0;
+  const candidates = amongPending ? pending : readable;
   const groups = new Map<string, { members: string[]; applied: string[] }>();
-  for (const t of readable) {
+  for (const t of candidates) {
     const key = JSON.stringify(t.applied);
     const group = groups.get(key) ?? { members: [], applied: t.applied };
     group.members.push(t.name);
@@ -53,10 +63,11 @@ export function chooseRepresentative(targets: readonly TargetApplied[]): Represe
   const name = first(best);
   const unreadable = targets.length - readable.length;
   const why =
-    `${name}, like ${best.members.length} of ${readable.length} target${readable.length === 1 ? '' : 's'}` +
+    `${name}, like ${best.members.length} of ${candidates.length} target${candidates.length === 1 ? '' : 's'}${amongPending ? ' with change sets pending' : ''}` +
     ` (${best.applied.length} change set${best.applied.length === 1 ? '' : 's'} applied)` +
+    (amongPending && pending.length < readable.length ? `; ${readable.length - pending.length} already there` : '') +
     (unreadable ? `; ${unreadable} could not be read` : '');
-  return { name, like: best.members.length, of: readable.length, unreadable, applied: best.applied, why };
+  return { name, like: best.members.length, of: candidates.length, amongPending, unreadable, applied: best.applied, why };
 }
 
 function byName(a: string, b: string): number {

@@ -153,7 +153,8 @@ export interface RolloutDryRun {
 export async function dryRunRollout(config: StrataConfig, request: RolloutRequest): Promise<RolloutDryRun> {
   const { targets } = await planRollout(request);
   const found = await readAppliedSets(targets.map((t) => ({ fleet: request.fleet.name, name: t.name, url: t.url })), request.project);
-  const representative = chooseRepresentative(found);
+  const upTo = request.toTag ? new Set(changeSetsUpTo(request.project, request.toTag).map((c) => c.tag)) : null;
+  const representative = chooseRepresentative(found, upTo);
   if (!representative) throw new StrataError('CONNECTION_FAILED', `No target of fleet "${request.fleet.name}" could be read, so none can stand for the fleet: ${found[0]?.problem ?? 'unreachable'}`);
   const chosen = targets.find((t) => t.name === representative.name)!;
   const environment = targetEnvironment(request.fleet, { fleet: request.fleet.name, name: chosen.name, url: chosen.url });
@@ -164,7 +165,6 @@ export async function dryRunRollout(config: StrataConfig, request: RolloutReques
   const onTargetSkipped = request.fleet.protection === 'protected' ? 'the fleet is protected: a dry run on a target takes real locks there, so only the shadow ran' : null;
   const onTarget = onTargetSkipped ? null : await dryRun(ctx, request.project, { ...options, mode: 'transaction' }, { shadowServerUrl });
   const sizes = [...byWave(targets.map((t) => ({ name: t.name, wave: t.wave, state: 'waiting' as const, applied: [], error: null, attempts: 0 })))].map(([, m]) => m.length);
-  const upTo = request.toTag ? new Set(changeSetsUpTo(request.project, request.toTag).map((c) => c.tag)) : null;
   const pendingTargets = found.filter((t) => t.pending.some((tag) => !upTo || upTo.has(tag))).length;
   return { target: representative.name, representative, waves: sizes, targets: targets.map((t) => t.name), pendingTargets, result, onTarget, onTargetSkipped };
 }

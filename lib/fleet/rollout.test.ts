@@ -241,7 +241,7 @@ describe('a dry run', () => {
     const before = (await sql`select count(*)::int as n from console.rollouts`)[0]!.n;
     const result = await cli('rollout', '--fleet-file', file, '--dir', project, '--dry-run', '--waves', '1,100%');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`on a representative target: ${targets[0]!.name}, like 3 of 3 targets \\(0 change sets applied\\)\\. Nothing was written`));
+    expect(result.stdout).toMatch(new RegExp(`on a representative target: ${targets[0]!.name}, like 3 of 3 targets with change sets pending \\(0 change sets applied\\)\\. Nothing was written`));
     expect(result.stdout).toMatch(new RegExp(`In a transaction on ${targets[0]!.name}, rolled back`));
     expect(result.stdout).toMatch(/Waves: 1 → 2 targets/);
     expect(result.stdout).toMatch(/0000_a/);
