@@ -83,6 +83,9 @@ export async function openRequestExecution(door: Door, id: number, input: unknow
   try {
     if (!Number.isInteger(id) || id < 1) throw new StrataError('NOT_FOUND', 'No such request');
     const changeRequest = await findRequest({ config: loadConfig() }, id);
+    if (changeRequest.kind === 'rollout') {
+      throw new StrataError('BAD_USAGE', `Request #${id} is a rollout of fleet "${changeRequest.environment}": execute it from the approvals page, POST /api/fleets/{name}/rollout-requests/${id}/execute, or strata rollout --env ${changeRequest.environment} --request ${id}`);
+    }
     const target = operationTarget(changeRequest.environment);
     const refused = await door.check('request.execute', { protection: target.environment.protection, environment: target.environment.name });
     if (refused) return refused;

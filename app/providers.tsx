@@ -7,7 +7,7 @@ import { OperationStartersProvider, type OperationStarters } from '@/components/
 import { requestFixAction, resolveChangeSetAction, skipChangeSetAction, unskipChangeSetAction } from './change-set-actions';
 import { LockWaitAbilitiesProvider, type LockWaitAbilities } from '@/components/operations/lock-wait-controls';
 import { cancelOperationAction, terminateBlockerAction } from './lock-wait-actions';
-import { pauseRolloutAction, resumeRolloutAction, retryFailedRolloutAction, startRolloutAction } from './rollout-actions';
+import { executeRolloutRequestAction, pauseRolloutAction, requestRolloutAction, resumeRolloutAction, retryFailedRolloutAction, startRolloutAction } from './rollout-actions';
 import { executeRequestAction, restoreBackupAction, startOperationAction, startRehearsalAction, startSeedAction } from './operation-actions';
 
 // zod 4 probes `Function("")` to decide whether to compile its parsers; under the console's CSP
@@ -32,6 +32,8 @@ const STARTERS: OperationStarters = {
   pauseRollout: pauseRolloutAction,
   resumeRollout: resumeRolloutAction,
   retryFailedRollout: retryFailedRolloutAction,
+  requestRollout: requestRolloutAction,
+  executeRolloutRequest: executeRolloutRequestAction,
 };
 
 /**

@@ -6,7 +6,8 @@ import { approvalRefusal, listRequests } from '@/lib/auth/requests';
 import type { ChangeRequest, User } from '@/lib/auth/types';
 import { listUsers } from '@/lib/auth/users';
 import { AdminGrants } from '@/components/approvals/admin-grants';
-import { configuredEnvironment, loadConfig } from '@/lib/config/environments';
+import { loadConfig } from '@/lib/config/environments';
+import { requestPlace } from '@/lib/console/change-requests';
 import { describeOperationError } from '@/lib/console/describe-error';
 import { PageHeader } from '@/components/layout/page-header';
 import { ErrorNotice } from '@/components/layout/notices';
@@ -38,7 +39,8 @@ export default async function ApprovalsPage() {
   const approved = requests.filter((r) => r.status === 'approved').length;
 
   const permissionsFor = (request: ChangeRequest): RequestPermissions => {
-    const environment = configuredEnvironment(config, request.environment);
+    // A rollout request's place is its fleet; any other request's, its environment.
+    const environment = requestPlace(config, request);
     const context = { protection: environment?.protection, environment: request.environment };
     return {
       configured: environment !== undefined,
@@ -59,7 +61,7 @@ export default async function ApprovalsPage() {
         description={
           <p>
             Changes to protected environments need two people: one requests (an apply or rollback with a shadow dry run attached, or a
-          fix of one change set: resolve, skip, un-skip), another admin approves or rejects, then an operator executes it — once, before it expires.
+          fix of one change set: resolve, skip, un-skip; or a protected fleet&apos;s whole rollout), another admin approves or rejects, then an operator executes it — once, before it expires.
           </p>
         }
       />

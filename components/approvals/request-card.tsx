@@ -11,6 +11,8 @@ import { ExecutePanel } from './execute-panel';
 import { readDryRun, readResult, type DryRunSummary, type ResultSummary } from './request-display';
 import { RequestRehearsal } from './request-rehearsal';
 import { RequestStatusBadge } from './request-status-badge';
+import { RolloutExecutePanel } from './rollout-execute-panel';
+import { readRolloutFacts, RolloutFacts, startedRollout } from './rollout-request-display';
 
 /** What the signed-in person may do with one request, decided on the server by lib's guard. */
 export interface RequestPermissions {
@@ -38,6 +40,10 @@ export function RequestCard({ request, description, permissions, now }: { reques
   const unexpired = new Date(r.expiresAt).getTime() > now.getTime();
   const titleId = `request-${r.id}-title`;
   const losses = dry ? dry.risks.filter((risk) => risk.kind === 'data_loss') : [];
+  // A protected fleet's rollout request (kind rollout): its environment is the fleet's name.
+  const rollout = r.kind === 'rollout';
+  const facts = rollout ? readRolloutFacts(r.dryRun) : null;
+  const started = rollout ? startedRollout(r.result) : null;
 
   return (
     <article
@@ -54,7 +60,8 @@ export function RequestCard({ request, description, permissions, now }: { reques
             {r.environment}
           </h2>
           <p className="text-sm font-medium text-zinc-800">
-            <span aria-hidden="true">{r.kind !== 'change' ? '⚑ ' : r.direction === 'apply' ? '↑ ' : '↓ '}</span>
+            <span aria-hidden="true">{rollout ? '⇶ ' : r.kind !== 'change' ? '⚑ ' : r.direction === 'apply' ? '↑ ' : '↓ '}</span>
+            {rollout && <span className="mr-1 rounded bg-sky-100 px-1.5 py-0.5 text-xs font-semibold text-sky-900">fleet</span>}
             <span data-testid="request-description">{description}</span>
             {r.kind === 'change' && ` · ${plural(r.plan.length, 'change set')}`}
           </p>
@@ -108,7 +115,18 @@ export function RequestCard({ request, description, permissions, now }: { reques
           )}
         </dl>
 
-        {result && <ResultBox env={r.environment} result={result} />}
+        {started ? (
+          <p data-testid="request-rollout-started" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm text-emerald-950">
+            Started rollout #{started.rollout} of {started.fleet}:{' '}
+            <a className="font-medium underline" href={`/fleets/${encodeURIComponent(started.fleet)}`}>
+              follow it on the fleet page
+            </a>
+            .
+          </p>
+        ) : (
+          result && <ResultBox env={r.environment} result={result} />
+        )}
+        {facts && <RolloutFacts facts={facts} />}
 
         {(losses.length > 0 || (dry?.backupTables.length ?? 0) > 0) && (
           <div data-testid="request-data-loss" className="rounded-lg border-2 border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
@@ -132,7 +150,8 @@ export function RequestCard({ request, description, permissions, now }: { reques
         {r.kind === 'change' && <RequestRehearsal operationId={r.rehearsalOperation} direction={r.direction} plan={r.plan.length} />}
 
         {dry ? (
-          <DryRunDetails env={r.environment} dry={dry} />
+          // A rollout's dry run ran on its representative target: name it, as the engine does (<fleet>/<target>).
+          <DryRunDetails env={facts ? `${r.environment}/${facts.representative}` : r.environment} dry={dry} />
         ) : r.kind !== 'change' ? (
           <p className="text-sm text-zinc-600">This request runs no SQL of the change set: it records, in {r.environment}&apos;s history, what a person decided about it.</p>
         ) : (
@@ -167,7 +186,8 @@ export function RequestCard({ request, description, permissions, now }: { reques
             <p className="text-sm text-zinc-700">Approved: an operator or admin can execute it until {formatTimestamp(r.expiresAt)}.</p>
           )}
           {r.status === 'executing' && <p className="text-sm text-violet-800">Running now{r.executedBy ? ` (started by ${r.executedBy})` : ''}.</p>}
-          {permissions.configured && permissions.canExecute && (
+          {permissions.configured && permissions.canExecute && rollout && <RolloutExecutePanel id={r.id} fleet={r.environment} available={r.status === 'approved' && unexpired} />}
+          {permissions.configured && permissions.canExecute && !rollout && (
             <ExecutePanel id={r.id} env={r.environment} total={r.plan.length} available={r.status === 'approved' && unexpired} />
           )}
         </div>

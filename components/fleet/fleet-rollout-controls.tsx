@@ -4,6 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useOperationStarters, type RolloutAnswer } from '@/components/operations/operation-starters';
 import { ModalDialog } from '@/components/ui/modal-dialog';
+import { RequestRolloutButton } from './request-rollout-dialog';
 
 const BUTTON = 'rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
 const PRIMARY = 'rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
@@ -14,7 +15,19 @@ const PRIMARY = 'rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-whi
  * not, and the page shows its words. The fleet's query is read again after each answer
  * (it polls while a rollout runs), so the panel follows the console's queue worker.
  */
-export function RolloutControls({ fleet, latest }: { fleet: string; latest: { id: number; state: string; failedCount: number } | undefined }) {
+export function RolloutControls({
+  fleet,
+  latest,
+  request = false,
+  canSteer = true,
+}: {
+  fleet: string;
+  latest: { id: number; state: string; failedCount: number } | undefined;
+  /** A protected fleet: its rollout is requested for approval (request-rollout-dialog.tsx), never started here. */
+  request?: boolean;
+  /** Pause, resume and retry (a protected fleet's: admins only). */
+  canSteer?: boolean;
+}) {
   const starters = useOperationStarters();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
@@ -39,20 +52,24 @@ export function RolloutControls({ fleet, latest }: { fleet: string; latest: { id
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Rollout actions">
-        <button type="button" className={PRIMARY} onClick={() => setOpen(true)} disabled={busy || Boolean(unfinished)} title={unfinished ? `Rollout #${latest!.id} is ${latest!.state}: it must end first` : undefined} data-testid="start-rollout">
-          Start rollout…
-        </button>
-        {latest?.state === 'running' && (
+        {request ? (
+          <RequestRolloutButton fleet={fleet} disabled={busy} />
+        ) : (
+          <button type="button" className={PRIMARY} onClick={() => setOpen(true)} disabled={busy || Boolean(unfinished)} title={unfinished ? `Rollout #${latest!.id} is ${latest!.state}: it must end first` : undefined} data-testid="start-rollout">
+            Start rollout…
+          </button>
+        )}
+        {canSteer && latest?.state === 'running' && (
           <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Paused', () => starters.pauseRollout(fleet, latest.id))} data-testid="pause-rollout">
             Pause #{latest.id}
           </button>
         )}
-        {latest?.state === 'paused' && (
+        {canSteer && latest?.state === 'paused' && (
           <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Resumed', () => starters.resumeRollout(fleet, latest.id))} data-testid="resume-rollout">
             Resume #{latest.id}
           </button>
         )}
-        {latest && latest.failedCount > 0 && (
+        {canSteer && latest && latest.failedCount > 0 && (
           <button type="button" className={BUTTON} disabled={busy} onClick={() => step('Retrying in', () => starters.retryFailedRollout(fleet, latest.id))} data-testid="retry-failed-rollout">
             Retry {latest.failedCount} failed
           </button>

@@ -30,14 +30,14 @@ function waveLabel(w: Wave): string {
  * stopped and its failed targets; older rollouts as a short list. `strata rollout` starts
  * and steers them; the page polls while one runs.
  */
-export function FleetRollouts({ fleet, rollouts, canRollout = false }: { fleet: string; rollouts: RolloutList; canRollout?: boolean }) {
+export function FleetRollouts({ fleet, rollouts, canRollout = false, canRequest = false }: { fleet: string; rollouts: RolloutList; canRollout?: boolean; /** A protected fleet: the rollout is requested for approval. */ canRequest?: boolean }) {
   const [latest, ...older] = rollouts;
   return (
     <section aria-labelledby="fleet-rollouts-heading" data-testid="fleet-rollouts" className="flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4">
       <h2 id="fleet-rollouts-heading" className="text-sm font-semibold text-zinc-900">
         Rollouts
       </h2>
-      {canRollout && <RolloutControls fleet={fleet} latest={latest} />}
+      {(canRollout || canRequest) && <RolloutControls fleet={fleet} latest={latest} request={canRequest} canSteer={canRollout} />}
       {!latest ? (
         <p className="text-sm text-zinc-600">
           No rollout yet. {canRollout ? 'Start one above, or' : 'Start one'} with <code className="font-mono text-xs">strata rollout --env &lt;fleet&gt;</code>; its waves appear here.

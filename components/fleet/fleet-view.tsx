@@ -16,7 +16,7 @@ import { refreshFleet, useFleet } from './use-fleet';
  * search box, the virtualised list of targets × change sets, and one target's detail.
  * Everything counted is counted by the server; the list loads page by page as it scrolls.
  */
-export function FleetView({ name, canRollout = false }: { name: string; canRollout?: boolean }) {
+export function FleetView({ name, canRollout = false, canRequest = false }: { name: string; canRollout?: boolean; canRequest?: boolean }) {
   const [state, setState] = useState<TargetState | null>(null);
   const [typed, setTyped] = useState('');
   const [search, setSearch] = useState('');
@@ -118,7 +118,7 @@ export function FleetView({ name, canRollout = false }: { name: string; canRollo
         </div>
       </section>
 
-      <FleetRollouts fleet={name} rollouts={first.rollouts} canRollout={canRollout} />
+      <FleetRollouts fleet={name} rollouts={first.rollouts} canRollout={canRollout} canRequest={canRequest} />
 
       <div className="grid gap-5 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section aria-labelledby="fleet-targets-heading" className="flex min-w-0 flex-col gap-3">

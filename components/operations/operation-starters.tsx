@@ -10,6 +10,9 @@ import type { Steered } from '@/lib/console/fleet-rollout-control';
 /** What starting or steering a fleet's rollout answers: its id and state, or why nothing changed. */
 export type RolloutAnswer = ({ ok: true } & Steered) | Refused;
 
+/** What filing a protected fleet's rollout request answers: the request, and the representative its dry run ran on. */
+export type RolloutRequestAnswer = { ok: true; request: { id: number; status: string }; representative: { name: string; like: number; of: number; why: string } } | Refused;
+
 /** What fixing a change set answers: its state afterwards, or why nothing changed. */
 export type FixAnswer = { ok: true; result: FixResult } | Refused;
 /** What asking for a fix on a protected environment answers: the request's number. */
@@ -47,6 +50,10 @@ export interface OperationStarters {
   pauseRollout(fleet: string, id: number): Promise<RolloutAnswer>;
   resumeRollout(fleet: string, id: number): Promise<RolloutAnswer>;
   retryFailedRollout(fleet: string, id: number): Promise<RolloutAnswer>;
+  /** File a protected fleet's rollout for approval (POST /api/fleets/{name}/rollout-requests). */
+  requestRollout(fleet: string, input: unknown): Promise<RolloutRequestAnswer>;
+  /** Start an approved rollout request (POST /api/fleets/{name}/rollout-requests/{id}/execute). */
+  executeRolloutRequest(fleet: string, id: number, input: unknown): Promise<RolloutAnswer>;
 }
 
 const unavailable = async (): Promise<Refused> => ({ ok: false, status: 503, code: 'UNAVAILABLE', message: 'This page cannot start operations.' });
@@ -67,6 +74,8 @@ const StartersContext = createContext<OperationStarters>({
   pauseRollout: unavailable,
   resumeRollout: unavailable,
   retryFailedRollout: unavailable,
+  requestRollout: unavailable,
+  executeRolloutRequest: unavailable,
 });
 
 export function OperationStartersProvider({ starters, children }: { starters: OperationStarters; children: ReactNode }) {

@@ -260,6 +260,21 @@ export const MUTATING_ENDPOINTS: MutatingEndpoint[] = [
     allowed: ['operator', 'admin'] as Role[],
   })),
   {
+    // A rollout request is for protected fleets: on the demo's guarded tenants, every role is refused (operators and admins by the fleet's protection).
+    file: 'app/api/fleets/[name]/rollout-requests/route.ts',
+    method: 'POST',
+    path: '/api/fleets/tenants/rollout-requests',
+    body: { to: '0016_risk_v2', reason: 'access test' },
+    allowed: [],
+  },
+  {
+    file: 'app/api/fleets/[name]/rollout-requests/[id]/execute/route.ts',
+    method: 'POST',
+    path: '/api/fleets/tenants/rollout-requests/1/execute',
+    body: { confirm: 'tenants' },
+    allowed: [],
+  },
+  {
     // Role first, before the operation is looked up: operator+ (then the right that runs it there).
     file: 'app/api/operations/[id]/cancel/route.ts',
     method: 'POST',
@@ -338,6 +353,8 @@ export const SERVER_ACTION_DOORS: ServerActionDoor[] = [
   { file: ROLLOUTS, name: 'pauseRolloutAction', page: '/fleets/tenants', args: ['tenants', 1], allowed: ['operator', 'admin'] },
   { file: ROLLOUTS, name: 'resumeRolloutAction', page: '/fleets/tenants', args: ['tenants', 1], allowed: ['operator', 'admin'] },
   { file: ROLLOUTS, name: 'retryFailedRolloutAction', page: '/fleets/tenants', args: ['tenants', 1], allowed: ['operator', 'admin'] },
+  { file: ROLLOUTS, name: 'requestRolloutAction', page: '/fleets/tenants', args: ['tenants', { to: '0016_risk_v2', reason: 'access test' }], allowed: [] },
+  { file: ROLLOUTS, name: 'executeRolloutRequestAction', page: '/approvals', args: ['tenants', 1, { confirm: 'tenants' }], allowed: [] },
   { file: FIXES, name: 'requestFixAction', page: '/environments/production', args: ['production', { kind: 'skip', tag: OPTIONAL, reason: 'access test' }], allowed: ['operator', 'admin'] },
 ];
 

@@ -411,6 +411,8 @@ const CONSOLE_DDL = `
   );
   -- One unfinished rollout per fleet: a second one is refused by the database itself.
   CREATE UNIQUE INDEX IF NOT EXISTS rollouts_one_open_per_fleet ON console.rollouts (fleet) WHERE state IN ('running', 'paused');
+  -- A protected fleet's rollout: the approved change request (kind 'rollout') that started it.
+  ALTER TABLE console.rollouts ADD COLUMN IF NOT EXISTS request bigint;
   CREATE TABLE IF NOT EXISTS console.rollout_targets (
     rollout bigint NOT NULL REFERENCES console.rollouts (id) ON DELETE CASCADE,
     name text NOT NULL,

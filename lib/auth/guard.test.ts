@@ -31,8 +31,8 @@ const EXPECTED: Record<Action, { roles: Role[]; on: readonly Protection[]; roles
   'view.manage': { roles: ['admin'], on: ALL },
   'operation.cancel': { roles: from('operator'), on: ALL },
   'lock.terminate': { roles: ['admin'], on: ALL },
-  // A protected fleet's rollout is refused by its door, with the CLI's words (lib/fleet/rollout-protection.ts).
-  rollout: { roles: from('operator'), on: ALL },
+  // A protected fleet's rollout starts only from an approved request; steering it there is for admins.
+  rollout: { roles: from('operator'), on: ALL, rolesOn: { protected: ['admin'] } },
 };
 
 const principal = (role: Role): Principal => ({ username: `a-${role}`, role, via: 'console' });

@@ -90,8 +90,10 @@ export const ACTION_RULES: Record<Action, ActionRule> = {
   // Ending someone else's session on an environment's server, after typing its pid: admins only.
   'lock.terminate': { minRole: 'admin', description: 'terminate sessions blocking a run' },
   // Starting, pausing, resuming or retrying a fleet's rollout from the console: operators. A protected
-  // fleet's rollout is refused by the door itself, with the CLI's words (no two-person rollouts yet).
-  rollout: { minRole: 'operator', description: 'start or steer fleet rollouts' },
+  // fleet's rollout starts only from an approved request (request.*, lib/console/rollout-requests.ts;
+  // its start door refuses); steering one that runs, which changes what two people approved, is for
+  // admins there.
+  rollout: { minRole: 'operator', minRoleOn: { protected: 'admin' }, description: 'start or steer fleet rollouts' },
 };
 
 export interface GuardContext {

@@ -37,9 +37,10 @@ export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'executing' | 
 /**
  * What a request asks for. `change`: an apply or a rollback (direction, to, steps); every other
  * kind carries its input as `payload`, validated by the kind (lib/console/request-kinds.ts):
- * `resolve` settles a failed, edited or interrupted change set, `skip`/`unskip` an optional one.
+ * `resolve` settles a failed, edited or interrupted change set, `skip`/`unskip` an optional one;
+ * `rollout` is a protected fleet's whole rollout (its `environment` is the fleet's name).
  */
-export const REQUEST_KINDS = ['change', 'resolve', 'skip', 'unskip', 'restore'] as const;
+export const REQUEST_KINDS = ['change', 'resolve', 'skip', 'unskip', 'restore', 'rollout'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** A request to change a protected environment (two-person approval). */

@@ -146,6 +146,20 @@ export const rolloutStartSchema = z
   })
   .strict();
 
+/** POST /api/fleets/{name}/rollout-requests: a protected fleet's rollout, filed for another admin's approval. */
+export const rolloutRequestSchema = z
+  .object({
+    to: changeSetTag.optional().describe('stop each target after this change set (default: the head)'),
+    waves: z.string().trim().min(1).max(200).optional().describe('cumulative wave sizes, counts or percentages (default 1,10%,100%)'),
+    concurrency: z.number().int().min(1).max(64).optional().describe('targets migrated at once, across all workers (default 4)'),
+    maxFailures: z.number().int().min(0).max(100_000).optional().describe('failed targets allowed before the rollout stops at the next wave (default 0)'),
+    reason: z.string().trim().min(1, 'say why: a request needs a reason for the person who approves it').max(2000).describe('why, for the approver'),
+  })
+  .strict();
+
+/** POST /api/fleets/{name}/rollout-requests/{id}/execute. */
+export const executeRolloutRequestSchema = z.object({ confirm: z.string().max(100).describe("the fleet's name, typed back") }).strict();
+
 /** POST /api/fleets/{name}/rollouts/{id}/pause|resume|retry-failed: no options. */
 export const rolloutStepSchema = z.object({}).strict();
 

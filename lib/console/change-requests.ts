@@ -1,7 +1,7 @@
 import { assertApproved, claimRequest, createRequest, decideRequest, finishRequest, getRequest, listRequests } from '../auth/requests';
 import { withConsole } from '../auth/console-db';
 import type { ChangeRequest, Principal, RequestKind } from '../auth/types';
-import { configuredEnvironment, type StrataConfig } from '../config/environments';
+import { configuredEnvironment, type Protection, type StrataConfig } from '../config/environments';
 import { failureReason } from '../db/client';
 import { StrataError } from '../errors';
 import { readLockHolder, type LockHolder } from '../migrate/target-lock';
@@ -100,7 +100,14 @@ export async function requestKind(
   );
 }
 
-export async function decideChange(target: OperationTarget, id: number, decision: { approve: boolean; comment: string }, principal: Principal): Promise<ChangeRequest> {
+/** Where a request acts, for the guard and the approvals page: its environment, or a rollout request's fleet; undefined when no longer configured. */
+export function requestPlace(config: StrataConfig, request: Pick<ChangeRequest, 'kind' | 'environment'>): { name: string; protection: Protection } | undefined {
+  if (request.kind === 'rollout') return config.fleets?.find((f) => f.name === request.environment);
+  return configuredEnvironment(config, request.environment);
+}
+
+/** Approves or rejects request #id (of an environment, or a fleet's rollout: only the name and the console are needed). */
+export async function decideChange(target: { config: StrataConfig; environment: { name: string } }, id: number, decision: { approve: boolean; comment: string }, principal: Principal): Promise<ChangeRequest> {
   return audited(
     target.config,
     principal,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLUSTER_ID_MAX, cancelOperationSchema, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, rolloutStartSchema, rolloutStepSchema, seedRequestSchema, skipChangeSetSchema, terminateBlockerSchema, userChangeSchema, userCreateSchema } from './api-schemas';
+import { CLUSTER_ID_MAX, cancelOperationSchema, changeRequestSchema, decisionSchema, erdViewChangeSchema, erdViewCreateSchema, executeRequestSchema, operationRequestSchema, rehearsalRequestSchema, resolveChangeSetSchema, restoreRequestSchema, executeRolloutRequestSchema, rolloutRequestSchema, rolloutStartSchema, rolloutStepSchema, seedRequestSchema, skipChangeSetSchema, terminateBlockerSchema, userChangeSchema, userCreateSchema } from './api-schemas';
 import { TABLE_NAME_PATTERN } from '../seed/table-graph';
 import { FLEET_SORTS } from '../fleet/fleet-query';
 
@@ -194,7 +194,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     method: 'post',
     path: '/api/fleets/{name}/rollouts',
     summary: 'Start a rollout of a configured fleet, as `strata rollout --env` does: stored with its first jobs and answered at once; the console’s queue worker runs it (409 LOCKED naming the fleet’s unfinished rollout; 403 PROTECTED on a protected fleet)',
-    who: 'operator+ (not on protected fleets)',
+    who: 'operator+ (not on protected fleets: they file a rollout request)',
     body: rolloutStartSchema,
     answers: { status: 200, type: 'application/json', description: '{ rollout: { id, fleet, state }, note }' },
   },
@@ -202,10 +202,26 @@ export const API_ENDPOINTS: Endpoint[] = [
     method: 'post' as const,
     path: `/api/fleets/{name}/rollouts/{id}/${step}`,
     summary: `${step === 'pause' ? 'Pause a running rollout (running targets finish)' : step === 'resume' ? 'Resume a paused rollout' : 'Retry the failed targets of a rollout (a stopped one runs on)'}; 404 for a rollout of another fleet, 409 when its state does not allow it`,
-    who: 'operator+ (not on protected fleets)',
+    who: 'operator+ (admin on protected fleets)',
     body: rolloutStepSchema,
     answers: { status: 200, type: 'application/json', description: '{ rollout: { id, fleet, state }, note }' },
   })),
+  {
+    method: 'post',
+    path: '/api/fleets/{name}/rollout-requests',
+    summary: 'File a protected fleet’s rollout for two-person approval: its options checked, a dry run on a representative target (the one whose applied change sets most targets share) on a shadow attached; approved with POST /api/requests/{id}/decision',
+    who: 'operator+ (protected fleets only)',
+    body: rolloutRequestSchema,
+    answers: { status: 200, type: 'application/json', description: '{ request (the change request, kind rollout), representative ({ name, like, of, why }) }' },
+  },
+  {
+    method: 'post',
+    path: '/api/fleets/{name}/rollout-requests/{id}/execute',
+    summary: 'Start the rollout an approved request covers, once: its plan (change sets up to `to`, the target list) must be the approved one (409 PLAN_CHANGED fails it for good; 409 LOCKED leaves it approved)',
+    who: 'operator+ (protected fleets only)',
+    body: executeRolloutRequestSchema,
+    answers: { status: 200, type: 'application/json', description: '{ rollout: { id, fleet, state }, note }' },
+  },
   { method: 'post', path: '/api/requests/{id}/decision', summary: 'Approve or reject a change request', who: 'an admin other than the requester', body: decisionSchema, answers: { status: 200, type: 'application/json', description: 'the request' } },
   { method: 'post', path: '/api/requests/{id}/execute', summary: 'Run an approved request, once', who: 'operator+', body: executeRequestSchema, answers: ndjson('The recorded execution') },
   {

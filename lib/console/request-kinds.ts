@@ -7,6 +7,7 @@ import type { PlanItem } from '../migrate/plan';
 import { assertFixApplies, describeFix, fixChangeSet, fixPlan, resolvePayload, skipPayload, type FixResult } from './change-set-fixes';
 import { assertBackupExists, runRestore } from './environment-backups';
 import type { OperationTarget } from './environment-operations';
+import { describeRolloutPayload } from './rollout-payload';
 
 /**
  * The kinds of request two-person approval covers besides an apply or a rollback (`change`,
@@ -86,8 +87,14 @@ const restoreKind: RequestKindDefinition<z.infer<typeof restorePayload>> = {
     }),
 };
 
-/** Every kind but `change` (whose input is direction, to and steps, executed by executeChange). */
-export const KIND_DEFINITIONS: { [K in Exclude<RequestKind, 'change'>]: RequestKindDefinition<never> } = {
+/**
+ * The kinds acting on one environment. Not `change` (its input is direction, to and steps,
+ * executed by executeChange), nor `rollout` (a fleet's, rollout-requests.ts).
+ */
+export type EnvironmentKind = Exclude<RequestKind, 'change' | 'rollout'>;
+
+/** Every environment kind's definition. */
+export const KIND_DEFINITIONS: { [K in EnvironmentKind]: RequestKindDefinition<never> } = {
   resolve: resolveKind as RequestKindDefinition<never>,
   skip: skipKind('skip') as RequestKindDefinition<never>,
   unskip: skipKind('unskip') as RequestKindDefinition<never>,
@@ -96,8 +103,8 @@ export const KIND_DEFINITIONS: { [K in Exclude<RequestKind, 'change'>]: RequestK
 
 /** The kind's definition and its payload, parsed (a stored payload that no longer fits is refused, naming the problem). */
 export function kindOf(kind: Exclude<RequestKind, 'change'>, payload: unknown): { definition: RequestKindDefinition<unknown>; payload: unknown } {
-  const definition = KIND_DEFINITIONS[kind] as RequestKindDefinition<unknown> | undefined;
-  if (!definition) throw new StrataError('BAD_USAGE', `Unknown request kind "${kind}"`);
+  const definition = (KIND_DEFINITIONS as Partial<Record<string, RequestKindDefinition<unknown>>>)[kind];
+  if (!definition) throw new StrataError('BAD_USAGE', kind === 'rollout' ? 'A rollout request belongs to a fleet: its doors are the fleet\'s (POST /api/fleets/{name}/rollout-requests/{id}/execute, strata rollout --request N)' : `Unknown request kind "${kind}"`);
   const parsed = definition.payload.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -108,6 +115,7 @@ export function kindOf(kind: Exclude<RequestKind, 'change'>, payload: unknown): 
 
 /** What a request does, in one line, whatever its kind (the approvals page, the audit trail). */
 export function describeRequest(request: Pick<ChangeRequest, 'kind' | 'payload' | 'direction' | 'to' | 'steps'>): string {
+  if (request.kind === 'rollout') return describeRolloutPayload(request.payload);
   if (request.kind !== 'change') {
     try {
       const { definition, payload } = kindOf(request.kind, request.payload);

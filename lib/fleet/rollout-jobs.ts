@@ -50,7 +50,7 @@ export async function runTargetJob(config: StrataConfig, id: number, name: strin
       logger: engineLogger().child({ rollout: id, target: name }),
       lockRetries: environment.lockRetries,
       backup: backupSettingsFor(environment, config.backupDir),
-      reason: `rollout ${id} of fleet ${fleet.name}`,
+      reason: `rollout ${id} of fleet ${fleet.name}${rollout.request !== null ? `, approved request #${rollout.request}` : ''}`,
     };
     const result = await applyChangeSets(ctx, readProject(rollout.projectDir), rollout.toTag ? { to: rollout.toTag } : {});
     const applied = result.records.filter((r) => r.status === 'applied').map((r) => r.tag);

@@ -7,6 +7,7 @@ import { dryRun, type DryRunResult } from '../migrate/dry-run';
 import { engineLogger } from '../observability/logger';
 import { startQueueWorker } from '../queue/queue-worker';
 import { fleetTargets, targetEnvironment } from './fleet-targets';
+import { chooseRepresentative, readAppliedSets, type Representative } from './representative-target';
 import { rolloutTasks } from './rollout-jobs';
 import { createRollout, findOpenRollout, readRollout, readRolloutTargets, takeOverRollout, type Rollout, type RolloutTarget } from './rollout-store';
 import { assignWaves, wavesText, type WaveSize } from './rollout-waves';
@@ -143,22 +144,55 @@ function failedText(targets: RolloutTarget[]): string {
   return failed.length ? `\n  failed: ${failed.map((t) => `${t.name} (${t.error})`).join('\n          ')}` : '';
 }
 
+/** What a rollout's dry run found: on whom, why, and the dry runs there. */
+export interface RolloutDryRun {
+  /** The representative target's name (kept as `target` for the CLI's --json readers). */
+  target: string;
+  representative: Representative;
+  /** Targets per wave, in order. */
+  waves: number[];
+  /** Every target's name, in name order. */
+  targets: string[];
+  /** Targets with change sets pending up to the rollout's end, as read now. */
+  pendingTargets: number;
+  /** On a shadow database: the representative's applied change sets replayed, the pending ones run there. */
+  result: DryRunResult;
+  /** In a transaction on the representative itself, rolled back; null when not run (onTargetSkipped says why). */
+  onTarget: DryRunResult | null;
+  onTargetSkipped: string | null;
+}
+
 /**
- * A rollout's dry run: the existing dry run on one representative target — the first of
- * wave 1 — on a shadow database (its applied change sets replayed, the pending ones run
- * there), so it writes nothing anywhere a tenant lives.
+ * A rollout's dry run: the existing single-environment dry run on one representative target
+ * (the one whose applied change sets most targets share, representative-target.ts) — on a
+ * shadow database, and in a transaction on the target itself that is always rolled back.
+ * Never the latter on a protected fleet: it takes real locks on a production database (the
+ * guard's rule for a single protected environment, dry-run.on-target), so the shadow stands
+ * alone there and the answer says so.
  */
-export async function dryRunRollout(config: StrataConfig, request: RolloutRequest): Promise<{ target: string; waves: number[]; result: DryRunResult }> {
+export async function dryRunRollout(config: StrataConfig, request: RolloutRequest): Promise<RolloutDryRun> {
   const { targets } = await planRollout(request);
-  const first = targets[0]!;
-  const environment = targetEnvironment(request.fleet, { fleet: request.fleet.name, name: first.name, url: first.url });
-  const shadowServerUrl = process.env.STRATA_SHADOW_DATABASE_URL ?? (request.fleetFile ? withDatabase(first.url, 'postgres') : config.shadowServerUrl);
-  const result = await dryRun(
-    { url: environment.url, environment: environment.name, actor: request.actor, logger: engineLogger() },
-    request.project,
-    { direction: 'apply', ...(request.toTag ? { to: request.toTag } : {}), mode: 'shadow' },
-    { shadowServerUrl },
-  );
+  const found = await readAppliedSets(targets.map((t) => ({ fleet: request.fleet.name, name: t.name, url: t.url })), request.project);
+  const upTo = request.toTag ? new Set(changeSetsUpTo(request.project, request.toTag).map((c) => c.tag)) : null;
+  const representative = chooseRepresentative(found, upTo);
+  if (!representative) throw new StrataError('CONNECTION_FAILED', `No target of fleet "${request.fleet.name}" could be read, so none can stand for the fleet: ${found[0]?.problem ?? 'unreachable'}`);
+  const chosen = targets.find((t) => t.name === representative.name)!;
+  const environment = targetEnvironment(request.fleet, { fleet: request.fleet.name, name: chosen.name, url: chosen.url });
+  const shadowServerUrl = process.env.STRATA_SHADOW_DATABASE_URL ?? (request.fleetFile ? withDatabase(chosen.url, 'postgres') : config.shadowServerUrl);
+  const ctx = { url: environment.url, environment: environment.name, actor: request.actor, logger: engineLogger() };
+  const options = { direction: 'apply' as const, ...(request.toTag ? { to: request.toTag } : {}) };
+  const result = await dryRun(ctx, request.project, { ...options, mode: 'shadow' }, { shadowServerUrl });
+  const onTargetSkipped = request.fleet.protection === 'protected' ? 'the fleet is protected: a dry run on a target takes real locks there, so only the shadow ran' : null;
+  const onTarget = onTargetSkipped ? null : await dryRun(ctx, request.project, { ...options, mode: 'transaction' }, { shadowServerUrl });
   const sizes = [...byWave(targets.map((t) => ({ name: t.name, wave: t.wave, state: 'waiting' as const, applied: [], error: null, attempts: 0 })))].map(([, m]) => m.length);
-  return { target: first.name, waves: sizes, result };
+  const pendingTargets = found.filter((t) => t.pending.some((tag) => !upTo || upTo.has(tag))).length;
+  return { target: representative.name, representative, waves: sizes, targets: targets.map((t) => t.name), pendingTargets, result, onTarget, onTargetSkipped };
+}
+
+/** The project's change sets up to and including `to` (a tag or a version), in journal order. */
+export function changeSetsUpTo(project: Project, to: string | null): Project['changeSets'] {
+  if (to === null) return project.changeSets;
+  const end = project.changeSets.findIndex((c) => c.tag === to || String(c.version) === to);
+  if (end < 0) throw new StrataError('NOT_FOUND', `--to ${to}: no such change set in the project`);
+  return project.changeSets.slice(0, end + 1);
 }

@@ -33,6 +33,8 @@ export interface Rollout {
   createdAt: Date;
   finishedAt: Date | null;
   error: string | null;
+  /** The approved request it was started by (a protected fleet's rollout), or null. */
+  request: number | null;
 }
 
 export interface RolloutTarget {
@@ -46,11 +48,13 @@ export interface RolloutTarget {
 
 /** What a new rollout is made of: its row's settings, and its targets. */
 export type NewRollout = Pick<Rollout, 'fleet' | 'fleetFile' | 'projectDir' | 'toTag' | 'waves' | 'concurrency' | 'maxFailures' | 'actor' | 'driver'> & {
+  /** The approved request that starts it (rollout-requests.ts); absent for an unprotected fleet. */
+  request?: number | null;
   /** Target names in name order, with the wave of each. */
   targets: Array<{ name: string; wave: number }>;
 };
 
-type Tx = postgres.TransactionSql<Record<string, never>>;
+export type Tx = postgres.TransactionSql<Record<string, never>>;
 
 function rolloutOf(r: Record<string, unknown>): Rollout {
   return {
@@ -68,29 +72,41 @@ function rolloutOf(r: Record<string, unknown>): Rollout {
     createdAt: r.created_at as Date,
     finishedAt: (r.finished_at as Date | null) ?? null,
     error: (r.error as string | null) ?? null,
+    request: r.request === null || r.request === undefined ? null : Number(r.request),
   };
 }
 
 /** Creates a rollout and starts its first targets, in one transaction. A second unfinished rollout of the fleet is refused, naming the first. */
 export async function createRollout(sql: Sql, input: NewRollout): Promise<Rollout> {
   try {
-    return await sql.begin(async (tx) => {
-      const [row] = await tx`
-        insert into console.rollouts (fleet, fleet_file, project_dir, to_tag, waves, concurrency, max_failures, actor, driver)
-        values (${input.fleet}, ${input.fleetFile}, ${input.projectDir}, ${input.toTag}, ${tx.json(input.waves as never)}, ${input.concurrency}, ${input.maxFailures}, ${input.actor}, ${input.driver})
-        returning *`;
-      const id = Number(row!.id);
-      await tx`insert into console.rollout_targets ${tx(input.targets.map((t) => ({ rollout: id, name: t.name, wave: t.wave })))}`;
-      await advance(tx, id);
-      return rolloutOf(row!);
-    });
+    return await sql.begin((tx) => insertRollout(tx, input));
   } catch (error) {
-    if ((error as { code?: string }).code === '23505' && String((error as { constraint_name?: string }).constraint_name) === 'rollouts_one_open_per_fleet') {
-      const open = await findOpenRollout(sql, input.fleet);
-      throw new StrataError('LOCKED', `Fleet "${input.fleet}" already has an unfinished rollout${open ? ` (rollout ${open.rollout.id}, ${open.rollout.state}, started by ${open.rollout.actor})` : ''}; wait for it, or pause it first`, { rollout: open?.rollout.id ?? null });
-    }
-    throw error;
+    throw await openRolloutRefusal(sql, input.fleet, error);
   }
+}
+
+/**
+ * createRollout's work inside the caller's transaction: an approved request's claim and its
+ * rollout commit together, or neither does (rollout-requests.ts).
+ */
+export async function insertRollout(tx: Tx, input: NewRollout): Promise<Rollout> {
+  const [row] = await tx`
+    insert into console.rollouts (fleet, fleet_file, project_dir, to_tag, waves, concurrency, max_failures, actor, driver, request)
+    values (${input.fleet}, ${input.fleetFile}, ${input.projectDir}, ${input.toTag}, ${tx.json(input.waves as never)}, ${input.concurrency}, ${input.maxFailures}, ${input.actor}, ${input.driver}, ${input.request ?? null})
+    returning *`;
+  const id = Number(row!.id);
+  await tx`insert into console.rollout_targets ${tx(input.targets.map((t) => ({ rollout: id, name: t.name, wave: t.wave })))}`;
+  await advance(tx, id);
+  return rolloutOf(row!);
+}
+
+/** A second unfinished rollout of the fleet (the database's unique index) as LOCKED, naming the first; any other error as it is. */
+export async function openRolloutRefusal(sql: ConsoleQueryable, fleet: string, error: unknown): Promise<unknown> {
+  if ((error as { code?: string }).code === '23505' && String((error as { constraint_name?: string }).constraint_name) === 'rollouts_one_open_per_fleet') {
+    const open = await findOpenRollout(sql, fleet);
+    return new StrataError('LOCKED', `Fleet "${fleet}" already has an unfinished rollout${open ? ` (rollout ${open.rollout.id}, ${open.rollout.state}, started by ${open.rollout.actor})` : ''}; wait for it, or pause it first`, { rollout: open?.rollout.id ?? null });
+  }
+  return error;
 }
 
 /** The fleet's running or paused rollout, if any, and whether the process driving it is alive. */

@@ -266,13 +266,14 @@ describe('a rerun while a rollout started from the console is unfinished', () =>
 });
 
 describe('a dry run', () => {
-  it('runs on the first target of wave 1, on a shadow, and writes nothing: no rollout, no history on any target', async () => {
+  it('runs on the representative target (all alike here: the first by name), on a shadow and in a rolled-back transaction, and writes nothing: no rollout, no history on any target', async () => {
     const { file, targets } = await makeFleet('rd', 3);
     const sql = consoleSql(config);
     const before = (await sql`select count(*)::int as n from console.rollouts`)[0]!.n;
     const result = await cli('rollout', '--fleet-file', file, '--dir', project, '--dry-run', '--waves', '1,100%');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`on ${targets[0]!.name} \\(the first target of wave 1\\), on a shadow database: nothing was written`));
+    expect(result.stdout).toMatch(new RegExp(`on a representative target: ${targets[0]!.name}, like 3 of 3 targets with change sets pending \\(0 change sets applied\\)\\. Nothing was written`));
+    expect(result.stdout).toMatch(new RegExp(`In a transaction on ${targets[0]!.name}, rolled back`));
     expect(result.stdout).toMatch(/Waves: 1 → 2 targets/);
     expect(result.stdout).toMatch(/0000_a/);
     expect((await sql`select count(*)::int as n from console.rollouts`)[0]!.n).toBe(before);

@@ -52,8 +52,13 @@ export default async function FleetPage({ params }: Params) {
         }
       />
       <main id="main" className="mx-auto flex max-w-[96rem] flex-col gap-6 px-4 py-8 sm:px-6 lg:px-8">
-        {/* The controls show for who may use them; the doors refuse anyone else (and any protected fleet). */}
-        <FleetView name={name} canRollout={can(principal, 'rollout') && fleet.protection !== 'protected'} />
+        {/* The controls show for who may use them; the doors refuse anyone else. A protected fleet's rollout is
+            requested for approval (operators), and only admins steer one that runs. */}
+        <FleetView
+          name={name}
+          canRollout={can(principal, 'rollout', { protection: fleet.protection })}
+          canRequest={fleet.protection === 'protected' && can(principal, 'request.create', { protection: fleet.protection })}
+        />
       </main>
     </>
   );

@@ -1,6 +1,7 @@
 import { decisionSchema } from '@/lib/console/api-schemas';
 import { loadConfig } from '@/lib/config/environments';
-import { decideChange, findRequest } from '@/lib/console/change-requests';
+import { decideChange, findRequest, requestPlace } from '@/lib/console/change-requests';
+import { StrataError } from '@/lib/errors';
 import { operationTarget } from '@/lib/console/environment-operations';
 import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
@@ -22,8 +23,13 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (decision instanceof Response) return decision;
   try {
     if (!Number.isInteger(id) || id < 1) return Response.json({ code: 'NOT_FOUND', message: 'No such request' }, { status: 404 });
-    const target = operationTarget((await findRequest({ config: loadConfig() }, id)).environment);
-    const refused = await door.authorize(decision.approve ? 'request.approve' : 'request.reject', { protection: target.environment.protection, environment: target.environment.name });
+    const config = loadConfig();
+    const found = await findRequest({ config }, id);
+    // A rollout request's place is its fleet; any other request's, its environment.
+    const place = found.kind === 'rollout' ? requestPlace(config, found) : operationTarget(found.environment).environment;
+    if (!place) throw new StrataError('NOT_FOUND', `Fleet "${found.environment}" is no longer configured: nothing can act on request #${id}`);
+    const target = { config, environment: place };
+    const refused = await door.authorize(decision.approve ? 'request.approve' : 'request.reject', { protection: place.protection, environment: place.name });
     if (refused) return refused;
     return Response.json(await decideChange(target, id, decision, principal), { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
