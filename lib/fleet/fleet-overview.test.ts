@@ -164,6 +164,27 @@ describe('the fleet overview, kept fresh', () => {
     expect(await refreshFleet(options, { maxAgeSeconds: 60 })).toEqual({ checked: 1, total: 6 });
   });
 
+  it('reads a row again, however young, once a rollout of its fleet has changed its target since', async () => {
+    await refreshFleet(options, { maxAgeSeconds: 60, force: true });
+    const targetRow = (name: string, state: string) => withConsole(config, async (sql) => {
+      const [r] = await sql`
+        insert into console.rollouts (fleet, fleet_file, project_dir, to_tag, waves, concurrency, max_failures, actor, driver, state)
+        values ('tenants', null, ${config.projectDir}, null, '[]'::jsonb, 1, 0, 'tester', null, 'succeeded') returning id`;
+      await sql`insert into console.rollout_targets (rollout, name, wave, state, finished_at) values (${r!.id}, ${name}, 1, ${state}, now() + interval '1 second')`;
+      return Number(r!.id);
+    });
+    // A target the rollout found at its head changed nothing: its row stays fresh.
+    const skipped = await targetRow(nameOf('head'), 'skipped-at-head');
+    expect(await refreshFleet(options, { maxAgeSeconds: 60 })).toEqual({ checked: 0, total: 6 });
+    await withConsole(config, (sql) => sql`delete from console.rollouts where id = ${skipped}`);
+    const applied = await targetRow(nameOf('behind'), 'succeeded');
+    expect(await refreshFleet(options, { maxAgeSeconds: 60 })).toEqual({ checked: 1, total: 6 });
+    // Read after the rollout's end: fresh again.
+    await withConsole(config, (sql) => sql`update console.rollout_targets set finished_at = now() - interval '1 second' where rollout = ${applied}`);
+    expect(await refreshFleet(options, { maxAgeSeconds: 60 })).toEqual({ checked: 0, total: 6 });
+    await withConsole(config, (sql) => sql`delete from console.rollouts where id = ${applied}`);
+  });
+
   it('runs one refresh per fleet at a time, whoever asks, reports its progress, and reports none when nothing is stale', async () => {
     await Promise.all([startRefresh(options, true), startRefresh(options, true)]);
     // Known by now: every target is being read, by one refresh.

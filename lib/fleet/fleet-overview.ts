@@ -181,9 +181,15 @@ export async function planRefresh(options: CheckOptions, refresh: Pick<RefreshOp
     await sql`delete from console.fleet_targets where fleet = ${fleet.name} and not (target = any(${names}))`;
     if (refresh.force) return new Set<string>();
     const rows = await sql`
-      select target from console.fleet_targets
-      where fleet = ${fleet.name} and project_key = ${key}
-        and checked_at > now() - make_interval(secs => ${refresh.maxAgeSeconds})`;
+      select f.target from console.fleet_targets f
+      where f.fleet = ${fleet.name} and f.project_key = ${key}
+        and f.checked_at > now() - make_interval(secs => ${refresh.maxAgeSeconds})
+        -- A row read before a rollout changed its target is stale however young it is: the
+        -- page shows the rollout's result on its next poll instead of after the cache expires.
+        and not exists (
+          select 1 from console.rollout_targets t join console.rollouts r on r.id = t.rollout
+          where r.fleet = f.fleet and r.fleet_file is null and t.name = f.target
+            and t.state in ('succeeded', 'failed') and t.finished_at > f.checked_at)`;
     return new Set(rows.map((r) => String(r.target)));
   });
   return { stale: targets.filter((t) => !fresh.has(t.name)), total: targets.length };
