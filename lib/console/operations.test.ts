@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeConsole, consoleSql } from '../auth/console-db';
+import { closeConsole, consoleSql, withConsole } from '../auth/console-db';
 import type { Principal } from '../auth/types';
 import { readProject } from '../changesets/project';
 import { loadConfig, type StrataConfig } from '../config/environments';
@@ -36,6 +36,7 @@ beforeAll(async () => {
   env = consoleTestEnv({ label: 'operations', environment: { name: 'prod', url: prod.url, protection: 'guarded' }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: slow });
   Object.assign(process.env, env);
   config = loadConfig();
+  await withConsole(config, async () => undefined); // the console and queue schemas, before any raw read of them
 });
 const workers: QueueWorker[] = [];
 afterEach(async () => {
