@@ -1,6 +1,6 @@
 import 'server-only';
 import type { OperationEvent } from '@/lib/console/operation-request';
-import { followOperation, requireOperation, type OperationRecord } from '@/lib/console/operations';
+import { requireOperation, waitForOperation, type OperationRecord } from '@/lib/console/operations';
 import { loadConfig } from '@/lib/config/environments';
 import type { Opened } from './operation-doors';
 import { refusedResponse } from './guard';
@@ -12,13 +12,18 @@ import type { ProgressEvent } from '@/lib/migrate/run-context';
  * The HTTP API's answer to a started operation: an NDJSON stream that follows its record —
  * `{type: operation, id}` first (the record is at /api/operations/{id}), then its progress
  * events, then one `result` or `error` line. Closing the stream does not stop the work: the
- * operation goes on and its record keeps what happens.
+ * operation goes on (on its queue worker) and its record keeps what happens.
  */
 export function streamOpened(opened: Opened): Response {
   if (!opened.ok) return refusedResponse(opened);
   const { id } = opened.started;
   const encoder = new TextEncoder();
+  // The reader going away stops following (the operation goes on).
+  const following = new AbortController();
   const stream = new ReadableStream<Uint8Array>({
+    cancel() {
+      following.abort();
+    },
     async start(controller) {
       const send = (line: OperationEvent<unknown> | { type: 'operation'; id: number }) => {
         try {
@@ -28,8 +33,11 @@ export function streamOpened(opened: Opened): Response {
         }
       };
       send({ type: 'operation', id });
-      const ended = followOperation(id, (event) => send({ type: 'progress', event })) ?? opened.started.done;
-      const record: OperationRecord = await ended.catch(() => requireOperation(loadConfig(), id));
+      // A queue worker runs it — in another process, usually: follow its row (live when it runs here).
+      const config = loadConfig();
+      const ended = waitForOperation(config, id, { onEvent: (event) => send({ type: 'progress', event }), signal: following.signal });
+      const record: OperationRecord = await ended.catch(() => requireOperation(config, id));
+      if (following.signal.aborted) return;
       if (record.error) send({ type: 'error', code: record.error.code, message: record.error.message });
       else send({ type: 'result', result: record.result });
       try {

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       results.apply = r;
       console.log(`\n## Apply the demo's ${r.changeSets} transactional change sets to an empty database — median of ${r.runs}`);
       console.log(`Strata apply                 ${ms(r.strataMs)}`);
-      console.log(`… as a console operation     ${ms(r.recordedMs)}  (the record: +${ms(r.recordOverheadMs)} per operation)`);
+      console.log(`… as a console operation     ${ms(r.recordedMs)}  (the record and the queue: +${ms(r.recordOverheadMs)} per operation)`);
       console.log(`psql -1 -f (same SQL)        ${ms(r.psqlMs)}`);
       console.log(`drizzle-orm migrate()        ${ms(r.drizzleMs)}`);
       console.log(`Strata overhead / change set ${ms(r.overheadPerChangeSetMs)}  (target ≤ 15 ms)`);

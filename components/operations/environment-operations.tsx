@@ -78,7 +78,7 @@ function RunningOperation({ id }: { id: number }) {
         <Link href={`/operations/${id}`} className="font-semibold text-blue-700 hover:underline">
           {OPERATION_KIND_LABEL[data.kind]} #{id}
         </Link>{' '}
-        by {data.actor} — {data.state === 'running' ? 'running now' : OPERATION_STATE[data.state].label}
+        by {data.actor} — {data.state === 'running' ? (data.executor === null ? 'waiting for a worker' : 'running now') : OPERATION_STATE[data.state].label}
       </p>
       <RunProgress events={data.events} total={planned} operationId={data.state === 'running' ? id : null} />
     </div>

@@ -97,6 +97,7 @@ function OperationProgress({ op }: { op: OperationRecord }) {
 }
 
 function OperationOutcome({ op }: { op: OperationRecord }) {
+  if (op.state === 'running' && op.executor === null) return <p role="status" className="text-sm text-zinc-700">Waiting for a worker — it starts when a queue worker takes it; this page follows it.</p>;
   if (op.state === 'running') return <p role="status" className="text-sm text-zinc-700">Running — this page follows it; closing it does not stop it.</p>;
   if (op.error) {
     return (

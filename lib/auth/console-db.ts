@@ -331,6 +331,8 @@ const CONSOLE_DDL = `
   -- Who asked to cancel a run waiting for a lock (lib/console/lock-wait-control.ts): the run reads it before each retry.
   ALTER TABLE console.operations ADD COLUMN IF NOT EXISTS cancel_requested_by text;
   ALTER TABLE console.operations ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz;
+  -- Operations run on the queue (lib/console/operation-execution.ts): no executor until a worker takes the job.
+  ALTER TABLE console.operations ALTER COLUMN executor DROP NOT NULL;
   CREATE INDEX IF NOT EXISTS operations_environment ON console.operations (environment, id);
   CREATE INDEX IF NOT EXISTS operations_running ON console.operations (environment) WHERE state = 'running';
   -- Rehearsals (the plan run for real on a scratch copy, lib/rehearse) are operations too.

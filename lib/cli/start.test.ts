@@ -87,8 +87,8 @@ describe('npm start', () => {
     const versions = firstHealth!.body.environments.map((e) => [e.name, e.schemaVersion]);
     expect(versions.map((v) => v[0])).toEqual(['local', 'staging', 'production']);
     expect(first.output()).toMatch(/Migrating local to/);
-    // The console runs a worker on the job queue (rollout targets), registered while it lives.
-    expect(first.output()).toMatch(/Queue worker \d+ running 2 jobs at a time/);
+    // The console runs a worker on the job queue (operations and rollout targets, each its own lane), registered while it lives.
+    expect(first.output()).toMatch(/Queue worker \d+ running 4 operations and 2 rollout targets at a time/);
     const consoleDb = embedded('strata_console');
     expect((await consoleDb`select count(*)::int as n from console.queue_workers where pid = ${first.child.pid!}`)[0]!.n).toBe(1);
     await consoleDb.end({ timeout: 1 });

@@ -10,23 +10,27 @@ import { ensureFirstAdmin } from '../auth/users';
 import { consoleSecrets } from '../config/console-secrets';
 import { recoverAtStart, recoveryLines } from '../recovery/at-start';
 import { startQueueWorker, type QueueWorker } from '../queue/queue-worker';
-import { rolloutTasks } from '../fleet/rollout-jobs';
+import { queueLanes } from '../queue/queue-tasks';
 
 /**
  * `npm start`: the embedded PostgreSQL (unless real servers are configured), the demo
  * environments on first start, a production build when the sources changed, then the
  * console server (app/_server/console-server.ts: Next.js behind the front door), and a worker
- * on the console database's job queue (rollout targets), so a console alone runs rollouts;
+ * on the console database's job queue (operations and rollout targets), so a console alone runs them;
  * `strata worker` processes share the same jobs. Ctrl-C stops the console, lets the worker
  * finish its jobs, then stops PostgreSQL, cleanly.
  */
 const say = (line: string) => process.stdout.write(`[strata] ${line}\n`);
 const root = process.cwd();
 const port = process.env.PORT ?? '3000';
-/** Jobs this console runs at once (STRATA_WORKER_SLOTS; 0: none here, leave them to `strata worker`). */
-const workerSlots = (): number => {
-  const raw = process.env.STRATA_WORKER_SLOTS?.trim() || '2';
-  if (!/^\d+$/.test(raw) || Number(raw) > 64) throw new StrataError('BAD_USAGE', `STRATA_WORKER_SLOTS takes a whole number from 0 to 64 (got "${raw}")`);
+/**
+ * Jobs this console runs at once: STRATA_WORKER_SLOTS rollout targets (default 2) and
+ * STRATA_OPERATION_SLOTS single-environment operations (default 4), each its own lane; 0 for
+ * both: none here, leave them to `strata worker`.
+ */
+const workerSlots = (name: string, fallback: number): number => {
+  const raw = process.env[name]?.trim() || String(fallback);
+  if (!/^\d+$/.test(raw) || Number(raw) > 64) throw new StrataError('BAD_USAGE', `${name} takes a whole number from 0 to 64 (got "${raw}")`);
   return Number(raw);
 };
 
@@ -39,9 +43,10 @@ async function main(): Promise<void> {
   const embedded = await ensureEmbeddedRunning(config, engineLogger(), say);
   for (const line of recoveryLines(await recoverAtStart(config, engineLogger()))) say(line);
   await announceFirstAdmin(config);
-  const slots = workerSlots();
-  const worker: QueueWorker | null = slots > 0 ? await startQueueWorker(config, { slots, tasks: rolloutTasks(config) }) : null;
-  if (worker) say(`Queue worker ${worker.processId} running ${slots} job${slots === 1 ? '' : 's'} at a time`);
+  const slots = { rollouts: workerSlots('STRATA_WORKER_SLOTS', 2), operations: workerSlots('STRATA_OPERATION_SLOTS', 4) };
+  const worker: QueueWorker | null = slots.rollouts + slots.operations > 0 ? await startQueueWorker(config, { lanes: queueLanes(config, slots) }) : null;
+  if (worker) say(`Queue worker ${worker.processId} running ${slots.operations} operation${slots.operations === 1 ? '' : 's'} and ${slots.rollouts} rollout target${slots.rollouts === 1 ? '' : 's'} at a time`);
+  else say('No queue worker here (STRATA_WORKER_SLOTS and STRATA_OPERATION_SLOTS are 0): operations and rollouts wait for a `strata worker`');
 
   let stopping = false;
   let server: ChildProcess | null = null;

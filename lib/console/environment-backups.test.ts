@@ -13,6 +13,7 @@ import { consoleTestEnv } from '../../test/support/console-env';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { operationWorker } from '../../test/support/operation-worker';
 import { decideChange, executeRequest, requestKind } from './change-requests';
 import { environmentBackups, runRestore, startRestore } from './environment-backups';
 import type { OperationTarget } from './environment-operations';
@@ -66,7 +67,13 @@ describe('restoring a backup from the console', () => {
     expect(await memos(stage)).toBe(0);
     await expect(startRestore(target('stage'), { backup: backup!.id, write: true }, olga)).rejects.toMatchObject({ code: 'CONFIRMATION_REQUIRED' });
     const started = await startRestore(target('stage'), { backup: backup!.id, write: true, confirm: 'stage' }, olga);
-    expect((await started.done).state).toBe('succeeded');
+    // Recorded; a queue worker runs it.
+    const worker = await operationWorker(config, 1);
+    try {
+      expect((await started.done).state).toBe('succeeded');
+    } finally {
+      await worker.stop();
+    }
     expect(await memos(stage)).toBe(40);
   });
 

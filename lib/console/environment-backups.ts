@@ -9,7 +9,7 @@ import type { ProgressEvent } from '../migrate/run-context';
 import { audited } from './audited';
 import { invalidateDrift } from './drift-service';
 import { consoleRunContext, type OperationTarget } from './environment-operations';
-import { startOperation, type StartedOperation } from './operations';
+import { enqueueOperation, type StartedOperation } from './operations';
 
 /**
  * The backups of an environment as the console shows and restores them. Who may do what is
@@ -34,13 +34,8 @@ export async function startRestore(target: OperationTarget, request: RestoreRequ
   if (request.write && request.confirm !== target.environment.name) {
     throw new StrataError('CONFIRMATION_REQUIRED', `This restore does not name ${target.environment.name} as its target; nothing was changed.`);
   }
-  return startOperation(
-    target.config,
-    principal,
-    { kind: 'backup-restore', environment: target.environment.name, request: { backup: request.backup, write: request.write } },
-    // A dry run that finds problems did its job (it says what they are); a restore with one throws.
-    (onProgress) => runRestore(target, request, principal, onProgress),
-  );
+  // Run by a queue worker (operation-runners.ts: runRestore, with what is stored here).
+  return enqueueOperation(target.config, principal, { kind: 'backup-restore', environment: target.environment.name, request: { backup: request.backup, write: request.write } });
 }
 
 /** What a restore on behalf of an approved request adds: who approved it, its session label, its claim. */

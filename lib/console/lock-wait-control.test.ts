@@ -14,6 +14,8 @@ import { consoleTestEnv } from '../../test/support/console-env';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { operationWorker } from '../../test/support/operation-worker';
+import type { QueueWorker } from '../queue/queue-worker';
 import { operationTarget } from './environment-operations';
 import { cancelOperation, terminateOperationBlocker } from './lock-wait-control';
 import type { OperationRequest } from './operation-request';
@@ -42,8 +44,11 @@ beforeAll(async () => {
   Object.assign(process.env, consoleTestEnv({ label: 'lockwaitctl', environment: { name: 'prod', url: prod.url, protection: 'guarded' }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: dir }));
   config = loadConfig();
   await applyChangeSets(testContext(prod.url), readProject(dir), { to: '0000_orders' });
+  worker = await operationWorker(config);
 });
+let worker: QueueWorker;
 afterAll(async () => {
+  await worker?.stop();
   for (const h of holders) await h.end({ timeout: 1 }).catch(() => undefined);
   await closeConsole(config);
   await prod.drop();

@@ -13,12 +13,14 @@ import { describeOperationError } from './describe-error';
 
 /**
  * Every change the console makes to an environment — apply, rollback, dry run, seed, reset,
- * request execution — is an operation: a row in console.operations with its input, who
- * started it, its state, the progress the engine reported and its outcome. It is started
- * (and answers with its id) before the work runs; the work then goes on in the console's
- * process whoever is watching, and reports to the row, so a reload, a second browser or a
- * restart see the same thing. Watchers in this process can also follow it live (the HTTP
- * API's NDJSON streams do).
+ * request execution, restore, rehearsal — is an operation: a row in console.operations with
+ * its input, who started it, its state, the progress the engine reported and its outcome. The
+ * door records it and adds its job to the console database's queue in one transaction, and
+ * answers with its id; a queue worker (lib/queue, the same workers that run rollout targets,
+ * in `npm start`'s process or a `strata worker`) takes the job, rebuilds the work from the
+ * record (operation-runners.ts) and reports to the row, so a reload, a second browser, a
+ * restart or another host see the same thing. Watchers follow the row (waitForOperation), or
+ * live when the work runs in their own process.
  */
 
 export const OPERATION_KINDS = ['apply', 'rollback', 'dry-run', 'seed', 'reset', 'request-execution', 'backup-restore', 'promotion', 'rehearse'] as const;
@@ -41,7 +43,8 @@ export interface OperationRecord<Result = unknown> {
   result: Result | null;
   /** Why it failed or was interrupted, in words safe to show. */
   error: { code: string; message: string; history?: InterruptedStep[] } | null;
-  executor: string;
+  /** The process running it (host:pid); null while it waits for a queue worker to take it. */
+  executor: string | null;
   /** Who asked to cancel it while it waited for a lock (null: nobody). */
   cancelRequestedBy: string | null;
   createdAt: string;
@@ -106,7 +109,7 @@ function toRecord(r: postgres.Row): OperationRecord {
     eventCount: Number(r.event_count),
     result: r.result ?? null,
     error: r.error ?? null,
-    executor: r.executor,
+    executor: r.executor ?? null,
     cancelRequestedBy: r.cancel_requested_by ?? null,
     createdAt: new Date(r.created_at).toISOString(),
     finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
@@ -123,29 +126,97 @@ export interface OperationControl {
 
 export interface StartedOperation<T> {
   id: number;
-  /** Settles when the work has ended and its outcome is on the row. */
-  done: Promise<OperationRecord<T>>;
+  /** Settles when the work has ended (wherever it ran) and its outcome is on the row; read lazily, by following the row. */
+  readonly done: Promise<OperationRecord<T>>;
+}
+
+/** The queue's task that runs a recorded operation (lib/console/operation-jobs.ts). */
+export const OPERATION_JOB = 'strata_operation';
+
+/**
+ * A killed worker's job is handed back to the queue (lib/queue/worker-registry.ts) and picked
+ * up again: the second attempt finds the operation already started and marks it interrupted
+ * (operation-execution.ts), so it needs at least two; the work itself never throws to the queue.
+ */
+const OPERATION_JOB_ATTEMPTS = 5;
+
+/** An operation's job's key on the queue (graphile_worker.jobs.key): which job runs which operation, at a glance. */
+export const operationJobKey = (id: number) => `operation:${id}`;
+
+/**
+ * Records the operation (state running, no executor yet: waiting for a worker) and adds the
+ * queue job that runs it, in ONE transaction: there is never a row no worker will pick up,
+ * nor a job without its row. Answers with the id at once; the work runs on whichever queue
+ * worker takes the job (operation-execution.ts), this process or another. Authorization,
+ * validation and the audit are the caller's (and the runner's) business.
+ */
+export async function enqueueOperation<T>(config: StrataConfig, principal: Principal, meta: { kind: OperationKind; environment: string; request: unknown }): Promise<StartedOperation<T>> {
+  const role = principal.via === 'cli' ? 'cli' : principal.role;
+  const id = await withConsole(config, (sql) =>
+    sql.begin(async (tx) => {
+      const [row] = await tx`
+        insert into console.operations (kind, environment, request, actor, role, executor)
+        values (${meta.kind}, ${meta.environment}, ${json(sql, meta.request)}, ${principal.username}, ${role}, null)
+        returning id`;
+      const id = Number(row!.id);
+      await tx`select graphile_worker.add_job(${OPERATION_JOB}, payload := (${JSON.stringify({ id })}::text)::json, max_attempts := ${OPERATION_JOB_ATTEMPTS}, job_key := ${operationJobKey(id)})`;
+      return id;
+    }),
+  );
+  return startedOperation<T>(config, id);
+}
+
+/** An operation's id, and its end read (by following the row) only when somebody asks. */
+export function startedOperation<T>(config: StrataConfig, id: number): StartedOperation<T> {
+  let done: Promise<OperationRecord<T>> | null = null;
+  return {
+    id,
+    get done() {
+      done ??= waitForOperation(config, id) as Promise<OperationRecord<T>>;
+      return done;
+    },
+  };
+}
+
+/** How often a watcher of an operation run elsewhere reads its row. */
+export const FOLLOW_EVERY_MS = 200;
+
+/**
+ * Follows an operation to its end wherever it runs: live, when this process runs it (a worker
+ * in this process); otherwise by reading its row — the events after those already seen —
+ * every `pollMs` until it has ended. `signal` stops following (the work goes on); the answer
+ * is then the row as it was.
+ */
+export async function waitForOperation(
+  config: StrataConfig,
+  id: number,
+  options: { onEvent?: (event: ProgressEvent) => void; pollMs?: number; signal?: AbortSignal } = {},
+): Promise<OperationRecord> {
+  const onEvent = options.onEvent ?? (() => {});
+  const followed = followOperation(id, onEvent);
+  if (followed) return followed;
+  let seen = 0;
+  for (;;) {
+    const record = await requireOperation(config, id, seen);
+    for (const event of record.events) onEvent(event);
+    seen += record.events.length;
+    if (record.state !== 'running' || options.signal?.aborted) return requireOperation(config, id);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? FOLLOW_EVERY_MS));
+  }
 }
 
 /**
- * Records the operation (state running), starts `work` without waiting for it, and answers
- * with the id. Progress goes to the row (batched) and to live watchers; the outcome — the
- * result, or the error in words safe to show — ends it. Nothing runs if the row cannot be
- * written. Authorization and the audit are the caller's (and `work`'s) business.
+ * The worker side: runs `work` for the operation `id` (already claimed by this process, see
+ * operation-execution.ts) and reports to its row. Progress goes to the row (batched) and to
+ * live watchers in this process; the outcome — the result, or the error in words safe to
+ * show — ends it. Never throws: a failure to record the end is logged.
  */
-export async function startOperation<T>(
+export async function runOperationWork<T>(
   config: StrataConfig,
-  principal: Principal,
-  meta: { kind: OperationKind; environment: string; request: unknown },
+  id: number,
   work: (onProgress: (event: ProgressEvent) => void, control: OperationControl) => Promise<T>,
   verdict: Verdict<T> = () => 'succeeded',
-): Promise<StartedOperation<T>> {
-  const role = principal.via === 'cli' ? 'cli' : principal.role;
-  const [row] = await withConsole(config, (sql) => sql`
-    insert into console.operations (kind, environment, request, actor, role, executor)
-    values (${meta.kind}, ${meta.environment}, ${json(sql, meta.request)}, ${principal.username}, ${role}, ${EXECUTOR})
-    returning id`);
-  const id = Number(row!.id);
+): Promise<OperationRecord<T> | null> {
   const entry: Live = { emitter: new EventEmitter(), events: [], finished: null };
   entry.emitter.setMaxListeners(100);
   live().set(id, entry);
@@ -209,16 +280,22 @@ export async function startOperation<T>(
       return (state?.cancel_requested_by as string | null | undefined) ?? null;
     },
   };
-  const done = work(onProgress, control).then(
-    (result) => finish(verdict(result), result, null),
-    (error: unknown) => {
-      const { code, message } = describeOperationError(error);
-      return finish('failed', null, { code, message });
-    },
-  );
-  // Never an unhandled rejection: a failure to record the end is logged.
-  done.catch((error: unknown) => engineLogger().error({ operation: id, error: describeOperationError(error).message }, 'operation outcome could not be recorded'));
-  return { id, done };
+  let ending: Promise<OperationRecord<T>>;
+  try {
+    const result = await work(onProgress, control);
+    ending = finish(verdict(result), result, null);
+  } catch (error) {
+    const { code, message } = describeOperationError(error);
+    ending = finish('failed', null, { code, message });
+  }
+  try {
+    return await ending;
+  } catch (error) {
+    // The outcome could not be written (the console database went away): logged; the start-up check settles the row.
+    engineLogger().error({ operation: id, error: describeOperationError(error).message }, 'operation outcome could not be recorded');
+    live().delete(id);
+    return null;
+  }
 }
 
 /** One operation, with the events after the first `after` (all of them by default). */
@@ -272,7 +349,7 @@ export async function requireOperation(config: StrataConfig, id: number, after =
 }
 
 /** Whether the process named by an executor (host:pid) is alive — only answerable on its own host. */
-function executorAlive(executor: string): boolean | null {
+export function executorAlive(executor: string): boolean | null {
   const [host, pid] = executor.split(':');
   if (host !== os.hostname()) return null;
   const n = Number(pid);
@@ -286,40 +363,58 @@ function executorAlive(executor: string): boolean | null {
   }
 }
 
+/** What an environment's history says: its rows, newest or oldest first (lib/recovery/interrupted-operations.ts reads them). */
+export type HistoryReader = (environment: string) => Promise<Array<{ tag: string; operation: string; status: string; actor: string; startedAt: Date }>>;
+
+/**
+ * Marks a running operation whose process is gone `interrupted`, with what the environment's
+ * own history says happened after it started (the rows its actor wrote): the record then
+ * tells the truth the target holds. `who` names what stopped ("the console running it").
+ */
+export async function interruptOperation(config: StrataConfig, operation: OperationRecord, readHistory: HistoryReader, who: string): Promise<InterruptedStep[]> {
+  let history: InterruptedStep[] = [];
+  try {
+    const since = Date.parse(operation.createdAt);
+    history = (await readHistory(operation.environment))
+      .filter((h) => h.actor.startsWith(operation.actor) && h.startedAt.getTime() >= since - 1000)
+      .map((h) => ({ tag: h.tag, operation: h.operation, status: h.status, at: h.startedAt.toISOString() }));
+  } catch {
+    // An unreachable environment: the record still says it was interrupted.
+  }
+  const what = history.length
+    ? `its environment's history shows ${history.map((h) => `${h.tag} ${h.status.replace('_', ' ')}`).join(', ')}`
+    : "its environment's history shows nothing it changed";
+  const error = { code: 'INTERRUPTED', message: `Interrupted: ${who} (${operation.executor}) stopped before it ended; ${what}.`, history };
+  await withConsole(config, (sql) => sql`
+    update console.operations set state = 'interrupted', error = ${json(sql, error)}::jsonb, finished_at = now(), updated_at = now()
+    where id = ${operation.id} and state = 'running'`);
+  return history;
+}
+
 /**
  * At start: operations still `running` whose process (on this host) is gone are marked
  * `interrupted`, with what the environment's own history says happened after they
  * started (the rows their actor wrote): the record then tells the truth the target holds.
- * Operations of other hosts, or of a process still alive, are left alone.
+ * Operations of other hosts, of a process still alive, or still waiting for a worker are left alone.
  */
 export async function recoverOperations(
   config: StrataConfig,
-  readHistory: (environment: string) => Promise<Array<{ tag: string; operation: string; status: string; actor: string; startedAt: Date }>>,
-): Promise<Array<{ id: number; environment: string; outcome: 'interrupted' | 'running' | 'unknown'; history: InterruptedStep[] }>> {
+  readHistory: HistoryReader,
+): Promise<Array<{ id: number; environment: string; outcome: 'interrupted' | 'running' | 'unknown' | 'queued'; history: InterruptedStep[] }>> {
   const running = await listOperations(config, { state: 'running', limit: 200 });
-  const found: Array<{ id: number; environment: string; outcome: 'interrupted' | 'running' | 'unknown'; history: InterruptedStep[] }> = [];
+  const found: Array<{ id: number; environment: string; outcome: 'interrupted' | 'running' | 'unknown' | 'queued'; history: InterruptedStep[] }> = [];
   for (const operation of running) {
+    // Not taken by a worker yet: its job is still on the queue, and runs when a worker takes it.
+    if (operation.executor === null) {
+      found.push({ id: operation.id, environment: operation.environment, outcome: 'queued', history: [] });
+      continue;
+    }
     const alive = executorAlive(operation.executor);
     if (alive !== false) {
       found.push({ id: operation.id, environment: operation.environment, outcome: alive ? 'running' : 'unknown', history: [] });
       continue;
     }
-    let history: InterruptedStep[] = [];
-    try {
-      const since = Date.parse(operation.createdAt);
-      history = (await readHistory(operation.environment))
-        .filter((h) => h.actor.startsWith(operation.actor) && h.startedAt.getTime() >= since - 1000)
-        .map((h) => ({ tag: h.tag, operation: h.operation, status: h.status, at: h.startedAt.toISOString() }));
-    } catch {
-      // An unreachable environment: the record still says it was interrupted.
-    }
-    const what = history.length
-      ? `its environment's history shows ${history.map((h) => `${h.tag} ${h.status.replace('_', ' ')}`).join(', ')}`
-      : "its environment's history shows nothing it changed";
-    const error = { code: 'INTERRUPTED', message: `Interrupted: the console running it (${operation.executor}) stopped before it ended; ${what}.`, history };
-    await withConsole(config, (sql) => sql`
-      update console.operations set state = 'interrupted', error = ${json(sql, error)}::jsonb, finished_at = now(), updated_at = now()
-      where id = ${operation.id} and state = 'running'`);
+    const history = await interruptOperation(config, operation, readHistory, 'the worker running it');
     found.push({ id: operation.id, environment: operation.environment, outcome: 'interrupted', history });
   }
   return found;

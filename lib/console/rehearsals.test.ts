@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeConsole, withConsole } from '../auth/console-db';
 import { getRequest } from '../auth/requests';
 import { readProject } from '../changesets/project';
@@ -10,6 +10,8 @@ import { writeFixtureProject } from '../../test/support/fixture-project';
 import { consoleTestEnv } from '../../test/support/console-env';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { operationWorker } from '../../test/support/operation-worker';
+import type { QueueWorker } from '../queue/queue-worker';
 import { fileChangeRequest } from './change-requests';
 import type { OperationTarget } from './environment-operations';
 import { getOperation, type OperationRecord } from './operations';
@@ -40,6 +42,12 @@ beforeAll(async () => {
   await applyChangeSets(testContext(prod.url), target.project, { to: '0000_base' });
   await prod.sql`insert into public.items select g, 'item ' || g, g from generate_series(1, 20000) g`;
 });
+// Each test runs its operations on a queue worker of its own (the failing project's, a worker configured with it).
+let worker: QueueWorker | null = null;
+afterEach(async () => {
+  await worker?.stop();
+  worker = null;
+});
 afterAll(async () => {
   await closeConsole(config);
   await prod.drop();
@@ -63,6 +71,7 @@ describe('a rehearsal in the console', () => {
   it('is a recorded, audited operation whose result is the report; the target is unchanged', async () => {
     const before = await targetState();
     const auditFrom = await lastAuditId();
+    worker = await operationWorker(config);
     const started = await startRehearsal(target, { sample: 0.5 }, operator);
     const running = await getOperation(config, started.id);
     expect(running).toMatchObject({ kind: 'rehearse', environment: 'prod', actor: 'olga', request: { sample: 0.5 } });
@@ -86,6 +95,7 @@ describe('a rehearsal in the console', () => {
 
   it('two at once both run, each on its own copy, and the target is unchanged', async () => {
     const before = await targetState();
+    worker = await operationWorker(config);
     const [a, b] = await Promise.all([startRehearsal(target, {}, operator), startRehearsal(target, { sample: 0.01 }, operator)]);
     expect(a.id).not.toBe(b.id);
     const [ra, rb] = await Promise.all([a.done, b.done]);
@@ -99,6 +109,8 @@ describe('a rehearsal in the console', () => {
       { name: 'base', up: 'create table public.items (id int primary key, label text not null, n int not null);' },
       { name: 'broken', up: "alter table public.items alter column label type int using label::int;" },
     ]);
+    // The worker rebuilds the rehearsal from the record with its own configuration's project.
+    worker = await operationWorker({ ...config, projectDir: failing });
     const record = (await (await startRehearsal({ ...target, project: readProject(failing) }, {}, operator)).done) as OperationRecord<RehearsalReport>;
     expect(record.state).toBe('failed');
     expect(record.error).toBeNull();
@@ -110,6 +122,7 @@ describe('a rehearsal in the console', () => {
 describe('a two-person request', () => {
   it('an apply request gets its rehearsal attached by operation id; a rollback request none', async () => {
     const before = await targetState();
+    worker = await operationWorker(config);
     const request = await fileChangeRequest(target, { direction: 'apply', reason: 'widen n' }, operator);
     expect(request.rehearsalOperation).toEqual(expect.any(Number));
     expect((await withConsole(config, (sql) => getRequest(sql, request.id)))!.rehearsalOperation).toBe(request.rehearsalOperation);

@@ -8,7 +8,7 @@ import { rehearse, type RehearsalProgress } from '../rehearse/rehearse';
 import { audited } from './audited';
 import { sampleLabel } from './rehearsal-sample';
 import { consoleRunContext, type OperationTarget } from './environment-operations';
-import { startOperation, type StartedOperation } from './operations';
+import { enqueueOperation, type StartedOperation } from './operations';
 
 /**
  * Rehearsals in the console: the plan run for real on a scratch copy of the environment
@@ -57,15 +57,9 @@ export function asProgressEvent(event: RehearsalProgress): ProgressEvent {
   return { type: 'phase', label: `Copied ${event.table}: ${event.rows.toLocaleString('en-US')} rows (${event.position + 1} of ${event.total} tables)` };
 }
 
-/** Starts a rehearsal as a recorded operation; its id answers at once, the report ends it. */
+/** Starts a rehearsal as a recorded operation on the queue; its id answers at once, the report ends it (operation-runners.ts runs it). */
 export function startRehearsal(target: OperationTarget, input: RehearsalInput, principal: Principal, extra: { requestId?: number } = {}): Promise<StartedOperation<RehearsalReport>> {
-  return startOperation<RehearsalReport>(
-    target.config,
-    principal,
-    { kind: 'rehearse', environment: target.environment.name, request: { to: input.to, sample: input.sample ?? 1, ...extra } },
-    (onProgress) => runRehearsal(target, input, principal, onProgress),
-    (report) => (rehearsalFailed(report) ? 'failed' : 'succeeded'),
-  );
+  return enqueueOperation<RehearsalReport>(target.config, principal, { kind: 'rehearse', environment: target.environment.name, request: { to: input.to, sample: input.sample ?? 1, ...extra } });
 }
 
 /**

@@ -62,6 +62,41 @@ describe('the job queue in the console database', () => {
     expect(await consoleSql(limited)`select 1 from console.queue_workers`).toHaveLength(0);
   });
 
+  it('with lanes, each lane takes only its own tasks: busy rollout slots never keep an operation waiting', async () => {
+    const sql = consoleSql(limited);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ran: string[] = [];
+    const worker = await startQueueWorker(limited, {
+      lanes: [
+        {
+          slots: 1,
+          tasks: {
+            strata_lane_slow: async (payload) => {
+              ran.push((payload as { n: string }).n);
+              await gate;
+            },
+          },
+        },
+        { slots: 1, tasks: { strata_lane_quick: async (payload) => void ran.push((payload as { n: string }).n) } },
+      ],
+    });
+    try {
+      // Oldest first: two slow jobs, then a quick one. One lane of two slots would run both slow ones and keep the quick one waiting.
+      await sql`select graphile_worker.add_job('strata_lane_slow', payload := (${JSON.stringify({ n: 'slow 1' })}::text)::json)`;
+      await waitFor(async () => ran.includes('slow 1'), 'the first slow job to run');
+      await sql`select graphile_worker.add_job('strata_lane_slow', payload := (${JSON.stringify({ n: 'slow 2' })}::text)::json)`;
+      await sql`select graphile_worker.add_job('strata_lane_quick', payload := (${JSON.stringify({ n: 'quick' })}::text)::json)`;
+      await waitFor(async () => ran.includes('quick'), 'the quick job to run beside the busy lane');
+      expect(ran).toEqual(['slow 1', 'quick']);
+      release();
+      await waitFor(async () => ran.includes('slow 2'), 'the second slow job once its lane is free');
+    } finally {
+      release();
+      await worker.stop();
+    }
+  });
+
   it('frees the jobs of a registered worker whose lock is free, and leaves a live one alone', async () => {
     const sql = consoleSql(limited);
     // A live worker (this process holds its lock) and a dead one (nobody does), each with a locked job.

@@ -17,19 +17,29 @@ export interface QueueWorker {
   stopped: Promise<void>;
 }
 
+/** Slots that run only these tasks: a runner takes only jobs of its own task list (graphile-worker's getJob). */
+export interface QueueLane {
+  slots: number;
+  tasks: TaskList;
+}
+
 /**
  * Runs jobs from the console database's queue: `slots` graphile-worker runners of one job
  * each, under worker ids registered beforehand (worker-registry.ts), sharing one small
  * pg pool; LISTEN/NOTIFY picks a new job up at once. Every few seconds it frees the jobs of
- * registered workers whose process is gone.
+ * registered workers whose process is gone. With `lanes`, each lane's slots take only its
+ * own tasks (so a rollout's thousand targets never keep a single operation waiting).
  */
-export async function startQueueWorker(config: StrataConfig, options: { slots: number; tasks: TaskList; reapEveryMs?: number }): Promise<QueueWorker> {
+export async function startQueueWorker(config: StrataConfig, options: ({ slots: number; tasks: TaskList } | { lanes: QueueLane[] }) & { reapEveryMs?: number }): Promise<QueueWorker> {
+  const lanes = ('lanes' in options ? options.lanes : [{ slots: options.slots, tasks: options.tasks }]).filter((lane) => lane.slots > 0);
+  const laneOfSlot = lanes.flatMap((lane) => Array.from({ length: lane.slots }, () => lane.tasks));
+  if (laneOfSlot.length === 0) throw new Error('a queue worker needs at least one slot');
   await withConsole(config, async () => undefined); // the console and queue schemas, created or upgraded
   const { run, makeWorkerUtils } = await import('graphile-worker');
   const { Pool } = await import('pg');
   const log = engineLogger();
   const logger = await queueLogger();
-  const pool = new Pool({ connectionString: config.consoleDatabaseUrl, max: options.slots * 2 + 2, application_name: 'strata:queue' });
+  const pool = new Pool({ connectionString: config.consoleDatabaseUrl, max: laneOfSlot.length * 2 + 2, application_name: 'strata:queue' });
   pool.on('error', (error) => log.warn({ err: error.message }, 'queue pool connection lost'));
   let stopping: Promise<void> | null = null;
   let resolveStopped!: () => void;
@@ -49,15 +59,15 @@ export async function startQueueWorker(config: StrataConfig, options: { slots: n
     })();
     return stopping;
   };
-  registry = await registerWorkerProcess(config.consoleDatabaseUrl, options.slots, (error) => {
+  registry = await registerWorkerProcess(config.consoleDatabaseUrl, laneOfSlot.length, (error) => {
     log.error({ err: error.message }, 'the queue worker lost its lock connection; it stops taking jobs');
     void stop();
   });
   utils = await makeWorkerUtils({ pgPool: pool, logger });
   try {
-    for (const workerId of registry.workerIds) {
+    for (const [slot, workerId] of registry.workerIds.entries()) {
       // run() honours workerId with concurrency 1 (graphile-worker's main.ts reads it from the raw options); its type omits it.
-      const runnerOptions = { pgPool: pool, concurrency: 1, workerId, noHandleSignals: true, taskList: options.tasks, parsedCronItems: [], logger, pollInterval: 2000 };
+      const runnerOptions = { pgPool: pool, concurrency: 1, workerId, noHandleSignals: true, taskList: laneOfSlot[slot]!, parsedCronItems: [], logger, pollInterval: 2000 };
       runners.push(await run(runnerOptions));
     }
   } catch (error) {

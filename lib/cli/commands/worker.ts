@@ -2,8 +2,8 @@ import { withConsole } from '../../auth/console-db';
 import { loadConfig } from '../../config/environments';
 import { ensureEmbeddedRunning } from '../../embedded/ensure-running';
 import { StrataError } from '../../errors';
-import { rolloutTasks } from '../../fleet/rollout-jobs';
 import { engineLogger } from '../../observability/logger';
+import { queueTasks } from '../../queue/queue-tasks';
 import { startQueueWorker } from '../../queue/queue-worker';
 import { defineCommand, valueFlag } from '../command';
 
@@ -11,10 +11,11 @@ export const DEFAULT_WORKER_CONCURRENCY = 4;
 
 export const workerCommand = defineCommand({
   name: 'worker',
-  summary: "run jobs from the console database's queue (rollout targets) until stopped  [--concurrency N]",
+  summary: "run jobs from the console database's queue (operations, rollout targets) until stopped  [--concurrency N]",
   usage: ['strata worker [--concurrency N]'],
-  description: `Runs jobs from the job queue in the console database (graphile-worker) until SIGINT or
-SIGTERM, then finishes the jobs it runs and stops. Any number of workers, on any host that
+  description: `Runs jobs from the job queue in the console database (graphile-worker) — the console's
+operations (apply, rollback, dry run, seed, restore, rehearsal, request execution) and rollout
+targets — until SIGINT or SIGTERM, then finishes the jobs it runs and stops. Any number of workers, on any host that
 reaches the console database and the targets, share the jobs. A worker killed outright is
 noticed by the others within seconds (its advisory lock is gone), and its jobs run again.`,
   flags: {
@@ -28,7 +29,7 @@ noticed by the others within seconds (its advisory lock is gone), and its jobs r
     const embedded = await ensureEmbeddedRunning(config, log);
     try {
       await withConsole(config, async () => undefined);
-      const worker = await startQueueWorker(config, { slots, tasks: rolloutTasks(config) });
+      const worker = await startQueueWorker(config, { slots, tasks: queueTasks(config) });
       log.info({ worker: worker.processId, slots }, 'queue worker running; SIGINT or SIGTERM stops it');
       let signal: string | null = null;
       await Promise.race([
