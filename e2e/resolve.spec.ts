@@ -133,7 +133,15 @@ test('the optional 0017 is skipped by an operator, later change sets apply past 
     await dialog.getByTestId('confirm-operation').click();
     await expect(dialog.getByTestId('run-outcome')).toHaveAttribute('data-failed', 'false', { timeout: 30_000 });
     await expect(dialog.getByTestId('outcome-changeset')).toHaveText([/0017_risk_daily_unrealized_pnl/]);
+    // The page's operations list has seen the run end, which re-reads the page: that re-read
+    // waits for the dialog, which lives in the row it would remove (open-dialogs.ts). Give a
+    // re-read time to land, then the outcome must still be there to read and close.
+    await expect(page.getByTestId('running-operation')).toHaveCount(0, { timeout: 30_000 });
+    await page.waitForTimeout(2_000);
+    await expect(dialog.getByTestId('run-outcome')).toBeVisible();
     await dialog.getByTestId('close-operation').click();
+    // Closed: the re-read it owed happens, and the row is gone.
+    await expect(item(page, '0017_risk_daily_unrealized_pnl')).toHaveCount(0);
     await page.goto('/environments/staging/changesets/17');
     await expect(page.getByTestId('changeset-state')).toHaveAttribute('data-state', 'applied');
     await shot(page, 'skip-changeset-applied');

@@ -10,6 +10,7 @@ import { formatTimestamp } from '@/components/history/history-filter';
 import { Badge } from '@/components/ui/badge';
 import { OPERATION_KIND_LABEL, OPERATION_STATE } from './operation-view';
 import { useOperationRecord } from './use-operation';
+import { useOperationDialogOpen } from './open-dialogs';
 
 /** How often the environment page looks for operations started elsewhere. */
 const LIST_EVERY_MS = 2_000;
@@ -32,11 +33,23 @@ export function EnvironmentOperations({ env, initial }: { env: string; initial: 
   const running = operations.filter((o) => o.state === 'running');
   const runningIds = running.map((o) => o.id).join(',');
   const seen = useRef(runningIds);
+  const dialogOpen = useOperationDialogOpen();
+  // A re-read owed while an operation dialog was open (open-dialogs.ts says why it waits).
+  const owed = useRef(false);
   useEffect(() => {
     const before = seen.current.split(',').filter(Boolean);
     seen.current = runningIds;
-    if (before.some((id) => !runningIds.split(',').includes(id))) router.refresh();
+    if (!before.some((id) => !runningIds.split(',').includes(id))) return;
+    if (dialogOpen) owed.current = true;
+    else router.refresh();
+    // dialogOpen is read, not watched: the effect below pays what is owed when it closes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runningIds, router]);
+  useEffect(() => {
+    if (dialogOpen || !owed.current) return;
+    owed.current = false;
+    router.refresh();
+  }, [dialogOpen, router]);
 
   if (operations.length === 0) return null;
   return (

@@ -13,6 +13,7 @@ import { TargetBanner } from './target-banner';
 import { RunOutcome } from './run-outcome';
 import { useOperationStarters } from './operation-starters';
 import { useOperation } from './use-operation';
+import { operationDialogOpened } from './open-dialogs';
 import { useOperationStream, type StreamState } from './use-operation-stream';
 import type { ChangeRequest } from '@/lib/auth/types';
 import { ModalDialog } from '@/components/ui/modal-dialog';
@@ -108,6 +109,7 @@ function OperationDialog({ env, protection, plan, kind, onClose }: { env: string
   // Sent with the dry run and the run only: a request's body has no such field.
   const runRequest = plan.includeOutOfOrder ? { ...request, includeOutOfOrder: true } : request;
 
+  useEffect(() => operationDialogOpened(), []);
   useEffect(() => {
     dialog.current?.showModal();
     void dry.start(() => starters.startOperation(env, { kind: 'dry-run', ...runRequest }));
