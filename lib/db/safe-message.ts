@@ -40,7 +40,7 @@ export function safeMessage(message: string, secretUrls: ReadonlyArray<string | 
 /** Every URL a configuration holds: targets, the console database (and its owner), the shadow server. */
 export function secretUrlsOf(config: StrataConfig): string[] {
   // A fleet's listed URLs and its discovery server; discovered databases share that server's credentials.
-  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.serverUrl]));
+  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.kind === 'schemas' ? f.source.url : f.source.serverUrl]));
   return [...config.environments.map((e) => e.url), ...fleetUrls, config.consoleDatabaseUrl, config.consoleOwnerUrl, config.shadowServerUrl].filter(
     (url): url is string => Boolean(url),
   );

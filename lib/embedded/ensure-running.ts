@@ -42,7 +42,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  * and its discovery server's (what discovery finds is never created).
  */
 export function embeddedDatabasesOf(config: StrataConfig): string[] {
-  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.serverUrl]));
+  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.kind === 'schemas' ? f.source.url : f.source.serverUrl]));
   const urls = [config.consoleDatabaseUrl, ...config.environments.map((e) => e.url), ...fleetUrls];
   const atEmbedded = urls.filter((raw) => {
     const url = new URL(raw);

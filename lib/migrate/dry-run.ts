@@ -48,7 +48,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
       const plan = await parsePlan(project, await readStatusOn(conn, project), request);
       const reason = await shadowReason(conn, plan, request.direction, budget);
       return reason ? { reason } : { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request.direction), onTarget) };
-    }, { waitMs: ctx.lockWaitMs });
+    }, { waitMs: ctx.lockWaitMs, place: ctx.place });
     if ('reason' in run) {
       mode = 'shadow';
       modeReason = run.reason ?? null;
