@@ -4,6 +4,7 @@ import type { StrataConfig } from '../config/environments';
 import { withDatabase } from '../db/connection-url';
 import { StrataError } from '../errors';
 import { dryRun, type DryRunResult } from '../migrate/dry-run';
+import { placeOf } from '../migrate/target-place';
 import { engineLogger } from '../observability/logger';
 import { startQueueWorker } from '../queue/queue-worker';
 import { fleetTargets, targetEnvironment } from './fleet-targets';
@@ -32,13 +33,13 @@ export interface RolloutOutcome {
 }
 
 /** Checks what can be checked before anything is stored: the tag, the targets, the waves against them. */
-export async function planRollout(request: RolloutRequest): Promise<{ targets: Array<{ name: string; url: string; wave: number }> }> {
+export async function planRollout(request: RolloutRequest): Promise<{ targets: Array<{ name: string; url: string; schema?: string; wave: number }> }> {
   if (request.toTag !== null && !request.project.changeSets.some((c) => c.tag === request.toTag || String(c.version) === request.toTag)) {
     throw new StrataError('NOT_FOUND', `--to ${request.toTag}: no such change set in the project`);
   }
   const targets = await fleetTargets(request.fleet);
   const waves = assignWaves(request.waves, targets.length);
-  return { targets: targets.map((t, i) => ({ name: t.name, url: t.url, wave: waves[i]! })) };
+  return { targets: targets.map((t, i) => ({ name: t.name, url: t.url, ...(t.schema !== undefined ? { schema: t.schema } : {}), wave: waves[i]! })) };
 }
 
 /**
@@ -131,10 +132,10 @@ function failedText(targets: RolloutTarget[]): string {
 export async function dryRunRollout(config: StrataConfig, request: RolloutRequest): Promise<{ target: string; waves: number[]; result: DryRunResult }> {
   const { targets } = await planRollout(request);
   const first = targets[0]!;
-  const environment = targetEnvironment(request.fleet, { fleet: request.fleet.name, name: first.name, url: first.url });
+  const environment = targetEnvironment(request.fleet, { fleet: request.fleet.name, name: first.name, url: first.url, ...(first.schema !== undefined ? { schema: first.schema } : {}) });
   const shadowServerUrl = process.env.STRATA_SHADOW_DATABASE_URL ?? (request.fleetFile ? withDatabase(first.url, 'postgres') : config.shadowServerUrl);
   const result = await dryRun(
-    { url: environment.url, environment: environment.name, actor: request.actor, logger: engineLogger() },
+    { url: environment.url, place: placeOf(environment), environment: environment.name, actor: request.actor, logger: engineLogger() },
     request.project,
     { direction: 'apply', ...(request.toTag ? { to: request.toTag } : {}), mode: 'shadow' },
     { shadowServerUrl },

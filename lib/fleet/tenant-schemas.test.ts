@@ -12,13 +12,14 @@ import { listBackups, settingsOf } from '../backup/backups';
 import { withTargetLock } from '../migrate/target-lock';
 import { tenantPlace } from '../migrate/target-place';
 import { engineLogger } from '../observability/logger';
+import { readFleetStatus } from '../cli/fleet-status';
 import { consoleTestEnv } from '../../test/support/console-env';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { findFleet } from './resolve-fleet';
 import { fleetTargets } from './fleet-targets';
 import { refreshFleet } from './fleet-overview';
-import { runRollout } from './rollout-run';
+import { dryRunRollout, runRollout } from './rollout-run';
 import { parseWaves } from './rollout-waves';
 import type { Fleet } from './types';
 
@@ -89,6 +90,18 @@ describe('a schema-per-tenant fleet of 200 schemas in one database', () => {
     expect(targets[137]).toMatchObject({ fleet: 'tenants', name: 'tenant_137', schema: 'tenant_137', url: tenantsDb.url });
   });
 
+  it('dry-runs a rollout on its first tenant, on a shadow, writing nothing in the tenants\' database', async () => {
+    const request = { fleet, fleetFile: null, project, toTag: null, waves: parseWaves('1,10%,100%'), concurrency: 8, maxFailures: 0, actor: 'tester' };
+    const dry = await dryRunRollout(config, request);
+    expect(dry.target).toBe('tenant_000');
+    expect(dry.waves).toEqual([1, 19, 180]);
+    expect(dry.result.failed).toBeNull();
+    expect(dry.result.changeSets.map((c) => c.tag)).toEqual(TAGS);
+    expect(await tablesIn(tenantsDb, 'tenant_000')).toEqual([]);
+    const [history] = await tenantsDb.sql`select to_regnamespace('strata_t_tenant_000') as schema`;
+    expect(history).toEqual({ schema: null });
+  }, 120_000);
+
   it('rolls out in waves to every tenant: each schema has the tables and its own history shows each change set once; nothing lands in public', async () => {
     const request = { fleet, fleetFile: null, project, toTag: null, waves: parseWaves('1,10%,100%'), concurrency: 8, maxFailures: 0, actor: 'tester' };
     const events: string[] = [];
@@ -110,6 +123,9 @@ describe('a schema-per-tenant fleet of 200 schemas in one database', () => {
     const again = await runRollout(config, request, { slots: 8, onEvent: () => undefined });
     expect(new Set(again.targets.map((t) => t.state))).toEqual(new Set(['skipped-at-head']));
     for (const tenant of ['tenant_000', 'tenant_199']) expect(await appliedCounts(tenantsDb, tenant)).toEqual(Object.fromEntries(TAGS.map((t) => [t, 1])));
+    // `strata status --env tenants` reads each tenant's own history.
+    const report = await readFleetStatus(fleet, await fleetTargets(fleet), project);
+    expect(report.counts).toMatchObject({ 'at-head': 200, pending: 0, failed: 0, unreachable: 0 });
   }, 180_000);
 
   it('reports drift made in tenant_137 for tenant_137 only, from one replay of the expected schema', async () => {
