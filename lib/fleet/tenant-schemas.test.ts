@@ -170,6 +170,20 @@ describe('tenants as identifiers, histories and locks of their own', () => {
     expect(targets.map((t) => t.name)).toEqual(['tenant_a', ...HOSTILE.slice(0, 2), 'tenant_e']);
   });
 
+  it('refuses a tenant schema that does not exist (dropped since discovery) instead of running its change sets in public', async () => {
+    let refused: unknown;
+    try {
+      await applyChangeSets(tenantCtx(db, 'tenant_gone'), project);
+    } catch (error) {
+      refused = error;
+    }
+    expect(isStrataError(refused, 'NOT_FOUND')).toBe(true);
+    expect((refused as Error).message).toBe('Tenant schema "tenant_gone" does not exist in this database; nothing was run');
+    expect(await tablesIn(db, 'public')).toEqual([]);
+    const [history] = await db.sql`select to_regnamespace('strata_t_tenant_gone') as schema`;
+    expect(history).toEqual({ schema: null });
+  });
+
   it('refuses a tenant name whose history schema PostgreSQL could not hold, naming the limit, before anything is created', async () => {
     const long = `tenant_${'x'.repeat(50)}`;
     expect(() => tenantPlace(long)).toThrow(/too long: .* 66 bytes, and PostgreSQL names hold 63 \(tenant names up to 54 bytes\)/);

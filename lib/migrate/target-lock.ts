@@ -53,6 +53,7 @@ export async function withTargetLock<T>(
         if (Number(row.version) >= 140000) await conn`select set_config('client_connection_check_interval', '1000', false)`;
         // Everything that runs on this session works on the place it holds the lock of.
         bindSessionPlace(conn, place);
+        if (place.tenant !== null) await assertTenantExists(conn, place.tenant);
         return await work(conn);
       } finally {
         await unlock(conn, place).catch(() => undefined);
@@ -79,6 +80,15 @@ async function tryLock(conn: LockedConnection, place: TargetPlace, waitMs: numbe
     if (row?.ok || Date.now() >= deadline) return row as { ok: boolean; version: number } | undefined;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
+}
+
+/**
+ * A search_path naming a schema that does not exist skips it, so a tenant dropped since
+ * discovery would have its change sets run in public: refused instead, nothing done.
+ */
+async function assertTenantExists(conn: LockedConnection, tenant: string): Promise<void> {
+  const [row] = await conn`select exists (select 1 from pg_namespace where nspname = ${tenant}) as ok`;
+  if (!row?.ok) throw new StrataError('NOT_FOUND', `Tenant schema "${tenant.slice(0, 80)}" does not exist in this database; nothing was run`);
 }
 
 function unlock(conn: LockedConnection, place: TargetPlace) {
