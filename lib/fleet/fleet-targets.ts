@@ -54,7 +54,7 @@ async function schemaTargets(fleet: string, url: string, pattern: string): Promi
       select n.nspname::text as name from pg_namespace n
       where n.nspname like ${pattern}
         and n.nspname not in ('strata', 'drizzle', 'public', 'information_schema')
-        and n.nspname not like 'strata\_%' and n.nspname not like 'pg\_%'
+        and not starts_with(n.nspname, 'strata_') and not starts_with(n.nspname, 'pg_')
         and not exists (select 1 from pg_depend d where d.classid = 'pg_namespace'::regclass and d.objid = n.oid and d.deptype = 'e')
       order by n.nspname collate "C"`;
     schemas = rows.map((r) => String(r.name));
