@@ -18,7 +18,7 @@ import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { findFleet } from './resolve-fleet';
 import { fleetTargets } from './fleet-targets';
-import { refreshFleet } from './fleet-overview';
+import { checkTarget, refreshFleet } from './fleet-overview';
 import { dryRunRollout, runRollout } from './rollout-run';
 import { parseWaves } from './rollout-waves';
 import type { Fleet } from './types';
@@ -149,7 +149,7 @@ describe('tenants as identifiers, histories and locks of their own', () => {
 
   beforeAll(async () => {
     db = await createScratchDatabase('tsown');
-    await db.sql.unsafe(['tenant_a', 'tenant_e', ...HOSTILE].map((s) => `create schema ${quoteIdent(s)};`).join('\n'));
+    await db.sql.unsafe(['tenant_a', 'tenant_e', 'tenant_f', ...HOSTILE].map((s) => `create schema ${quoteIdent(s)};`).join('\n'));
   });
   afterAll(async () => {
     await db.drop();
@@ -167,7 +167,7 @@ describe('tenants as identifiers, histories and locks of their own', () => {
     expect(await appliedCounts(db, 'tenant_a')).toEqual(Object.fromEntries(TAGS.map((t) => [t, 1])));
     // Discovery finds them by pattern, as they are.
     const targets = await fleetTargets({ name: 'f', protection: 'open', source: { kind: 'schemas', url: db.url, pattern: 'tenant%' } });
-    expect(targets.map((t) => t.name)).toEqual(['tenant_a', ...HOSTILE.slice(0, 2), 'tenant_e']);
+    expect(targets.map((t) => t.name)).toEqual(['tenant_a', ...HOSTILE.slice(0, 2), 'tenant_e', 'tenant_f']);
   });
 
   it('refuses a tenant schema that does not exist (dropped since discovery) instead of running its change sets in public', async () => {
@@ -258,5 +258,22 @@ describe('tenants as identifiers, histories and locks of their own', () => {
     expect(a.every((b) => b.tables.every((t) => t.source.startsWith('tenant_a.')))).toBe(true);
     expect(e.every((b) => b.tables.every((t) => t.source.startsWith('tenant_e.')))).toBe(true);
     expect(a.map((b) => b.id).filter((id) => e.some((b) => b.id === id))).toEqual([]);
+  });
+
+  it('two concurrent runs of one tenant: one applies each change set, the other is refused or finds nothing to do', async () => {
+    const runs = await Promise.allSettled([applyChangeSets(tenantCtx(db, 'tenant_f'), project), applyChangeSets(tenantCtx(db, 'tenant_f'), project)]);
+    const applied = runs.flatMap((r) => (r.status === 'fulfilled' ? r.value.records.filter((x) => x.status === 'applied').map((x) => x.tag) : []));
+    expect(applied.sort()).toEqual(TAGS);
+    for (const r of runs) if (r.status === 'rejected') expect(isStrataError(r.reason, 'LOCKED')).toBe(true);
+    expect(await appliedCounts(db, 'tenant_f')).toEqual(Object.fromEntries(TAGS.map((t) => [t, 1])));
+  });
+
+  it('a tenant whose name is too long is one unreachable target of the overview, named, not a broken fleet', async () => {
+    const long = `tenant_${'y'.repeat(50)}`;
+    const f: Fleet = { name: 'own', protection: 'open', source: { kind: 'schemas', url: db.url, pattern: 'tenant%' } };
+    const overview = await checkTarget({ fleet: 'own', name: long, url: db.url, schema: long }, { config, fleet: f, project, logger: engineLogger(), actor: 'tester' });
+    expect(overview).toMatchObject({ target: long, state: 'unreachable' });
+    expect(overview.problem).toMatch(/is too long: its history schema "strata_t_…" would be 66 bytes/);
+    expect(overview.problem).not.toContain(db.url);
   });
 });
