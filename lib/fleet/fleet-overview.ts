@@ -8,6 +8,7 @@ import { safeMessage } from '../db/safe-message';
 import { isStrataError, StrataError } from '../errors';
 import { checkDriftWithStatus, type DriftReport } from '../migrate/drift';
 import { readTargetStatus } from '../migrate/read-status';
+import type { RunContext } from '../migrate/run-context';
 import { placeOf } from '../migrate/target-place';
 import type { ChangeSetState, TargetStatus } from '../migrate/target-state';
 import type { Logger } from '../observability/logger';
@@ -121,7 +122,8 @@ export async function inspectTarget(target: FleetTarget, options: CheckOptions):
     checkedAt: new Date().toISOString(),
     checkMs: Math.round(performance.now() - t0),
   });
-  let ctx;
+  // A tenant name PostgreSQL cannot hold a history for makes this one target unreachable, named.
+  let ctx: RunContext;
   try {
     ctx = { url: target.url, place: placeOf(environment), environment: environment.name, actor: options.actor, logger: options.logger };
   } catch (error) {

@@ -10,7 +10,7 @@ import { StrataError } from '../errors';
  * keyed by the tenant, so tenants of one database migrate side by side but one tenant never twice.
  *
  * Every SQL that names a bookkeeping table takes the history schema from here, as an
- * identifier (postgres.js sql(name) or format('%I')), never pasted into the text.
+ * identifier (historySchema below, or format('%I') on the server), never pasted raw into the text.
  */
 export interface TargetPlace {
   /** The tenant schema, or null for a whole database. */
