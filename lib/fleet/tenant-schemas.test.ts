@@ -6,6 +6,7 @@ import { loadConfig, type StrataConfig } from '../config/environments';
 import { quoteIdent } from '../db/identifiers';
 import { isStrataError } from '../errors';
 import { applyChangeSets } from '../migrate/apply';
+import { checkDriftWithStatus } from '../migrate/drift';
 import { readTarget } from '../migrate/read-status';
 import { rollbackChangeSets } from '../migrate/rollback';
 import { listBackups, settingsOf } from '../backup/backups';
@@ -168,6 +169,17 @@ describe('tenants as identifiers, histories and locks of their own', () => {
     // Discovery finds them by pattern, as they are.
     const targets = await fleetTargets({ name: 'f', protection: 'open', source: { kind: 'schemas', url: db.url, pattern: 'tenant%' } });
     expect(targets.map((t) => t.name)).toEqual(['tenant_a', ...HOSTILE.slice(0, 2), 'tenant_e', 'tenant_f']);
+  });
+
+  it('checks drift of tenants whose names need quoting (PostgreSQL prints them quoted inside definitions): none after their run, and an edit is found', async () => {
+    for (const tenant of [HOSTILE[0]!, HOSTILE[2]!]) {
+      const clean = await checkDriftWithStatus(tenantCtx(db, tenant), project, { shadowServerUrl: inject('pgAdminUrl'), store: null });
+      expect(clean.report.diff.changes).toEqual([]);
+    }
+    await db.sql`alter table ${db.sql.unsafe(quoteIdent(HOSTILE[2]!))}.invoices alter column total_cents drop not null`;
+    const edited = await checkDriftWithStatus(tenantCtx(db, HOSTILE[2]!), project, { shadowServerUrl: inject('pgAdminUrl'), store: null });
+    expect(edited.report.diff.changes.map((c) => c.table)).toEqual(['public.invoices']);
+    await db.sql`alter table ${db.sql.unsafe(quoteIdent(HOSTILE[2]!))}.invoices alter column total_cents set not null`;
   });
 
   it('refuses a tenant schema that does not exist (dropped since discovery) instead of running its change sets in public', async () => {
