@@ -14,6 +14,7 @@ import { withTargetLock } from '../migrate/target-lock';
 import { tenantPlace } from '../migrate/target-place';
 import { engineLogger } from '../observability/logger';
 import { readFleetStatus } from '../cli/fleet-status';
+import { cli } from '../../test/support/cli-runner';
 import { consoleTestEnv } from '../../test/support/console-env';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
@@ -128,6 +129,21 @@ describe('a schema-per-tenant fleet of 200 schemas in one database', () => {
     const report = await readFleetStatus(fleet, await fleetTargets(fleet), project);
     expect(report.counts).toMatchObject({ 'at-head': 200, pending: 0, failed: 0, unreachable: 0 });
   }, 180_000);
+
+  it('strata status --env tenants reads every tenant\'s own history; strata apply refuses the fleet', async () => {
+    await tenantsDb.sql`create schema tenant_200`;
+    try {
+      const text = await cli('status', '--env', 'tenants', '--dir', PROJECT_DIR);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain(`tenants (fleet, guarded): 201 targets, head ${TAGS[2]}; 200 at head, 1 pending, 0 failed, 0 out of order, 0 unreachable`);
+      expect(text.stdout).toMatch(/tenant_200\s+pending/);
+      const apply = await cli('apply', '--env', 'tenants', '--dir', PROJECT_DIR);
+      expect(apply.code).toBe(2);
+      expect(apply.stderr).toContain('"tenants" is a fleet, not a single environment');
+    } finally {
+      await tenantsDb.sql`drop schema tenant_200`;
+    }
+  });
 
   it('reports drift made in tenant_137 for tenant_137 only, from one replay of the expected schema', async () => {
     await tenantsDb.sql`alter table tenant_137.accounts add column notes text`;
