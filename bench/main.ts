@@ -16,6 +16,7 @@ import { benchRehearse } from './rehearse-bench';
 import { benchCli } from './cli-bench';
 import { benchFleetPage } from './fleet-page';
 import { benchFleet } from './fleet';
+import { benchFleetSchemas } from './fleet-schemas';
 
 /**
  * `npm run bench`: Strata against what a user would otherwise run, in one run, on this
@@ -55,6 +56,16 @@ async function main(): Promise<void> {
     console.log(`Strata rollout, 2 workers      ${rate(r.twoWorkers)}  (${times(r.twoToOne)} one worker)`);
     console.log(`psql -f, sequential loop       ${r.psql ? rate(r.psql) : 'n/a (no psql)'}`);
     console.log(`1 worker / psql                ${times(r.oneToPsql)}   2 workers / psql ${times(r.twoToPsql)}`);
+  }
+  if (wanted('fleet-schemas')) {
+    const r = await benchFleetSchemas(root);
+    results.fleetSchemas = r;
+    const rate = (v: { ms: number; perMinute: number } | null) => (v ? `${(v.ms / 1000).toFixed(1)} s  ${v.perMinute.toFixed(0)} tenants/min` : 'n/a (no psql)');
+    console.log(`\n## Schema-per-tenant: ${r.changeSets} change sets to ${r.tenants} tenant schemas of one database (waves 1,10%,100%, 8 at a time)`);
+    console.log(`Strata rollout                 ${rate(r.strata)}`);
+    console.log(`psql + SET search_path, 1 process per tenant   ${rate(r.psqlPerTenant)}`);
+    console.log(`psql + SET search_path, 1 session for all      ${rate(r.psqlOneSession)}`);
+    console.log(`Fleet overview (status + drift of all ${r.tenants}, one replay)  ${ms(r.overviewMs)}`);
   }
   if (wanted('rehearse')) {
     const cluster = await startBenchCluster(root);

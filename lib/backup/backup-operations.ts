@@ -37,7 +37,7 @@ export async function restoreOnTarget(
       await options.beforeWrite?.();
       return run(conn);
     },
-    { waitMs: ctx.lockWaitMs },
+    { waitMs: ctx.lockWaitMs, place: ctx.place },
   );
   ctx.logger.info(
     { env: ctx.environment, backup: id, tables: result.tables.map((t) => ({ table: t.table, inserted: t.insert, updated: t.update })), rows: totalRows(result.backup), actor: ctx.actor },
@@ -47,7 +47,7 @@ export async function restoreOnTarget(
 }
 
 export async function pruneOnTarget(ctx: RunContext): Promise<PruneResult> {
-  const result = await withTargetLock(ctx.url, ctx.sessionLabel ?? ctx.actor, (conn) => pruneBackups(conn, settingsOf(ctx)), { waitMs: ctx.lockWaitMs });
+  const result = await withTargetLock(ctx.url, ctx.sessionLabel ?? ctx.actor, (conn) => pruneBackups(conn, settingsOf(ctx)), { waitMs: ctx.lockWaitMs, place: ctx.place });
   ctx.logger.info({ env: ctx.environment, removed: result.removed, kept: result.kept.length, actor: ctx.actor }, 'backups pruned');
   return result;
 }

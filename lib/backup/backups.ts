@@ -10,6 +10,7 @@ import { BACKUP_ID_PATTERN, newBackupId, totalRows, type BackupRecord } from './
 import { planCopies } from './copy-plan';
 import { copyIntoFiles, dropFileBackup, listFileBackups } from './file-store';
 import { copyIntoSchema, dropSchemaBackup, listSchemaBackups } from './schema-store';
+import { sessionPlace, type TargetPlace } from '../migrate/target-place';
 import { backupSettingsFor, type BackupSettings } from './settings';
 
 /**
@@ -63,8 +64,19 @@ export async function backupBeforeChangeSet(
 /** Every backup of this target, newest first: the schema ones (always looked for) and, with a backup folder, its files. */
 export async function listBackups(conn: Sql, settings: BackupSettings): Promise<BackupRecord[]> {
   const folder = folderOf(settings);
-  const all = [...(await listSchemaBackups(conn)), ...(folder ? listFileBackups(folder) : [])];
+  const all = [...ownSchemaBackups(await listSchemaBackups(conn), sessionPlace(conn)), ...(folder ? listFileBackups(folder) : [])];
   return all.sort((a, b) => b.id.localeCompare(a.id));
+}
+
+/**
+ * A tenant schema's backups among the database's (target-place.ts): those copied from its
+ * own tables alone, so one tenant's retention never prunes, and its restore never finds,
+ * another tenant's copies. A whole database's target sees them all, as before tenants.
+ */
+function ownSchemaBackups(backups: BackupRecord[], place: TargetPlace): BackupRecord[] {
+  if (place.tenant === null) return backups;
+  const prefix = `${place.tenant}.`;
+  return backups.filter((b) => b.tables.length > 0 && b.tables.every((t) => t.source.startsWith(prefix)));
 }
 
 export async function findBackup(conn: Sql, settings: BackupSettings, id: string): Promise<BackupRecord> {

@@ -1,6 +1,7 @@
 import type { Project } from '../changesets/project';
 import { failureReason } from '../db/client';
 import { readTarget } from '../migrate/read-status';
+import { placeOf } from '../migrate/target-place';
 import type { Fleet, FleetTarget, TargetState } from '../fleet/types';
 import type { TargetStatus } from '../migrate/target-state';
 import { forEachLimited } from '../fleet/limited';
@@ -50,7 +51,7 @@ export async function readFleetStatus(fleet: Fleet, targets: FleetTarget[], proj
 
 async function summarise(target: FleetTarget, project: Project): Promise<TargetSummary> {
   try {
-    const { status } = await readTarget(target.url, project);
+    const { status } = await readTarget(target.url, project, placeOf(target));
     return { target: target.name, state: stateOf(status), schemaVersion: status.schemaVersion, pending: status.counts.pending, blocked: blockedCount(status), outOfOrder: status.counts.out_of_order, error: null };
   } catch (error) {
     return { target: target.name, state: 'unreachable', schemaVersion: null, pending: 0, blocked: 0, outOfOrder: 0, error: failureReason(error) };

@@ -293,7 +293,7 @@ describe('fleets in strata.config.ts (fleet: { urlsEnv | urlsFile | discover })'
   it('a fleet without a source, with two, or with a URL where a variable is named, is refused naming the key', () => {
     const none = wrong(`{ environments: { tenants: { fleet: {} } }, console: { urlEnv: 'CONSOLE_URL' } }`);
     expect(isStrataError(none.error, 'MALFORMED_PROJECT')).toBe(true);
-    expect(none.error.message).toBe(`${none.file}: environments.tenants.fleet: needs exactly one of urlsEnv (the variable holding its URLs), urlsFile (one URL per line) or discover: { serverUrlEnv, databases }${tail}`);
+    expect(none.error.message).toBe(`${none.file}: environments.tenants.fleet: needs exactly one of urlsEnv (the variable holding its URLs), urlsFile (one URL per line), discover: { serverUrlEnv, databases } or schemas (a LIKE pattern on the schema names of one database)${tail}`);
     const two = wrong(`{ environments: { tenants: { fleet: { urlsEnv: 'TENANT_URLS', urlsFile: 't.txt' } } } }`);
     expect(two.error.message).toMatch(/: environments\.tenants\.fleet: needs exactly one of urlsEnv/);
     const literal = wrong(`{ environments: { tenants: { fleet: { urlsEnv: 'postgres://u:hunter2@db/t1' } } } }`);

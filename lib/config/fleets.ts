@@ -17,7 +17,7 @@ import { protectionLevels, type Fleet, type FleetSource, type Protection } from 
  */
 
 /** The variables that make an entry a fleet, each one source of its targets. */
-const FLEET_VARIABLES = ['URLS', 'URLS_FILE', 'DISCOVER_DATABASES'] as const;
+const FLEET_VARIABLES = ['URLS', 'URLS_FILE', 'DISCOVER_DATABASES', 'DISCOVER_SCHEMAS'] as const;
 
 /** Where an entry's file settings came from, for messages naming the file and the key. */
 export interface FleetEntry {
@@ -68,6 +68,8 @@ function fleetSource(entry: FleetEntry, env: EnvVars): FleetSource {
   const { name, prefix, fromFile, configFile } = entry;
   const set = fleetVariablesSet(prefix, env);
   if (set.length > 1) throw new StrataError('BAD_USAGE', `${set.join(' and ')} are all set: fleet "${name}" takes its targets from one of them`);
+  const schemas = schemaFleetSource(entry, env, set);
+  if (schemas) return schemas;
   const single = fromFile.urlEnv !== undefined ? 'urlEnv' : fromFile.url !== undefined ? 'url' : null;
   if (set.length === 1 && single) {
     throw new StrataError('BAD_USAGE', `"${name}" cannot be both a fleet and one database: ${set[0]} makes it a fleet, ${displayPath(configFile!)} gives it ${single}`);
@@ -91,6 +93,24 @@ function fleetSource(entry: FleetEntry, env: EnvVars): FleetSource {
   if (set[0] === `${prefix}_URLS_FILE`) return { kind: 'urls', urls: urlsFromFile(path.resolve(entry.root, env[`${prefix}_URLS_FILE`]!.trim()), `${prefix}_URLS_FILE`) };
   if (fleetFile?.urlsEnv !== undefined) return { kind: 'urls', urls: urlList(variableOf(at('urlsEnv'), fleetFile.urlsEnv, env), fleetFile.urlsEnv) };
   return { kind: 'urls', urls: urlsFromFile(path.resolve(path.dirname(configFile!), fleetFile!.urlsFile!), at('urlsFile')) };
+}
+
+/**
+ * A schema-per-tenant fleet (STRATA_ENV_<NAME>_DISCOVER_SCHEMAS, or `fleet: { schemas }` in the
+ * file): the LIKE pattern on schema names, and the one database they are in — STRATA_ENV_<NAME>_URL,
+ * else the entry's urlEnv or url in the file. Null when the entry is another kind of fleet.
+ */
+function schemaFleetSource(entry: FleetEntry, env: EnvVars, set: string[]): FleetSource | null {
+  const { name, prefix, fromFile, configFile } = entry;
+  const fromVariable = set[0] === `${prefix}_DISCOVER_SCHEMAS`;
+  if (!fromVariable && !(set.length === 0 && fromFile.fleet?.schemas !== undefined)) return null;
+  const pattern = fromVariable ? env[`${prefix}_DISCOVER_SCHEMAS`]!.trim() : fromFile.fleet!.schemas!;
+  const url =
+    env[`${prefix}_URL`]?.trim() ||
+    (fromFile.urlEnv !== undefined ? variableOf(`${displayPath(configFile!)}: environments.${name}.urlEnv`, fromFile.urlEnv, env) : fromFile.url);
+  if (!url) throw new StrataError('BAD_USAGE', `Fleet "${name}" is schema-per-tenant (its targets are schemas matching ${JSON.stringify(pattern)}), so ${prefix}_URL must name the database they are in`);
+  parseDatabaseUrl(url);
+  return { kind: 'schemas', url, pattern };
 }
 
 /** URLs separated by commas or whitespace (a variable's value); errors say `<VARIABLE>:<n>` for the n-th URL. */

@@ -40,6 +40,12 @@ export interface Environment {
   lockRetries?: number;
   /** Replay lag above which batched statements wait (STRATA_ENV_<NAME>_MAX_REPLICATION_LAG, e.g. 10s); unset: 10 s (lib/migrate/batched-run.ts). */
   maxReplicationLagMs?: number;
+  /**
+   * Schema-per-tenant (a target of a `schemas` fleet): the tenant's schema in the database of
+   * `url`. The project's SQL runs with it as search_path and the history is kept apart, in
+   * `strata_t_<schema>` (lib/migrate/target-place.ts). Unset: the whole database, history in `strata`.
+   */
+  schema?: string;
 }
 
 /** Where a fleet's targets come from. */
@@ -47,7 +53,9 @@ export type FleetSource =
   /** A fixed list: STRATA_ENV_<NAME>_URLS, STRATA_ENV_<NAME>_URLS_FILE (one URL per line), or `--fleet-file FILE`. */
   | { kind: 'urls'; urls: string[] }
   /** Discovery on one server: every database whose name matches `pattern` (SQL LIKE), found when the fleet is read. */
-  | { kind: 'databases'; serverUrl: string; pattern: string };
+  | { kind: 'databases'; serverUrl: string; pattern: string }
+  /** Schema-per-tenant on one database: every schema whose name matches `pattern` (SQL LIKE) is a target (STRATA_ENV_<NAME>_DISCOVER_SCHEMAS). */
+  | { kind: 'schemas'; url: string; pattern: string };
 
 /**
  * A fleet: one project rolled out to many target databases (a database per tenant, or many

@@ -13,6 +13,11 @@ export interface ConnectOptions {
   statementTimeoutMs?: number;
   /** Receives the server's notices (dropped otherwise); a rehearsal reads its temp-file LOG lines from them. */
   onNotice?: (notice: { severity?: string; message?: string }) => void;
+  /**
+   * The session's own search_path, sent when it connects (a tenant schema's runner,
+   * lib/migrate/target-place.ts): RESET search_path returns to it, not to the server's default.
+   */
+  searchPath?: string;
 }
 
 /**
@@ -30,6 +35,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     connection: {
       application_name: options.applicationName ?? 'strata',
       ...(options.statementTimeoutMs ? { statement_timeout: Math.round(options.statementTimeoutMs) } : {}),
+      ...(options.searchPath ? { search_path: options.searchPath } : {}),
     },
     types: {
       bigint: { to: 20, from: [20], serialize: (v: number) => String(v), parse: (v: string) => Number(v) },

@@ -1,4 +1,5 @@
 import type { StrataConfig } from '../config/environments';
+import { fleetSourceUrls } from '../fleet/fleet-source-urls';
 
 /**
  * The one way an error's words reach a person (a page, an API response): the console is
@@ -40,7 +41,7 @@ export function safeMessage(message: string, secretUrls: ReadonlyArray<string | 
 /** Every URL a configuration holds: targets, the console database (and its owner), the shadow server. */
 export function secretUrlsOf(config: StrataConfig): string[] {
   // A fleet's listed URLs and its discovery server; discovered databases share that server's credentials.
-  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.serverUrl]));
+  const fleetUrls = (config.fleets ?? []).flatMap(fleetSourceUrls);
   return [...config.environments.map((e) => e.url), ...fleetUrls, config.consoleDatabaseUrl, config.consoleOwnerUrl, config.shadowServerUrl].filter(
     (url): url is string => Boolean(url),
   );

@@ -5,6 +5,7 @@ import { databaseNameOf, withDatabase } from '../db/connection-url';
 import type { Logger } from '../observability/logger';
 import { startCluster } from './cluster';
 import { bootstrapDemo, createMissingDatabases } from './demo-bootstrap';
+import { fleetSourceUrls } from '../fleet/fleet-source-urls';
 
 /**
  * Makes sure the embedded PostgreSQL is up when the configuration uses it: when it already
@@ -42,7 +43,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
  * and its discovery server's (what discovery finds is never created).
  */
 export function embeddedDatabasesOf(config: StrataConfig): string[] {
-  const fleetUrls = (config.fleets ?? []).flatMap((f) => (f.source.kind === 'urls' ? f.source.urls : [f.source.serverUrl]));
+  const fleetUrls = (config.fleets ?? []).flatMap(fleetSourceUrls);
   const urls = [config.consoleDatabaseUrl, ...config.environments.map((e) => e.url), ...fleetUrls];
   const atEmbedded = urls.filter((raw) => {
     const url = new URL(raw);

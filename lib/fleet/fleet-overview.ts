@@ -8,6 +8,8 @@ import { safeMessage } from '../db/safe-message';
 import { isStrataError, StrataError } from '../errors';
 import { checkDriftWithStatus, type DriftReport } from '../migrate/drift';
 import { readTargetStatus } from '../migrate/read-status';
+import type { RunContext } from '../migrate/run-context';
+import { placeOf } from '../migrate/target-place';
 import type { ChangeSetState, TargetStatus } from '../migrate/target-state';
 import type { Logger } from '../observability/logger';
 import { consoleExpectedSchemas } from '../console/expected-schemas';
@@ -120,7 +122,13 @@ export async function inspectTarget(target: FleetTarget, options: CheckOptions):
     checkedAt: new Date().toISOString(),
     checkMs: Math.round(performance.now() - t0),
   });
-  const ctx = { url: target.url, environment: environment.name, actor: options.actor, logger: options.logger };
+  // A tenant name PostgreSQL cannot hold a history for makes this one target unreachable, named.
+  let ctx: RunContext;
+  try {
+    ctx = { url: target.url, place: placeOf(environment), environment: environment.name, actor: options.actor, logger: options.logger };
+  } catch (error) {
+    return done(null, null, failureReason(error));
+  }
   try {
     const { report, status } = await checkDriftWithStatus(ctx, options.project, {
       shadowServerUrl: options.config.shadowServerUrl,
@@ -132,7 +140,7 @@ export async function inspectTarget(target: FleetTarget, options: CheckOptions):
     if (isStrataError(error, 'CONNECTION_FAILED')) return done(null, null, failureReason(error));
     // The status alone, when drift could not be checked: a migration holds the lock, or the replay failed.
     try {
-      const status = await readTargetStatus(target.url, options.project);
+      const status = await readTargetStatus(target.url, options.project, ctx.place);
       const why = isStrataError(error, 'LOCKED') ? 'drift not checked: a migration was running' : `drift not checked: ${failureReason(error)}`;
       return done(status, null, why);
     } catch (again) {

@@ -1,6 +1,7 @@
 import type { DiffChange } from '../diff/types';
 import { safeMessage } from '../db/safe-message';
 import { readTarget } from '../migrate/read-status';
+import { placeOf } from '../migrate/target-place';
 import { inspectTarget, projectKey, storeOverview, type CheckOptions, type TargetOverview } from './fleet-overview';
 import type { FleetTarget } from './types';
 
@@ -35,7 +36,7 @@ export async function readTargetDetail(target: FleetTarget, options: CheckOption
   const inspection = await inspectTarget(target, options);
   await storeOverview(options.config, options.fleet.name, projectKey(options.project), inspection.overview);
   // The history on a connection of its own (max 1, ended): the newest rows first.
-  const history = inspection.status ? (await readTarget(target.url, options.project).catch(() => ({ history: [] }))).history.slice(-DETAIL_LIMIT).reverse() : [];
+  const history = inspection.status ? (await readTarget(target.url, options.project, placeOf(target)).catch(() => ({ history: [] }))).history.slice(-DETAIL_LIMIT).reverse() : [];
   const hide = (text: string | null) => (text === null ? null : safeMessage(text, [target.url]));
   const changes = inspection.drift?.diff.changes ?? [];
   return {

@@ -2,6 +2,7 @@ import type { Project } from '../changesets/project';
 import { failureReason } from '../db/client';
 import { safeMessage } from '../db/safe-message';
 import { readTargetStatus } from '../migrate/read-status';
+import { placeOf } from '../migrate/target-place';
 import { TARGET_CONCURRENCY } from './fleet-overview';
 import { forEachLimited } from './limited';
 import type { FleetTarget } from './types';
@@ -83,7 +84,8 @@ export async function readAppliedSets(targets: readonly FleetTarget[], project: 
   const found: TargetApplied[] = new Array(targets.length);
   await forEachLimited(targets, TARGET_CONCURRENCY, async (target, i) => {
     try {
-      const status = await readTargetStatus(target.url, project);
+      // A tenant schema's history is its own (target-place.ts), not the database's.
+      const status = await readTargetStatus(target.url, project, placeOf(target));
       const tags = (state: string) => status.changeSets.filter((c) => c.state === state).map((c) => c.changeSet.tag);
       found[i] = { name: target.name, applied: tags('applied'), pending: tags('pending') };
     } catch (error) {

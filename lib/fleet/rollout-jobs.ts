@@ -7,6 +7,7 @@ import { safeMessage, secretUrlsOf } from '../db/safe-message';
 import { isStrataError, StrataError } from '../errors';
 import { applyChangeSets } from '../migrate/apply';
 import type { RunContext } from '../migrate/run-context';
+import { placeOf } from '../migrate/target-place';
 import { engineLogger } from '../observability/logger';
 import { fleetTargets, targetEnvironment } from './fleet-targets';
 import { rolloutFleet } from './rollout-fleet';
@@ -45,6 +46,8 @@ export async function runTargetJob(config: StrataConfig, id: number, name: strin
     const environment = targetEnvironment(fleet, target);
     const ctx: RunContext = {
       url: environment.url,
+      // A tenant schema's run (its search_path, history and lock); a name PostgreSQL cannot hold fails this target, named.
+      place: placeOf(environment),
       environment: environment.name,
       actor: rollout.actor,
       logger: engineLogger().child({ rollout: id, target: name }),

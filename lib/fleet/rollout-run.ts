@@ -4,6 +4,7 @@ import type { StrataConfig } from '../config/environments';
 import { withDatabase } from '../db/connection-url';
 import { StrataError } from '../errors';
 import { dryRun, type DryRunResult } from '../migrate/dry-run';
+import { placeOf } from '../migrate/target-place';
 import { engineLogger } from '../observability/logger';
 import { startQueueWorker } from '../queue/queue-worker';
 import { fleetTargets, targetEnvironment } from './fleet-targets';
@@ -33,13 +34,13 @@ export interface RolloutOutcome {
 }
 
 /** Checks what can be checked before anything is stored: the tag, the targets, the waves against them. */
-export async function planRollout(request: RolloutRequest): Promise<{ targets: Array<{ name: string; url: string; wave: number }> }> {
+export async function planRollout(request: RolloutRequest): Promise<{ targets: Array<{ name: string; url: string; schema?: string; wave: number }> }> {
   if (request.toTag !== null && !request.project.changeSets.some((c) => c.tag === request.toTag || String(c.version) === request.toTag)) {
     throw new StrataError('NOT_FOUND', `--to ${request.toTag}: no such change set in the project`);
   }
   const targets = await fleetTargets(request.fleet);
   const waves = assignWaves(request.waves, targets.length);
-  return { targets: targets.map((t, i) => ({ name: t.name, url: t.url, wave: waves[i]! })) };
+  return { targets: targets.map((t, i) => ({ name: t.name, url: t.url, ...(t.schema !== undefined ? { schema: t.schema } : {}), wave: waves[i]! })) };
 }
 
 /**
@@ -172,14 +173,14 @@ export interface RolloutDryRun {
  */
 export async function dryRunRollout(config: StrataConfig, request: RolloutRequest): Promise<RolloutDryRun> {
   const { targets } = await planRollout(request);
-  const found = await readAppliedSets(targets.map((t) => ({ fleet: request.fleet.name, name: t.name, url: t.url })), request.project);
+  const found = await readAppliedSets(targets.map((t) => ({ fleet: request.fleet.name, name: t.name, url: t.url, ...(t.schema !== undefined ? { schema: t.schema } : {}) })), request.project);
   const upTo = request.toTag ? new Set(changeSetsUpTo(request.project, request.toTag).map((c) => c.tag)) : null;
   const representative = chooseRepresentative(found, upTo);
   if (!representative) throw new StrataError('CONNECTION_FAILED', `No target of fleet "${request.fleet.name}" could be read, so none can stand for the fleet: ${found[0]?.problem ?? 'unreachable'}`);
   const chosen = targets.find((t) => t.name === representative.name)!;
-  const environment = targetEnvironment(request.fleet, { fleet: request.fleet.name, name: chosen.name, url: chosen.url });
+  const environment = targetEnvironment(request.fleet, { fleet: request.fleet.name, name: chosen.name, url: chosen.url, ...(chosen.schema !== undefined ? { schema: chosen.schema } : {}) });
   const shadowServerUrl = process.env.STRATA_SHADOW_DATABASE_URL ?? (request.fleetFile ? withDatabase(chosen.url, 'postgres') : config.shadowServerUrl);
-  const ctx = { url: environment.url, environment: environment.name, actor: request.actor, logger: engineLogger() };
+  const ctx = { url: environment.url, place: placeOf(environment), environment: environment.name, actor: request.actor, logger: engineLogger() };
   const options = { direction: 'apply' as const, ...(request.toTag ? { to: request.toTag } : {}) };
   const result = await dryRun(ctx, request.project, { ...options, mode: 'shadow' }, { shadowServerUrl });
   const onTargetSkipped = request.fleet.protection === 'protected' ? 'the fleet is protected: a dry run on a target takes real locks there, so only the shadow ran' : null;

@@ -12,6 +12,8 @@ export interface FleetTarget {
   /** Unique within the fleet, safe to show: the database name, or host:port/database when names repeat. */
   name: string;
   url: string;
+  /** A `schemas` fleet's target: the tenant schema (its name is the target's name); unset: the whole database. */
+  schema?: string;
 }
 
 /** Where one target stands against the project, as read from its own history. */

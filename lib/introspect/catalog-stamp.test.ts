@@ -106,6 +106,15 @@ describe('StampedSchemaReader', () => {
     expect(reader.introspections).toBe(2);
   });
 
+  it('reads one schema alone when asked (a tenant of a schema fleet, for its ERD)', async () => {
+    await db.sql.unsafe('create schema if not exists tenant_a; create table if not exists tenant_a.invoices (id int primary key)');
+    const reader = new StampedSchemaReader();
+    const tenant = await reader.read('fleet/tenant_a', db.url, { onlySchema: 'tenant_a' });
+    expect(tenant.tables.map((t) => `${t.schema}.${t.name}`)).toEqual(['tenant_a.invoices']);
+    const whole = await reader.read('env-whole', db.url);
+    expect(whole.tables.map((t) => t.schema)).toContain('public');
+  });
+
   it('shares one read between concurrent callers of one key', async () => {
     const reader = new StampedSchemaReader();
     const [a, b] = await Promise.all([reader.read('env', db.url), reader.read('env', db.url)]);

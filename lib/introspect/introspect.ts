@@ -31,6 +31,8 @@ type ReservedSql = postgres.ReservedSql<Record<string, never>>;
 export interface IntrospectOptions {
   /** Also read the tables and views of the `strata` and `drizzle` schemas (listed either way). */
   includeBookkeeping?: boolean;
+  /** Read this one schema alone (a tenant schema's drift, lib/migrate/tenant-drift.ts); unset: every user schema. */
+  onlySchema?: string;
 }
 
 /**
@@ -47,8 +49,8 @@ export interface IntrospectOptions {
  */
 export async function introspect(sql: CatalogSql, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const includeBookkeeping = options.includeBookkeeping ?? false;
-  if (!hasBegin(sql)) return readModel(sql, includeBookkeeping);
-  return retriedIfDdlRaced(() => sql.begin(SNAPSHOT, (tx) => readModel(tx, includeBookkeeping)));
+  if (!hasBegin(sql)) return readModel(sql, includeBookkeeping, options.onlySchema);
+  return retriedIfDdlRaced(() => sql.begin(SNAPSHOT, (tx) => readModel(tx, includeBookkeeping, options.onlySchema)));
 }
 
 /**
@@ -113,7 +115,7 @@ export async function retriedIfDdlRaced<T>(read: () => Promise<T>): Promise<T> {
   return read();
 }
 
-async function readModel(sql: CatalogSql, includeBookkeeping: boolean): Promise<SchemaModel> {
+async function readModel(sql: CatalogSql, includeBookkeeping: boolean, onlySchema?: string): Promise<SchemaModel> {
   const introspectedAt = new Date();
   // Every element is a lazy postgres.js query, sent in array order on the one connection:
   // the search_path is pinned before the first catalog query and restored after the last,
@@ -124,7 +126,7 @@ async function readModel(sql: CatalogSql, includeBookkeeping: boolean): Promise<
     querySchemas(sql),
   ]);
   const server = toServerInfo(serverRows);
-  const scope = toCatalogScope(schemaRows, includeBookkeeping);
+  const scope = toCatalogScope(onlySchema === undefined ? schemaRows : schemaRows.filter((r) => r.name === onlySchema), includeBookkeeping);
   const input: CatalogQueryInput = { namespaces: oidArrayLiteral(scope.namespaceOids), serverVersionNum: server.serverVersionNum };
   const [relations, columns, constraints, indexes, opclasses, enums, viewDefinitions, extensions, policies, comments] =
     await Promise.all([

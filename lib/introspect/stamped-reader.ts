@@ -34,10 +34,11 @@ export class StampedSchemaReader {
 
   constructor(private readonly options: { maxAgeMs?: number; now?: () => number } = {}) {}
 
-  read(key: string, url: string): Promise<SchemaModel> {
+  /** `onlySchema`: one schema of the database alone (a schema-per-tenant fleet's tenant, lib/migrate/target-place.ts). */
+  read(key: string, url: string, options: { onlySchema?: string } = {}): Promise<SchemaModel> {
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.readNow(key, url).finally(() => this.inFlight.delete(key));
+      pending = this.readNow(key, url, options.onlySchema).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     return pending;
@@ -48,7 +49,7 @@ export class StampedSchemaReader {
     this.kept.delete(key);
   }
 
-  private async readNow(key: string, url: string): Promise<SchemaModel> {
+  private async readNow(key: string, url: string, onlySchema: string | undefined): Promise<SchemaModel> {
     const now = this.options.now ?? Date.now;
     const maxAge = this.options.maxAgeMs ?? MODEL_MAX_AGE_MS;
     return withIntrospectionConnection(url, async (sql) => {
@@ -57,7 +58,7 @@ export class StampedSchemaReader {
       if (kept && kept.url === url && kept.stamp === stamp && now() - kept.readAt < maxAge) return kept.model;
       const readAt = now();
       this.introspections++;
-      const model = await introspect(sql);
+      const model = await introspect(sql, onlySchema === undefined ? {} : { onlySchema });
       this.kept.set(key, { url, stamp, model, readAt });
       return model;
     });

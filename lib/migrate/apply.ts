@@ -22,5 +22,5 @@ export async function applyChangeSets(ctx: RunContext, project: Project, options
     const parsed = await parseAll(plan.changeSets, 'up', project.dir);
     await options.beforeRun?.(items);
     return runInOrder(conn, ctx, parsed, 'apply', { skippedOutOfOrder: plan.skippedOutOfOrder });
-  }, { waitMs: ctx.lockWaitMs });
+  }, { waitMs: ctx.lockWaitMs, place: ctx.place });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LockedConnection } from './target-lock';
 import type { Sql } from '../db/client';
+import { historySchema, sessionPlace, type TargetPlace } from './target-place';
 
 type Queryable = Sql | LockedConnection;
 
@@ -44,19 +45,22 @@ export function statementHash(sql: string): string {
  * A checkpoint row `c` is open when no run or person settled its change set since it was
  * written: no applied, rolled-back or skipped row after it, `resolve --as retry` excepted.
  */
-const OPEN_CHECKPOINT = `c.run_log_id > coalesce((
-  select max(l.id) from strata.change_log l
-  where l.tag = c.tag and l.status in ('applied', 'rolled_back', 'skipped')
-    and not (l.operation = 'resolve' and l.reason like 'retry:%')
-), 0)`;
+function openCheckpointCondition(sql: Queryable, place: TargetPlace) {
+  return sql`c.run_log_id > coalesce((
+    select max(l.id) from ${historySchema(sql, place)}.change_log l
+    where l.tag = c.tag and l.status in ('applied', 'rolled_back', 'skipped')
+      and not (l.operation = 'resolve' and l.reason like 'retry:%')
+  ), 0)`;
+}
 
 /** The statement's latest open checkpoint, or null when it has none (never ran, or its change set was settled since). */
 export async function openCheckpoint(conn: LockedConnection, key: CheckpointKey): Promise<Checkpoint | null> {
+  const place = sessionPlace(conn);
   const [row] = await conn`
     select run_log_id, statement_hash, batch, rows_done, last_key, finished, total_batches
-    from strata.batch_checkpoint c
+    from ${historySchema(conn, place)}.batch_checkpoint c
     where c.tag = ${key.tag} and c.direction = ${key.direction} and c.statement_index = ${key.statementIndex}
-      and ${conn.unsafe(OPEN_CHECKPOINT)}
+      and ${openCheckpointCondition(conn, place)}
     order by c.id desc
     limit 1`;
   if (!row) return null;
@@ -85,14 +89,14 @@ export interface BatchProgress {
  * explain an interrupted run: status, pages, health. Read-only; a target whose bookkeeping
  * predates checkpoints has none.
  */
-export async function openBatchProgress(sql: Queryable): Promise<Map<string, BatchProgress>> {
+export async function openBatchProgress(sql: Queryable, place: TargetPlace = sessionPlace(sql)): Promise<Map<string, BatchProgress>> {
   const found = new Map<string, BatchProgress>();
-  const [table] = await sql`select to_regclass('strata.batch_checkpoint') is not null as present`;
+  const [table] = await sql`select to_regclass(format('%I.batch_checkpoint', ${place.history}::text)) is not null as present`;
   if (!table?.present) return found;
   const rows = await sql`
     select distinct on (c.tag, c.direction) c.tag, c.direction, c.statement_index, c.batch, c.rows_done, c.total_batches, c.finished
-    from strata.batch_checkpoint c
-    where ${sql.unsafe(OPEN_CHECKPOINT)}
+    from ${historySchema(sql, place)}.batch_checkpoint c
+    where ${openCheckpointCondition(sql, place)}
     order by c.tag, c.direction, c.id desc`;
   for (const row of rows) {
     found.set(batchProgressKey(String(row.tag), row.direction as 'up' | 'down'), {
@@ -113,7 +117,7 @@ export function batchProgressKey(tag: string, direction: 'up' | 'down'): string 
 /** Writes a checkpoint on `conn`, inside the batch's open transaction (the caller commits both). */
 export async function writeCheckpoint(conn: LockedConnection, key: CheckpointKey, checkpoint: Checkpoint): Promise<void> {
   await conn`
-    insert into strata.batch_checkpoint (run_log_id, tag, direction, statement_index, statement_hash, batch, rows_done, last_key, finished, total_batches)
+    insert into ${historySchema(conn, sessionPlace(conn))}.batch_checkpoint (run_log_id, tag, direction, statement_index, statement_hash, batch, rows_done, last_key, finished, total_batches)
     values (${checkpoint.runLogId}, ${key.tag}, ${key.direction}, ${key.statementIndex}, ${checkpoint.statementHash}, ${checkpoint.batch},
       ${checkpoint.rowsDone}, ${checkpoint.lastKey === null ? null : conn.array(checkpoint.lastKey)}, ${checkpoint.finished}, ${checkpoint.totalBatches})`;
 }

@@ -48,7 +48,7 @@ export async function baselineChangeSets(ctx: RunContext, project: Project, opti
     }
     for (const c of plan) ctx.logger.info({ env: ctx.environment, version: c.changeSet.version, tag: c.changeSet.tag, direction: 'up', status: 'applied', duration_ms: 0, statements: 0, rows: 0, tables: [], actor: ctx.actor, operation: 'baseline' }, 'change set baselined');
     return plan.map((c) => c.changeSet.tag);
-  });
+  }, { place: ctx.place });
 }
 
 export type Resolution = 'retry' | 'applied' | 'rolled-back' | 'accept-checksum';
@@ -94,7 +94,7 @@ export async function resolveChangeSet(
     }
     ctx.logger.info({ env: ctx.environment, version: changeSet.version, tag: changeSet.tag, resolution, actor: ctx.actor }, 'change set resolved');
     return appliedAfter ? 'applied' : 'pending';
-  }, { waitMs: ctx.lockWaitMs });
+  }, { waitMs: ctx.lockWaitMs, place: ctx.place });
 }
 
 /**
@@ -135,7 +135,7 @@ export async function skipChangeSet(
     await insertEntry(conn, entryFor(ctx, current, 'skip', 'skipped', changeSet.forward.checksum, reason.trim()));
     ctx.logger.info({ env: ctx.environment, version: changeSet.version, tag: changeSet.tag, operation: 'skip', actor: ctx.actor }, 'change set skipped');
     return 'skipped';
-  }, { waitMs: ctx.lockWaitMs });
+  }, { waitMs: ctx.lockWaitMs, place: ctx.place });
 }
 
 /**
@@ -156,7 +156,7 @@ export async function unskipChangeSet(ctx: RunContext, project: Project, tag: st
     ctx.logger.info({ env: ctx.environment, version: changeSet.version, tag: changeSet.tag, operation: 'unskip', actor: ctx.actor }, 'change set un-skipped');
     const later = status.changeSets.some((c) => c.changeSet.version > changeSet.version && c.state === 'applied');
     return later ? 'out_of_order' : 'pending';
-  }, { waitMs: ctx.lockWaitMs });
+  }, { waitMs: ctx.lockWaitMs, place: ctx.place });
 }
 
 function entryFor(

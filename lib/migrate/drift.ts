@@ -12,6 +12,8 @@ import type { RunContext } from './run-context';
 import { findLockHolder, lockedBy } from './target-lock';
 import { readStatusOn } from './target-reads';
 import type { TargetStatus } from './target-state';
+import { DATABASE_PLACE, type TargetPlace } from './target-place';
+import { expectedTenantModel, liveTenantModel } from './tenant-drift';
 
 export interface DriftReport {
   environment: string | null;
@@ -61,7 +63,9 @@ export async function checkDriftWithStatus(ctx: RunContext, project: Project, op
     logger: ctx.logger,
     onProgress: ctx.onProgress,
   });
-  const diff = diffSchemas(expected.model, live);
+  // A tenant schema is compared alone, its name mapped to the replay's placeholder (tenant-drift.ts).
+  const tenant = ctx.place?.tenant ?? null;
+  const diff = tenant === null ? diffSchemas(expected.model, live) : diffSchemas(expectedTenantModel(expected.model), liveTenantModel(live, tenant));
   const report: DriftReport = {
     environment: ctx.environment,
     checkedAt: new Date().toISOString(),
@@ -76,8 +80,8 @@ export async function checkDriftWithStatus(ctx: RunContext, project: Project, op
 }
 
 /** Which applied set the target has now, read without the lock: the console's cached reports are keyed by it. */
-export async function readAppliedSet(url: string, project: Project): Promise<string> {
-  return appliedSetKey(appliedList(appliedInOrder(await readTargetStatus(url, project))));
+export async function readAppliedSet(url: string, project: Project, place: TargetPlace = DATABASE_PLACE): Promise<string> {
+  return appliedSetKey(appliedList(appliedInOrder(await readTargetStatus(url, project, place))));
 }
 
 /**
@@ -95,10 +99,14 @@ async function readAtOneMoment(ctx: RunContext, project: Project): Promise<{ sta
     await assertReachable(sql, ctx.url);
     return await retriedIfDdlRaced(() =>
       sql.begin('isolation level repeatable read read only', async (tx) => {
-        const holder = await findLockHolder(tx);
+        const place = ctx.place ?? DATABASE_PLACE;
+        const holder = await findLockHolder(tx, place);
         if (holder) throw lockedBy(holder);
-        // Independent reads of the same snapshot, sent together on the one connection.
-        const [status, live] = await Promise.all([readStatusOn(tx, project), introspect(tx)]);
+        // Independent reads of the same snapshot, sent together on the one connection (a tenant's schema alone).
+        const [status, live] = await Promise.all([
+          readStatusOn(tx, project, place),
+          introspect(tx, place.tenant === null ? {} : { onlySchema: place.tenant }),
+        ]);
         return { status, live };
       }),
     );

@@ -19,6 +19,7 @@ import type { RunContext } from './run-context';
 import { parseAll, type ParsedChangeSet } from './run-plan';
 import { withShadowDatabase } from './shadow-database';
 import { withTargetLock } from './target-lock';
+import { tenantSearchPath, type TargetPlace } from './target-place';
 import { readStatusOn } from './target-reads';
 import { assertNoBlockers } from './target-session';
 import type { TargetStatus } from './target-state';
@@ -48,7 +49,7 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
       const plan = await parsePlan(project, await readStatusOn(conn, project), request);
       const reason = await shadowReason(conn, plan, request.direction, budget);
       return reason ? { reason } : { parsed: plan, executed: await executeInTransaction(conn, plan, directionOf(request.direction), onTarget) };
-    }, { waitMs: ctx.lockWaitMs });
+    }, { waitMs: ctx.lockWaitMs, place: ctx.place });
     if ('reason' in run) {
       mode = 'shadow';
       modeReason = run.reason ?? null;
@@ -59,9 +60,9 @@ export async function dryRun(ctx: RunContext, project: Project, request: DryRunR
     }
   }
   if (mode === 'shadow') {
-    const status = await readTargetStatus(ctx.url, project);
+    const status = await readTargetStatus(ctx.url, project, ctx.place);
     parsed = await parsePlan(project, status, request);
-    const rowCounts = await targetRowCounts(ctx.url, parsed);
+    const rowCounts = await targetRowCounts(ctx.url, parsed, ctx.place);
     const replay = appliedInOrder(status);
     ctx.onProgress?.({ type: 'phase', label: `Replaying ${replay.length} applied change sets onto a shadow database` });
     const onShadow = await withShadowDatabase(
@@ -130,10 +131,12 @@ async function parsePlan(project: Project, status: TargetStatus, request: DryRun
 }
 
 /** Read-only row counts on the target, for a shadow dry run's risk flags. */
-async function targetRowCounts(url: string, parsed: ParsedChangeSet[]): Promise<Record<string, RowCount>> {
+async function targetRowCounts(url: string, parsed: ParsedChangeSet[], place?: TargetPlace): Promise<Record<string, RowCount>> {
   const names = [...new Set(parsed.flatMap((p) => p.statements.flatMap((s) => [...s.tables, ...s.destroys])))];
   if (names.length === 0) return {};
-  const sql = connect(url, { max: 1, applicationName: 'strata:dry-run-read' });
+  // A tenant's unqualified names are its own tables (target-place.ts).
+  const searchPath = place ? (tenantSearchPath(place) ?? undefined) : undefined;
+  const sql = connect(url, { max: 1, applicationName: 'strata:dry-run-read', searchPath });
   try {
     const conn = await sql.reserve();
     try {

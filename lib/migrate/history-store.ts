@@ -1,10 +1,13 @@
 import type postgres from 'postgres';
 import { drizzleV1Name, type ChangeSet } from '../changesets/project';
+import { historySchema, sessionPlace, type TargetPlace } from './target-place';
 
 /**
  * strata.change_log lives in the target database so the truth travels with the data,
  * and drizzle.__drizzle_migrations is kept in step so drizzle-orm's migrate() and Strata
- * can take turns on the same database.
+ * can take turns on the same database. A tenant schema's history (target-place.ts) is kept in
+ * its own schema, and has no drizzle table: drizzle.__drizzle_migrations is one per database,
+ * so it cannot say what ran in one tenant — adopting from it would mark every tenant applied.
  */
 type Queryable = postgres.Sql<Record<string, never>> | postgres.ReservedSql<Record<string, never>> | postgres.TransactionSql<Record<string, never>>;
 
@@ -106,7 +109,8 @@ export interface DrizzleRow {
 }
 
 /** Creates the bookkeeping tables. Call only while holding the target lock (DDL races). */
-export async function ensureBookkeeping(sql: Queryable): Promise<void> {
+export async function ensureBookkeeping(sql: Queryable, place: TargetPlace = sessionPlace(sql)): Promise<void> {
+  if (place.tenant !== null) return ensureTenantBookkeeping(sql, place);
   // Fast path: everything of the latest layout is in place. Each later addition adds its own
   // check here, so a history created by an older Strata is upgraded on its next session.
   const [present] = await sql`
@@ -199,16 +203,81 @@ export async function ensureBookkeeping(sql: Queryable): Promise<void> {
   `);
 }
 
+/**
+ * A tenant's bookkeeping in its history schema, in the latest layout at once (it has no older
+ * one to upgrade). Each statement names the schema as an identifier (historySchema, quoted), never as raw text.
+ */
+async function ensureTenantBookkeeping(sql: Queryable, place: TargetPlace): Promise<void> {
+  const history = place.history;
+  const [present] = await sql`select to_regclass(format('%I.change_log', ${history}::text)) is not null
+    and to_regclass(format('%I.batch_checkpoint', ${history}::text)) is not null as ok`;
+  if (present?.ok) return;
+  const h = historySchema(sql, place);
+  await sql`CREATE SCHEMA IF NOT EXISTS ${h}`;
+  await sql`CREATE TABLE IF NOT EXISTS ${h}.change_log (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      version integer NOT NULL,
+      tag text NOT NULL,
+      operation text NOT NULL CONSTRAINT change_log_operation_check
+        CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt', 'skip', 'unskip')),
+      direction text NOT NULL CHECK (direction IN ('up', 'down')),
+      status text NOT NULL CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started', 'skipped')),
+      checksum text NOT NULL,
+      actor text NOT NULL,
+      environment text,
+      started_at timestamptz NOT NULL,
+      finished_at timestamptz NOT NULL,
+      duration_ms integer NOT NULL,
+      statements integer NOT NULL DEFAULT 0,
+      rows_affected bigint NOT NULL DEFAULT 0,
+      tables_touched text[] NOT NULL DEFAULT '{}',
+      no_transaction boolean NOT NULL DEFAULT false,
+      error_message text,
+      error_statement_index integer,
+      error_statement text,
+      error_position integer,
+      error_hint text,
+      error_detail text,
+      error_code text,
+      reason text,
+      backup_schema text,
+      notes text
+    )`;
+  await sql`CREATE INDEX IF NOT EXISTS change_log_tag_idx ON ${h}.change_log (tag, id)`;
+  await sql`CREATE TABLE IF NOT EXISTS ${h}.batch_checkpoint (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      run_log_id bigint NOT NULL,
+      tag text NOT NULL,
+      direction text NOT NULL CHECK (direction IN ('up', 'down')),
+      statement_index integer NOT NULL,
+      statement_hash text NOT NULL,
+      batch integer NOT NULL,
+      rows_done bigint NOT NULL,
+      last_key text[],
+      finished boolean NOT NULL DEFAULT false,
+      total_batches integer,
+      written_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    )`;
+  await sql`CREATE INDEX IF NOT EXISTS batch_checkpoint_statement_idx ON ${h}.batch_checkpoint (tag, direction, statement_index, id)`;
+  // History is append-only: a correction is a new row, never an edit.
+  await sql`CREATE OR REPLACE FUNCTION ${h}.change_log_is_append_only() RETURNS trigger
+      LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'change_log is append-only'; END $$`;
+  await sql`DROP TRIGGER IF EXISTS change_log_append_only ON ${h}.change_log`;
+  await sql`CREATE TRIGGER change_log_append_only BEFORE UPDATE OR DELETE ON ${h}.change_log
+      FOR EACH ROW EXECUTE FUNCTION ${h}.change_log_is_append_only()`;
+}
+
 /** The whole history, oldest first; empty when Strata never ran here. */
-export async function loadHistory(sql: Queryable): Promise<HistoryEntry[]> {
-  const [exists] = await sql`select to_regclass('strata.change_log') is not null as ok`;
+export async function loadHistory(sql: Queryable, place: TargetPlace = sessionPlace(sql)): Promise<HistoryEntry[]> {
+  const [exists] = await sql`select to_regclass(format('%I.change_log', ${place.history}::text)) is not null as ok`;
   if (!exists?.ok) return [];
-  const rows = await sql`select * from strata.change_log order by id`;
+  const rows = await sql`select * from ${historySchema(sql, place)}.change_log order by id`;
   return rows.map(toEntry);
 }
 
-/** drizzle-orm's own record of applied migrations; empty when it never ran here. */
-export async function loadDrizzleRows(sql: Queryable): Promise<DrizzleRow[]> {
+/** drizzle-orm's own record of applied migrations; empty when it never ran here (and for a tenant schema, which it cannot describe). */
+export async function loadDrizzleRows(sql: Queryable, place: TargetPlace = sessionPlace(sql)): Promise<DrizzleRow[]> {
+  if (place.tenant !== null) return [];
   const [exists] = await sql`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`;
   if (!exists?.ok) return [];
   const rows = (await hasNameColumn(sql))
@@ -230,9 +299,9 @@ async function hasNameColumn(sql: Queryable): Promise<boolean> {
 }
 
 /** Appends `entry`; returns its id (a batched statement's checkpoints name the `started` row of their run). */
-export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promise<number> {
+export async function insertEntry(sql: Queryable, entry: NewHistoryEntry, place: TargetPlace = sessionPlace(sql)): Promise<number> {
   const [row] = await sql`
-    insert into strata.change_log (
+    insert into ${historySchema(sql, place)}.change_log (
       version, tag, operation, direction, status, checksum, actor, environment, started_at, finished_at,
       duration_ms, statements, rows_affected, tables_touched, no_transaction, error_message,
       error_statement_index, error_statement, error_position, error_hint, error_detail, error_code, reason,
@@ -256,8 +325,9 @@ export async function insertEntry(sql: Queryable, entry: NewHistoryEntry): Promi
  * since a nameless row in a table already upgraded reads as "not applied" to drizzle-orm 1.0
  * and its next migrate would run the change set again. applied_at takes its default.
  */
-export async function markDrizzleApplied(sql: Queryable, hash: string, changeSet: DrizzleChangeSet): Promise<void> {
-  await markDrizzleRolledBack(sql, changeSet);
+export async function markDrizzleApplied(sql: Queryable, hash: string, changeSet: DrizzleChangeSet, place: TargetPlace = sessionPlace(sql)): Promise<void> {
+  if (place.tenant !== null) return;
+  await markDrizzleRolledBack(sql, changeSet, place);
   if (await hasNameColumn(sql)) {
     await sql`insert into drizzle.__drizzle_migrations (hash, created_at, name) values (${hash}, ${changeSet.when}, ${drizzleV1Name(changeSet)})`;
   } else {
@@ -274,7 +344,8 @@ export type DrizzleChangeSet = Pick<ChangeSet, 'tag' | 'when' | 'drizzleName'>;
  * any time in its second, because a row written from the 0.x journal before `drizzle-kit up`
  * kept the journal's milliseconds (folders of one second are refused, so no other row is there).
  */
-export async function markDrizzleRolledBack(sql: Queryable, changeSet: DrizzleChangeSet): Promise<void> {
+export async function markDrizzleRolledBack(sql: Queryable, changeSet: DrizzleChangeSet, place: TargetPlace = sessionPlace(sql)): Promise<void> {
+  if (place.tenant !== null) return;
   const from = changeSet.drizzleName !== undefined ? Math.floor(changeSet.when / 1000) * 1000 : changeSet.when;
   const to = changeSet.drizzleName !== undefined ? from + 999 : changeSet.when;
   if (await hasNameColumn(sql)) {

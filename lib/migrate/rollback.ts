@@ -25,6 +25,6 @@ export async function rollbackChangeSets(ctx: RunContext, project: Project, opti
     const parsed = await parseAll(plan, 'down');
     await options.beforeRun?.(items);
     return runInOrder(conn, ctx, parsed, 'rollback');
-  }, { waitMs: ctx.lockWaitMs });
+  }, { waitMs: ctx.lockWaitMs, place: ctx.place });
 }
 

@@ -3,10 +3,13 @@ import type { Logger } from '../observability/logger';
 import type { Statement } from '../changesets/statements';
 import type { LockWait } from './statement-outcome';
 import type { LockedConnection } from './target-lock';
+import type { TargetPlace } from './target-place';
 
 /** Who runs what, where, and with which limits; shared by every engine operation. */
 export interface RunContext {
   url: string;
+  /** A tenant schema of the database (target-place.ts, placeOf(environment)); unset: the whole database. */
+  place?: TargetPlace;
   /** Environment name, or null when targeting a bare --database-url. */
   environment: string | null;
   actor: string;

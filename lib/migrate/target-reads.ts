@@ -5,10 +5,15 @@ import type { SchemaModel } from '../introspect/schema-model';
 import { loadDrizzleRows, loadHistory } from './history-store';
 import type { LockedConnection } from './target-lock';
 import { computeTargetStatus, type TargetStatus } from './target-state';
+import { sessionPlace, type TargetPlace } from './target-place';
 
 /** The target's status read on a connection (locked, or in a snapshot), writing nothing (no adoption, no bookkeeping tables). */
-export async function readStatusOn(conn: LockedConnection | postgres.TransactionSql<Record<string, never>>, project: Project): Promise<TargetStatus> {
-  const [history, drizzleRows] = await Promise.all([loadHistory(conn), loadDrizzleRows(conn)]);
+export async function readStatusOn(
+  conn: LockedConnection | postgres.TransactionSql<Record<string, never>>,
+  project: Project,
+  place: TargetPlace = sessionPlace(conn),
+): Promise<TargetStatus> {
+  const [history, drizzleRows] = await Promise.all([loadHistory(conn, place), loadDrizzleRows(conn, place)]);
   return computeTargetStatus(project, history, drizzleRows);
 }
 

@@ -6,6 +6,9 @@ import type { LockedConnection } from './target-lock';
  * when the role is called `strata` (the embedded server's superuser) `"$user"` IS the
  * bookkeeping schema, so `CREATE TABLE users` would land in `strata.users`. Falls back to
  * `public` when nothing else is left.
+ *
+ * A tenant schema's session (target-place.ts) connects with the tenant, then public, as its
+ * search_path (target-lock.ts), so this path is the tenant's: its change sets run in it.
  */
 export async function userSearchPath(conn: LockedConnection): Promise<string> {
   const [row] = await conn.unsafe(`

@@ -36,6 +36,12 @@ export interface FleetSettings {
   urlsFile?: string;
   /** Every database on the server of `serverUrlEnv` (a variable holding a URL) whose name matches `databases` (SQL LIKE, e.g. 'tenant_%'). */
   discover?: { serverUrlEnv: string; databases: string };
+  /**
+   * Schema-per-tenant on one database (README, "Schema-per-tenant fleets"): every schema whose
+   * name matches this LIKE pattern (e.g. 'tenant_%') is a target. The database is the entry's
+   * own urlEnv or url (or STRATA_ENV_<NAME>_URL).
+   */
+  schemas?: string;
 }
 
 /**

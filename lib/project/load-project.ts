@@ -280,9 +280,10 @@ const fleetSettings = z
     urlsEnv: variableName.optional(),
     urlsFile: z.string().min(1).optional(),
     discover: z.strictObject({ serverUrlEnv: variableName, databases: z.string().min(1, "needs a LIKE pattern such as 'tenant_%'") }).optional(),
+    schemas: z.string().min(1, "needs a LIKE pattern such as 'tenant_%'").optional(),
   })
-  .refine((f) => [f.urlsEnv, f.urlsFile, f.discover].filter((v) => v !== undefined).length === 1, {
-    message: 'needs exactly one of urlsEnv (the variable holding its URLs), urlsFile (one URL per line) or discover: { serverUrlEnv, databases }',
+  .refine((f) => [f.urlsEnv, f.urlsFile, f.discover, f.schemas].filter((v) => v !== undefined).length === 1, {
+    message: 'needs exactly one of urlsEnv (the variable holding its URLs), urlsFile (one URL per line), discover: { serverUrlEnv, databases } or schemas (a LIKE pattern on the schema names of one database)',
   });
 
 const environmentSettings = z
@@ -297,8 +298,12 @@ const environmentSettings = z
   })
   .refine((e) => e.fleet !== undefined || (e.urlEnv === undefined) !== (e.url === undefined), { message: 'needs exactly one of urlEnv (the variable holding its URL) or url (without a password)' })
   // A name is one database or a fleet, never both: its URL would be neither a target nor the discovery server for sure.
-  .refine((e) => e.fleet === undefined || (e.urlEnv === undefined && e.url === undefined), {
+  .refine((e) => e.fleet === undefined || e.fleet.schemas !== undefined || (e.urlEnv === undefined && e.url === undefined), {
     message: 'is a fleet (fleet) and one database (urlEnv/url) at once: a name is one or the other (a discovery server goes in fleet.discover.serverUrlEnv)',
+  })
+  // A schema-per-tenant fleet's database is the entry's own: its urlEnv or url (or STRATA_ENV_<NAME>_URL), never both.
+  .refine((e) => e.fleet?.schemas === undefined || e.urlEnv === undefined || e.url === undefined, {
+    message: 'a schema-per-tenant fleet (fleet.schemas) names its database once: urlEnv or url, not both',
   })
   .refine((e) => e.fleet === undefined || e.maxReplicationLag === undefined, { message: 'maxReplicationLag is not supported on a fleet', path: ['maxReplicationLag'] });
 

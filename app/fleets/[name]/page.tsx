@@ -10,6 +10,13 @@ import { ProtectionBadge } from '@/components/environments/protection-badge';
 import { PROTECTION_INFO } from '@/components/environments/environment-display';
 import { FleetView } from '@/components/fleet/fleet-view';
 
+/** What a fleet's targets are, by where they come from. */
+const SOURCE_TEXT = {
+  urls: 'A list of databases',
+  databases: 'Databases discovered on one server',
+  schemas: 'Tenant schemas of one database',
+} as const;
+
 export const dynamic = 'force-dynamic';
 
 type Params = { params: Promise<{ name: string }> };
@@ -45,7 +52,7 @@ export default async function FleetPage({ params }: Params) {
         actions={<ProtectionBadge protection={PROTECTION_INFO[fleet.protection]} />}
         description={
           <>
-            {fleet.source.kind === 'urls' ? 'A list of databases' : 'Databases discovered on one server'}, each migrated as the environment{' '}
+            {SOURCE_TEXT[fleet.source.kind]}, each migrated as the environment{' '}
             <span className="font-mono">{name}/&lt;target&gt;</span> with its own lock and history. Rollouts (<span className="font-mono">strata rollout</span>) run in waves on the job queue;
             the latest appear below.
           </>

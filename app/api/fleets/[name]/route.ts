@@ -24,8 +24,9 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   let url: string | undefined;
   try {
     const options = fleetContext(name, door.principal.username);
-    // A discovery fleet's server is a secret like a target's URL: a failure to reach it never names it.
-    url = options.fleet.source.kind === 'databases' ? options.fleet.source.serverUrl : undefined;
+    // A discovery fleet's server (a schema fleet's database) is a secret like a target's URL: a failure to reach it never names it.
+    const source = options.fleet.source;
+    url = source.kind === 'databases' ? source.serverUrl : source.kind === 'schemas' ? source.url : undefined;
     const refused = await door.authorize('history.read', { protection: options.fleet.protection, environment: options.fleet.name });
     if (refused) return refused;
     const { refresh, ...page } = query;

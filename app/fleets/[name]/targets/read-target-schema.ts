@@ -6,6 +6,7 @@ import { failureReason } from '@/lib/db/client';
 import { safeMessage, secretUrlsOf } from '@/lib/db/safe-message';
 import { isStrataError } from '@/lib/errors';
 import { configuredFleet, findTarget } from '@/lib/fleet/fleet-overview';
+import { fleetSourceUrls } from '@/lib/fleet/fleet-source-urls';
 import type { Fleet, FleetTarget } from '@/lib/fleet/types';
 import { StampedSchemaReader } from '@/lib/introspect/stamped-reader';
 import type { SchemaModel } from '@/lib/introspect/schema-model';
@@ -48,7 +49,7 @@ export async function targetOfFleet(fleet: Fleet, targetName: string): Promise<{
   } catch (error) {
     if (isStrataError(error, 'NOT_FOUND')) return { ok: false, status: 404, error: 'unknown_target', message: error.message };
     // Listing a discovery fleet's databases failed: its server is unreachable.
-    return { ok: false, status: 503, error: 'unreachable', message: `Strata cannot list the targets of fleet “${fleet.name}” right now (${safeMessage(failureReason(error), fleetSecrets(fleet)).slice(0, 300)}).` };
+    return { ok: false, status: 503, error: 'unreachable', message: `Strata cannot list the targets of fleet “${fleet.name}” right now (${safeMessage(failureReason(error), fleetSourceUrls(fleet)).slice(0, 300)}).` };
   }
 }
 
@@ -70,10 +71,11 @@ export async function readTargetSchema(fleet: Fleet, targetName: string): Promis
   if (!found.ok) return found;
   const { target } = found;
   const label = `${fleet.name}/${target.name}`;
-  const secrets = [...secretUrlsOf(loadConfig()), target.url, ...fleetSecrets(fleet)];
+  const secrets = [...secretUrlsOf(loadConfig()), target.url, ...fleetSourceUrls(fleet)];
   try {
     remember(label);
-    const model = await reader.read(label, target.url);
+    // A tenant of a schema fleet is its schema alone, not the database it shares.
+    const model = await reader.read(label, target.url, target.schema !== undefined ? { onlySchema: target.schema } : {});
     return { ok: true, fleet: { name: fleet.name, protection: fleet.protection }, target: target.name, model };
   } catch (error) {
     const reason = safeMessage(failureReason(error), secrets).slice(0, 300);
@@ -84,8 +86,4 @@ export async function readTargetSchema(fleet: Fleet, targetName: string): Promis
     console.error(`schema of ${label}: introspection failed: ${reason}`);
     return { ok: false, status: 500, error: 'introspection_failed', message: `Strata reached “${label}” but could not read its schema (${reason}).` };
   }
-}
-
-function fleetSecrets(fleet: Fleet): string[] {
-  return fleet.source.kind === 'urls' ? fleet.source.urls : [fleet.source.serverUrl];
 }
