@@ -203,10 +203,11 @@ describe('operations are records, run by queue workers', () => {
       const request: OperationRequest = { kind: 'run', direction: 'apply', confirm: 'prod', expect: project.changeSets.map((c) => ({ tag: c.tag, checksum: c.forward.checksum })) };
       const started = await startEnvironmentOperation(operationTarget('prod'), request, olga);
       await waitFor(async () => (await prod.sql`select 1 from pg_stat_activity where datname = current_database() and query like 'select pg_sleep(60)%'`).length > 0, 'the slow statement');
-      // Run by the worker's process, whose executor it names; the progress so far is on the row.
+      // Run by the worker's process, whose executor it names; the progress so far reaches the row
+      // (a change set's end is written at once, but that write may still be on its way).
       const running = (await getOperation(config, started.id))!;
       expect(running.executor).toBe(`${EXECUTOR.split(':')[0]}:${child.pid}`);
-      expect(running.events.some((e) => e.type === 'changeset-done' && e.tag === '0000_quick')).toBe(true);
+      await waitFor(async () => (await getOperation(config, started.id))!.events.some((e) => e.type === 'changeset-done' && e.tag === '0000_quick'), "0000_quick's end on the row");
       // While its process lives, the start-up check leaves it alone.
       const history = environmentHistory(config);
       expect((await recoverOperations(config, history)).find((f) => f.id === started.id)).toMatchObject({ outcome: 'running' });
