@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DEMO_FLEET, demoTenantDatabase } from '../lib/config/demo-environments';
+import { DEMO_FLEET } from '../lib/config/demo-environments';
+import { demoBehindTag as behindTag, demoTenantHistories } from './support/demo-fleet';
 import { embeddedSql } from './support/embedded-sql';
 import { shot } from './support/screenshot';
 import { cookieOf, rawRequest } from './support/raw-http';
@@ -16,29 +15,10 @@ import { storageFor, strataCli } from './support/users';
  */
 test.describe.configure({ timeout: 240_000 });
 
-const journal = JSON.parse(fs.readFileSync(path.resolve('drizzle/demo/migrations/meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
-const tags = journal.entries.map((e) => e.tag);
-/** The behind tenants stop `behindBy` change sets short of the head: this is their last one. */
-const behindTag = tags[tags.length - 1 - DEMO_FLEET.behindBy]!;
 const api = `/api/fleets/${DEMO_FLEET.name}`;
 
-/** Each tenant's history as a fingerprint: rows, last id and applied tags. */
-async function histories(): Promise<string[]> {
-  const out: string[] = [];
-  for (let n = 1; n <= DEMO_FLEET.count; n++) {
-    const sql = embeddedSql(demoTenantDatabase(n));
-    try {
-      const [row] = await sql`select count(*)::int as n, max(id)::text as last, string_agg(tag || ':' || status, ',' order by id) as tags from strata.change_log`;
-      out.push(`${n} ${row!.n} ${row!.last} ${row!.tags}`);
-    } finally {
-      await sql.end();
-    }
-  }
-  return out;
-}
-
 test('a rollout the CLI ran shows its waves on the fleet page, and changes no tenant', async ({ page }) => {
-  const before = await histories();
+  const before = await demoTenantHistories();
   const run = strataCli(['rollout', '--env', DEMO_FLEET.name, '--to', behindTag, '--waves', '1,10%,100%', '--concurrency', '4', '--json']);
   expect(run.code, run.stderr + run.stdout).toBe(0);
   const outcome = JSON.parse(run.stdout) as { rollout: { id: number; state: string; actor: string }; targets: Array<{ name: string; state: string; applied: string[] }> };
@@ -48,7 +28,7 @@ test('a rollout the CLI ran shows its waves on the fleet page, and changes no te
   expect(actor).toContain('e2e-setup');
   expect(outcome.targets).toHaveLength(DEMO_FLEET.count);
   for (const t of outcome.targets) expect(t, t.name).toMatchObject({ state: 'skipped-at-head', applied: [] });
-  expect(await histories()).toEqual(before);
+  expect(await demoTenantHistories()).toEqual(before);
 
   const answer = await (await page.request.get(`${api}?limit=1`)).json();
   expect(answer.rollouts[0]).toMatchObject({ id: outcome.rollout.id, state: 'succeeded', actor, toTag: behindTag, error: null, failedTargets: [], failedCount: 0 });
@@ -91,7 +71,7 @@ async function ended(request: import('@playwright/test').APIRequestContext, id: 
 }
 
 test('an admin starts the same no-op rollout from the page; the console\'s worker runs it to the end and no tenant changes', async ({ page }) => {
-  const before = await histories();
+  const before = await demoTenantHistories();
   await page.goto(`/fleets/${DEMO_FLEET.name}`);
   const panel = page.getByTestId('fleet-rollouts');
   // By keyboard: the button, the dialog's fields, the fleet's name typed back.
@@ -117,7 +97,7 @@ test('an admin starts the same no-op rollout from the page; the console\'s worke
   ]);
   await expect(panel.getByTestId('fleet-rollout-latest')).toHaveAttribute('data-state', 'succeeded');
   await expect(panel.getByTestId('fleet-rollout-latest')).toHaveAttribute('data-rollout', String(id));
-  expect(await histories()).toEqual(before);
+  expect(await demoTenantHistories()).toEqual(before);
   await panel.scrollIntoViewIfNeeded();
   await shot(page, 'fleet-rollout-started', false);
   // Audited like the CLI's: the intent, then the outcome, by the admin.
@@ -133,7 +113,7 @@ test('an admin starts the same no-op rollout from the page; the console\'s worke
 test.describe('the rollout doors, attacked', () => {
   test.use({ storageState: storageFor('olivia') });
   test('bad input, an unknown fleet or rollout, another site, two starts at once: each refused as it should be, and no tenant changes', async ({ page }) => {
-    const before = await histories();
+    const before = await demoTenantHistories();
     const request = page.request;
     const body = { to: behindTag, waves: '1,10%,100%', concurrency: 4, maxFailures: 0, confirm: DEMO_FLEET.name };
     const attacks: Array<[Record<string, unknown>, number]> = [
@@ -175,7 +155,7 @@ test.describe('the rollout doors, attacked', () => {
     const retry = await request.post(`${api}/rollouts/${started}/retry-failed`, { data: {} });
     expect(retry.status()).toBe(409);
     expect((await request.post(`${api}/rollouts/${started}/pause`, { data: {} })).status()).toBe(409);
-    expect(await histories()).toEqual(before);
+    expect(await demoTenantHistories()).toEqual(before);
   });
 });
 

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { DEMO_FLEET, demoTenantDatabase } from '../lib/config/demo-environments';
 import { RUNNER_LOCK_KEYS } from '../lib/migrate/target-lock';
+import { demoBehindTag as behindTag, demoTenantHistories } from './support/demo-fleet';
 import { embeddedSql } from './support/embedded-sql';
 import { shot } from './support/screenshot';
 
@@ -17,9 +16,6 @@ import { shot } from './support/screenshot';
  */
 test.describe.configure({ timeout: 300_000 });
 
-const journal = JSON.parse(fs.readFileSync(path.resolve('drizzle/demo/migrations/meta/_journal.json'), 'utf8')) as { entries: Array<{ tag: string }> };
-const tags = journal.entries.map((e) => e.tag);
-const behindTag = tags[tags.length - 1 - DEMO_FLEET.behindBy]!;
 const api = `/api/fleets/${DEMO_FLEET.name}`;
 /** Waves 1,10%,100% of 50 targets in name order: tenant 1 alone, tenants 2–5, the rest. */
 const canary = demoTenantDatabase(1);
@@ -29,20 +25,6 @@ type Latest = { id: number; state: string; error: string | null; failedCount: nu
 
 async function latestRollout(request: APIRequestContext): Promise<Latest> {
   return (await (await request.get(`${api}?limit=1`)).json()).rollouts[0];
-}
-
-async function histories(): Promise<string[]> {
-  const out: string[] = [];
-  for (let n = 1; n <= DEMO_FLEET.count; n++) {
-    const sql = embeddedSql(demoTenantDatabase(n));
-    try {
-      const [row] = await sql`select count(*)::int as n, max(id)::text as last, string_agg(tag || ':' || status, ',' order by id) as tags from strata.change_log`;
-      out.push(`${n} ${row!.n} ${row!.last} ${row!.tags}`);
-    } finally {
-      await sql.end();
-    }
-  }
-  return out;
 }
 
 async function allowConnections(database: string, allow: boolean): Promise<void> {
@@ -72,7 +54,7 @@ async function leaveNothingUnfinished(request: APIRequestContext, id: number): P
 }
 
 test('pause, resume and retry failed, clicked on a real rollout of the tenants: the page follows each state, no wave starts while paused, and no tenant changes', async ({ page }) => {
-  const before = await histories();
+  const before = await demoTenantHistories();
   const holder = embeddedSql(canary);
   let id = 0;
   try {
@@ -166,7 +148,7 @@ test('pause, resume and retry failed, clicked on a real rollout of the tenants: 
     await allowConnections(broken, true);
     if (id) await leaveNothingUnfinished(page.request, id);
   }
-  expect(await histories()).toEqual(before);
+  expect(await demoTenantHistories()).toEqual(before);
 
   // Each click is audited as the admin's, on this rollout: pause, resume, retry-failed, in that order.
   const consoleDb = embeddedSql('strata_console');

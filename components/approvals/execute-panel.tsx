@@ -7,6 +7,7 @@ import { RunProgress } from '@/components/dry-run/progress';
 import { RunOutcome } from '@/components/operations/run-outcome';
 import { useOperationStarters } from '@/components/operations/operation-starters';
 import { useOperation } from '@/components/operations/use-operation';
+import { TypedNameConfirm } from '@/components/ui/typed-name-confirm';
 
 /**
  * Runs an approved request: the environment's name is typed back, then the run streams its
@@ -77,19 +78,7 @@ export function ExecutePanel({ id, env, total, available }: { id: number; env: s
         <p className="text-sm text-zinc-800">
           This runs the approved plan on <strong className="text-base font-black">{env}</strong> for real, once.
         </p>
-        <label htmlFor={`${ids}-confirm`} className="text-sm text-zinc-800">
-          Type <strong className="font-mono">{env}</strong> to confirm:
-        </label>
-        <input
-          id={`${ids}-confirm`}
-          value={typed}
-          onChange={(e) => setTyped(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          autoFocus
-          data-testid="execute-confirm-name"
-          className="w-64 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono text-sm"
-        />
+        <TypedNameConfirm inputId={`${ids}-confirm`} name={env} typed={typed} onTyped={setTyped} testId="execute-confirm-name" autoFocus />
         <div className="flex flex-wrap gap-3">
           <button
             type="submit"

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId, useState, useTransition } from 'react';
 import { useOperationStarters } from '@/components/operations/operation-starters';
+import { TypedNameConfirm } from '@/components/ui/typed-name-confirm';
 
 /**
  * Starts an approved rollout request: the fleet's name typed back, then the rollout is on the
@@ -63,19 +64,7 @@ export function RolloutExecutePanel({ id, fleet, available }: { id: number; flee
           <p className="text-sm text-zinc-800">
             This starts the approved rollout on every target of <strong className="text-base font-black">{fleet}</strong>, in waves, once.
           </p>
-          <label htmlFor={`${ids}-confirm`} className="text-sm text-zinc-800">
-            Type <strong className="font-mono">{fleet}</strong> to confirm:
-          </label>
-          <input
-            id={`${ids}-confirm`}
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            autoFocus
-            data-testid="execute-confirm-name"
-            className="w-64 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono text-sm"
-          />
+          <TypedNameConfirm inputId={`${ids}-confirm`} name={fleet} typed={typed} onTyped={setTyped} testId="execute-confirm-name" autoFocus />
           <div className="flex flex-wrap gap-3">
             <button
               type="submit"

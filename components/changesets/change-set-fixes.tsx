@@ -7,6 +7,7 @@ import type { Protection } from '@/lib/config/environments';
 import { WAY_OUT_LABEL, WAY_OUT_MEANING, type WayOut } from '@/lib/migrate/ways-out';
 import type { FixMode } from '@/components/operations/capabilities';
 import { useOperationStarters, type FixAnswer, type FixRequestAnswer } from '@/components/operations/operation-starters';
+import { TypedNameConfirm } from '@/components/ui/typed-name-confirm';
 
 
 /**
@@ -150,22 +151,7 @@ function FixForm({ env, protection, tag, way, mode, onCancel }: { env: string; p
         data-testid="fix-reason"
         className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5"
       />
-      {needsName && (
-        <>
-          <label htmlFor={`${ids}-confirm`} className="text-zinc-800">
-            Type <strong className="font-mono">{env}</strong> to confirm:
-          </label>
-          <input
-            id={`${ids}-confirm`}
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            data-testid="fix-confirm-name"
-            className="w-64 rounded-md border border-zinc-300 bg-white px-2 py-1.5 font-mono"
-          />
-        </>
-      )}
+      {needsName && <TypedNameConfirm inputId={`${ids}-confirm`} name={env} typed={typed} onTyped={setTyped} testId="fix-confirm-name" textSm={false} />}
       {answer && !answer.ok && (
         <p role="alert" data-testid="fix-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-900">
           {answer.message}

@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useOperationStarters, type RolloutAnswer } from '@/components/operations/operation-starters';
 import { ModalDialog } from '@/components/ui/modal-dialog';
 import { RequestRolloutButton } from './request-rollout-dialog';
+import { ROLLOUT_FIELD, RolloutOptionsFields, rolloutOptionsInput, useRolloutOptions } from './rollout-options-fields';
 
 const BUTTON = 'rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
 const PRIMARY = 'rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
@@ -98,10 +99,7 @@ function StartRolloutDialog({ fleet, onClose, onAnswer }: { fleet: string; onClo
   const starters = useOperationStarters();
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const [waves, setWaves] = useState('1,10%,100%');
-  const [to, setTo] = useState('');
-  const [concurrency, setConcurrency] = useState('4');
-  const [maxFailures, setMaxFailures] = useState('0');
+  const options = useRolloutOptions();
   const [confirm, setConfirm] = useState('');
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -112,13 +110,7 @@ function StartRolloutDialog({ fleet, onClose, onAnswer }: { fleet: string; onClo
     setStarting(true);
     setError(null);
     try {
-      const answer = await starters.startRollout(fleet, {
-        waves: waves.trim(),
-        ...(to.trim() ? { to: to.trim() } : {}),
-        concurrency: Number(concurrency),
-        maxFailures: Number(maxFailures),
-        confirm,
-      });
+      const answer = await starters.startRollout(fleet, { ...rolloutOptionsInput(options), confirm });
       if (!answer.ok) setError(answer.message);
       await onAnswer(answer);
     } finally {
@@ -126,7 +118,6 @@ function StartRolloutDialog({ fleet, onClose, onAnswer }: { fleet: string; onClo
     }
   }
 
-  const field = 'rounded-md border border-zinc-300 px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-blue-600';
   return (
     <ModalDialog ref={dialog} labelledBy={titleId} onClose={() => !starting && onClose()} testId="start-rollout-dialog" width="w-[min(520px,96vw)]">
       <form onSubmit={submit} className="flex flex-col gap-4 p-5">
@@ -134,30 +125,12 @@ function StartRolloutDialog({ fleet, onClose, onAnswer }: { fleet: string; onClo
           Start a rollout of {fleet}
         </h2>
         <p className="text-sm text-zinc-600">Every target gets the pending change sets, wave by wave, on the console&apos;s job queue. A wave starts when the previous one has ended; past the failures allowed, the rollout stops before the next wave.</p>
-        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Waves
-            <input className={`${field} font-mono`} value={waves} onChange={(e) => setWaves(e.target.value)} aria-describedby={`${titleId}-waves`} data-testid="rollout-waves" />
-            <span id={`${titleId}-waves`} className="text-xs font-normal text-zinc-500">cumulative: 1 target, then 10%, then all</span>
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Up to change set (optional)
-            <input className={`${field} font-mono`} value={to} onChange={(e) => setTo(e.target.value)} placeholder="the head" data-testid="rollout-to" />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Concurrency
-            <input className={field} type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} data-testid="rollout-concurrency" />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Max failures
-            <input className={field} type="number" min={0} value={maxFailures} onChange={(e) => setMaxFailures(e.target.value)} data-testid="rollout-max-failures" />
-          </label>
-        </div>
+        <RolloutOptionsFields options={options} wavesHintId={`${titleId}-waves`} />
         <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
           <span>
             Type <span className="font-mono">{fleet}</span> to confirm
           </span>
-          <input className={`${field} font-mono`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" spellCheck={false} data-testid="rollout-confirm" />
+          <input className={`${ROLLOUT_FIELD} font-mono`} value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" spellCheck={false} data-testid="rollout-confirm" />
         </label>
         {error && (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="start-rollout-error">

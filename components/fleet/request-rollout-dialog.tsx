@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useOperationStarters, type RolloutRequestAnswer } from '@/components/operations/operation-starters';
 import { ModalDialog } from '@/components/ui/modal-dialog';
+import { ROLLOUT_FIELD, RolloutOptionsFields, rolloutOptionsInput, useRolloutOptions } from './rollout-options-fields';
 
 const BUTTON = 'rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
 const PRIMARY = 'rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 disabled:opacity-50';
@@ -48,10 +49,7 @@ function RequestRolloutDialog({ fleet, onClose, onFiled }: { fleet: string; onCl
   const starters = useOperationStarters();
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const [waves, setWaves] = useState('1,10%,100%');
-  const [to, setTo] = useState('');
-  const [concurrency, setConcurrency] = useState('4');
-  const [maxFailures, setMaxFailures] = useState('0');
+  const options = useRolloutOptions();
   const [reason, setReason] = useState('');
   const [filing, setFiling] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -62,13 +60,7 @@ function RequestRolloutDialog({ fleet, onClose, onFiled }: { fleet: string; onCl
     setFiling(true);
     setError(null);
     try {
-      const answer = await starters.requestRollout(fleet, {
-        waves: waves.trim(),
-        ...(to.trim() ? { to: to.trim() } : {}),
-        concurrency: Number(concurrency),
-        maxFailures: Number(maxFailures),
-        reason,
-      });
+      const answer = await starters.requestRollout(fleet, { ...rolloutOptionsInput(options), reason });
       if (answer.ok) onFiled(answer);
       else setError(answer.message);
     } finally {
@@ -76,7 +68,6 @@ function RequestRolloutDialog({ fleet, onClose, onFiled }: { fleet: string; onCl
     }
   }
 
-  const field = 'rounded-md border border-zinc-300 px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-blue-600';
   return (
     <ModalDialog ref={dialog} labelledBy={titleId} onClose={() => !filing && onClose()} testId="request-rollout-dialog" width="w-[min(520px,96vw)]">
       <form onSubmit={submit} className="flex flex-col gap-4 p-5">
@@ -87,27 +78,10 @@ function RequestRolloutDialog({ fleet, onClose, onFiled }: { fleet: string; onCl
           {fleet} is protected: its rollout needs two people. This files a request with a dry run on a representative target; another admin approves the whole
           rollout, then an operator starts it from the approvals page.
         </p>
-        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Waves
-            <input className={`${field} font-mono`} value={waves} onChange={(e) => setWaves(e.target.value)} data-testid="rollout-waves" />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Up to change set (optional)
-            <input className={`${field} font-mono`} value={to} onChange={(e) => setTo(e.target.value)} placeholder="the head" data-testid="rollout-to" />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Concurrency
-            <input className={field} type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(e.target.value)} data-testid="rollout-concurrency" />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
-            Max failures
-            <input className={field} type="number" min={0} value={maxFailures} onChange={(e) => setMaxFailures(e.target.value)} data-testid="rollout-max-failures" />
-          </label>
-        </div>
+        <RolloutOptionsFields options={options} />
         <label className="flex flex-col gap-1 text-sm font-medium text-zinc-800">
           Reason, for the approver
-          <textarea className={field} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-testid="rollout-reason" />
+          <textarea className={ROLLOUT_FIELD} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} data-testid="rollout-reason" />
         </label>
         {error && (
           <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="request-rollout-error">

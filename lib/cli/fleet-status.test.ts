@@ -8,7 +8,7 @@ import { withDatabase } from '../db/connection-url';
 import { applyChangeSets } from '../migrate/apply';
 import { nameTargets } from '../fleet/fleet-targets';
 import type { Fleet } from '../fleet/types';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { createScratchDatabase, withTestAdmin, type ScratchDatabase } from '../../test/support/scratch-database';
 import { writeFixtureProject } from '../../test/support/fixture-project';
 import { testContext } from '../../test/support/run-context';
 import { cli } from '../../test/support/cli-runner';
@@ -27,15 +27,6 @@ let failed: ScratchDatabase;
 let missingUrl: string;
 let all: ScratchDatabase[];
 const prefix = `fs${process.pid}`;
-
-async function admin<T>(body: (sql: ReturnType<typeof connect>) => Promise<T>): Promise<T> {
-  const sql = connect(adminUrl, { max: 1 });
-  try {
-    return await body(sql);
-  } finally {
-    await sql.end();
-  }
-}
 
 beforeAll(async () => {
   dir = writeFixtureProject([
@@ -94,7 +85,7 @@ describe('fleet status', () => {
       return { sql, release };
     }));
     const reading = readFleetStatus(fleetOf(all.map((d) => d.url)), nameTargets('shops', all.map((d) => d.url)), project, 3);
-    const readers = () => admin(async (sql) => Number((await sql`select count(*)::int as n from pg_stat_activity where application_name = 'strata:read' and datname like ${`${prefix}%`}`)[0]!.n));
+    const readers = () => withTestAdmin(async (sql) => Number((await sql`select count(*)::int as n from pg_stat_activity where application_name = 'strata:read' and datname like ${`${prefix}%`}`)[0]!.n));
     let connectedAtOnce: number;
     try {
       let seen = 0;

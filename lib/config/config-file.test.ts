@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../../test/support/cli-runner';
+import { configErrorOf as errorOf, configFolders, writeConfig } from '../../test/support/config-folders';
 import { isStrataError } from '../errors';
 import { loadProject } from '../project/load-project';
 import { findEnvironment, loadConfig } from './environments';
@@ -14,28 +14,10 @@ import { findEnvironment, loadConfig } from './environments';
  * check), loaded by the real loader, so their import of lib/project/define-project resolves
  * as a project inside the checkout would.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const fixtures = path.join(root, 'test', 'fixtures');
 const shown = (file: string) => path.relative(process.cwd(), file);
 
-const folders: string[] = [];
-afterAll(() => {
-  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A folder holding a strata.config.ts whose defineProject({ … }) body is `body`. */
-function configFolder(body: string): string {
-  const dir = fs.mkdtempSync(path.join(fixtures, '.tmp-config-'));
-  folders.push(dir);
-  fs.mkdirSync(path.join(dir, 'db', 'migrations', 'meta'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'db', 'migrations', 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] }));
-  writeConfig(dir, body);
-  return dir;
-}
-
-function writeConfig(dir: string, body: string): void {
-  fs.writeFileSync(path.join(dir, 'strata.config.ts'), `import { defineStrataConfig } from '../../../lib/project/define-project';\n\nexport default defineStrataConfig(${body});\n`);
-}
+/** A folder holding a strata.config.ts whose defineStrataConfig({ … }) body is `body`. */
+const configFolder = configFolders();
 
 const fullConfig = `{
   projectDir: './db',
@@ -49,16 +31,6 @@ const fullConfig = `{
 }`;
 
 const urls = { STAGING_URL: 'postgres://u:stage-secret@db1/staging', PROD_URL: 'postgres://u:prod-secret@db2/prod', CONSOLE_URL: 'postgres://u:c@db1/console' };
-
-/** The error loadConfig throws for these variables, or a failure if it throws none. */
-function errorOf(env: Record<string, string>): Error {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('loadConfig accepted it');
-}
 
 describe('settings in strata.config.ts', () => {
   it('are read beside drizzle.config.ts: environments in the file\'s order, URLs from the variables it names, the project folder relative to it', () => {

@@ -3,21 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isStrataError } from '../errors';
+import { configErrorOf as errorOf } from '../../test/support/config-folders';
 import { findEnvironment, loadConfig } from './environments';
 
 /** Fleets in STRATA_ENVIRONMENTS (README, "Fleets"): STRATA_ENV_<NAME>_URLS, _URLS_FILE or _DISCOVER_DATABASES. */
 const base = { STRATA_ROOT: '/tmp/strata-fleet-config-test', STRATA_CONSOLE_DATABASE_URL: 'postgres://u:p@db1/console' };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-fleets-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function errorOf(env: Record<string, string>): Error {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('loadConfig accepted it');
-}
 
 describe('fleet environments from variables', () => {
   it('a list of URLs (comma or whitespace separated) makes a fleet, kept out of the environments, with protection, backup and lock retries for the whole fleet', () => {

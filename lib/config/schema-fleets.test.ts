@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isStrataError } from '../errors';
+import { configErrorOf as errorOf, configFolders } from '../../test/support/config-folders';
 import { loadConfig } from './environments';
 
 /*
@@ -10,32 +8,10 @@ import { loadConfig } from './environments';
  * STRATA_ENV_<NAME>_URL + STRATA_ENV_<NAME>_DISCOVER_SCHEMAS, or `fleet: { schemas }` in
  * strata.config.ts with the entry's own urlEnv or url naming the database.
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const folders: string[] = [];
-afterAll(() => {
-  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function configFolder(body: string): string {
-  const dir = fs.mkdtempSync(path.join(root, 'test', 'fixtures', '.tmp-config-'));
-  folders.push(dir);
-  fs.mkdirSync(path.join(dir, 'db', 'migrations', 'meta'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'db', 'migrations', 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'postgresql', entries: [] }));
-  fs.writeFileSync(path.join(dir, 'strata.config.ts'), `import { defineStrataConfig } from '../../../lib/project/define-project';\n\nexport default defineStrataConfig(${body});\n`);
-  return dir;
-}
+const configFolder = configFolders();
 
 const base = { STRATA_CONSOLE_DATABASE_URL: 'postgres://u:c@db1/console', STRATA_AUDIT_KEY: 'k'.repeat(32), AUTH_SECRET: 's'.repeat(32) };
 const APP_URL = 'postgres://u:app-secret@db1/app';
-
-function errorOf(env: Record<string, string>): Error {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('loadConfig accepted it');
-}
 
 describe('a schema-per-tenant fleet from variables', () => {
   it('STRATA_ENV_<NAME>_DISCOVER_SCHEMAS with STRATA_ENV_<NAME>_URL: the schemas source, a fleet and not an environment', () => {

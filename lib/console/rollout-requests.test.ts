@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeConsole, consoleSql, withConsole } from '../auth/console-db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleSql, withConsole } from '../auth/console-db';
 import { getRequest } from '../auth/requests';
 import type { Principal } from '../auth/types';
 import { createUser } from '../auth/users';
 import { readProject } from '../changesets/project';
-import { loadConfig, type StrataConfig } from '../config/environments';
+import type { StrataConfig } from '../config/environments';
 import { StrataError } from '../errors';
 import type { CheckOptions } from '../fleet/fleet-overview';
 import { chooseRepresentative } from '../fleet/representative-target';
@@ -16,8 +16,8 @@ import { applyChangeSets } from '../migrate/apply';
 import { engineLogger } from '../observability/logger';
 import { startQueueWorker } from '../queue/queue-worker';
 import { cli } from '../../test/support/cli-runner';
-import { consoleTestEnv } from '../../test/support/console-env';
 import { writeFixtureProject } from '../../test/support/fixture-project';
+import { closeFleetTestConsole, openFleetTestConsole, type FleetTestConsole } from '../../test/support/fleet-test-console';
 import { testContext } from '../../test/support/run-context';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { decideChange } from './change-requests';
@@ -39,8 +39,8 @@ const projectAB = writeFixtureProject([A, B]);
 const projectABC = writeFixtureProject([A, B, C]);
 const projectABCD = writeFixtureProject([A, B, C, D]);
 
-let consoleDb: ScratchDatabase;
 let config: StrataConfig;
+let fleetConsole: FleetTestConsole;
 const targets: ScratchDatabase[] = [];
 let fleet: Fleet;
 
@@ -80,14 +80,17 @@ async function refusal(work: Promise<unknown>): Promise<StrataError> {
 }
 
 beforeAll(async () => {
-  consoleDb = await createScratchDatabase('rqconsole');
   for (let i = 0; i < 4; i++) targets.push(await createScratchDatabase(`rqt${i}`));
   // rqt1..3 have the first change set; rqt0 nothing: rqt1 stands for the fleet (like 3 of 4).
   for (const t of targets.slice(1)) await applyChangeSets(testContext(t.url), readProject(projectA));
   // A configured fleet: the queue's target jobs find it again by name.
-  const env = consoleTestEnv({ label: 'rollout-requests', environment: { name: 'solo', url: consoleDb.url }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: projectAB });
-  Object.assign(process.env, env, { STRATA_ENVIRONMENTS: 'solo,shops', STRATA_ENV_SHOPS_URLS: targets.map((t) => t.url).join(','), STRATA_ENV_SHOPS_PROTECTION: 'protected' });
-  config = loadConfig();
+  fleetConsole = await openFleetTestConsole({
+    label: 'rollout-requests',
+    database: 'rqconsole',
+    projectDir: projectAB,
+    env: { STRATA_ENVIRONMENTS: 'solo,shops', STRATA_ENV_SHOPS_URLS: targets.map((t) => t.url).join(','), STRATA_ENV_SHOPS_PROTECTION: 'protected' },
+  });
+  config = fleetConsole.config;
   fleet = config.fleets!.find((f) => f.name === 'shops')!;
   expect(fleet.protection).toBe('protected');
   await withConsole(config, async (sql) => {
@@ -95,11 +98,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-afterAll(async () => {
-  await closeConsole(config);
-  for (const t of targets) await t.drop();
-  await consoleDb.drop();
-}, 120_000);
+afterAll(() => closeFleetTestConsole(fleetConsole, targets), 120_000);
 
 describe('the representative target', () => {
   it('is the one whose applied change sets most targets share; ties go to the first by name; unreadable targets stand for nothing', () => {

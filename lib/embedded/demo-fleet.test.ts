@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { readProject } from '../changesets/project';
-import { connect } from '../db/client';
 import { quoteIdent } from '../db/identifiers';
 import { DEMO_FLEET } from '../config/demo-environments';
 import type { Fleet } from '../config/types';
@@ -8,6 +7,7 @@ import { createLogger } from '../observability/logger';
 import { readTargetStatus } from '../migrate/read-status';
 import { fleetTargets } from '../fleet/fleet-targets';
 import { writeFixtureProject } from '../../test/support/fixture-project';
+import { withTestAdmin } from '../../test/support/scratch-database';
 import { bootstrapDemoFleet, tenantPlan } from './demo-fleet';
 
 /**
@@ -20,17 +20,8 @@ const project = readProject(writeFixtureProject(['a', 'b', 'c', 'd', 'e'].map((n
 const logger = createLogger({ write: () => {} } as never);
 const lines: string[] = [];
 
-async function admin<T>(body: (sql: ReturnType<typeof connect>) => Promise<T>): Promise<T> {
-  const sql = connect(adminUrl, { max: 1 });
-  try {
-    return await body(sql);
-  } finally {
-    await sql.end();
-  }
-}
-
 afterAll(async () => {
-  await admin(async (sql) => {
+  await withTestAdmin(async (sql) => {
     const rows = await sql`select datname from pg_database where datname like 'strata\_tenant\_%' or datname like 'strata\_template\_tenant\_%'`;
     for (const r of rows) {
       await sql.unsafe(`alter database ${quoteIdent(String(r.datname))} is_template false`);
@@ -55,7 +46,7 @@ describe('the demo fleet', () => {
 
     const targets = await fleetTargets(fleet);
     expect(targets.map((t) => t.name)).toEqual(tenantPlan(project).map((t) => t.database));
-    const templates = await admin((sql) => sql`select datname, datistemplate, datallowconn from pg_database where datname like 'strata\_template\_tenant\_%' order by 1`);
+    const templates = await withTestAdmin((sql) => sql`select datname, datistemplate, datallowconn from pg_database where datname like 'strata\_template\_tenant\_%' order by 1`);
     expect(templates.map((r) => [r.datname, r.datistemplate, r.datallowconn])).toEqual([
       ['strata_template_tenant_behind', true, false],
       ['strata_template_tenant_head', true, false],
@@ -72,13 +63,13 @@ describe('the demo fleet', () => {
 
     // A second start makes nothing; a tenant dropped since is made again, alone, from its template.
     expect(await bootstrapDemoFleet(fleet, project, 'test', logger)).toEqual([]);
-    await admin((sql) => sql.unsafe('drop database strata_tenant_010 with (force)'));
+    await withTestAdmin((sql) => sql.unsafe('drop database strata_tenant_010 with (force)'));
     expect(await bootstrapDemoFleet(fleet, project, 'test', logger)).toEqual(['strata_tenant_010']);
     expect((await readTargetStatus(targets[9]!.url, project)).schemaVersion).toBe('0001_b');
   });
 
   it('a template left half-made (not marked a template) is made again, not copied', async () => {
-    await admin(async (sql) => {
+    await withTestAdmin(async (sql) => {
       await sql.unsafe('alter database strata_template_tenant_head is_template false');
       await sql.unsafe('drop database strata_template_tenant_head');
       await sql.unsafe('create database strata_template_tenant_head');

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeConsole, consoleSql, withConsole } from '../auth/console-db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleSql } from '../auth/console-db';
 import { readProject } from '../changesets/project';
-import { loadConfig, type StrataConfig } from '../config/environments';
-import { consoleTestEnv } from '../../test/support/console-env';
+import type { StrataConfig } from '../config/environments';
 import { writeFixtureProject } from '../../test/support/fixture-project';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import { closeFleetTestConsole, makeFleetFile, openFleetTestConsole, type FleetTestConsole } from '../../test/support/fleet-test-console';
+import type { ScratchDatabase } from '../../test/support/scratch-database';
 import { fleetFromFile } from './resolve-fleet';
 import { readFleetRollouts } from './rollout-history';
 import { runRollout } from './rollout-run';
@@ -21,6 +21,7 @@ import { fleetRolloutsSchema } from '../console/api-schemas';
  */
 let consoleDb: ScratchDatabase;
 let config: StrataConfig;
+let fleetConsole: FleetTestConsole;
 const dbs: ScratchDatabase[] = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-rollout-history-'));
 
@@ -29,27 +30,14 @@ const project = writeFixtureProject([
   { name: 'b', up: 'create table public.t_b (id int primary key);', down: 'drop table public.t_b;' },
 ]);
 
-async function makeFleet(prefix: string, count: number): Promise<{ file: string; targets: ScratchDatabase[] }> {
-  const targets: ScratchDatabase[] = [];
-  for (let i = 0; i < count; i++) targets.push(await createScratchDatabase(`${prefix}${i}`));
-  dbs.push(...targets);
-  const file = path.join(tmp, `${prefix}.txt`);
-  fs.writeFileSync(file, `${targets.map((t) => t.url).join('\n')}\n`);
-  return { file, targets };
-}
+const makeFleet = (prefix: string, count: number) => makeFleetFile(tmp, prefix, count, dbs);
 
 beforeAll(async () => {
-  consoleDb = await createScratchDatabase('rhconsole');
-  Object.assign(process.env, consoleTestEnv({ label: 'rollout-history', environment: { name: 'solo', url: consoleDb.url }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: project }));
-  config = loadConfig();
-  await withConsole(config, async () => undefined);
+  fleetConsole = await openFleetTestConsole({ label: 'rollout-history', database: 'rhconsole', projectDir: project });
+  ({ consoleDb, config } = fleetConsole);
 }, 120_000);
 
-afterAll(async () => {
-  await closeConsole(config);
-  for (const db of dbs) await db.drop();
-  await consoleDb.drop();
-}, 120_000);
+afterAll(() => closeFleetTestConsole(fleetConsole, dbs), 120_000);
 
 describe('readFleetRollouts', () => {
   it('answers a fleet’s rollouts newest first with per-wave counts, the failed target and its error, and nothing of another fleet', async () => {

@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { closeConsole, consoleSql, withConsole } from '../auth/console-db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleSql } from '../auth/console-db';
 import { readProject } from '../changesets/project';
-import { loadConfig, type StrataConfig } from '../config/environments';
+import type { StrataConfig } from '../config/environments';
 import { resolveChangeSet } from '../migrate/bookkeeping-ops';
 import { withTargetLock } from '../migrate/target-lock';
 import { spawnCli, waitFor } from '../../test/support/cli-process';
 import { cli } from '../../test/support/cli-runner';
-import { consoleTestEnv } from '../../test/support/console-env';
 import { writeFixtureProject } from '../../test/support/fixture-project';
+import { closeFleetTestConsole, makeFleetFile, openFleetTestConsole, type FleetTestConsole } from '../../test/support/fleet-test-console';
 import { testContext } from '../../test/support/run-context';
-import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
+import type { ScratchDatabase } from '../../test/support/scratch-database';
 import { fleetFromFile } from './resolve-fleet';
 import { startQueueWorker } from '../queue/queue-worker';
 import { rolloutTasks } from './rollout-jobs';
@@ -27,6 +27,7 @@ import { parseWaves } from './rollout-waves';
  */
 let consoleDb: ScratchDatabase;
 let config: StrataConfig;
+let fleetConsole: FleetTestConsole;
 let env: Record<string, string>;
 const dbs: ScratchDatabase[] = [];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-rollout-'));
@@ -42,14 +43,7 @@ const slowProject = writeFixtureProject([
   { name: 's2', up: 'create table public.s2 (id int);\n--> statement-breakpoint\nselect pg_sleep(0.4);', down: 'drop table public.s2;' },
 ]);
 
-async function makeFleet(prefix: string, count: number): Promise<{ file: string; targets: ScratchDatabase[] }> {
-  const targets: ScratchDatabase[] = [];
-  for (let i = 0; i < count; i++) targets.push(await createScratchDatabase(`${prefix}${String(i).padStart(2, '0')}`));
-  dbs.push(...targets);
-  const file = path.join(tmp, `${prefix}.txt`);
-  fs.writeFileSync(file, `# ${prefix}\n${targets.map((t) => t.url).join('\n')}\n`);
-  return { file, targets };
-}
+const makeFleet = (prefix: string, count: number) => makeFleetFile(tmp, prefix, count, dbs);
 
 /** Each tag's applied rows in the target's history: every one must be exactly 1. */
 async function appliedCounts(db: ScratchDatabase): Promise<Record<string, number>> {
@@ -58,18 +52,11 @@ async function appliedCounts(db: ScratchDatabase): Promise<Record<string, number
 }
 
 beforeAll(async () => {
-  consoleDb = await createScratchDatabase('rolloutconsole');
-  env = consoleTestEnv({ label: 'rollout', environment: { name: 'solo', url: consoleDb.url }, consoleUrl: consoleDb.url, shadowUrl: inject('pgAdminUrl'), projectDir: project });
-  Object.assign(process.env, env);
-  config = loadConfig();
-  await withConsole(config, async () => undefined);
+  fleetConsole = await openFleetTestConsole({ label: 'rollout', database: 'rolloutconsole', projectDir: project });
+  ({ consoleDb, config, env } = fleetConsole);
 }, 120_000);
 
-afterAll(async () => {
-  await closeConsole(config);
-  for (const db of dbs) await db.drop();
-  await consoleDb.drop();
-}, 120_000);
+afterAll(() => closeFleetTestConsole(fleetConsole, dbs), 120_000);
 
 describe('a rollout to 30 databases in four waves', () => {
   it('stops before the fourth wave when a third-wave target fails, naming it; after the fix a rerun brings all 30 to the head, each change set applied once', async () => {

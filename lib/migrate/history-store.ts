@@ -108,6 +108,48 @@ export interface DrizzleRow {
   name: string | null;
 }
 
+/*
+ * The bookkeeping layout a database's history (strata) and a tenant's (its history schema) share,
+ * written once: ensureBookkeeping upgrades a database's older layout step by step, a tenant's is
+ * created in the latest at once, and both must end with the same tables, which every reader
+ * here queries alike. Plain SQL text, no input in it.
+ */
+/** Every operation and status of the latest layout (Operation, EntryStatus), as an IN list. */
+const CHANGE_LOG_OPERATIONS = "'apply', 'rollback', 'baseline', 'resolve', 'adopt', 'skip', 'unskip'";
+const CHANGE_LOG_STATUSES = "'applied', 'rolled_back', 'failed', 'started', 'skipped'";
+/** change_log's columns from checksum to reason: what a run records about itself. */
+const CHANGE_LOG_RUN_COLUMNS = `checksum text NOT NULL,
+      actor text NOT NULL,
+      environment text,
+      started_at timestamptz NOT NULL,
+      finished_at timestamptz NOT NULL,
+      duration_ms integer NOT NULL,
+      statements integer NOT NULL DEFAULT 0,
+      rows_affected bigint NOT NULL DEFAULT 0,
+      tables_touched text[] NOT NULL DEFAULT '{}',
+      no_transaction boolean NOT NULL DEFAULT false,
+      error_message text,
+      error_statement_index integer,
+      error_statement text,
+      error_position integer,
+      error_hint text,
+      error_detail text,
+      error_code text,
+      reason text`;
+/** batch_checkpoint's columns (lib/migrate/batch-checkpoints.ts). */
+const BATCH_CHECKPOINT_COLUMNS = `id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      run_log_id bigint NOT NULL,
+      tag text NOT NULL,
+      direction text NOT NULL CHECK (direction IN ('up', 'down')),
+      statement_index integer NOT NULL,
+      statement_hash text NOT NULL,
+      batch integer NOT NULL,
+      rows_done bigint NOT NULL,
+      last_key text[],
+      finished boolean NOT NULL DEFAULT false,
+      total_batches integer,
+      written_at timestamptz NOT NULL DEFAULT clock_timestamp()`;
+
 /** Creates the bookkeeping tables. Call only while holding the target lock (DDL races). */
 export async function ensureBookkeeping(sql: Queryable, place: TargetPlace = sessionPlace(sql)): Promise<void> {
   if (place.tenant !== null) return ensureTenantBookkeeping(sql, place);
@@ -138,54 +180,26 @@ export async function ensureBookkeeping(sql: Queryable, place: TargetPlace = ses
       operation text NOT NULL CONSTRAINT change_log_operation_check CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt')),
       direction text NOT NULL CHECK (direction IN ('up', 'down')),
       status text NOT NULL CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started')),
-      checksum text NOT NULL,
-      actor text NOT NULL,
-      environment text,
-      started_at timestamptz NOT NULL,
-      finished_at timestamptz NOT NULL,
-      duration_ms integer NOT NULL,
-      statements integer NOT NULL DEFAULT 0,
-      rows_affected bigint NOT NULL DEFAULT 0,
-      tables_touched text[] NOT NULL DEFAULT '{}',
-      no_transaction boolean NOT NULL DEFAULT false,
-      error_message text,
-      error_statement_index integer,
-      error_statement text,
-      error_position integer,
-      error_hint text,
-      error_detail text,
-      error_code text,
-      reason text
+      ${CHANGE_LOG_RUN_COLUMNS}
     );
     -- Added after the first release: histories created before it gain the column here.
     ALTER TABLE strata.change_log ADD COLUMN IF NOT EXISTS backup_schema text;
     -- Added later still: the 'started' status of no-transaction runs (the constraint is redefined,
     -- which is idempotent and keeps every existing row valid).
     ALTER TABLE strata.change_log DROP CONSTRAINT IF EXISTS change_log_status_check;
-    ALTER TABLE strata.change_log ADD CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started', 'skipped'));
+    ALTER TABLE strata.change_log ADD CONSTRAINT change_log_status_check CHECK (status IN (${CHANGE_LOG_STATUSES}));
     -- Added with optional change sets: the 'skip' and 'unskip' operations and the 'skipped' status
     -- (the status check above). PostgreSQL named the first release's inline check
     -- change_log_operation_check too, so redefining it by name upgrades every history.
     ALTER TABLE strata.change_log DROP CONSTRAINT IF EXISTS change_log_operation_check;
     ALTER TABLE strata.change_log ADD CONSTRAINT change_log_operation_check
-      CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt', 'skip', 'unskip'));
+      CHECK (operation IN (${CHANGE_LOG_OPERATIONS}));
     CREATE INDEX IF NOT EXISTS change_log_tag_idx ON strata.change_log (tag, id);
     -- Added with batched statements: a run's own words about itself (a resume), and the
     -- checkpoint each batch commits in its own transaction (lib/migrate/batch-checkpoints.ts).
     ALTER TABLE strata.change_log ADD COLUMN IF NOT EXISTS notes text;
     CREATE TABLE IF NOT EXISTS strata.batch_checkpoint (
-      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      run_log_id bigint NOT NULL,
-      tag text NOT NULL,
-      direction text NOT NULL CHECK (direction IN ('up', 'down')),
-      statement_index integer NOT NULL,
-      statement_hash text NOT NULL,
-      batch integer NOT NULL,
-      rows_done bigint NOT NULL,
-      last_key text[],
-      finished boolean NOT NULL DEFAULT false,
-      total_batches integer,
-      written_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      ${BATCH_CHECKPOINT_COLUMNS}
     );
     CREATE INDEX IF NOT EXISTS batch_checkpoint_statement_idx ON strata.batch_checkpoint (tag, direction, statement_index, id);
     -- History is append-only: a correction is a new row, never an edit.
@@ -219,44 +233,16 @@ async function ensureTenantBookkeeping(sql: Queryable, place: TargetPlace): Prom
       version integer NOT NULL,
       tag text NOT NULL,
       operation text NOT NULL CONSTRAINT change_log_operation_check
-        CHECK (operation IN ('apply', 'rollback', 'baseline', 'resolve', 'adopt', 'skip', 'unskip')),
+        CHECK (operation IN (${sql.unsafe(CHANGE_LOG_OPERATIONS)})),
       direction text NOT NULL CHECK (direction IN ('up', 'down')),
-      status text NOT NULL CONSTRAINT change_log_status_check CHECK (status IN ('applied', 'rolled_back', 'failed', 'started', 'skipped')),
-      checksum text NOT NULL,
-      actor text NOT NULL,
-      environment text,
-      started_at timestamptz NOT NULL,
-      finished_at timestamptz NOT NULL,
-      duration_ms integer NOT NULL,
-      statements integer NOT NULL DEFAULT 0,
-      rows_affected bigint NOT NULL DEFAULT 0,
-      tables_touched text[] NOT NULL DEFAULT '{}',
-      no_transaction boolean NOT NULL DEFAULT false,
-      error_message text,
-      error_statement_index integer,
-      error_statement text,
-      error_position integer,
-      error_hint text,
-      error_detail text,
-      error_code text,
-      reason text,
+      status text NOT NULL CONSTRAINT change_log_status_check CHECK (status IN (${sql.unsafe(CHANGE_LOG_STATUSES)})),
+      ${sql.unsafe(CHANGE_LOG_RUN_COLUMNS)},
       backup_schema text,
       notes text
     )`;
   await sql`CREATE INDEX IF NOT EXISTS change_log_tag_idx ON ${h}.change_log (tag, id)`;
   await sql`CREATE TABLE IF NOT EXISTS ${h}.batch_checkpoint (
-      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      run_log_id bigint NOT NULL,
-      tag text NOT NULL,
-      direction text NOT NULL CHECK (direction IN ('up', 'down')),
-      statement_index integer NOT NULL,
-      statement_hash text NOT NULL,
-      batch integer NOT NULL,
-      rows_done bigint NOT NULL,
-      last_key text[],
-      finished boolean NOT NULL DEFAULT false,
-      total_batches integer,
-      written_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      ${sql.unsafe(BATCH_CHECKPOINT_COLUMNS)}
     )`;
   await sql`CREATE INDEX IF NOT EXISTS batch_checkpoint_statement_idx ON ${h}.batch_checkpoint (tag, direction, statement_index, id)`;
   // History is append-only: a correction is a new row, never an edit.

@@ -39,3 +39,13 @@ export async function createScratchDatabase(prefix = 't', options: { template?: 
     },
   };
 }
+
+/** Runs `work` on one admin connection to the test cluster (e.g. to create or drop databases), then ends it. */
+export async function withTestAdmin<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+  const sql = connect(inject('pgAdminUrl'), { max: 1 });
+  try {
+    return await work(sql);
+  } finally {
+    await sql.end();
+  }
+}

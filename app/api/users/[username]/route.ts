@@ -8,18 +8,11 @@ import { audited } from '@/lib/console/audited';
 import { StrataError } from '@/lib/errors';
 import { enterDoor } from '@/app/guard';
 import { readJson } from '@/app/read-json';
+import { decodedSegment as decoded } from '@/app/path-segment';
 
 export const dynamic = 'force-dynamic';
 
 const body = userChangeSchema;
-
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 /**
  * POST { role } or { disabled: true }: an admin changes a user's role or disables the

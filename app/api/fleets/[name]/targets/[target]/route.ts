@@ -3,6 +3,7 @@ import { describeOperationError } from '@/lib/console/describe-error';
 import { fleetContext } from '@/lib/console/fleets';
 import { findTarget } from '@/lib/fleet/fleet-overview';
 import { readTargetDetail } from '@/lib/fleet/fleet-target-detail';
+import { decodedSegment } from '@/app/path-segment';
 
 export const dynamic = 'force-dynamic';
 
@@ -31,13 +32,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   } catch (error) {
     const { status, code, message } = describeOperationError(error, url);
     return Response.json({ code, message }, { status, headers });
-  }
-}
-
-function decodedSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }

@@ -7,19 +7,12 @@ import { PageHeader } from '@/components/layout/page-header';
 import { ErdScreen } from '@/components/erd/erd-screen';
 import { ProtectionBadge } from '@/components/environments/protection-badge';
 import { PROTECTION_INFO } from '@/components/environments/environment-display';
+import { decodedSegment as decoded } from '@/app/path-segment';
 
 // The fleet's targets are read per request; nothing here may run at build time.
 export const dynamic = 'force-dynamic';
 
 type Params = { params: Promise<{ name: string; target: string }> };
-
-function decoded(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { name, target } = await params;

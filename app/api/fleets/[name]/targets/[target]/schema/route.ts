@@ -2,6 +2,7 @@ import { enterDoor } from '@/app/guard';
 import { etagMatches } from '@/app/schema-door';
 import { fleetOfUrl, readTargetSchema } from '@/app/fleets/[name]/targets/read-target-schema';
 import { fingerprintOf } from '@/lib/introspect/model-fingerprint';
+import { decodedSegment } from '@/app/path-segment';
 
 export const dynamic = 'force-dynamic';
 
@@ -35,13 +36,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
 
 function codeOf(status: number): string {
   return status === 400 ? 'BAD_USAGE' : status === 404 ? 'NOT_FOUND' : status === 503 ? 'CONNECTION_FAILED' : 'INTERNAL';
-}
-
-/** A target named host:port/database arrives as one encoded segment. */
-function decodedSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
