@@ -12,8 +12,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Three files at a time on two cores: most of a file's time is spent waiting on PostgreSQL
-    // (its own processes), so a third worker fills the gaps — 5.7 min for the suite against
-    // about 8 with two (2026-12-07). Tests that read server-wide views filter by their own database.
+    // (its own processes), so a third worker fills the gaps (2026-12-07: 341 s with three on an
+    // idle machine; 519 s with two, though beside a helper's focused tests). Tests that read server-wide views filter by their own database.
     maxWorkers: 3,
   },
 });
