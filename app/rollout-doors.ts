@@ -16,6 +16,13 @@ import { readJson } from './read-json';
  */
 export type SteerAnswer = ({ ok: true } & Steered) | Refused;
 
+/** A rollout's or request's id from a URL or a form: a positive whole number, else NOT_FOUND (`missing` and the text, cut short). */
+function idOf(idText: string | number, missing: string): number {
+  const id = Number(idText);
+  if (!/^\d+$/.test(String(idText)) || !Number.isSafeInteger(id) || id < 1) throw new StrataError('NOT_FOUND', `${missing} ${String(idText).slice(0, 40)}`);
+  return id;
+}
+
 export async function openRolloutStart(door: Door, fleetName: string, input: unknown): Promise<SteerAnswer> {
   const early = await door.check('rollout', { environment: fleetName });
   if (early) return early;
@@ -33,8 +40,7 @@ export async function openRolloutStep(door: Door, fleetName: string, idText: str
   const early = await door.check('rollout', { environment: fleetName });
   if (early) return early;
   try {
-    const id = Number(idText);
-    if (!/^\d+$/.test(String(idText)) || !Number.isSafeInteger(id) || id < 1) throw new StrataError('NOT_FOUND', `Fleet "${fleetName}" has no rollout ${String(idText).slice(0, 40)}`);
+    const id = idOf(idText, `Fleet "${fleetName}" has no rollout`);
     const options = fleetContext(fleetName, door.principal.username);
     // A protected fleet's rollout runs what two people approved: steering it is for admins.
     const refused = await door.check('rollout', { protection: options.fleet.protection, environment: fleetName });
@@ -76,8 +82,7 @@ export async function openRolloutRequestExecution(door: Door, fleetName: string,
   const body = parsed(executeRolloutRequestSchema, input);
   if (isRefused(body)) return body;
   try {
-    const id = Number(idText);
-    if (!/^\d+$/.test(String(idText)) || !Number.isSafeInteger(id) || id < 1) throw new StrataError('NOT_FOUND', `Fleet "${fleetName}" has no rollout request ${String(idText).slice(0, 40)}`);
+    const id = idOf(idText, `Fleet "${fleetName}" has no rollout request`);
     const options = fleetContext(fleetName, door.principal.username);
     const refused = await door.check('request.execute', { protection: options.fleet.protection, environment: fleetName });
     if (refused) return refused;

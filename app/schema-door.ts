@@ -1,6 +1,8 @@
 import 'server-only';
 import { readSchema, type SchemaRead } from '@/app/environments/[env]/read-schema';
 import { enterDoor } from '@/app/guard';
+import { fingerprintOf } from '@/lib/introspect/model-fingerprint';
+import type { SchemaModel } from '@/lib/introspect/schema-model';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
@@ -31,6 +33,17 @@ export async function answerFromSchema(
     console.error(`GET /api/environments/${env}/${route.name} failed:`, error);
     return Response.json({ error: 'internal', message: route.failure }, { status: 500, headers: noStore });
   }
+}
+
+/**
+ * A model as the schema routes answer it (an environment's, a fleet target's): its
+ * fingerprint as the ETag, and 304 with no body when If-None-Match holds it — a few hundred
+ * bytes instead of the whole model (megabytes at 2,000 tables).
+ */
+export function answerWithModel(request: Request, model: SchemaModel, headers: Record<string, string>): Response {
+  const etag = `"${fingerprintOf(model)}"`;
+  if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, ETag: etag } });
+  return Response.json(model, { headers: { ...headers, ETag: etag } });
 }
 
 /** If-None-Match holds `etag` (a list, or `*`); weak validators compare by their opaque part. */

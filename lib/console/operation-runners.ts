@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Principal } from '../auth/types';
+import { ROLES, type Principal } from '../auth/types';
 import { readProject } from '../changesets/project';
 import { findEnvironment, type StrataConfig } from '../config/environments';
 import { StrataError } from '../errors';
@@ -108,7 +108,7 @@ export const OPERATION_RUNNERS: OperationRunners = {
 /** The person who started it, as the door saw them: a `cli` role is the command line's (an admin). */
 export function principalOf(record: Pick<OperationRecord, 'actor' | 'role'>): Principal {
   if (record.role === 'cli') return { username: record.actor, role: 'admin', via: 'cli' };
-  const role = z.enum(['viewer', 'developer', 'operator', 'admin']).parse(record.role);
+  const role = z.enum(ROLES).parse(record.role);
   return { username: record.actor, role, via: 'console' };
 }
 

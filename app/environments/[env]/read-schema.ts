@@ -33,32 +33,40 @@ export async function readSchema(name: string): Promise<SchemaRead> {
     throw error;
   }
   const safe = { name: environment.name, protection: environment.protection };
+  const read = await readModel(reader, environment.name, environment.url, secretUrlsOf(config));
+  return read.ok ? { ok: true, environment: safe, model: read.model } : read;
+}
+
+type ModelFailure = { ok: false; status: 503 | 500; error: 'unreachable' | 'introspection_failed'; message: string };
+
+/**
+ * One database's model through `reader`, kept as `label` (an environment's name, or a fleet
+ * target's `<fleet>/<target>`): a failure becomes the short message for people — 503 while
+ * it cannot be reached, 500 otherwise — cleaned of `secrets`, and logged.
+ */
+export async function readModel(
+  reader: StampedSchemaReader,
+  label: string,
+  url: string,
+  secrets: string[],
+  options: { onlySchema?: string } = {},
+): Promise<{ ok: true; model: SchemaModel } | ModelFailure> {
   try {
-    return { ok: true, environment: safe, model: await reader.read(environment.name, environment.url) };
+    return { ok: true, model: await reader.read(label, url, options) };
   } catch (error) {
-    const reason = safeMessage(failureReason(error), secretUrlsOf(config)).slice(0, 300);
+    const reason = safeMessage(failureReason(error), secrets).slice(0, 300);
     if (isUnreachable(error)) {
-      console.error(`schema of ${environment.name}: unreachable: ${reason}`);
-      return {
-        ok: false,
-        status: 503,
-        error: 'unreachable',
-        message: `Strata cannot reach “${environment.name}” right now (${reason}). It will try again shortly.`,
-      };
+      console.error(`schema of ${label}: unreachable: ${reason}`);
+      return { ok: false, status: 503, error: 'unreachable', message: `Strata cannot reach “${label}” right now (${reason}). It will try again shortly.` };
     }
-    console.error(`schema of ${environment.name}: introspection failed: ${reason}`);
-    return {
-      ok: false,
-      status: 500,
-      error: 'introspection_failed',
-      message: `Strata reached “${environment.name}” but could not read its schema (${reason}).`,
-    };
+    console.error(`schema of ${label}: introspection failed: ${reason}`);
+    return { ok: false, status: 500, error: 'introspection_failed', message: `Strata reached “${label}” but could not read its schema (${reason}).` };
   }
 }
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'CONNECT_TIMEOUT', '57P01', '57P03', '3D000', '28P01', '28000']);
 
-export function isUnreachable(error: unknown): boolean {
+function isUnreachable(error: unknown): boolean {
   if (isStrataError(error, 'CONNECTION_FAILED')) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && CONNECTION_CODES.has(code);

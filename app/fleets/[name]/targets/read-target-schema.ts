@@ -1,5 +1,5 @@
 import 'server-only';
-import { isUnreachable } from '@/app/environments/[env]/read-schema';
+import { readModel } from '@/app/environments/[env]/read-schema';
 import { fleetTargetNameSchema } from '@/lib/console/api-schemas';
 import { loadConfig } from '@/lib/config/environments';
 import { failureReason } from '@/lib/db/client';
@@ -72,18 +72,8 @@ export async function readTargetSchema(fleet: Fleet, targetName: string): Promis
   const { target } = found;
   const label = `${fleet.name}/${target.name}`;
   const secrets = [...secretUrlsOf(loadConfig()), target.url, ...fleetSourceUrls(fleet)];
-  try {
-    remember(label);
-    // A tenant of a schema fleet is its schema alone, not the database it shares.
-    const model = await reader.read(label, target.url, target.schema !== undefined ? { onlySchema: target.schema } : {});
-    return { ok: true, fleet: { name: fleet.name, protection: fleet.protection }, target: target.name, model };
-  } catch (error) {
-    const reason = safeMessage(failureReason(error), secrets).slice(0, 300);
-    if (isUnreachable(error)) {
-      console.error(`schema of ${label}: unreachable: ${reason}`);
-      return { ok: false, status: 503, error: 'unreachable', message: `Strata cannot reach “${label}” right now (${reason}). It will try again shortly.` };
-    }
-    console.error(`schema of ${label}: introspection failed: ${reason}`);
-    return { ok: false, status: 500, error: 'introspection_failed', message: `Strata reached “${label}” but could not read its schema (${reason}).` };
-  }
+  remember(label);
+  // A tenant of a schema fleet is its schema alone, not the database it shares.
+  const read = await readModel(reader, label, target.url, secrets, target.schema !== undefined ? { onlySchema: target.schema } : {});
+  return read.ok ? { ok: true, fleet: { name: fleet.name, protection: fleet.protection }, target: target.name, model: read.model } : read;
 }

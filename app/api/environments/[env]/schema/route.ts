@@ -1,5 +1,4 @@
-import { answerFromSchema, etagMatches } from '@/app/schema-door';
-import { fingerprintOf } from '@/lib/introspect/model-fingerprint';
+import { answerFromSchema, answerWithModel } from '@/app/schema-door';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,9 +10,7 @@ export const dynamic = 'force-dynamic';
  * 2,000 tables).
  */
 export function GET(request: Request, { params }: { params: Promise<{ env: string }> }): Promise<Response> {
-  return answerFromSchema(request, params, { name: 'schema', failure: 'The schema could not be read; see the server log.' }, (read, headers) => {
-    const etag = `"${fingerprintOf(read.model)}"`;
-    if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, ETag: etag } });
-    return Response.json(read.model, { headers: { ...headers, ETag: etag } });
-  });
+  return answerFromSchema(request, params, { name: 'schema', failure: 'The schema could not be read; see the server log.' }, (read, headers) =>
+    answerWithModel(request, read.model, headers),
+  );
 }

@@ -1,7 +1,6 @@
 import { enterDoor } from '@/app/guard';
-import { etagMatches } from '@/app/schema-door';
+import { answerWithModel } from '@/app/schema-door';
 import { fleetOfUrl, readTargetSchema } from '@/app/fleets/[name]/targets/read-target-schema';
-import { fingerprintOf } from '@/lib/introspect/model-fingerprint';
 import { decodedSegment } from '@/app/path-segment';
 
 export const dynamic = 'force-dynamic';
@@ -25,9 +24,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ name
   try {
     const read = await readTargetSchema(found.fleet, decodedSegment(raw));
     if (!read.ok) return Response.json({ error: read.error, code: codeOf(read.status), message: read.message }, { status: read.status, headers });
-    const etag = `"${fingerprintOf(read.model)}"`;
-    if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers: { ...headers, ETag: etag } });
-    return Response.json(read.model, { headers: { ...headers, ETag: etag } });
+    return answerWithModel(request, read.model, headers);
   } catch (error) {
     console.error(`GET /api/fleets/${found.fleet.name}/targets/…/schema failed:`, error);
     return Response.json({ error: 'internal', code: 'INTERNAL', message: 'The schema could not be read; see the server log.' }, { status: 500, headers });
