@@ -39,6 +39,19 @@ async function advisoryLocks(target: ScratchDatabase = db): Promise<number> {
   return row!.n;
 }
 
+/** Leaves `count` idle server connections in a pooler's pool: as many clients hold a transaction at once, then leave. */
+async function warmPool(url: string, count: number): Promise<void> {
+  const clients = Array.from({ length: count }, () => connect(url, { max: 1 }));
+  try {
+    const held = await Promise.all(clients.map((c) => c.reserve()));
+    await Promise.all(held.map((c) => c.unsafe('begin; select 1').simple()));
+    await Promise.all(held.map((c) => c.unsafe('rollback')));
+    for (const c of held) c.release();
+  } finally {
+    await Promise.all(clients.map((c) => c.end({ timeout: 5 })));
+  }
+}
+
 async function targetPicture() {
   const [bookkeeping] = await db.sql`select to_regnamespace('strata') is not null as strata, to_regnamespace('drizzle') is not null as drizzle`;
   return { catalog: await catalogFingerprint(db.sql), bookkeeping };
@@ -53,8 +66,10 @@ describe('a direct connection', () => {
       const probe = await check.probe(conn).finally(() => check.close());
       conn.release();
       expect(probe.pooled).toBe(false);
-      expect(probe.heldPids[0]).toBe(probe.heldPids[1]);
-      expect(probe.otherPid).not.toBe(probe.heldPids[0]);
+      expect(new Set(probe.heldPids)).toEqual(new Set([probe.heldPids[0]]));
+      expect(probe.heldPids.length).toBeGreaterThanOrEqual(3);
+      expect(probe.otherPids.length).toBe(4);
+      expect(probe.otherPids).not.toContain(probe.heldPids[0]);
     } finally {
       await sql.end();
     }
@@ -65,8 +80,8 @@ const missing = pgbouncerMissingReason();
 
 describe.skipIf(missing !== null)(`behind a real PgBouncer${missing ? ` (skipped: ${missing})` : ''}`, () => {
   const bouncers: Bouncer[] = [];
-  const through = async (mode: 'session' | 'transaction' | 'statement', poolSize?: number) => {
-    const bouncer = await startPgbouncer(inject('pgAdminUrl'), mode, { poolSize });
+  const through = async (mode: 'session' | 'transaction' | 'statement', poolSize?: number, roundRobin?: boolean) => {
+    const bouncer = await startPgbouncer(inject('pgAdminUrl'), mode, { poolSize, roundRobin });
     bouncers.push(bouncer);
     return bouncer.urlFor(db.url);
   };
@@ -107,6 +122,28 @@ describe.skipIf(missing !== null)(`behind a real PgBouncer${missing ? ` (skipped
     const url = await through('transaction', 1);
     const refused = await withTargetLock(url, 'tester', async () => 'ran').catch((e: unknown) => e);
     expect(isStrataError(refused, 'POOLER_DETECTED'), String(refused)).toBe(true);
+    expect(await advisoryLocks()).toBe(0);
+  });
+
+  it('pool_mode = transaction, round robin, two idle server connections: refused (each client alone keeps landing on one)', async () => {
+    const url = await through('transaction', 4, true);
+    await warmPool(url, 2);
+    const refused = await withTargetLock(url, 'tester', async () => 'ran').catch((e: unknown) => e);
+    expect(isStrataError(refused, 'POOLER_DETECTED'), String(refused)).toBe(true);
+    expect(await advisoryLocks()).toBe(0);
+  });
+
+  it('pool_mode = transaction, most recently used first, warmed with 1 to 3 idle server connections: refused every time', async () => {
+    // In a fresh pool the logins open server connections while the check runs; one run in
+    // twenty used to slip through (a login's new server connection freed just before BEGIN).
+    // That race is not forced here, so this test does not fail every time without the second
+    // round: the stress loop that found it ran 40 fresh pools (2 slipped through, 0 of 100 now).
+    for (const idle of [0, 1, 2, 3, 0, 1, 2, 3]) {
+      const url = await through('transaction');
+      await warmPool(url, idle);
+      const refused = await withTargetLock(url, 'tester', async () => 'ran').catch((e: unknown) => e);
+      expect(isStrataError(refused, 'POOLER_DETECTED'), `${idle} idle: ${String(refused)}`).toBe(true);
+    }
     expect(await advisoryLocks()).toBe(0);
   });
 

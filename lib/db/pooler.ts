@@ -7,11 +7,14 @@ type Connection = postgres.ReservedSql<Record<string, never>>;
 /** What the probe saw: the backend pids behind the two client connections. */
 export interface PoolerProbe {
   pooled: boolean;
-  /** Backend pid of the held connection before and during the other connection's transaction (null: not needed). */
-  heldPids: [number, number | null];
-  /** Backend pid serving the other connection's transaction (null: the pooler refused the transaction). */
-  otherPid: number | null;
+  /** Every backend pid that served the held connection, in order. */
+  heldPids: number[];
+  /** Every backend pid that served the other connection's transactions (none: the pooler refused the transaction). */
+  otherPids: number[];
 }
+
+/** Rounds of the probe: the second catches a pool that the first could not (see below). */
+const ROUNDS = 2;
 
 /**
  * Whether a connection keeps one PostgreSQL session from one statement to the next, which
@@ -21,14 +24,23 @@ export interface PoolerProbe {
  *
  * One connection alone proves nothing: an idle pooler hands the same server connection
  * back. So a second client connection opens a transaction, which makes it hold a server
- * connection, and the held connection's backend pid is read before and during it:
- * - a direct (or session-pooled) connection keeps its pid, and the second one has its own;
- * - a transaction pooler gives the second client the server connection the first one just
- *   released (the same pid), or gives the first one another server connection (a new pid).
- * The first test is made before the second read, so a pool of one server connection, which
- * the second client's transaction then holds, cannot make the held connection wait on it.
- * PgBouncer in statement mode refuses the second client's transaction (it closes that
- * connection).
+ * connection, while the held connection's backend pid is read before, during and after it;
+ * after its ROLLBACK the second client reads its own pid once more, outside a transaction.
+ * A direct (or session-pooled) connection is served by one pid throughout, and the second
+ * connection by its own. A transaction pooler shows itself in one of these ways:
+ * - it gives the second client a server connection the held one was served by (the same pid);
+ * - it gives the held connection another server connection (a new pid);
+ * - it gives the second client another server connection than before.
+ * One round is not enough. A server connection PgBouncer opened a moment earlier (for the
+ * second client's login) can become the free one just before the second client's BEGIN, so
+ * the held connection keeps its pid by chance (about one run in twenty here); and a pool
+ * handing out two idle server connections round robin (`server_round_robin = 1`) gives the
+ * held connection the same one every time. In the first case the second round's reads land
+ * on the connection used last, in the second the second client's read after ROLLBACK lands
+ * on the held connection's (lib/db/pooler.test.ts runs both against a real PgBouncer).
+ * The held connection is never read while the second client holds the only free server
+ * connection (the pid is compared first), so a pool of one cannot make it wait on itself.
+ * PgBouncer in statement mode refuses the second client's transaction (it closes that connection).
  *
  * The second connection is opened when the check starts, so that it connects while the
  * caller connects its own: the check then costs a few round trips, not a connection.
@@ -50,26 +62,51 @@ export function startSessionCheck(url: string): SessionCheck {
 
   async function probe(conn: Connection): Promise<PoolerProbe> {
     const second = await reserved;
-    const before = await backendPid(conn);
-    let otherPid: number;
-    try {
-      // One round trip: BEGIN and the pid read go as one simple-protocol query.
-      const results = (await second.unsafe('begin; select pg_backend_pid() as pid').simple()) as unknown as Array<Array<{ pid: number }>>;
-      otherPid = Number(results.at(-1)?.[0]?.pid);
-    } catch (error) {
-      // No more queries on `second`: postgres.js crashes writing to a reserved connection that closed.
-      second.release();
-      if (isStatementPoolingRefusal(error)) return { pooled: true, heldPids: [before, null], otherPid: null };
-      throw error;
+    const heldPids: number[] = [];
+    const otherPids: number[] = [];
+    const switched = (pids: number[]) => pids.some((pid) => pid !== pids[0]);
+    const heldSwitched = async () => {
+      heldPids.push(await backendPid(conn));
+      return switched(heldPids);
+    };
+    // Set when `second` failed: no more queries on it (postgres.js crashes writing to a
+    // reserved connection that closed), and close() drops it at once.
+    let broken = false;
+
+    async function pooled(): Promise<boolean> {
+      for (let round = 0; round < ROUNDS; round++) {
+        if (await heldSwitched()) return true;
+        let results: Array<Array<{ pid: number }>>;
+        try {
+          // One round trip: BEGIN and the pid read go as one simple-protocol query.
+          results = (await second.unsafe('begin; select pg_backend_pid() as pid').simple()) as unknown as Array<Array<{ pid: number }>>;
+        } catch (error) {
+          broken = true;
+          if (isStatementPoolingRefusal(error)) return true;
+          throw error;
+        }
+        otherPids.push(Number(results.at(-1)?.[0]?.pid));
+        try {
+          if (heldPids.includes(otherPids.at(-1)!) || switched(otherPids)) return true;
+          if (await heldSwitched()) return true;
+        } finally {
+          await second.unsafe('rollback');
+        }
+        // Outside a transaction the second client is as unpinned as the held one.
+        otherPids.push(await backendPid(second));
+        if (heldPids.includes(otherPids.at(-1)!) || switched(otherPids)) return true;
+      }
+      return heldSwitched();
     }
+
     try {
-      if (otherPid === before) return { pooled: true, heldPids: [before, null], otherPid };
-      const during = await backendPid(conn);
-      return { pooled: during !== before, heldPids: [before, during], otherPid };
+      return { pooled: await pooled(), heldPids, otherPids };
+    } catch (error) {
+      broken = true;
+      throw error;
     } finally {
-      await second.unsafe('rollback').catch(() => undefined);
       second.release();
-      finished = true;
+      finished = !broken;
     }
   }
 
@@ -95,12 +132,13 @@ function poolerDetected(probe: PoolerProbe): StrataError {
       'Strata holds a session-level advisory lock and session settings for a whole run; behind such a pooler they would stay ' +
       'on a pooled server connection and the lock would never be released. ' +
       'Point this environment at PostgreSQL directly, or at a pool in session mode (PgBouncer pool_mode = session). Nothing was changed.',
-    { heldPids: probe.heldPids, otherPid: probe.otherPid },
+    { heldPids: probe.heldPids, otherPids: probe.otherPids },
   );
 }
 
-async function backendPid(conn: Connection): Promise<number> {
-  const [row] = await conn`select pg_backend_pid() as pid`;
+/** Either connection: the held one, or the second client's. */
+async function backendPid(conn: Pick<Connection, 'unsafe'>): Promise<number> {
+  const [row] = (await conn.unsafe('select pg_backend_pid() as pid')) as unknown as Array<{ pid: number }>;
   return Number(row!.pid);
 }
 

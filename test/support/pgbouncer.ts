@@ -27,7 +27,7 @@ export function pgbouncerMissingReason(): string | null {
  * SCRAM). PgBouncer refuses to run as root, so as root it runs as the `postgres` OS user
  * (the one the embedded cluster runs as), from a temp directory that user owns.
  */
-export async function startPgbouncer(adminUrl: string, poolMode: PoolMode, options: { poolSize?: number } = {}): Promise<Bouncer> {
+export async function startPgbouncer(adminUrl: string, poolMode: PoolMode, options: { poolSize?: number; roundRobin?: boolean } = {}): Promise<Bouncer> {
   const server = new URL(adminUrl);
   const user = decodeURIComponent(server.username);
   const password = decodeURIComponent(server.password);
@@ -48,6 +48,8 @@ export async function startPgbouncer(adminUrl: string, poolMode: PoolMode, optio
       `auth_file = ${path.join(dir, 'userlist.txt')}`,
       `pool_mode = ${poolMode}`,
       `default_pool_size = ${options.poolSize ?? 4}`,
+      // 1: idle server connections are handed out oldest first instead of most recently used.
+      `server_round_robin = ${options.roundRobin ? 1 : 0}`,
       'max_client_conn = 50',
       // Short waits, so a test that went wrong fails with PgBouncer's error instead of hanging.
       'query_wait_timeout = 20',
