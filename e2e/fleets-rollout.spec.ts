@@ -19,7 +19,7 @@ const api = `/api/fleets/${DEMO_FLEET.name}`;
 
 test('a rollout the CLI ran shows its waves on the fleet page, and changes no tenant', async ({ page }) => {
   const before = await demoTenantHistories();
-  const run = strataCli(['rollout', '--env', DEMO_FLEET.name, '--to', behindTag, '--waves', '1,10%,100%', '--concurrency', '4', '--json']);
+  const run = await strataCli(['rollout', '--env', DEMO_FLEET.name, '--to', behindTag, '--waves', '1,10%,100%', '--concurrency', '4', '--json']);
   expect(run.code, run.stderr + run.stdout).toBe(0);
   const outcome = JSON.parse(run.stdout) as { rollout: { id: number; state: string; actor: string }; targets: Array<{ name: string; state: string; applied: string[] }> };
   expect(outcome.rollout.state).toBe('succeeded');

@@ -97,7 +97,7 @@ test('a failing check: the dry run, the outcome, the environment page and the hi
     await shot(page, 'staging-check-failed');
   } finally {
     // Put staging back: settle the failure, drop the hand-made table, roll 0015 back.
-    strataCli(['resolve', '0016_risk_v2', '--env', 'staging', '--as', 'rolled-back', '--reason', 'e2e: the check failure was shown']);
+    await strataCli(['resolve', '0016_risk_v2', '--env', 'staging', '--as', 'rolled-back', '--reason', 'e2e: the check failure was shown']);
     await sql`drop table if exists risk.schema_version`;
     await sql.end();
     const back = await request.post('/api/environments/staging/operations', { data: { kind: 'run', direction: 'rollback', to: '0014_files_workspace_scope_backfill', confirm: 'staging', expect: reviewedPlan(['0015_risk_v1'], 'rollback') } });

@@ -165,7 +165,7 @@ test('the audit trail cannot be cut silently: the newest entry removed by a supe
     await expect(page.getByTestId('audit-chain')).toHaveAttribute('data-ok', 'false');
     await expect(page.getByTestId('audit-chain')).toContainText(`the newest entries were cut`);
     await shot(page, 'audit-cut');
-    const verify = strataCli(['audit', 'verify']);
+    const verify = await strataCli(['audit', 'verify']);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(new RegExp(`records entry #${newest!.id}`));
   } finally {
