@@ -9,7 +9,7 @@ export interface PoolerProbe {
   pooled: boolean;
   /** Every backend pid that served the held connection, in order. */
   heldPids: number[];
-  /** Every backend pid that served the other connection's transactions (none: the pooler refused the transaction). */
+  /** Every backend pid that served the other connection, in order (none: the pooler refused its transaction). */
   otherPids: number[];
 }
 
