@@ -100,6 +100,9 @@ test('the optional 0017 is skipped by an operator, later change sets apply past 
     // Only the optional one can be skipped.
     await expect(item(page, '0018_platform_usage_events_fk_indexes').getByTestId('fix-skip')).toHaveCount(0);
     await fix(page, '0017_risk_daily_unrealized_pnl', 'skip', 'Phase 3 is not wanted on staging yet');
+    // The page refreshes itself (skipped: its one way out is now un-skip), and the outcome stays.
+    await expect(optional).toHaveAttribute('data-state', 'skipped');
+    await expect(optional.getByTestId('fix-unskip')).toBeVisible();
     await expect(optional.getByTestId('fix-done')).toContainText('is now skipped');
     await page.reload();
     await expect(item(page, '0017_risk_daily_unrealized_pnl')).toHaveAttribute('data-state', 'skipped');
@@ -124,6 +127,7 @@ test('the optional 0017 is skipped by an operator, later change sets apply past 
     // Un-skip: it sits before applied change sets now, so it is out of order; applied from its row.
     await page.goto('/environments/staging');
     await fix(page, '0017_risk_daily_unrealized_pnl', 'unskip', 'Phase 3 is wanted after all');
+    await expect(item(page, '0017_risk_daily_unrealized_pnl')).toHaveAttribute('data-state', 'out_of_order');
     await expect(item(page, '0017_risk_daily_unrealized_pnl').getByTestId('fix-done')).toContainText('is now out of order');
     await page.reload();
     const late = item(page, '0017_risk_daily_unrealized_pnl');

@@ -18,28 +18,36 @@ import { TypedNameConfirm } from '@/components/ui/typed-name-confirm';
  */
 export function ChangeSetFixes({ env, protection, tag, ways }: { env: string; protection: Protection; tag: string; ways: Array<{ way: WayOut; mode: FixMode }> }) {
   const [open, setOpen] = useState<WayOut | null>(null);
+  // Kept here, not in the form: the refresh after a fix changes this change set's ways out
+  // (skipped offers un-skip, not skip), which takes the form away, and the outcome must stay.
+  const [done, setDone] = useState<{ way: WayOut; answer: FixDoneAnswer } | null>(null);
   const openers = useRef(new Map<WayOut, HTMLButtonElement | null>());
-  if (ways.length === 0) return null;
+  if (ways.length === 0 && !done) return null;
   const chosen = ways.find((w) => w.way === open) ?? null;
   return (
     <div className="flex flex-col gap-2" data-testid="fixes" data-tag={tag}>
-      <div className="flex flex-wrap gap-2" role="group" aria-label={`Ways out for ${tag}`}>
-        {ways.map(({ way, mode }) => (
-          <button
-            key={way}
-            ref={(el) => void openers.current.set(way, el)}
-            type="button"
-            data-testid={`fix-${way}`}
-            aria-expanded={open === way}
-            onClick={() => setOpen(open === way ? null : way)}
-            className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ring-1 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${
-              open === way ? 'bg-zinc-900 text-white ring-zinc-900' : 'bg-white text-zinc-900 ring-zinc-300 hover:bg-zinc-50'
-            }`}
-          >
-            {mode === 'request' ? `Request: ${WAY_OUT_LABEL[way]}` : WAY_OUT_LABEL[way]}
-          </button>
-        ))}
-      </div>
+      {ways.length > 0 && (
+        <div className="flex flex-wrap gap-2" role="group" aria-label={`Ways out for ${tag}`}>
+          {ways.map(({ way, mode }) => (
+            <button
+              key={way}
+              ref={(el) => void openers.current.set(way, el)}
+              type="button"
+              data-testid={`fix-${way}`}
+              aria-expanded={open === way}
+              onClick={() => {
+                setDone(null);
+                setOpen(open === way ? null : way);
+              }}
+              className={`rounded-md px-3 py-1.5 text-sm font-medium shadow-sm ring-1 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${
+                open === way ? 'bg-zinc-900 text-white ring-zinc-900' : 'bg-white text-zinc-900 ring-zinc-300 hover:bg-zinc-50'
+              }`}
+            >
+              {mode === 'request' ? `Request: ${WAY_OUT_LABEL[way]}` : WAY_OUT_LABEL[way]}
+            </button>
+          ))}
+        </div>
+      )}
       {chosen && (
         <FixForm
           key={chosen.way}
@@ -52,20 +60,63 @@ export function ChangeSetFixes({ env, protection, tag, ways }: { env: string; pr
             setOpen(null);
             openers.current.get(chosen.way)?.focus();
           }}
+          onDone={(answer) => {
+            setOpen(null);
+            setDone({ way: chosen.way, answer });
+          }}
         />
       )}
+      {done && <FixDone way={done.way} answer={done.answer} />}
     </div>
   );
 }
 
-function FixForm({ env, protection, tag, way, mode, onCancel }: { env: string; protection: Protection; tag: string; way: WayOut; mode: FixMode; onCancel: () => void }) {
+type FixDoneAnswer = Extract<FixAnswer | FixRequestAnswer, { ok: true }>;
+
+function FixDone({ way, answer }: { way: WayOut; answer: FixDoneAnswer }) {
+  return (
+    <p role="status" data-testid="fix-done" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-950">
+      {'request' in answer ? (
+        <>
+          Request #{answer.request.id} filed: another admin approves it on{' '}
+          <Link href="/approvals" className="font-medium text-blue-700 underline">
+            Approvals
+          </Link>
+          , then an operator executes it.
+        </>
+      ) : (
+        <>
+          {WAY_OUT_LABEL[way]}: done. <span className="font-mono">{answer.result.fixed.tag}</span> is now {answer.result.fixed.state.replaceAll('_', ' ')}.
+        </>
+      )}
+    </p>
+  );
+}
+
+function FixForm({
+  env,
+  protection,
+  tag,
+  way,
+  mode,
+  onCancel,
+  onDone,
+}: {
+  env: string;
+  protection: Protection;
+  tag: string;
+  way: WayOut;
+  mode: FixMode;
+  onCancel: () => void;
+  onDone: (answer: FixDoneAnswer) => void;
+}) {
   const starters = useOperationStarters();
   const router = useRouter();
   const ids = useId();
   const [reason, setReason] = useState('');
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
-  const [answer, setAnswer] = useState<FixAnswer | FixRequestAnswer | null>(null);
+  const [failure, setFailure] = useState<Extract<FixAnswer | FixRequestAnswer, { ok: false }> | null>(null);
   const [, startTransition] = useTransition();
   const needsName = mode === 'direct' && protection !== 'open';
   const ready = reason.trim() !== '' && (!needsName || typed === env) && !busy;
@@ -86,35 +137,18 @@ function FixForm({ env, protection, tag, way, mode, onCancel }: { env: string; p
               ? await starters.unskipChangeSet(env, tag, body)
               : await starters.resolveChangeSet(env, tag, { ...body, as: way });
       }
-      setAnswer(result);
-      // The history and every state on the page moved.
-      if (result.ok) startTransition(() => router.refresh());
+      if (result.ok) {
+        onDone(result);
+        // The history and every state on the page moved.
+        startTransition(() => router.refresh());
+        return;
+      }
+      setFailure(result);
     } catch (error) {
-      setAnswer({ ok: false, status: 0, code: 'NETWORK', message: `The server could not be reached (${(error as Error).message}). Reload the page to see whether it was recorded.` });
-    } finally {
-      setBusy(false);
+      setFailure({ ok: false, status: 0, code: 'NETWORK', message: `The server could not be reached (${(error as Error).message}). Reload the page to see whether it was recorded.` });
     }
+    setBusy(false);
   };
-
-  if (answer?.ok) {
-    return (
-      <p role="status" data-testid="fix-done" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-950">
-        {'request' in answer ? (
-          <>
-            Request #{answer.request.id} filed: another admin approves it on{' '}
-            <Link href="/approvals" className="font-medium text-blue-700 underline">
-              Approvals
-            </Link>
-            , then an operator executes it.
-          </>
-        ) : (
-          <>
-            {WAY_OUT_LABEL[way]}: done. <span className="font-mono">{answer.result.fixed.tag}</span> is now {answer.result.fixed.state.replaceAll('_', ' ')}.
-          </>
-        )}
-      </p>
-    );
-  }
 
   return (
     <form
@@ -152,9 +186,9 @@ function FixForm({ env, protection, tag, way, mode, onCancel }: { env: string; p
         className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5"
       />
       {needsName && <TypedNameConfirm inputId={`${ids}-confirm`} name={env} typed={typed} onTyped={setTyped} testId="fix-confirm-name" textSm={false} />}
-      {answer && !answer.ok && (
+      {failure && (
         <p role="alert" data-testid="fix-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-red-900">
-          {answer.message}
+          {failure.message}
         </p>
       )}
       <div className="flex flex-wrap gap-3">
