@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import postgres from 'postgres';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
-import { embeddedPassword, embeddedSettings, embeddedUrl } from '../lib/config/embedded-settings';
+import { embeddedPassword, embeddedUrl } from '../lib/config/embedded-settings';
 import { copyMigrations, runDrizzleKitV1 } from '../test/support/drizzle-kit-v1';
 import { waitFor } from '../test/support/cli-process';
+import { assertBuilt, launchConsole, secondConsole, stopLaunched } from './support/second-console';
 import { shot } from './support/screenshot';
 
 /**
@@ -18,19 +17,14 @@ import { shot } from './support/screenshot';
  */
 test.describe.configure({ mode: 'serial' });
 
-const root = process.cwd();
 // The main e2e server's ports plus one: each checkout's second console stays within its own range.
-const PORT = Number(process.env.STRATA_E2E_PORT ?? 3100) + 1;
-const PG_PORT = Number(process.env.STRATA_E2E_PG_PORT ?? 54349) + 1;
-const base = `http://localhost:${PORT}`;
-const work = path.join(root, '.strata', 'e2e-drizzle-v1');
-const home = path.join(work, 'home');
+const place = secondConsole('e2e-drizzle-v1', 1);
+const { root, base, work, settings } = place;
 const projectFolder = path.join(work, 'project');
 const ADMIN_PASSWORD = 'v1-console-admin-password-1';
 const FIXTURE = path.join(root, 'test', 'fixtures', 'drizzle-v1');
 const FOLDERS = ['20261206195512_authors', '20261206195514_books', '20261206195516_author_bio'];
 
-const settings = embeddedSettings({ STRATA_HOME: home, STRATA_EMBEDDED_PORT: String(PG_PORT) }, root);
 /** What the launcher's environment holds: the variables strata.config.ts names, never the file itself. */
 const urls = () => ({
   DEV_DATABASE_URL: embeddedUrl(settings, 'v1_dev'),
@@ -45,33 +39,9 @@ const launched: ChildProcess[] = [];
 
 /** `npm start` as a user runs it, from the checkout, reading the project's strata.config.ts (STRATA_ROOT). */
 function launch(folder: string, extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/start.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      STRATA_ROOT: folder,
-      STRATA_HOME: home,
-      STRATA_EMBEDDED_PORT: String(PG_PORT),
-      PORT: String(PORT),
-      STRATA_SKIP_BUILD: '1',
-      NEXT_TELEMETRY_DISABLED: '1',
-      STRATA_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      // A console of real servers keeps these in its deployment's secrets, not under STRATA_HOME.
-      AUTH_SECRET: randomBytes(32).toString('base64'),
-      STRATA_AUDIT_KEY: randomBytes(32).toString('base64'),
-      ...urls(),
-      ...extra,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group: afterAll ends the launcher, Next.js and PostgreSQL together.
-    detached: true,
-  });
-  launched.push(child);
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, exited, output: () => text };
+  const started = launchConsole(place, { STRATA_ROOT: folder, STRATA_ADMIN_PASSWORD: ADMIN_PASSWORD, ...urls(), ...extra });
+  launched.push(started.child);
+  return started;
 }
 
 /** A Drizzle 1.0 project as drizzle-kit 1.0 left it, plus the strata.config.ts `strata init` writes for it. */
@@ -104,9 +74,7 @@ async function health(): Promise<{ environments: Array<{ name: string; protectio
 }
 
 /** A superuser session on the second console's embedded server. */
-function embeddedSql(database: string) {
-  return postgres(embeddedUrl(settings, database), { max: 1, onnotice: () => {} });
-}
+const embeddedSql = place.sql;
 
 /** drizzle-kit 1.0's own `migrate` on the dev database (search_path=public: the role is called strata; README, Drizzle 1.0 projects). */
 function drizzleKitMigrate(folders: string[]): { status: number | null; output: string } {
@@ -121,7 +89,7 @@ function drizzleKitMigrate(folders: string[]): { status: number | null; output: 
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('run `npx next build` first');
+  assertBuilt(place);
   fs.rmSync(work, { recursive: true, force: true });
   embeddedPassword(settings); // the superuser's password, in the new STRATA_HOME, before the variables naming it are set
   writeProject(
@@ -140,18 +108,7 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   // The refused launcher first (if it ran at all), then the console: its PostgreSQL last.
-  for (const child of launched.splice(0).reverse()) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      process.kill(-child.pid!, 'SIGTERM'); // Ctrl-C's path: the console stops, then PostgreSQL
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-    }
-    try {
-      process.kill(-child.pid!, 'SIGKILL'); // whatever in its group did not stop
-    } catch {
-      // Already gone.
-    }
-  }
+  for (const child of launched.splice(0).reverse()) await stopLaunched(child);
   expect(fs.existsSync(path.join(settings.dataDir, 'postmaster.pid'))).toBe(false);
 });
 
@@ -280,7 +237,7 @@ test('a misspelt key in strata.config.ts: the launcher refuses to start, naming 
   const folder = path.join(work, 'broken');
   // Beside the running embedded server: a valid file would have the launcher create v1_broken there.
   writeProject(folder, "    dev: { urlEnv: 'DEV_DATABASE_URL', protecton: 'guarded' },\n");
-  const refused = launch(folder, { DEV_DATABASE_URL: embeddedUrl(settings, 'v1_broken'), PORT: String(PORT + 1) });
+  const refused = launch(folder, { DEV_DATABASE_URL: embeddedUrl(settings, 'v1_broken'), PORT: String(place.port + 1) });
   const code = await refused.exited;
   expect(code).toBe(1);
   expect(refused.output()).toMatch(/strata\.config\.ts: environments\.dev: unknown key "protecton"/);

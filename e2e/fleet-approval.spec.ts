@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import postgres from 'postgres';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from '@playwright/test';
-import { embeddedPassword, embeddedSettings, embeddedUrl } from '../lib/config/embedded-settings';
+import { embeddedPassword, embeddedUrl } from '../lib/config/embedded-settings';
 import { waitFor } from '../test/support/cli-process';
 import { writeFixtureProject } from '../test/support/fixture-project';
+import { assertBuilt, launchConsole, secondConsole, stopLaunched } from './support/second-console';
 import { shot } from './support/screenshot';
 
 /**
@@ -22,14 +22,9 @@ import { shot } from './support/screenshot';
  */
 test.describe.configure({ mode: 'serial' });
 
-const root = process.cwd();
 // The main e2e server's ports plus two (the drizzle-v1 console takes plus one).
-const PORT = Number(process.env.STRATA_E2E_PORT ?? 3100) + 2;
-const PG_PORT = Number(process.env.STRATA_E2E_PG_PORT ?? 54349) + 2;
-const base = `http://localhost:${PORT}`;
-const work = path.join(root, '.strata', 'e2e-fleet-approval');
-const home = path.join(work, 'home');
-const settings = embeddedSettings({ STRATA_HOME: home, STRATA_EMBEDDED_PORT: String(PG_PORT) }, root);
+const place = secondConsole('e2e-fleet-approval', 2);
+const { root, base, work, home, settings } = place;
 const SHOPS = ['shop_1', 'shop_2', 'shop_3'];
 const PEOPLE = { admin: 'fa-admin-password-1', ada: 'fa-ada-password-22', olivia: 'fa-olivia-password-3', vera: 'fa-vera-password-444' } as const;
 type Person = keyof typeof PEOPLE;
@@ -39,9 +34,7 @@ test.use({ baseURL: base, storageState: { cookies: [], origins: [] } });
 let console2: ChildProcess | null = null;
 let variables: Record<string, string> = {};
 
-function embeddedSql(database: string) {
-  return postgres(embeddedUrl(settings, database), { max: 1, onnotice: () => {} });
-}
+const embeddedSql = place.sql;
 
 /** The second console's CLI, with its variables. */
 function cli(args: string[], input?: string) {
@@ -90,7 +83,7 @@ async function state() {
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  if (!fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) throw new Error('run `npx next build` first');
+  assertBuilt(place);
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   embeddedPassword(settings);
@@ -101,7 +94,7 @@ test.beforeAll(async () => {
   variables = {
     STRATA_ROOT: work,
     STRATA_HOME: home,
-    STRATA_EMBEDDED_PORT: String(PG_PORT),
+    STRATA_EMBEDDED_PORT: String(place.pgPort),
     STRATA_ENVIRONMENTS: 'shops',
     STRATA_ENV_SHOPS_URLS: SHOPS.map((db) => embeddedUrl(settings, db)).join(','),
     STRATA_ENV_SHOPS_PROTECTION: 'protected',
@@ -110,18 +103,8 @@ test.beforeAll(async () => {
     AUTH_SECRET: randomBytes(32).toString('base64'),
     STRATA_AUDIT_KEY: randomBytes(32).toString('base64'),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'lib/cli/start.ts')], {
-    cwd: root,
-    env: { ...process.env, ...variables, PORT: String(PORT), STRATA_SKIP_BUILD: '1', NEXT_TELEMETRY_DISABLED: '1', STRATA_ADMIN_PASSWORD: PEOPLE.admin, STRATA_REFUSALS_PER_MINUTE: '1000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const { child, output } = launchConsole(place, { ...variables, STRATA_ADMIN_PASSWORD: PEOPLE.admin, STRATA_REFUSALS_PER_MINUTE: '1000' }, { logFile: path.join(work, 'console.log') });
   console2 = child;
-  let output = '';
-  // Kept in a file as well, for the reference an error page shows.
-  const log = fs.createWriteStream(path.join(work, 'console.log'));
-  child.stdout!.on('data', (d) => ((output += d), log.write(d)));
-  child.stderr!.on('data', (d) => ((output += d), log.write(d)));
   await waitFor(
     async () => {
       if (child.exitCode !== null) return true;
@@ -130,7 +113,7 @@ test.beforeAll(async () => {
     'the second console to answer',
     180_000,
   );
-  expect(child.exitCode, output).toBeNull();
+  expect(child.exitCode, output()).toBeNull();
   for (const [username, role] of [['ada', 'admin'], ['olivia', 'operator'], ['vera', 'viewer']] as const) {
     const added = cli(['user', 'add', username, '--role', role, '--password-stdin'], `${PEOPLE[username]}\n`);
     expect(added.code, added.stderr).toBe(0);
@@ -138,18 +121,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  const child = console2;
-  if (!child) return;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(-child.pid!, 'SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-  }
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
+  if (console2) await stopLaunched(console2);
 });
 
 let filed = 0;

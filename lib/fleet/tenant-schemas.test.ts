@@ -199,12 +199,7 @@ describe('tenants as identifiers, histories and locks of their own', () => {
   });
 
   it('refuses a tenant schema that does not exist (dropped since discovery) instead of running its change sets in public', async () => {
-    let refused: unknown;
-    try {
-      await applyChangeSets(tenantCtx(db, 'tenant_gone'), project);
-    } catch (error) {
-      refused = error;
-    }
+    const refused = await applyChangeSets(tenantCtx(db, 'tenant_gone'), project).catch((error: unknown) => error);
     expect(isStrataError(refused, 'NOT_FOUND')).toBe(true);
     expect((refused as Error).message).toBe('Tenant schema "tenant_gone" does not exist in this database; nothing was run');
     expect(await tablesIn(db, 'public')).toEqual([]);
@@ -246,12 +241,7 @@ describe('tenants as identifiers, histories and locks of their own', () => {
     }, { place: tenantPlace('tenant_e') });
     await inside;
     try {
-      let refused: unknown;
-      try {
-        await applyChangeSets(tenantCtx(db, 'tenant_e'), project);
-      } catch (error) {
-        refused = error;
-      }
+      const refused = await applyChangeSets(tenantCtx(db, 'tenant_e'), project).catch((error: unknown) => error);
       expect(isStrataError(refused, 'LOCKED')).toBe(true);
       expect((refused as Error).message).toMatch(/locked by first-runner since/);
       // The refusal changed nothing.
