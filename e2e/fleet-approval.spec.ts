@@ -234,6 +234,9 @@ test('the operator starts it once from the approvals page; a second start is ref
   for (const db of SHOPS) expect(await appliedOn(db)).toEqual(['0000_orders', '0001_order_notes']);
   await page.goto('/fleets/shops');
   await expect(page.getByTestId('fleet-rollouts')).toContainText('succeeded', { timeout: 30_000 });
+  // The overview it read before the rollout is stale: it reads the targets again, and shows all three at the head.
+  await expect(page.getByTestId('filter-at-head')).toContainText('3', { timeout: 60_000 });
+  await expect(page.getByTestId('fleet-refresh-status')).toHaveText('');
   await shot(page, 'fleet-approval-fleet-after');
   await olivia.close();
 });
